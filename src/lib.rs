@@ -1,0 +1,168 @@
+//! iamlint: a static analyzer for AWS IAM policy documents and KMS key policies.
+//!
+//! The library runs the same pipeline as the CLI: [`run`] takes paths and options and
+//! returns a [`Report`]; [`check::check_bytes`] checks one file's bytes.
+
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod json;
+pub mod location;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;
+
+use check::{DocumentReport, FileReport, Options};
+use config::FailOn;
+use diagnostic::{Finding, Severity};
+use rayon::prelude::*;
+use serde::Serialize;
+use source::{discover, read, Input, Origin};
+use std::collections::BTreeMap;
+
+/// A path that could not be read, with why: reported on stderr, exit code 2.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files in the order they were given and walked.
+    pub files: Vec<FileReport>,
+    pub errors: Vec<InputError>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Report {
+    /// Every finding, sorted by path, line, column and rule.
+    pub fn findings(&self) -> Vec<&Finding> {
+        let mut all: Vec<&Finding> = self.files.iter().flat_map(|f| &f.findings).collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = &DocumentReport> {
+        self.files.iter().flat_map(|f| &f.documents)
+    }
+
+    pub fn sources(&self) -> BTreeMap<&str, &str> {
+        self.files
+            .iter()
+            .filter_map(|f| Some((f.path.as_str(), f.source.as_deref()?)))
+            .collect()
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            files: self.files.len(),
+            documents: self.documents().count(),
+            ..Summary::default()
+        };
+        for finding in self.files.iter().flat_map(|f| &f.findings) {
+            summary.findings += 1;
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+
+    /// 2 when an input could not be read, 1 when a finding reaches the threshold, else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        if !self.errors.is_empty() {
+            return 2;
+        }
+        let failing = match fail_on {
+            FailOn::Never => false,
+            FailOn::Severity(threshold) => self
+                .files
+                .iter()
+                .flat_map(|f| &f.findings)
+                .any(|f| f.severity >= threshold),
+        };
+        i32::from(failing)
+    }
+}
+
+/// Where the paths come from and which to keep.
+pub struct Selection<'a> {
+    pub paths: &'a [std::path::PathBuf],
+    pub include: &'a [String],
+    pub exclude: &'a [String],
+}
+
+/// Discovers, reads and checks every file, in parallel; the report's order does not
+/// depend on the number of threads.
+pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
+    let filters = discover::Filters::new(selection.include, selection.exclude)?;
+    let found = discover::discover(selection.paths, &filters);
+    let mut report = Report::default();
+    report.errors.extend(
+        found
+            .errors
+            .into_iter()
+            .map(|(path, message)| InputError { path, message }),
+    );
+    let results: Vec<Result<FileReport, InputError>> = found
+        .inputs
+        .par_iter()
+        .with_max_len(1)
+        .map(|input| check_input(input, opts))
+        .collect();
+    for result in results {
+        match result {
+            Ok(file) => report.files.push(file),
+            Err(err) => report.errors.push(err),
+        }
+    }
+    Ok(report)
+}
+
+fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> {
+    let error = |message: String| InputError {
+        path: input.display.clone(),
+        message,
+    };
+    let (bytes, format) = match input.origin {
+        Origin::Stdin => {
+            let bytes =
+                read::read_bounded(std::io::stdin().lock()).map_err(|e| error(e.to_string()))?;
+            let format = match &bytes {
+                Ok(b) => source::sniff_format(&String::from_utf8_lossy(&b[..b.len().min(4096)])),
+                Err(_) => source::FileFormat::Json,
+            };
+            (bytes, format)
+        }
+        _ => (
+            read::read_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+    };
+    let text = match bytes {
+        Ok(bytes) => read::decode(bytes),
+        Err(size) => read::too_large(size),
+    };
+    Ok(check::check_text(
+        &input.display,
+        &input.path,
+        text,
+        format,
+        input.origin,
+        opts,
+    ))
+}

@@ -1,1 +1,205 @@
-fn main() {}
+//! The `iamlint` command line: parses arguments, runs the library's pipeline, prints.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use iamlint::check::Options;
+use iamlint::config::{Config, FailOn, Selector};
+use iamlint::policy::PolicyKind;
+use iamlint::report::{self, Format, Style};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "iamlint",
+    version,
+    about = "A static analyzer for AWS IAM policy documents and KMS key policies"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files, directories or `-` (stdin) and report problems.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules,
+    /// Print one rule's documentation: what it flags, why, examples, how to fix.
+    Rule {
+        /// A rule code (`P016`) or name (`placeholder`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files and directories to check (`-` reads stdin); defaults to the current directory.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The lowest severity that makes the run fail (exit 1) [default: warning].
+    #[arg(long, value_parser = parse_fail_on)]
+    fail_on: Option<FailOn>,
+    /// Treat every document as this kind of policy instead of detecting it.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<PolicyKind>,
+    /// Read this config file instead of looking for iamlint.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Run only these rules (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
+    select: Vec<Selector>,
+    /// Skip these rules (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
+    ignore: Vec<Selector>,
+    /// When walking directories, check only files matching these globs.
+    #[arg(long)]
+    include: Vec<String>,
+    /// When walking directories, skip files matching these globs.
+    #[arg(long)]
+    exclude: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    FailOn::parse(text).ok_or_else(|| "expected error, warning, info or never".into())
+}
+
+fn parse_kind(text: &str) -> Result<PolicyKind, String> {
+    PolicyKind::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => list_rules(),
+        Command::Rule { rule } => show_rule(&rule),
+    };
+    ExitCode::from(code)
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => std::env::current_dir()
+            .map_err(|e| e.to_string())
+            .and_then(|dir| Config::discover(&dir)),
+    };
+    let mut config = match config {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("iamlint: config error: {err}");
+            return 2;
+        }
+    };
+    if !args.select.is_empty() {
+        config.select = args.select;
+    }
+    config.ignore.extend(args.ignore);
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(FailOn::Severity(iamlint::diagnostic::Severity::Warning));
+    let opts = Options {
+        config,
+        kind: args.kind,
+        keep_sources: args.format == Format::Human,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let selection = iamlint::Selection {
+        paths: &paths,
+        include: &args.include,
+        exclude: &args.exclude,
+    };
+    let report = match iamlint::run(&selection, &opts) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("iamlint: {err}");
+            return 2;
+        }
+    };
+    for err in &report.errors {
+        eprintln!("iamlint: {}: {}", err.path, err.message);
+    }
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut out = stdout.lock();
+    let written =
+        report::write(&report, args.format, &Style { color }, &mut out).and_then(|_| out.flush());
+    if let Err(err) = written {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("iamlint: cannot write the report: {err}");
+            return 2;
+        }
+    }
+    report.exit_code(fail_on) as u8
+}
+
+fn list_rules() -> u8 {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:<6} {:<32} {:<8} {:<18} {}\n",
+        "CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"
+    ));
+    for rule in iamlint::rules::all_rules() {
+        let kinds = if rule.kinds.is_empty() {
+            "all".to_string()
+        } else {
+            rule.kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        out.push_str(&format!(
+            "{:<6} {:<32} {:<8} {:<18} {}\n",
+            rule.code, rule.name, rule.severity, kinds, rule.summary
+        ));
+    }
+    print!("{out}");
+    0
+}
+
+fn show_rule(wanted: &str) -> u8 {
+    let found = iamlint::rules::all_rules()
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted);
+    match found {
+        Some(rule) => {
+            println!(
+                "{} {} ({}, {})\n",
+                rule.code, rule.name, rule.severity, rule.category
+            );
+            print!("{}", rule.body);
+            0
+        }
+        None => {
+            eprintln!("iamlint: no rule `{wanted}`; `iamlint rules` lists them");
+            2
+        }
+    }
+}

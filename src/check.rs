@@ -1,0 +1,275 @@
+//! The pipeline for one file: bytes → text → documents → JSON → policy → kind → rules →
+//! findings placed in the host file. Each stage hands its result forward only.
+
+use crate::config::{Config, SeverityOverride};
+use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::json::{self, Span};
+use crate::location::LineIndex;
+use crate::policy::{self, PolicyKind};
+use crate::rules::{self, Context};
+use crate::source::extract::{self, Container};
+use crate::source::{read, FileFormat, Origin};
+use serde::Serialize;
+use std::path::Path;
+
+/// How a run is set up, shared by every file.
+#[derive(Default)]
+pub struct Options {
+    pub config: Config,
+    /// `--kind`: overrides the config's path mapping and detection for every document.
+    pub kind: Option<PolicyKind>,
+    /// Keep the text of files with findings, for emitters that show source lines.
+    pub keep_sources: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentReport {
+    pub path: String,
+    pub document: usize,
+    pub line: usize,
+    pub kind: PolicyKind,
+    pub kind_reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub path: String,
+    pub documents: Vec<DocumentReport>,
+    pub findings: Vec<Finding>,
+    pub source: Option<String>,
+}
+
+/// Checks one file's bytes. `path` is what findings will show; `file_path` is used to
+/// match the config's path globs.
+pub fn check_bytes(
+    path: &str,
+    file_path: &Path,
+    bytes: Vec<u8>,
+    format: FileFormat,
+    origin: Origin,
+    opts: &Options,
+) -> FileReport {
+    check_text(path, file_path, read::decode(bytes), format, origin, opts)
+}
+
+pub fn check_text(
+    path: &str,
+    file_path: &Path,
+    text: read::Text,
+    format: FileFormat,
+    origin: Origin,
+    opts: &Options,
+) -> FileReport {
+    let ignored_here = opts.config.ignores_for(file_path);
+    let enabled = |code: &str| {
+        rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
+    };
+    let mut file = FileCheck {
+        path,
+        text: &text.text,
+        index: None,
+        diagnostics: Vec::new(),
+        documents: Vec::new(),
+    };
+
+    if let Some(problem) = &text.problem {
+        file.push(
+            Diagnostic::new(problem.code, problem.span, problem.message.clone()),
+            0,
+            None,
+            None,
+        );
+        if problem.fatal {
+            return file.finish(opts, &enabled);
+        }
+    }
+    let extracted = match format {
+        FileFormat::Json => extract::whole(&text.text, text.body_offset),
+        FileFormat::Markdown => extract::markdown(&text.text),
+    };
+    for open in &extracted.unterminated {
+        let d = Diagnostic::new(
+            "J007",
+            *open,
+            "this code fence is never closed, so it runs to the end of the file",
+        )
+        .help("close the fence with a line of the same backticks or tildes");
+        file.push(d, 0, None, None);
+    }
+    for (index, doc) in extracted.documents.iter().enumerate() {
+        let root = match json::parse(doc.text) {
+            Ok(root) => root,
+            Err(err) => {
+                if reports_syntax_errors(doc, origin) {
+                    let mut d = Diagnostic::new("J001", err.span, format!("invalid JSON: {}", err.message))
+                        .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
+                    if let Some((span, label)) = err.opened_at {
+                        d = d.label(span, label);
+                    }
+                    file.push(d, index, Some(doc.offset), None);
+                }
+                continue;
+            }
+        };
+        if root.members().is_none() || !policy::looks_like_policy(&root) {
+            if doc.container == Container::WholeFile && origin != Origin::Walk {
+                let what = match root.members() {
+                    None => format!("its top-level value is {}", root.type_name()),
+                    Some(_) => "it has no `Statement`".to_string(),
+                };
+                let start = root.span.start;
+                let d = Diagnostic::new("J005", Span::new(start, start + 1), format!("not a policy document: {what}"))
+                    .help("iamlint checks IAM and KMS policy documents, objects with `Version` and `Statement`");
+                file.push(d, index, Some(doc.offset), None);
+            }
+            continue;
+        }
+        let model = policy::build(&root);
+        let classification = match (opts.kind, opts.config.kind_for(file_path)) {
+            (Some(kind), _) => policy::Classification {
+                kind,
+                reason: "flag: --kind".into(),
+            },
+            (None, Some((kind, reason))) => policy::Classification { kind, reason },
+            (None, None) => policy::classify(&model),
+        };
+        let kind = classification.kind;
+        let line = file.line_of(doc.offset + root.span.start);
+        file.documents.push(DocumentReport {
+            path: path.to_string(),
+            document: index,
+            line,
+            kind,
+            kind_reason: classification.reason,
+        });
+        let cx = Context {
+            policy: &model,
+            kind,
+        };
+        let applies = |code: &str| {
+            enabled(code)
+                && rules::meta(code).is_some_and(|m| m.kinds.is_empty() || m.kinds.contains(&kind))
+        };
+        for d in rules::run(&cx, applies) {
+            file.push(d, index, Some(doc.offset), Some(kind));
+        }
+    }
+    file.finish(opts, &enabled)
+}
+
+/// A syntax error is worth reporting when the text was meant as a policy: a file named on
+/// the command line, or a walked file or `json` fence that mentions `Statement`.
+fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
+    match (doc.container, origin) {
+        (Container::WholeFile, Origin::Explicit | Origin::Stdin) => true,
+        (Container::PlainFence, _) => false,
+        _ => doc.text.contains("\"Statement\""),
+    }
+}
+
+struct FileCheck<'a> {
+    path: &'a str,
+    text: &'a str,
+    index: Option<LineIndex<'a>>,
+    /// Diagnostics in host-file coordinates, with their document and its kind.
+    diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
+    documents: Vec<DocumentReport>,
+}
+
+impl<'a> FileCheck<'a> {
+    fn push(
+        &mut self,
+        mut d: Diagnostic,
+        document: usize,
+        offset: Option<usize>,
+        kind: Option<PolicyKind>,
+    ) {
+        let offset = offset.unwrap_or(0);
+        d.span = d.span.shift(offset);
+        for label in &mut d.labels {
+            label.0 = label.0.shift(offset);
+        }
+        self.diagnostics.push((d, document, kind));
+    }
+
+    fn index(&mut self) -> &LineIndex<'a> {
+        let text = self.text;
+        self.index.get_or_insert_with(|| LineIndex::new(text))
+    }
+
+    fn line_of(&mut self, offset: usize) -> usize {
+        self.index().position(offset).line
+    }
+
+    fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let mut findings = Vec::with_capacity(diagnostics.len());
+        for (d, document, kind) in diagnostics {
+            let Some(meta) = rules::meta(d.code) else {
+                continue;
+            };
+            if !enabled(d.code) {
+                continue;
+            }
+            let severity = match opts.config.severity_override(d.code, meta.name) {
+                Some(SeverityOverride::Set(s)) => *s,
+                _ => d.severity.unwrap_or(meta.severity),
+            };
+            findings.push(self.place(d, meta, severity, document, kind));
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let source = (opts.keep_sources && !findings.is_empty()).then(|| self.text.to_string());
+        FileReport {
+            path: self.path.to_string(),
+            documents: self.documents,
+            findings,
+            source,
+        }
+    }
+
+    fn place(
+        &mut self,
+        d: Diagnostic,
+        meta: &'static rules::RuleMeta,
+        severity: Severity,
+        document: usize,
+        kind: Option<PolicyKind>,
+    ) -> Finding {
+        let text = self.text;
+        let index = self.index();
+        let (start, end) = index.range(d.span);
+        let labels = d
+            .labels
+            .iter()
+            .map(|(span, message)| {
+                let (s, e) = index.range(*span);
+                Label {
+                    message: message.clone(),
+                    line: s.line,
+                    column: s.column,
+                    end_line: e.line,
+                    end_column: e.column,
+                    span: *span,
+                }
+            })
+            .collect();
+        Finding {
+            rule: meta.code,
+            name: meta.name,
+            severity,
+            message: d.message,
+            path: self.path.to_string(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            help: d.help.unwrap_or_else(|| meta.fix.to_string()),
+            document,
+            kind,
+            pointer: d.pointer,
+            snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
+            labels,
+            span: d.span,
+        }
+    }
+}

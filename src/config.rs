@@ -1,0 +1,252 @@
+//! `iamlint.toml`: which rules run, at what severity, which paths hold which kind of
+//! policy. Every key is checked: a typo is an error naming the key and its line, never a
+//! setting silently ignored.
+
+use crate::diagnostic::Severity;
+use crate::policy::PolicyKind;
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "iamlint.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    kinds: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+/// A rule selector: a code (`P016`), a code prefix (`P`, `A00`) or a rule name (`placeholder`).
+#[derive(Clone, Debug)]
+pub struct Selector(String);
+
+impl Selector {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let known = crate::rules::all_rules()
+            .iter()
+            .any(|r| r.code.starts_with(text) || r.name == text);
+        if text == "ALL" || (!text.is_empty() && known) {
+            Ok(Selector(text.to_string()))
+        } else {
+            Err(format!(
+                "`{text}` matches no rule code, code prefix or rule name"
+            ))
+        }
+    }
+
+    pub fn matches(&self, code: &str, name: &str) -> bool {
+        self.0 == "ALL" || code.starts_with(&self.0) || name == self.0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::Severity),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum SeverityOverride {
+    Set(Severity),
+    Off,
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where the config was read from, if anywhere; its folder anchors the path globs.
+    pub path: Option<PathBuf>,
+    pub select: Vec<Selector>,
+    pub ignore: Vec<Selector>,
+    pub fail_on: Option<FailOn>,
+    pub severity: Vec<(Selector, SeverityOverride)>,
+    pub kinds: Vec<(GlobMatcher, PolicyKind)>,
+    pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
+}
+
+impl Config {
+    /// Finds `iamlint.toml` in `start` or the nearest folder above it.
+    pub fn discover(start: &Path) -> Result<Config, String> {
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut config = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let at = |span: std::ops::Range<usize>| {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}")
+        };
+        let selector = |s: &Spanned<String>, key: &str| {
+            Selector::parse(s.get_ref()).map_err(|e| format!("{} ({key}): {e}", at(s.span())))
+        };
+        let glob = |s: &Spanned<String>, key: &str| {
+            let pattern = s.get_ref().trim_start_matches("./");
+            Glob::new(pattern)
+                .map(|g| g.compile_matcher())
+                .map_err(|e| {
+                    format!(
+                        "{} ({key}): invalid glob `{}`: {e}",
+                        at(s.span()),
+                        s.get_ref()
+                    )
+                })
+        };
+        let mut config = Config {
+            select: raw
+                .select
+                .iter()
+                .map(|s| selector(s, "select"))
+                .collect::<Result<_, _>>()?,
+            ignore: raw
+                .ignore
+                .iter()
+                .map(|s| selector(s, "ignore"))
+                .collect::<Result<_, _>>()?,
+            ..Config::default()
+        };
+        if let Some(fail_on) = &raw.fail_on {
+            config.fail_on = Some(FailOn::parse(fail_on.get_ref()).ok_or_else(|| {
+                format!(
+                    "{} (fail-on): expected error, warning, info or never, found `{}`",
+                    at(fail_on.span()),
+                    fail_on.get_ref()
+                )
+            })?);
+        }
+        for (rule, level) in &raw.severity {
+            let value = match level.get_ref().as_str() {
+                "off" => SeverityOverride::Off,
+                word => SeverityOverride::Set(Severity::parse(word).ok_or_else(|| {
+                    format!(
+                        "{} (severity.{}): expected error, warning, info or off, found `{word}`",
+                        at(level.span()),
+                        rule.get_ref()
+                    )
+                })?),
+            };
+            config.severity.push((selector(rule, "severity")?, value));
+        }
+        for (pattern, kind) in &raw.kinds {
+            let parsed = PolicyKind::parse(kind.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "{} (kinds.\"{}\"): expected one of {}, found `{}`",
+                    at(kind.span()),
+                    pattern.get_ref(),
+                    names.join(", "),
+                    kind.get_ref()
+                )
+            })?;
+            config.kinds.push((glob(pattern, "kinds")?, parsed));
+        }
+        for (pattern, rules) in &raw.per_path_ignores {
+            let selectors = rules
+                .iter()
+                .map(|r| selector(r, "per-path-ignores"))
+                .collect::<Result<_, _>>()?;
+            config
+                .per_path_ignores
+                .push((glob(pattern, "per-path-ignores")?, selectors));
+        }
+        Ok(config)
+    }
+
+    /// The path a glob is matched against: relative to the config's folder where possible.
+    fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        if let Some(base) = self
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .filter(|b| !b.as_os_str().is_empty())
+        {
+            if let (Ok(abs_base), Ok(abs_path)) = (base.canonicalize(), path.canonicalize()) {
+                if let Ok(rel) = abs_path.strip_prefix(&abs_base) {
+                    return rel.to_path_buf().into();
+                }
+            }
+        }
+        path.into()
+    }
+
+    pub fn kind_for(&self, path: &Path) -> Option<(PolicyKind, String)> {
+        if self.kinds.is_empty() {
+            return None;
+        }
+        let rel = self.relative(path);
+        self.kinds
+            .iter()
+            .find(|(glob, _)| glob.is_match(&rel))
+            .map(|(glob, kind)| (*kind, format!("config: path matches `{}`", glob.glob())))
+    }
+
+    /// Whether a rule runs at all for this file.
+    pub fn enabled(&self, code: &str, name: &str, ignored_here: &[&Selector]) -> bool {
+        let selected = self.select.is_empty() || self.select.iter().any(|s| s.matches(code, name));
+        let ignored = self
+            .ignore
+            .iter()
+            .chain(ignored_here.iter().copied())
+            .any(|s| s.matches(code, name));
+        let off = matches!(
+            self.severity_override(code, name),
+            Some(SeverityOverride::Off)
+        );
+        selected && !ignored && !off
+    }
+
+    /// The per-path ignores that apply to this file.
+    pub fn ignores_for(&self, path: &Path) -> Vec<&Selector> {
+        if self.per_path_ignores.is_empty() {
+            return Vec::new();
+        }
+        let rel = self.relative(path);
+        self.per_path_ignores
+            .iter()
+            .filter(|(glob, _)| glob.is_match(&rel))
+            .flat_map(|(_, s)| s)
+            .collect()
+    }
+
+    /// The most specific override wins: an exact code or name over a prefix.
+    pub fn severity_override(&self, code: &str, name: &str) -> Option<&SeverityOverride> {
+        self.severity
+            .iter()
+            .filter(|(s, _)| s.matches(code, name))
+            .max_by_key(|(s, _)| if s.0 == name { usize::MAX } else { s.0.len() })
+            .map(|(_, o)| o)
+    }
+}

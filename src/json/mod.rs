@@ -1,0 +1,490 @@
+//! Strict JSON (RFC 8259) with a byte span for every key and value.
+//!
+//! Hand-written rather than borrowed so that we control what matters to a linter:
+//! duplicate keys are kept in order (AWS silently uses one of them), errors carry the
+//! exact place and the bracket that was left open, and nesting depth is bounded so
+//! hostile input cannot overflow the stack. `fuzz/` and `tests/hostile.rs` exercise it.
+
+use std::fmt;
+
+/// A half-open byte range `[start, end)` into the text that was parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The same span moved `offset` bytes later (document → host file).
+    pub fn shift(self, offset: usize) -> Self {
+        Span::new(self.start + offset, self.end + offset)
+    }
+
+    /// The span without the quotes of a JSON string token.
+    pub fn inner(self) -> Self {
+        if self.end >= self.start + 2 {
+            Span::new(self.start + 1, self.end - 1)
+        } else {
+            self
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number exactly as written: policies never do arithmetic, and `1e999` must survive.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    /// Span of the key token, quotes included.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The last member named `key`: with duplicate keys, AWS uses the last one.
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        self.members()?.iter().rev().find(|m| m.key == key)
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    /// Where the construct that could not be finished began.
+    pub opened_at: Option<(Span, String)>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Deeper nesting than any policy needs; bounded so the recursive parser stays safe.
+pub const MAX_DEPTH: usize = 128;
+
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    parser.skip_ws();
+    let node = parser.value(0)?;
+    parser.skip_ws();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.error_here("unexpected content after the end of the JSON value"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The span of the character at the current position (empty at the end of input).
+    fn char_span(&self) -> Span {
+        let len = self.text[self.pos..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        Span::new(self.pos, self.pos + len)
+    }
+
+    fn error_here(&self, message: &str) -> ParseError {
+        let message = match self.text[self.pos..].chars().next() {
+            None => format!("{message}: reached the end of the input"),
+            Some(c) if c.is_control() => {
+                format!("{message}: found control character U+{:04X}", c as u32)
+            }
+            Some(c) => format!("{message}: found `{c}`"),
+        };
+        ParseError {
+            message,
+            span: self.char_span(),
+            opened_at: None,
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, ParseError> {
+        let start = self.pos;
+        let value = match self.bytes.get(self.pos) {
+            Some(b'{') | Some(b'[') if depth >= MAX_DEPTH => {
+                return Err(ParseError {
+                    message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                    span: self.char_span(),
+                    opened_at: None,
+                })
+            }
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            _ => return Err(self.error_here("expected a JSON value")),
+        };
+        Ok(Node {
+            value,
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn unclosed(&self, message: &str, open: usize, what: &str) -> ParseError {
+        let mut err = self.error_here(message);
+        err.opened_at = Some((
+            Span::new(open, open + 1),
+            format!("this {what} is not closed"),
+        ));
+        err
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                let message = if self.bytes.get(self.pos) == Some(&b'}') {
+                    "trailing comma before `}` is not allowed in JSON"
+                } else {
+                    "expected a string key in double quotes"
+                };
+                return Err(self.unclosed(message, open, "object"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return Err(self.unclosed("expected `:` after the key", open, "object"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    return Err(self.unclosed(
+                        "expected `,` or `}` after an object member",
+                        open,
+                        "object",
+                    ))
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.pos) == Some(&b']') {
+                return Err(self.unclosed(
+                    "trailing comma before `]` is not allowed in JSON",
+                    open,
+                    "array",
+                ));
+            }
+            if self.pos >= self.bytes.len() {
+                return Err(self.unclosed("expected a JSON value", open, "array"));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => {
+                    return Err(self.unclosed(
+                        "expected `,` or `]` after an array item",
+                        open,
+                        "array",
+                    ))
+                }
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => out.push(self.escape()?),
+                Some(_) => {
+                    return Err(self.unclosed(
+                        "control characters must be escaped inside a string",
+                        open,
+                        "string",
+                    ))
+                }
+                None => return Err(self.unclosed("unterminated string", open, "string")),
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let c = match self.bytes.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let high = self.hex4(start)?;
+                if (0xD800..0xDC00).contains(&high) && self.text[self.pos..].starts_with("\\u") {
+                    let save = self.pos;
+                    self.pos += 2;
+                    let low = self.hex4(start)?;
+                    if (0xDC00..0xE000).contains(&low) {
+                        let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                        return Ok(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                    }
+                    self.pos = save;
+                }
+                // A lone surrogate is legal JSON but not a character; keep going with U+FFFD.
+                return Ok(char::from_u32(high).unwrap_or('\u{FFFD}'));
+            }
+            _ => {
+                self.pos = start;
+                let len = 1 + self.text[start + 1..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+                return Err(ParseError {
+                    message: "invalid escape sequence in string".into(),
+                    span: Span::new(start, start + len),
+                    opened_at: None,
+                });
+            }
+        };
+        self.pos += 1;
+        Ok(c)
+    }
+
+    fn hex4(&mut self, escape_start: usize) -> Result<u32, ParseError> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.iter().all(u8::is_ascii_hexdigit));
+        match digits {
+            Some(d) => {
+                self.pos += 4;
+                // The digits are ASCII hex, so both conversions succeed.
+                Ok(std::str::from_utf8(d)
+                    .ok()
+                    .and_then(|s| u32::from_str_radix(s, 16).ok())
+                    .unwrap_or(0))
+            }
+            None => Err(ParseError {
+                message: "`\\u` must be followed by four hexadecimal digits".into(),
+                span: Span::new(escape_start, self.pos),
+                opened_at: None,
+            }),
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        self.eat(b'-');
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error_here("expected a digit in the number")),
+        }
+        if self.eat(b'.') {
+            if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                return Err(self.error_here("expected a digit after the decimal point"));
+            }
+            self.digits();
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            let _ = self.eat(b'+') || self.eat(b'-');
+            if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                return Err(self.error_here("expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        Ok(Value::Number(self.text[start..self.pos].to_string()))
+    }
+
+    fn digits(&mut self) {
+        while self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let hit = self.bytes.get(self.pos) == Some(&b);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error_here(&format!("expected `{word}`")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_keys_and_values() {
+        let text = r#"{"a": [1, "x"], "a": true}"#;
+        let root = parse(text).unwrap();
+        let members = root.members().unwrap();
+        assert_eq!(members.len(), 2, "duplicate keys are kept");
+        assert_eq!(
+            &text[members[0].key_span.start..members[0].key_span.end],
+            "\"a\""
+        );
+        assert_eq!(
+            &text[members[0].value.span.start..members[0].value.span.end],
+            "[1, \"x\"]"
+        );
+        assert_eq!(
+            root.get("a").unwrap().value.value,
+            Value::Bool(true),
+            "last duplicate wins"
+        );
+    }
+
+    #[test]
+    fn escapes_and_surrogates_decode() {
+        let root = parse(r#""a\n\u00e9\ud83d\ude00""#).unwrap();
+        assert_eq!(root.as_str(), Some("a\né😀"));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_character() {
+        let err = parse("{\"a\": 1,}").unwrap_err();
+        assert_eq!(err.span, Span::new(8, 9));
+        assert!(err.message.contains("trailing comma"));
+        let err = parse("{\"a\": [1, 2").unwrap_err();
+        assert_eq!(err.span, Span::new(11, 11));
+        assert_eq!(err.opened_at.unwrap().0, Span::new(6, 7));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn numbers_are_kept_as_written() {
+        assert_eq!(parse("1e999").unwrap().value, Value::Number("1e999".into()));
+        assert!(parse("01").is_err());
+        assert!(parse("1.").is_err());
+        assert!(parse("-").is_err());
+    }
+}

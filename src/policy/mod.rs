@@ -1,0 +1,264 @@
+//! The typed policy: the IAM policy grammar laid over the JSON tree. Every element keeps
+//! its JSON member, so a rule can point at the key, the value or any string inside it.
+
+pub mod arn;
+pub mod kind;
+pub mod pattern;
+pub mod placeholder;
+
+use crate::json::{Member, Node, Span, Value};
+
+pub use kind::{classify, Classification, PolicyKind};
+
+/// The top-level elements AWS accepts.
+pub const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+/// The statement elements AWS accepts.
+pub const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+pub struct Policy<'a> {
+    pub root: &'a Node,
+    pub version: Option<&'a Member>,
+    pub id: Option<&'a Member>,
+    pub statement: Option<&'a Member>,
+    pub statements: Vec<Statement<'a>>,
+}
+
+pub struct Statement<'a> {
+    /// Position in the `Statement` array (0 when `Statement` is a single object).
+    pub index: usize,
+    pub node: &'a Node,
+    /// JSON pointer to the statement, e.g. `/Statement/1`.
+    pub pointer: String,
+    pub sid: Option<&'a Member>,
+    pub effect: Option<&'a Member>,
+    pub principal: Option<&'a Member>,
+    pub not_principal: Option<&'a Member>,
+    pub action: Option<&'a Member>,
+    pub not_action: Option<&'a Member>,
+    pub resource: Option<&'a Member>,
+    pub not_resource: Option<&'a Member>,
+    pub condition: Option<&'a Member>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+    /// Missing or misspelled: grants nothing AWS would honour, so rules about access skip it.
+    Invalid,
+}
+
+/// A string value and where it stands.
+#[derive(Clone, Copy, Debug)]
+pub struct Str<'a> {
+    pub value: &'a str,
+    /// The characters between the quotes (the whole token for `""`).
+    pub span: Span,
+    /// Whether the source spells the value byte for byte (no escapes), so offsets inside the
+    /// value map straight to the source.
+    exact: bool,
+}
+
+impl<'a> Str<'a> {
+    pub fn of_value(node: &'a Node) -> Option<Self> {
+        let value = node.as_str()?;
+        Some(Str::new(value, node.span))
+    }
+
+    pub fn of_key(member: &'a Member) -> Self {
+        Str::new(&member.key, member.key_span)
+    }
+
+    fn new(value: &'a str, token: Span) -> Self {
+        let exact = token.end - token.start == value.len() + 2;
+        let span = if value.is_empty() {
+            token
+        } else {
+            token.inner()
+        };
+        Str { value, span, exact }
+    }
+
+    /// The span of `range` (bytes of the value), or of the whole value where escapes make
+    /// the mapping inexact.
+    pub fn sub_span(&self, range: std::ops::Range<usize>) -> Span {
+        if self.exact && range.end <= self.value.len() && range.start < range.end {
+            Span::new(self.span.start + range.start, self.span.start + range.end)
+        } else {
+            self.span
+        }
+    }
+}
+
+/// The strings of a value that may be one string or a list of them; other items are
+/// skipped here (the element-type rule reports them).
+pub fn strings(node: &Node) -> Vec<Str<'_>> {
+    match &node.value {
+        Value::String(_) => Str::of_value(node).into_iter().collect(),
+        Value::Array(items) => items.iter().filter_map(Str::of_value).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One principal value: `"*"` alone has no kind; `{"AWS": [...]}` gives kind `AWS`.
+#[derive(Clone, Copy, Debug)]
+pub struct PrincipalValue<'a> {
+    pub kind: Option<Str<'a>>,
+    pub value: Str<'a>,
+}
+
+impl PrincipalValue<'_> {
+    /// `"*"` or `{"AWS": "*"}`: everyone, unless conditions say otherwise.
+    pub fn is_wildcard(&self) -> bool {
+        self.value.value == "*" && self.kind.is_none_or(|k| k.value == "AWS")
+    }
+}
+
+pub fn principal_values(member: &Member) -> Vec<PrincipalValue<'_>> {
+    match &member.value.value {
+        Value::String(_) => Str::of_value(&member.value)
+            .map(|value| PrincipalValue { kind: None, value })
+            .into_iter()
+            .collect(),
+        Value::Object(entries) => entries
+            .iter()
+            .flat_map(|entry| {
+                let kind = Str::of_key(entry);
+                strings(&entry.value)
+                    .into_iter()
+                    .map(move |value| PrincipalValue {
+                        kind: Some(kind),
+                        value,
+                    })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One `operator → key → values` entry of a `Condition` block.
+#[derive(Clone, Copy, Debug)]
+pub struct ConditionEntry<'a> {
+    pub operator: Str<'a>,
+    pub key: Str<'a>,
+    pub values: &'a Node,
+}
+
+impl Statement<'_> {
+    pub fn effect(&self) -> Effect {
+        match self.effect.and_then(|m| m.value.as_str()) {
+            Some("Allow") => Effect::Allow,
+            Some("Deny") => Effect::Deny,
+            _ => Effect::Invalid,
+        }
+    }
+
+    pub fn is_allow(&self) -> bool {
+        self.effect() == Effect::Allow
+    }
+
+    pub fn actions(&self) -> Vec<Str<'_>> {
+        self.action.map(|m| strings(&m.value)).unwrap_or_default()
+    }
+
+    pub fn resources(&self) -> Vec<Str<'_>> {
+        self.resource.map(|m| strings(&m.value)).unwrap_or_default()
+    }
+
+    pub fn principals(&self) -> Vec<PrincipalValue<'_>> {
+        self.principal.map(principal_values).unwrap_or_default()
+    }
+
+    pub fn conditions(&self) -> Vec<ConditionEntry<'_>> {
+        let Some(block) = self.condition.and_then(|m| m.value.members()) else {
+            return Vec::new();
+        };
+        block
+            .iter()
+            .flat_map(|op| {
+                let operator = Str::of_key(op);
+                op.value
+                    .members()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(move |key| ConditionEntry {
+                        operator,
+                        key: Str::of_key(key),
+                        values: &key.value,
+                    })
+            })
+            .collect()
+    }
+
+    /// Whether a condition key (case-insensitive, as AWS compares keys) is tested at all.
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        self.conditions()
+            .iter()
+            .any(|c| c.key.value.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Lays the policy grammar over a parsed document. Anything that does not fit the grammar
+/// stays in the JSON tree, where the structure rules find and report it.
+pub fn build(root: &Node) -> Policy<'_> {
+    let statement = root.get("Statement");
+    let nodes: Vec<(&Node, String)> = match statement.map(|m| &m.value) {
+        Some(
+            node @ Node {
+                value: Value::Object(_),
+                ..
+            },
+        ) => vec![(node, "/Statement".to_string())],
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n, format!("/Statement/{i}")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let statements = nodes
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (node, _))| node.members().is_some())
+        .map(|(index, (node, pointer))| Statement {
+            index,
+            node,
+            pointer,
+            sid: node.get("Sid"),
+            effect: node.get("Effect"),
+            principal: node.get("Principal"),
+            not_principal: node.get("NotPrincipal"),
+            action: node.get("Action"),
+            not_action: node.get("NotAction"),
+            resource: node.get("Resource"),
+            not_resource: node.get("NotResource"),
+            condition: node.get("Condition"),
+        })
+        .collect();
+    Policy {
+        root,
+        version: root.get("Version"),
+        id: root.get("Id"),
+        statement,
+        statements,
+    }
+}
+
+/// Whether a parsed document is meant as a policy at all (configuration files, package
+/// manifests and API responses share the `.json` ending).
+pub fn looks_like_policy(root: &Node) -> bool {
+    root.get("Statement").is_some() || root.get("Version").is_some()
+}

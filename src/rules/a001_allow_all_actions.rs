@@ -1,0 +1,20 @@
+//! A001 allow-all-actions: `"Action": "*"` in an Allow grants every action of every service.
+
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        for action in s
+            .actions()
+            .into_iter()
+            .filter(|a| a.value == "*" || a.value == "*:*")
+        {
+            out.push(
+                Diagnostic::new("A001", action.span, "`Action: \"*\"` allows every action of every AWS service")
+                    .help("list the actions the principal needs; `iamlint expand` shows what a pattern grants")
+                    .at(format!("{}/Action", s.pointer)),
+            );
+        }
+    }
+}

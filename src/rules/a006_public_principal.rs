@@ -1,0 +1,62 @@
+//! A006 public-principal: `"Principal": "*"` (or `{"AWS": "*"}`) in an Allow with no
+//! condition that narrows who can call: anyone, in any account, anonymous included.
+
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+use crate::policy::{ConditionEntry, Statement};
+
+/// Condition keys that pin the caller (or the calling resource) to known accounts,
+/// organizations, networks or services. Tested with a positive operator, they make a
+/// wildcard principal non-public.
+pub const SCOPING_KEYS: &[&str] = &[
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceName",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceIp",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:userid",
+    "kms:CallerAccount",
+    "kms:ViaService",
+];
+
+/// Whether a condition narrows the caller: a scoping key, a positive operator, and no
+/// `IfExists` (which lets a request without the key through).
+pub fn scopes(entry: &ConditionEntry) -> bool {
+    let op = entry.operator.value.to_ascii_lowercase();
+    let positive = !op.contains("not") && !op.ends_with("ifexists") && op != "null";
+    let everything = crate::policy::strings(entry.values)
+        .iter()
+        .any(|v| v.value == "*");
+    positive
+        && !everything
+        && SCOPING_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(entry.key.value))
+}
+
+pub fn is_scoped(s: &Statement) -> bool {
+    s.conditions().iter().any(scopes)
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        if is_scoped(s) {
+            continue;
+        }
+        for p in s.principals().into_iter().filter(|p| p.is_wildcard()) {
+            out.push(
+                Diagnostic::new("A006", p.value.span, "this statement allows anyone, in any AWS account or none, to call it")
+                    .help("name the principals, or add a condition such as `aws:PrincipalOrgID` or `aws:SourceAccount` that limits the callers")
+                    .at(format!("{}/Principal", s.pointer)),
+            );
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The rules: each file holds one rule's check; `rules/CODE.md` holds its docs and
+//! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
+//! directly, so selection, severity and suppression stay in one place (`filter`).
+
+mod docs;
+
+mod a001_allow_all_actions;
+mod a002_service_wildcard;
+mod a003_allow_not_action;
+mod a004_allow_not_resource;
+mod a005_allow_not_principal;
+mod a006_public_principal;
+mod a007_passrole_wildcard;
+mod j002_duplicate_key;
+mod k001_root_delegation;
+mod p001_unknown_element;
+mod p002_missing_element;
+mod p003_conflicting_elements;
+mod p004_invalid_effect;
+mod p005_invalid_version;
+mod p006_outdated_version;
+mod p007_variable_needs_version;
+mod p008_invalid_sid;
+mod p009_unusual_sid;
+mod p010_duplicate_sid;
+mod p011_empty_value;
+mod p012_principal_not_allowed;
+mod p013_missing_principal;
+mod p014_unknown_condition_operator;
+mod p015_malformed_arn;
+mod p016_placeholder;
+mod p017_invalid_element_type;
+
+pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
+
+use crate::diagnostic::Diagnostic;
+use crate::policy::{Policy, PolicyKind};
+
+/// What a check sees: one document, as a typed policy, and the kind it was judged to be.
+pub struct Context<'a> {
+    pub policy: &'a Policy<'a>,
+    pub kind: PolicyKind,
+}
+
+pub type Check = fn(&Context, &mut Vec<Diagnostic>);
+
+/// Every rule that inspects a policy, by code. Codes without a check here are raised by the
+/// pipeline itself (see [`PIPELINE_CODES`]).
+pub static CHECKS: &[(&str, Check)] = &[
+    ("A001", a001_allow_all_actions::check),
+    ("A002", a002_service_wildcard::check),
+    ("A003", a003_allow_not_action::check),
+    ("A004", a004_allow_not_resource::check),
+    ("A005", a005_allow_not_principal::check),
+    ("A006", a006_public_principal::check),
+    ("A007", a007_passrole_wildcard::check),
+    ("J002", j002_duplicate_key::check),
+    ("K001", k001_root_delegation::check),
+    ("P001", p001_unknown_element::check),
+    ("P002", p002_missing_element::check),
+    ("P003", p003_conflicting_elements::check),
+    ("P004", p004_invalid_effect::check),
+    ("P005", p005_invalid_version::check),
+    ("P006", p006_outdated_version::check),
+    ("P007", p007_variable_needs_version::check),
+    ("P008", p008_invalid_sid::check),
+    ("P009", p009_unusual_sid::check),
+    ("P010", p010_duplicate_sid::check),
+    ("P011", p011_empty_value::check),
+    ("P012", p012_principal_not_allowed::check),
+    ("P013", p013_missing_principal::check),
+    ("P014", p014_unknown_condition_operator::check),
+    ("P015", p015_malformed_arn::check),
+    ("P016", p016_placeholder::check),
+    ("P017", p017_invalid_element_type::check),
+];
+
+/// Codes the pipeline raises before there is a policy to check (bytes, JSON, Markdown).
+pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007"];
+
+/// Runs every check whose code `enabled` accepts.
+pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (code, check) in CHECKS {
+        if enabled(code) {
+            check(cx, &mut out);
+        }
+    }
+    out
+}
+
+/// `Allow` statements only: a `Deny` restricts and never counts as access.
+pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::Statement<'a>> {
+    cx.policy.statements.iter().filter(|s| s.is_allow())
+}

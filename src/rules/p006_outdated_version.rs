@@ -1,0 +1,38 @@
+//! P006 outdated-version: `Version` is missing or `2008-10-17`, so AWS applies the old
+//! language: policy variables are literal text and newer features are unavailable.
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::json::Span;
+use crate::policy::Str;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let help = "add `\"Version\": \"2012-10-17\"` at the top of the policy";
+    match cx.policy.version {
+        None => {
+            let start = cx.policy.root.span.start;
+            out.push(
+                Diagnostic::new(
+                    "P006",
+                    Span::new(start, start + 1),
+                    "policy has no `Version`, so AWS reads it as the 2008-10-17 language",
+                )
+                .help(help),
+            );
+        }
+        Some(member) => {
+            if let Some(version) = Str::of_value(&member.value).filter(|v| v.value == "2008-10-17")
+            {
+                out.push(
+                    Diagnostic::new(
+                        "P006",
+                        version.span,
+                        "`2008-10-17` is the old policy language version",
+                    )
+                    .help(help)
+                    .at("/Version"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! P011 empty-value: an empty list, string or object where AWS needs at least one value.
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::json::{Member, Node, Value};
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    if let Some(statement) = cx.policy.statement {
+        report_if_empty(statement, "", out);
+    }
+    for s in &cx.policy.statements {
+        let elements = [
+            s.action,
+            s.not_action,
+            s.resource,
+            s.not_resource,
+            s.principal,
+            s.not_principal,
+            s.condition,
+        ];
+        for member in elements.into_iter().flatten() {
+            report_if_empty(member, &s.pointer, out);
+            if let Value::Array(items) = &member.value.value {
+                for item in items {
+                    report_node(item, &member.key, &s.pointer, out);
+                }
+            }
+            for nested in member.value.members().unwrap_or_default() {
+                // Principal types and condition operators: each needs values of its own.
+                report_if_empty(nested, &format!("{}/{}", s.pointer, member.key), out);
+            }
+        }
+    }
+}
+
+fn report_if_empty(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
+    report_node(&member.value, &member.key, pointer, out);
+}
+
+fn report_node(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+    let what = match &node.value {
+        Value::Array(items) if items.is_empty() => "an empty list",
+        Value::Object(members) if members.is_empty() => "an empty object",
+        Value::String(s) if s.is_empty() => "an empty string",
+        _ => return,
+    };
+    out.push(
+        Diagnostic::new("P011", node.span, format!("`{key}` is {what}"))
+            .help(format!("give `{key}` a value, or remove it"))
+            .at(format!("{pointer}/{key}")),
+    );
+}

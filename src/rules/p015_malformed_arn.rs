@@ -1,0 +1,100 @@
+//! P015 malformed-arn: a resource or principal ARN that AWS cannot parse. Unfilled
+//! placeholders are left to P016, so each problem is reported once, as what it is.
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::policy::arn::{self, PARTITIONS};
+use crate::policy::{placeholder, strings, Str};
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        for member in [s.resource, s.not_resource].into_iter().flatten() {
+            for value in strings(&member.value) {
+                if value.value != "*" {
+                    check_arn(value, &format!("{}/{}", s.pointer, member.key), out);
+                }
+            }
+        }
+        for member in [s.principal, s.not_principal].into_iter().flatten() {
+            for p in crate::policy::principal_values(member) {
+                let is_aws = p.kind.is_some_and(|k| k.value == "AWS");
+                let v = p.value.value;
+                if is_aws && v != "*" && !arn::is_account_id(v) && placeholder::find(v).is_empty() {
+                    check_arn(p.value, &format!("{}/{}", s.pointer, member.key), out);
+                }
+            }
+        }
+    }
+}
+
+fn check_arn(value: Str, pointer: &str, out: &mut Vec<Diagnostic>) {
+    let text = value.value;
+    let holes = placeholder::find(text);
+    let problem = match arn::split(text) {
+        Err(why) if holes.is_empty() => Some((value.span, why.to_string())),
+        Err(_) => None,
+        Ok(parts) => {
+            let wild = |t: &str| t.contains(['*', '?']);
+            let plain = |t: &str| {
+                t.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            };
+            let checks = [
+                (
+                    parts.partition,
+                    wild(parts.partition.text) || PARTITIONS.contains(&parts.partition.text),
+                    "an AWS partition such as `aws`",
+                ),
+                (
+                    parts.service,
+                    wild(parts.service.text)
+                        || (!parts.service.text.is_empty() && plain(parts.service.text)),
+                    "a service namespace such as `s3`",
+                ),
+                (
+                    parts.region,
+                    wild(parts.region.text) || plain(parts.region.text),
+                    "a region such as `us-east-1`, or empty",
+                ),
+                (
+                    parts.account,
+                    wild(parts.account.text)
+                        || parts.account.text.is_empty()
+                        || arn::is_account_id(parts.account.text)
+                        || parts.account.text == "aws",
+                    "a 12-digit account ID, or empty",
+                ),
+                (
+                    parts.resource,
+                    !parts.resource.text.is_empty(),
+                    "a resource",
+                ),
+            ];
+            checks
+                .into_iter()
+                .find(|(field, ok, _)| {
+                    !ok && !holes.iter().any(|h| {
+                        h.start < field.range.1.max(field.range.0 + 1) && field.range.0 < h.end
+                    })
+                })
+                .map(|(field, _, expected)| {
+                    let span = if field.range.0 == field.range.1 {
+                        value.span
+                    } else {
+                        value.sub_span(field.range.0..field.range.1)
+                    };
+                    (
+                        span,
+                        format!("expected {expected} here, found `{}`", field.text),
+                    )
+                })
+        }
+    };
+    if let Some((span, why)) = problem {
+        out.push(
+            Diagnostic::new("P015", span, format!("malformed ARN `{text}`: {why}"))
+                .help("write the ARN as arn:partition:service:region:account-id:resource")
+                .at(pointer.to_string()),
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Which files to check: explicit files as given, directories walked with .gitignore
+//! honoured (inside a git repository or not) and include/exclude globs applied.
+
+use super::{Input, Origin};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+
+pub struct Filters {
+    include: GlobSet,
+    has_include: bool,
+    exclude: GlobSet,
+}
+
+impl Filters {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
+        Ok(Filters {
+            include: build(include)?,
+            has_include: !include.is_empty(),
+            exclude: build(exclude)?,
+        })
+    }
+
+    /// A walked file is checked when an include glob matches it (or, with none given, when it
+    /// is JSON or Markdown) and no exclude glob does.
+    fn wants(&self, relative: &Path) -> bool {
+        if self.exclude.is_match(relative) {
+            return false;
+        }
+        if self.has_include {
+            return self.include.is_match(relative);
+        }
+        let ext = relative
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        matches!(ext.as_deref(), Some("json" | "md" | "markdown"))
+    }
+}
+
+fn build(globs: &[String]) -> Result<GlobSet, String> {
+    let mut set = GlobSetBuilder::new();
+    for glob in globs {
+        // A bare name matches at any depth, as it does in .gitignore.
+        let pattern = if glob.contains('/') {
+            glob.clone()
+        } else {
+            format!("**/{glob}")
+        };
+        set.add(Glob::new(&pattern).map_err(|e| format!("invalid glob `{glob}`: {e}"))?);
+    }
+    set.build().map_err(|e| e.to_string())
+}
+
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    /// Paths that could not be listed, with why; reported as I/O errors.
+    pub errors: Vec<(String, String)>,
+}
+
+pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
+    let mut found = Discovered {
+        inputs: Vec::new(),
+        errors: Vec::new(),
+    };
+    for path in paths {
+        let display = path.to_string_lossy().into_owned();
+        if display == "-" {
+            found.inputs.push(Input {
+                path: path.clone(),
+                display: "-".into(),
+                origin: Origin::Stdin,
+            });
+        } else if path.is_dir() {
+            walk(path, filters, &mut found);
+        } else {
+            // Named explicitly: checked even when a glob or .gitignore would skip it; a missing
+            // file surfaces as an I/O error when it is read.
+            found.inputs.push(Input {
+                path: path.clone(),
+                display,
+                origin: Origin::Explicit,
+            });
+        }
+    }
+    found
+}
+
+fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                if filters.wants(relative) {
+                    let path = entry.into_path();
+                    let display = path.to_string_lossy().into_owned();
+                    found.inputs.push(Input {
+                        path,
+                        display,
+                        origin: Origin::Walk,
+                    });
+                }
+            }
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => path.to_string_lossy().into_owned(),
+                    _ => root.to_string_lossy().into_owned(),
+                };
+                found.errors.push((path, err.to_string()));
+            }
+        }
+    }
+}

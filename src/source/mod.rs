@@ -1,0 +1,59 @@
+//! Where policy documents come from: which files ([`discover`]), how their bytes become
+//! text ([`read`]), and which documents each text holds ([`extract`]).
+
+pub mod discover;
+pub mod extract;
+pub mod read;
+
+use std::path::{Path, PathBuf};
+
+/// How a file came to be checked: this decides how loud we are about files that turn
+/// out not to be policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Named on the command line: always checked, and a non-policy gets a note.
+    Explicit,
+    /// Found by walking a directory: a non-policy is skipped quietly.
+    Walk,
+    /// Read from standard input (`-`).
+    Stdin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as the user will see it in findings.
+    pub display: String,
+    pub origin: Origin,
+}
+
+pub fn format_of(path: &Path) -> FileFormat {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("md" | "markdown" | "mdx") => FileFormat::Markdown,
+        _ => FileFormat::Json,
+    }
+}
+
+/// Standard input has no name: a text that starts like JSON is JSON, anything else is Markdown.
+pub fn sniff_format(text: &str) -> FileFormat {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next()
+    {
+        Some('{' | '[' | '"') | None => FileFormat::Json,
+        _ => FileFormat::Markdown,
+    }
+}

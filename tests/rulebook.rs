@@ -1,0 +1,173 @@
+//! The rulebook is the rules' single source of metadata: every rule has a page, every
+//! page has a rule, and every example on a page does what the page says.
+
+use iamlint::check::{check_bytes, Options};
+use iamlint::policy::PolicyKind;
+use iamlint::rules::{all_rules, CHECKS, PIPELINE_CODES};
+use iamlint::source::{FileFormat, Origin};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn pages() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut pages: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("rules/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn every_page_parses_and_has_every_section() {
+    for (stem, text) in pages() {
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let meta =
+            iamlint::rules::parse_doc(text).unwrap_or_else(|e| panic!("rules/{stem}.md: {e}"));
+        assert_eq!(
+            meta.code, stem,
+            "rules/{stem}.md: the file is named after its code"
+        );
+        for section in [
+            "## What it flags",
+            "## Why it matters",
+            "## Example",
+            "## How to fix",
+        ] {
+            assert!(text.contains(section), "rules/{stem}.md lacks `{section}`");
+        }
+        assert!(
+            meta.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{stem}: name is kebab-case"
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_a_page_and_every_page_a_rule() {
+    let documented: BTreeSet<String> = pages().into_iter().map(|(stem, _)| stem).collect();
+    let implemented: BTreeSet<String> = CHECKS
+        .iter()
+        .map(|(code, _)| code.to_string())
+        .chain(PIPELINE_CODES.iter().map(|c| c.to_string()))
+        .collect();
+    let undocumented: Vec<_> = implemented.difference(&documented).collect();
+    let unimplemented: Vec<_> = documented.difference(&implemented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "rules without a page in rules/: {undocumented:?}"
+    );
+    assert!(
+        unimplemented.is_empty(),
+        "pages in rules/ without a rule: {unimplemented:?}"
+    );
+    let embedded: BTreeSet<String> = all_rules().iter().map(|r| r.code.to_string()).collect();
+    assert_eq!(embedded, documented, "the binary embeds every page");
+    let names: BTreeSet<&str> = all_rules().iter().map(|r| r.name).collect();
+    assert_eq!(names.len(), all_rules().len(), "rule names are unique");
+}
+
+struct Example {
+    failing: bool,
+    format: FileFormat,
+    kind: Option<PolicyKind>,
+    body: String,
+    line: usize,
+}
+
+/// Fences whose info string says `failing` or `passing`, e.g. "```json failing kind=kms-key".
+fn examples(text: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((number, line)) = lines.next() {
+        let fence: String = line.chars().take_while(|&c| c == '`' || c == '~').collect();
+        if fence.len() < 3 {
+            continue;
+        }
+        let info: Vec<&str> = line[fence.len()..].split_whitespace().collect();
+        let body: Vec<&str> = lines
+            .by_ref()
+            .map(|(_, l)| l)
+            .take_while(|l| l.trim_end() != fence)
+            .collect();
+        let failing = info.contains(&"failing");
+        if !failing && !info.contains(&"passing") {
+            continue;
+        }
+        out.push(Example {
+            failing,
+            format: if info.first() == Some(&"markdown") {
+                FileFormat::Markdown
+            } else {
+                FileFormat::Json
+            },
+            kind: info
+                .iter()
+                .find_map(|w| w.strip_prefix("kind="))
+                .map(|k| PolicyKind::parse(k).expect("known kind")),
+            body: body.join("\n") + "\n",
+            line: number + 1,
+        });
+    }
+    out
+}
+
+#[test]
+fn every_example_does_what_its_page_says() {
+    for rule in all_rules() {
+        let examples = examples(rule.doc);
+        assert!(
+            examples.iter().any(|e| e.failing),
+            "rules/{}.md has no failing example",
+            rule.code
+        );
+        assert!(
+            examples.iter().any(|e| !e.failing),
+            "rules/{}.md has no passing example",
+            rule.code
+        );
+        for example in examples {
+            let opts = Options {
+                kind: example.kind,
+                ..Options::default()
+            };
+            let name = format!("rules/{}.md:{}", rule.code, example.line);
+            let report = check_bytes(
+                &name,
+                Path::new(&name),
+                example.body.into_bytes(),
+                example.format,
+                Origin::Explicit,
+                &opts,
+            );
+            let fired = report.findings.iter().any(|f| f.rule == rule.code);
+            let all: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{} {}", f.rule, f.message))
+                .collect();
+            if example.failing {
+                assert!(
+                    fired,
+                    "{name}: the failing example raises no {}; it raised {all:?}",
+                    rule.code
+                );
+            } else {
+                assert!(
+                    !fired,
+                    "{name}: the passing example raises {}: {all:?}",
+                    rule.code
+                );
+            }
+        }
+    }
+}
