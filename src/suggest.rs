@@ -1,42 +1,40 @@
-//! "Did you mean": the closest name by edit distance, for misspelt elements, operators,
-//! actions and keys.
+//! "Did you mean" suggestions by edit distance.
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions, which is
-/// how `Decrpyt` is one edit from `Decrypt`), compared case-insensitively.
-pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
-    }
+/// Optimal-string-alignment distance (Levenshtein plus adjacent
+/// transpositions, so `Decrpyt` is one edit from `Decrypt`), ignoring case.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    // Three rows suffice: the transposition step looks two rows back.
+    let mut prev2 = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
+                d = d.min(prev2[j - 2] + 1);
             }
-            rows[i][j] = best;
+            cur[j] = d;
         }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    rows[a.len()][b.len()]
+    prev[b.len()]
 }
 
-/// The closest candidate within a distance that scales with the word (a third of its
-/// length, at least 1), or `None` when nothing is plausibly meant.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+/// The closest candidate to `target`, if close enough to be a plausible typo
+/// (at most a third of the word, minimum 1). Ties go to the candidate that
+/// sorts first, so the answer is deterministic.
+pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (target.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, c)| (d, c))
+        .map(|c| (edit_distance(target, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))
         .map(|(_, c)| c)
 }
 
@@ -45,10 +43,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn transpositions_count_once() {
-        assert_eq!(distance("Decrpyt", "Decrypt"), 1);
-        assert_eq!(closest("Decrpyt", ["Encrypt", "Decrypt"]), Some("Decrypt"));
-        assert_eq!(closest("Efect", ["Effect", "Sid"]), Some("Effect"));
-        assert_eq!(closest("Zebra", ["Effect", "Sid"]), None);
+    fn distances() {
+        assert_eq!(edit_distance("Decrpyt", "Decrypt"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("ABC", "abc"), 0);
+        assert_eq!(edit_distance("ca", "abc"), 3);
+    }
+
+    #[test]
+    fn closest_respects_limit() {
+        let names = ["Decrypt", "Encrypt", "Sign"];
+        assert_eq!(closest("Decrpyt", names.iter().copied()), Some("Decrypt"));
+        assert_eq!(closest("Totally", names.iter().copied()), None);
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod arn;
 pub mod kind;
-pub mod pattern;
 pub mod placeholder;
 
 use crate::json::{Member, Node, Span, Value};

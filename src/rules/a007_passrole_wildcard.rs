@@ -3,7 +3,7 @@
 
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
-use crate::policy::pattern;
+use crate::pattern::wildcard_match;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
@@ -15,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let lower = a.value.to_ascii_lowercase();
             lower.starts_with("iam:")
                 && lower != "iam:*"
-                && pattern::matches(a.value, "iam:PassRole")
+                && wildcard_match(a.value, "iam:PassRole")
         });
         for action in passes {
             out.push(

