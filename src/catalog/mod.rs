@@ -22,8 +22,6 @@ pub use model::{
     AccessLevel, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
 };
 
-
-
 /// The vendored catalog, compiled in.
 pub const EMBEDDED: &str = include_str!("../../rules/catalog/catalog.jsonl");
 

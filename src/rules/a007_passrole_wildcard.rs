@@ -13,9 +13,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // `*` and `iam:*` are already reported as such (A001, A002).
         let passes = s.actions().into_iter().filter(|a| {
             let lower = a.value.to_ascii_lowercase();
-            lower.starts_with("iam:")
-                && lower != "iam:*"
-                && wildcard_match(a.value, "iam:PassRole")
+            lower.starts_with("iam:") && lower != "iam:*" && wildcard_match(a.value, "iam:PassRole")
         });
         for action in passes {
             out.push(

@@ -1,0 +1,170 @@
+//! Fixture-driven snapshot tests. `tests/fixtures/rules/CODE/` holds `fail_*` files, each of
+//! which must raise CODE, and `pass_*` files, which must not; a `@kind` before the extension
+//! (`fail_app_role@kms-key.json`) checks the file as that kind. Every finding of every
+//! fixture is snapshotted in `snapshots/`, so a change in any rule's output is reviewed.
+
+use iamlint::check::{check_bytes, Options};
+use iamlint::policy::PolicyKind;
+use iamlint::source::{format_of, Origin};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// Checks one file as the CLI would, with paths shown relative to the repository.
+fn check(path: &Path) -> Vec<String> {
+    let relative = path
+        .strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    let stem = path.file_stem().unwrap().to_string_lossy();
+    let kind = stem
+        .split_once('@')
+        .map(|(_, k)| PolicyKind::parse(k).unwrap_or_else(|| panic!("{relative}: kind `{k}`")));
+    let opts = Options {
+        kind,
+        ..Options::default()
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let report = check_bytes(
+        &relative,
+        path,
+        bytes,
+        format_of(path),
+        Origin::Explicit,
+        &opts,
+    );
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}-{}:{} {}[{}] {}",
+                f.path, f.line, f.column, f.end_line, f.end_column, f.severity, f.rule, f.message
+            )
+        })
+        .collect()
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root().join("tests/fixtures/rules")).unwrap() {
+        let dir = dir.unwrap().path();
+        let code = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            out.push((code.clone(), file.unwrap().path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn rule_fixtures_fail_and_pass_as_named() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    let _guard = settings.bind_to_scope();
+    for (code, path) in fixtures() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let findings = check(&path);
+        let fired = findings.iter().any(|f| f.contains(&format!("[{code}]")));
+        if name.starts_with("fail_") {
+            assert!(
+                fired,
+                "{code}/{name} should raise {code}; it raised {findings:#?}"
+            );
+        } else if name.starts_with("pass_") {
+            assert!(
+                !fired,
+                "{code}/{name} must not raise {code}; it raised {findings:#?}"
+            );
+        } else {
+            panic!("{code}/{name}: fixture names start with fail_ or pass_");
+        }
+        let stem = name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(s, _)| s)
+            .replace('@', "_");
+        insta::assert_snapshot!(format!("rule__{code}__{stem}"), findings.join("\n"));
+    }
+}
+
+#[test]
+fn every_rule_has_failing_and_passing_fixtures() {
+    let fixtures = fixtures();
+    for rule in iamlint::rules::all_rules() {
+        // J006 needs a file over 16 MiB: tests/hostile.rs makes one instead of committing it.
+        if rule.code == "J006" {
+            continue;
+        }
+        let names: Vec<String> = fixtures
+            .iter()
+            .filter(|(code, _)| code == rule.code)
+            .map(|(_, p)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("fail_")),
+            "{} has no failing fixture in tests/fixtures/rules/{}/",
+            rule.code,
+            rule.code
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("pass_")),
+            "{} has no passing fixture in tests/fixtures/rules/{}/",
+            rule.code,
+            rule.code
+        );
+    }
+}
+
+/// The seed guide as written: placeholders reported, the key policy's `Resource: "*"` and
+/// root delegation not reported as warnings.
+#[test]
+fn seed_guide_placeholders_are_reported_and_key_policy_idioms_are_not() {
+    let findings = check(&root().join("tests/fixtures/seed/kms-csfle-setup.md"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("[P016] unresolved placeholder `ACCOUNT-ID`")
+                && f.contains(":32:30-32:40")),
+        "{findings:#?}"
+    );
+    for f in &findings {
+        if f.contains(" warning[") || f.contains(" error[") {
+            assert!(
+                f.contains("[P016]"),
+                "only placeholders warn on the seed as written: {f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn seed_guide_with_real_account_ids_has_no_warning() {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/seed/kms-csfle-setup.md")).unwrap();
+    let filled = text
+        .replace("ACCOUNT-ID", "111122223333")
+        .replace("KEY-ID", "1234abcd-12ab-34cd-56ef-1234567890ab");
+    let report = check_bytes(
+        "seed.md",
+        Path::new("seed.md"),
+        filled.into_bytes(),
+        format_of(Path::new("seed.md")),
+        Origin::Explicit,
+        &Options::default(),
+    );
+    let loud: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= iamlint::diagnostic::Severity::Warning)
+        .map(|f| format!("{}:{} {} {}", f.line, f.column, f.rule, f.message))
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    assert_eq!(report.documents.len(), 2);
+    assert_eq!(report.documents[0].kind, PolicyKind::KmsKey);
+    assert_eq!(report.documents[1].kind, PolicyKind::Identity);
+}
