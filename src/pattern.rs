@@ -34,6 +34,27 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     matches(&toks, text)
 }
 
+/// No IAM service prefix or action name is this long (the longest are under 130).
+const LONGEST_NAME: usize = 256;
+
+/// `pattern` with runs of `*` merged, or `None` when it needs more characters than any IAM
+/// name has. Policies can hold megabyte-long patterns: simplify once, then match many names.
+pub fn simplify_name_pattern(pattern: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if pattern.chars().filter(|&c| c != '*').count() > LONGEST_NAME {
+        return None;
+    }
+    if !pattern.contains("**") {
+        return Some(pattern.into());
+    }
+    let mut out = String::with_capacity(LONGEST_NAME);
+    for c in pattern.chars() {
+        if !(c == '*' && out.ends_with('*')) {
+            out.push(c);
+        }
+    }
+    Some(out.into())
+}
+
 /// Does `key` instantiate `template`? A `${Name}` or `<name>` placeholder
 /// stands for one or more characters; the rest matches case-insensitively.
 /// A name without placeholders never matches here (callers compare exactly).
@@ -66,12 +87,26 @@ pub fn template_match(template: &str, key: &str) -> bool {
 
 /// Classic dynamic programme over (pattern tokens x text characters); the
 /// strings are short, so O(n*m) is fine and avoids backtracking blow-ups.
+/// A pattern comes from the policy, so it may be a megabyte long: runs of `*`
+/// are merged and a pattern needing more characters than the text has fails at
+/// once, which keeps the work within O(m^2) for any pattern.
 fn matches(toks: &[Tok], text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
+    let needed = toks.iter().filter(|t| !matches!(t, Tok::Many)).count();
+    if needed > text.len() {
+        return false;
+    }
+    let mut merged: Vec<Tok> = Vec::with_capacity(toks.len());
+    for tok in toks {
+        if !(matches!(tok, Tok::Many) && matches!(merged.last(), Some(Tok::Many))) {
+            merged.push(*tok);
+        }
+    }
+    let toks = merged;
     // row[j]: do the tokens seen so far match text[..j]?
     let mut row = vec![false; text.len() + 1];
     row[0] = true;
-    for tok in toks {
+    for tok in &toks {
         let mut next = vec![false; text.len() + 1];
         for j in 0..=text.len() {
             next[j] = match tok {
@@ -104,6 +139,25 @@ mod tests {
             "*Key*Pair*",
             "GenerateDataKeyPairWithoutPlaintext"
         ));
+    }
+
+    #[test]
+    fn huge_patterns_fail_fast() {
+        let stars = "*".repeat(1 << 20);
+        assert!(wildcard_match(&stars, "GetObject"));
+        assert!(!wildcard_match(&"*a".repeat(1 << 19), "GetObject"));
+        assert!(wildcard_match(&format!("Get{stars}ct"), "GetObject"));
+    }
+
+    #[test]
+    fn simplified_patterns_match_the_same_names() {
+        let stars = "*".repeat(1 << 20);
+        assert_eq!(simplify_name_pattern(&stars).as_deref(), Some("*"));
+        assert_eq!(
+            simplify_name_pattern("Get**Obj***").as_deref(),
+            Some("Get*Obj*")
+        );
+        assert_eq!(simplify_name_pattern(&"*a".repeat(300)), None);
     }
 
     #[test]

@@ -199,18 +199,24 @@ impl Catalog {
                 None => return Vec::new(),
             }
         };
+        let (Some(svc_pat), Some(act_pat)) = (
+            pattern::simplify_name_pattern(svc_pat),
+            pattern::simplify_name_pattern(act_pat),
+        ) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for entry in self
             .entries
             .iter()
-            .filter(|e| wildcard_match(svc_pat, &e.prefix))
+            .filter(|e| wildcard_match(&svc_pat, &e.prefix))
         {
             if let Ok(service) = self.load(entry) {
                 out.extend(
                     service
                         .actions
                         .iter()
-                        .filter(|a| wildcard_match(act_pat, &a.name))
+                        .filter(|a| wildcard_match(&act_pat, &a.name))
                         .map(|a| (service, a)),
                 );
             }
