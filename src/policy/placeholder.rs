@@ -16,36 +16,42 @@ const WORDS: &[&str] = &[
     "ARN",
 ];
 
-/// The byte ranges of the placeholders in `text`.
+/// The byte ranges of the placeholders in `text`. Linear in the text's length, so a
+/// megabyte of `<` or `${` in a hostile policy costs no more than a megabyte of letters.
 pub fn find(text: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
+    let mut found: Vec<Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
+    // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
+    let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'<' => {
-                if let Some(len) = text[i..].find('>') {
-                    if len > 1 {
-                        found.push(i..i + len + 1);
-                        i += len + 1;
-                        continue;
-                    }
+            b'<' if angle_open => match text[i..].find('>') {
+                Some(len) if len > 1 => {
+                    found.push(i..i + len + 1);
+                    i += len + 1;
+                    continue;
                 }
-            }
-            b'$' if text[i..].starts_with("${") => {
-                if let Some(len) = text[i..].find('}') {
+                Some(_) => {}
+                None => angle_open = false,
+            },
+            b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
+                Some(len) => {
                     if !is_policy_variable(&text[i + 2..i + len]) {
                         found.push(i..i + len + 1);
                     }
                     i += len + 1;
                     continue;
                 }
-            }
+                None => brace_open = false,
+            },
             _ => {}
         }
         i += 1;
     }
-    // Word-like tokens between ARN and path separators.
+    // Word-like tokens between ARN and path separators, unless inside a bracketed one
+    // (those are sorted by start, so a binary search finds the one that could hold it).
+    let bracketed = found.len();
     let mut start = 0;
     for (pos, c) in text
         .char_indices()
@@ -55,11 +61,11 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
             c,
             ':' | '/' | '.' | '<' | '>' | '{' | '}' | '$' | ' ' | ',' | '=' | '@'
         ) {
-            if start < pos
-                && is_placeholder_word(&text[start..pos])
-                && !found.iter().any(|r| r.contains(&start))
-            {
-                found.push(start..pos);
+            if start < pos && is_placeholder_word(&text[start..pos]) {
+                let before = found[..bracketed].partition_point(|r| r.start <= start);
+                if before == 0 || !found[before - 1].contains(&start) {
+                    found.push(start..pos);
+                }
             }
             start = pos + c.len_utf8();
         }
@@ -73,26 +79,43 @@ fn is_policy_variable(inner: &str) -> bool {
     matches!(inner, "*" | "?" | "$") || inner.contains(':')
 }
 
+/// Called for every token of every string: decides without allocating.
 fn is_placeholder_word(word: &str) -> bool {
-    let upper_token = word.len() >= 3
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    if word.len() < 3 {
+        return false;
+    }
+    let upper_token = word
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && word.bytes().filter(u8::is_ascii_alphabetic).count() >= 2;
     if upper_token {
-        let parts: Vec<&str> = word.split(['-', '_']).collect();
-        if parts.iter().any(|p| WORDS.contains(p)) || parts[0] == "YOUR" || parts[0] == "MY" {
+        let mut parts = word.split(['-', '_']);
+        let first = parts.next().unwrap_or("");
+        if first == "YOUR"
+            || first == "MY"
+            || WORDS.contains(&first)
+            || parts.any(|p| WORDS.contains(&p))
+        {
             return true;
         }
     }
-    let lower = word.to_ascii_lowercase();
     // Lower-case spellings seen in runbooks: `account-id`, `your-bucket-name`, `xxxxxxxxxxxx`.
-    matches!(
-        lower.as_str(),
-        "account-id" | "account_id" | "accountid" | "aws-account-id" | "key-id" | "key_id"
-    ) || lower.starts_with("your-")
-        || lower.starts_with("your_")
-        || (lower.len() >= 4 && lower.bytes().all(|b| b == b'x'))
+    const SPELLINGS: &[&str] = &[
+        "account-id",
+        "account_id",
+        "accountid",
+        "aws-account-id",
+        "key-id",
+        "key_id",
+    ];
+    let starts_with = |prefix: &str| {
+        word.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    SPELLINGS.iter().any(|s| word.eq_ignore_ascii_case(s))
+        || starts_with("your-")
+        || starts_with("your_")
+        || (word.len() >= 4 && word.bytes().all(|b| b.eq_ignore_ascii_case(&b'x')))
 }
 
 #[cfg(test)]
@@ -125,5 +148,17 @@ mod tests {
         assert!(find("arn:aws:s3:::bucket/${aws:username}/*").is_empty());
         assert!(find("arn:aws:iam::123456789012:role/API_ROLE").is_empty());
         assert!(find("AWS").is_empty());
+    }
+
+    #[test]
+    fn unclosed_brackets_and_many_placeholders_stay_linear() {
+        assert!(find(&"<".repeat(1 << 20)).is_empty());
+        assert!(find(&"${".repeat(1 << 19)).is_empty());
+        let many = "<ACCOUNT-ID>/".repeat(1 << 16);
+        assert_eq!(
+            find(&many).len(),
+            1 << 16,
+            "the word inside each `<...>` is not repeated"
+        );
     }
 }
