@@ -83,6 +83,20 @@ pub fn decode(bytes: Vec<u8>) -> Text {
             }),
         };
     }
+    if looks_utf16_without_bom(&bytes) {
+        return Text {
+            text: String::new(),
+            body_offset: 0,
+            problem: Some(EncodingProblem {
+                code: "J003",
+                message:
+                    "file looks UTF-16 encoded (no byte order mark); policy documents must be UTF-8"
+                        .into(),
+                span: Span::new(0, 0),
+                fatal: true,
+            }),
+        };
+    }
     match String::from_utf8(bytes) {
         Ok(text) if text.starts_with('\u{feff}') => Text {
             text,
@@ -114,5 +128,33 @@ pub fn decode(bytes: Vec<u8>) -> Text {
                 }),
             }
         }
+    }
+}
+
+/// Text that starts with ASCII characters stored as 16-bit units (`{\0"\0` or `\0{\0"`):
+/// how some Windows tools save "Unicode" text. JSON or Markdown in UTF-8 never starts so.
+fn looks_utf16_without_bom(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8) & !1];
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    let little = head.chunks_exact(2).all(|u| ascii(u[0]) && u[1] == 0);
+    let big = head.chunks_exact(2).all(|u| u[0] == 0 && ascii(u[1]));
+    !head.is_empty() && (little || big)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_without_bom_is_recognised_by_its_zero_bytes() {
+        assert!(looks_utf16_without_bom(b"{\0\"\0V\0e\0"));
+        assert!(looks_utf16_without_bom(b"\0{\0\"\0V"));
+        assert!(!looks_utf16_without_bom(b"{\"Version\""));
+        assert!(
+            !looks_utf16_without_bom(b"{\0\0\0"),
+            "NULs alone are no encoding"
+        );
+        assert!(!looks_utf16_without_bom(b""));
+        assert!(!looks_utf16_without_bom(b"{"));
     }
 }
