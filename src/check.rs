@@ -219,6 +219,9 @@ impl<'a> FileCheck<'a> {
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let source = (opts.keep_sources && !findings.is_empty()).then(|| self.text.to_string());
+        // Reports outlive the run over every file: keep each at its exact size.
+        findings.shrink_to_fit();
+        self.documents.shrink_to_fit();
         FileReport {
             path: self.path.to_string(),
             documents: self.documents,
@@ -257,7 +260,7 @@ impl<'a> FileCheck<'a> {
             rule: meta.code,
             name: meta.name,
             severity,
-            message: d.message,
+            message: shorten_quoted(d.message),
             path: self.path.to_string(),
             line: start.line,
             column: start.column,
@@ -271,5 +274,49 @@ impl<'a> FileCheck<'a> {
             labels,
             span: d.span,
         }
+    }
+}
+
+/// Messages quote the offending value in backticks; a hostile policy's value can be a
+/// megabyte long, and one line of output must not be. Quotes longer than this many
+/// characters keep their start and end around an ellipsis.
+const QUOTE_LIMIT: usize = 120;
+
+fn shorten_quoted(message: String) -> String {
+    if message.len() <= QUOTE_LIMIT {
+        return message;
+    }
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let chars = part.chars().count();
+        if i % 2 == 1 && chars > QUOTE_LIMIT {
+            out.extend(part.chars().take(QUOTE_LIMIT - 20));
+            out.push('…');
+            out.extend(part.chars().skip(chars - 19));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quotes_are_shortened_short_ones_kept() {
+        let long = format!("`Sid` `{}` is odd", "a".repeat(10_000));
+        let short = shorten_quoted(long);
+        assert_eq!(
+            short.chars().count(),
+            "`Sid` `` is odd".chars().count() + QUOTE_LIMIT
+        );
+        assert!(short.starts_with("`Sid` `aaa") && short.ends_with("a` is odd"));
+        let kept = format!("`{}` `b`", "é".repeat(100));
+        assert_eq!(shorten_quoted(kept.clone()), kept);
     }
 }
