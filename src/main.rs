@@ -160,7 +160,8 @@ fn check(args: CheckArgs) -> u8 {
             stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = stdout.lock();
+    // Buffered: a large report is thousands of lines, each a write call on a line-buffered stdout.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written =
         report::write(&report, args.format, &Style { color }, &mut out).and_then(|_| out.flush());
     if let Err(err) = written {
