@@ -40,12 +40,19 @@ pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, u64>, String> {
         return Ok(Err(meta.len()));
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    read_bounded(file).map_err(|e| e.to_string())
+    // Sized from the metadata (plus the byte that detects growth since): one allocation.
+    read_bounded_into(file, Vec::with_capacity(meta.len() as usize + 1)).map_err(|e| e.to_string())
 }
 
 /// Reads at most one byte past the limit, so an endless stream cannot exhaust memory.
 pub fn read_bounded(reader: impl Read) -> std::io::Result<Result<Vec<u8>, u64>> {
-    let mut bytes = Vec::new();
+    read_bounded_into(reader, Vec::new())
+}
+
+fn read_bounded_into(
+    reader: impl Read,
+    mut bytes: Vec<u8>,
+) -> std::io::Result<Result<Vec<u8>, u64>> {
     reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(if bytes.len() as u64 > MAX_FILE_BYTES {
         Err(bytes.len() as u64)
