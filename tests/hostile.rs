@@ -408,6 +408,37 @@ fn fifos_never_hang_the_run() {
     assert_eq!(run.code, Some(2));
 }
 
+/// The walker reads each directory's `.gitignore` and `.ignore` to the end: a FIFO there
+/// would block it, so such a directory is reported and left out.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_an_ignore_file_never_hangs_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tree/sub")).unwrap();
+    std::fs::write(p.join("tree/policy.json"), ALLOW_ALL).unwrap();
+    std::fs::write(p.join("tree/sub/policy.json"), ALLOW_ALL).unwrap();
+    let mkfifo = |path: &Path| {
+        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+    };
+    mkfifo(&p.join("tree/sub/.gitignore"));
+    let run = concise(p, &["tree"]);
+    has(&run, "tree/policy.json:3:");
+    assert!(!run.stdout.contains("sub/policy.json"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("tree/sub: not walked: its ignore file")
+            && run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(2));
+    mkfifo(&p.join("tree/.ignore"));
+    let run = concise(p, &["tree", "tree/policy.json"]);
+    assert!(run.stderr.contains("tree: not walked"), "{}", run.stderr);
+    has(&run, "tree/policy.json:3:");
+    assert_eq!(run.code, Some(2));
+}
+
 #[test]
 fn empty_and_blank_files() {
     let dir = tempfile::tempdir().unwrap();

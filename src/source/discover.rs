@@ -4,6 +4,7 @@
 use super::{Input, Origin};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub struct Filters {
     include: GlobSet,
@@ -86,11 +87,73 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
 }
 
 fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Some(bad) = absolute.ancestors().find_map(blocking_ignore_file) {
+        found
+            .errors
+            .push((root.to_string_lossy().into_owned(), blocked_message(&bad)));
+        return;
+    }
+    // Directories below the root are checked as the walk reaches them, before the walker
+    // reads their ignore files; a blocked one is skipped and reported.
+    let blocked = Arc::new(Mutex::new(Vec::new()));
+    let blocked_in_filter = Arc::clone(&blocked);
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
         .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            match is_dir.then(|| blocking_ignore_file(entry.path())).flatten() {
+                Some(bad) => {
+                    if let Ok(mut list) = blocked_in_filter.lock() {
+                        list.push((
+                            entry.path().to_string_lossy().into_owned(),
+                            blocked_message(&bad),
+                        ));
+                    }
+                    false
+                }
+                None => true,
+            }
+        })
         .build();
+    walk_entries(root, walker, filters, found);
+    let blocked = blocked.lock().map(|mut list| std::mem::take(&mut *list));
+    found.errors.extend(blocked.unwrap_or_default());
+}
+
+/// Ignore files the walker opens and reads to the end in every directory it enters.
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
+
+/// An ignore file that would block the walk forever: a FIFO waits for a writer, a device
+/// such as `/dev/zero` never ends. Such a directory cannot be walked safely.
+fn blocking_ignore_file(dir: &Path) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        IGNORE_FILES.iter().map(|name| dir.join(name)).find(|path| {
+            std::fs::metadata(path).is_ok_and(|m| {
+                let t = m.file_type();
+                t.is_fifo() || t.is_char_device() || t.is_block_device()
+            })
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+fn blocked_message(bad: &Path) -> String {
+    format!(
+        "not walked: its ignore file {} is not a regular file (a FIFO or device would block the walk)",
+        bad.display()
+    )
+}
+
+fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mut Discovered) {
     for entry in walker {
         match entry {
             Ok(entry) => {
