@@ -1,0 +1,11 @@
+//! The whole per-file pipeline, bytes → findings, as JSON and as Markdown: it must not
+//! panic, and every finding must be well placed (see `tests/support/invariants.rs`).
+
+#![no_main]
+
+#[path = "../../tests/support/invariants.rs"]
+mod invariants;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    invariants::check_all_ways(data);
+});
