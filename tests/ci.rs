@@ -151,8 +151,10 @@ fn finding(path: &str, message: &str) -> Finding {
 }
 
 fn report_of(findings: Vec<Finding>) -> iamlint::Report {
-    let mut file = iamlint::check::FileReport::default();
-    file.findings = findings;
+    let file = iamlint::check::FileReport {
+        findings,
+        ..Default::default()
+    };
     iamlint::Report {
         files: vec![file],
         ..iamlint::Report::default()
