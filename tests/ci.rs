@@ -310,6 +310,22 @@ fn baseline_entries_are_counted_and_stale_ones_reported() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["baselined"], 2);
     assert_eq!(json["summary"]["stale_baseline"], 2);
+    // A hook that checks another file says nothing about this file's entries.
+    std::fs::write(p.join("other.json"), POLICY).unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "other.json",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["findings"], 2, "{json}");
+    assert!(json["summary"]["stale_baseline"].is_null(), "{json}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use crate::diagnostic::{normalize_path, Finding};
 use crate::Report;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const VERSION: u32 = 1;
 
@@ -97,5 +97,25 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
         });
     }
     report.baselined += baselined;
-    report.stale_baseline += remaining.values().sum::<usize>();
+    // Only entries for files this run checked can be called stale: a pre-commit hook checks
+    // the changed files, and says nothing about the others.
+    let checked: HashSet<String> = report
+        .files
+        .iter()
+        .map(|f| normalize_path(&f.path))
+        .collect();
+    report.stale_baseline += baseline
+        .findings
+        .iter()
+        .filter(|e| checked.contains(&e.path))
+        .filter(|e| {
+            remaining
+                .get_mut(e.fingerprint.as_str())
+                .is_some_and(|left| {
+                    let stale = *left > 0;
+                    *left = left.saturating_sub(1);
+                    stale
+                })
+        })
+        .count();
 }

@@ -2,7 +2,7 @@
 //! annotations on the pull request's changed lines:
 //! `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message`.
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{normalize_path, Finding, Severity};
 use crate::Report;
 use std::io::{self, Write};
 
@@ -20,7 +20,7 @@ fn command(f: &Finding) -> String {
         Severity::Info => "notice",
     };
     let mut properties = vec![
-        ("file", f.path.clone()),
+        ("file", normalize_path(&f.path)),
         ("line", f.line.to_string()),
         ("endLine", f.end_line.to_string()),
     ];
