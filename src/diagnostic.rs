@@ -190,3 +190,58 @@ fn fnv1a(parts: &[&str]) -> u64 {
     }
     hash
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(pointer: &str, sid: Option<&str>) -> Finding {
+        Finding {
+            rule: "P016",
+            name: "placeholder",
+            severity: Severity::Warning,
+            message: String::new(),
+            path: "./a.json".into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            help: String::new(),
+            document: 0,
+            kind: None,
+            pointer: pointer.into(),
+            sid: sid.map(String::from),
+            snippet: "X".into(),
+            labels: Vec::new(),
+            span: Span::new(0, 1),
+        }
+    }
+
+    #[test]
+    fn element_is_anchored_at_the_sid() {
+        assert_eq!(
+            finding("/Statement/12/Resource/0", Some("Read")).element(),
+            "/Statement[Sid=Read]/Resource/0"
+        );
+        assert_eq!(
+            finding("/Statement/Resource", Some("Read")).element(),
+            "/Statement[Sid=Read]/Resource"
+        );
+        assert_eq!(
+            finding("/Statement/3/Action", None).element(),
+            "/Statement/3/Action"
+        );
+    }
+
+    #[test]
+    fn fingerprint_ignores_place_but_not_content() {
+        let a = finding("/Statement/0/Resource", Some("Read"));
+        let mut moved = finding("/Statement/4/Resource", Some("Read"));
+        moved.line = 40;
+        moved.path = "a.json".into();
+        assert_eq!(a.fingerprint(), moved.fingerprint());
+        let mut other = finding("/Statement/0/Resource", Some("Read"));
+        other.snippet = "Y".into();
+        assert_ne!(a.fingerprint(), other.fingerprint());
+    }
+}

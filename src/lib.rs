@@ -43,6 +43,10 @@ pub struct Report {
     pub baselined: usize,
     /// Baseline entries that no longer occur: the baseline can be tightened.
     pub stale_baseline: usize,
+    /// Whether the run walked a folder. A run on named files only (a hook passing the changed
+    /// files, maybe in several batches) sees part of the tree, so it cannot call a
+    /// suppression unused.
+    pub walked: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -133,7 +137,10 @@ pub struct Selection<'a> {
 pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
     let filters = discover::Filters::new(selection.include, selection.exclude)?;
     let found = discover::discover(selection.paths, &filters);
-    let mut report = Report::default();
+    let mut report = Report {
+        walked: selection.paths.iter().any(|p| p.is_dir()),
+        ..Report::default()
+    };
     report.errors.extend(
         found
             .errors

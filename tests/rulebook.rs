@@ -204,6 +204,7 @@ fn every_example_does_what_its_page_says() {
             // The filter stage runs too: it raises the findings about the config (L001).
             let mut report = Report {
                 files: vec![file],
+                walked: true,
                 ..Report::default()
             };
             filter::apply(&mut report, &opts.config, None);

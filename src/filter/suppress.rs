@@ -1,6 +1,7 @@
 //! `[[suppress]]` entries of `iamlint.toml`: each accepts the findings of one rule in the
 //! files matching a glob (optionally in one statement), with a recorded reason. An entry
-//! that accepts nothing is reported (L001), so stale suppressions do not pile up.
+//! that accepts nothing is reported (L001), so stale suppressions do not pile up — in runs
+//! that walk a folder, since a run on named files sees only part of the tree.
 
 use crate::check::FileReport;
 use crate::config::{Config, SeverityOverride, Suppression};
@@ -34,6 +35,9 @@ pub fn apply(report: &mut Report, config: &Config) {
         suppressed += before - file.findings.len();
     }
     report.suppressed += suppressed;
+    if !report.walked {
+        return;
+    }
     let unused: Vec<&Suppression> = config
         .suppressions
         .iter()
