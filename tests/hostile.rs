@@ -195,7 +195,7 @@ fn a_50_mb_file_is_j006_whether_named_walked_or_piped() {
     );
     has(
         &run,
-        "-:1:1: error[J006] file is 16777217 bytes, over iamlint's limit",
+        "-:1:1: error[J006] file is more than 16777216 bytes, over iamlint's limit",
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }

@@ -75,8 +75,9 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("P017", p017_invalid_element_type::check),
 ];
 
-/// Codes the pipeline raises before there is a policy to check (bytes, JSON, Markdown).
-pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007"];
+/// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
+/// Markdown), or after checking (L001, a suppression that matched nothing).
+pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007", "L001"];
 
 /// Runs every check whose code `enabled` accepts.
 pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
@@ -92,4 +93,25 @@ pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
 /// `Allow` statements only: a `Deny` restricts and never counts as access.
 pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::Statement<'a>> {
     cx.policy.statements.iter().filter(|s| s.is_allow())
+}
+
+/// Reports the `Not*` element that `element` picks from each `Allow` statement (A003–A005):
+/// an `Allow` with a negated element grants everything it does not name.
+fn allow_with_negation<'a>(
+    cx: &'a Context<'a>,
+    out: &mut Vec<Diagnostic>,
+    code: &'static str,
+    element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member>,
+    message: &str,
+    help: &str,
+) {
+    for s in allows(cx) {
+        if let Some(member) = element(s) {
+            out.push(
+                Diagnostic::new(code, crate::policy::Str::of_key(member).span, message)
+                    .help(help)
+                    .at(format!("{}/{}", s.pointer, member.key)),
+            );
+        }
+    }
 }
