@@ -509,11 +509,11 @@ fn an_unterminated_fence_is_j007_and_its_policy_is_still_checked() {
     let run = concise(p, &["guide.md", "cut.md"]);
     has(
         &run,
-        "guide.md:5:3: error[J007] this code fence is never closed",
+        "guide.md:5:3: warning[J007] this code fence is never closed",
     );
     has(&run, "guide.md:8:");
     assert!(run.stdout.contains("[A001]"), "{}", run.stdout);
-    has(&run, "cut.md:2:1: error[J007]");
+    has(&run, "cut.md:2:1: warning[J007]");
     has(&run, "cut.md:4:1: error[J001] invalid JSON");
 }
 
