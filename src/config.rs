@@ -26,6 +26,8 @@ struct RawConfig {
     kinds: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    trusted_accounts: Vec<Spanned<String>>,
 }
 
 /// A rule selector: a code (`P016`), a code prefix (`P`, `A00`) or a rule name (`placeholder`).
@@ -82,6 +84,9 @@ pub struct Config {
     pub severity: Vec<(Selector, SeverityOverride)>,
     pub kinds: Vec<(GlobMatcher, PolicyKind)>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
+    /// Accounts whose principals are expected in resource and key policies; when set,
+    /// principals from any other account are warnings (K006).
+    pub trusted_accounts: Vec<String>,
 }
 
 impl Config {
@@ -180,6 +185,16 @@ impl Config {
             config
                 .per_path_ignores
                 .push((glob(pattern, "per-path-ignores")?, selectors));
+        }
+        for account in &raw.trusted_accounts {
+            if !crate::policy::arn::is_account_id(account.get_ref()) {
+                return Err(format!(
+                    "{} (trusted-accounts): expected a 12-digit AWS account ID, found `{}`",
+                    at(account.span()),
+                    account.get_ref()
+                ));
+            }
+            config.trusted_accounts.push(account.get_ref().clone());
         }
         Ok(config)
     }

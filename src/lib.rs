@@ -11,6 +11,7 @@ pub mod json;
 pub mod location;
 pub mod pattern;
 pub mod policy;
+pub mod relate;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -132,6 +133,7 @@ pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
             Err(err) => report.errors.push(err),
         }
     }
+    relate::across_files(&mut report.files, &opts.config);
     Ok(report)
 }
 

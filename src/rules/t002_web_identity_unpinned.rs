@@ -1,0 +1,101 @@
+//! T002 web-identity-unpinned: a trust policy that accepts tokens from a web-identity
+//! provider without the condition that says *whose* tokens. GitHub Actions needs
+//! `token.actions.githubusercontent.com:sub` naming repositories (any GitHub user can mint
+//! a token for their own repository); Cognito, Google and other OIDC providers need `aud`
+//! naming your application.
+
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+use crate::policy::{arn, strings, ConditionEntry, Statement, Str};
+
+const GITHUB: &str = "token.actions.githubusercontent.com";
+
+/// The provider a `Federated` principal names: the host of an OIDC provider ARN, or a
+/// built-in provider such as `cognito-identity.amazonaws.com`. SAML providers are not web
+/// identity and are left alone.
+fn provider(value: &str) -> Option<&str> {
+    match arn::split(value) {
+        Ok(parts) => parts.resource.text.strip_prefix("oidc-provider/"),
+        Err(_) => Some(value),
+    }
+}
+
+/// A condition that pins with a positive operator: `IfExists` and negations let other
+/// tokens through.
+fn pins(entry: &ConditionEntry) -> bool {
+    let op = entry.operator.value.to_ascii_lowercase();
+    !op.contains("not") && !op.ends_with("ifexists") && op != "null"
+}
+
+/// A `sub` value that admits every repository: `*`, `repo:*`, `repo:*/...`.
+fn admits_any_repository(value: &str) -> bool {
+    value == "*" || value.starts_with("repo:*") || value.starts_with("*")
+}
+
+fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
+    s.conditions()
+        .into_iter()
+        .filter(|c| c.key.value.eq_ignore_ascii_case(key) && pins(c))
+        .collect()
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        for p in s.principals() {
+            if !p.kind.is_some_and(|k| k.value == "Federated") {
+                continue;
+            }
+            let Some(host) = provider(p.value.value) else {
+                continue;
+            };
+            if host.eq_ignore_ascii_case(GITHUB) {
+                github(s, p.value, out);
+            } else {
+                let key = format!("{host}:aud");
+                if entries(s, &key).is_empty() {
+                    out.push(
+                        Diagnostic::new(
+                            "T002",
+                            p.value.span,
+                            format!("tokens from `{host}` are accepted without a `{key}` condition: a token issued to any application of this provider can assume the role"),
+                        )
+                        .help(format!("add \"Condition\": {{\"StringEquals\": {{\"{key}\": \"<your application or identity pool ID>\"}}}}"))
+                        .at(format!("{}/Principal", s.pointer)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
+    let key = format!("{GITHUB}:sub");
+    let subs = entries(s, &key);
+    if subs.is_empty() {
+        out.push(
+            Diagnostic::new(
+                "T002",
+                principal.span,
+                format!("GitHub Actions tokens are accepted without a `{key}` condition: a workflow in any GitHub repository can assume this role"),
+            )
+            .help(format!("add \"Condition\": {{\"StringLike\": {{\"{key}\": \"repo:<org>/<repo>:ref:refs/heads/main\"}}}}"))
+            .at(format!("{}/Principal", s.pointer)),
+        );
+        return;
+    }
+    for entry in subs {
+        for value in strings(entry.values) {
+            if admits_any_repository(value.value) {
+                out.push(
+                    Diagnostic::new(
+                        "T002",
+                        value.span,
+                        format!("`{}` admits a workflow in any GitHub repository: the `sub` condition does not pin the caller", value.value),
+                    )
+                    .help("name your organization and repository: `repo:<org>/<repo>:*`, or better a branch or environment")
+                    .at(format!("{}/Condition", s.pointer)),
+                );
+            }
+        }
+    }
+}
