@@ -14,7 +14,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if principals.is_empty() || principals.iter().all(is_root) {
             continue;
         }
-        if s.has_condition_key("kms:GrantIsForAWSResource") {
+        // `kms:ViaService` also confines grants to one AWS service (AWS's managed-key idiom).
+        if s.has_condition_key("kms:GrantIsForAWSResource") || s.has_condition_key("kms:ViaService")
+        {
             continue;
         }
         let uses_key = CRYPTO.iter().any(|a| kms::grants(s, a));

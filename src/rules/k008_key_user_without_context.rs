@@ -11,7 +11,9 @@ use crate::diagnostic::Diagnostic;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         let principals = s.principals();
-        if principals.is_empty() || principals.iter().all(is_root) {
+        // Key users are IAM principals; service principals are T003's concern.
+        let users = principals.iter().any(|p| p.has_type("AWS") && !is_root(p));
+        if !users {
             continue;
         }
         if s.conditions()

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// The account an `AWS` principal belongs to (a 12-digit ID, or a placeholder such as
 /// `ACCOUNT-ID`), when the value names one.
 pub fn account<'a>(p: &PrincipalValue<'a>) -> Option<&'a str> {
-    if !p.kind.is_some_and(|k| k.value == "AWS") {
+    if !p.has_type("AWS") {
         return None;
     }
     let value = p.value.value;
@@ -22,7 +22,7 @@ pub fn account<'a>(p: &PrincipalValue<'a>) -> Option<&'a str> {
 
 /// Whether the principal is an account root (`arn:aws:iam::111122223333:root` or the bare ID).
 pub fn is_root(p: &PrincipalValue) -> bool {
-    p.kind.is_some_and(|k| k.value == "AWS") && root_account(p.value.value).is_some()
+    p.has_type("AWS") && root_account(p.value.value).is_some()
 }
 
 /// The account a policy belongs to, and how that was decided.

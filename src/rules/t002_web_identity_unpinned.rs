@@ -42,7 +42,7 @@ fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         for p in s.principals() {
-            if !p.kind.is_some_and(|k| k.value == "Federated") {
+            if !p.has_type("Federated") {
                 continue;
             }
             let Some(host) = provider(p.value.value) else {

@@ -31,7 +31,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for p in s.principals() {
-            if !p.kind.is_some_and(|k| k.value == "Service") {
+            // A value not shaped like a service principal is T004's.
+            if !p.has_type("Service")
+                || !super::t004_invalid_principal::is_service_principal(p.value.value)
+            {
                 continue;
             }
             out.push(

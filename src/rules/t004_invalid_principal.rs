@@ -1,7 +1,7 @@
 //! T004 invalid-principal: a principal AWS does not accept: an IAM group, a wildcard inside
 //! an ARN, an ARN of the wrong service or form, a service principal not shaped
-//! `name.amazonaws.com`, an unknown principal type. Syntax errors in an ARN are P015's and
-//! placeholders P016's, so each problem is reported once.
+//! `name.amazonaws.com`. Unknown principal types are P017's, syntax errors in an ARN
+//! P015's and placeholders P016's, so each problem is reported once.
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
@@ -39,19 +39,9 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     let value = p.value.value;
     // A bare string other than "*" is P017's.
     let kind = p.kind?;
+    // An unknown principal type is P017's.
     if !TYPES.contains(&kind.value) {
-        let hint = TYPES
-            .iter()
-            .find(|t| {
-                t.eq_ignore_ascii_case(kind.value)
-                    || kind.value.eq_ignore_ascii_case(&format!("{t}s"))
-            })
-            .map(|t| format!(" (did you mean `{t}`?)"))
-            .unwrap_or_default();
-        return Some((
-            kind.span,
-            format!("`{}` is not a principal type; AWS accepts AWS, Service, Federated and CanonicalUser{hint}", kind.value),
-        ));
+        return None;
     }
     if !placeholder::find(value).is_empty() || value == "*" && kind.value == "AWS" {
         return None;
@@ -79,6 +69,12 @@ fn aws(value: &str) -> Option<String> {
     if value.contains(['*', '?']) {
         return Some("wildcards are not allowed inside a principal ARN; use \"*\" with an `aws:PrincipalArn` condition".into());
     }
+    let service = parts.service.text;
+    if service != "iam" && service != "sts" {
+        return Some(format!(
+            "an `AWS` principal is an account ID or an IAM or STS ARN, not an ARN of `{service}`"
+        ));
+    }
     if !arn::is_account_id(parts.account.text) {
         return Some(format!(
             "`{}` is not a 12-digit account ID",
@@ -94,13 +90,23 @@ fn aws(value: &str) -> Option<String> {
             .strip_prefix(prefix)
             .is_some_and(|rest| !rest.is_empty())
     };
-    match parts.service.text {
+    match service {
         "iam" if resource == "root" || named("role/") || named("user/") => None,
         "iam" if named("group/") => Some("an IAM group cannot be a principal; name its users or a role".into()),
-        "sts" if named("assumed-role/") || named("federated-user/") => None,
-        "iam" | "sts" => Some("expected `root`, `role/NAME`, `user/NAME` (iam) or `assumed-role/ROLE/SESSION`, `federated-user/NAME` (sts)".into()),
-        other => Some(format!("an `AWS` principal is an account, IAM or STS ARN, not a `{other}` ARN")),
+        "sts" if resource
+            .strip_prefix("assumed-role/")
+            .is_some_and(|rest| rest.split_once('/').is_some_and(|(r, s)| !r.is_empty() && !s.is_empty())) =>
+        {
+            None
+        }
+        "sts" if named("federated-user/") => None,
+        _ => Some("expected `root`, `role/NAME`, `user/NAME` (iam) or `assumed-role/ROLE/SESSION`, `federated-user/NAME` (sts)".into()),
     }
+}
+
+/// Whether a value is shaped like a service principal (`lambda.amazonaws.com`).
+pub fn is_service_principal(value: &str) -> bool {
+    service(value).is_none()
 }
 
 fn service(value: &str) -> Option<String> {
