@@ -161,9 +161,13 @@ pub fn check_text(
         for d in rules::run(&cx, applies) {
             file.push(d, index, Some(doc.offset), Some(kind));
         }
-        file.facts
-            .documents
-            .push(relate::collect(&model, kind, index, doc.offset));
+        file.facts.documents.push(relate::collect(
+            &model,
+            kind,
+            index,
+            doc.offset,
+            format == FileFormat::Markdown,
+        ));
     }
     file.relate();
     file.finish(opts, &enabled)
@@ -203,6 +207,7 @@ impl<'a> FileCheck<'a> {
                 .map(|f| f.kind);
             self.push(d, document, None, kind);
         }
+        facts.shrink();
         self.facts = facts;
     }
 

@@ -7,7 +7,7 @@
 //! A key policy and an identity policy relate when the key ARN's account is the key
 //! policy's home account (see [`crate::rules::principals::home_account`]) and exactly one
 //! key policy qualifies, first in the same file, then among the other files of the same
-//! directory. Placeholders are compared within one file only (one guide).
+//! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
 use crate::check::FileReport;
 use crate::config::SeverityOverride;
@@ -57,7 +57,10 @@ impl Anchor {
 pub struct KeyFacts {
     /// The account the policy belongs to (a real ID or a placeholder), and how it was found.
     pub home: Option<(String, &'static str)>,
-    /// Accounts whose root an Allow statement names: IAM policies there can grant use.
+    /// [`account_key`] of the home account.
+    pub home_key: Option<String>,
+    /// [`account_key`]s of the accounts whose root an Allow statement names: IAM policies
+    /// there can grant use.
     pub delegates_to: Vec<String>,
     /// Non-root principals the policy allows, for the message.
     pub principals: Vec<String>,
@@ -70,6 +73,8 @@ pub struct KeyFacts {
 pub struct KeyGrant {
     pub key_arn: String,
     pub account: String,
+    /// [`account_key`] of `account`.
+    pub account_key: String,
     pub action: String,
     pub anchor: Anchor,
 }
@@ -102,6 +107,16 @@ impl FileFacts {
         self.documents.iter().any(|d| !d.grants.is_empty())
     }
 
+    /// Keeps only what other files can relate to: key policies and key grants. (Placeholders
+    /// only ever relate within their own file.)
+    pub fn shrink(&mut self) {
+        self.documents
+            .retain(|d| d.key.is_some() || !d.grants.is_empty());
+        for d in &mut self.documents {
+            d.placeholders = Vec::new();
+        }
+    }
+
     /// Fills in lines and columns once the file's line index exists.
     pub fn place(&mut self, index: &LineIndex, text: &str) {
         for doc in &mut self.documents {
@@ -119,7 +134,15 @@ impl FileFacts {
 }
 
 /// Collects one document's facts; `offset` moves its spans into host-file coordinates.
-pub fn collect(policy: &Policy, kind: PolicyKind, document: usize, offset: usize) -> DocFacts {
+/// Placeholders are collected only for hosts of several documents (`guide`: Markdown),
+/// the only place two spellings of one blank can meet.
+pub fn collect(
+    policy: &Policy,
+    kind: PolicyKind,
+    document: usize,
+    offset: usize,
+    guide: bool,
+) -> DocFacts {
     let mut facts = DocFacts {
         document,
         kind,
@@ -131,18 +154,20 @@ pub fn collect(policy: &Policy, kind: PolicyKind, document: usize, offset: usize
     if kind == PolicyKind::KmsKey {
         if let Some(statement) = policy.statement {
             let span = crate::policy::Str::of_key(statement).span.shift(offset);
+            let home = principals::home_account(policy, true);
             let mut delegates_to = Vec::new();
             let mut named = Vec::new();
             for p in allows().flat_map(|s| s.principals()) {
                 match principals::root_account(p.value.value) {
                     Some(account) if principals::is_root(&p) => {
-                        delegates_to.push(account.to_string())
+                        delegates_to.push(account_key(account))
                     }
                     _ => named.push(p.value.value.to_string()),
                 }
             }
             facts.key = Some(KeyFacts {
-                home: principals::home_account(policy, true).map(|h| (h.account, h.how)),
+                home_key: home.as_ref().map(|h| account_key(&h.account)),
+                home: home.map(|h| (h.account, h.how)),
                 delegates_to,
                 principals: named,
                 anchor: Anchor::new(span, "/Statement".into()),
@@ -172,6 +197,7 @@ pub fn collect(policy: &Policy, kind: PolicyKind, document: usize, offset: usize
                     facts.grants.push(KeyGrant {
                         key_arn: resource.value.to_string(),
                         account: account.to_string(),
+                        account_key: account_key(account),
                         action: action.value.to_string(),
                         anchor: Anchor::new(
                             resource.span.shift(offset),
@@ -182,7 +208,7 @@ pub fn collect(policy: &Policy, kind: PolicyKind, document: usize, offset: usize
             }
         }
     }
-    for s in &policy.statements {
+    for s in policy.statements.iter().filter(|_| guide) {
         let mut values = Vec::new();
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             values.extend(principal_values(member).into_iter().map(|p| p.value));
@@ -203,31 +229,29 @@ pub fn collect(policy: &Policy, kind: PolicyKind, document: usize, offset: usize
     facts
 }
 
-/// Placeholders are interchangeable with each other: a guide's `ACCOUNT-ID` and a real ID
-/// are not comparable, but two placeholders stand for the same blank.
-fn same_account(a: &str, b: &str) -> bool {
-    let blank = |s: &str| !placeholder::find(s).is_empty();
-    a == b || (blank(a) && blank(b))
+/// An account as compared between documents: the ID, or "" for any placeholder. A guide's
+/// `ACCOUNT-ID` and a real ID are not comparable, but two placeholders stand for the same
+/// blank.
+fn account_key(account: &str) -> String {
+    if arn::is_account_id(account) {
+        account.to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// The key policy a grant is about, when exactly one candidate's home account matches.
 fn key_for<'f>(grant: &KeyGrant, candidates: &[&'f KeyFacts]) -> Option<&'f KeyFacts> {
-    let mut matching = candidates.iter().filter(|k| {
-        k.home
-            .as_ref()
-            .is_some_and(|(home, _)| same_account(home, &grant.account))
-    });
+    let mut matching = candidates
+        .iter()
+        .filter(|k| k.home_key.as_ref() == Some(&grant.account_key));
     let first = matching.next()?;
     matching.next().is_none().then_some(*first)
 }
 
 /// Why a grant cannot take effect, if it cannot.
 fn unreachable(grant: &KeyGrant, key: &KeyFacts, where_: &str) -> Option<String> {
-    if key
-        .delegates_to
-        .iter()
-        .any(|a| same_account(a, &grant.account))
-    {
+    if key.delegates_to.contains(&grant.account_key) {
         return None;
     }
     let named = if key.principals.is_empty() {
@@ -296,6 +320,11 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
         let Some((first, _)) = sorted.first() else {
             continue;
         };
+        // Between documents: each document of a guide is copied and filled in on its own.
+        let documents: std::collections::BTreeSet<usize> = sorted.iter().map(|(_, d)| *d).collect();
+        if documents.len() < 2 {
+            continue;
+        }
         let Some((other, document)) = sorted.iter().find(|(p, _)| p.text != first.text) else {
             continue;
         };
@@ -324,14 +353,17 @@ pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    // directory -> (file, key policy) for every key policy of the run, built once.
-    let mut key_policies: BTreeMap<String, Vec<(usize, &KeyFacts)>> = BTreeMap::new();
+    // (directory, home account) -> (file, key policy) for every key policy of the run,
+    // built once, so each grant looks at its few candidates only.
+    let mut key_policies: BTreeMap<(String, &str), Vec<(usize, &KeyFacts)>> = BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
         for key in file.facts.documents.iter().filter_map(|d| d.key.as_ref()) {
-            key_policies
-                .entry(parent(&file.path))
-                .or_default()
-                .push((i, key));
+            if let Some(home) = &key.home_key {
+                key_policies
+                    .entry((parent(&file.path), home.as_str()))
+                    .or_default()
+                    .push((i, key));
+            }
         }
     }
     let mut added: Vec<(usize, Finding)> = Vec::new();
@@ -339,22 +371,23 @@ pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
         if !file.facts.x001_enabled || !file.facts.may_relate() {
             continue;
         }
-        let nearby = key_policies
-            .get(&parent(&file.path))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let own: Vec<&KeyFacts> = nearby
-            .iter()
-            .filter(|(j, _)| *j == i)
-            .map(|(_, k)| *k)
-            .collect();
-        let others: Vec<&KeyFacts> = nearby
-            .iter()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, k)| *k)
-            .collect();
+        let here = parent(&file.path);
         for doc in &file.facts.documents {
             for grant in &doc.grants {
+                let nearby = key_policies
+                    .get(&(here.clone(), grant.account_key.as_str()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let own: Vec<&KeyFacts> = nearby
+                    .iter()
+                    .filter(|(j, _)| *j == i)
+                    .map(|(_, k)| *k)
+                    .collect();
+                let others: Vec<&KeyFacts> = nearby
+                    .iter()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, k)| *k)
+                    .collect();
                 // A key policy in the same file is related by `within_file`.
                 if key_for(grant, &own).is_some() {
                     continue;

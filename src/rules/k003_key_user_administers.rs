@@ -13,10 +13,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // principal -> the first cryptographic action it is granted.
     let mut users: BTreeMap<&str, &str> = BTreeMap::new();
     for s in allows(cx) {
+        let Some(action) = kms::grants_any(s, CRYPTO) else {
+            continue;
+        };
         for p in s.principals().iter().filter(|p| !is_root(p)) {
-            if let Some(action) = CRYPTO.iter().find(|a| kms::grants(s, a)) {
-                users.entry(p.value.value).or_insert(action);
-            }
+            users.entry(p.value.value).or_insert(action);
         }
     }
     for s in allows(cx) {

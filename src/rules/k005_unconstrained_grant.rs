@@ -19,7 +19,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let uses_key = CRYPTO.iter().any(|a| kms::grants(s, a));
+        let uses_key = kms::grants_any(s, CRYPTO).is_some();
         for token in kms::tokens_reaching(s, "kms:CreateGrant") {
             // `kms:*` and `*` are reported on their own (K002, A001).
             if kms::is_every_kms_action(token.value) {

@@ -32,7 +32,7 @@ fn every_key(resource: &Str) -> bool {
         return true;
     }
     arn::split(resource.value).is_ok_and(|parts| {
-        kms::reaches(parts.service.text, "kms")
+        crate::pattern::wildcard_match(parts.service.text, "kms")
             && matches!(parts.resource.text, "*" | "key/*" | "*/*")
     })
 }

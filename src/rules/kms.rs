@@ -54,21 +54,103 @@ pub fn is_context_key(key: &str) -> bool {
         || lower == "kms:viaservice"
 }
 
-/// Whether the action pattern reaches `action` (`kms:Decrypt`).
-pub fn reaches(pattern: &str, action: &str) -> bool {
-    wildcard_match(pattern, action)
+/// Every action the KMS rules ask about: a pattern is matched against these once and the
+/// answer kept as a bit set (see [`mask`]).
+fn universe() -> impl Iterator<Item = &'static str> {
+    CRYPTO
+        .iter()
+        .chain(ADMIN)
+        .chain(std::iter::once(&"kms:CreateGrant"))
+        .copied()
 }
 
-/// Whether an Allow statement grants `action`: through `Action`, or through a `NotAction`
-/// that does not exclude it.
-pub fn grants(s: &Statement, action: &str) -> bool {
+/// The bit of a known action; 0 for any other.
+fn bit(action: &str) -> u64 {
+    let kms = action
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
+    if !kms {
+        return 0;
+    }
+    universe()
+        .position(|a| a.eq_ignore_ascii_case(action))
+        .map_or(0, |i| 1 << i)
+}
+
+/// The known actions a pattern reaches, as a bit set.
+fn mask(pattern: &str) -> u64 {
+    if pattern.contains(['*', '?']) {
+        wildcard_mask(pattern)
+    } else {
+        bit(pattern)
+    }
+}
+
+/// The known actions the action catalog also knows, so a curated name the catalog has
+/// dropped or not yet learned is never reported.
+fn in_catalog() -> u64 {
+    static MASK: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| match Catalog::embedded().service("kms") {
+        Some(kms) => universe()
+            .enumerate()
+            .filter(|(_, a)| kms.action(short(a)).is_some())
+            .fold(0, |m, (i, _)| m | 1 << i),
+        None => u64::MAX,
+    })
+}
+
+/// The same few wildcards (`kms:Create*`, `kms:GenerateDataKey*`) recur in every key
+/// policy, so each thread keeps their masks; the cache is bounded by clearing it when it
+/// grows large.
+fn wildcard_mask(pattern: &str) -> u64 {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MASKS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+    }
+    MASKS.with(|cell| {
+        if let Some(mask) = cell.borrow().get(pattern) {
+            return *mask;
+        }
+        let mask = universe()
+            .enumerate()
+            .filter(|(_, a)| wildcard_match(pattern, a))
+            .fold(0u64, |mask, (i, _)| mask | 1 << i);
+        let mut masks = cell.borrow_mut();
+        if masks.len() >= 4096 {
+            masks.clear();
+        }
+        masks.insert(pattern.to_string(), mask);
+        mask
+    })
+}
+
+/// Whether the action pattern reaches `action`, one of the actions named in this module.
+pub fn reaches(pattern: &str, action: &str) -> bool {
+    mask(pattern) & bit(action) != 0
+}
+
+/// The known actions an Allow statement grants: through `Action`, or through a `NotAction`
+/// that does not exclude them.
+fn granted(s: &Statement) -> u64 {
     if let Some(member) = s.not_action {
         let excluded = crate::policy::strings(&member.value)
             .iter()
-            .any(|p| reaches(p.value, action));
+            .fold(0, |m, p| m | mask(p.value));
         return !excluded;
     }
-    s.actions().iter().any(|p| reaches(p.value, action))
+    s.actions().iter().fold(0, |m, p| m | mask(p.value))
+}
+
+/// The first member of `set` the statement grants.
+pub fn grants_any<'s>(s: &Statement, set: &[&'s str]) -> Option<&'s str> {
+    let granted = granted(s);
+    set.iter().copied().find(|a| granted & bit(a) != 0)
+}
+
+/// Whether an Allow statement grants `action`.
+pub fn grants(s: &Statement, action: &str) -> bool {
+    grants_any(s, &[action]).is_some()
 }
 
 /// The `Action` tokens of a statement that reach `action`.
@@ -79,18 +161,15 @@ pub fn tokens_reaching<'a>(s: &'a Statement, action: &str) -> Vec<Str<'a>> {
         .collect()
 }
 
-/// The members of `set` a pattern reaches, spelled as the catalog spells them when it
-/// knows the pattern (so a wildcard is shown with its real expansion).
+/// The members of `set` a pattern reaches and the action catalog knows.
 pub fn reached<'s>(pattern: &str, set: &[&'s str]) -> Vec<&'s str> {
-    let known: Vec<String> = Catalog::embedded()
-        .expand(pattern)
-        .into_iter()
-        .map(|(service, action)| format!("{}:{}", service.prefix, action.name))
-        .collect();
+    let reached = mask(pattern) & in_catalog();
+    if reached == 0 {
+        return Vec::new();
+    }
     set.iter()
         .copied()
-        .filter(|a| reaches(pattern, a))
-        .filter(|a| known.is_empty() || known.iter().any(|k| k.eq_ignore_ascii_case(a)))
+        .filter(|a| reached & bit(a) != 0)
         .collect()
 }
 
@@ -102,4 +181,33 @@ pub fn is_every_kms_action(pattern: &str) -> bool {
 /// The action name without its `kms:` prefix, for messages.
 pub fn short(action: &str) -> &str {
     action.strip_prefix("kms:").unwrap_or(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_action_has_a_bit() {
+        assert!(universe().count() <= 64);
+        assert!(universe().all(|a| bit(a) != 0));
+    }
+
+    #[test]
+    fn patterns_reach_what_iam_would_match() {
+        assert!(reaches("kms:*", "kms:PutKeyPolicy"));
+        assert!(reaches("*", "kms:PutKeyPolicy"));
+        assert!(reaches("KMS:decrypt", "kms:Decrypt"));
+        assert!(reaches(
+            "kms:GenerateDataKey*",
+            "kms:GenerateDataKeyPairWithoutPlaintext"
+        ));
+        assert!(!reaches("kms:Create*", "kms:Decrypt"));
+        assert!(!reaches("s3:*", "kms:Decrypt"));
+        assert_eq!(
+            reached("kms:Disable*", ADMIN),
+            ["kms:DisableKey", "kms:DisableKeyRotation"]
+        );
+        assert!(reached("kms:Nothing*", ADMIN).is_empty());
+    }
 }
