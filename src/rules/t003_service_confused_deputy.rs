@@ -4,7 +4,7 @@
 
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
-use crate::policy::ConditionEntry;
+use crate::policy::{ConditionEntry, PolicyKind};
 
 /// Keys that tie a service's request to the resource or account it acts for.
 const SOURCE_KEYS: &[&str] = &[
@@ -28,6 +28,18 @@ fn pins_source(entry: &ConditionEntry) -> bool {
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         if s.conditions().iter().any(pins_source) {
+            continue;
+        }
+        // In a key policy, an encryption-context condition naming the resource (AWS's
+        // `kms:EncryptionContext:aws:logs:arn` idiom) pins whom the service acts for.
+        if cx.kind == PolicyKind::KmsKey
+            && s.conditions().iter().any(|c| {
+                c.key
+                    .value
+                    .to_ascii_lowercase()
+                    .starts_with("kms:encryptioncontext:")
+            })
+        {
             continue;
         }
         for p in s.principals() {
