@@ -14,7 +14,7 @@ use crate::config::SeverityOverride;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
 use crate::location::LineIndex;
-use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind};
+use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
 use crate::rules::principals;
 use std::collections::BTreeMap;
 
@@ -28,13 +28,20 @@ pub struct Anchor {
     pub end_column: usize,
     pub snippet: String,
     pub pointer: String,
+    /// The `Sid` of the statement the place lies in, which anchors baseline fingerprints.
+    pub sid: Option<String>,
 }
 
 impl Anchor {
-    fn new(span: Span, pointer: String) -> Self {
+    fn new(span: Span, pointer: String, statement: Option<&Statement>) -> Self {
+        let sid = statement
+            .and_then(|s| s.sid)
+            .and_then(|m| m.value.as_str())
+            .map(str::to_string);
         Anchor {
             span,
             pointer,
+            sid,
             ..Anchor::default()
         }
     }
@@ -170,7 +177,7 @@ pub fn collect(
                 home: home.map(|h| (h.account, h.how)),
                 delegates_to,
                 principals: named,
-                anchor: Anchor::new(span, "/Statement".into()),
+                anchor: Anchor::new(span, "/Statement".into(), None),
             });
         }
     }
@@ -202,6 +209,7 @@ pub fn collect(
                         anchor: Anchor::new(
                             resource.span.shift(offset),
                             format!("{}/Resource", s.pointer),
+                            Some(s),
                         ),
                     });
                 }
@@ -221,7 +229,11 @@ pub fn collect(
             for hole in placeholder::find(value.value) {
                 facts.placeholders.push(Placeholder {
                     text: value.value[hole.clone()].to_string(),
-                    anchor: Anchor::new(value.sub_span(hole).shift(offset), s.pointer.clone()),
+                    anchor: Anchor::new(
+                        value.sub_span(hole).shift(offset),
+                        s.pointer.clone(),
+                        Some(s),
+                    ),
                 });
             }
         }
@@ -283,10 +295,11 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             };
             let where_ = format!("at line {}", key.anchor.line);
             if let Some(message) = unreachable(grant, key, &where_) {
-                let d = Diagnostic::new("X001", grant.anchor.span, message)
+                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
+                d.sid = grant.anchor.sid.clone();
                 out.push((d, doc.document));
             }
         }
@@ -328,7 +341,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
         let Some((other, document)) = sorted.iter().find(|(p, _)| p.text != first.text) else {
             continue;
         };
-        let d = Diagnostic::new(
+        let mut d = Diagnostic::new(
             "X002",
             other.anchor.span,
             format!(
@@ -339,6 +352,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
         .label(first.anchor.span, format!("first spelled `{}` here", first.text))
         .help(format!("spell every occurrence `{}`", first.text))
         .at(other.anchor.pointer.clone());
+        d.sid = other.anchor.sid.clone();
         out.push((d, *document));
     }
     out
@@ -449,6 +463,7 @@ fn finding(
         document: doc.document,
         kind: Some(doc.kind),
         pointer: a.pointer.clone(),
+        sid: a.sid.clone(),
         snippet: a.snippet.clone(),
         labels: Vec::new(),
         span: a.span,

@@ -8,7 +8,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{arn, PolicyKind};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let home = home_account(cx.policy, cx.kind == PolicyKind::KmsKey);
+    // A placeholder home account (`ACCOUNT-ID`) cannot be compared with a real one.
+    let home = home_account(cx.policy, cx.kind == PolicyKind::KmsKey)
+        .filter(|h| arn::is_account_id(&h.account));
     let trusted = cx.trusted_accounts;
     for s in allows(cx) {
         for p in s.principals() {

@@ -104,9 +104,10 @@ pub static CHECKS: &[(&str, Check)] = &[
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
-/// Markdown), and after, when documents are related to each other (`crate::relate`).
+/// Markdown), or after checking: L001 (a suppression that matched nothing) and X001, X002
+/// (documents related to each other, `crate::relate`).
 pub static PIPELINE_CODES: &[&str] = &[
-    "J001", "J003", "J004", "J005", "J006", "J007", "X001", "X002",
+    "J001", "J003", "J004", "J005", "J006", "J007", "L001", "X001", "X002",
 ];
 
 /// Runs every check whose code `enabled` accepts.
