@@ -27,9 +27,18 @@ fn pins(entry: &ConditionEntry) -> bool {
     !op.contains("not") && !op.ends_with("ifexists") && op != "null"
 }
 
-/// A `sub` value that admits every repository: `*`, `repo:*`, `repo:*/...`.
-fn admits_any_repository(value: &str) -> bool {
-    value == "*" || value.starts_with("repo:*") || value.starts_with("*")
+/// A `sub` pattern that admits repositories of any owner: `*`, `repo:*`, `repo:*/...`, and
+/// `repo:my-org*/...` (which also admits `my-org-evil`). A wildcard after the owner
+/// (`repo:my-org/*`) keeps the caller inside one organization and is accepted.
+fn admits_any_owner(value: &str) -> bool {
+    if value.starts_with(['*', '?']) {
+        return true;
+    }
+    let Some(rest) = value.strip_prefix("repo:") else {
+        return false;
+    };
+    let owner = rest.split('/').next().unwrap_or(rest);
+    owner.contains(['*', '?']) || !rest.contains('/') && rest.contains(['*', '?'])
 }
 
 fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
@@ -84,18 +93,48 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
         return;
     }
     for entry in subs {
+        // Only `...Like` operators treat `*` as a wildcard; under `StringEquals` it is literal.
+        if !entry.operator.value.to_ascii_lowercase().contains("like") {
+            continue;
+        }
         for value in strings(entry.values) {
-            if admits_any_repository(value.value) {
+            if admits_any_owner(value.value) {
                 out.push(
                     Diagnostic::new(
                         "T002",
                         value.span,
-                        format!("`{}` admits a workflow in any GitHub repository: the `sub` condition does not pin the caller", value.value),
+                        format!("`{}` admits workflows from repositories of any GitHub owner: the `sub` condition does not pin the caller", value.value),
                     )
                     .help("name your organization and repository: `repo:<org>/<repo>:*`, or better a branch or environment")
                     .at(format!("{}/Condition", s.pointer)),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admits_any_owner;
+
+    #[test]
+    fn sub_patterns_that_admit_other_owners() {
+        for open in [
+            "*",
+            "repo:*",
+            "repo:*/*",
+            "repo:my-org*/app:*",
+            "repo:my-org*",
+        ] {
+            assert!(admits_any_owner(open), "{open}");
+        }
+        for pinned in [
+            "repo:my-org/*",
+            "repo:my-org/app:*",
+            "repo:my-org/app:ref:refs/heads/main",
+            "repo:my-org/app:environment:prod",
+        ] {
+            assert!(!admits_any_owner(pinned), "{pinned}");
         }
     }
 }
