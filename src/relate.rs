@@ -227,8 +227,11 @@ pub fn collect(
         values.extend(s.conditions().iter().flat_map(|c| strings(c.values)));
         for value in values {
             for hole in placeholder::find(value.value) {
+                let Some(text) = value.value.get(hole.clone()) else {
+                    continue;
+                };
                 facts.placeholders.push(Placeholder {
-                    text: value.value[hole.clone()].to_string(),
+                    text: text.to_string(),
                     anchor: Anchor::new(
                         value.sub_span(hole).shift(offset),
                         s.pointer.clone(),
@@ -275,8 +278,14 @@ fn unreachable(grant: &KeyGrant, key: &KeyFacts, where_: &str) -> Option<String>
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // Say why these two documents were paired, so a wrong pairing is easy to spot.
+    let paired = key
+        .home
+        .as_ref()
+        .map(|(account, how)| format!(" (account {account}: {how})"))
+        .unwrap_or_default();
     Some(format!(
-        "`{}` on `{}` has no effect: the key policy {where_} does not allow `arn:aws:iam::{}:root`, so IAM policies in that account cannot grant use of the key; only the principals it names can use it ({named})",
+        "`{}` on `{}` has no effect: the key policy {where_}{paired} does not allow `arn:aws:iam::{}:root`, so IAM policies in that account cannot grant use of the key; only the principals it names can use it ({named})",
         grant.action, grant.key_arn, grant.account
     ))
 }
