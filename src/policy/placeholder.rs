@@ -52,14 +52,17 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     // Word-like tokens between ARN and path separators, unless inside a bracketed one
     // (those are sorted by start, so a binary search finds the one that could hold it).
     let bracketed = found.len();
+    // Separators are ASCII, so bytes will do: no byte of a multi-byte character matches.
     let mut start = 0;
-    for (pos, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ':')))
+    for (pos, b) in bytes
+        .iter()
+        .copied()
+        .enumerate()
+        .chain(std::iter::once((text.len(), b':')))
     {
         if matches!(
-            c,
-            ':' | '/' | '.' | '<' | '>' | '{' | '}' | '$' | ' ' | ',' | '=' | '@'
+            b,
+            b':' | b'/' | b'.' | b'<' | b'>' | b'{' | b'}' | b'$' | b' ' | b',' | b'=' | b'@'
         ) {
             if start < pos && is_placeholder_word(&text[start..pos]) {
                 let before = found[..bracketed].partition_point(|r| r.start <= start);
@@ -67,7 +70,7 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                     found.push(start..pos);
                 }
             }
-            start = pos + c.len_utf8();
+            start = pos + 1;
         }
     }
     found.sort_by_key(|r| r.start);

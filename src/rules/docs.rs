@@ -32,11 +32,28 @@ pub fn all() -> &'static [RuleMeta] {
     })
 }
 
+/// Called several times per rule for every document, so the lookup compares integers
+/// rather than strings: each code (up to 8 bytes) packed into a `u64`, in `all()` order.
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {
-    all()
-        .binary_search_by_key(&code, |r| r.code)
-        .ok()
-        .map(|i| &all()[i])
+    static KEYS: OnceLock<Option<Vec<u64>>> = OnceLock::new();
+    let rules = all();
+    let keys = KEYS.get_or_init(|| rules.iter().map(|r| pack(r.code)).collect());
+    let index = match (keys, pack(code)) {
+        (Some(keys), Some(key)) => keys.binary_search(&key).ok(),
+        (Some(_), None) => None,
+        (None, _) => rules.binary_search_by_key(&code, |r| r.code).ok(),
+    };
+    index.map(|i| &rules[i])
+}
+
+/// Big-endian and zero-padded, so integer order is the codes' string order.
+fn pack(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut key = [0u8; 8];
+        key[..bytes.len()].copy_from_slice(bytes);
+        u64::from_be_bytes(key)
+    })
 }
 
 /// Parses `---`-fenced `key: value` front matter; an error names what is wrong, so the
