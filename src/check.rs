@@ -1,6 +1,7 @@
 //! The pipeline for one file: bytes → text → documents → JSON → policy → kind → rules →
 //! findings placed in the host file. Each stage hands its result forward only.
 
+use crate::catalog::Catalog;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
 use crate::json::{self, Span};
@@ -20,6 +21,18 @@ pub struct Options {
     pub kind: Option<PolicyKind>,
     /// Keep the text of files with findings, for emitters that show source lines.
     pub keep_sources: bool,
+    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
+    pub catalog: Option<std::sync::Arc<Catalog>>,
+}
+
+impl Options {
+    /// The AWS action catalog the rules consult. Services are parsed on first use.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.catalog {
+            Some(catalog) => catalog,
+            None => Catalog::embedded(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -145,6 +158,7 @@ pub fn check_text(
         let cx = Context {
             policy: &model,
             kind,
+            catalog: opts.catalog(),
         };
         let applies = |code: &str| {
             enabled(code)

@@ -26,6 +26,7 @@ struct RawConfig {
     kinds: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    catalog: Option<String>,
 }
 
 /// A rule selector: a code (`P016`), a code prefix (`P`, `A00`) or a rule name (`placeholder`).
@@ -82,6 +83,9 @@ pub struct Config {
     pub severity: Vec<(Selector, SeverityOverride)>,
     pub kinds: Vec<(GlobMatcher, PolicyKind)>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
+    /// `catalog = "path"`: an AWS action catalog file to use instead of the embedded one,
+    /// relative to the config's folder once loaded.
+    pub catalog: Option<PathBuf>,
 }
 
 impl Config {
@@ -99,6 +103,9 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let (Some(catalog), Some(dir)) = (&config.catalog, path.parent()) {
+            config.catalog = Some(dir.join(catalog));
+        }
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -135,6 +142,7 @@ impl Config {
                 .iter()
                 .map(|s| selector(s, "ignore"))
                 .collect::<Result<_, _>>()?,
+            catalog: raw.catalog.as_ref().map(PathBuf::from),
             ..Config::default()
         };
         if let Some(fail_on) = &raw.fail_on {

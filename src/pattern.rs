@@ -85,6 +85,89 @@ fn matches(toks: &[Tok], text: &str) -> bool {
     row[text.len()]
 }
 
+/// In a glob from [`template_to_glob`]: any run of characters without `/` or `:` (a bucket
+/// name, a region, an account).
+pub const SEGMENT: char = '\u{1}';
+
+/// Template parts that never hold `/` or `:`; other parts (object keys, role names with
+/// paths, log group names) may hold anything.
+const SEGMENT_PARTS: &[&str] = &["Partition", "Region", "Account", "BucketName", "KeyId"];
+
+/// Can some string match both IAM wildcard patterns? (`arn:aws:s3:::b/*` and
+/// `arn:*:s3:::*/*` can; `arn:aws:kms:*:*:alias/*` and `arn:*:kms:*:*:key/*` cannot.)
+/// Either side may also hold [`SEGMENT`]. A search over pairs of positions, so it stays
+/// polynomial on any input.
+pub fn patterns_intersect(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    // A literal that a segment may swallow.
+    let in_segment = |c: char| !matches!(c, '/' | ':' | '*' | SEGMENT);
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * width + j], true) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (ca, cb) = (a.get(i).copied(), b.get(j).copied());
+        for (c, other, here, there, swap) in [(ca, cb, i, j, false), (cb, ca, j, i, true)] {
+            let step = |x: usize, y: usize| if swap { (y, x) } else { (x, y) };
+            match c {
+                Some('*') => {
+                    stack.push(step(here + 1, there));
+                    if other.is_some() {
+                        stack.push(step(here, there + 1));
+                    }
+                }
+                Some(SEGMENT) => {
+                    stack.push(step(here + 1, there));
+                    if other.is_some_and(|o| o == '?' || in_segment(o)) {
+                        stack.push(step(here, there + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let (Some(x), Some(y)) = (ca, cb) {
+            let plain = |c: char| c != '*' && c != SEGMENT;
+            if plain(x) && plain(y) && (x == '?' || y == '?' || eq_ignore_case(x, y)) {
+                stack.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
+}
+
+/// A catalog ARN template as a wildcard pattern: `${Region}` and other parts that never
+/// hold `/` or `:` become [`SEGMENT`], any other `${Part}` becomes `*`.
+pub fn template_to_glob(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                let name = &rest[start + 2..start + end];
+                out.push(if SEGMENT_PARTS.contains(&name) {
+                    SEGMENT
+                } else {
+                    '*'
+                });
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn eq_ignore_case(a: char, b: char) -> bool {
     a == b || a.to_lowercase().eq(b.to_lowercase())
 }
@@ -132,6 +215,31 @@ mod tests {
             "kms:EncryptionContext:${K}",
             "kms:EncryptionContextKeys"
         ));
+    }
+
+    #[test]
+    fn intersections() {
+        let key = template_to_glob("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}");
+        assert_eq!(key, "arn:\u{1}:kms:\u{1}:\u{1}:key/\u{1}");
+        assert!(patterns_intersect(
+            "arn:aws:kms:us-east-1:111122223333:key/abc",
+            &key
+        ));
+        assert!(patterns_intersect("arn:aws:kms:*:*:*", &key));
+        assert!(!patterns_intersect(
+            "arn:aws:kms:us-east-1:111122223333:alias/a",
+            &key
+        ));
+        let bucket = template_to_glob("arn:${Partition}:s3:::${BucketName}");
+        let object = template_to_glob("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+        assert!(patterns_intersect("arn:aws:s3:::b/*", &object));
+        assert!(patterns_intersect("arn:aws:s3:::b/a/b/c", &object));
+        assert!(!patterns_intersect("arn:aws:s3:::b", &object));
+        assert!(!patterns_intersect("arn:aws:s3:::b/*", &bucket));
+        assert!(patterns_intersect("arn:aws:s3:::*", &bucket));
+        assert!(patterns_intersect("arn:aws:s3:::b?", &bucket));
+        assert!(patterns_intersect("a?c", "*b*"));
+        assert!(!patterns_intersect("abc", "*d*"));
     }
 
     #[test]

@@ -1,0 +1,82 @@
+//! C004 wildcard-expansion: what an action wildcard in an Allow grants, with the access
+//! levels it reaches. Reaching *Permissions management* actions (`s3:Put*` reaches
+//! `PutBucketPolicy`) is a warning; anything else is information for the reader.
+
+use super::lookup::{list_names, resolve, ActionName, Resolved};
+use super::{allows, Context};
+use crate::catalog::AccessLevel;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// How many action names a message shows before "and N more".
+const SHOWN: usize = 8;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        for value in s.actions() {
+            let Some(name) = ActionName::parse(value) else {
+                continue;
+            };
+            // `*` and `svc:*` are A001's and A002's findings.
+            if !name.is_wildcard() || name.is_service_wide() {
+                continue;
+            }
+            let Resolved::Actions(found) = resolve(cx.catalog, value.value) else {
+                continue;
+            };
+            if found.is_empty() {
+                continue;
+            }
+            let multi_service = found.iter().any(|(svc, _)| svc.prefix != found[0].0.prefix);
+            let label = |(svc, a): &(&crate::catalog::Service, &crate::catalog::Action)| {
+                if multi_service {
+                    format!("{}:{}", svc.prefix, a.name)
+                } else {
+                    a.name.clone()
+                }
+            };
+            let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
+            levels.sort();
+            levels.dedup();
+            let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+            let admin: Vec<String> = found
+                .iter()
+                .filter(|(_, a)| a.access_level == AccessLevel::PermissionsManagement)
+                .map(label)
+                .collect();
+            let all: Vec<String> = found.iter().map(label).collect();
+            let count = match found.len() {
+                1 => "1 action".to_string(),
+                n => format!("{n} actions"),
+            };
+            let pointer = format!("{}/Action", s.pointer);
+            let d = if admin.is_empty() {
+                Diagnostic::new(
+                    "C004",
+                    value.span,
+                    format!(
+                        "`{}` grants {count} ({}): {}",
+                        value.value,
+                        levels.join(", "),
+                        list_names(&all, SHOWN)
+                    ),
+                )
+                .severity(Severity::Info)
+                .help("nothing to fix if these are all intended; list the actions to pin the grant down")
+            } else {
+                Diagnostic::new(
+                    "C004",
+                    value.span,
+                    format!(
+                        "`{}` grants {count} ({}), including permissions management: {}",
+                        value.value,
+                        levels.join(", "),
+                        list_names(&admin, SHOWN)
+                    ),
+                )
+                .severity(Severity::Warning)
+                .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
+            };
+            out.push(d.at(pointer));
+        }
+    }
+}
