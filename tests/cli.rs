@@ -124,7 +124,7 @@ fn stdin_is_read_with_a_dash() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("-:1:51: warning[A001]"),
+        stdout(&out).contains("-:1:66: warning[A001]"),
         "{}",
         stdout(&out)
     );

@@ -1,10 +1,10 @@
 //! The rulebook is the rules' single source of metadata: every rule has a page, every
 //! page has a rule, and every example on a page does what the page says.
 
-use iamlint::check::{check_bytes, Options};
+use iamlint::check::{check_text, Options};
 use iamlint::policy::PolicyKind;
 use iamlint::rules::{all_rules, CHECKS, PIPELINE_CODES};
-use iamlint::source::{FileFormat, Origin};
+use iamlint::source::{read, FileFormat, Origin};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -80,11 +80,17 @@ struct Example {
     failing: bool,
     format: FileFormat,
     kind: Option<PolicyKind>,
+    /// `bytes=utf16`: the body is written as UTF-16 (little-endian, with its BOM);
+    /// `bytes=bom`: as UTF-8 after a byte order mark. A text page cannot show either.
+    bytes: Option<String>,
+    /// `size=N`: the body is padded with spaces to N bytes, for the file-size limit.
+    size: Option<usize>,
     body: String,
     line: usize,
 }
 
-/// Fences whose info string says `failing` or `passing`, e.g. "```json failing kind=kms-key".
+/// Fences whose info string says `failing` or `passing`, e.g. "```json failing kind=kms-key";
+/// `bytes=utf16` and `size=N` stand for bytes a text page cannot show (see [`Example`]).
 fn examples(text: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut lines = text.lines().enumerate();
@@ -114,6 +120,14 @@ fn examples(text: &str) -> Vec<Example> {
                 .iter()
                 .find_map(|w| w.strip_prefix("kind="))
                 .map(|k| PolicyKind::parse(k).expect("known kind")),
+            bytes: info
+                .iter()
+                .find_map(|w| w.strip_prefix("bytes="))
+                .map(String::from),
+            size: info
+                .iter()
+                .find_map(|w| w.strip_prefix("size="))
+                .map(|n| n.parse().expect("size=N takes a byte count")),
             body: body.join("\n") + "\n",
             line: number + 1,
         });
@@ -141,10 +155,31 @@ fn every_example_does_what_its_page_says() {
                 ..Options::default()
             };
             let name = format!("rules/{}.md:{}", rule.code, example.line);
-            let report = check_bytes(
+            let mut bytes = example.body.into_bytes();
+            match example.bytes.as_deref() {
+                None => {}
+                Some("utf16") => {
+                    let text = String::from_utf8(bytes).unwrap();
+                    bytes = [0xFF, 0xFE]
+                        .into_iter()
+                        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                        .collect();
+                }
+                Some("bom") => bytes.splice(0..0, [0xEF, 0xBB, 0xBF]).for_each(drop),
+                Some(other) => panic!("{name}: unknown `bytes={other}`"),
+            }
+            if let Some(size) = example.size {
+                bytes.resize(size.max(bytes.len()), b' ');
+            }
+            // As the binary reads a file: bounded, then decoded or reported as too large.
+            let text = match read::read_bounded(&bytes[..]).unwrap() {
+                Ok(bytes) => read::decode(bytes),
+                Err(size) => read::too_large(size),
+            };
+            let report = check_text(
                 &name,
                 Path::new(&name),
-                example.body.into_bytes(),
+                text,
                 example.format,
                 Origin::Explicit,
                 &opts,

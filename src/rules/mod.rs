@@ -123,3 +123,24 @@ pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
 pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::Statement<'a>> {
     cx.policy.statements.iter().filter(|s| s.is_allow())
 }
+
+/// Reports the `Not*` element that `element` picks from each `Allow` statement (A003–A005):
+/// an `Allow` with a negated element grants everything it does not name.
+fn allow_with_negation<'a>(
+    cx: &'a Context<'a>,
+    out: &mut Vec<Diagnostic>,
+    code: &'static str,
+    element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member>,
+    message: &str,
+    help: &str,
+) {
+    for s in allows(cx) {
+        if let Some(member) = element(s) {
+            out.push(
+                Diagnostic::new(code, crate::policy::Str::of_key(member).span, message)
+                    .help(help)
+                    .at(format!("{}/{}", s.pointer, member.key)),
+            );
+        }
+    }
+}

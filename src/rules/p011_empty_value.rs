@@ -9,6 +9,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         report_if_empty(statement, "", out);
     }
     for s in &cx.policy.statements {
+        // Not `Condition`: AWS accepts an empty condition block, which always matches.
         let elements = [
             s.action,
             s.not_action,
@@ -16,7 +17,6 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             s.not_resource,
             s.principal,
             s.not_principal,
-            s.condition,
         ];
         for member in elements.into_iter().flatten() {
             report_if_empty(member, &s.pointer, out);

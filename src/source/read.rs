@@ -25,8 +25,15 @@ pub struct EncodingProblem {
     pub fatal: bool,
 }
 
+/// How large an oversized input is: exact for a file, a lower bound for a stream.
+#[derive(Clone, Copy, Debug)]
+pub enum Oversize {
+    Exactly(u64),
+    AtLeast(u64),
+}
+
 /// Reads a named file; an `Err` is an I/O error to report against the path (exit 2).
-pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, u64>, String> {
+pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, Oversize>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err(if meta.is_dir() {
@@ -37,33 +44,34 @@ pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, u64>, String> {
         .into());
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Ok(Err(meta.len()));
+        return Ok(Err(Oversize::Exactly(meta.len())));
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     read_bounded(file).map_err(|e| e.to_string())
 }
 
 /// Reads at most one byte past the limit, so an endless stream cannot exhaust memory.
-pub fn read_bounded(reader: impl Read) -> std::io::Result<Result<Vec<u8>, u64>> {
+pub fn read_bounded(reader: impl Read) -> std::io::Result<Result<Vec<u8>, Oversize>> {
     let mut bytes = Vec::new();
     reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(if bytes.len() as u64 > MAX_FILE_BYTES {
-        Err(bytes.len() as u64)
+        Err(Oversize::AtLeast(bytes.len() as u64))
     } else {
         Ok(bytes)
     })
 }
 
-pub fn too_large(size: u64) -> Text {
+pub fn too_large(size: Oversize) -> Text {
+    let size = match size {
+        Oversize::Exactly(n) => format!("{n} bytes"),
+        Oversize::AtLeast(_) => format!("more than {MAX_FILE_BYTES} bytes"),
+    };
     Text {
         text: String::new(),
         body_offset: 0,
         problem: Some(EncodingProblem {
             code: "J006",
-            message: format!(
-                "file is {} bytes, over iamlint's limit of {MAX_FILE_BYTES} bytes; no policy is that large",
-                size
-            ),
+            message: format!("file is {size}, over iamlint's limit of {MAX_FILE_BYTES} bytes; no policy is that large"),
             span: Span::new(0, 0),
             fatal: true,
         }),
