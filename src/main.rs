@@ -195,7 +195,7 @@ fn check(args: CheckArgs) -> u8 {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let mut out = stdout.lock();

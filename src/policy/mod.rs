@@ -119,7 +119,7 @@ pub struct PrincipalValue<'a> {
 impl PrincipalValue<'_> {
     /// `"*"` or `{"AWS": "*"}`: everyone, unless conditions say otherwise.
     pub fn is_wildcard(&self) -> bool {
-        self.value.value == "*" && self.kind.map_or(true, |k| k.value == "AWS")
+        self.value.value == "*" && self.kind.is_none_or(|k| k.value == "AWS")
     }
 }
 

@@ -6,6 +6,17 @@ use super::lookup::{list_names, resolve, ActionName, Resolved};
 use super::{allows, Context};
 use crate::catalog::AccessLevel;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::PolicyKind;
+
+/// In a KMS key policy, wildcards reaching `PutKeyPolicy` or `CreateGrant` are how AWS's
+/// default policy names the key administrators; the K rules judge who holds them.
+fn admin_severity(kind: PolicyKind) -> Severity {
+    if kind == PolicyKind::KmsKey {
+        Severity::Info
+    } else {
+        Severity::Warning
+    }
+}
 
 /// How many action names a message shows before "and N more".
 const SHOWN: usize = 8;
@@ -73,7 +84,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         list_names(&admin, SHOWN)
                     ),
                 )
-                .severity(Severity::Warning)
+                .severity(admin_severity(cx.kind))
                 .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
             };
             out.push(d.at(pointer));

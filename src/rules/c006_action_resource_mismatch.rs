@@ -31,31 +31,30 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let mut star_only = true;
-            let mut applies = false;
-            let mut expected: Vec<String> = Vec::new();
-            let mut sure = true;
-            for (svc, action) in &found {
-                let Some(templates) = action_templates(svc, action) else {
-                    sure = false;
-                    break;
-                };
-                star_only &= templates.is_empty();
-                for (type_name, template) in templates {
-                    let t = template_to_glob(template);
-                    if globs.iter().any(|g| patterns_intersect(g, &t)) {
-                        applies = true;
-                    }
-                    let text = format!("{type_name} `{template}`");
-                    if !expected.contains(&text) {
-                        expected.push(text);
-                    }
-                }
-            }
+            let Some(templates) = found
+                .iter()
+                .map(|(svc, action)| action_templates(svc, action))
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            let star_only = templates.iter().all(Vec::is_empty);
+            // A wildcard's actions share templates: match each distinct one once.
+            let mut distinct: Vec<(&str, &str)> = templates.concat();
+            distinct.sort();
+            distinct.dedup();
+            let applies = distinct.iter().any(|(_, template)| {
+                let t = template_to_glob(template);
+                globs.iter().any(|g| patterns_intersect(g, &t))
+            });
+            let expected: Vec<String> = distinct
+                .iter()
+                .map(|(type_name, template)| format!("{type_name} `{template}`"))
+                .collect();
             // AWS authorizes some actions without resource types against wildcard ARNs such as
             // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
             let concrete = arns.iter().all(|r| !r.value.contains(['*', '?']));
-            if !sure || applies || (star_only && !concrete) {
+            if applies || (star_only && !concrete) {
                 continue;
             }
             let subject = if name.is_wildcard() {

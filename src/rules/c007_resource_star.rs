@@ -47,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     list_names(&scoped, 6)
                 ),
             )
-            .help("list the ARNs these actions need (`iamlint expand ACTION` shows an action's level; the Service Authorization Reference its resource types)")
+            .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")
             .at(format!("{}/Resource", s.pointer)),
         );
     }

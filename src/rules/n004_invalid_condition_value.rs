@@ -61,7 +61,7 @@ fn is_number(v: &str) -> bool {
     let whole = parts.next().unwrap_or("");
     let frac = parts.next();
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole) && frac.map_or(true, all_digits)
+    all_digits(whole) && frac.is_none_or(all_digits)
 }
 
 fn is_bool(v: &str) -> bool {
@@ -147,7 +147,7 @@ fn is_ip_or_cidr(v: &str) -> bool {
     } else {
         return false;
     };
-    prefix.map_or(true, |p| {
+    prefix.is_none_or(|p| {
         !p.is_empty()
             && p.len() <= 3
             && p.bytes().all(|b| b.is_ascii_digit())
