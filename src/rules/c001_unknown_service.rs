@@ -16,8 +16,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !matches!(resolve(cx.catalog, value.value), Resolved::UnknownService) {
                     continue;
                 }
-                let help = match cx.catalog.suggest_service(name.service) {
-                    Some(close) => format!("did you mean `{close}:{}`?", name.name),
+                let close = cx.catalog.suggest_service(name.service);
+                let guess = close
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                let help = match close {
+                    Some(close) => format!("replace it with `{close}:{}`", name.name),
                     None => "use a service prefix from the Service Authorization Reference, such as `s3` or `kms`".to_string(),
                 };
                 out.push(
@@ -25,7 +29,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "C001",
                         value.sub_span(name.service_range()),
                         format!(
-                            "`{}` is not an AWS service prefix, so `{}` matches no action",
+                            "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",
                             name.service, value.value
                         ),
                     )

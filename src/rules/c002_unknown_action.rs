@@ -22,8 +22,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !found.is_empty() {
                     continue;
                 }
-                let help = match cx.catalog.suggest_action(name.service, name.name) {
-                    Some(close) => format!("did you mean `{}:{close}`?", name.service),
+                let close = cx.catalog.suggest_action(name.service, name.name);
+                let guess = close
+                    .map(|c| format!("; did you mean `{}:{c}`?", name.service))
+                    .unwrap_or_default();
+                let help = match close {
+                    Some(close) => format!("replace it with `{}:{close}`", name.service),
                     None => format!(
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
                         name.service,
@@ -36,7 +40,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "C002",
                         value.sub_span(name.name_range()),
                         format!(
-                            "`{}` is not an action of `{}`, so this matches nothing",
+                            "`{}` is not an action of `{}`, so this matches nothing{guess}",
                             name.name, name.service
                         ),
                     )

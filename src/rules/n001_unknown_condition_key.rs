@@ -13,8 +13,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
+            let guess = suggestion
+                .as_ref()
+                .map(|close| format!("; did you mean `{close}`?"))
+                .unwrap_or_default();
             let help = match suggestion {
-                Some(close) => format!("did you mean `{close}`?"),
+                Some(close) => format!("replace it with `{close}`"),
                 None => format!(
                     "see the global condition keys and the service's keys in the Service Authorization Reference (catalog {})",
                     cx.catalog.source_version()
@@ -24,7 +28,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     "N001",
                     entry.key.span,
-                    format!("`{}` is not a known condition key", entry.key.value),
+                    format!(
+                        "`{}` is not a known condition key{guess}",
+                        entry.key.value
+                    ),
                 )
                 .help(help)
                 .at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
