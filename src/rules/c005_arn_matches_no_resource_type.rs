@@ -4,7 +4,7 @@
 
 use super::lookup::{action_templates, list_names, resource_globs, statement_actions};
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::pattern::{patterns_intersect, template_to_glob};
 use crate::policy::arn;
 
@@ -31,17 +31,29 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         templates.sort();
         templates.dedup();
         let globs: Vec<String> = templates.iter().map(|(_, t)| template_to_glob(t)).collect();
-        for value in crate::policy::strings(&resource.value) {
+        let values = crate::policy::strings(&resource.value);
+        let fits: Vec<bool> = values
+            .iter()
+            .map(|value| {
+                arn::split(value.value).is_err()
+                    || resource_globs(value.value)
+                        .iter()
+                        .any(|v| globs.iter().any(|g| patterns_intersect(v, g)))
+            })
+            .collect();
+        // Another resource keeps the statement working: this one is only dead weight.
+        let severity = if fits.iter().any(|f| *f) {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        for (value, fits) in values.iter().zip(fits) {
+            if fits {
+                continue;
+            }
             let Ok(parts) = arn::split(value.value) else {
                 continue;
             };
-            let variants = resource_globs(value.value);
-            if variants
-                .iter()
-                .any(|v| globs.iter().any(|g| patterns_intersect(v, g)))
-            {
-                continue;
-            }
             let service = parts.service.text;
             let same_service: Vec<String> = templates
                 .iter()
@@ -81,6 +93,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         value.value
                     ),
                 )
+                .severity(severity)
                 .help("write the ARN in the form of one of the templates, or move it to a statement whose actions act on it")
                 .at(format!("{}/Resource", s.pointer)),
             );

@@ -116,7 +116,10 @@ pub enum KeyLookup<'c> {
     Foreign,
 }
 
-pub fn condition_key<'c>(catalog: &'c Catalog, key: &str) -> KeyLookup<'c> {
+/// Looks a condition key up as the statement uses it: a global key, a key of one of the
+/// statement's services (AWS Marketplace's actions take `catalog:ChangeType`), or a key
+/// of the service its prefix names.
+pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str) -> KeyLookup<'c> {
     if let Some(global) = global_condition_key(key) {
         return KeyLookup::Known {
             name: &global.name,
@@ -124,6 +127,26 @@ pub fn condition_key<'c>(catalog: &'c Catalog, key: &str) -> KeyLookup<'c> {
             also: &global.also,
             global: true,
         };
+    }
+    for action in statement.actions() {
+        let Some(prefix) = action.value.split_once(':').map(|(p, _)| p) else {
+            continue;
+        };
+        if prefix.contains(['*', '?']) {
+            continue;
+        }
+        if let Some(found) = catalog.service(prefix).and_then(|svc| {
+            svc.condition_keys
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(key))
+        }) {
+            return KeyLookup::Known {
+                name: &found.name,
+                kind: found.kind,
+                also: &[],
+                global: false,
+            };
+        }
     }
     let Some((prefix, _)) = key.split_once(':') else {
         return KeyLookup::Unknown { suggestion: None };

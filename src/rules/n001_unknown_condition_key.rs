@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for entry in s.conditions() {
-            let KeyLookup::Unknown { suggestion } = condition_key(cx.catalog, entry.key.value)
+            let KeyLookup::Unknown { suggestion } = condition_key(cx.catalog, s, entry.key.value)
             else {
                 continue;
             };
@@ -28,10 +28,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     "N001",
                     entry.key.span,
-                    format!(
-                        "`{}` is not a known condition key{guess}",
-                        entry.key.value
-                    ),
+                    format!("`{}` is not a known condition key{guess}", entry.key.value),
                 )
                 .help(help)
                 .at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
