@@ -159,6 +159,7 @@ pub fn check_text(
             policy: &model,
             kind,
             catalog: opts.catalog(),
+            resolutions: Default::default(),
         };
         let applies = |code: &str| {
             enabled(code)

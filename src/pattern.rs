@@ -23,15 +23,62 @@ enum Tok {
 /// IAM-style wildcard match: `*` matches any run, `?` one character, and
 /// everything else matches case-insensitively.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let toks: Vec<Tok> = pattern
-        .chars()
-        .map(|c| match c {
-            '*' => Tok::Many,
-            '?' => Tok::One,
-            c => Tok::Char(c),
-        })
-        .collect();
-    matches(&toks, text)
+    Wildcard::new(pattern).matches(text)
+}
+
+/// A wildcard pattern compiled once, for matching it against many names (a
+/// catalog expansion tests every action of a service).
+pub struct Wildcard {
+    shape: Shape,
+}
+
+enum Shape {
+    /// No wildcard: a case-insensitive comparison.
+    Exact(String),
+    /// `Prefix*`, the usual form (`s3:Get*`): a case-insensitive prefix test.
+    Prefix(String),
+    General(Vec<Tok>),
+}
+
+impl Wildcard {
+    pub fn new(pattern: &str) -> Self {
+        let wild = |c: char| c == '*' || c == '?';
+        let shape = match pattern.find(wild) {
+            None => Shape::Exact(pattern.to_string()),
+            Some(at) if at + 1 == pattern.len() && pattern.ends_with('*') => {
+                Shape::Prefix(pattern[..at].to_string())
+            }
+            Some(_) => Shape::General(
+                pattern
+                    .chars()
+                    .map(|c| match c {
+                        '*' => Tok::Many,
+                        '?' => Tok::One,
+                        c => Tok::Char(c),
+                    })
+                    .collect(),
+            ),
+        };
+        Wildcard { shape }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        match &self.shape {
+            Shape::Exact(p) => eq_str_ignore_case(p, text),
+            Shape::Prefix(p) => text
+                .get(..p.len())
+                .is_some_and(|head| eq_str_ignore_case(p, head)),
+            Shape::General(toks) => matches(toks, text),
+        }
+    }
+}
+
+fn eq_str_ignore_case(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || (!a.is_ascii()
+            && a.chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase)))
 }
 
 /// Does `key` instantiate `template`? A `${Name}` or `<name>` placeholder

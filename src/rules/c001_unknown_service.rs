@@ -1,7 +1,7 @@
 //! C001 unknown-service: an action whose service prefix is not an AWS service. The
 //! statement then grants or denies nothing for it.
 
-use super::lookup::{resolve, ActionName, Resolved};
+use super::lookup::ActionName;
 use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::policy::strings;
@@ -13,7 +13,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(name) = ActionName::parse(value) else {
                     continue;
                 };
-                if !matches!(resolve(cx.catalog, value.value), Resolved::UnknownService) {
+                let wild = name.service.contains(['*', '?']);
+                if wild || name.service.is_empty() || cx.catalog.service(name.service).is_some() {
                     continue;
                 }
                 let close = cx.catalog.suggest_service(name.service);

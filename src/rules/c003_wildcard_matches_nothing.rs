@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !name.is_wildcard() || name.service.is_empty() || name.name.is_empty() {
                     continue;
                 }
-                let Resolved::Actions(found) = resolve(cx.catalog, value.value) else {
+                let Resolved::Actions(found) = resolve(cx, value.value) else {
                     continue;
                 };
                 if !found.is_empty() {

@@ -2,9 +2,9 @@
 //! levels it reaches. Reaching *Permissions management* actions (`s3:Put*` reaches
 //! `PutBucketPolicy`) is a warning; anything else is information for the reader.
 
-use super::lookup::{list_names, resolve, ActionName, Resolved};
+use super::lookup::{resolve, ActionName, Resolved};
 use super::{allows, Context};
-use crate::catalog::AccessLevel;
+use crate::catalog::{AccessLevel, Action, Service};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::PolicyKind;
 
@@ -31,14 +31,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !name.is_wildcard() || name.is_service_wide() {
                 continue;
             }
-            let Resolved::Actions(found) = resolve(cx.catalog, value.value) else {
+            let Resolved::Actions(found) = resolve(cx, value.value) else {
                 continue;
             };
             if found.is_empty() {
                 continue;
             }
             let multi_service = found.iter().any(|(svc, _)| svc.prefix != found[0].0.prefix);
-            let label = |(svc, a): &(&crate::catalog::Service, &crate::catalog::Action)| {
+            let label = |(svc, a): &(&Service, &Action)| {
                 if multi_service {
                     format!("{}:{}", svc.prefix, a.name)
                 } else {
@@ -49,18 +49,34 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             levels.sort();
             levels.dedup();
             let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
-            let admin: Vec<String> = found
-                .iter()
-                .filter(|(_, a)| a.access_level == AccessLevel::PermissionsManagement)
-                .map(label)
-                .collect();
-            let all: Vec<String> = found.iter().map(label).collect();
+            let is_admin = |(_, a): &&(&Service, &Action)| {
+                a.access_level == AccessLevel::PermissionsManagement
+            };
+            let admin_count = found.iter().filter(is_admin).count();
+            // Only the names a message shows are formatted; `list_names` adds the count.
+            let shown = |items: Vec<String>, total: usize| {
+                let mut text = items.join(", ");
+                if total > SHOWN {
+                    text.push_str(&format!(" and {} more", total - SHOWN));
+                }
+                text
+            };
+            let admin = shown(
+                found
+                    .iter()
+                    .filter(is_admin)
+                    .take(SHOWN)
+                    .map(label)
+                    .collect(),
+                admin_count,
+            );
+            let all = shown(found.iter().take(SHOWN).map(label).collect(), found.len());
             let count = match found.len() {
                 1 => "1 action".to_string(),
                 n => format!("{n} actions"),
             };
             let pointer = format!("{}/Action", s.pointer);
-            let d = if admin.is_empty() {
+            let d = if admin_count == 0 {
                 Diagnostic::new(
                     "C004",
                     value.span,
@@ -68,7 +84,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "`{}` grants {count} ({}): {}",
                         value.value,
                         levels.join(", "),
-                        list_names(&all, SHOWN)
+                        all
                     ),
                 )
                 .severity(Severity::Info)
@@ -81,7 +97,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "`{}` grants {count} ({}), including permissions management: {}",
                         value.value,
                         levels.join(", "),
-                        list_names(&admin, SHOWN)
+                        admin
                     ),
                 )
                 .severity(admin_severity(cx.kind))

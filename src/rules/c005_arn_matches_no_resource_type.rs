@@ -13,7 +13,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(resource) = s.resource else {
             continue;
         };
-        let Some(actions) = statement_actions(cx.catalog, s) else {
+        let Some(actions) = statement_actions(cx, s) else {
             continue;
         };
         let Some(mut templates) = actions

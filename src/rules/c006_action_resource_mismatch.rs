@@ -25,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };
-            let Resolved::Actions(found) = resolve(cx.catalog, value.value) else {
+            let Resolved::Actions(found) = resolve(cx, value.value) else {
                 continue;
             };
             if found.is_empty() {
@@ -91,7 +91,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Whether every resource fits some action of the statement (else C005 has a finding).
 fn statement_fits(cx: &Context, s: &crate::policy::Statement, globs: &[String]) -> bool {
-    let Some(actions) = statement_actions(cx.catalog, s) else {
+    let Some(actions) = statement_actions(cx, s) else {
         return true;
     };
     let mut templates = Vec::new();

@@ -26,7 +26,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if name.is_wildcard() {
                 continue;
             }
-            if let Resolved::Actions(found) = resolve(cx.catalog, value.value) {
+            if let Resolved::Actions(found) = resolve(cx, value.value) {
                 for (svc, action) in found {
                     if !action.resource_types.is_empty() {
                         scoped.push(format!("{}:{}", svc.prefix, action.name));

@@ -3,7 +3,10 @@
 
 use crate::catalog::{global_condition_key, Action, Catalog, ConditionType, Service};
 use crate::policy::{Statement, Str};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// An action string split at its first colon: `kms:Decrypt` → `kms`, `Decrypt`.
 #[derive(Clone, Copy, Debug)]
@@ -54,7 +57,76 @@ pub enum Resolved<'c> {
     Actions(Vec<(&'c Service, &'c Action)>),
 }
 
-pub fn resolve<'c>(catalog: &'c Catalog, pattern: &str) -> Resolved<'c> {
+/// Action patterns resolved once per document: several rules look up the same names, and
+/// a wildcard's expansion is the costly part of a check. Matches are kept as positions in
+/// the catalog (service prefix, action index), so the cache borrows nothing.
+#[derive(Default)]
+pub struct Resolutions {
+    seen: RefCell<HashMap<String, Rc<Found>>>,
+}
+
+enum Found {
+    Everything,
+    Malformed,
+    UnknownService,
+    /// Per service prefix, the indices of the matching actions.
+    Actions(Vec<(String, Vec<usize>)>),
+}
+
+/// What an action pattern names, through the document's [`Resolutions`].
+pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
+    let cached = cx.resolutions.seen.borrow().get(pattern).cloned();
+    let found = cached.unwrap_or_else(|| {
+        let found = Rc::new(positions(resolve_uncached(cx.catalog, pattern)));
+        cx.resolutions
+            .seen
+            .borrow_mut()
+            .insert(pattern.to_string(), Rc::clone(&found));
+        found
+    });
+    match &*found {
+        Found::Everything => Resolved::Everything,
+        Found::Malformed => Resolved::Malformed,
+        Found::UnknownService => Resolved::UnknownService,
+        Found::Actions(groups) => Resolved::Actions(
+            groups
+                .iter()
+                .filter_map(|(prefix, indices)| Some((cx.catalog.service(prefix)?, indices)))
+                .flat_map(|(svc, indices)| {
+                    indices
+                        .iter()
+                        .filter_map(move |&i| Some((svc, svc.actions.get(i)?)))
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn positions(resolved: Resolved) -> Found {
+    match resolved {
+        Resolved::Everything => Found::Everything,
+        Resolved::Malformed => Found::Malformed,
+        Resolved::UnknownService => Found::UnknownService,
+        Resolved::Actions(found) => {
+            let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+            for (svc, action) in found {
+                let Ok(index) = svc
+                    .actions
+                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, &action.name))
+                else {
+                    continue;
+                };
+                match groups.last_mut() {
+                    Some((prefix, indices)) if *prefix == svc.prefix => indices.push(index),
+                    _ => groups.push((svc.prefix.clone(), vec![index])),
+                }
+            }
+            Found::Actions(groups)
+        }
+    }
+}
+
+fn resolve_uncached<'c>(catalog: &'c Catalog, pattern: &str) -> Resolved<'c> {
     if pattern == "*" {
         return Resolved::Everything;
     }
@@ -79,7 +151,7 @@ pub fn resolve<'c>(catalog: &'c Catalog, pattern: &str) -> Resolved<'c> {
 /// pinned down (`*`, an unknown name, a wildcard that matches nothing): rules that need
 /// the whole set then stay quiet rather than guess.
 pub fn statement_actions<'c>(
-    catalog: &'c Catalog,
+    cx: &super::Context<'c>,
     statement: &Statement,
 ) -> Option<Vec<(&'c Service, &'c Action)>> {
     let actions = statement.actions();
@@ -88,7 +160,7 @@ pub fn statement_actions<'c>(
     }
     let mut out: Vec<(&Service, &Action)> = Vec::new();
     for action in actions {
-        match resolve(catalog, action.value) {
+        match resolve(cx, action.value) {
             Resolved::Actions(found) if !found.is_empty() => out.extend(found),
             _ => return None,
         }

@@ -57,6 +57,8 @@ pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
     pub catalog: &'a Catalog,
+    /// Action patterns already looked up in `catalog` for this document.
+    pub resolutions: lookup::Resolutions,
 }
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);

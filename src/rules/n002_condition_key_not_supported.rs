@@ -13,7 +13,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Only when every action is known: otherwise we cannot be sure.
-        let Some(actions) = statement_actions(cx.catalog, s) else {
+        let Some(actions) = statement_actions(cx, s) else {
             continue;
         };
         for entry in entries {
