@@ -10,14 +10,34 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for member in [s.action, s.not_action].into_iter().flatten() {
             for value in strings(&member.value) {
-                let Some(name) = ActionName::parse(value) else {
-                    continue;
+                let name = match ActionName::parse(value) {
+                    Some(name) if !name.service.is_empty() => name,
+                    _ if value.value == "*" => continue,
+                    _ => {
+                        out.push(
+                            Diagnostic::new(
+                                "C001",
+                                value.span,
+                                format!(
+                                    "`{}` has no service prefix, so it matches no action",
+                                    value.value
+                                ),
+                            )
+                            .help("write actions as `service:Action`, such as `s3:GetObject`")
+                            .at(format!("{}/{}", s.pointer, member.key)),
+                        );
+                        continue;
+                    }
                 };
                 let wild = name.service.contains(['*', '?']);
-                if wild || name.service.is_empty() || cx.catalog.service(name.service).is_some() {
+                if wild || cx.catalog.service(name.service).is_some() {
                     continue;
                 }
-                let close = cx.catalog.suggest_service(name.service);
+                // A one-letter prefix is one edit from every other: no useful guess.
+                let close = cx
+                    .catalog
+                    .suggest_service(name.service)
+                    .filter(|_| name.service.chars().count() > 1);
                 let guess = close
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();

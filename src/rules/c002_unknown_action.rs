@@ -13,7 +13,24 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(name) = ActionName::parse(value) else {
                     continue;
                 };
-                if name.is_wildcard() || name.name.is_empty() {
+                if name.is_wildcard() || name.service.is_empty() {
+                    continue;
+                }
+                if name.name.is_empty() {
+                    if cx.catalog.service(name.service).is_some() {
+                        out.push(
+                            Diagnostic::new(
+                                "C002",
+                                value.span,
+                                format!("`{}` names no action after the colon", value.value),
+                            )
+                            .help(format!(
+                                "write `{}ActionName`, or `{}*` for every action",
+                                value.value, value.value
+                            ))
+                            .at(format!("{}/{}", s.pointer, member.key)),
+                        );
+                    }
                     continue;
                 }
                 let Resolved::Actions(found) = resolve(cx, value.value) else {

@@ -27,8 +27,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };
-            // `*` and `svc:*` are A001's and A002's findings.
-            if !name.is_wildcard() || name.is_service_wide() {
+            // `*` (also spelt `*:*`) and `svc:*` are A001's and A002's findings.
+            let everything = name.name == "*" && name.service.chars().all(|c| c == '*');
+            if !name.is_wildcard() || name.is_service_wide() || everything {
                 continue;
             }
             let Resolved::Actions(found) = resolve(cx, value.value) else {

@@ -237,6 +237,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
     let Some(service) = catalog.service(prefix) else {
         let suggestion = catalog
             .suggest_service(prefix)
+            .filter(|_| prefix.chars().count() > 1)
             .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
         return KeyLookup::Unknown { suggestion };
     };
