@@ -21,6 +21,9 @@ pub struct Options {
     pub kind: Option<PolicyKind>,
     /// Keep the text of files with findings, for emitters that show source lines.
     pub keep_sources: bool,
+    /// `--policies-only`: a file named on the command line is treated like one found by a
+    /// walk, so JSON that is not a policy is skipped quietly (hooks pass every changed file).
+    pub policies_only: bool,
     /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
     pub catalog: Option<std::sync::Arc<Catalog>>,
 }
@@ -165,11 +168,23 @@ pub fn check_text(
             enabled(code)
                 && rules::meta(code).is_some_and(|m| m.kinds.is_empty() || m.kinds.contains(&kind))
         };
-        for d in rules::run(&cx, applies) {
+        for mut d in rules::run(&cx, applies) {
+            d.sid = sid_at(&model, &d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
     }
     file.finish(opts, &enabled)
+}
+
+/// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
+fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
+    let statement = model.statements.iter().find(|s| {
+        pointer
+            .strip_prefix(s.pointer.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })?;
+    let sid = statement.sid?.value.as_str()?;
+    Some(sid.to_string())
 }
 
 /// A syntax error is worth reporting when the text was meant as a policy: a file named on
@@ -282,6 +297,7 @@ impl<'a> FileCheck<'a> {
             document,
             kind,
             pointer: d.pointer,
+            sid: d.sid,
             snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
             labels,
             span: d.span,

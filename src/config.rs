@@ -27,6 +27,29 @@ struct RawConfig {
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     catalog: Option<String>,
+    #[serde(default)]
+    suppress: Vec<Spanned<RawSuppression>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    rule: Spanned<String>,
+    path: Spanned<String>,
+    statement: Option<String>,
+    reason: Option<String>,
+}
+
+/// A `[[suppress]]` entry: findings of `rule` in files matching `path` (and, if given, in
+/// `statement`, a `Sid` or a JSON pointer) are accepted, for the recorded `reason`.
+#[derive(Debug)]
+pub struct Suppression {
+    pub rule: Selector,
+    pub path: GlobMatcher,
+    pub statement: Option<String>,
+    pub reason: String,
+    /// Byte range of the entry in the config text, where an unused one is reported.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A rule selector: a code (`P016`), a code prefix (`P`, `A00`) or a rule name (`placeholder`).
@@ -45,6 +68,10 @@ impl Selector {
                 "`{text}` matches no rule code, code prefix or rule name"
             ))
         }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
     pub fn matches(&self, code: &str, name: &str) -> bool {
@@ -86,6 +113,9 @@ pub struct Config {
     /// `catalog = "path"`: an AWS action catalog file to use instead of the embedded one,
     /// relative to the config's folder once loaded.
     pub catalog: Option<PathBuf>,
+    pub suppressions: Vec<Suppression>,
+    /// The config's text, to place findings about the config itself.
+    pub source: String,
 }
 
 impl Config {
@@ -189,11 +219,34 @@ impl Config {
                 .per_path_ignores
                 .push((glob(pattern, "per-path-ignores")?, selectors));
         }
+        for entry in &raw.suppress {
+            let span = entry.span();
+            let entry = entry.get_ref();
+            let reason = entry
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| {
+                    format!(
+                        "{} ([[suppress]]): a suppression needs a `reason` saying why the finding is accepted",
+                        at(span.clone())
+                    )
+                })?;
+            config.suppressions.push(Suppression {
+                rule: selector(&entry.rule, "suppress.rule")?,
+                path: glob(&entry.path, "suppress.path")?,
+                statement: entry.statement.clone(),
+                reason: reason.to_string(),
+                span,
+            });
+        }
+        config.source = text.to_string();
         Ok(config)
     }
 
     /// The path a glob is matched against: relative to the config's folder where possible.
-    fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+    pub fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
         let path = path.strip_prefix("./").unwrap_or(path);
         if let Some(base) = self
             .path

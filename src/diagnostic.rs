@@ -51,6 +51,8 @@ pub struct Diagnostic {
     pub pointer: String,
     /// For rules whose severity depends on what they found; the config still overrides it.
     pub severity: Option<Severity>,
+    /// The `Sid` of the statement the pointer lies in, filled in by the pipeline.
+    pub sid: Option<String>,
 }
 
 impl Diagnostic {
@@ -63,6 +65,7 @@ impl Diagnostic {
             labels: Vec::new(),
             pointer: String::new(),
             severity: None,
+            sid: None,
         }
     }
 
@@ -117,6 +120,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<PolicyKind>,
     pub pointer: String,
+    /// The `Sid` of the statement the finding lies in, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     /// The offending text itself.
     pub snippet: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -130,5 +136,112 @@ impl Finding {
     /// The order of every report: by path, then place, then rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (&self.path, self.line, self.column, self.rule, &self.message)
+    }
+
+    /// The policy element the finding is about, anchored at its statement's `Sid` when the
+    /// statement has one, so inserting or reordering statements does not change it.
+    pub fn element(&self) -> String {
+        let Some(sid) = &self.sid else {
+            return self.pointer.clone();
+        };
+        let rest = self
+            .pointer
+            .strip_prefix("/Statement")
+            .unwrap_or(&self.pointer);
+        let rest = match rest.strip_prefix('/') {
+            Some(tail) if tail.starts_with(|c: char| c.is_ascii_digit()) => {
+                tail.trim_start_matches(|c: char| c.is_ascii_digit())
+            }
+            _ => rest,
+        };
+        format!("/Statement[Sid={sid}]{rest}")
+    }
+
+    /// A line-independent identity: rule, path, policy element and offending text. Edits
+    /// elsewhere in the file leave it unchanged; baselines and SARIF's `partialFingerprints`
+    /// both use it.
+    pub fn fingerprint(&self) -> String {
+        let path = normalize_path(&self.path);
+        let element = self.element();
+        let parts: [&str; 4] = [self.rule, &path, &element, &self.snippet];
+        format!("{:016x}", fnv1a(&parts))
+    }
+}
+
+/// The repository-relative spelling of a path: forward slashes, no leading `./`.
+pub fn normalize_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(tail) = rest.strip_prefix("./") {
+        rest = tail;
+    }
+    rest.to_string()
+}
+
+/// FNV-1a (64 bit) over the parts, each followed by a NUL so that ("ab", "c") and ("a", "bc")
+/// differ. Chosen over `std`'s hasher because its output is fixed by specification.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(pointer: &str, sid: Option<&str>) -> Finding {
+        Finding {
+            rule: "P016",
+            name: "placeholder",
+            severity: Severity::Warning,
+            message: String::new(),
+            path: "./a.json".into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            help: String::new(),
+            document: 0,
+            kind: None,
+            pointer: pointer.into(),
+            sid: sid.map(String::from),
+            snippet: "X".into(),
+            labels: Vec::new(),
+            span: Span::new(0, 1),
+        }
+    }
+
+    #[test]
+    fn element_is_anchored_at_the_sid() {
+        assert_eq!(
+            finding("/Statement/12/Resource/0", Some("Read")).element(),
+            "/Statement[Sid=Read]/Resource/0"
+        );
+        assert_eq!(
+            finding("/Statement/Resource", Some("Read")).element(),
+            "/Statement[Sid=Read]/Resource"
+        );
+        assert_eq!(
+            finding("/Statement/3/Action", None).element(),
+            "/Statement/3/Action"
+        );
+    }
+
+    #[test]
+    fn fingerprint_ignores_place_but_not_content() {
+        let a = finding("/Statement/0/Resource", Some("Read"));
+        let mut moved = finding("/Statement/4/Resource", Some("Read"));
+        moved.line = 40;
+        moved.path = "a.json".into();
+        assert_eq!(a.fingerprint(), moved.fingerprint());
+        let mut other = finding("/Statement/0/Resource", Some("Read"));
+        other.snippet = "Y".into();
+        assert_ne!(a.fingerprint(), other.fingerprint());
     }
 }

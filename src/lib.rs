@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod filter;
 pub mod json;
 pub mod location;
 pub mod pattern;
@@ -36,6 +37,20 @@ pub struct Report {
     /// Files in the order they were given and walked.
     pub files: Vec<FileReport>,
     pub errors: Vec<InputError>,
+    /// Findings accepted by a `[[suppress]]` entry of the config.
+    pub suppressed: usize,
+    /// Findings already recorded in the baseline.
+    pub baselined: usize,
+    /// Baseline entries that no longer occur: the baseline can be tightened.
+    pub stale_baseline: usize,
+    /// Whether the run walked a folder. A run on named files only (a hook passing the changed
+    /// files, maybe in several batches) sees part of the tree, so it cannot call a
+    /// suppression unused.
+    pub walked: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -46,6 +61,12 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stale_baseline: usize,
 }
 
 impl Report {
@@ -71,6 +92,9 @@ impl Report {
         let mut summary = Summary {
             files: self.files.len(),
             documents: self.documents().count(),
+            suppressed: self.suppressed,
+            baselined: self.baselined,
+            stale_baseline: self.stale_baseline,
             ..Summary::default()
         };
         for finding in self.files.iter().flat_map(|f| &f.findings) {
@@ -113,7 +137,10 @@ pub struct Selection<'a> {
 pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
     let filters = discover::Filters::new(selection.include, selection.exclude)?;
     let found = discover::discover(selection.paths, &filters);
-    let mut report = Report::default();
+    let mut report = Report {
+        walked: selection.paths.iter().any(|p| p.is_dir()),
+        ..Report::default()
+    };
     report.errors.extend(
         found
             .errors
@@ -159,12 +186,16 @@ fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> 
         Ok(bytes) => read::decode(bytes),
         Err(size) => read::too_large(size),
     };
+    let origin = match input.origin {
+        Origin::Explicit if opts.policies_only => Origin::Walk,
+        origin => origin,
+    };
     Ok(check::check_text(
         &input.display,
         &input.path,
         text,
         format,
-        input.origin,
+        origin,
         opts,
     ))
 }

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
+use iamlint::filter::{self, baseline::Baseline};
 use iamlint::policy::PolicyKind;
 use iamlint::report::{self, Format, Style};
 use std::io::{IsTerminal, Write};
@@ -100,6 +101,25 @@ struct CheckArgs {
     /// Use this AWS action catalog (from `iamlint catalog build`) instead of the embedded one.
     #[arg(long)]
     catalog: Option<PathBuf>,
+    /// Write the report to this file (the terminal still gets a one-line summary).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report (and fail on) only findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Print how many findings each rule raised instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Treat named files like files found in a directory walk: JSON that is not a policy
+    /// (package.json, tsconfig.json) is skipped quietly. For pre-commit hooks.
+    #[arg(long)]
+    policies_only: bool,
+    /// Print only the findings: no summary line.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -147,9 +167,9 @@ fn check(args: CheckArgs) -> u8 {
         }
     };
     if !args.select.is_empty() {
-        config.select = args.select;
+        config.select = args.select.clone();
     }
-    config.ignore.extend(args.ignore);
+    config.ignore.extend(args.ignore.iter().cloned());
     let fail_on = args
         .fail_on
         .or(config.fail_on)
@@ -164,23 +184,35 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => None,
     };
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(err) => {
+                eprintln!("iamlint: baseline error: {err}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let keep_sources = args.format == Format::Human && args.output.is_none() && !args.statistics;
     let opts = Options {
         config,
         kind: args.kind,
-        keep_sources: args.format == Format::Human,
+        keep_sources,
+        policies_only: args.policies_only,
         catalog,
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths
+        args.paths.clone()
     };
     let selection = iamlint::Selection {
         paths: &paths,
         include: &args.include,
         exclude: &args.exclude,
     };
-    let report = match iamlint::run(&selection, &opts) {
+    let mut report = match iamlint::run(&selection, &opts) {
         Ok(report) => report,
         Err(err) => {
             eprintln!("iamlint: {err}");
@@ -190,17 +222,14 @@ fn check(args: CheckArgs) -> u8 {
     for err in &report.errors {
         eprintln!("iamlint: {}: {}", err.path, err.message);
     }
-    let stdout = std::io::stdout();
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    filter::apply(&mut report, &opts.config, baseline.as_ref());
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&report, path);
+    }
+    let written = match &args.output {
+        Some(path) => write_to_file(&report, &args, path),
+        None => write_to_terminal(&report, &args),
     };
-    let mut out = stdout.lock();
-    let written =
-        report::write(&report, args.format, &Style { color }, &mut out).and_then(|_| out.flush());
     if let Err(err) = written {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("iamlint: cannot write the report: {err}");
@@ -208,6 +237,79 @@ fn check(args: CheckArgs) -> u8 {
         }
     }
     report.exit_code(fail_on) as u8
+}
+
+fn write_baseline(report: &iamlint::Report, path: &std::path::Path) -> u8 {
+    let baseline = Baseline::from_report(report);
+    if let Err(err) = report::save(path, baseline.to_json().as_bytes()) {
+        eprintln!("iamlint: cannot write {}: {err}", path.display());
+        return 2;
+    }
+    eprintln!(
+        "iamlint: recorded {} finding{} in {}",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        path.display()
+    );
+    u8::from(!report.errors.is_empty()) * 2
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The report to a file; the terminal gets the statistics if asked, and the summary line.
+fn write_to_file(
+    report: &iamlint::Report,
+    args: &CheckArgs,
+    path: &std::path::Path,
+) -> std::io::Result<()> {
+    let mut bytes = Vec::new();
+    let style = Style {
+        color: false,
+        quiet: args.quiet,
+    };
+    report::write(report, args.format, &style, &mut bytes)?;
+    report::save(path, &bytes)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.statistics {
+        report::statistics::write(report, &mut out)?;
+    }
+    if !args.quiet {
+        writeln!(out, "{}", report::summary_line(report))?;
+    }
+    out.flush()
+}
+
+fn write_to_terminal(report: &iamlint::Report, args: &CheckArgs) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.statistics {
+        report::statistics::write(report, &mut out)?;
+        if !args.quiet {
+            writeln!(out, "{}", report::summary_line(report))?;
+        }
+    } else {
+        let style = Style {
+            color: use_color(args.color),
+            quiet: args.quiet,
+        };
+        report::write(report, args.format, &style, &mut out)?;
+    }
+    out.flush()
 }
 
 fn list_rules() -> u8 {

@@ -2,9 +2,11 @@
 //! page has a rule, and every example on a page does what the page says.
 
 use iamlint::check::{check_text, Options};
+use iamlint::config::Config;
 use iamlint::policy::PolicyKind;
 use iamlint::rules::{all_rules, CHECKS, PIPELINE_CODES};
 use iamlint::source::{read, FileFormat, Origin};
+use iamlint::{filter, Report};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -87,12 +89,15 @@ struct Example {
     size: Option<usize>,
     body: String,
     line: usize,
+    /// The page's latest ```` ```toml config ```` fence before the example, if any.
+    config: Option<String>,
 }
 
 /// Fences whose info string says `failing` or `passing`, e.g. "```json failing kind=kms-key";
 /// `bytes=utf16` and `size=N` stand for bytes a text page cannot show (see [`Example`]).
 fn examples(text: &str) -> Vec<Example> {
     let mut out = Vec::new();
+    let mut config = None;
     let mut lines = text.lines().enumerate();
     while let Some((number, line)) = lines.next() {
         let fence: String = line.chars().take_while(|&c| c == '`' || c == '~').collect();
@@ -105,6 +110,10 @@ fn examples(text: &str) -> Vec<Example> {
             .map(|(_, l)| l)
             .take_while(|l| l.trim_end() != fence)
             .collect();
+        if info == ["toml", "config"] {
+            config = Some(body.join("\n"));
+            continue;
+        }
         let failing = info.contains(&"failing");
         if !failing && !info.contains(&"passing") {
             continue;
@@ -130,6 +139,7 @@ fn examples(text: &str) -> Vec<Example> {
                 .map(|n| n.parse().expect("size=N takes a byte count")),
             body: body.join("\n") + "\n",
             line: number + 1,
+            config: config.clone(),
         });
     }
     out
@@ -150,8 +160,15 @@ fn every_example_does_what_its_page_says() {
             rule.code
         );
         for example in examples {
+            let config = example
+                .config
+                .as_deref()
+                .map_or_else(Config::default, |text| {
+                    Config::parse(text).unwrap_or_else(|e| panic!("rules/{}.md: {e}", rule.code))
+                });
             let opts = Options {
                 kind: example.kind,
+                config,
                 ..Options::default()
             };
             let name = format!("rules/{}.md:{}", rule.code, example.line);
@@ -176,7 +193,7 @@ fn every_example_does_what_its_page_says() {
                 Ok(bytes) => read::decode(bytes),
                 Err(size) => read::too_large(size),
             };
-            let report = check_text(
+            let file = check_text(
                 &name,
                 Path::new(&name),
                 text,
@@ -184,9 +201,16 @@ fn every_example_does_what_its_page_says() {
                 Origin::Explicit,
                 &opts,
             );
-            let fired = report.findings.iter().any(|f| f.rule == rule.code);
+            // The filter stage runs too: it raises the findings about the config (L001).
+            let mut report = Report {
+                files: vec![file],
+                walked: true,
+                ..Report::default()
+            };
+            filter::apply(&mut report, &opts.config, None);
+            let report = report.findings();
+            let fired = report.iter().any(|f| f.rule == rule.code);
             let all: Vec<String> = report
-                .findings
                 .iter()
                 .map(|f| format!("{} {}", f.rule, f.message))
                 .collect();

@@ -92,30 +92,8 @@ pub fn write(report: &Report, style: &super::Style, out: &mut dyn Write) -> io::
         writeln!(out, "{}", rendered.trim_end())?;
         writeln!(out)?;
     }
-    let summary = report.summary();
-    let files = format!(
-        "{} file{}",
-        summary.files,
-        if summary.files == 1 { "" } else { "s" }
-    );
-    let documents = format!(
-        "{} polic{}",
-        summary.documents,
-        if summary.documents == 1 { "y" } else { "ies" }
-    );
-    if summary.findings == 0 {
-        writeln!(out, "No problems found in {documents} ({files}).")
-    } else {
-        let noun = if summary.findings == 1 {
-            "problem"
-        } else {
-            "problems"
-        };
-        writeln!(
-            out,
-            "Found {} {noun} ({}) in {documents} ({files}).",
-            summary.findings,
-            super::counts(&summary)
-        )
+    if style.quiet {
+        return Ok(());
     }
+    writeln!(out, "{}", super::summary_line(report))
 }

@@ -107,8 +107,9 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("P017", p017_invalid_element_type::check),
 ];
 
-/// Codes the pipeline raises before there is a policy to check (bytes, JSON, Markdown).
-pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007"];
+/// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
+/// Markdown), or after checking (L001, a suppression that matched nothing).
+pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007", "L001"];
 
 /// Runs every check whose code `enabled` accepts.
 pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {

@@ -1,0 +1,157 @@
+//! `--format junit`: JUnit XML as GitLab, Jenkins and most CI servers read it. Each file is a
+//! test suite and each policy document a test case (a file without documents is one test
+//! case); a case with findings fails, and its failure lists them.
+
+use crate::check::FileReport;
+use crate::diagnostic::{Finding, Severity};
+use crate::Report;
+use std::io::{self, Write};
+
+/// One test case: a document of a file, or the whole file.
+struct Case<'a> {
+    name: String,
+    findings: Vec<&'a Finding>,
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let suites: Vec<(&FileReport, Vec<Case>)> =
+        report.files.iter().map(|f| (f, cases(f))).collect();
+    let tests: usize = suites.iter().map(|(_, c)| c.len()).sum();
+    let failures: usize = suites
+        .iter()
+        .flat_map(|(_, c)| c)
+        .filter(|c| !c.findings.is_empty())
+        .count();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="iamlint" tests="{tests}" failures="{failures}" errors="0">"#
+    )?;
+    for (file, cases) in &suites {
+        let failed = cases.iter().filter(|c| !c.findings.is_empty()).count();
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{}" failures="{failed}" errors="0">"#,
+            escape(&file.path),
+            cases.len()
+        )?;
+        for case in cases {
+            write_case(out, &file.path, case)?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn cases(file: &FileReport) -> Vec<Case<'_>> {
+    if file.documents.is_empty() {
+        return vec![Case {
+            name: file.path.clone(),
+            findings: file.findings.iter().collect(),
+        }];
+    }
+    // Documents that were checked, plus any that only raised findings (a fence that is not
+    // valid JSON has no policy, but its J001 belongs to it).
+    let mut indexes: Vec<usize> = file
+        .documents
+        .iter()
+        .map(|d| d.document)
+        .chain(file.findings.iter().map(|f| f.document))
+        .collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+        .into_iter()
+        .map(|index| {
+            let name = match file.documents.iter().find(|d| d.document == index) {
+                Some(d) => format!("document {} ({}, line {})", index + 1, d.kind, d.line),
+                None => format!("document {}", index + 1),
+            };
+            Case {
+                name,
+                findings: file
+                    .findings
+                    .iter()
+                    .filter(|f| f.document == index)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn write_case(out: &mut dyn Write, path: &str, case: &Case) -> io::Result<()> {
+    let open = format!(
+        r#"    <testcase classname="{}" name="{}" file="{}""#,
+        escape(path),
+        escape(&case.name),
+        escape(path)
+    );
+    if case.findings.is_empty() {
+        return writeln!(out, "{open} />");
+    }
+    writeln!(out, "{open}>")?;
+    let worst = case
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Info);
+    let first = case.findings[0];
+    let message = if case.findings.len() == 1 {
+        format!("{}[{}] {}", first.severity, first.rule, first.message)
+    } else {
+        format!(
+            "{} problems, the first: {}[{}] {}",
+            case.findings.len(),
+            first.severity,
+            first.rule,
+            first.message
+        )
+    };
+    let body: Vec<String> = case
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}: {}[{}] {}\nhelp: {}",
+                f.path, f.line, f.column, f.severity, f.rule, f.message, f.help
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        r#"      <failure message="{}" type="{worst}">{}</failure>"#,
+        escape(&message),
+        escape(&body.join("\n"))
+    )?;
+    writeln!(out, "    </testcase>")
+}
+
+/// XML escaping; characters XML 1.0 cannot hold at all become U+FFFD.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            super::escape("a<b>&\"c'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}"
+        );
+    }
+}

@@ -1,0 +1,547 @@
+//! What a CI gate and a pre-commit hook rely on: the SARIF, GitHub and JUnit formats,
+//! `--output`, baselines, suppressions, `--statistics`, `--quiet`, `--color` and the hook
+//! definition.
+
+use iamlint::diagnostic::{Finding, Severity};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn iamlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("iamlint runs")
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn snapshot(name: &str, value: String) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, value));
+}
+
+/// The fixture set every format is snapshotted on: JSON files, a Markdown runbook with
+/// several documents (one of them broken), and a clean file.
+const FIXTURES: &str = "tests/fixtures/ci";
+
+const FORMATS: [&str; 6] = ["human", "concise", "json", "sarif", "github", "junit"];
+
+#[test]
+fn every_format_on_the_fixture_set() {
+    for format in FORMATS {
+        let out = iamlint(repo(), &["check", FIXTURES, "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        snapshot(&format!("ci__fixtures_{format}"), stdout(&out));
+    }
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let schema_text = std::fs::read_to_string(repo().join("tests/data/sarif-schema-2.1.0.json"))
+        .expect("the vendored schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let out = iamlint(repo(), &["check", FIXTURES, "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The validator itself must reject a broken log, or the check above proves nothing.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken), "the schema check can fail");
+
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let id = result["ruleId"].as_str().unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], id, "ruleIndex points at the rule");
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(uri.starts_with("tests/fixtures/ci/"), "relative uri: {uri}");
+        assert!(result["partialFingerprints"]["iamlint/v1"].is_string());
+    }
+    for rule in rules {
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## How to fix"));
+        assert!(rule["properties"]["tags"].is_array());
+    }
+}
+
+#[test]
+fn sarif_fingerprints_survive_lines_inserted_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy =
+        std::fs::read_to_string(repo().join(FIXTURES).join("keys/key-policy.json")).unwrap();
+    std::fs::write(dir.path().join("key.json"), &policy).unwrap();
+    let fingerprints = |dir: &Path| -> Vec<(u64, String)> {
+        let out = iamlint(dir, &["check", "key.json", "--format", "sarif"]);
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    r["partialFingerprints"]["iamlint/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(dir.path());
+    std::fs::write(dir.path().join("key.json"), format!("\n\n\n{policy}")).unwrap();
+    let after = fingerprints(dir.path());
+    assert!(!before.is_empty());
+    assert_eq!(before.len(), after.len());
+    for ((line_before, fp_before), (line_after, fp_after)) in before.iter().zip(&after) {
+        assert_eq!(line_before + 3, *line_after, "the finding moved");
+        assert_eq!(fp_before, fp_after, "its fingerprint did not");
+    }
+}
+
+fn finding(path: &str, message: &str) -> Finding {
+    Finding {
+        rule: "P016",
+        name: "placeholder",
+        severity: Severity::Info,
+        message: message.to_string(),
+        path: path.to_string(),
+        line: 3,
+        column: 5,
+        end_line: 3,
+        end_column: 9,
+        help: "fill it in".to_string(),
+        document: 0,
+        kind: None,
+        pointer: "/Statement/0/Resource".to_string(),
+        sid: None,
+        snippet: "X".to_string(),
+        labels: Vec::new(),
+        span: iamlint::json::Span::new(0, 1),
+    }
+}
+
+fn report_of(findings: Vec<Finding>) -> iamlint::Report {
+    let file = iamlint::check::FileReport {
+        findings,
+        ..Default::default()
+    };
+    iamlint::Report {
+        files: vec![file],
+        ..iamlint::Report::default()
+    }
+}
+
+#[test]
+fn github_format_escapes_messages_and_properties() {
+    let report = report_of(vec![finding(
+        "odd,name:1.json",
+        "100% of a:b, c\r\nsecond line",
+    )]);
+    let mut out = Vec::new();
+    iamlint::report::github::write(&report, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        "::notice file=odd%2Cname%3A1.json,line=3,endLine=3,col=5,endColumn=9,\
+         title=iamlint P016 (placeholder)::100%25 of a:b, c%0D%0Asecond line%0Ahelp: fill it in\n"
+    );
+}
+
+#[test]
+fn github_format_leaves_out_columns_of_multi_line_findings() {
+    let mut f = finding("a.json", "spans lines");
+    f.end_line = 5;
+    f.severity = Severity::Error;
+    let mut out = Vec::new();
+    iamlint::report::github::write(&report_of(vec![f]), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("::error file=a.json,line=3,endLine=5,title="),
+        "{text}"
+    );
+    assert!(!text.contains("col="), "{text}");
+}
+
+const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "UseKey",
+      "Effect": "Allow",
+      "Action": "kms:Decrypt",
+      "Resource": "arn:aws:kms:us-east-1:ACCOUNT-ID:key/KEY-ID"
+    }
+  ]
+}
+"#;
+
+#[test]
+fn a_baseline_absorbs_old_findings_wherever_they_move_and_new_ones_still_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("policy.json"), POLICY).unwrap();
+    let out = iamlint(p, &["check", "policy.json"]);
+    assert_eq!(out.status.code(), Some(1), "two placeholders fail the run");
+
+    let out = iamlint(
+        p,
+        &["check", "policy.json", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("recorded 2 findings"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Lines inserted above, and a statement inserted before the baselined one: its index
+    // changes, its Sid does not.
+    let moved = POLICY.replacen(
+        "  \"Statement\": [\n",
+        "  \"Id\": \"moved\",\n\n\n  \"Statement\": [\n    {\"Effect\": \"Deny\", \"Action\": \"kms:ScheduleKeyDeletion\", \"Resource\": \"*\"},\n",
+        1,
+    );
+    std::fs::write(p.join("policy.json"), &moved).unwrap();
+    let out = iamlint(p, &["check", "policy.json", "--baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Not shown: 2 in the baseline"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A new placeholder is not in the baseline: it is reported and fails the run.
+    let new = moved.replace(
+        "kms:Decrypt\"",
+        "kms:Decrypt\", \"Condition\": {\"StringEquals\": {\"kms:ViaService\": \"<SERVICE>\"}}",
+    );
+    std::fs::write(p.join("policy.json"), &new).unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "policy.json",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "only the new finding: {text}");
+    assert!(text.contains("`<SERVICE>`"), "{text}");
+}
+
+#[test]
+fn baseline_entries_are_counted_and_stale_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let fence = format!("```json\n{POLICY}```\n\n");
+    // Two identical documents: two identical findings per placeholder.
+    std::fs::write(p.join("guide.md"), fence.repeat(2)).unwrap();
+    let out = iamlint(p, &["check", "guide.md", "--write-baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A third copy: the baseline absorbs two of each, not three.
+    std::fs::write(p.join("guide.md"), fence.repeat(3)).unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "guide.md",
+            "--baseline",
+            "b.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+    // One copy left: the entries for the other no longer occur, and the summary says so.
+    std::fs::write(p.join("guide.md"), fence).unwrap();
+    let out = iamlint(p, &["check", "guide.md", "--baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("2 baseline entries no longer occur"),
+        "{}",
+        stdout(&out)
+    );
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "guide.md",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["baselined"], 2);
+    assert_eq!(json["summary"]["stale_baseline"], 2);
+    // A hook that checks another file says nothing about this file's entries.
+    std::fs::write(p.join("other.json"), POLICY).unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "other.json",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["findings"], 2, "{json}");
+    assert!(json["summary"]["stale_baseline"].is_null(), "{json}");
+}
+
+#[test]
+fn a_broken_baseline_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.json"), POLICY).unwrap();
+    std::fs::write(dir.path().join("b.json"), "{\"findings\": 3}").unwrap();
+    let out = iamlint(dir.path(), &["check", "p.json", "--baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("b.json"), "{}", stderr(&out));
+}
+
+#[test]
+fn suppressions_accept_findings_and_unused_ones_are_reported_at_their_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("policies")).unwrap();
+    std::fs::write(p.join("policies/key.json"), POLICY).unwrap();
+    std::fs::write(
+        p.join("iamlint.toml"),
+        "fail-on = \"warning\"\n\n\
+         [[suppress]]\nrule = \"placeholder\"\npath = \"policies/*.json\"\nstatement = \"UseKey\"\nreason = \"filled in by the deploy script\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+    )
+    .unwrap();
+    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the unused suppression is only information: {}",
+        stdout(&out)
+    );
+    assert_eq!(
+        stdout(&out),
+        "iamlint.toml:9:1: info[L001] this suppression of `P016` for `templates/**` matched no finding\n"
+    );
+
+    // By JSON pointer: the statement's own pointer, or one of its elements.
+    for statement in ["/Statement/0", "/Statement/0/Resource"] {
+        std::fs::write(
+            p.join("iamlint.toml"),
+            format!("[[suppress]]\nrule = \"P\"\npath = \"**\"\nstatement = \"{statement}\"\nreason = \"template\"\n"),
+        )
+        .unwrap();
+        let out = iamlint(p, &["check", ".", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["summary"]["findings"], 0, "{statement}: {json}");
+        assert_eq!(json["summary"]["suppressed"], 2, "{statement}");
+    }
+    // Another statement's pointer accepts nothing.
+    std::fs::write(
+        p.join("iamlint.toml"),
+        "[[suppress]]\nrule = \"P016\"\npath = \"**\"\nstatement = \"/Statement/1\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("iamlint.toml:1:1: info[L001]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_suppression_without_a_reason_is_a_config_error_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.json"), POLICY).unwrap();
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "ignore = []\n\n[[suppress]]\nrule = \"P016\"\npath = \"**\"\n",
+    )
+    .unwrap();
+    let out = iamlint(dir.path(), &["check", "p.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("line 3") && err.contains("reason"), "{err}");
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_a_summary_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.json"), POLICY).unwrap();
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check",
+            "p.json",
+            "--format",
+            "sarif",
+            "--output",
+            "out/r.sarif",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing folder is an I/O error"
+    );
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check",
+            "p.json",
+            "--format",
+            "sarif",
+            "--output",
+            "out/r.sarif",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "Found 2 problems (2 warnings) in 1 policy (1 file).\n"
+    );
+    let written = std::fs::read_to_string(dir.path().join("out/r.sarif")).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["r.sarif"], "no temporary file is left behind");
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let out = iamlint(repo(), &["check", FIXTURES, "--statistics"]);
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().collect();
+    let concise = stdout(&iamlint(
+        repo(),
+        &["check", FIXTURES, "--format", "concise"],
+    ));
+    let p016 = concise.matches("[P016]").count();
+    assert!(p016 > 0);
+    assert!(
+        rows.contains(&format!("{p016}  P016  placeholder").trim_start()),
+        "{text}"
+    );
+    assert!(rows.last().unwrap().starts_with("Found "), "{text}");
+}
+
+#[test]
+fn quiet_leaves_out_the_summary_and_color_is_switchable() {
+    let out = iamlint(repo(), &["check", FIXTURES, "--quiet"]);
+    let text = stdout(&out);
+    assert!(text.contains("P016"), "{text}");
+    assert!(!text.contains("Found "), "{text}");
+    let clean = format!("{FIXTURES}/clean.json");
+    let out = iamlint(repo(), &["check", &clean, "--quiet"]);
+    assert_eq!(stdout(&out), "", "nothing to say");
+
+    let colored = stdout(&iamlint(repo(), &["check", FIXTURES, "--color", "always"]));
+    assert!(colored.contains("\u{1b}["), "always: ANSI escapes");
+    for choice in ["never", "auto"] {
+        let plain = stdout(&iamlint(repo(), &["check", FIXTURES, "--color", choice]));
+        assert!(!plain.contains('\u{1b}'), "{choice}: no escapes in a pipe");
+    }
+}
+
+/// The hook's `entry` from `.pre-commit-hooks.yaml`, read the simple way: the file is ours
+/// and one level deep.
+fn hook_field(text: &str, key: &str) -> String {
+    text.lines()
+        .filter_map(|l| l.trim_start_matches(['-', ' ']).strip_prefix(key))
+        .find_map(|rest| rest.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("no `{key}` in .pre-commit-hooks.yaml"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn the_pre_commit_hook_runs_on_a_list_of_files() {
+    let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    assert_eq!(hook_field(&text, "id"), "iamlint");
+    assert_eq!(hook_field(&text, "language"), "rust");
+    assert_eq!(hook_field(&text, "require_serial"), "false");
+    let entry = hook_field(&text, "entry");
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("iamlint"));
+    let args: Vec<&str> = words.collect();
+
+    // What pre-commit passes: every staged file its `files` pattern matches.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("key.json"), POLICY).unwrap();
+    std::fs::write(
+        p.join("tsconfig.json"),
+        "{ // comments are fine here\n \"compilerOptions\": {} }\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("package.json"), r#"{"name": "web"}"#).unwrap();
+    std::fs::write(
+        p.join("README.md"),
+        format!("# Keys\n\n```json\n{POLICY}```\n"),
+    )
+    .unwrap();
+    let files = ["key.json", "tsconfig.json", "package.json", "README.md"];
+    let run = |files: &[&str]| {
+        let mut all = args.clone();
+        all.extend(files);
+        all.push("--format");
+        all.push("concise");
+        iamlint(p, &all)
+    };
+    let out = run(&files);
+    assert_eq!(out.status.code(), Some(1), "placeholders fail the commit");
+    let text = stdout(&out);
+    assert!(text.contains("key.json:8:"), "{text}");
+    assert!(text.contains("README.md:11:"), "{text}");
+    assert!(
+        !text.contains("tsconfig") && !text.contains("package.json"),
+        "JSON that is not a policy is none of the hook's business: {text}"
+    );
+    let out = run(&["tsconfig.json", "package.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
