@@ -85,6 +85,17 @@ fn eq_str_ignore_case(a: &str, b: &str) -> bool {
 /// stands for one or more characters; the rest matches case-insensitively.
 /// A name without placeholders never matches here (callers compare exactly).
 pub fn template_match(template: &str, key: &str) -> bool {
+    // Most catalog names have no placeholder: answer without building a pattern.
+    let Some(first) = template.find(['$', '<']) else {
+        return false;
+    };
+    // The text before the first placeholder must match as is: most keys fail here.
+    if !key
+        .get(..first)
+        .is_some_and(|head| head.eq_ignore_ascii_case(&template[..first]))
+    {
+        return false;
+    }
     let mut toks = Vec::new();
     let mut rest = template;
     let mut placeholders = 0;
