@@ -63,6 +63,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let (span, expected) = if same_service.is_empty() {
                 let mut services: Vec<String> =
                     actions.iter().map(|(s, _)| s.prefix.clone()).collect();
+                services.sort();
                 services.dedup();
                 (
                     value.sub_span(parts.service.range.0..parts.service.range.1),

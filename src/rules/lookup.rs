@@ -2,6 +2,7 @@
 //! keys. The C and N rules share it so that every rule resolves a name the same way.
 
 use crate::catalog::{global_condition_key, Action, Catalog, ConditionType, Service};
+use crate::pattern::Wildcard;
 use crate::policy::{Statement, Str};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -77,7 +78,7 @@ enum Found {
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
     let cached = cx.resolutions.seen.borrow().get(pattern).cloned();
     let found = cached.unwrap_or_else(|| {
-        let found = Rc::new(positions(resolve_uncached(cx.catalog, pattern)));
+        let found = Rc::new(find(cx.catalog, pattern));
         cx.resolutions
             .seen
             .borrow_mut()
@@ -102,49 +103,53 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
     }
 }
 
-fn positions(resolved: Resolved) -> Found {
-    match resolved {
-        Resolved::Everything => Found::Everything,
-        Resolved::Malformed => Found::Malformed,
-        Resolved::UnknownService => Found::UnknownService,
-        Resolved::Actions(found) => {
-            let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-            for (svc, action) in found {
-                let Ok(index) = svc
-                    .actions
-                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, &action.name))
-                else {
-                    continue;
-                };
-                match groups.last_mut() {
-                    Some((prefix, indices)) if *prefix == svc.prefix => indices.push(index),
-                    _ => groups.push((svc.prefix.clone(), vec![index])),
-                }
-            }
-            Found::Actions(groups)
-        }
-    }
-}
-
-fn resolve_uncached<'c>(catalog: &'c Catalog, pattern: &str) -> Resolved<'c> {
+/// Resolves a pattern to positions in the catalog, walking each service's actions once.
+fn find(catalog: &Catalog, pattern: &str) -> Found {
     if pattern == "*" {
-        return Resolved::Everything;
+        return Found::Everything;
     }
     let Some((service, name)) = pattern.split_once(':') else {
-        return Resolved::Malformed;
+        return Found::Malformed;
     };
     if service.is_empty() || name.is_empty() {
-        return Resolved::Malformed;
+        return Found::Malformed;
     }
-    if !service.contains(['*', '?']) {
-        let Some(svc) = catalog.service(service) else {
-            return Resolved::UnknownService;
-        };
-        if !name.contains(['*', '?']) {
-            return Resolved::Actions(svc.action(name).map(|a| (svc, a)).into_iter().collect());
+    let services: Vec<&Service> = if service.contains(['*', '?']) {
+        let wanted = Wildcard::new(service);
+        catalog
+            .prefixes()
+            .filter(|p| wanted.matches(p))
+            .filter_map(|p| catalog.service(p))
+            .collect()
+    } else {
+        match catalog.service(service) {
+            Some(svc) => vec![svc],
+            None => return Found::UnknownService,
         }
-    }
-    Resolved::Actions(catalog.expand(pattern))
+    };
+    let wanted = Wildcard::new(name);
+    let exact = !name.contains(['*', '?']);
+    let groups = services
+        .into_iter()
+        .map(|svc| {
+            let indices: Vec<usize> = if exact {
+                svc.actions
+                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, name))
+                    .into_iter()
+                    .collect()
+            } else {
+                svc.actions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| wanted.matches(&a.name))
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            (svc.prefix.clone(), indices)
+        })
+        .filter(|(_, indices)| !indices.is_empty())
+        .collect();
+    Found::Actions(groups)
 }
 
 /// Every action a statement's `Action` names, or `None` when one of them cannot be
@@ -165,8 +170,10 @@ pub fn statement_actions<'c>(
             _ => return None,
         }
     }
-    out.sort_by(|a, b| (&a.0.prefix, &a.1.name).cmp(&(&b.0.prefix, &b.1.name)));
-    out.dedup_by(|a, b| a.0.prefix == b.0.prefix && a.1.name == b.1.name);
+    // Identity, not name order: callers that print names sort what they print.
+    let key = |(s, a): &(&Service, &Action)| (std::ptr::from_ref(*s), std::ptr::from_ref(*a));
+    out.sort_by_key(key);
+    out.dedup_by_key(|pair| key(pair));
     Some(out)
 }
 

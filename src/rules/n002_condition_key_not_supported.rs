@@ -31,10 +31,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let names: Vec<String> = actions
+            let mut names: Vec<String> = actions
                 .iter()
                 .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name))
                 .collect();
+            names.sort();
             out.push(
                 Diagnostic::new(
                     "N002",
