@@ -26,6 +26,9 @@ pub struct Options {
     pub policies_only: bool,
     /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
     pub catalog: Option<std::sync::Arc<Catalog>>,
+    /// Action patterns resolved in `catalog` so far, shared by every file of the run (set
+    /// `catalog` before the run starts: the cache belongs to it).
+    pub resolutions: crate::rules::Resolutions,
 }
 
 impl Options {
@@ -162,7 +165,7 @@ pub fn check_text(
             policy: &model,
             kind,
             catalog: opts.catalog(),
-            resolutions: Default::default(),
+            resolutions: &opts.resolutions,
         };
         let applies = |code: &str| {
             enabled(code)

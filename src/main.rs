@@ -201,6 +201,7 @@ fn check(args: CheckArgs) -> u8 {
         keep_sources,
         policies_only: args.policies_only,
         catalog,
+        resolutions: Default::default(),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

@@ -4,10 +4,9 @@
 use crate::catalog::{global_condition_key, Action, Catalog, ConditionType, Service};
 use crate::pattern::Wildcard;
 use crate::policy::{Statement, Str};
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// An action string split at its first colon: `kms:Decrypt` → `kms`, `Decrypt`.
 #[derive(Clone, Copy, Debug)]
@@ -58,12 +57,33 @@ pub enum Resolved<'c> {
     Actions(Vec<(&'c Service, &'c Action)>),
 }
 
-/// Action patterns resolved once per document: several rules look up the same names, and
-/// a wildcard's expansion is the costly part of a check. Matches are kept as positions in
-/// the catalog (service prefix, action index), so the cache borrows nothing.
+/// Action patterns resolved once per run: every rule and every document look up the same
+/// names, and a wildcard's expansion is the costly part of a check. Matches are kept as
+/// positions in the catalog (service prefix, action index), so the cache borrows nothing
+/// and threads can share it.
 #[derive(Default)]
 pub struct Resolutions {
-    seen: RefCell<HashMap<String, Rc<Found>>>,
+    seen: Mutex<HashMap<String, Arc<Found>>>,
+}
+
+impl Resolutions {
+    fn get(&self, catalog: &Catalog, pattern: &str) -> Arc<Found> {
+        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
+        let cached = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(pattern)
+            .cloned();
+        cached.unwrap_or_else(|| {
+            let found = Arc::new(find(catalog, pattern));
+            self.seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(pattern.to_string(), Arc::clone(&found));
+            found
+        })
+    }
 }
 
 enum Found {
@@ -76,15 +96,7 @@ enum Found {
 
 /// What an action pattern names, through the document's [`Resolutions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
-    let cached = cx.resolutions.seen.borrow().get(pattern).cloned();
-    let found = cached.unwrap_or_else(|| {
-        let found = Rc::new(find(cx.catalog, pattern));
-        cx.resolutions
-            .seen
-            .borrow_mut()
-            .insert(pattern.to_string(), Rc::clone(&found));
-        found
-    });
+    let found = cx.resolutions.get(cx.catalog, pattern);
     match &*found {
         Found::Everything => Resolved::Everything,
         Found::Malformed => Resolved::Malformed,

@@ -46,6 +46,7 @@ mod p016_placeholder;
 mod p017_invalid_element_type;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
+pub use lookup::Resolutions;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
@@ -57,8 +58,8 @@ pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
     pub catalog: &'a Catalog,
-    /// Action patterns already looked up in `catalog` for this document.
-    pub resolutions: lookup::Resolutions,
+    /// Action patterns already looked up in `catalog` during this run.
+    pub resolutions: &'a Resolutions,
 }
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
