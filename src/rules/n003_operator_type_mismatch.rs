@@ -25,9 +25,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 crate::catalog::ConditionType::Arn => "an ARN or String operator".to_string(),
                 t => {
                     let op_name = match t {
-                        crate::catalog::ConditionType::IpAddress => "IpAddress or NotIpAddress",
-                        crate::catalog::ConditionType::Bool => "Bool",
-                        crate::catalog::ConditionType::Binary => "BinaryEquals",
+                        crate::catalog::ConditionType::IpAddress => "an IpAddress or NotIpAddress",
+                        crate::catalog::ConditionType::Bool => "the Bool",
+                        crate::catalog::ConditionType::Binary => "the BinaryEquals",
                         crate::catalog::ConditionType::Numeric => "a Numeric",
                         crate::catalog::ConditionType::Date => "a Date",
                         _ => "a String",
