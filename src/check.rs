@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
 use crate::json::{self, Span};
 use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
+use crate::relate;
 use crate::rules::{self, Context};
 use crate::source::extract::{self, Container};
 use crate::source::{read, FileFormat, Origin};
@@ -56,6 +57,8 @@ pub struct FileReport {
     pub documents: Vec<DocumentReport>,
     pub findings: Vec<Finding>,
     pub source: Option<String>,
+    /// Compact facts for relating this file's policies to other files' (see `relate`).
+    pub facts: relate::FileFacts,
 }
 
 /// Checks one file's bytes. `path` is what findings will show; `file_path` is used to
@@ -89,6 +92,10 @@ pub fn check_text(
         index: None,
         diagnostics: Vec::new(),
         documents: Vec::new(),
+        facts: relate::FileFacts {
+            x001_enabled: enabled("X001"),
+            ..relate::FileFacts::default()
+        },
     };
 
     if let Some(problem) = &text.problem {
@@ -166,6 +173,7 @@ pub fn check_text(
             kind,
             catalog: opts.catalog(),
             resolutions: &opts.resolutions,
+            trusted_accounts: &opts.config.trusted_accounts,
         };
         let applies = |code: &str| {
             enabled(code)
@@ -175,7 +183,15 @@ pub fn check_text(
             d.sid = sid_at(&model, &d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
+        file.facts.documents.push(relate::collect(
+            &model,
+            kind,
+            index,
+            doc.offset,
+            format == FileFormat::Markdown,
+        ));
     }
+    file.relate();
     file.finish(opts, &enabled)
 }
 
@@ -207,9 +223,27 @@ struct FileCheck<'a> {
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
+    facts: relate::FileFacts,
 }
 
 impl<'a> FileCheck<'a> {
+    /// Places the documents' facts and relates the documents of this file to each other.
+    fn relate(&mut self) {
+        let text = self.text;
+        let mut facts = std::mem::take(&mut self.facts);
+        facts.place(self.index(), text);
+        for (d, document) in relate::within_file(&facts.documents) {
+            let kind = facts
+                .documents
+                .iter()
+                .find(|f| f.document == document)
+                .map(|f| f.kind);
+            self.push(d, document, None, kind);
+        }
+        facts.shrink();
+        self.facts = facts;
+    }
+
     fn push(
         &mut self,
         mut d: Diagnostic,
@@ -251,12 +285,15 @@ impl<'a> FileCheck<'a> {
             findings.push(self.place(d, meta, severity, document, kind));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let source = (opts.keep_sources && !findings.is_empty()).then(|| self.text.to_string());
+        // A file whose grants another file's key policy may judge keeps its text too.
+        let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
+            .then(|| self.text.to_string());
         FileReport {
             path: self.path.to_string(),
             documents: self.documents,
             findings,
             source,
+            facts: self.facts,
         }
     }
 

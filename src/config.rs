@@ -28,6 +28,8 @@ struct RawConfig {
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     catalog: Option<String>,
     #[serde(default)]
+    trusted_accounts: Vec<Spanned<String>>,
+    #[serde(default)]
     suppress: Vec<Spanned<RawSuppression>>,
 }
 
@@ -116,6 +118,9 @@ pub struct Config {
     pub suppressions: Vec<Suppression>,
     /// The config's text, to place findings about the config itself.
     pub source: String,
+    /// Accounts whose principals are expected in resource and key policies; when set,
+    /// principals from any other account are warnings (K006).
+    pub trusted_accounts: Vec<String>,
 }
 
 impl Config {
@@ -218,6 +223,16 @@ impl Config {
             config
                 .per_path_ignores
                 .push((glob(pattern, "per-path-ignores")?, selectors));
+        }
+        for account in &raw.trusted_accounts {
+            if !crate::policy::arn::is_account_id(account.get_ref()) {
+                return Err(format!(
+                    "{} (trusted-accounts): expected a 12-digit AWS account ID, found `{}`",
+                    at(account.span()),
+                    account.get_ref()
+                ));
+            }
+            config.trusted_accounts.push(account.get_ref().clone());
         }
         for entry in &raw.suppress {
             let span = entry.span();

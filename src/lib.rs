@@ -12,6 +12,7 @@ pub mod json;
 pub mod location;
 pub mod pattern;
 pub mod policy;
+pub mod relate;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -159,6 +160,7 @@ pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
             Err(err) => report.errors.push(err),
         }
     }
+    relate::across_files(&mut report.files, &opts.config);
     Ok(report)
 }
 

@@ -85,6 +85,7 @@ fn report_unused(report: &mut Report, config: &Config, unused: &[&Suppression]) 
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
+        facts: Default::default(),
     });
 }
 

@@ -117,6 +117,11 @@ pub struct PrincipalValue<'a> {
 }
 
 impl PrincipalValue<'_> {
+    /// Whether the principal is of this type (`AWS`, `Service`, `Federated`, `CanonicalUser`).
+    pub fn has_type(&self, name: &str) -> bool {
+        self.kind.is_some_and(|k| k.value == name)
+    }
+
     /// `"*"` or `{"AWS": "*"}`: everyone, unless conditions say otherwise.
     pub fn is_wildcard(&self) -> bool {
         self.value.value == "*" && self.kind.is_none_or(|k| k.value == "AWS")

@@ -6,11 +6,12 @@ use crate::diagnostic::Diagnostic;
 use crate::policy::PolicyKind;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // In a key policy `kms:*` is judged by K001 (root delegation, AWS's default) and K002
+    // (any other principal): one finding per problem.
+    if cx.kind == PolicyKind::KmsKey {
+        return;
+    }
     for s in allows(cx) {
-        // The account-root delegation in a key policy is AWS's default (K001), not a finding.
-        if cx.kind == PolicyKind::KmsKey && super::k001_root_delegation::is_root_only(s) {
-            continue;
-        }
         for action in s.actions() {
             let Some(service) = action.value.strip_suffix(":*") else {
                 continue;
@@ -18,17 +19,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if service.is_empty() || service.contains(['*', '?']) {
                 continue;
             }
-            let scope = if cx.kind == PolicyKind::KmsKey {
-                " on this key"
-            } else {
-                ""
-            };
             out.push(
                 Diagnostic::new(
                     "A002",
                     action.span,
                     format!(
-                        "`{}` allows every `{service}` action{scope}, administration included",
+                        "`{}` allows every `{service}` action, administration included",
                         action.value
                     ),
                 )

@@ -44,12 +44,21 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "K001",
                 all.span,
                 format!(
-                    "key access is delegated to IAM policies in account {}; this is AWS's default key policy statement",
-                    accounts.join(", ")
+                    "key access is delegated to IAM policies in {}; this is AWS's default key policy statement",
+                    accounts.iter().map(|a| describe_account(a)).collect::<Vec<_>>().join(", ")
                 ),
             )
             .help("keep it unless another statement lets administrators manage the key: without both, the key becomes unmanageable")
             .at(format!("{}/Action", s.pointer)),
         );
+    }
+}
+
+/// "account 111122223333", or for a placeholder "the account `ACCOUNT-ID` stands for".
+fn describe_account(account: &str) -> String {
+    if arn::is_account_id(account) {
+        format!("account {account}")
+    } else {
+        format!("the account `{account}` stands for")
     }
 }

@@ -21,6 +21,15 @@ mod c006_action_resource_mismatch;
 mod c007_resource_star;
 mod j002_duplicate_key;
 mod k001_root_delegation;
+mod k002_kms_full_access;
+mod k003_key_user_administers;
+mod k004_key_policy_lockout;
+mod k005_unconstrained_grant;
+mod k006_cross_account_principal;
+mod k007_key_policy_resource;
+mod k008_key_user_without_context;
+mod k009_identity_every_key;
+pub mod kms;
 mod n001_unknown_condition_key;
 mod n002_condition_key_not_supported;
 mod n003_operator_type_mismatch;
@@ -44,6 +53,11 @@ mod p014_unknown_condition_operator;
 mod p015_malformed_arn;
 mod p016_placeholder;
 mod p017_invalid_element_type;
+pub mod principals;
+mod t001_public_trust;
+mod t002_web_identity_unpinned;
+mod t003_service_confused_deputy;
+mod t004_invalid_principal;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
 pub use lookup::Resolutions;
@@ -60,6 +74,8 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// Action patterns already looked up in `catalog` during this run.
     pub resolutions: &'a Resolutions,
+    /// `trusted-accounts` from the config: accounts whose principals are expected.
+    pub trusted_accounts: &'a [String],
 }
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
@@ -83,6 +99,14 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("C007", c007_resource_star::check),
     ("J002", j002_duplicate_key::check),
     ("K001", k001_root_delegation::check),
+    ("K002", k002_kms_full_access::check),
+    ("K003", k003_key_user_administers::check),
+    ("K004", k004_key_policy_lockout::check),
+    ("K005", k005_unconstrained_grant::check),
+    ("K006", k006_cross_account_principal::check),
+    ("K007", k007_key_policy_resource::check),
+    ("K008", k008_key_user_without_context::check),
+    ("K009", k009_identity_every_key::check),
     ("N001", n001_unknown_condition_key::check),
     ("N002", n002_condition_key_not_supported::check),
     ("N003", n003_operator_type_mismatch::check),
@@ -106,11 +130,18 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("P015", p015_malformed_arn::check),
     ("P016", p016_placeholder::check),
     ("P017", p017_invalid_element_type::check),
+    ("T001", t001_public_trust::check),
+    ("T002", t002_web_identity_unpinned::check),
+    ("T003", t003_service_confused_deputy::check),
+    ("T004", t004_invalid_principal::check),
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
-/// Markdown), or after checking (L001, a suppression that matched nothing).
-pub static PIPELINE_CODES: &[&str] = &["J001", "J003", "J004", "J005", "J006", "J007", "L001"];
+/// Markdown), or after checking: L001 (a suppression that matched nothing) and X001, X002
+/// (documents related to each other, `crate::relate`).
+pub static PIPELINE_CODES: &[&str] = &[
+    "J001", "J003", "J004", "J005", "J006", "J007", "L001", "X001", "X002",
+];
 
 /// Runs every check whose code `enabled` accepts.
 pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {

@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
 use crate::policy::{placeholder, strings, Str};
 
@@ -28,9 +29,24 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_arn(value: Str, pointer: &str, out: &mut Vec<Diagnostic>) {
+    if let Some((span, why)) = problem(value) {
+        out.push(
+            Diagnostic::new(
+                "P015",
+                span,
+                format!("malformed ARN `{}`: {why}", value.value),
+            )
+            .help("write the ARN as arn:partition:service:region:account-id:resource")
+            .at(pointer.to_string()),
+        );
+    }
+}
+
+/// What P015 reports about an ARN, if anything: other rules skip such values.
+pub fn problem(value: Str) -> Option<(Span, String)> {
     let text = value.value;
     let holes = placeholder::find(text);
-    let problem = match arn::split(text) {
+    match arn::split(text) {
         Err(why) if holes.is_empty() => Some((value.span, why.to_string())),
         Err(_) => None,
         Ok(parts) => {
@@ -89,12 +105,5 @@ fn check_arn(value: Str, pointer: &str, out: &mut Vec<Diagnostic>) {
                     )
                 })
         }
-    };
-    if let Some((span, why)) = problem {
-        out.push(
-            Diagnostic::new("P015", span, format!("malformed ARN `{text}`: {why}"))
-                .help("write the ARN as arn:partition:service:region:account-id:resource")
-                .at(pointer.to_string()),
-        );
     }
 }

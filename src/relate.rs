@@ -1,0 +1,480 @@
+//! Documents read together. Per-file checking keeps a few compact facts about each policy
+//! (which key accounts it delegates to, which key ARNs it grants, which placeholders it
+//! spells); the documents themselves are dropped. This stage then relates the facts of one
+//! file (a Markdown guide with a key policy and a role policy) and of files in one directory,
+//! and reports what only shows when they are read side by side.
+//!
+//! A key policy and an identity policy relate when the key ARN's account is the key
+//! policy's home account (see [`crate::rules::principals::home_account`]) and exactly one
+//! key policy qualifies, first in the same file, then among the other files of the same
+//! directory. Placeholders are compared between the documents of one Markdown file (a guide).
+
+use crate::check::FileReport;
+use crate::config::SeverityOverride;
+use crate::diagnostic::{Diagnostic, Finding};
+use crate::json::Span;
+use crate::location::LineIndex;
+use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
+use crate::rules::principals;
+use std::collections::BTreeMap;
+
+/// A place in the host file, kept after the document is gone.
+#[derive(Clone, Debug, Default)]
+pub struct Anchor {
+    pub span: Span,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub snippet: String,
+    pub pointer: String,
+    /// The `Sid` of the statement the place lies in, which anchors baseline fingerprints.
+    pub sid: Option<String>,
+}
+
+impl Anchor {
+    fn new(span: Span, pointer: String, statement: Option<&Statement>) -> Self {
+        let sid = statement
+            .and_then(|s| s.sid)
+            .and_then(|m| m.value.as_str())
+            .map(str::to_string);
+        Anchor {
+            span,
+            pointer,
+            sid,
+            ..Anchor::default()
+        }
+    }
+
+    fn place(&mut self, index: &LineIndex, text: &str) {
+        let (start, end) = index.range(self.span);
+        self.line = start.line;
+        self.column = start.column;
+        self.end_line = end.line;
+        self.end_column = end.column;
+        self.snippet = text
+            .get(self.span.start..self.span.end)
+            .unwrap_or("")
+            .to_string();
+    }
+}
+
+/// What a key policy says about who may use the key.
+#[derive(Clone, Debug)]
+pub struct KeyFacts {
+    /// The account the policy belongs to (a real ID or a placeholder), and how it was found.
+    pub home: Option<(String, &'static str)>,
+    /// [`account_key`] of the home account.
+    pub home_key: Option<String>,
+    /// [`account_key`]s of the accounts whose root an Allow statement names: IAM policies
+    /// there can grant use.
+    pub delegates_to: Vec<String>,
+    /// Non-root principals the policy allows, for the message.
+    pub principals: Vec<String>,
+    /// The `Statement` element, where a label points.
+    pub anchor: Anchor,
+}
+
+/// An identity policy's use of one specific key.
+#[derive(Clone, Debug)]
+pub struct KeyGrant {
+    pub key_arn: String,
+    pub account: String,
+    /// [`account_key`] of `account`.
+    pub account_key: String,
+    pub action: String,
+    pub anchor: Anchor,
+}
+
+#[derive(Clone, Debug)]
+pub struct Placeholder {
+    pub text: String,
+    pub anchor: Anchor,
+}
+
+#[derive(Clone, Debug)]
+pub struct DocFacts {
+    pub document: usize,
+    pub kind: PolicyKind,
+    pub key: Option<KeyFacts>,
+    pub grants: Vec<KeyGrant>,
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// The facts of one file, and whether its config lets the cross-file rule report in it.
+#[derive(Clone, Debug, Default)]
+pub struct FileFacts {
+    pub documents: Vec<DocFacts>,
+    pub x001_enabled: bool,
+}
+
+impl FileFacts {
+    /// Whether another file's facts could add a finding here.
+    pub fn may_relate(&self) -> bool {
+        self.documents.iter().any(|d| !d.grants.is_empty())
+    }
+
+    /// Keeps only what other files can relate to: key policies and key grants. (Placeholders
+    /// only ever relate within their own file.)
+    pub fn shrink(&mut self) {
+        self.documents
+            .retain(|d| d.key.is_some() || !d.grants.is_empty());
+        for d in &mut self.documents {
+            d.placeholders = Vec::new();
+        }
+    }
+
+    /// Fills in lines and columns once the file's line index exists.
+    pub fn place(&mut self, index: &LineIndex, text: &str) {
+        for doc in &mut self.documents {
+            if let Some(key) = &mut doc.key {
+                key.anchor.place(index, text);
+            }
+            for grant in &mut doc.grants {
+                grant.anchor.place(index, text);
+            }
+            for p in &mut doc.placeholders {
+                p.anchor.place(index, text);
+            }
+        }
+    }
+}
+
+/// Collects one document's facts; `offset` moves its spans into host-file coordinates.
+/// Placeholders are collected only for hosts of several documents (`guide`: Markdown),
+/// the only place two spellings of one blank can meet.
+pub fn collect(
+    policy: &Policy,
+    kind: PolicyKind,
+    document: usize,
+    offset: usize,
+    guide: bool,
+) -> DocFacts {
+    let mut facts = DocFacts {
+        document,
+        kind,
+        key: None,
+        grants: Vec::new(),
+        placeholders: Vec::new(),
+    };
+    let allows = || policy.statements.iter().filter(|s| s.is_allow());
+    if kind == PolicyKind::KmsKey {
+        if let Some(statement) = policy.statement {
+            let span = crate::policy::Str::of_key(statement).span.shift(offset);
+            let home = principals::home_account(policy, true);
+            let mut delegates_to = Vec::new();
+            let mut named = Vec::new();
+            for p in allows().flat_map(|s| s.principals()) {
+                match principals::root_account(p.value.value) {
+                    Some(account) if principals::is_root(&p) => {
+                        delegates_to.push(account_key(account))
+                    }
+                    _ => named.push(p.value.value.to_string()),
+                }
+            }
+            facts.key = Some(KeyFacts {
+                home_key: home.as_ref().map(|h| account_key(&h.account)),
+                home: home.map(|h| (h.account, h.how)),
+                delegates_to,
+                principals: named,
+                anchor: Anchor::new(span, "/Statement".into(), None),
+            });
+        }
+    }
+    if kind == PolicyKind::Identity {
+        for s in allows() {
+            let Some(action) = s
+                .actions()
+                .into_iter()
+                .find(|a| a.value.to_ascii_lowercase().starts_with("kms:"))
+            else {
+                continue;
+            };
+            for resource in s.resources() {
+                let Ok(parts) = arn::split(resource.value) else {
+                    continue;
+                };
+                let account = parts.account.text;
+                let real = arn::is_account_id(account) || !placeholder::find(account).is_empty();
+                if parts.service.text == "kms"
+                    && parts.resource.text.starts_with("key/")
+                    && !resource.value.contains(['*', '?'])
+                    && real
+                {
+                    facts.grants.push(KeyGrant {
+                        key_arn: resource.value.to_string(),
+                        account: account.to_string(),
+                        account_key: account_key(account),
+                        action: action.value.to_string(),
+                        anchor: Anchor::new(
+                            resource.span.shift(offset),
+                            format!("{}/Resource", s.pointer),
+                            Some(s),
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    for s in policy.statements.iter().filter(|_| guide) {
+        let mut values = Vec::new();
+        for member in [s.principal, s.not_principal].into_iter().flatten() {
+            values.extend(principal_values(member).into_iter().map(|p| p.value));
+        }
+        for member in [s.resource, s.not_resource].into_iter().flatten() {
+            values.extend(strings(&member.value));
+        }
+        values.extend(s.conditions().iter().flat_map(|c| strings(c.values)));
+        for value in values {
+            for hole in placeholder::find(value.value) {
+                let Some(text) = value.value.get(hole.clone()) else {
+                    continue;
+                };
+                facts.placeholders.push(Placeholder {
+                    text: text.to_string(),
+                    anchor: Anchor::new(
+                        value.sub_span(hole).shift(offset),
+                        s.pointer.clone(),
+                        Some(s),
+                    ),
+                });
+            }
+        }
+    }
+    facts
+}
+
+/// An account as compared between documents: the ID, or "" for any placeholder. A guide's
+/// `ACCOUNT-ID` and a real ID are not comparable, but two placeholders stand for the same
+/// blank.
+fn account_key(account: &str) -> String {
+    if arn::is_account_id(account) {
+        account.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The key policy a grant is about, when exactly one candidate's home account matches.
+fn key_for<'f>(grant: &KeyGrant, candidates: &[&'f KeyFacts]) -> Option<&'f KeyFacts> {
+    let mut matching = candidates
+        .iter()
+        .filter(|k| k.home_key.as_ref() == Some(&grant.account_key));
+    let first = matching.next()?;
+    matching.next().is_none().then_some(*first)
+}
+
+/// Why a grant cannot take effect, if it cannot.
+fn unreachable(grant: &KeyGrant, key: &KeyFacts, where_: &str) -> Option<String> {
+    if key.delegates_to.contains(&grant.account_key) {
+        return None;
+    }
+    let named = if key.principals.is_empty() {
+        "no one".to_string()
+    } else {
+        key.principals
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Say why these two documents were paired, so a wrong pairing is easy to spot.
+    let paired = key
+        .home
+        .as_ref()
+        .map(|(account, how)| format!(" (account {account}: {how})"))
+        .unwrap_or_default();
+    Some(format!(
+        "`{}` on `{}` has no effect: the key policy {where_}{paired} does not allow `arn:aws:iam::{}:root`, so IAM policies in that account cannot grant use of the key; only the principals it names can use it ({named})",
+        grant.action, grant.key_arn, grant.account
+    ))
+}
+
+const X001_HELP: &str = "add AWS's root delegation statement to the key policy, or name this role in the key policy's key-users statement";
+
+/// Relations inside one file, as diagnostics in host-file coordinates with the document
+/// they belong to.
+pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
+    let mut out = Vec::new();
+    let keys: Vec<&KeyFacts> = facts.iter().filter_map(|d| d.key.as_ref()).collect();
+    for doc in facts {
+        for grant in &doc.grants {
+            let Some(key) = key_for(grant, &keys) else {
+                continue;
+            };
+            let where_ = format!("at line {}", key.anchor.line);
+            if let Some(message) = unreachable(grant, key, &where_) {
+                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                    .label(key.anchor.span, "this key policy does not delegate to IAM")
+                    .help(X001_HELP)
+                    .at(grant.anchor.pointer.clone());
+                d.sid = grant.anchor.sid.clone();
+                out.push((d, doc.document));
+            }
+        }
+    }
+    out.extend(inconsistent_placeholders(facts));
+    out
+}
+
+/// `ACCOUNT-ID` here, `ACCOUNT_ID` there: one blank spelled two ways, reported once per
+/// blank at the first place that spells it differently from the first spelling.
+fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
+    let normal = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    let mut groups: BTreeMap<String, Vec<(&Placeholder, usize)>> = BTreeMap::new();
+    for doc in facts {
+        for p in &doc.placeholders {
+            groups
+                .entry(normal(&p.text))
+                .or_default()
+                .push((p, doc.document));
+        }
+    }
+    let mut out = Vec::new();
+    for places in groups.values() {
+        let mut sorted = places.clone();
+        sorted.sort_by_key(|(p, _)| p.anchor.span.start);
+        let Some((first, _)) = sorted.first() else {
+            continue;
+        };
+        // Between documents: each document of a guide is copied and filled in on its own.
+        let documents: std::collections::BTreeSet<usize> = sorted.iter().map(|(_, d)| *d).collect();
+        if documents.len() < 2 {
+            continue;
+        }
+        let Some((other, document)) = sorted.iter().find(|(p, _)| p.text != first.text) else {
+            continue;
+        };
+        let mut d = Diagnostic::new(
+            "X002",
+            other.anchor.span,
+            format!(
+                "placeholder `{}` is spelled `{}` elsewhere in this file: a find-and-replace for one spelling misses the other",
+                other.text, first.text
+            ),
+        )
+        .label(first.anchor.span, format!("first spelled `{}` here", first.text))
+        .help(format!("spell every occurrence `{}`", first.text))
+        .at(other.anchor.pointer.clone());
+        d.sid = other.anchor.sid.clone();
+        out.push((d, *document));
+    }
+    out
+}
+
+/// Relations across files of one directory: a grant in one file, the key policy in another.
+/// Findings are added to the file holding the grant; every file's findings stay sorted.
+pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
+    let parent = |path: &str| -> String {
+        std::path::Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    // (directory, home account) -> (file, key policy) for every key policy of the run,
+    // built once, so each grant looks at its few candidates only.
+    let mut key_policies: BTreeMap<(String, &str), Vec<(usize, &KeyFacts)>> = BTreeMap::new();
+    for (i, file) in files.iter().enumerate() {
+        for key in file.facts.documents.iter().filter_map(|d| d.key.as_ref()) {
+            if let Some(home) = &key.home_key {
+                key_policies
+                    .entry((parent(&file.path), home.as_str()))
+                    .or_default()
+                    .push((i, key));
+            }
+        }
+    }
+    let mut added: Vec<(usize, Finding)> = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        if !file.facts.x001_enabled || !file.facts.may_relate() {
+            continue;
+        }
+        let here = parent(&file.path);
+        for doc in &file.facts.documents {
+            for grant in &doc.grants {
+                let nearby = key_policies
+                    .get(&(here.clone(), grant.account_key.as_str()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let own: Vec<&KeyFacts> = nearby
+                    .iter()
+                    .filter(|(j, _)| *j == i)
+                    .map(|(_, k)| *k)
+                    .collect();
+                let others: Vec<&KeyFacts> = nearby
+                    .iter()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, k)| *k)
+                    .collect();
+                // A key policy in the same file is related by `within_file`.
+                if key_for(grant, &own).is_some() {
+                    continue;
+                }
+                let Some(key) = key_for(grant, &others) else {
+                    continue;
+                };
+                let Some(path) = nearby
+                    .iter()
+                    .find(|(_, k)| std::ptr::eq(*k, key))
+                    .and_then(|(j, _)| files.get(*j))
+                    .map(|f| f.path.as_str())
+                else {
+                    continue;
+                };
+                let where_ = format!("in {path}:{}:{}", key.anchor.line, key.anchor.column);
+                if let Some(message) = unreachable(grant, key, &where_) {
+                    if let Some(finding) = finding(config, file, doc, grant, message) {
+                        added.push((i, finding));
+                    }
+                }
+            }
+        }
+    }
+    for (i, finding) in added {
+        if let Some(file) = files.get_mut(i) {
+            file.findings.push(finding);
+            file.findings
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+    }
+}
+
+fn finding(
+    config: &crate::config::Config,
+    file: &FileReport,
+    doc: &DocFacts,
+    grant: &KeyGrant,
+    message: String,
+) -> Option<Finding> {
+    let meta = crate::rules::meta("X001")?;
+    let severity = match config.severity_override(meta.code, meta.name) {
+        Some(SeverityOverride::Set(s)) => *s,
+        Some(SeverityOverride::Off) => return None,
+        None => meta.severity,
+    };
+    let a = &grant.anchor;
+    Some(Finding {
+        rule: meta.code,
+        name: meta.name,
+        severity,
+        message,
+        path: file.path.clone(),
+        line: a.line,
+        column: a.column,
+        end_line: a.end_line,
+        end_column: a.end_column,
+        help: X001_HELP.to_string(),
+        document: doc.document,
+        kind: Some(doc.kind),
+        pointer: a.pointer.clone(),
+        sid: a.sid.clone(),
+        snippet: a.snippet.clone(),
+        labels: Vec::new(),
+        span: a.span,
+    })
+}

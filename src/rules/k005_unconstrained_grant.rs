@@ -1,0 +1,55 @@
+//! K005 unconstrained-grant: `kms:CreateGrant` (or a wildcard reaching it) in a key policy
+//! without a `kms:GrantIsForAWSResource` condition. A grant hands the key's use to another
+//! principal, so the holder can pass the key to anyone; the condition limits grants to AWS
+//! services that need them (EBS, RDS…), as AWS's default key policy does.
+
+use super::kms::{self, CRYPTO};
+use super::principals::is_root;
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        let principals = s.principals();
+        if principals.is_empty() || principals.iter().all(is_root) {
+            continue;
+        }
+        // `kms:ViaService` also confines grants to one AWS service (AWS's managed-key idiom).
+        if s.has_condition_key("kms:GrantIsForAWSResource") || s.has_condition_key("kms:ViaService")
+        {
+            continue;
+        }
+        let uses_key = kms::grants_any(s, CRYPTO).is_some();
+        for token in kms::tokens_reaching(s, "kms:CreateGrant") {
+            // `kms:*` and `*` are reported on their own (K002, A001).
+            if kms::is_every_kms_action(token.value) {
+                continue;
+            }
+            // A broad administrator wildcard (AWS's `kms:Create*`) in a statement that does
+            // not use the key is the key-administrators idiom: reported only when the
+            // pattern reaches no administration (it is about grants) or the statement
+            // also uses the key.
+            let about_grants = kms::reached(token.value, kms::ADMIN).is_empty();
+            if !about_grants && !uses_key {
+                continue;
+            }
+            let via = if token.value.eq_ignore_ascii_case("kms:CreateGrant") {
+                String::new()
+            } else {
+                " (through a wildcard that reaches it)".to_string()
+            };
+            out.push(
+                Diagnostic::new(
+                    "K005",
+                    token.span,
+                    format!(
+                        "`{}` allows kms:CreateGrant{via} without a `kms:GrantIsForAWSResource` condition: the holder can give this key's use to any principal",
+                        token.value
+                    ),
+                )
+                .help("add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} so only AWS services integrated with KMS can create grants on the caller's behalf")
+                .at(format!("{}/Action", s.pointer)),
+            );
+        }
+    }
+}

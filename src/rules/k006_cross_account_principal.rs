@@ -1,0 +1,52 @@
+//! K006 cross-account-principal: a principal from another account than the policy's own.
+//! Information naming the account by default; with `trusted-accounts` set in the config,
+//! principals from accounts outside that list are warnings and listed ones are not reported.
+
+use super::principals::{account, home_account};
+use super::{allows, Context};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::{arn, PolicyKind};
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // A placeholder home account (`ACCOUNT-ID`) cannot be compared with a real one.
+    let home = home_account(cx.policy, cx.kind == PolicyKind::KmsKey)
+        .filter(|h| arn::is_account_id(&h.account));
+    let trusted = cx.trusted_accounts;
+    for s in allows(cx) {
+        for p in s.principals() {
+            // Placeholders are P016's; only real account IDs are compared.
+            let Some(acct) = account(&p).filter(|a| arn::is_account_id(a)) else {
+                continue;
+            };
+            let diagnostic = if !trusted.is_empty() {
+                let own = home
+                    .as_ref()
+                    .is_some_and(|h| h.from_root && h.account == acct);
+                if own || trusted.iter().any(|t| t == acct) {
+                    continue;
+                }
+                Diagnostic::new(
+                    "K006",
+                    p.value.span,
+                    format!("`{}` is in account {acct}, which is not listed in `trusted-accounts`", p.value.value),
+                )
+                .severity(Severity::Warning)
+                .help(format!("remove the principal, or add \"{acct}\" to `trusted-accounts` in iamlint.toml if that account is meant to have access"))
+            } else {
+                let Some(home) = home.as_ref().filter(|h| h.account != acct) else {
+                    continue;
+                };
+                Diagnostic::new(
+                    "K006",
+                    p.value.span,
+                    format!(
+                        "`{}` is in account {acct}, another account than this policy's own ({}, {})",
+                        p.value.value, home.account, home.how
+                    ),
+                )
+                .help(format!("if account {acct} is meant to have access, list it in `trusted-accounts` in iamlint.toml"))
+            };
+            out.push(diagnostic.at(format!("{}/Principal", s.pointer)));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! K007 key-policy-resource: a `Resource` other than `"*"` in a key policy. A key policy is
+//! attached to one key and `"*"` means *that key*; an ARN here is at best ignored
+//! noise and at worst names another key, so the statement silently matches nothing.
+
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        for value in s.resources().into_iter().filter(|r| r.value != "*") {
+            out.push(
+                Diagnostic::new(
+                    "K007",
+                    value.span,
+                    format!(
+                        "`{}` in a key policy: a key policy only ever applies to its own key, so this either names that key redundantly or matches nothing",
+                        value.value
+                    ),
+                )
+                .help("write \"Resource\": \"*\", which in a key policy means this key")
+                .at(format!("{}/Resource", s.pointer)),
+            );
+        }
+    }
+}

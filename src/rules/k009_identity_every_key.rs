@@ -1,0 +1,70 @@
+//! K009 identity-every-key: an identity policy that allows decrypting or generating data
+//! keys on `"Resource": "*"`. The role can then use every key in the account whose key
+//! policy delegates to IAM (AWS's default), not just the one it needs.
+
+use super::kms;
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+use crate::policy::{arn, Str};
+
+/// What a stolen credential could do with any key.
+const SENSITIVE: &[&str] = &[
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:GenerateDataKeyWithoutPlaintext",
+];
+
+/// Conditions that pick keys or callers without naming key ARNs.
+fn narrows(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    kms::is_context_key(key)
+        || lower == "kms:resourcealiases"
+        || lower == "kms:requestalias"
+        || lower.starts_with("aws:resourcetag/")
+}
+
+/// `*`, or a KMS ARN that matches every key (`arn:aws:kms:*:*:key/*`).
+fn every_key(resource: &Str) -> bool {
+    if resource.value == "*" {
+        return true;
+    }
+    arn::split(resource.value).is_ok_and(|parts| {
+        crate::pattern::wildcard_match(parts.service.text, "kms")
+            && matches!(parts.resource.text, "*" | "key/*" | "*/*")
+    })
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        if s.conditions().iter().any(|c| narrows(c.key.value)) {
+            continue;
+        }
+        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
+        let reached: Vec<&str> = s
+            .actions()
+            .iter()
+            .filter(|t| t.value != "*")
+            .flat_map(|t| kms::reached(t.value, SENSITIVE))
+            .collect();
+        let Some(first) = reached.first() else {
+            continue;
+        };
+        for resource in s.resources().into_iter().filter(every_key) {
+            out.push(
+                Diagnostic::new(
+                    "K009",
+                    resource.span,
+                    format!(
+                        "`{first}` on `{}`: this role can use every KMS key in the account whose key policy delegates to IAM, not only the key it needs",
+                        resource.value
+                    ),
+                )
+                .help("list the key ARNs (arn:aws:kms:region:account:key/key-id), or narrow with a `kms:ViaService` or `aws:ResourceTag/...` condition")
+                .at(format!("{}/Resource", s.pointer)),
+            );
+        }
+    }
+}

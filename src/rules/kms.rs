@@ -1,0 +1,213 @@
+//! What KMS actions mean for a key: which are cryptographic use, which administer or
+//! destroy the key, and which actions a statement's patterns reach. Shared by the K rules
+//! and by the cross-document facts.
+
+use crate::catalog::Catalog;
+use crate::pattern::wildcard_match;
+use crate::policy::{Statement, Str};
+
+/// Cryptographic use of a key.
+pub const CRYPTO: &[&str] = &[
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:Sign",
+    "kms:Verify",
+    "kms:GenerateMac",
+    "kms:VerifyMac",
+    "kms:DeriveSharedSecret",
+];
+
+/// Actions that change who controls the key, or disable or destroy it. A principal that
+/// also uses the key should not hold them (separation of duties).
+pub const ADMIN: &[&str] = &[
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:DisableKey",
+    "kms:EnableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKeyRotation",
+    "kms:RotateKeyOnDemand",
+    "kms:DeleteImportedKeyMaterial",
+    "kms:ImportKeyMaterial",
+    "kms:UpdateKeyDescription",
+    "kms:UpdatePrimaryRegion",
+    "kms:ReplicateKey",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+];
+
+/// Condition keys that tie key use to a calling service or to the data being protected.
+pub fn is_context_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower.starts_with("kms:encryptioncontext:")
+        || lower == "kms:encryptioncontextkeys"
+        || lower == "kms:viaservice"
+}
+
+/// Every action the KMS rules ask about: a pattern is matched against these once and the
+/// answer kept as a bit set (see [`mask`]).
+fn universe() -> impl Iterator<Item = &'static str> {
+    CRYPTO
+        .iter()
+        .chain(ADMIN)
+        .chain(std::iter::once(&"kms:CreateGrant"))
+        .copied()
+}
+
+/// The bit of a known action; 0 for any other.
+fn bit(action: &str) -> u64 {
+    let kms = action
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
+    if !kms {
+        return 0;
+    }
+    universe()
+        .position(|a| a.eq_ignore_ascii_case(action))
+        .map_or(0, |i| 1 << i)
+}
+
+/// The known actions a pattern reaches, as a bit set.
+fn mask(pattern: &str) -> u64 {
+    if pattern.contains(['*', '?']) {
+        wildcard_mask(pattern)
+    } else {
+        bit(pattern)
+    }
+}
+
+/// The known actions the action catalog also knows, so a curated name the catalog has
+/// dropped or not yet learned is never reported.
+fn in_catalog() -> u64 {
+    static MASK: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| match Catalog::embedded().service("kms") {
+        Some(kms) => universe()
+            .enumerate()
+            .filter(|(_, a)| kms.action(short(a)).is_some())
+            .fold(0, |m, (i, _)| m | 1 << i),
+        None => u64::MAX,
+    })
+}
+
+/// The same few wildcards (`kms:Create*`, `kms:GenerateDataKey*`) recur in every key
+/// policy, so each thread keeps their masks; the cache is bounded by clearing it when it
+/// grows large.
+fn wildcard_mask(pattern: &str) -> u64 {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MASKS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+    }
+    MASKS.with(|cell| {
+        if let Some(mask) = cell.borrow().get(pattern) {
+            return *mask;
+        }
+        let mask = universe()
+            .enumerate()
+            .filter(|(_, a)| wildcard_match(pattern, a))
+            .fold(0u64, |mask, (i, _)| mask | 1 << i);
+        let mut masks = cell.borrow_mut();
+        if masks.len() >= 4096 {
+            masks.clear();
+        }
+        masks.insert(pattern.to_string(), mask);
+        mask
+    })
+}
+
+/// Whether the action pattern reaches `action`, one of the actions named in this module.
+pub fn reaches(pattern: &str, action: &str) -> bool {
+    mask(pattern) & bit(action) != 0
+}
+
+/// The known actions an Allow statement grants: through `Action`, or through a `NotAction`
+/// that does not exclude them.
+fn granted(s: &Statement) -> u64 {
+    if let Some(member) = s.not_action {
+        let excluded = crate::policy::strings(&member.value)
+            .iter()
+            .fold(0, |m, p| m | mask(p.value));
+        return !excluded;
+    }
+    s.actions().iter().fold(0, |m, p| m | mask(p.value))
+}
+
+/// The first member of `set` the statement grants.
+pub fn grants_any<'s>(s: &Statement, set: &[&'s str]) -> Option<&'s str> {
+    let granted = granted(s);
+    set.iter().copied().find(|a| granted & bit(a) != 0)
+}
+
+/// Whether an Allow statement grants `action`.
+pub fn grants(s: &Statement, action: &str) -> bool {
+    grants_any(s, &[action]).is_some()
+}
+
+/// The `Action` tokens of a statement that reach `action`.
+pub fn tokens_reaching<'a>(s: &'a Statement, action: &str) -> Vec<Str<'a>> {
+    s.actions()
+        .into_iter()
+        .filter(|p| reaches(p.value, action))
+        .collect()
+}
+
+/// The members of `set` a pattern reaches and the action catalog knows.
+pub fn reached<'s>(pattern: &str, set: &[&'s str]) -> Vec<&'s str> {
+    let reached = mask(pattern) & in_catalog();
+    if reached == 0 {
+        return Vec::new();
+    }
+    set.iter()
+        .copied()
+        .filter(|a| reached & bit(a) != 0)
+        .collect()
+}
+
+/// `kms:*` or `*`: every KMS action at once.
+pub fn is_every_kms_action(pattern: &str) -> bool {
+    pattern == "*" || pattern.eq_ignore_ascii_case("kms:*")
+}
+
+/// The action name without its `kms:` prefix, for messages.
+pub fn short(action: &str) -> &str {
+    action.strip_prefix("kms:").unwrap_or(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_action_has_a_bit() {
+        assert!(universe().count() <= 64);
+        assert!(universe().all(|a| bit(a) != 0));
+    }
+
+    #[test]
+    fn patterns_reach_what_iam_would_match() {
+        assert!(reaches("kms:*", "kms:PutKeyPolicy"));
+        assert!(reaches("*", "kms:PutKeyPolicy"));
+        assert!(reaches("KMS:decrypt", "kms:Decrypt"));
+        assert!(reaches(
+            "kms:GenerateDataKey*",
+            "kms:GenerateDataKeyPairWithoutPlaintext"
+        ));
+        assert!(!reaches("kms:Create*", "kms:Decrypt"));
+        assert!(!reaches("s3:*", "kms:Decrypt"));
+        assert_eq!(
+            reached("kms:Disable*", ADMIN),
+            ["kms:DisableKey", "kms:DisableKeyRotation"]
+        );
+        assert!(reached("kms:Nothing*", ADMIN).is_empty());
+    }
+}

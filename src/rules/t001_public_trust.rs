@@ -1,0 +1,26 @@
+//! T001 public-trust: a role trust policy that lets anyone assume the role (`"*"` or
+//! `{"AWS": "*"}` with no condition that pins the caller). Every AWS account in the world,
+//! and for some actions anonymous callers, can then act as the role.
+
+use super::a006_public_principal::is_scoped;
+use super::{allows, Context};
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        if is_scoped(s) {
+            continue;
+        }
+        for p in s.principals().into_iter().filter(|p| p.is_wildcard()) {
+            out.push(
+                Diagnostic::new(
+                    "T001",
+                    p.value.span,
+                    "anyone, in any AWS account, can assume this role",
+                )
+                .help("name the accounts or roles that may assume it, or add a condition such as `aws:PrincipalOrgID` or `aws:PrincipalAccount`")
+                .at(format!("{}/Principal", s.pointer)),
+            );
+        }
+    }
+}
