@@ -1,6 +1,7 @@
 //! The pipeline for one file: bytes → text → documents → JSON → policy → kind → rules →
 //! findings placed in the host file. Each stage hands its result forward only.
 
+use crate::catalog::Catalog;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
 use crate::json::{self, Span};
@@ -24,6 +25,21 @@ pub struct Options {
     /// `--policies-only`: a file named on the command line is treated like one found by a
     /// walk, so JSON that is not a policy is skipped quietly (hooks pass every changed file).
     pub policies_only: bool,
+    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
+    pub catalog: Option<std::sync::Arc<Catalog>>,
+    /// Action patterns resolved in `catalog` so far, shared by every file of the run (set
+    /// `catalog` before the run starts: the cache belongs to it).
+    pub resolutions: crate::rules::Resolutions,
+}
+
+impl Options {
+    /// The AWS action catalog the rules consult. Services are parsed on first use.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.catalog {
+            Some(catalog) => catalog,
+            None => Catalog::embedded(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -155,6 +171,8 @@ pub fn check_text(
         let cx = Context {
             policy: &model,
             kind,
+            catalog: opts.catalog(),
+            resolutions: &opts.resolutions,
             trusted_accounts: &opts.config.trusted_accounts,
         };
         let applies = |code: &str| {

@@ -26,6 +26,7 @@ struct RawConfig {
     kinds: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    catalog: Option<String>,
     #[serde(default)]
     trusted_accounts: Vec<Spanned<String>>,
     #[serde(default)]
@@ -111,6 +112,9 @@ pub struct Config {
     pub severity: Vec<(Selector, SeverityOverride)>,
     pub kinds: Vec<(GlobMatcher, PolicyKind)>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
+    /// `catalog = "path"`: an AWS action catalog file to use instead of the embedded one,
+    /// relative to the config's folder once loaded.
+    pub catalog: Option<PathBuf>,
     pub suppressions: Vec<Suppression>,
     /// The config's text, to place findings about the config itself.
     pub source: String,
@@ -134,6 +138,9 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let (Some(catalog), Some(dir)) = (&config.catalog, path.parent()) {
+            config.catalog = Some(dir.join(catalog));
+        }
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -170,6 +177,7 @@ impl Config {
                 .iter()
                 .map(|s| selector(s, "ignore"))
                 .collect::<Result<_, _>>()?,
+            catalog: raw.catalog.as_ref().map(PathBuf::from),
             ..Config::default()
         };
         if let Some(fail_on) = &raw.fail_on {

@@ -35,6 +35,29 @@ enum Command {
     /// Maintain the AWS action catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// List the actions that action patterns (`kms:GenerateDataKey*`) match, with access levels.
+    Expand(ExpandArgs),
+}
+
+#[derive(clap::Args)]
+struct ExpandArgs {
+    /// Action patterns, as in a policy's `Action`: `s3:Get*`, `kms:ReEncrypt*`, `iam:PassRole`.
+    #[arg(required = true)]
+    patterns: Vec<String>,
+    /// List every action NOT matched by any pattern (what a `NotAction` grants), by service.
+    #[arg(long)]
+    not: bool,
+    #[arg(long, value_enum, default_value_t = ExpandFormat::Table)]
+    format: ExpandFormat,
+    /// Use this AWS action catalog instead of the embedded one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExpandFormat {
+    Table,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +98,9 @@ struct CheckArgs {
     exclude: Vec<String>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Use this AWS action catalog (from `iamlint catalog build`) instead of the embedded one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
     /// Write the report to this file (the terminal still gets a one-line summary).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -121,6 +147,7 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Rule { rule } => show_rule(&rule),
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
+        Command::Expand(args) => expand(args),
     };
     ExitCode::from(code)
 }
@@ -147,6 +174,16 @@ fn check(args: CheckArgs) -> u8 {
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::Severity(iamlint::diagnostic::Severity::Warning));
+    let catalog = match args.catalog.as_ref().or(config.catalog.as_ref()) {
+        Some(path) => match iamlint::catalog::Catalog::from_file(path) {
+            Ok(catalog) => Some(std::sync::Arc::new(catalog)),
+            Err(err) => {
+                eprintln!("iamlint: catalog error: {err}");
+                return 2;
+            }
+        },
+        None => None,
+    };
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
             Ok(baseline) => Some(baseline),
@@ -163,6 +200,8 @@ fn check(args: CheckArgs) -> u8 {
         kind: args.kind,
         keep_sources,
         policies_only: args.policies_only,
+        catalog,
+        resolutions: Default::default(),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -330,4 +369,133 @@ fn build_catalog(package: &std::path::Path) -> u8 {
             2
         }
     }
+}
+
+fn expand(args: ExpandArgs) -> u8 {
+    use iamlint::catalog::Catalog;
+    use serde_json::json;
+    let owned;
+    let catalog = match &args.catalog {
+        Some(path) => match Catalog::from_file(path) {
+            Ok(c) => {
+                owned = c;
+                &owned
+            }
+            Err(err) => {
+                eprintln!("iamlint: catalog error: {err}");
+                return 2;
+            }
+        },
+        None => Catalog::embedded(),
+    };
+    let matched: Vec<Vec<(&iamlint::catalog::Service, &iamlint::catalog::Action)>> =
+        args.patterns.iter().map(|p| catalog.expand(p)).collect();
+    let mut out = String::new();
+    if args.not {
+        let matched_set: std::collections::HashSet<(&str, &str)> = matched
+            .iter()
+            .flatten()
+            .map(|(s, a)| (s.prefix.as_str(), a.name.as_str()))
+            .collect();
+        let hit = |prefix: &str, name: &str| matched_set.contains(&(prefix, name));
+        let mut services = Vec::new();
+        let mut total = 0;
+        for service in catalog.services() {
+            let rest: Vec<_> = service
+                .actions
+                .iter()
+                .filter(|a| !hit(&service.prefix, &a.name))
+                .collect();
+            if rest.is_empty() {
+                continue;
+            }
+            total += rest.len();
+            services.push((service, rest));
+        }
+        if args.format == ExpandFormat::Json {
+            let services: Vec<_> = services
+                .iter()
+                .map(|(s, rest)| {
+                    json!({
+                        "service": s.prefix,
+                        "count": rest.len(),
+                        "actions": rest.iter().map(|a| json!({"action": format!("{}:{}", s.prefix, a.name), "access": a.access_level.as_str()})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let value = json!({"not": args.patterns, "total": total, "services": services});
+            out = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+        } else {
+            out.push_str(&format!(
+                "NotAction {} leaves {total} actions in {} services:\n",
+                args.patterns.join(", "),
+                services.len()
+            ));
+            for (s, rest) in &services {
+                out.push_str(&format!("\n{} ({} actions)\n", s.prefix, rest.len()));
+                for a in rest {
+                    out.push_str(&format!(
+                        "  {:<60} {}\n",
+                        format!("{}:{}", s.prefix, a.name),
+                        a.access_level.as_str()
+                    ));
+                }
+            }
+        }
+    } else if args.format == ExpandFormat::Json {
+        let value: Vec<_> = args
+            .patterns
+            .iter()
+            .zip(&matched)
+            .map(|(p, found)| {
+                json!({
+                    "pattern": p,
+                    "actions": found.iter().map(|(s, a)| json!({"action": format!("{}:{}", s.prefix, a.name), "access": a.access_level.as_str()})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+    } else {
+        for (i, (p, found)) in args.patterns.iter().zip(&matched).enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let n = found.len();
+            out.push_str(&format!(
+                "{p}: {n} action{}\n",
+                if n == 1 { "" } else { "s" }
+            ));
+            for (s, a) in found {
+                out.push_str(&format!(
+                    "  {:<60} {}\n",
+                    format!("{}:{}", s.prefix, a.name),
+                    a.access_level.as_str()
+                ));
+            }
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("iamlint: {err}");
+            return 2;
+        }
+    }
+    let empty: Vec<&String> = args
+        .patterns
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| m.is_empty())
+        .map(|(p, _)| p)
+        .collect();
+    for p in &empty {
+        eprintln!(
+            "iamlint: `{p}` matches no action in the catalog ({})",
+            catalog.source_version()
+        );
+    }
+    u8::from(!empty.is_empty())
 }

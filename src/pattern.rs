@@ -23,42 +23,74 @@ enum Tok {
 /// IAM-style wildcard match: `*` matches any run, `?` one character, and
 /// everything else matches case-insensitively.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let toks: Vec<Tok> = pattern
-        .chars()
-        .map(|c| match c {
-            '*' => Tok::Many,
-            '?' => Tok::One,
-            c => Tok::Char(c),
-        })
-        .collect();
-    matches(&toks, text)
+    Wildcard::new(pattern).matches(text)
 }
 
-/// No IAM service prefix or action name is this long (the longest are under 130).
-const LONGEST_NAME: usize = 256;
+/// A wildcard pattern compiled once, for matching it against many names (a
+/// catalog expansion tests every action of a service).
+pub struct Wildcard {
+    shape: Shape,
+}
 
-/// `pattern` with runs of `*` merged, or `None` when it needs more characters than any IAM
-/// name has. Policies can hold megabyte-long patterns: simplify once, then match many names.
-pub fn simplify_name_pattern(pattern: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if pattern.chars().filter(|&c| c != '*').count() > LONGEST_NAME {
-        return None;
+enum Shape {
+    /// No wildcard: a case-insensitive comparison.
+    Exact(String),
+    /// `Prefix*`, the usual form (`s3:Get*`): a case-insensitive prefix test.
+    Prefix(String),
+    General(Compiled),
+}
+
+impl Wildcard {
+    pub fn new(pattern: &str) -> Self {
+        let wild = |c: char| c == '*' || c == '?';
+        let shape = match pattern.find(wild) {
+            None => Shape::Exact(pattern.to_string()),
+            Some(at) if at + 1 == pattern.len() && pattern.ends_with('*') => {
+                Shape::Prefix(pattern[..at].to_string())
+            }
+            Some(_) => Shape::General(Compiled::new(pattern.chars().map(|c| match c {
+                '*' => Tok::Many,
+                '?' => Tok::One,
+                c => Tok::Char(c),
+            }))),
+        };
+        Wildcard { shape }
     }
-    if !pattern.contains("**") {
-        return Some(pattern.into());
-    }
-    let mut out = String::with_capacity(LONGEST_NAME);
-    for c in pattern.chars() {
-        if !(c == '*' && out.ends_with('*')) {
-            out.push(c);
+
+    pub fn matches(&self, text: &str) -> bool {
+        match &self.shape {
+            Shape::Exact(p) => eq_str_ignore_case(p, text),
+            Shape::Prefix(p) => text
+                .get(..p.len())
+                .is_some_and(|head| eq_str_ignore_case(p, head)),
+            Shape::General(compiled) => compiled.matches(text),
         }
     }
-    Some(out.into())
+}
+
+fn eq_str_ignore_case(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || (!a.is_ascii()
+            && a.chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase)))
 }
 
 /// Does `key` instantiate `template`? A `${Name}` or `<name>` placeholder
 /// stands for one or more characters; the rest matches case-insensitively.
 /// A name without placeholders never matches here (callers compare exactly).
 pub fn template_match(template: &str, key: &str) -> bool {
+    // Most catalog names have no placeholder: answer without building a pattern.
+    let Some(first) = template.find(['$', '<']) else {
+        return false;
+    };
+    // The text before the first placeholder must match as is: most keys fail here.
+    if !key
+        .get(..first)
+        .is_some_and(|head| head.eq_ignore_ascii_case(&template[..first]))
+    {
+        return false;
+    }
     let mut toks = Vec::new();
     let mut rest = template;
     let mut placeholders = 0;
@@ -85,39 +117,142 @@ pub fn template_match(template: &str, key: &str) -> bool {
     placeholders > 0 && matches(&toks, key)
 }
 
-/// Classic dynamic programme over (pattern tokens x text characters); the
-/// strings are short, so O(n*m) is fine and avoids backtracking blow-ups.
-/// A pattern comes from the policy, so it may be a megabyte long: runs of `*`
-/// are merged and a pattern needing more characters than the text has fails at
-/// once, which keeps the work within O(m^2) for any pattern.
 fn matches(toks: &[Tok], text: &str) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    let needed = toks.iter().filter(|t| !matches!(t, Tok::Many)).count();
-    if needed > text.len() {
-        return false;
-    }
-    let mut merged: Vec<Tok> = Vec::with_capacity(toks.len());
-    for tok in toks {
-        if !(matches!(tok, Tok::Many) && matches!(merged.last(), Some(Tok::Many))) {
-            merged.push(*tok);
+    Compiled::new(toks.iter().copied()).matches(text)
+}
+
+/// Pattern tokens with runs of `*` merged, and how many characters a match needs. A pattern
+/// comes from the policy, so it may be a megabyte long: one needing more characters than the
+/// text has fails at once, which keeps each match within O(m^2) for a text of m characters.
+struct Compiled {
+    toks: Vec<Tok>,
+    needed: usize,
+}
+
+impl Compiled {
+    fn new(toks: impl Iterator<Item = Tok>) -> Self {
+        let mut merged: Vec<Tok> = Vec::new();
+        for tok in toks {
+            if !(matches!(tok, Tok::Many) && matches!(merged.last(), Some(Tok::Many))) {
+                merged.push(tok);
+            }
+        }
+        let needed = merged.iter().filter(|t| !matches!(t, Tok::Many)).count();
+        Compiled {
+            toks: merged,
+            needed,
         }
     }
-    let toks = merged;
-    // row[j]: do the tokens seen so far match text[..j]?
-    let mut row = vec![false; text.len() + 1];
-    row[0] = true;
-    for tok in &toks {
-        let mut next = vec![false; text.len() + 1];
-        for j in 0..=text.len() {
-            next[j] = match tok {
-                Tok::Many => row[j] || (j > 0 && next[j - 1]),
-                Tok::One => j > 0 && row[j - 1],
-                Tok::Char(c) => j > 0 && row[j - 1] && eq_ignore_case(*c, text[j - 1]),
-            };
+
+    /// Classic dynamic programme over (pattern tokens x text characters): no
+    /// backtracking blow-ups.
+    fn matches(&self, text: &str) -> bool {
+        if self.needed > text.len() {
+            return false;
         }
-        row = next;
+        let text: Vec<char> = text.chars().collect();
+        if self.needed > text.len() {
+            return false;
+        }
+        // row[j]: do the tokens seen so far match text[..j]?
+        let mut row = vec![false; text.len() + 1];
+        row[0] = true;
+        for tok in &self.toks {
+            let mut next = vec![false; text.len() + 1];
+            for j in 0..=text.len() {
+                next[j] = match tok {
+                    Tok::Many => row[j] || (j > 0 && next[j - 1]),
+                    Tok::One => j > 0 && row[j - 1],
+                    Tok::Char(c) => j > 0 && row[j - 1] && eq_ignore_case(*c, text[j - 1]),
+                };
+            }
+            row = next;
+        }
+        row[text.len()]
     }
-    row[text.len()]
+}
+
+/// In a glob from [`template_to_glob`]: any run of characters without `/` or `:` (a bucket
+/// name, a region, an account).
+pub const SEGMENT: char = '\u{1}';
+
+/// Template parts that never hold `/` or `:`; other parts (object keys, role names with
+/// paths, log group names) may hold anything.
+const SEGMENT_PARTS: &[&str] = &["Partition", "Region", "Account", "BucketName", "KeyId"];
+
+/// Can some string match both IAM wildcard patterns? (`arn:aws:s3:::b/*` and
+/// `arn:*:s3:::*/*` can; `arn:aws:kms:*:*:alias/*` and `arn:*:kms:*:*:key/*` cannot.)
+/// Either side may also hold [`SEGMENT`]. A search over pairs of positions, so it stays
+/// polynomial on any input.
+pub fn patterns_intersect(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    // A literal that a segment may swallow.
+    let in_segment = |c: char| !matches!(c, '/' | ':' | '*' | SEGMENT);
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * width + j], true) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (ca, cb) = (a.get(i).copied(), b.get(j).copied());
+        for (c, other, here, there, swap) in [(ca, cb, i, j, false), (cb, ca, j, i, true)] {
+            let step = |x: usize, y: usize| if swap { (y, x) } else { (x, y) };
+            match c {
+                Some('*') => {
+                    stack.push(step(here + 1, there));
+                    if other.is_some() {
+                        stack.push(step(here, there + 1));
+                    }
+                }
+                Some(SEGMENT) => {
+                    stack.push(step(here + 1, there));
+                    if other.is_some_and(|o| o == '?' || in_segment(o)) {
+                        stack.push(step(here, there + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let (Some(x), Some(y)) = (ca, cb) {
+            let plain = |c: char| c != '*' && c != SEGMENT;
+            if plain(x) && plain(y) && (x == '?' || y == '?' || eq_ignore_case(x, y)) {
+                stack.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
+}
+
+/// A catalog ARN template as a wildcard pattern: `${Region}` and other parts that never
+/// hold `/` or `:` become [`SEGMENT`], any other `${Part}` becomes `*`.
+pub fn template_to_glob(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                let name = &rest[start + 2..start + end];
+                out.push(if SEGMENT_PARTS.contains(&name) {
+                    SEGMENT
+                } else {
+                    '*'
+                });
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn eq_ignore_case(a: char, b: char) -> bool {
@@ -150,17 +285,6 @@ mod tests {
     }
 
     #[test]
-    fn simplified_patterns_match_the_same_names() {
-        let stars = "*".repeat(1 << 20);
-        assert_eq!(simplify_name_pattern(&stars).as_deref(), Some("*"));
-        assert_eq!(
-            simplify_name_pattern("Get**Obj***").as_deref(),
-            Some("Get*Obj*")
-        );
-        assert_eq!(simplify_name_pattern(&"*a".repeat(300)), None);
-    }
-
-    #[test]
     fn templates() {
         assert!(template_match(
             "aws:RequestTag/${TagKey}",
@@ -186,6 +310,31 @@ mod tests {
             "kms:EncryptionContext:${K}",
             "kms:EncryptionContextKeys"
         ));
+    }
+
+    #[test]
+    fn intersections() {
+        let key = template_to_glob("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}");
+        assert_eq!(key, "arn:\u{1}:kms:\u{1}:\u{1}:key/\u{1}");
+        assert!(patterns_intersect(
+            "arn:aws:kms:us-east-1:111122223333:key/abc",
+            &key
+        ));
+        assert!(patterns_intersect("arn:aws:kms:*:*:*", &key));
+        assert!(!patterns_intersect(
+            "arn:aws:kms:us-east-1:111122223333:alias/a",
+            &key
+        ));
+        let bucket = template_to_glob("arn:${Partition}:s3:::${BucketName}");
+        let object = template_to_glob("arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+        assert!(patterns_intersect("arn:aws:s3:::b/*", &object));
+        assert!(patterns_intersect("arn:aws:s3:::b/a/b/c", &object));
+        assert!(!patterns_intersect("arn:aws:s3:::b", &object));
+        assert!(!patterns_intersect("arn:aws:s3:::b/*", &bucket));
+        assert!(patterns_intersect("arn:aws:s3:::*", &bucket));
+        assert!(patterns_intersect("arn:aws:s3:::b?", &bucket));
+        assert!(patterns_intersect("a?c", "*b*"));
+        assert!(!patterns_intersect("abc", "*d*"));
     }
 
     #[test]

@@ -30,8 +30,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// sorts first, so the answer is deterministic.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (target.chars().count() / 3).max(1);
+    let length = target.chars().count();
     candidates
         .into_iter()
+        // Lengths further apart than the limit cannot be close enough: skip the work.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(target, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))

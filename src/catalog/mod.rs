@@ -10,7 +10,7 @@ pub mod convert;
 mod global;
 mod model;
 
-use crate::pattern::{self, wildcard_match};
+use crate::pattern::{self, Wildcard};
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
@@ -126,10 +126,10 @@ impl Catalog {
     }
 
     pub fn try_service(&self, prefix: &str) -> Result<Option<&Service>, String> {
-        let prefix = prefix.to_ascii_lowercase();
+        // Entries are lower-case and sorted: compare ignoring case instead of allocating.
         match self
             .entries
-            .binary_search_by(|e| e.prefix.as_str().cmp(&prefix))
+            .binary_search_by(|e| pattern::cmp_ignore_case(&e.prefix, prefix))
         {
             Ok(i) => self.load(&self.entries[i]).map(Some),
             Err(_) => Ok(None),
@@ -199,26 +199,30 @@ impl Catalog {
                 None => return Vec::new(),
             }
         };
-        let (Some(svc_pat), Some(act_pat)) = (
-            pattern::simplify_name_pattern(svc_pat),
-            pattern::simplify_name_pattern(act_pat),
-        ) else {
-            return Vec::new();
-        };
+        let actions = Wildcard::new(act_pat);
+        fn matching<'s>(
+            service: &'s Service,
+            actions: &Wildcard,
+        ) -> Vec<(&'s Service, &'s Action)> {
+            service
+                .actions
+                .iter()
+                .filter(|a| actions.matches(&a.name))
+                .map(|a| (service, a))
+                .collect()
+        }
+        // The usual pattern names one service: look it up instead of scanning them all.
+        if !svc_pat.contains(['*', '?']) {
+            return self
+                .service(svc_pat)
+                .map(|s| matching(s, &actions))
+                .unwrap_or_default();
+        }
+        let services = Wildcard::new(svc_pat);
         let mut out = Vec::new();
-        for entry in self
-            .entries
-            .iter()
-            .filter(|e| wildcard_match(&svc_pat, &e.prefix))
-        {
+        for entry in self.entries.iter().filter(|e| services.matches(&e.prefix)) {
             if let Ok(service) = self.load(entry) {
-                out.extend(
-                    service
-                        .actions
-                        .iter()
-                        .filter(|a| wildcard_match(&act_pat, &a.name))
-                        .map(|a| (service, a)),
-                );
+                out.extend(matching(service, &actions));
             }
         }
         out

@@ -3,6 +3,7 @@
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
 mod docs;
+mod lookup;
 
 mod a001_allow_all_actions;
 mod a002_service_wildcard;
@@ -11,6 +12,13 @@ mod a004_allow_not_resource;
 mod a005_allow_not_principal;
 mod a006_public_principal;
 mod a007_passrole_wildcard;
+mod c001_unknown_service;
+mod c002_unknown_action;
+mod c003_wildcard_matches_nothing;
+mod c004_wildcard_expansion;
+mod c005_arn_matches_no_resource_type;
+mod c006_action_resource_mismatch;
+mod c007_resource_star;
 mod j002_duplicate_key;
 mod k001_root_delegation;
 mod k002_kms_full_access;
@@ -22,6 +30,12 @@ mod k007_key_policy_resource;
 mod k008_key_user_without_context;
 mod k009_identity_every_key;
 pub mod kms;
+mod n001_unknown_condition_key;
+mod n002_condition_key_not_supported;
+mod n003_operator_type_mismatch;
+mod n004_invalid_condition_value;
+mod n005_wildcard_without_like;
+mod n006_for_all_values_single_valued;
 mod p001_unknown_element;
 mod p002_missing_element;
 mod p003_conflicting_elements;
@@ -46,14 +60,20 @@ mod t003_service_confused_deputy;
 mod t004_invalid_principal;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
+pub use lookup::Resolutions;
 
+use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{Policy, PolicyKind};
 
-/// What a check sees: one document, as a typed policy, and the kind it was judged to be.
+/// What a check sees: one document, as a typed policy, the kind it was judged to be, and
+/// the AWS action catalog to look names up in.
 pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
+    pub catalog: &'a Catalog,
+    /// Action patterns already looked up in `catalog` during this run.
+    pub resolutions: &'a Resolutions,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
 }
@@ -70,6 +90,13 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("A005", a005_allow_not_principal::check),
     ("A006", a006_public_principal::check),
     ("A007", a007_passrole_wildcard::check),
+    ("C001", c001_unknown_service::check),
+    ("C002", c002_unknown_action::check),
+    ("C003", c003_wildcard_matches_nothing::check),
+    ("C004", c004_wildcard_expansion::check),
+    ("C005", c005_arn_matches_no_resource_type::check),
+    ("C006", c006_action_resource_mismatch::check),
+    ("C007", c007_resource_star::check),
     ("J002", j002_duplicate_key::check),
     ("K001", k001_root_delegation::check),
     ("K002", k002_kms_full_access::check),
@@ -80,6 +107,12 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("K007", k007_key_policy_resource::check),
     ("K008", k008_key_user_without_context::check),
     ("K009", k009_identity_every_key::check),
+    ("N001", n001_unknown_condition_key::check),
+    ("N002", n002_condition_key_not_supported::check),
+    ("N003", n003_operator_type_mismatch::check),
+    ("N004", n004_invalid_condition_value::check),
+    ("N005", n005_wildcard_without_like::check),
+    ("N006", n006_for_all_values_single_valued::check),
     ("P001", p001_unknown_element::check),
     ("P002", p002_missing_element::check),
     ("P003", p003_conflicting_elements::check),

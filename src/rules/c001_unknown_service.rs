@@ -1,0 +1,63 @@
+//! C001 unknown-service: an action whose service prefix is not an AWS service. The
+//! statement then grants or denies nothing for it.
+
+use super::lookup::ActionName;
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::policy::strings;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        for member in [s.action, s.not_action].into_iter().flatten() {
+            for value in strings(&member.value) {
+                let name = match ActionName::parse(value) {
+                    Some(name) if !name.service.is_empty() => name,
+                    _ if value.value == "*" => continue,
+                    _ => {
+                        out.push(
+                            Diagnostic::new(
+                                "C001",
+                                value.span,
+                                format!(
+                                    "`{}` has no service prefix, so it matches no action",
+                                    value.value
+                                ),
+                            )
+                            .help("write actions as `service:Action`, such as `s3:GetObject`")
+                            .at(format!("{}/{}", s.pointer, member.key)),
+                        );
+                        continue;
+                    }
+                };
+                let wild = name.service.contains(['*', '?']);
+                if wild || cx.catalog.service(name.service).is_some() {
+                    continue;
+                }
+                // A one-letter prefix is one edit from every other: no useful guess.
+                let close = cx
+                    .catalog
+                    .suggest_service(name.service)
+                    .filter(|_| name.service.chars().count() > 1);
+                let guess = close
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                let help = match close {
+                    Some(close) => format!("replace it with `{close}:{}`", name.name),
+                    None => "use a service prefix from the Service Authorization Reference, such as `s3` or `kms`".to_string(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        "C001",
+                        value.sub_span(name.service_range()),
+                        format!(
+                            "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",
+                            name.service, value.value
+                        ),
+                    )
+                    .help(help)
+                    .at(format!("{}/{}", s.pointer, member.key)),
+                );
+            }
+        }
+    }
+}

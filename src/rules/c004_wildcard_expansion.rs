@@ -1,0 +1,110 @@
+//! C004 wildcard-expansion: what an action wildcard in an Allow grants, with the access
+//! levels it reaches. Reaching *Permissions management* actions (`s3:Put*` reaches
+//! `PutBucketPolicy`) is a warning; anything else is information for the reader.
+
+use super::lookup::{resolve, ActionName, Resolved};
+use super::{allows, Context};
+use crate::catalog::{AccessLevel, Action, Service};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::PolicyKind;
+
+/// In a KMS key policy, wildcards reaching `PutKeyPolicy` or `CreateGrant` are how AWS's
+/// default policy names the key administrators; the K rules judge who holds them.
+fn admin_severity(kind: PolicyKind) -> Severity {
+    if kind == PolicyKind::KmsKey {
+        Severity::Info
+    } else {
+        Severity::Warning
+    }
+}
+
+/// How many action names a message shows before "and N more".
+const SHOWN: usize = 8;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in allows(cx) {
+        for value in s.actions() {
+            let Some(name) = ActionName::parse(value) else {
+                continue;
+            };
+            // `*` (also spelt `*:*`) and `svc:*` are A001's and A002's findings.
+            let everything = name.name == "*" && name.service.chars().all(|c| c == '*');
+            if !name.is_wildcard() || name.is_service_wide() || everything {
+                continue;
+            }
+            let Resolved::Actions(found) = resolve(cx, value.value) else {
+                continue;
+            };
+            if found.is_empty() {
+                continue;
+            }
+            let multi_service = found.iter().any(|(svc, _)| svc.prefix != found[0].0.prefix);
+            let label = |(svc, a): &(&Service, &Action)| {
+                if multi_service {
+                    format!("{}:{}", svc.prefix, a.name)
+                } else {
+                    a.name.clone()
+                }
+            };
+            let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
+            levels.sort();
+            levels.dedup();
+            let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+            let is_admin = |(_, a): &&(&Service, &Action)| {
+                a.access_level == AccessLevel::PermissionsManagement
+            };
+            let admin_count = found.iter().filter(is_admin).count();
+            // Only the names a message shows are formatted; `list_names` adds the count.
+            let shown = |items: Vec<String>, total: usize| {
+                let mut text = items.join(", ");
+                if total > SHOWN {
+                    text.push_str(&format!(" and {} more", total - SHOWN));
+                }
+                text
+            };
+            let admin = shown(
+                found
+                    .iter()
+                    .filter(is_admin)
+                    .take(SHOWN)
+                    .map(label)
+                    .collect(),
+                admin_count,
+            );
+            let all = shown(found.iter().take(SHOWN).map(label).collect(), found.len());
+            let count = match found.len() {
+                1 => "1 action".to_string(),
+                n => format!("{n} actions"),
+            };
+            let pointer = format!("{}/Action", s.pointer);
+            let d = if admin_count == 0 {
+                Diagnostic::new(
+                    "C004",
+                    value.span,
+                    format!(
+                        "`{}` grants {count} ({}): {}",
+                        value.value,
+                        levels.join(", "),
+                        all
+                    ),
+                )
+                .severity(Severity::Info)
+                .help("nothing to fix if these are all intended; list the actions to pin the grant down")
+            } else {
+                Diagnostic::new(
+                    "C004",
+                    value.span,
+                    format!(
+                        "`{}` grants {count} ({}), including permissions management: {}",
+                        value.value,
+                        levels.join(", "),
+                        admin
+                    ),
+                )
+                .severity(admin_severity(cx.kind))
+                .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
+            };
+            out.push(d.at(pointer));
+        }
+    }
+}

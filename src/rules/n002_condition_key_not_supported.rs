@@ -1,0 +1,54 @@
+//! N002 condition-key-not-supported: a service condition key that none of the statement's
+//! actions supports. The request never carries the key, so the condition does not hold
+//! as intended. Global keys apply to every action and are never reported.
+
+use super::lookup::{action_supports_key, condition_key, list_names, statement_actions, KeyLookup};
+use super::Context;
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        let entries = s.conditions();
+        if entries.is_empty() {
+            continue;
+        }
+        // Only when every action is known: otherwise we cannot be sure.
+        let Some(actions) = statement_actions(cx, s) else {
+            continue;
+        };
+        for entry in entries {
+            let KeyLookup::Known {
+                name,
+                global: false,
+                ..
+            } = condition_key(cx.catalog, s, entry.key.value)
+            else {
+                continue;
+            };
+            if actions
+                .iter()
+                .any(|(svc, action)| action_supports_key(svc, action, name))
+            {
+                continue;
+            }
+            let mut names: Vec<String> = actions
+                .iter()
+                .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name))
+                .collect();
+            names.sort();
+            out.push(
+                Diagnostic::new(
+                    "N002",
+                    entry.key.span,
+                    format!(
+                        "no action of this statement supports `{}` ({})",
+                        entry.key.value,
+                        list_names(&names, 4)
+                    ),
+                )
+                .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it")
+                .at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
+            );
+        }
+    }
+}

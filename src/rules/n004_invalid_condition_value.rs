@@ -1,0 +1,187 @@
+//! N004 invalid-condition-value: a condition value that does not parse as its operator's
+//! type: a CIDR for `IpAddress`, an ISO 8601 date or epoch seconds for `Date*`, a number
+//! for `Numeric*`, `true`/`false` for `Bool` and `Null`, base64 for `BinaryEquals`.
+
+use super::lookup::{condition_values, operator, OperatorType};
+use super::Context;
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        for entry in s.conditions() {
+            let Some(op) = operator(entry.operator.value) else {
+                continue;
+            };
+            let (valid, expected): (fn(&str) -> bool, &str) = match op.kind {
+                OperatorType::Numeric => (is_number, "a number"),
+                OperatorType::Date => (
+                    is_date,
+                    "an ISO 8601 date such as `2026-01-31T00:00:00Z`, or epoch seconds",
+                ),
+                OperatorType::Bool => (is_bool, "`true` or `false`"),
+                OperatorType::Null => (
+                    is_bool,
+                    "`true` (the key is absent) or `false` (the key is present)",
+                ),
+                OperatorType::IpAddress => (
+                    is_ip_or_cidr,
+                    "an IPv4 or IPv6 address or CIDR range such as `203.0.113.0/24`",
+                ),
+                OperatorType::Binary => (is_base64, "base64-encoded bytes"),
+                OperatorType::String | OperatorType::Arn => continue,
+            };
+            for (value, span) in condition_values(entry.values) {
+                // Policy variables are substituted at request time.
+                if value.contains("${") || valid(value.trim()) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        "N004",
+                        span,
+                        format!(
+                            "`{value}` is not a valid value for `{}`: expected {expected}",
+                            entry.operator.value
+                        ),
+                    )
+                    .help(format!("write {expected}"))
+                    .at(format!(
+                        "{}/Condition/{}/{}",
+                        s.pointer, entry.operator.value, entry.key.value
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn is_number(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && frac.is_none_or(all_digits)
+}
+
+fn is_bool(v: &str) -> bool {
+    v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+}
+
+/// ISO 8601 as AWS accepts it (`2026-01-31`, `2026-01-31T12:00:00Z`, with fractions or an
+/// offset), or whole epoch seconds.
+fn is_date(v: &str) -> bool {
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    if !date {
+        return false;
+    }
+    let (month, day) = (&v[5..7], &v[8..10]);
+    if !("01"..="12").contains(&month) || !("01"..="31").contains(&day) {
+        return false;
+    }
+    let rest = &v[10..];
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(time) = rest.strip_prefix(['T', 't']) else {
+        return false;
+    };
+    let t = time.as_bytes();
+    let hm = t.len() >= 5
+        && t[..2].iter().all(u8::is_ascii_digit)
+        && t[2] == b':'
+        && t[3..5].iter().all(u8::is_ascii_digit);
+    if !hm {
+        return false;
+    }
+    let mut rest = &time[5..];
+    if let Some(sec) = rest.strip_prefix(':') {
+        let n = sec.bytes().take_while(u8::is_ascii_digit).count();
+        if n != 2 {
+            return false;
+        }
+        rest = &sec[2..];
+        if let Some(frac) = rest.strip_prefix('.') {
+            let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                return false;
+            }
+            rest = &frac[n..];
+        }
+    }
+    match rest {
+        "" | "Z" | "z" => true,
+        offset => {
+            let o = offset.as_bytes();
+            o.len() == 6
+                && matches!(o[0], b'+' | b'-')
+                && o[1..3].iter().all(u8::is_ascii_digit)
+                && o[3] == b':'
+                && o[4..6].iter().all(u8::is_ascii_digit)
+        }
+    }
+}
+
+fn is_ip_or_cidr(v: &str) -> bool {
+    let (addr, prefix) = match v.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (v, None),
+    };
+    let max = if addr.parse::<std::net::Ipv4Addr>().is_ok() {
+        32
+    } else if addr.parse::<std::net::Ipv6Addr>().is_ok() {
+        128
+    } else {
+        return false;
+    };
+    prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= max)
+    })
+}
+
+fn is_base64(v: &str) -> bool {
+    let body = v.trim_end_matches('=');
+    !v.is_empty()
+        && v.len() % 4 == 0
+        && v.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_parsers() {
+        assert!(is_number("42") && is_number("-1.5") && !is_number("1e3") && !is_number("ten"));
+        assert!(is_date("2026-01-31") && is_date("2026-01-31T12:00:00Z"));
+        assert!(is_date("2026-01-31T12:00:00.123+02:00") && is_date("1767225600"));
+        assert!(!is_date("2026-13-01") && !is_date("31/01/2026") && !is_date("2026-01-31T25"));
+        assert!(is_ip_or_cidr("203.0.113.0/24") && is_ip_or_cidr("2001:db8::/32"));
+        assert!(
+            !is_ip_or_cidr("203.0.113.0/33")
+                && !is_ip_or_cidr("10.0.0.256")
+                && !is_ip_or_cidr("vpc-1")
+        );
+        assert!(is_base64("QmluYXJ5") && !is_base64("not base64!"));
+        assert!(is_bool("TRUE") && !is_bool("yes"));
+    }
+}

@@ -1,0 +1,62 @@
+//! N005 wildcard-without-like: `*` or `?` in the value of an operator that compares
+//! exactly (`StringEquals`, `StringNotEquals`…). The wildcard is then a literal character,
+//! so `"arn:aws:iam::*:role/admin"` only matches that exact text.
+
+use super::lookup::{condition_values, operator, OperatorType};
+use super::Context;
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        for entry in s.conditions() {
+            let Some(op) = operator(entry.operator.value) else {
+                continue;
+            };
+            // `ArnEquals` matches wildcards just as `ArnLike` does.
+            if op.kind != OperatorType::String || op.base.contains("Like") {
+                continue;
+            }
+            let like = op.base.replace("Equals", "Like").replace("IgnoreCase", "");
+            let like = if like == "StringLike" || like == "StringNotLike" {
+                like
+            } else {
+                "StringLike".to_string()
+            };
+            for (value, span) in condition_values(entry.values) {
+                if !has_wildcard(&value) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        "N005",
+                        span,
+                        format!(
+                            "`{}` compares exactly, so the wildcard in `{value}` is a literal character",
+                            entry.operator.value
+                        ),
+                    )
+                    .help(format!("use `{like}` to match a pattern"))
+                    .at(format!(
+                        "{}/Condition/{}/{}",
+                        s.pointer, entry.operator.value, entry.key.value
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
+fn has_wildcard(value: &str) -> bool {
+    let mut depth = false;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => depth = true,
+            '}' => depth = false,
+            '*' | '?' if !depth => return true,
+            _ => {}
+        }
+    }
+    false
+}

@@ -1,0 +1,55 @@
+//! N006 for-all-values-single-valued: a `ForAllValues:` or `ForAnyValue:` operator on a key
+//! that holds one value. `ForAllValues:` is true when the key is absent, so in an Allow it
+//! grants requests that carry no such key at all.
+
+use super::lookup::{condition_key, operator, KeyLookup};
+use super::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        for entry in s.conditions() {
+            let Some(op) = operator(entry.operator.value) else {
+                continue;
+            };
+            let Some(set) = op.set else {
+                continue;
+            };
+            let KeyLookup::Known { name, kind, .. } = condition_key(cx.catalog, s, entry.key.value)
+            else {
+                continue;
+            };
+            if kind.is_multivalued() {
+                continue;
+            }
+            let bare = &entry.operator.value[set.len() + 1..];
+            let (severity, why) = if set == "ForAllValues" && s.is_allow() {
+                (
+                    Severity::Warning,
+                    "it also matches requests without the key, so this Allow grants them",
+                )
+            } else if set == "ForAllValues" {
+                (Severity::Info, "it also matches requests without the key")
+            } else {
+                (
+                    Severity::Info,
+                    "set operators are meant for multivalued keys",
+                )
+            };
+            out.push(
+                Diagnostic::new(
+                    "N006",
+                    entry.operator.span,
+                    format!(
+                        "`{}` on `{name}`, a single-valued key ({}): {why}",
+                        entry.operator.value,
+                        kind.as_str()
+                    ),
+                )
+                .severity(severity)
+                .help(format!("use `{bare}` without the `{set}:` prefix"))
+                .at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
+            );
+        }
+    }
+}
