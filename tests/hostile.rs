@@ -259,6 +259,14 @@ fn a_1_mb_string_is_checked_like_any_other() {
     );
     std::fs::write(p.join("long-action.json"), actions).unwrap();
     let run = concise(p, &["long-sid.json", "long-action.json"]);
+    // Each pattern was expanded against the catalog: all but the run of `*` match nothing.
+    has(&run, "long-action.json:1:73: error[C003]");
+    assert_eq!(
+        run.stdout.matches("error[C003]").count(),
+        3,
+        "{}",
+        run.stdout
+    );
     has(&run, &format!("long-sid.json:1:{column}: error[P008]"));
     let line = run.stdout.lines().find(|l| l.contains("P008")).unwrap();
     assert!(
