@@ -12,7 +12,9 @@ use crate::rules::{self, Context};
 use crate::source::extract::{self, Container};
 use crate::source::{read, FileFormat, Origin};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How a run is set up, shared by every file.
 #[derive(Default)]
@@ -44,16 +46,17 @@ impl Options {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DocumentReport {
-    pub path: String,
+    pub path: Arc<str>,
     pub document: usize,
     pub line: usize,
     pub kind: PolicyKind,
-    pub kind_reason: String,
+    pub kind_reason: Cow<'static, str>,
 }
 
 #[derive(Debug, Default)]
 pub struct FileReport {
-    pub path: String,
+    /// Shared with its documents and findings.
+    pub path: Arc<str>,
     pub documents: Vec<DocumentReport>,
     pub findings: Vec<Finding>,
     pub source: Option<String>,
@@ -87,7 +90,7 @@ pub fn check_text(
         rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
     };
     let mut file = FileCheck {
-        path,
+        path: Arc::from(path),
         text: &text.text,
         index: None,
         diagnostics: Vec::new(),
@@ -156,13 +159,16 @@ pub fn check_text(
                 kind,
                 reason: "flag: --kind".into(),
             },
-            (None, Some((kind, reason))) => policy::Classification { kind, reason },
+            (None, Some((kind, reason))) => policy::Classification {
+                kind,
+                reason: reason.into(),
+            },
             (None, None) => policy::classify(&model),
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
         file.documents.push(DocumentReport {
-            path: path.to_string(),
+            path: file.path.clone(),
             document: index,
             line,
             kind,
@@ -217,7 +223,7 @@ fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
 }
 
 struct FileCheck<'a> {
-    path: &'a str,
+    path: Arc<str>,
     text: &'a str,
     index: Option<LineIndex<'a>>,
     /// Diagnostics in host-file coordinates, with their document and its kind.
@@ -292,7 +298,7 @@ impl<'a> FileCheck<'a> {
         findings.shrink_to_fit();
         self.documents.shrink_to_fit();
         FileReport {
-            path: self.path.to_string(),
+            path: self.path,
             documents: self.documents,
             findings,
             source,
@@ -331,12 +337,12 @@ impl<'a> FileCheck<'a> {
             name: meta.name,
             severity,
             message: shorten_quoted(d.message),
-            path: self.path.to_string(),
+            path: self.path.clone(),
             line: start.line,
             column: start.column,
             end_line: end.line,
             end_column: end.column,
-            help: d.help.unwrap_or_else(|| meta.fix.to_string()),
+            help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
             document,
             kind,
             pointer: d.pointer,

@@ -4,6 +4,8 @@
 use crate::json::Span;
 use crate::policy::PolicyKind;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -44,7 +46,8 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub span: Span,
     pub message: String,
-    pub help: Option<String>,
+    /// Borrowed when it is fixed text, so most findings do not copy it.
+    pub help: Option<Cow<'static, str>>,
     /// Other places that explain this one (the first of two duplicate keys, say).
     pub labels: Vec<(Span, String)>,
     /// JSON pointer of the policy element, for baselines that survive edits elsewhere.
@@ -69,7 +72,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -109,12 +112,14 @@ pub struct Finding {
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub path: String,
+    /// Shared by every finding of the file.
+    pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub help: String,
+    /// The rule page's `fix` line unless the finding brings its own: borrowed, not copied.
+    pub help: Cow<'static, str>,
     /// Which document of the file (0-based; Markdown files can hold several).
     pub document: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,7 +211,7 @@ mod tests {
             column: 1,
             end_line: 1,
             end_column: 2,
-            help: String::new(),
+            help: Cow::Borrowed(""),
             document: 0,
             kind: None,
             pointer: pointer.into(),

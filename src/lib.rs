@@ -85,7 +85,7 @@ impl Report {
     pub fn sources(&self) -> BTreeMap<&str, &str> {
         self.files
             .iter()
-            .filter_map(|f| Some((f.path.as_str(), f.source.as_deref()?)))
+            .filter_map(|f| Some((&*f.path, f.source.as_deref()?)))
             .collect()
     }
 

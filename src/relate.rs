@@ -422,7 +422,7 @@ pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
                     .iter()
                     .find(|(_, k)| std::ptr::eq(*k, key))
                     .and_then(|(j, _)| files.get(*j))
-                    .map(|f| f.path.as_str())
+                    .map(|f| &*f.path)
                 else {
                     continue;
                 };
@@ -468,7 +468,7 @@ fn finding(
         column: a.column,
         end_line: a.end_line,
         end_column: a.end_column,
-        help: X001_HELP.to_string(),
+        help: X001_HELP.into(),
         document: doc.document,
         kind: Some(doc.kind),
         pointer: a.pointer.clone(),

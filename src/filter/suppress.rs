@@ -20,7 +20,7 @@ pub fn apply(report: &mut Report, config: &Config) {
     let mut used = vec![false; config.suppressions.len()];
     let mut suppressed = 0;
     for file in &mut report.files {
-        let relative = config.relative(Path::new(&file.path)).into_owned();
+        let relative = config.relative(Path::new(&*file.path)).into_owned();
         let before = file.findings.len();
         file.findings.retain(|finding| {
             let mut accepted = false;
@@ -81,7 +81,7 @@ fn report_unused(report: &mut Report, config: &Config, unused: &[&Suppression]) 
         .map(|entry| place(entry, meta, severity, &path, &config.source, &index))
         .collect();
     report.files.push(FileReport {
-        path,
+        path: path.into(),
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
@@ -118,12 +118,12 @@ fn place(
             entry.rule.as_str(),
             entry.path.glob()
         ),
-        path: path.to_string(),
+        path: path.into(),
         line: from.line,
         column: from.column,
         end_line: to.line,
         end_column: to.column,
-        help: meta.fix.to_string(),
+        help: meta.fix.into(),
         document: 0,
         kind: None,
         pointer: String::new(),

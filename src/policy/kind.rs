@@ -62,7 +62,7 @@ impl std::fmt::Display for PolicyKind {
 pub struct Classification {
     pub kind: PolicyKind,
     /// Why this kind: shown in `--format json` so a surprising result can be understood.
-    pub reason: String,
+    pub reason: std::borrow::Cow<'static, str>,
 }
 
 const TRUST_ACTIONS: &[&str] = &[

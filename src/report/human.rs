@@ -80,7 +80,7 @@ pub fn write(report: &Report, style: &super::Style, out: &mut dyn Write) -> io::
         .with_links(false);
     let sources = report.sources();
     for finding in report.findings() {
-        let text = sources.get(finding.path.as_str()).copied().unwrap_or("");
+        let text = sources.get(&*finding.path).copied().unwrap_or("");
         let shown = Shown {
             finding,
             source: NamedSource::new(&finding.path, text.to_string()),

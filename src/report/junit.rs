@@ -46,7 +46,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn cases(file: &FileReport) -> Vec<Case<'_>> {
     if file.documents.is_empty() {
         return vec![Case {
-            name: file.path.clone(),
+            name: file.path.to_string(),
             findings: file.findings.iter().collect(),
         }];
     }

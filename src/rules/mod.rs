@@ -167,7 +167,7 @@ fn allow_with_negation<'a>(
     code: &'static str,
     element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member>,
     message: &str,
-    help: &str,
+    help: &'static str,
 ) {
     for s in allows(cx) {
         if let Some(member) = element(s) {
