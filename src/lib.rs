@@ -154,6 +154,7 @@ pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
         .with_max_len(1)
         .map(|input| check_input(input, opts))
         .collect();
+    report.files.reserve_exact(results.len());
     for result in results {
         match result {
             Ok(file) => report.files.push(file),

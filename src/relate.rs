@@ -122,6 +122,8 @@ impl FileFacts {
         for d in &mut self.documents {
             d.placeholders = Vec::new();
         }
+        // Kept until the run ends, for every file: most keep nothing, and should hold nothing.
+        self.documents.shrink_to_fit();
     }
 
     /// Fills in lines and columns once the file's line index exists.
