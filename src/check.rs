@@ -181,9 +181,9 @@ pub fn check_text(
             resolutions: &opts.resolutions,
             trusted_accounts: &opts.config.trusted_accounts,
         };
-        let applies = |code: &str| {
-            enabled(code)
-                && rules::meta(code).is_some_and(|m| m.kinds.is_empty() || m.kinds.contains(&kind))
+        let applies = |m: &rules::RuleMeta| {
+            opts.config.enabled(m.code, m.name, &ignored_here)
+                && (m.kinds.is_empty() || m.kinds.contains(&kind))
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);

@@ -143,15 +143,21 @@ pub static PIPELINE_CODES: &[&str] = &[
     "J001", "J003", "J004", "J005", "J006", "J007", "L001", "X001", "X002",
 ];
 
-/// Runs every check whose code `enabled` accepts.
-pub fn run(cx: &Context, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+/// Runs every check whose rule `applies` accepts.
+pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (code, check) in CHECKS {
-        if enabled(code) {
+    for ((_, check), meta) in CHECKS.iter().zip(check_metas()) {
+        if meta.is_some_and(&applies) {
             check(cx, &mut out);
         }
     }
     out
+}
+
+/// Each check's rule page, in `CHECKS` order, looked up once: `run` runs for every document.
+fn check_metas() -> &'static [Option<&'static RuleMeta>] {
+    static METAS: std::sync::OnceLock<Vec<Option<&'static RuleMeta>>> = std::sync::OnceLock::new();
+    METAS.get_or_init(|| CHECKS.iter().map(|(code, _)| meta(code)).collect())
 }
 
 /// `Allow` statements only: a `Deny` restricts and never counts as access.
