@@ -6,13 +6,17 @@ use crate::json::{Node, Value};
 use crate::policy::Str;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    walk(cx.policy.root, "", out);
+    walk(cx.policy.root, &mut String::new(), out);
 }
 
-fn walk(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+/// `pointer` is one buffer grown and cut back on the way down, not a string per node.
+fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+    let depth = pointer.len();
     match &node.value {
         Value::Object(members) => {
             for (i, member) in members.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&member.key);
                 if let Some(first) = members[..i].iter().find(|m| m.key == member.key) {
                     out.push(
                         Diagnostic::new(
@@ -25,15 +29,19 @@ fn walk(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
                         )
                         .label(Str::of_key(first).span, "first defined here")
                         .help(format!("merge the two `{}` entries into one", member.key))
-                        .at(format!("{pointer}/{}", member.key)),
+                        .at(pointer.as_str()),
                     );
                 }
-                walk(&member.value, &format!("{pointer}/{}", member.key), out);
+                walk(&member.value, pointer, out);
+                pointer.truncate(depth);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{pointer}/{i}"), out);
+                use std::fmt::Write;
+                let _ = write!(pointer, "/{i}");
+                walk(item, pointer, out);
+                pointer.truncate(depth);
             }
         }
         _ => {}

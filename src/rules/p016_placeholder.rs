@@ -7,33 +7,9 @@ use crate::policy::{placeholder, strings, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        let mut values: Vec<(Str, String)> = Vec::new();
-        for member in [s.resource, s.not_resource].into_iter().flatten() {
-            values.extend(
-                strings(&member.value)
-                    .into_iter()
-                    .map(|v| (v, format!("{}/{}", s.pointer, member.key))),
-            );
-        }
-        for member in [s.principal, s.not_principal].into_iter().flatten() {
-            values.extend(
-                crate::policy::principal_values(member)
-                    .into_iter()
-                    .map(|p| (p.value, format!("{}/{}", s.pointer, member.key))),
-            );
-        }
-        for entry in s.conditions() {
-            let pointer = format!(
-                "{}/Condition/{}/{}",
-                s.pointer, entry.operator.value, entry.key.value
-            );
-            values.extend(
-                strings(entry.values)
-                    .into_iter()
-                    .map(|v| (v, pointer.clone())),
-            );
-        }
-        for (value, pointer) in values {
+        // The element's pointer is spelled out only for a value that holds a placeholder:
+        // most values hold none.
+        let mut report = |value: Str, pointer: &dyn Fn() -> String| {
             for range in placeholder::find(value.value) {
                 let word = &value.value[range.clone()];
                 out.push(
@@ -45,8 +21,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .help(format!(
                         "replace `{word}` with the real value before deploying this policy"
                     ))
-                    .at(pointer.clone()),
+                    .at(pointer()),
                 );
+            }
+        };
+        for member in [s.resource, s.not_resource].into_iter().flatten() {
+            for value in strings(&member.value) {
+                report(value, &|| format!("{}/{}", s.pointer, member.key));
+            }
+        }
+        for member in [s.principal, s.not_principal].into_iter().flatten() {
+            for p in crate::policy::principal_values(member) {
+                report(p.value, &|| format!("{}/{}", s.pointer, member.key));
+            }
+        }
+        for entry in s.conditions() {
+            for value in strings(entry.values) {
+                report(value, &|| {
+                    format!(
+                        "{}/Condition/{}/{}",
+                        s.pointer, entry.operator.value, entry.key.value
+                    )
+                });
             }
         }
     }
