@@ -180,7 +180,11 @@ fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> 
             };
             (bytes, format)
         }
-        _ => (
+        Origin::Walk => (
+            read::read_walked_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+        Origin::Explicit => (
             read::read_file(&input.path).map_err(error)?,
             source::format_of(&input.path),
         ),

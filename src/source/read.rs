@@ -35,6 +35,21 @@ pub enum Oversize {
 /// Reads a named file; an `Err` is an I/O error to report against the path (exit 2).
 pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, Oversize>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    check_regular(&meta)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_sized(file, &meta)
+}
+
+/// Reads a file a walk found to be a regular file (not a FIFO, which would block `open`),
+/// asking its size from the open file: one path lookup instead of two.
+pub fn read_walked_file(path: &Path) -> Result<Result<Vec<u8>, Oversize>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    check_regular(&meta)?;
+    read_sized(file, &meta)
+}
+
+fn check_regular(meta: &std::fs::Metadata) -> Result<(), String> {
     if !meta.is_file() {
         return Err(if meta.is_dir() {
             "is a directory"
@@ -43,10 +58,16 @@ pub fn read_file(path: &Path) -> Result<Result<Vec<u8>, Oversize>, String> {
         }
         .into());
     }
+    Ok(())
+}
+
+fn read_sized(
+    file: std::fs::File,
+    meta: &std::fs::Metadata,
+) -> Result<Result<Vec<u8>, Oversize>, String> {
     if meta.len() > MAX_FILE_BYTES {
         return Ok(Err(Oversize::Exactly(meta.len())));
     }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     // Sized from the metadata (plus the byte that detects growth since): one allocation.
     read_bounded_into(file, Vec::with_capacity(meta.len() as usize + 1)).map_err(|e| e.to_string())
 }
