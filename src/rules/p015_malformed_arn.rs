@@ -12,7 +12,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             for value in strings(&member.value) {
                 if value.value != "*" {
-                    check_arn(value, &format!("{}/{}", s.pointer, member.key), out);
+                    check_arn(value, &|| format!("{}/{}", s.pointer, member.key), out);
                 }
             }
         }
@@ -21,14 +21,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let is_aws = p.kind.is_some_and(|k| k.value == "AWS");
                 let v = p.value.value;
                 if is_aws && v != "*" && !arn::is_account_id(v) && placeholder::find(v).is_empty() {
-                    check_arn(p.value, &format!("{}/{}", s.pointer, member.key), out);
+                    check_arn(p.value, &|| format!("{}/{}", s.pointer, member.key), out);
                 }
             }
         }
     }
 }
 
-fn check_arn(value: Str, pointer: &str, out: &mut Vec<Diagnostic>) {
+/// `pointer` is spelled out only for a malformed ARN: most are fine.
+fn check_arn(value: Str, pointer: &dyn Fn() -> String, out: &mut Vec<Diagnostic>) {
     if let Some((span, why)) = problem(value) {
         out.push(
             Diagnostic::new(
@@ -37,7 +38,7 @@ fn check_arn(value: Str, pointer: &str, out: &mut Vec<Diagnostic>) {
                 format!("malformed ARN `{}`: {why}", value.value),
             )
             .help("write the ARN as arn:partition:service:region:account-id:resource")
-            .at(pointer.to_string()),
+            .at(pointer()),
         );
     }
 }
