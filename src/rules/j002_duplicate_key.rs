@@ -15,9 +15,14 @@ fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Object(members) => {
             for (i, member) in members.iter().enumerate() {
+                let nested = matches!(member.value.value, Value::Object(_) | Value::Array(_));
+                let duplicate = members[..i].iter().find(|m| m.key == member.key);
+                if !nested && duplicate.is_none() {
+                    continue;
+                }
                 pointer.push('/');
                 pointer.push_str(&member.key);
-                if let Some(first) = members[..i].iter().find(|m| m.key == member.key) {
+                if let Some(first) = duplicate {
                     out.push(
                         Diagnostic::new(
                             "J002",
@@ -37,7 +42,11 @@ fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            // Only objects hold keys: the strings that fill most arrays need no pointer.
+            let nested = |(_, item): &(usize, &Node)| {
+                matches!(item.value, Value::Object(_) | Value::Array(_))
+            };
+            for (i, item) in items.iter().enumerate().filter(nested) {
                 use std::fmt::Write;
                 let _ = write!(pointer, "/{i}");
                 walk(item, pointer, out);
