@@ -84,8 +84,13 @@ fn is_policy_variable(inner: &str) -> bool {
 
 /// Called for every token of every string: decides without allocating.
 fn is_placeholder_word(word: &str) -> bool {
-    if word.len() < 3 {
-        return false;
+    // Every placeholder starts with a capital, a digit or `_`, or one of the lower-case
+    // spellings below (`account-id`, `key_id`, `your-…`, `xxxx`): most tokens stop here.
+    match word.as_bytes() {
+        [] | [_] | [_, _] => return false,
+        [b'a' | b'k' | b'y' | b'x', ..] => {}
+        [b, ..] if b.is_ascii_lowercase() => return false,
+        _ => {}
     }
     let upper_token = word
         .bytes()
