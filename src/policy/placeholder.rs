@@ -24,7 +24,9 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
     let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
-    while i < bytes.len() {
+    // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
+    while let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) {
+        i += at;
         match bytes[i] {
             b'<' if angle_open => match text[i..].find('>') {
                 Some(len) if len > 1 => {
@@ -54,16 +56,15 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     let bracketed = found.len();
     // Separators are ASCII, so bytes will do: no byte of a multi-byte character matches.
     let mut start = 0;
-    for (pos, b) in bytes
-        .iter()
-        .copied()
-        .enumerate()
-        .chain(std::iter::once((text.len(), b':')))
-    {
-        if matches!(
-            b,
-            b':' | b'/' | b'.' | b'<' | b'>' | b'{' | b'}' | b'$' | b' ' | b',' | b'=' | b'@'
-        ) {
+    for pos in 0..=bytes.len() {
+        // The end of the text ends the last token too.
+        let separator = bytes.get(pos).is_none_or(|b| {
+            matches!(
+                b,
+                b':' | b'/' | b'.' | b'<' | b'>' | b'{' | b'}' | b'$' | b' ' | b',' | b'=' | b'@'
+            )
+        });
+        if separator {
             if start < pos && is_placeholder_word(&text[start..pos]) {
                 let before = found[..bracketed].partition_point(|r| r.start <= start);
                 if before == 0 || !found[before - 1].contains(&start) {
