@@ -64,8 +64,10 @@ impl Write for WithoutFirstByte<'_> {
         if self.skipped || buf.is_empty() {
             return self.out.write(buf);
         }
+        // Skipped only once the rest is accepted: a retried write must skip it again.
+        let written = self.out.write(&buf[1..])?;
         self.skipped = true;
-        Ok(1 + self.out.write(&buf[1..])?)
+        Ok(1 + written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -93,4 +95,78 @@ fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check_bytes, Options};
+    use crate::source::{FileFormat, Origin};
+
+    /// The whole object as one `to_writer_pretty` call writes it: what `write` must match.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        findings: Vec<&'a Finding>,
+        documents: Vec<&'a crate::check::DocumentReport>,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        errors: &'a [crate::InputError],
+        summary: crate::Summary,
+    }
+
+    fn report_of(policy: &str) -> Report {
+        let file = check_bytes(
+            "p.json",
+            std::path::Path::new("p.json"),
+            policy.as_bytes().to_vec(),
+            FileFormat::Json,
+            Origin::Explicit,
+            &Options::default(),
+        );
+        Report {
+            files: vec![file],
+            ..Report::default()
+        }
+    }
+
+    fn both(report: &Report) -> (String, String) {
+        let mut written = Vec::new();
+        write(report, &mut written).unwrap();
+        let whole = Whole {
+            findings: report.findings(),
+            documents: report.documents().collect(),
+            errors: &report.errors,
+            summary: report.summary(),
+        };
+        let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+        expected.push('\n');
+        (String::from_utf8(written).unwrap(), expected)
+    }
+
+    #[test]
+    fn output_is_what_one_pretty_print_of_the_whole_report_writes() {
+        // More findings than one batch, with labels and escapes in their strings.
+        let resources: Vec<String> = (0..BATCH + 300)
+            .map(|i| format!("\"arn:aws:s3:::YOUR_BUCKET_{i}/\\\"x\\\"\""))
+            .collect();
+        let policy = format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": [{}]}}]}}",
+            resources.join(", ")
+        );
+        let report = report_of(&policy);
+        assert!(report.summary().findings > BATCH);
+        let (written, expected) = both(&report);
+        assert_eq!(written, expected);
+    }
+
+    #[test]
+    fn a_report_without_findings_matches_too() {
+        let mut report = report_of("{\"Version\": \"2012-10-17\", \"Statement\": []}");
+        for file in &mut report.files {
+            file.findings.clear();
+        }
+        let (written, expected) = both(&report);
+        assert_eq!(written, expected);
+        let (written, expected) = both(&Report::default());
+        assert_eq!(written, expected);
+    }
 }
