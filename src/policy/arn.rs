@@ -32,30 +32,24 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
     if !text.starts_with("arn:") {
         return Err("an ARN starts with `arn:`");
     }
-    let mut fields = Vec::with_capacity(6);
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == ':' && fields.len() < 5 {
-            fields.push(Field {
-                text: &text[start..i],
-                range: (start, i),
-            });
-            start = i + 1;
-        }
+    // The first five colons end the first five fields; the resource keeps any others.
+    let mut colons = memchr::memchr_iter(b':', text.as_bytes());
+    let mut ends = [0; 5];
+    for end in &mut ends {
+        *end = colons.next().ok_or(
+            "an ARN has six colon-separated parts: arn:partition:service:region:account-id:resource",
+        )?;
     }
-    if fields.len() < 5 {
-        return Err("an ARN has six colon-separated parts: arn:partition:service:region:account-id:resource");
-    }
-    fields.push(Field {
-        text: &text[start..],
-        range: (start, text.len()),
-    });
+    let field = |start: usize, end: usize| Field {
+        text: &text[start..end],
+        range: (start, end),
+    };
     Ok(Arn {
-        partition: fields[1],
-        service: fields[2],
-        region: fields[3],
-        account: fields[4],
-        resource: fields[5],
+        partition: field(ends[0] + 1, ends[1]),
+        service: field(ends[1] + 1, ends[2]),
+        region: field(ends[2] + 1, ends[3]),
+        account: field(ends[3] + 1, ends[4]),
+        resource: field(ends[4] + 1, text.len()),
     })
 }
 
