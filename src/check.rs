@@ -336,7 +336,7 @@ impl<'a> FileCheck<'a> {
             rule: meta.code,
             name: meta.name,
             severity,
-            message: shorten_quoted(d.message),
+            message: compact(shorten_quoted(d.message)),
             path: self.path.clone(),
             line: start.line,
             column: start.column,
@@ -345,7 +345,7 @@ impl<'a> FileCheck<'a> {
             help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
             document,
             kind,
-            pointer: d.pointer,
+            pointer: compact(d.pointer),
             sid: d.sid,
             snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
             labels,
@@ -354,16 +354,23 @@ impl<'a> FileCheck<'a> {
     }
 }
 
+/// Findings are kept until the run ends: without the spare capacity `format!` leaves.
+fn compact(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
 /// Messages quote the offending value in backticks; a hostile policy's value can be a
 /// megabyte long, and one line of output must not be. Quotes longer than this many
 /// characters keep their start and end around an ellipsis.
 const QUOTE_LIMIT: usize = 120;
 
 fn shorten_quoted(message: String) -> String {
-    if message.len() <= QUOTE_LIMIT {
+    let too_long = |(i, part): (usize, &str)| i % 2 == 1 && part.chars().count() > QUOTE_LIMIT;
+    if message.len() <= QUOTE_LIMIT || !message.split('`').enumerate().any(too_long) {
         return message;
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(message.len());
     for (i, part) in message.split('`').enumerate() {
         if i > 0 {
             out.push('`');
