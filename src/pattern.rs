@@ -91,6 +91,9 @@ pub fn template_match(template: &str, key: &str) -> bool {
     {
         return false;
     }
+    if template.is_ascii() && key.is_ascii() {
+        return ascii_template_match(template, key);
+    }
     let mut toks = Vec::new();
     let mut rest = template;
     let mut placeholders = 0;
@@ -115,6 +118,61 @@ pub fn template_match(template: &str, key: &str) -> bool {
         }
     }
     placeholders > 0 && matches(&toks, key)
+}
+
+/// Where the first placeholder of `template` starts and ends (exclusive), read as
+/// [`template_match`] reads them.
+fn next_placeholder(template: &str) -> Option<(usize, usize)> {
+    template.match_indices(['$', '<']).find_map(|(at, open)| {
+        let rest = &template[at..];
+        let close = if open == "<" {
+            rest.find('>')
+        } else if rest.starts_with("${") {
+            rest.find('}')
+        } else {
+            None
+        };
+        close.filter(|&end| end > 1).map(|end| (at, at + end + 1))
+    })
+}
+
+/// [`template_match`] for ASCII text without building a pattern: the literal parts between
+/// placeholders must appear in order, each placeholder taking at least one character.
+/// Taking the leftmost fit of each part is enough, as for `*` wildcards.
+fn ascii_template_match(template: &str, key: &str) -> bool {
+    let Some((start, end)) = next_placeholder(template) else {
+        return false;
+    };
+    let key = key.as_bytes();
+    let head = &template.as_bytes()[..start];
+    if !key
+        .get(..head.len())
+        .is_some_and(|k| k.eq_ignore_ascii_case(head))
+    {
+        return false;
+    }
+    let mut at = head.len();
+    let mut rest = &template[end..];
+    // Each literal part after a placeholder, the last one anchored at the end of the key.
+    while let Some((start, end)) = next_placeholder(rest) {
+        let part = &rest.as_bytes()[..start];
+        let from = at + 1;
+        let found = if part.is_empty() {
+            Some(0)
+        } else {
+            key.get(from..).and_then(|tail| {
+                tail.windows(part.len())
+                    .position(|w| w.eq_ignore_ascii_case(part))
+            })
+        };
+        let Some(found) = found else {
+            return false;
+        };
+        at = from + found + part.len();
+        rest = &rest[end..];
+    }
+    let tail = rest.as_bytes();
+    key.len() >= at + 1 + tail.len() && key[key.len() - tail.len()..].eq_ignore_ascii_case(tail)
 }
 
 fn matches(toks: &[Tok], text: &str) -> bool {
@@ -310,6 +368,39 @@ mod tests {
             "kms:EncryptionContext:${K}",
             "kms:EncryptionContextKeys"
         ));
+    }
+
+    /// The pattern-free path agrees with matching the compiled tokens, on many small cases.
+    #[test]
+    fn ascii_templates_agree_with_tokens() {
+        let parts = ["a", "b", "ab", "${X}", "<k>", "<>", "${", "}", "$", "/", ""];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let template: String = (0..1 + next(5)).map(|_| parts[next(parts.len())]).collect();
+            let key: String = (0..next(7))
+                .map(|_| ["a", "B", "b", "/", "$", "}"][next(6)])
+                .collect();
+            let mut unicode = template.clone();
+            unicode.push('é');
+            let mut unicode_key = key.clone();
+            unicode_key.push('É');
+            // The non-ASCII path is the token matcher: both must say the same.
+            let fast = template_match(&template, &key);
+            matched += usize::from(fast);
+            assert_eq!(
+                fast,
+                template_match(&unicode, &unicode_key),
+                "{template:?} vs {key:?}"
+            );
+        }
+        assert!(matched > 100, "only {matched} cases matched");
     }
 
     #[test]
