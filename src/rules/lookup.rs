@@ -200,8 +200,8 @@ pub enum KeyLookup<'c> {
         /// Global keys apply to every action.
         global: bool,
     },
-    /// A key the catalog should know but does not, with the closest known name.
-    Unknown { suggestion: Option<String> },
+    /// A key the catalog should know but does not ([`key_suggestion`] finds the closest).
+    Unknown,
     /// Keys the catalog does not describe: identity-provider keys such as
     /// `token.actions.githubusercontent.com:sub`, `saml:aud` or `accounts.google.com:sub`.
     Foreign,
@@ -240,25 +240,16 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
         }
     }
     let Some((prefix, _)) = key.split_once(':') else {
-        return KeyLookup::Unknown { suggestion: None };
+        return KeyLookup::Unknown;
     };
     if prefix.contains(['.', '/']) || prefix.eq_ignore_ascii_case("saml") {
         return KeyLookup::Foreign;
     }
     if prefix.eq_ignore_ascii_case("aws") {
-        let names = crate::catalog::global_condition_keys()
-            .iter()
-            .map(|k| k.name.as_str());
-        return KeyLookup::Unknown {
-            suggestion: crate::suggest::closest(key, names).map(str::to_string),
-        };
+        return KeyLookup::Unknown;
     }
     let Some(service) = catalog.service(prefix) else {
-        let suggestion = catalog
-            .suggest_service(prefix)
-            .filter(|_| prefix.chars().count() > 1)
-            .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
-        return KeyLookup::Unknown { suggestion };
+        return KeyLookup::Unknown;
     };
     // AWS documents some tag keys as a literal `tag-key` instead of a template.
     let literal_tag_key = || {
@@ -278,14 +269,29 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             also: &[],
             global: false,
         },
-        None => KeyLookup::Unknown {
-            suggestion: crate::suggest::closest(
-                key,
-                service.condition_keys.iter().map(|k| k.name.as_str()),
-            )
-            .map(str::to_string),
-        },
+        None => KeyLookup::Unknown,
     }
+}
+
+/// The known key closest to one that [`condition_key`] found [`KeyLookup::Unknown`]: a
+/// global key for `aws:`, else a key of the service its prefix names, or the same key
+/// under the closest service prefix. Edit distances are costly: only for a finding.
+pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
+    let (prefix, _) = key.split_once(':')?;
+    if prefix.eq_ignore_ascii_case("aws") {
+        let names = crate::catalog::global_condition_keys()
+            .iter()
+            .map(|k| k.name.as_str());
+        return crate::suggest::closest(key, names).map(str::to_string);
+    }
+    let Some(service) = catalog.service(prefix) else {
+        return catalog
+            .suggest_service(prefix)
+            .filter(|_| prefix.chars().count() > 1)
+            .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
+    };
+    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name.as_str()))
+        .map(str::to_string)
 }
 
 /// Whether an action (or one of its resource types) documents condition key `key`
