@@ -57,13 +57,41 @@ fn osa<T>(a: &[T], b: &[T], limit: usize, same: impl Fn(&T, &T) -> bool) -> Opti
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (target.chars().count() / 3).max(1);
     let length = target.chars().count();
+    let letters = target.is_ascii().then(|| letter_counts(target));
     candidates
         .into_iter()
-        // Lengths further apart than the limit cannot be close enough: skip the work.
+        // Lengths or letters further apart than the limit cannot be close enough: skip the
+        // work (a service has hundreds of action names, most of them far off).
         .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .filter(|c| match &letters {
+            Some(letters) if c.is_ascii() => letters_apart(letters, c) <= limit,
+            _ => true,
+        })
         .filter_map(|c| Some((distance_within(target, c, limit)?, c)))
         .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))
         .map(|(_, c)| c)
+}
+
+/// How often each ASCII letter occurs, ignoring case.
+fn letter_counts(text: &str) -> [i32; 128] {
+    let mut counts = [0; 128];
+    for b in text.bytes() {
+        counts[usize::from(b.to_ascii_lowercase() & 0x7f)] += 1;
+    }
+    counts
+}
+
+/// A lower bound of the edit distance between an ASCII text with `letters` and `other`: the
+/// letters one has and the other lacks, counted with repeats, the larger of the two ways.
+/// Each edit takes at most one such letter away on each side; swapping two changes nothing.
+fn letters_apart(letters: &[i32; 128], other: &str) -> usize {
+    let mut left = *letters;
+    for b in other.bytes() {
+        left[usize::from(b.to_ascii_lowercase() & 0x7f)] -= 1;
+    }
+    let only_first: i32 = left.iter().filter(|n| **n > 0).sum();
+    let only_other: i32 = left.iter().filter(|n| **n < 0).sum();
+    only_first.max(-only_other).unsigned_abs() as usize
 }
 
 #[cfg(test)]
@@ -100,6 +128,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn letters_apart_never_exceeds_the_distance() {
+        let words = [
+            "Decrypt",
+            "Decrpyt",
+            "encrypt",
+            "GetObject",
+            "ListBuckets",
+            "",
+            "ab",
+            "ba",
+        ];
+        for a in words {
+            for b in words {
+                let bound = letters_apart(&letter_counts(a), b);
+                assert!(bound <= edit_distance(a, b), "{a} {b}");
+            }
+        }
+        assert_eq!(letters_apart(&letter_counts("GetObject"), "ListBuckets"), 6);
     }
 
     #[test]
