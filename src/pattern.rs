@@ -76,12 +76,18 @@ fn eq_str_ignore_case(a: &str, b: &str) -> bool {
                 .eq(b.chars().flat_map(char::to_lowercase)))
 }
 
+/// Whether a condition key name holds a placeholder, so that [`template_match`] can match
+/// it (a name with only a stray `$` or `<` is not one).
+pub fn is_template(name: &str) -> bool {
+    next_placeholder(name).is_some()
+}
+
 /// Does `key` instantiate `template`? A `${Name}` or `<name>` placeholder
 /// stands for one or more characters; the rest matches case-insensitively.
 /// A name without placeholders never matches here (callers compare exactly).
 pub fn template_match(template: &str, key: &str) -> bool {
     // Most catalog names have no placeholder: answer without building a pattern.
-    let Some(first) = template.find(['$', '<']) else {
+    let Some(first) = template.bytes().position(|b| b == b'$' || b == b'<') else {
         return false;
     };
     // The text before the first placeholder must match as is: most keys fail here.
