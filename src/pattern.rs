@@ -246,11 +246,104 @@ const SEGMENT_PARTS: &[&str] = &["Partition", "Region", "Account", "BucketName",
 
 /// Can some string match both IAM wildcard patterns? (`arn:aws:s3:::b/*` and
 /// `arn:*:s3:::*/*` can; `arn:aws:kms:*:*:alias/*` and `arn:*:kms:*:*:key/*` cannot.)
-/// Either side may also hold [`SEGMENT`]. A search over pairs of positions, so it stays
-/// polynomial on any input.
+/// Either side may also hold [`SEGMENT`].
 pub fn patterns_intersect(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    Glob::new(a).intersects(&Glob::new(b))
+}
+
+/// A wildcard pattern (`*`, `?`, [`SEGMENT`]) decoded once: a policy's resource and a
+/// catalog's ARN template are each compared with many others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob(Box<[char]>);
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        Glob(pattern.chars().collect())
+    }
+
+    /// Can some string match both patterns? A search over pairs of positions, so it stays
+    /// polynomial on any input.
+    pub fn intersects(&self, other: &Glob) -> bool {
+        match (arn_fields(&self.0), arn_fields(&other.0)) {
+            (Some(a), Some(b)) => a.iter().zip(&b).all(|(x, y)| parts_intersect(x, y)),
+            _ => parts_intersect(&self.0, &other.0),
+        }
+    }
+}
+
+/// Colons in an ARN before its resource part.
+const ARN_COLONS: usize = 5;
+
+/// A pattern split at its first five colons (`arn`, partition, service, region, account,
+/// resource), if none of them can stand for a colon: no `*` or `?` before the fifth. Two such
+/// patterns match the same strings only field by field (a segment never holds a colon), so
+/// fields can be compared on their own, and a different service or resource type shows at
+/// once.
+fn arn_fields(glob: &[char]) -> Option<[&[char]; ARN_COLONS + 1]> {
+    let mut fields = [&glob[..0]; ARN_COLONS + 1];
+    let mut start = 0;
+    let mut found = 0;
+    for (i, &c) in glob.iter().enumerate() {
+        match c {
+            '*' | '?' => return None,
+            ':' => {
+                fields[found] = &glob[start..i];
+                found += 1;
+                start = i + 1;
+                if found == ARN_COLONS {
+                    fields[ARN_COLONS] = &glob[start..];
+                    return Some(fields);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Can some string match both patterns?
+fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
+    // Two characters that are neither `*` nor a segment each match exactly one: the ends
+    // of both patterns must agree there, which settles most pairs without the search.
+    while let ([x, rest_a @ ..], [y, rest_b @ ..]) = (a, b) {
+        if !single(*x) || !single(*y) {
+            break;
+        }
+        if !one_char_overlap(*x, *y) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    while let ([rest_a @ .., x], [rest_b @ .., y]) = (a, b) {
+        if !single(*x) || !single(*y) {
+            break;
+        }
+        if !one_char_overlap(*x, *y) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    match (a, b) {
+        // What is left of one side is empty: the other must be able to match nothing.
+        ([], other) | (other, []) => other.iter().all(|&c| !single(c)),
+        // A template's partition, region or account against a policy's: a segment takes
+        // anything but the separators.
+        ([SEGMENT], other) | (other, [SEGMENT]) => !other.contains(&'/') && !other.contains(&':'),
+        _ => search_intersection(a, b),
+    }
+}
+
+/// A pattern character that stands for exactly one character (a literal or `?`).
+fn single(c: char) -> bool {
+    c != '*' && c != SEGMENT
+}
+
+/// Can one character match both `x` and `y` (each a literal or `?`)?
+fn one_char_overlap(x: char, y: char) -> bool {
+    x == '?' || y == '?' || eq_ignore_case(x, y)
+}
+
+fn search_intersection(a: &[char], b: &[char]) -> bool {
     let width = b.len() + 1;
     let mut seen = vec![false; (a.len() + 1) * width];
     let mut stack = vec![(0usize, 0usize)];
@@ -283,8 +376,7 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
             }
         }
         if let (Some(x), Some(y)) = (ca, cb) {
-            let plain = |c: char| c != '*' && c != SEGMENT;
-            if plain(x) && plain(y) && (x == '?' || y == '?' || eq_ignore_case(x, y)) {
+            if single(x) && single(y) && one_char_overlap(x, y) {
                 stack.push((i + 1, j + 1));
             }
         }
@@ -407,6 +499,38 @@ mod tests {
             );
         }
         assert!(matched > 100, "only {matched} cases matched");
+    }
+
+    /// Comparing field by field and trimming the ends give the same answers as the plain
+    /// search over whole patterns.
+    #[test]
+    fn shortcuts_agree_with_the_search() {
+        let parts = [
+            "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut both = 0;
+        for _ in 0..20_000 {
+            let mut pattern = || -> Vec<char> {
+                // Mostly ARN-shaped, so that the field-by-field path runs.
+                let mut text = String::from(["arn:", "arn:aws:s3:::", ""][next(3)]);
+                for _ in 0..next(9) {
+                    text.push_str(parts[next(parts.len())]);
+                }
+                text.chars().collect()
+            };
+            let (a, b) = (pattern(), pattern());
+            let fast = Glob(a.clone().into()).intersects(&Glob(b.clone().into()));
+            both += usize::from(fast);
+            assert_eq!(fast, search_intersection(&a, &b), "{a:?} {b:?}");
+        }
+        assert!(both > 100, "only {both} pairs intersect");
     }
 
     #[test]

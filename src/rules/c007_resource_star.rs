@@ -27,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if let Resolved::Actions(found) = resolve(cx, value.value) {
-                for (svc, action) in found {
+                for (svc, action) in found.iter() {
                     if !action.resource_types.is_empty() {
                         scoped.push(format!("{}:{}", svc.prefix, action.name));
                     }
