@@ -57,6 +57,27 @@ impl Wildcard {
         Wildcard { shape }
     }
 
+    /// The positions of the items whose name matches, in a list sorted by
+    /// [`cmp_ignore_case`] of the names. The names a `Prefix*` pattern matches are one run of
+    /// such a list, found by binary search instead of testing every name.
+    pub fn positions_in_sorted<T>(&self, items: &[T], name: impl Fn(&T) -> &str) -> Vec<usize> {
+        match &self.shape {
+            Shape::Prefix(p) if p.is_ascii() => {
+                let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
+                let run = items[start..].iter().take_while(|item| {
+                    name(item)
+                        .as_bytes()
+                        .get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+                });
+                (start..).zip(run).map(|(i, _)| i).collect()
+            }
+            _ => (0..items.len())
+                .filter(|&i| self.matches(name(&items[i])))
+                .collect(),
+        }
+    }
+
     pub fn matches(&self, text: &str) -> bool {
         match &self.shape {
             Shape::Exact(p) => eq_str_ignore_case(p, text),
@@ -191,6 +212,8 @@ fn matches(toks: &[Tok], text: &str) -> bool {
 struct Compiled {
     toks: Vec<Tok>,
     needed: usize,
+    /// Every literal is ASCII, so ASCII text can be matched byte by byte.
+    ascii: bool,
 }
 
 impl Compiled {
@@ -202,18 +225,59 @@ impl Compiled {
             }
         }
         let needed = merged.iter().filter(|t| !matches!(t, Tok::Many)).count();
+        let ascii = merged
+            .iter()
+            .all(|t| !matches!(t, Tok::Char(c) if !c.is_ascii()));
         Compiled {
             toks: merged,
             needed,
+            ascii,
         }
     }
 
-    /// Classic dynamic programme over (pattern tokens x text characters): no
-    /// backtracking blow-ups.
     fn matches(&self, text: &str) -> bool {
         if self.needed > text.len() {
             return false;
         }
+        if self.ascii && text.is_ascii() {
+            self.matches_ascii(text.as_bytes())
+        } else {
+            self.matches_chars(text)
+        }
+    }
+
+    /// The usual greedy matcher: on a mismatch, the last `*` takes one more character. At
+    /// most (tokens x text) steps, and no allocation: a wildcard expansion matches it
+    /// against every action name of a service.
+    fn matches_ascii(&self, text: &[u8]) -> bool {
+        let (mut t, mut at) = (0, 0);
+        // The last `*` seen, and the text position it currently stops at.
+        let mut star: Option<(usize, usize)> = None;
+        while at < text.len() {
+            match self.toks.get(t) {
+                Some(Tok::One) => (t, at) = (t + 1, at + 1),
+                Some(Tok::Char(c)) if (*c as u8).eq_ignore_ascii_case(&text[at]) => {
+                    (t, at) = (t + 1, at + 1);
+                }
+                Some(Tok::Many) => {
+                    star = Some((t, at));
+                    t += 1;
+                }
+                _ => match star {
+                    Some((star_tok, star_at)) => {
+                        star = Some((star_tok, star_at + 1));
+                        (t, at) = (star_tok + 1, star_at + 1);
+                    }
+                    None => return false,
+                },
+            }
+        }
+        self.toks[t..].iter().all(|tok| matches!(tok, Tok::Many))
+    }
+
+    /// Classic dynamic programme over (pattern tokens x text characters): no
+    /// backtracking blow-ups.
+    fn matches_chars(&self, text: &str) -> bool {
         let text: Vec<char> = text.chars().collect();
         if self.needed > text.len() {
             return false;
@@ -430,6 +494,73 @@ mod tests {
             "*Key*Pair*",
             "GenerateDataKeyPairWithoutPlaintext"
         ));
+    }
+
+    /// ASCII text takes the greedy matcher, other text the table: both must agree.
+    #[test]
+    fn greedy_matcher_agrees_with_the_table() {
+        let parts = ["*", "?", "a", "B", "ab", "**", ""];
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let pattern: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = (0..next(7))
+                .map(|_| ["a", "A", "b", "c"][next(4)])
+                .collect();
+            let compiled = Wildcard::new(&pattern);
+            let Shape::General(compiled) = &compiled.shape else {
+                continue;
+            };
+            let greedy = compiled.matches(&text);
+            matched += usize::from(greedy);
+            assert_eq!(
+                greedy,
+                compiled.matches_chars(&text),
+                "{pattern:?} {text:?}"
+            );
+        }
+        assert!(matched > 100, "only {matched} cases matched");
+    }
+
+    #[test]
+    fn positions_in_a_sorted_list_are_the_matching_ones() {
+        let mut names = vec![
+            "Get",
+            "getObject",
+            "GetObjectAcl",
+            "GetBucket",
+            "Put",
+            "get",
+            "List",
+            "G",
+            "",
+        ];
+        names.sort_by(|a, b| cmp_ignore_case(a, b));
+        for pattern in [
+            "Get*", "get*", "GETO*", "G*", "*", "X*", "Ge?*", "*Acl", "List",
+        ] {
+            let wanted = Wildcard::new(pattern);
+            let scanned: Vec<usize> = (0..names.len())
+                .filter(|&i| wanted.matches(names[i]))
+                .collect();
+            assert_eq!(
+                wanted.positions_in_sorted(&names, |n| n),
+                scanned,
+                "{pattern}"
+            );
+        }
+        assert_eq!(
+            Wildcard::new("get*")
+                .positions_in_sorted(&names, |n| n)
+                .len(),
+            5
+        );
     }
 
     #[test]

@@ -248,23 +248,17 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
             None => return Found::UnknownService,
         }
     };
-    let wanted = Wildcard::new(name);
-    let exact = !name.contains(['*', '?']);
+    let wanted = name.contains(['*', '?']).then(|| Wildcard::new(name));
     let groups: Vec<(ServiceId, Vec<usize>)> = services
         .into_iter()
         .map(|(id, svc)| {
-            let indices: Vec<usize> = if exact {
-                svc.actions
+            let indices: Vec<usize> = match &wanted {
+                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| &a.name),
+                None => svc
+                    .actions
                     .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, name))
                     .into_iter()
-                    .collect()
-            } else {
-                svc.actions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| wanted.matches(&a.name))
-                    .map(|(i, _)| i)
-                    .collect()
+                    .collect(),
             };
             (id, indices)
         })
