@@ -478,6 +478,15 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
     text
 }
 
+/// [`list_names`] of a list of `total` names without formatting the ones it does not show.
+pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usize) -> String {
+    let mut text = names.take(limit).collect::<Vec<_>>().join(", ");
+    if total > limit {
+        text.push_str(&format!(" and {} more", total - limit));
+    }
+    text
+}
+
 /// Services whose ARNs AWS accepts under either name.
 const ARN_ALIASES: &[(&str, &str)] = &[("codestar-connections", "codeconnections")];
 
