@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod expand;
 pub mod filter;
 pub mod json;
 pub mod location;

@@ -373,7 +373,6 @@ fn build_catalog(package: &std::path::Path) -> u8 {
 
 fn expand(args: ExpandArgs) -> u8 {
     use iamlint::catalog::Catalog;
-    use serde_json::json;
     let owned;
     let catalog = match &args.catalog {
         Some(path) => match Catalog::from_file(path) {
@@ -388,92 +387,13 @@ fn expand(args: ExpandArgs) -> u8 {
         },
         None => Catalog::embedded(),
     };
-    let matched: Vec<Vec<(&iamlint::catalog::Service, &iamlint::catalog::Action)>> =
-        args.patterns.iter().map(|p| catalog.expand(p)).collect();
-    let mut out = String::new();
-    if args.not {
-        let matched_set: std::collections::HashSet<(&str, &str)> = matched
-            .iter()
-            .flatten()
-            .map(|(s, a)| (s.prefix.as_str(), a.name.as_str()))
-            .collect();
-        let hit = |prefix: &str, name: &str| matched_set.contains(&(prefix, name));
-        let mut services = Vec::new();
-        let mut total = 0;
-        for service in catalog.services() {
-            let rest: Vec<_> = service
-                .actions
-                .iter()
-                .filter(|a| !hit(&service.prefix, &a.name))
-                .collect();
-            if rest.is_empty() {
-                continue;
-            }
-            total += rest.len();
-            services.push((service, rest));
-        }
-        if args.format == ExpandFormat::Json {
-            let services: Vec<_> = services
-                .iter()
-                .map(|(s, rest)| {
-                    json!({
-                        "service": s.prefix,
-                        "count": rest.len(),
-                        "actions": rest.iter().map(|a| json!({"action": format!("{}:{}", s.prefix, a.name), "access": a.access_level.as_str()})).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            let value = json!({"not": args.patterns, "total": total, "services": services});
-            out = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-        } else {
-            out.push_str(&format!(
-                "NotAction {} leaves {total} actions in {} services:\n",
-                args.patterns.join(", "),
-                services.len()
-            ));
-            for (s, rest) in &services {
-                out.push_str(&format!("\n{} ({} actions)\n", s.prefix, rest.len()));
-                for a in rest {
-                    out.push_str(&format!(
-                        "  {:<60} {}\n",
-                        format!("{}:{}", s.prefix, a.name),
-                        a.access_level.as_str()
-                    ));
-                }
-            }
-        }
-    } else if args.format == ExpandFormat::Json {
-        let value: Vec<_> = args
-            .patterns
-            .iter()
-            .zip(&matched)
-            .map(|(p, found)| {
-                json!({
-                    "pattern": p,
-                    "actions": found.iter().map(|(s, a)| json!({"action": format!("{}:{}", s.prefix, a.name), "access": a.access_level.as_str()})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        out = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-    } else {
-        for (i, (p, found)) in args.patterns.iter().zip(&matched).enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let n = found.len();
-            out.push_str(&format!(
-                "{p}: {n} action{}\n",
-                if n == 1 { "" } else { "s" }
-            ));
-            for (s, a) in found {
-                out.push_str(&format!(
-                    "  {:<60} {}\n",
-                    format!("{}:{}", s.prefix, a.name),
-                    a.access_level.as_str()
-                ));
-            }
-        }
-    }
+    let expansion = iamlint::expand::Expansion::new(catalog, &args.patterns);
+    let out = match (args.not, args.format) {
+        (false, ExpandFormat::Table) => expansion.table(),
+        (false, ExpandFormat::Json) => expansion.json(),
+        (true, ExpandFormat::Table) => expansion.complement_table(catalog),
+        (true, ExpandFormat::Json) => expansion.complement_json(catalog),
+    };
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout
         .write_all(out.as_bytes())
@@ -484,18 +404,12 @@ fn expand(args: ExpandArgs) -> u8 {
             return 2;
         }
     }
-    let empty: Vec<&String> = args
-        .patterns
-        .iter()
-        .zip(&matched)
-        .filter(|(_, m)| m.is_empty())
-        .map(|(p, _)| p)
-        .collect();
-    for p in &empty {
+    let unmatched = expansion.unmatched();
+    for p in &unmatched {
         eprintln!(
             "iamlint: `{p}` matches no action in the catalog ({})",
             catalog.source_version()
         );
     }
-    u8::from(!empty.is_empty())
+    u8::from(!unmatched.is_empty())
 }
