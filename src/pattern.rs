@@ -57,6 +57,27 @@ impl Wildcard {
         Wildcard { shape }
     }
 
+    /// The positions of the items whose name matches, in a list sorted by
+    /// [`cmp_ignore_case`] of the names. The names a `Prefix*` pattern matches are one run of
+    /// such a list, found by binary search instead of testing every name.
+    pub fn positions_in_sorted<T>(&self, items: &[T], name: impl Fn(&T) -> &str) -> Vec<usize> {
+        match &self.shape {
+            Shape::Prefix(p) if p.is_ascii() => {
+                let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
+                let run = items[start..].iter().take_while(|item| {
+                    name(item)
+                        .as_bytes()
+                        .get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+                });
+                (start..).zip(run).map(|(i, _)| i).collect()
+            }
+            _ => (0..items.len())
+                .filter(|&i| self.matches(name(&items[i])))
+                .collect(),
+        }
+    }
+
     pub fn matches(&self, text: &str) -> bool {
         match &self.shape {
             Shape::Exact(p) => eq_str_ignore_case(p, text),
@@ -76,12 +97,18 @@ fn eq_str_ignore_case(a: &str, b: &str) -> bool {
                 .eq(b.chars().flat_map(char::to_lowercase)))
 }
 
+/// Whether a condition key name holds a placeholder, so that [`template_match`] can match
+/// it (a name with only a stray `$` or `<` is not one).
+pub fn is_template(name: &str) -> bool {
+    next_placeholder(name).is_some()
+}
+
 /// Does `key` instantiate `template`? A `${Name}` or `<name>` placeholder
 /// stands for one or more characters; the rest matches case-insensitively.
 /// A name without placeholders never matches here (callers compare exactly).
 pub fn template_match(template: &str, key: &str) -> bool {
     // Most catalog names have no placeholder: answer without building a pattern.
-    let Some(first) = template.find(['$', '<']) else {
+    let Some(first) = template.bytes().position(|b| b == b'$' || b == b'<') else {
         return false;
     };
     // The text before the first placeholder must match as is: most keys fail here.
@@ -90,6 +117,9 @@ pub fn template_match(template: &str, key: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(&template[..first]))
     {
         return false;
+    }
+    if template.is_ascii() && key.is_ascii() {
+        return ascii_template_match(template, key);
     }
     let mut toks = Vec::new();
     let mut rest = template;
@@ -117,6 +147,61 @@ pub fn template_match(template: &str, key: &str) -> bool {
     placeholders > 0 && matches(&toks, key)
 }
 
+/// Where the first placeholder of `template` starts and ends (exclusive), read as
+/// [`template_match`] reads them.
+fn next_placeholder(template: &str) -> Option<(usize, usize)> {
+    template.match_indices(['$', '<']).find_map(|(at, open)| {
+        let rest = &template[at..];
+        let close = if open == "<" {
+            rest.find('>')
+        } else if rest.starts_with("${") {
+            rest.find('}')
+        } else {
+            None
+        };
+        close.filter(|&end| end > 1).map(|end| (at, at + end + 1))
+    })
+}
+
+/// [`template_match`] for ASCII text without building a pattern: the literal parts between
+/// placeholders must appear in order, each placeholder taking at least one character.
+/// Taking the leftmost fit of each part is enough, as for `*` wildcards.
+fn ascii_template_match(template: &str, key: &str) -> bool {
+    let Some((start, end)) = next_placeholder(template) else {
+        return false;
+    };
+    let key = key.as_bytes();
+    let head = &template.as_bytes()[..start];
+    if !key
+        .get(..head.len())
+        .is_some_and(|k| k.eq_ignore_ascii_case(head))
+    {
+        return false;
+    }
+    let mut at = head.len();
+    let mut rest = &template[end..];
+    // Each literal part after a placeholder, the last one anchored at the end of the key.
+    while let Some((start, end)) = next_placeholder(rest) {
+        let part = &rest.as_bytes()[..start];
+        let from = at + 1;
+        let found = if part.is_empty() {
+            Some(0)
+        } else {
+            key.get(from..).and_then(|tail| {
+                tail.windows(part.len())
+                    .position(|w| w.eq_ignore_ascii_case(part))
+            })
+        };
+        let Some(found) = found else {
+            return false;
+        };
+        at = from + found + part.len();
+        rest = &rest[end..];
+    }
+    let tail = rest.as_bytes();
+    key.len() >= at + 1 + tail.len() && key[key.len() - tail.len()..].eq_ignore_ascii_case(tail)
+}
+
 fn matches(toks: &[Tok], text: &str) -> bool {
     Compiled::new(toks.iter().copied()).matches(text)
 }
@@ -127,6 +212,8 @@ fn matches(toks: &[Tok], text: &str) -> bool {
 struct Compiled {
     toks: Vec<Tok>,
     needed: usize,
+    /// Every literal is ASCII, so ASCII text can be matched byte by byte.
+    ascii: bool,
 }
 
 impl Compiled {
@@ -138,18 +225,59 @@ impl Compiled {
             }
         }
         let needed = merged.iter().filter(|t| !matches!(t, Tok::Many)).count();
+        let ascii = merged
+            .iter()
+            .all(|t| !matches!(t, Tok::Char(c) if !c.is_ascii()));
         Compiled {
             toks: merged,
             needed,
+            ascii,
         }
     }
 
-    /// Classic dynamic programme over (pattern tokens x text characters): no
-    /// backtracking blow-ups.
     fn matches(&self, text: &str) -> bool {
         if self.needed > text.len() {
             return false;
         }
+        if self.ascii && text.is_ascii() {
+            self.matches_ascii(text.as_bytes())
+        } else {
+            self.matches_chars(text)
+        }
+    }
+
+    /// The usual greedy matcher: on a mismatch, the last `*` takes one more character. At
+    /// most (tokens x text) steps, and no allocation: a wildcard expansion matches it
+    /// against every action name of a service.
+    fn matches_ascii(&self, text: &[u8]) -> bool {
+        let (mut t, mut at) = (0, 0);
+        // The last `*` seen, and the text position it currently stops at.
+        let mut star: Option<(usize, usize)> = None;
+        while at < text.len() {
+            match self.toks.get(t) {
+                Some(Tok::One) => (t, at) = (t + 1, at + 1),
+                Some(Tok::Char(c)) if (*c as u8).eq_ignore_ascii_case(&text[at]) => {
+                    (t, at) = (t + 1, at + 1);
+                }
+                Some(Tok::Many) => {
+                    star = Some((t, at));
+                    t += 1;
+                }
+                _ => match star {
+                    Some((star_tok, star_at)) => {
+                        star = Some((star_tok, star_at + 1));
+                        (t, at) = (star_tok + 1, star_at + 1);
+                    }
+                    None => return false,
+                },
+            }
+        }
+        self.toks[t..].iter().all(|tok| matches!(tok, Tok::Many))
+    }
+
+    /// Classic dynamic programme over (pattern tokens x text characters): no
+    /// backtracking blow-ups.
+    fn matches_chars(&self, text: &str) -> bool {
         let text: Vec<char> = text.chars().collect();
         if self.needed > text.len() {
             return false;
@@ -182,11 +310,104 @@ const SEGMENT_PARTS: &[&str] = &["Partition", "Region", "Account", "BucketName",
 
 /// Can some string match both IAM wildcard patterns? (`arn:aws:s3:::b/*` and
 /// `arn:*:s3:::*/*` can; `arn:aws:kms:*:*:alias/*` and `arn:*:kms:*:*:key/*` cannot.)
-/// Either side may also hold [`SEGMENT`]. A search over pairs of positions, so it stays
-/// polynomial on any input.
+/// Either side may also hold [`SEGMENT`].
 pub fn patterns_intersect(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    Glob::new(a).intersects(&Glob::new(b))
+}
+
+/// A wildcard pattern (`*`, `?`, [`SEGMENT`]) decoded once: a policy's resource and a
+/// catalog's ARN template are each compared with many others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob(Box<[char]>);
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        Glob(pattern.chars().collect())
+    }
+
+    /// Can some string match both patterns? A search over pairs of positions, so it stays
+    /// polynomial on any input.
+    pub fn intersects(&self, other: &Glob) -> bool {
+        match (arn_fields(&self.0), arn_fields(&other.0)) {
+            (Some(a), Some(b)) => a.iter().zip(&b).all(|(x, y)| parts_intersect(x, y)),
+            _ => parts_intersect(&self.0, &other.0),
+        }
+    }
+}
+
+/// Colons in an ARN before its resource part.
+const ARN_COLONS: usize = 5;
+
+/// A pattern split at its first five colons (`arn`, partition, service, region, account,
+/// resource), if none of them can stand for a colon: no `*` or `?` before the fifth. Two such
+/// patterns match the same strings only field by field (a segment never holds a colon), so
+/// fields can be compared on their own, and a different service or resource type shows at
+/// once.
+fn arn_fields(glob: &[char]) -> Option<[&[char]; ARN_COLONS + 1]> {
+    let mut fields = [&glob[..0]; ARN_COLONS + 1];
+    let mut start = 0;
+    let mut found = 0;
+    for (i, &c) in glob.iter().enumerate() {
+        match c {
+            '*' | '?' => return None,
+            ':' => {
+                fields[found] = &glob[start..i];
+                found += 1;
+                start = i + 1;
+                if found == ARN_COLONS {
+                    fields[ARN_COLONS] = &glob[start..];
+                    return Some(fields);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Can some string match both patterns?
+fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
+    // Two characters that are neither `*` nor a segment each match exactly one: the ends
+    // of both patterns must agree there, which settles most pairs without the search.
+    while let ([x, rest_a @ ..], [y, rest_b @ ..]) = (a, b) {
+        if !single(*x) || !single(*y) {
+            break;
+        }
+        if !one_char_overlap(*x, *y) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    while let ([rest_a @ .., x], [rest_b @ .., y]) = (a, b) {
+        if !single(*x) || !single(*y) {
+            break;
+        }
+        if !one_char_overlap(*x, *y) {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    match (a, b) {
+        // What is left of one side is empty: the other must be able to match nothing.
+        ([], other) | (other, []) => other.iter().all(|&c| !single(c)),
+        // A template's partition, region or account against a policy's: a segment takes
+        // anything but the separators.
+        ([SEGMENT], other) | (other, [SEGMENT]) => !other.contains(&'/') && !other.contains(&':'),
+        _ => search_intersection(a, b),
+    }
+}
+
+/// A pattern character that stands for exactly one character (a literal or `?`).
+fn single(c: char) -> bool {
+    c != '*' && c != SEGMENT
+}
+
+/// Can one character match both `x` and `y` (each a literal or `?`)?
+fn one_char_overlap(x: char, y: char) -> bool {
+    x == '?' || y == '?' || eq_ignore_case(x, y)
+}
+
+fn search_intersection(a: &[char], b: &[char]) -> bool {
     let width = b.len() + 1;
     let mut seen = vec![false; (a.len() + 1) * width];
     let mut stack = vec![(0usize, 0usize)];
@@ -219,8 +440,7 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
             }
         }
         if let (Some(x), Some(y)) = (ca, cb) {
-            let plain = |c: char| c != '*' && c != SEGMENT;
-            if plain(x) && plain(y) && (x == '?' || y == '?' || eq_ignore_case(x, y)) {
+            if single(x) && single(y) && one_char_overlap(x, y) {
                 stack.push((i + 1, j + 1));
             }
         }
@@ -276,6 +496,73 @@ mod tests {
         ));
     }
 
+    /// ASCII text takes the greedy matcher, other text the table: both must agree.
+    #[test]
+    fn greedy_matcher_agrees_with_the_table() {
+        let parts = ["*", "?", "a", "B", "ab", "**", ""];
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let pattern: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
+            let text: String = (0..next(7))
+                .map(|_| ["a", "A", "b", "c"][next(4)])
+                .collect();
+            let compiled = Wildcard::new(&pattern);
+            let Shape::General(compiled) = &compiled.shape else {
+                continue;
+            };
+            let greedy = compiled.matches(&text);
+            matched += usize::from(greedy);
+            assert_eq!(
+                greedy,
+                compiled.matches_chars(&text),
+                "{pattern:?} {text:?}"
+            );
+        }
+        assert!(matched > 100, "only {matched} cases matched");
+    }
+
+    #[test]
+    fn positions_in_a_sorted_list_are_the_matching_ones() {
+        let mut names = vec![
+            "Get",
+            "getObject",
+            "GetObjectAcl",
+            "GetBucket",
+            "Put",
+            "get",
+            "List",
+            "G",
+            "",
+        ];
+        names.sort_by(|a, b| cmp_ignore_case(a, b));
+        for pattern in [
+            "Get*", "get*", "GETO*", "G*", "*", "X*", "Ge?*", "*Acl", "List",
+        ] {
+            let wanted = Wildcard::new(pattern);
+            let scanned: Vec<usize> = (0..names.len())
+                .filter(|&i| wanted.matches(names[i]))
+                .collect();
+            assert_eq!(
+                wanted.positions_in_sorted(&names, |n| n),
+                scanned,
+                "{pattern}"
+            );
+        }
+        assert_eq!(
+            Wildcard::new("get*")
+                .positions_in_sorted(&names, |n| n)
+                .len(),
+            5
+        );
+    }
+
     #[test]
     fn huge_patterns_fail_fast() {
         let stars = "*".repeat(1 << 20);
@@ -310,6 +597,71 @@ mod tests {
             "kms:EncryptionContext:${K}",
             "kms:EncryptionContextKeys"
         ));
+    }
+
+    /// The pattern-free path agrees with matching the compiled tokens, on many small cases.
+    #[test]
+    fn ascii_templates_agree_with_tokens() {
+        let parts = ["a", "b", "ab", "${X}", "<k>", "<>", "${", "}", "$", "/", ""];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let template: String = (0..1 + next(5)).map(|_| parts[next(parts.len())]).collect();
+            let key: String = (0..next(7))
+                .map(|_| ["a", "B", "b", "/", "$", "}"][next(6)])
+                .collect();
+            let mut unicode = template.clone();
+            unicode.push('é');
+            let mut unicode_key = key.clone();
+            unicode_key.push('É');
+            // The non-ASCII path is the token matcher: both must say the same.
+            let fast = template_match(&template, &key);
+            matched += usize::from(fast);
+            assert_eq!(
+                fast,
+                template_match(&unicode, &unicode_key),
+                "{template:?} vs {key:?}"
+            );
+        }
+        assert!(matched > 100, "only {matched} cases matched");
+    }
+
+    /// Comparing field by field and trimming the ends give the same answers as the plain
+    /// search over whole patterns.
+    #[test]
+    fn shortcuts_agree_with_the_search() {
+        let parts = [
+            "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut both = 0;
+        for _ in 0..20_000 {
+            let mut pattern = || -> Vec<char> {
+                // Mostly ARN-shaped, so that the field-by-field path runs.
+                let mut text = String::from(["arn:", "arn:aws:s3:::", ""][next(3)]);
+                for _ in 0..next(9) {
+                    text.push_str(parts[next(parts.len())]);
+                }
+                text.chars().collect()
+            };
+            let (a, b) = (pattern(), pattern());
+            let fast = Glob(a.clone().into()).intersects(&Glob(b.clone().into()));
+            both += usize::from(fast);
+            assert_eq!(fast, search_intersection(&a, &b), "{a:?} {b:?}");
+        }
+        assert!(both > 100, "only {both} pairs intersect");
     }
 
     #[test]

@@ -3,26 +3,52 @@
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
 /// transpositions, so `Decrpyt` is one edit from `Decrypt`), ignoring case.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`edit_distance`] if it is at most `limit`, else `None`, found without finishing the
+/// table when it cannot be: most candidates of a suggestion are far off.
+fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    // Names are almost always ASCII: compare bytes instead of collecting characters.
+    if a.is_ascii() && b.is_ascii() {
+        return osa(a.as_bytes(), b.as_bytes(), limit, u8::eq_ignore_ascii_case);
+    }
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    osa(&a, &b, limit, |x, y| x == y)
+}
+
+fn osa<T>(a: &[T], b: &[T], limit: usize, same: impl Fn(&T, &T) -> bool) -> Option<usize> {
     // Three rows suffice: the transposition step looks two rows back.
-    let mut prev2 = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let width = b.len() + 1;
+    let mut rows = vec![0; 3 * width];
+    let (mut prev2, rest) = rows.split_at_mut(width);
+    let (mut prev, mut cur) = rest.split_at_mut(width);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
+    let mut prev_min = 0;
     for i in 1..=a.len() {
         cur[0] = i;
+        let mut row_min = i;
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = usize::from(!same(&a[i - 1], &b[j - 1]));
             let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            if i > 1 && j > 1 && same(&a[i - 1], &b[j - 2]) && same(&a[i - 2], &b[j - 1]) {
                 d = d.min(prev2[j - 2] + 1);
             }
             cur[j] = d;
+            row_min = row_min.min(d);
         }
+        // Every later cell builds on this row or the one before, plus at least one.
+        if row_min > limit && prev_min > limit {
+            return None;
+        }
+        prev_min = row_min;
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 /// The closest candidate to `target`, if close enough to be a plausible typo
@@ -31,14 +57,41 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (target.chars().count() / 3).max(1);
     let length = target.chars().count();
+    let letters = target.is_ascii().then(|| letter_counts(target));
     candidates
         .into_iter()
-        // Lengths further apart than the limit cannot be close enough: skip the work.
+        // Lengths or letters further apart than the limit cannot be close enough: skip the
+        // work (a service has hundreds of action names, most of them far off).
         .filter(|c| c.chars().count().abs_diff(length) <= limit)
-        .map(|c| (edit_distance(target, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|c| match &letters {
+            Some(letters) if c.is_ascii() => letters_apart(letters, c) <= limit,
+            _ => true,
+        })
+        .filter_map(|c| Some((distance_within(target, c, limit)?, c)))
         .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))
         .map(|(_, c)| c)
+}
+
+/// How often each ASCII letter occurs, ignoring case.
+fn letter_counts(text: &str) -> [i32; 128] {
+    let mut counts = [0; 128];
+    for b in text.bytes() {
+        counts[usize::from(b.to_ascii_lowercase() & 0x7f)] += 1;
+    }
+    counts
+}
+
+/// A lower bound of the edit distance between an ASCII text with `letters` and `other`: the
+/// letters one has and the other lacks, counted with repeats, the larger of the two ways.
+/// Each edit takes at most one such letter away on each side; swapping two changes nothing.
+fn letters_apart(letters: &[i32; 128], other: &str) -> usize {
+    let mut left = *letters;
+    for b in other.bytes() {
+        left[usize::from(b.to_ascii_lowercase() & 0x7f)] -= 1;
+    }
+    let only_first: i32 = left.iter().filter(|n| **n > 0).sum();
+    let only_other: i32 = left.iter().filter(|n| **n < 0).sum();
+    only_first.max(-only_other).unsigned_abs() as usize
 }
 
 #[cfg(test)]
@@ -52,6 +105,50 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("ABC", "abc"), 0);
         assert_eq!(edit_distance("ca", "abc"), 3);
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_full_one() {
+        let words = [
+            "Decrypt",
+            "Decrpyt",
+            "encrypt",
+            "GetObject",
+            "ListBuckets",
+            "",
+            "ab",
+            "ba",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                for limit in 0..12 {
+                    let expected = (full <= limit).then_some(full);
+                    assert_eq!(distance_within(a, b, limit), expected, "{a} {b} {limit}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn letters_apart_never_exceeds_the_distance() {
+        let words = [
+            "Decrypt",
+            "Decrpyt",
+            "encrypt",
+            "GetObject",
+            "ListBuckets",
+            "",
+            "ab",
+            "ba",
+        ];
+        for a in words {
+            for b in words {
+                let bound = letters_apart(&letter_counts(a), b);
+                assert!(bound <= edit_distance(a, b), "{a} {b}");
+            }
+        }
+        assert_eq!(letters_apart(&letter_counts("GetObject"), "ListBuckets"), 6);
     }
 
     #[test]

@@ -47,10 +47,22 @@ pub fn global_condition_keys() -> &'static [GlobalConditionKey] {
 /// Looks up a global key, case-insensitively; `aws:PrincipalTag/team`
 /// matches the `aws:PrincipalTag/${TagKey}` entry.
 pub fn global_condition_key(key: &str) -> Option<&'static GlobalConditionKey> {
+    // Every condition key of every file comes through here: try only the few templates.
+    static TEMPLATES: OnceLock<Vec<&'static GlobalConditionKey>> = OnceLock::new();
     let keys = global_condition_keys();
+    let templates = TEMPLATES.get_or_init(|| {
+        keys.iter()
+            .filter(|k| pattern::is_template(&k.name))
+            .collect()
+    });
     keys.iter()
         .find(|k| k.name.eq_ignore_ascii_case(key))
-        .or_else(|| keys.iter().find(|k| pattern::template_match(&k.name, key)))
+        .or_else(|| {
+            templates
+                .iter()
+                .copied()
+                .find(|k| pattern::template_match(&k.name, key))
+        })
 }
 
 #[cfg(test)]

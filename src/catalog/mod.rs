@@ -6,6 +6,7 @@
 //! [`Catalog`] only records where each service's line is; a service is parsed
 //! the first time it is asked for.
 
+mod arns;
 pub mod convert;
 mod global;
 mod model;
@@ -16,6 +17,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
+pub use arns::{ArnTemplate, ServiceArns};
 pub use convert::{convert, Header};
 pub use global::{global_condition_key, global_condition_keys, GlobalConditionKey};
 pub use model::{
@@ -41,7 +43,13 @@ struct Entry {
     line: usize,
     span: Range<usize>,
     service: OnceLock<Result<Service, String>>,
+    arns: OnceLock<ServiceArns>,
 }
+
+/// A service's position in the catalog: a handle that borrows nothing, so caches shared
+/// across threads can keep it, and that finds the service without a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceId(usize);
 
 impl Catalog {
     /// The catalog shipped in the binary. If the embedded file were ever
@@ -90,6 +98,7 @@ impl Catalog {
                 line,
                 span,
                 service: OnceLock::new(),
+                arns: OnceLock::new(),
             });
         }
         if entries.len() != header.services {
@@ -126,14 +135,39 @@ impl Catalog {
     }
 
     pub fn try_service(&self, prefix: &str) -> Result<Option<&Service>, String> {
-        // Entries are lower-case and sorted: compare ignoring case instead of allocating.
-        match self
-            .entries
-            .binary_search_by(|e| pattern::cmp_ignore_case(&e.prefix, prefix))
-        {
-            Ok(i) => self.load(&self.entries[i]).map(Some),
-            Err(_) => Ok(None),
+        match self.service_id(prefix) {
+            Some(id) => self.load(&self.entries[id.0]).map(Some),
+            None => Ok(None),
         }
+    }
+
+    /// The handle of a service (case-insensitive prefix), without loading it.
+    pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
+        // Entries are lower-case and sorted: compare ignoring case instead of allocating.
+        self.entries
+            .binary_search_by(|e| pattern::cmp_ignore_case(&e.prefix, prefix))
+            .ok()
+            .map(ServiceId)
+    }
+
+    /// Every service's handle and prefix, in prefix order, without loading anything.
+    pub fn service_ids(&self) -> impl Iterator<Item = (ServiceId, &str)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (ServiceId(i), e.prefix.as_str()))
+    }
+
+    /// The service a handle from this catalog names; `None` if its line does not parse.
+    pub fn service_by_id(&self, id: ServiceId) -> Option<&Service> {
+        self.load(self.entries.get(id.0)?).ok()
+    }
+
+    /// The service's compiled ARN templates, built on first use.
+    pub fn arns(&self, id: ServiceId) -> Option<&ServiceArns> {
+        let entry = self.entries.get(id.0)?;
+        let service = self.load(entry).ok()?;
+        Some(entry.arns.get_or_init(|| ServiceArns::build(service)))
     }
 
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a Service, String> {

@@ -1,7 +1,7 @@
 //! C002 unknown-action: an action name the service does not have (`kms:Decrpyt`). AWS
 //! accepts the policy, and the statement silently grants or denies nothing for it.
 
-use super::lookup::{resolve, ActionName, Resolved};
+use super::lookup::{closest_action, resolve, ActionName, Resolved};
 use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::policy::strings;
@@ -39,7 +39,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !found.is_empty() {
                     continue;
                 }
-                let close = cx.catalog.suggest_action(name.service, name.name);
+                let close = closest_action(cx, &name);
                 let guess = close
                     .map(|c| format!("; did you mean `{}:{c}`?", name.service))
                     .unwrap_or_default();

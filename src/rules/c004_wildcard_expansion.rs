@@ -38,8 +38,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let multi_service = found.iter().any(|(svc, _)| svc.prefix != found[0].0.prefix);
-            let label = |(svc, a): &(&Service, &Action)| {
+            let first = found.iter().next().map(|(svc, _)| svc.prefix.as_str());
+            let multi_service = found
+                .iter()
+                .any(|(svc, _)| Some(svc.prefix.as_str()) != first);
+            let label = |(svc, a): (&Service, &Action)| {
                 if multi_service {
                     format!("{}:{}", svc.prefix, a.name)
                 } else {
@@ -50,9 +53,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             levels.sort();
             levels.dedup();
             let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
-            let is_admin = |(_, a): &&(&Service, &Action)| {
-                a.access_level == AccessLevel::PermissionsManagement
-            };
+            let is_admin =
+                |(_, a): &(&Service, &Action)| a.access_level == AccessLevel::PermissionsManagement;
             let admin_count = found.iter().filter(is_admin).count();
             // Only the names a message shows are formatted; `list_names` adds the count.
             let shown = |items: Vec<String>, total: usize| {

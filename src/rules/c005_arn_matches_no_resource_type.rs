@@ -2,10 +2,11 @@
 //! of the statement's actions (an alias ARN for `kms:Decrypt`, a bucket ARN for
 //! `s3:GetObject` alone). Such a resource never matches a request.
 
-use super::lookup::{action_templates, list_names, resource_globs, statement_actions};
+use super::lookup::{
+    list_names, resource_globs, sort_templates, statement_actions, statement_templates,
+};
 use super::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pattern::{patterns_intersect, template_to_glob};
 use crate::policy::arn;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -13,34 +14,31 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(resource) = s.resource else {
             continue;
         };
-        let Some(actions) = statement_actions(cx, s) else {
+        let values = crate::policy::strings(&resource.value);
+        // Values that are not ARNs (`*`) fit every action.
+        if values.iter().all(|value| arn::split(value.value).is_err()) {
             continue;
-        };
-        let Some(mut templates) = actions
-            .iter()
-            .map(|(svc, action)| action_templates(svc, action))
-            .collect::<Option<Vec<_>>>()
-            .map(|all| all.concat())
-        else {
+        }
+        let Some(mut templates) = statement_templates(cx, s) else {
             continue;
         };
         // Actions that take only `*` are C006's finding.
         if templates.is_empty() {
             continue;
         }
-        templates.sort();
-        templates.dedup();
-        let globs: Vec<String> = templates.iter().map(|(_, t)| template_to_glob(t)).collect();
-        let values = crate::policy::strings(&resource.value);
         let fits: Vec<bool> = values
             .iter()
             .map(|value| {
                 arn::split(value.value).is_err()
                     || resource_globs(value.value)
                         .iter()
-                        .any(|v| globs.iter().any(|g| patterns_intersect(v, g)))
+                        .any(|v| templates.iter().any(|t| v.intersects(&t.glob)))
             })
             .collect();
+        if fits.iter().all(|f| *f) {
+            continue;
+        }
+        sort_templates(&mut templates);
         // Another resource keeps the statement working: this one is only dead weight.
         let severity = if fits.iter().any(|f| *f) {
             Severity::Info
@@ -57,12 +55,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let service = parts.service.text;
             let same_service: Vec<String> = templates
                 .iter()
-                .filter(|(_, t)| arn::split(t).is_ok_and(|p| p.service.text == service))
-                .map(|(name, t)| format!("{name} `{t}`"))
+                .filter(|t| arn::split(&t.template).is_ok_and(|p| p.service.text == service))
+                .map(|t| format!("{} `{}`", t.resource_type, t.template))
                 .collect();
             let (span, expected) = if same_service.is_empty() {
-                let mut services: Vec<String> =
-                    actions.iter().map(|(s, _)| s.prefix.clone()).collect();
+                let mut services: Vec<String> = statement_actions(cx, s)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(s, _)| s.prefix.clone())
+                    .collect();
                 services.sort();
                 services.dedup();
                 (
@@ -73,7 +74,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         list_names(
                             &templates
                                 .iter()
-                                .map(|(n, t)| format!("{n} `{t}`"))
+                                .map(|t| format!("{} `{}`", t.resource_type, t.template))
                                 .collect::<Vec<_>>(),
                             3
                         )

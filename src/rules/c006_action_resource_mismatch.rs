@@ -3,11 +3,12 @@
 //! statement can never match a request for that action.
 
 use super::lookup::{
-    action_templates, list_names, resolve, resource_globs, statement_actions, ActionName, Resolved,
+    list_names, resolve, resource_globs, statement_templates, ActionName, Resolved,
 };
 use super::Context;
+use crate::catalog::ArnTemplate;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::{patterns_intersect, template_to_glob};
+use crate::pattern::Glob;
 use crate::policy::{arn, strings};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -19,8 +20,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if arns.is_empty() || arns.iter().any(|r| arn::split(r.value).is_err()) {
             continue;
         }
-        let globs: Vec<String> = arns.iter().flat_map(|r| resource_globs(r.value)).collect();
-        let arns_fit = statement_fits(cx, s, &globs);
+        let globs: Vec<Glob> = arns.iter().flat_map(|r| resource_globs(r.value)).collect();
+        // The actions of a statement share templates: match each against the globs once.
+        let mut fits = Fits::new(&globs);
+        let mut arns_fit = None;
+        // AWS authorizes some actions without resource types against wildcard ARNs such as
+        // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
+        let concrete = arns.iter().all(|r| !r.value.contains(['*', '?']));
         for value in s.actions() {
             let Some(name) = ActionName::parse(value) else {
                 continue;
@@ -31,29 +37,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let Some(templates) = found
-                .iter()
-                .map(|(svc, action)| action_templates(svc, action))
-                .collect::<Option<Vec<_>>>()
-            else {
+            let Some(templates) = found.templates() else {
                 continue;
             };
-            let star_only = templates.iter().all(Vec::is_empty);
-            // A wildcard's actions share templates: match each distinct one once.
-            let mut distinct: Vec<(&str, &str)> = templates.concat();
-            distinct.sort();
-            distinct.dedup();
-            let applies = distinct.iter().any(|(_, template)| {
-                let t = template_to_glob(template);
-                globs.iter().any(|g| patterns_intersect(g, &t))
-            });
-            let expected: Vec<String> = distinct
-                .iter()
-                .map(|(type_name, template)| format!("{type_name} `{template}`"))
-                .collect();
-            // AWS authorizes some actions without resource types against wildcard ARNs such as
-            // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
-            let concrete = arns.iter().all(|r| !r.value.contains(['*', '?']));
+            let star_only = templates.is_empty();
+            let applies = templates.iter().any(|t| fits.fits(t));
             if applies || (star_only && !concrete) {
                 continue;
             }
@@ -71,10 +59,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{subject} no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it"
                 )
-            } else if !arns_fit {
+            } else if !*arns_fit.get_or_insert_with(|| statement_fits(cx, s, &globs)) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;
             } else {
+                let expected: Vec<String> = templates
+                    .iter()
+                    .map(|t| format!("{} `{}`", t.resource_type, t.template))
+                    .collect();
                 format!(
                     "{subject} acts on none of this statement's resources; it takes {}",
                     list_names(&expected, 3)
@@ -90,18 +82,35 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether every resource fits some action of the statement (else C005 has a finding).
-fn statement_fits(cx: &Context, s: &crate::policy::Statement, globs: &[String]) -> bool {
-    let Some(actions) = statement_actions(cx, s) else {
+fn statement_fits(cx: &Context, s: &crate::policy::Statement, globs: &[Glob]) -> bool {
+    let Some(templates) = statement_templates(cx, s) else {
         return true;
     };
-    let mut templates = Vec::new();
-    for (svc, action) in actions {
-        match action_templates(svc, action) {
-            Some(found) => templates.extend(found.into_iter().map(|(_, t)| template_to_glob(t))),
-            None => return true,
-        }
-    }
     globs
         .iter()
-        .all(|g| templates.iter().any(|t| patterns_intersect(g, t)))
+        .all(|g| templates.iter().any(|t| g.intersects(&t.glob)))
+}
+
+/// Whether a template matches one of a statement's resources, remembered per template.
+struct Fits<'g, 'c> {
+    globs: &'g [Glob],
+    known: Vec<(&'c ArnTemplate, bool)>,
+}
+
+impl<'g, 'c> Fits<'g, 'c> {
+    fn new(globs: &'g [Glob]) -> Self {
+        Fits {
+            globs,
+            known: Vec::new(),
+        }
+    }
+
+    fn fits(&mut self, template: &'c ArnTemplate) -> bool {
+        if let Some((_, fits)) = self.known.iter().find(|(t, _)| std::ptr::eq(*t, template)) {
+            return *fits;
+        }
+        let fits = self.globs.iter().any(|g| g.intersects(&template.glob));
+        self.known.push((template, fits));
+        fits
+    }
 }

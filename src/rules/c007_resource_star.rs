@@ -1,8 +1,9 @@
 //! C007 resource-star: `"Resource": "*"` in an identity policy's Allow for actions that can
 //! be scoped to specific resources. Least privilege names the resources.
 
-use super::lookup::{list_names, resolve, ActionName, Resolved};
+use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, Context};
+use crate::catalog::{Action, Service};
 use crate::diagnostic::Diagnostic;
 use crate::policy::strings;
 
@@ -17,7 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let mut scoped: Vec<String> = Vec::new();
+        let mut scoped: Vec<(&Service, &Action)> = Vec::new();
         for value in s.actions() {
             // Wildcards are C004's: their expansion already says what they reach.
             let Some(name) = ActionName::parse(value) else {
@@ -27,16 +28,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if let Resolved::Actions(found) = resolve(cx, value.value) {
-                for (svc, action) in found {
-                    if !action.resource_types.is_empty() {
-                        scoped.push(format!("{}:{}", svc.prefix, action.name));
-                    }
-                }
+                scoped.extend(found.iter().filter(|(_, a)| !a.resource_types.is_empty()));
             }
         }
         if scoped.is_empty() {
             continue;
         }
+        // Only the names the message shows are formatted: a statement may list hundreds.
+        let names = scoped
+            .iter()
+            .map(|(svc, action)| format!("{}:{}", svc.prefix, action.name));
         let these = if scoped.len() == 1 { "it" } else { "them" };
         out.push(
             Diagnostic::new(
@@ -44,7 +45,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 star.span,
                 format!(
                     "`\"Resource\": \"*\"` grants {} on every resource, though AWS lets you scope {these} to specific ARNs",
-                    list_names(&scoped, 6)
+                    list_first(names, scoped.len(), 6)
                 ),
             )
             .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")

@@ -1,12 +1,15 @@
 //! Looks the names a statement uses up in the AWS catalog: action patterns and condition
 //! keys. The C and N rules share it so that every rule resolves a name the same way.
 
-use crate::catalog::{global_condition_key, Action, Catalog, ConditionType, Service};
-use crate::pattern::Wildcard;
+use crate::catalog::{
+    global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
+};
+use crate::pattern::{Glob, Wildcard};
 use crate::policy::{Statement, Str};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// An action string split at its first colon: `kms:Decrypt` → `kms`, `Decrypt`.
 #[derive(Clone, Copy, Debug)]
@@ -54,65 +57,168 @@ pub enum Resolved<'c> {
     /// A service prefix without wildcards that the catalog does not know.
     UnknownService,
     /// The matching actions; empty for an unknown action or a wildcard that matches nothing.
-    Actions(Vec<(&'c Service, &'c Action)>),
+    Actions(Matches<'c>),
+}
+
+/// The actions an action pattern matches, read from the run's [`Resolutions`] without
+/// copying them.
+pub struct Matches<'c> {
+    catalog: &'c Catalog,
+    set: Arc<ActionSet>,
+}
+
+impl<'c> Matches<'c> {
+    pub fn is_empty(&self) -> bool {
+        self.set.len == 0
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.len
+    }
+
+    /// By service prefix, then action name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
+        let catalog = self.catalog;
+        self.set
+            .groups
+            .iter()
+            .filter_map(move |(id, indices)| Some((catalog.service_by_id(*id)?, indices)))
+            .flat_map(|(svc, indices)| {
+                indices
+                    .iter()
+                    .filter_map(move |&i| Some((svc, svc.actions.get(i)?)))
+            })
+    }
+
+    /// The distinct ARN templates the actions accept, by resource type name then template
+    /// (empty when they only take `"Resource": "*"`); `None` when the catalog names a
+    /// resource type it does not describe, so callers cannot be sure and stay quiet.
+    pub fn templates(&self) -> Option<Vec<&'c ArnTemplate>> {
+        let catalog = self.catalog;
+        let refs = self
+            .set
+            .templates
+            .get_or_init(|| distinct_templates(catalog, &self.set.groups));
+        refs.as_ref()?
+            .iter()
+            .map(|&(id, i)| catalog.arns(id)?.templates.get(i))
+            .collect()
+    }
 }
 
 /// Action patterns resolved once per run: every rule and every document look up the same
 /// names, and a wildcard's expansion is the costly part of a check. Matches are kept as
-/// positions in the catalog (service prefix, action index), so the cache borrows nothing
-/// and threads can share it.
+/// positions in the catalog, so the cache borrows nothing and threads can share it.
 #[derive(Default)]
 pub struct Resolutions {
-    seen: Mutex<HashMap<String, Arc<Found>>>,
+    patterns: Memo<Found>,
+    /// Typo suggestions for unknown action names (a position in the service's actions): a
+    /// typo tends to repeat across files, and each suggestion measures every action name.
+    suggestions: Memo<Option<(ServiceId, usize)>>,
 }
 
-impl Resolutions {
-    fn get(&self, catalog: &Catalog, pattern: &str) -> Arc<Found> {
-        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
-        let cached = self
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(pattern)
-            .cloned();
-        cached.unwrap_or_else(|| {
-            let found = Arc::new(find(catalog, pattern));
-            self.seen
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(pattern.to_string(), Arc::clone(&found));
-            found
-        })
+/// A map from names to what was worked out for them, shared by the threads of a run.
+struct Memo<V> {
+    seen: Mutex<HashMap<String, V, BuildHasherDefault<Fnv>>>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo {
+            seen: Mutex::default(),
+        }
     }
 }
 
+impl<V: Clone> Memo<V> {
+    fn get_or_insert_with(&self, key: &str, work: impl FnOnce() -> V) -> V {
+        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
+        let lock = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(key) {
+            return known.clone();
+        }
+        // Worked out without the lock: another thread may do the same work, never wait.
+        let value = work();
+        lock().insert(key.to_string(), value.clone());
+        value
+    }
+}
+
+/// FNV-1a: the keys are short names, for which SipHash's setup costs more than the lookup.
+/// No hostile input can do harm here beyond slowing its own run.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[derive(Clone)]
 enum Found {
     Everything,
     Malformed,
     UnknownService,
-    /// Per service prefix, the indices of the matching actions.
-    Actions(Vec<(String, Vec<usize>)>),
+    Actions(Arc<ActionSet>),
 }
 
-/// What an action pattern names, through the document's [`Resolutions`].
+/// A template as a position in the catalog: the service, then the template's position in
+/// its [`crate::catalog::ServiceArns`].
+type TemplateRef = (ServiceId, usize);
+
+struct ActionSet {
+    /// Per service, the positions of the matching actions.
+    groups: Vec<(ServiceId, Vec<usize>)>,
+    len: usize,
+    /// [`Matches::templates`], worked out when a rule first asks.
+    templates: OnceLock<Option<Vec<TemplateRef>>>,
+}
+
+/// What an action pattern names, through the run's [`Resolutions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
-    let found = cx.resolutions.get(cx.catalog, pattern);
-    match &*found {
+    let found = cx
+        .resolutions
+        .patterns
+        .get_or_insert_with(pattern, || find(cx.catalog, pattern));
+    match found {
         Found::Everything => Resolved::Everything,
         Found::Malformed => Resolved::Malformed,
         Found::UnknownService => Resolved::UnknownService,
-        Found::Actions(groups) => Resolved::Actions(
-            groups
-                .iter()
-                .filter_map(|(prefix, indices)| Some((cx.catalog.service(prefix)?, indices)))
-                .flat_map(|(svc, indices)| {
-                    indices
-                        .iter()
-                        .filter_map(move |&i| Some((svc, svc.actions.get(i)?)))
-                })
-                .collect(),
-        ),
+        Found::Actions(set) => Resolved::Actions(Matches {
+            catalog: cx.catalog,
+            set,
+        }),
     }
+}
+
+/// The action of `name`'s service closest to its misspelt action name (`kms:Decrpyt` →
+/// `Decrypt`); a name that only differs in case gives its canonical spelling.
+pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<&'c str> {
+    let catalog = cx.catalog;
+    let (id, i) = cx
+        .resolutions
+        .suggestions
+        .get_or_insert_with(name.text.value, || {
+            let id = catalog.service_id(name.service)?;
+            let service = catalog.service_by_id(id)?;
+            let names = service.actions.iter().map(|a| a.name.as_str());
+            let closest = crate::suggest::closest(name.name, names)?;
+            let i = service.actions.iter().position(|a| a.name == closest)?;
+            Some((id, i))
+        })?;
+    Some(catalog.service_by_id(id)?.actions.get(i)?.name.as_str())
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
@@ -126,42 +232,65 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
-    let services: Vec<&Service> = if service.contains(['*', '?']) {
+    let services: Vec<(ServiceId, &Service)> = if service.contains(['*', '?']) {
         let wanted = Wildcard::new(service);
         catalog
-            .prefixes()
-            .filter(|p| wanted.matches(p))
-            .filter_map(|p| catalog.service(p))
+            .service_ids()
+            .filter(|(_, p)| wanted.matches(p))
+            .filter_map(|(id, _)| Some((id, catalog.service_by_id(id)?)))
             .collect()
     } else {
-        match catalog.service(service) {
-            Some(svc) => vec![svc],
+        match catalog
+            .service_id(service)
+            .and_then(|id| Some((id, catalog.service_by_id(id)?)))
+        {
+            Some(found) => vec![found],
             None => return Found::UnknownService,
         }
     };
-    let wanted = Wildcard::new(name);
-    let exact = !name.contains(['*', '?']);
-    let groups = services
+    let wanted = name.contains(['*', '?']).then(|| Wildcard::new(name));
+    let groups: Vec<(ServiceId, Vec<usize>)> = services
         .into_iter()
-        .map(|svc| {
-            let indices: Vec<usize> = if exact {
-                svc.actions
+        .map(|(id, svc)| {
+            let indices: Vec<usize> = match &wanted {
+                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| &a.name),
+                None => svc
+                    .actions
                     .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, name))
                     .into_iter()
-                    .collect()
-            } else {
-                svc.actions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| wanted.matches(&a.name))
-                    .map(|(i, _)| i)
-                    .collect()
+                    .collect(),
             };
-            (svc.prefix.clone(), indices)
+            (id, indices)
         })
         .filter(|(_, indices)| !indices.is_empty())
         .collect();
-    Found::Actions(groups)
+    Found::Actions(Arc::new(ActionSet {
+        len: groups.iter().map(|(_, indices)| indices.len()).sum(),
+        groups,
+        templates: OnceLock::new(),
+    }))
+}
+
+/// The templates a set of actions accepts, without repeats, in the order
+/// [`Matches::templates`] promises.
+fn distinct_templates(
+    catalog: &Catalog,
+    groups: &[(ServiceId, Vec<usize>)],
+) -> Option<Vec<TemplateRef>> {
+    let mut out = Vec::new();
+    for (id, indices) in groups {
+        let arns = catalog.arns(*id)?;
+        for &action in indices {
+            out.extend(arns.accepted(action)?.iter().map(|&t| (*id, t as usize)));
+        }
+    }
+    let text = |&(id, i): &TemplateRef| {
+        let t = catalog.arns(id).and_then(|arns| arns.templates.get(i));
+        t.map(template_text)
+    };
+    out.sort_by(|a, b| text(a).cmp(&text(b)));
+    out.dedup_by(|a, b| text(a) == text(b));
+    Some(out)
 }
 
 /// Every action a statement's `Action` names, or `None` when one of them cannot be
@@ -178,7 +307,7 @@ pub fn statement_actions<'c>(
     let mut out: Vec<(&Service, &Action)> = Vec::new();
     for action in actions {
         match resolve(cx, action.value) {
-            Resolved::Actions(found) if !found.is_empty() => out.extend(found),
+            Resolved::Actions(found) if !found.is_empty() => out.extend(found.iter()),
             _ => return None,
         }
     }
@@ -187,6 +316,39 @@ pub fn statement_actions<'c>(
     out.sort_by_key(key);
     out.dedup_by_key(|pair| key(pair));
     Some(out)
+}
+
+/// The ARN templates the actions of a statement accept, in no particular order and possibly
+/// repeated ([`sort_templates`] orders them for a message); `None` when
+/// [`statement_actions`] would be `None` or when the catalog names a resource type it does
+/// not describe.
+pub fn statement_templates<'c>(
+    cx: &super::Context<'c>,
+    statement: &Statement,
+) -> Option<Vec<&'c ArnTemplate>> {
+    let actions = statement.actions();
+    if actions.is_empty() {
+        return None;
+    }
+    let mut out: Vec<&ArnTemplate> = Vec::new();
+    for action in actions {
+        match resolve(cx, action.value) {
+            Resolved::Actions(found) if !found.is_empty() => out.extend(found.templates()?),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Templates by resource type name, then template, without repeats: as messages list them.
+pub fn sort_templates(templates: &mut Vec<&ArnTemplate>) {
+    templates.sort_by(|a, b| template_text(a).cmp(&template_text(b)));
+    templates.dedup_by(|a, b| template_text(a) == template_text(b));
+}
+
+/// What orders and tells templates apart: the resource type's name, then the template.
+fn template_text(t: &ArnTemplate) -> (&str, &str) {
+    (&t.resource_type, &t.template)
 }
 
 /// A condition key as the catalog knows it.
@@ -200,8 +362,8 @@ pub enum KeyLookup<'c> {
         /// Global keys apply to every action.
         global: bool,
     },
-    /// A key the catalog should know but does not, with the closest known name.
-    Unknown { suggestion: Option<String> },
+    /// A key the catalog should know but does not ([`key_suggestion`] finds the closest).
+    Unknown,
     /// Keys the catalog does not describe: identity-provider keys such as
     /// `token.actions.githubusercontent.com:sub`, `saml:aud` or `accounts.google.com:sub`.
     Foreign,
@@ -240,25 +402,16 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
         }
     }
     let Some((prefix, _)) = key.split_once(':') else {
-        return KeyLookup::Unknown { suggestion: None };
+        return KeyLookup::Unknown;
     };
     if prefix.contains(['.', '/']) || prefix.eq_ignore_ascii_case("saml") {
         return KeyLookup::Foreign;
     }
     if prefix.eq_ignore_ascii_case("aws") {
-        let names = crate::catalog::global_condition_keys()
-            .iter()
-            .map(|k| k.name.as_str());
-        return KeyLookup::Unknown {
-            suggestion: crate::suggest::closest(key, names).map(str::to_string),
-        };
+        return KeyLookup::Unknown;
     }
     let Some(service) = catalog.service(prefix) else {
-        let suggestion = catalog
-            .suggest_service(prefix)
-            .filter(|_| prefix.chars().count() > 1)
-            .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
-        return KeyLookup::Unknown { suggestion };
+        return KeyLookup::Unknown;
     };
     // AWS documents some tag keys as a literal `tag-key` instead of a template.
     let literal_tag_key = || {
@@ -278,14 +431,29 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             also: &[],
             global: false,
         },
-        None => KeyLookup::Unknown {
-            suggestion: crate::suggest::closest(
-                key,
-                service.condition_keys.iter().map(|k| k.name.as_str()),
-            )
-            .map(str::to_string),
-        },
+        None => KeyLookup::Unknown,
     }
+}
+
+/// The known key closest to one that [`condition_key`] found [`KeyLookup::Unknown`]: a
+/// global key for `aws:`, else a key of the service its prefix names, or the same key
+/// under the closest service prefix. Edit distances are costly: only for a finding.
+pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
+    let (prefix, _) = key.split_once(':')?;
+    if prefix.eq_ignore_ascii_case("aws") {
+        let names = crate::catalog::global_condition_keys()
+            .iter()
+            .map(|k| k.name.as_str());
+        return crate::suggest::closest(key, names).map(str::to_string);
+    }
+    let Some(service) = catalog.service(prefix) else {
+        return catalog
+            .suggest_service(prefix)
+            .filter(|_| prefix.chars().count() > 1)
+            .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
+    };
+    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name.as_str()))
+        .map(str::to_string)
 }
 
 /// Whether an action (or one of its resource types) documents condition key `key`
@@ -310,37 +478,38 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
     text
 }
 
-/// The ARN templates an action accepts, as `(resource type, template)`; empty when the
-/// action only takes `"Resource": "*"`. `None` when the catalog names a resource type it
-/// does not describe, so callers cannot be sure and stay quiet.
-pub fn action_templates<'c>(
-    service: &'c Service,
-    action: &'c Action,
-) -> Option<Vec<(&'c str, &'c str)>> {
-    let mut out = Vec::new();
-    for r in &action.resource_types {
-        let t = service.resource_type(&r.name)?;
-        out.extend(t.arns.iter().map(|arn| (t.name.as_str(), arn.as_str())));
+/// [`list_names`] of a list of `total` names without formatting the ones it does not show.
+pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usize) -> String {
+    let mut text = names.take(limit).collect::<Vec<_>>().join(", ");
+    if total > limit {
+        text.push_str(&format!(" and {} more", total - limit));
     }
-    Some(out)
+    text
 }
 
 /// Services whose ARNs AWS accepts under either name.
 const ARN_ALIASES: &[(&str, &str)] = &[("codestar-connections", "codeconnections")];
 
 /// [`resource_glob`], plus the same ARN under its service's other name, if it has one.
-pub fn resource_globs(value: &str) -> Vec<String> {
+pub fn resource_globs(value: &str) -> Vec<Glob> {
+    resource_glob_texts(value)
+        .iter()
+        .map(|text| Glob::new(text))
+        .collect()
+}
+
+fn resource_glob_texts(value: &str) -> Vec<String> {
     let glob = resource_glob(value);
     let mut out = vec![glob.clone()];
     for (a, b) in ARN_ALIASES {
         for (from, to) in [(a, b), (b, a)] {
-            let needle = format!(":{from}:");
-            if let Some(at) = glob.find(&needle) {
-                out.push(format!(
-                    "{}:{to}:{}",
-                    &glob[..at],
-                    &glob[at + needle.len()..]
-                ));
+            // The first `:from:`, found without building the needle for every resource.
+            let field = glob
+                .match_indices(from)
+                .map(|(at, _)| at)
+                .find(|&at| glob[..at].ends_with(':') && glob[at + from.len()..].starts_with(':'));
+            if let Some(at) = field {
+                out.push(format!("{}{to}{}", &glob[..at], &glob[at + from.len()..]));
             }
         }
     }
@@ -480,5 +649,21 @@ pub fn condition_values(node: &crate::json::Node) -> Vec<(String, crate::json::S
     match &node.value {
         Value::Array(items) => items.iter().filter_map(scalar).collect(),
         _ => scalar(node).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_globs_add_the_other_service_name() {
+        let old = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc";
+        let new = "arn:aws:codeconnections:us-east-1:123456789012:connection/abc";
+        assert_eq!(resource_glob_texts(old), [old, new]);
+        assert_eq!(resource_glob_texts(new), [new, old]);
+        // Only the service field: a bucket named after the service stays as it is.
+        let bucket = "arn:aws:s3:::codeconnections-logs";
+        assert_eq!(resource_glob_texts(bucket), [bucket]);
     }
 }

@@ -2,17 +2,17 @@
 //! service's keys define. A missing key makes most operators fail, so the condition
 //! never holds (or, with `...IfExists` and negated operators, always holds).
 
-use super::lookup::{condition_key, KeyLookup};
+use super::lookup::{condition_key, key_suggestion, KeyLookup};
 use super::Context;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for entry in s.conditions() {
-            let KeyLookup::Unknown { suggestion } = condition_key(cx.catalog, s, entry.key.value)
-            else {
+            let KeyLookup::Unknown = condition_key(cx.catalog, s, entry.key.value) else {
                 continue;
             };
+            let suggestion = key_suggestion(cx.catalog, entry.key.value);
             let guess = suggestion
                 .as_ref()
                 .map(|close| format!("; did you mean `{close}`?"))

@@ -12,10 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if entries.is_empty() {
             continue;
         }
-        // Only when every action is known: otherwise we cannot be sure.
-        let Some(actions) = statement_actions(cx, s) else {
-            continue;
-        };
+        // Worked out at the first service key: most conditions use global keys only.
+        let mut actions = None;
         for entry in entries {
             let KeyLookup::Known {
                 name,
@@ -24,6 +22,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } = condition_key(cx.catalog, s, entry.key.value)
             else {
                 continue;
+            };
+            // Only when every action is known: otherwise we cannot be sure.
+            let Some(actions) = actions.get_or_insert_with(|| statement_actions(cx, s)) else {
+                break;
             };
             if actions
                 .iter()
