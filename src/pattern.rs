@@ -407,16 +407,37 @@ fn one_char_overlap(x: char, y: char) -> bool {
     x == '?' || y == '?' || eq_ignore_case(x, y)
 }
 
+/// The visited set (one bit per pair of positions) and the stack of one search.
+type Scratch = (Vec<u64>, Vec<(usize, usize)>);
+
+thread_local! {
+    /// Reused by a thread's searches: the rules run many small ones, each of which would
+    /// otherwise allocate and zero its own.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 fn search_intersection(a: &[char], b: &[char]) -> bool {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => search_with(a, b, &mut scratch),
+        Err(_) => search_with(a, b, &mut Scratch::default()),
+    })
+}
+
+fn search_with(a: &[char], b: &[char], (seen, stack): &mut Scratch) -> bool {
     let width = b.len() + 1;
-    let mut seen = vec![false; (a.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
+    seen.clear();
+    seen.resize(((a.len() + 1) * width).div_ceil(64), 0);
+    stack.clear();
+    stack.push((0, 0));
     // A literal that a segment may swallow.
     let in_segment = |c: char| !matches!(c, '/' | ':' | '*' | SEGMENT);
     while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * width + j], true) {
+        let at = i * width + j;
+        let (word, bit) = (at / 64, 1u64 << (at % 64));
+        if seen[word] & bit != 0 {
             continue;
         }
+        seen[word] |= bit;
         if i == a.len() && j == b.len() {
             return true;
         }
