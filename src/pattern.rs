@@ -5,9 +5,17 @@ use std::cmp::Ordering;
 
 /// Orders strings as if both were lowercased (ASCII), without allocating.
 pub fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Names in a binary search share long prefixes (`Describe…`): equal bytes need no
+    // lowering, so only the first pair that differs is lowered.
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// One element of a compiled pattern.
@@ -714,5 +722,25 @@ mod tests {
     fn ordering_ignores_case() {
         assert_eq!(cmp_ignore_case("Decrypt", "decrypt"), Ordering::Equal);
         assert_eq!(cmp_ignore_case("a", "B"), Ordering::Less);
+        let names = [
+            "",
+            "a",
+            "A",
+            "ab",
+            "aB",
+            "Ab",
+            "b",
+            "_",
+            "Z",
+            "z",
+            "DescribeKey",
+            "describe",
+        ];
+        for a in names {
+            for b in names {
+                let lowered = a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase());
+                assert_eq!(cmp_ignore_case(a, b), lowered, "{a:?} {b:?}");
+            }
+        }
     }
 }
