@@ -22,11 +22,13 @@ pub struct ActionName<'a> {
 impl<'a> ActionName<'a> {
     /// `None` for `*` and for strings without a service prefix.
     pub fn parse(text: Str<'a>) -> Option<Self> {
-        let (service, name) = text.value.split_once(':')?;
+        // A byte search: every rule parses every action, and `split_once(':')` sets up a
+        // general character searcher each time. A colon is ASCII, so `at` is a boundary.
+        let at = memchr::memchr(b':', text.value.as_bytes())?;
         Some(ActionName {
             text,
-            service,
-            name,
+            service: &text.value[..at],
+            name: &text.value[at + 1..],
         })
     }
 
