@@ -2,37 +2,11 @@
 //! `--output`, baselines, suppressions, `--statistics`, `--quiet`, `--color` and the hook
 //! definition.
 
+mod support;
+
 use iamlint::diagnostic::{Finding, Severity};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn iamlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("iamlint runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn snapshot(name: &str, value: String) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, value));
-}
+use support::cli::*;
 
 /// The fixture set every format is snapshotted on: JSON files, a Markdown runbook with
 /// several documents (one of them broken), and a clean file.

@@ -1,25 +1,10 @@
 //! `iamlint expand` and `--catalog`: the catalog as reviewers and CI reach it from the CLI.
 
+mod support;
+
 use iamlint::catalog::{convert, Catalog};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn iamlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("iamlint runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use support::cli::*;
 
 #[test]
 fn expand_lists_matches_with_access_levels() {
