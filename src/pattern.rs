@@ -418,13 +418,48 @@ fn one_char_overlap(x: char, y: char) -> bool {
 /// The visited set (one bit per pair of positions) and the stack of one search.
 type Scratch = (Vec<u64>, Vec<(usize, usize)>);
 
+/// Searches a thread has answered, by both patterns (see [`pair_key`]).
+type Answers = std::collections::HashMap<Box<[u32]>, bool>;
+
+/// How many answers a thread keeps before it starts over: a bound on memory.
+const MAX_ANSWERS: usize = 4096;
+
 thread_local! {
     /// Reused by a thread's searches: the rules run many small ones, each of which would
     /// otherwise allocate and zero its own.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    /// The same resource and template pairs recur across policies (`arn:aws:kms:*:*:key/*`
+    /// against the key template): an answer depends only on the two patterns.
+    static ANSWERS: std::cell::RefCell<(Answers, Vec<u32>)> = std::cell::RefCell::default();
 }
 
 fn search_intersection(a: &[char], b: &[char]) -> bool {
+    ANSWERS.with(|answers| {
+        let Ok(mut answers) = answers.try_borrow_mut() else {
+            return search(a, b);
+        };
+        let (known, key) = &mut *answers;
+        pair_key(a, b, key);
+        if let Some(&answer) = known.get(key.as_slice()) {
+            return answer;
+        }
+        let answer = search(a, b);
+        if known.len() >= MAX_ANSWERS {
+            known.clear();
+        }
+        known.insert(key.as_slice().into(), answer);
+        answer
+    })
+}
+
+/// Both patterns in one key: the length of the first, then the characters of both.
+fn pair_key(a: &[char], b: &[char], key: &mut Vec<u32>) {
+    key.clear();
+    key.push(u32::try_from(a.len()).unwrap_or(u32::MAX));
+    key.extend(a.iter().chain(b).map(|&c| u32::from(c)));
+}
+
+fn search(a: &[char], b: &[char]) -> bool {
     SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut scratch) => search_with(a, b, &mut scratch),
         Err(_) => search_with(a, b, &mut Scratch::default()),
