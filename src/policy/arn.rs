@@ -56,3 +56,14 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
+
+/// CloudFront's legacy origin access identities are named by a pseudo-account:
+/// `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHEXAMPLE`.
+pub fn is_cloudfront_origin_access_identity(arn: &Arn) -> bool {
+    arn.service.text == "iam"
+        && arn.account.text == "cloudfront"
+        && arn
+            .resource
+            .text
+            .starts_with("user/CloudFront Origin Access Identity ")
+}

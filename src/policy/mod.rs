@@ -158,6 +158,20 @@ pub struct ConditionEntry<'a> {
     pub values: &'a Node,
 }
 
+impl ConditionEntry<'_> {
+    /// Whether the entry can only match when the key is present and equal to (or like) a
+    /// listed value, so it narrows who or what a statement applies to. Negations let
+    /// everything else through, `IfExists` and `ForAllValues:` match when the key is absent,
+    /// and `Null` tests presence only.
+    pub fn requires_match(&self) -> bool {
+        let op = self.operator.value.to_ascii_lowercase();
+        !op.contains("not")
+            && !op.ends_with("ifexists")
+            && !op.starts_with("forallvalues:")
+            && op != "null"
+    }
+}
+
 impl Statement<'_> {
     pub fn effect(&self) -> Effect {
         match self.effect.and_then(|m| m.value.as_str()) {

@@ -27,11 +27,10 @@ pub const SCOPING_KEYS: &[&str] = &[
     "kms:ViaService",
 ];
 
-/// Whether a condition narrows the caller: a scoping key, a positive operator, and no
-/// `IfExists` (which lets a request without the key through).
+/// Whether a condition narrows the caller: a scoping key under an operator that requires a
+/// match (see [`ConditionEntry::requires_match`]).
 pub fn scopes(entry: &ConditionEntry) -> bool {
-    let op = entry.operator.value.to_ascii_lowercase();
-    let positive = !op.contains("not") && !op.ends_with("ifexists") && op != "null";
+    let positive = entry.requires_match();
     let everything = crate::policy::strings(entry.values)
         .iter()
         .any(|v| v.value == "*");

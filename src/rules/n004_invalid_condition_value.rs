@@ -31,8 +31,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 OperatorType::String | OperatorType::Arn => continue,
             };
             for (value, span) in condition_values(entry.values) {
-                // Policy variables are substituted at request time.
-                if value.contains("${") || valid(value.trim()) {
+                // Policy variables are substituted at request time; placeholders are P016's.
+                if value.contains("${")
+                    || valid(value.trim())
+                    || !crate::policy::placeholder::find(&value).is_empty()
+                {
                     continue;
                 }
                 out.push(

@@ -78,7 +78,8 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                     wild(parts.account.text)
                         || parts.account.text.is_empty()
                         || arn::is_account_id(parts.account.text)
-                        || parts.account.text == "aws",
+                        || parts.account.text == "aws"
+                        || arn::is_cloudfront_origin_access_identity(&parts),
                     "a 12-digit account ID, or empty",
                 ),
                 (

@@ -39,7 +39,15 @@ pub struct Home {
 pub fn home_account(policy: &Policy, key_policy: bool) -> Option<Home> {
     let allows = || policy.statements.iter().filter(|s| s.is_allow());
     if key_policy {
+        // Only the delegation statement (root with every KMS action) says whose key this
+        // is: another account's root granted, say, Decrypt is a cross-account user.
+        let delegates = |s: &&crate::policy::Statement| {
+            s.actions()
+                .iter()
+                .any(|a| a.value == "*" || a.value.eq_ignore_ascii_case("kms:*"))
+        };
         let roots: Vec<&str> = allows()
+            .filter(delegates)
             .flat_map(|s| s.principals())
             .filter(is_root)
             .filter_map(|p| root_account(p.value.value))

@@ -20,13 +20,6 @@ fn provider(value: &str) -> Option<&str> {
     }
 }
 
-/// A condition that pins with a positive operator: `IfExists` and negations let other
-/// tokens through.
-fn pins(entry: &ConditionEntry) -> bool {
-    let op = entry.operator.value.to_ascii_lowercase();
-    !op.contains("not") && !op.ends_with("ifexists") && op != "null"
-}
-
 /// A `sub` pattern that admits repositories of any owner: `*`, `repo:*`, `repo:*/...`, and
 /// `repo:my-org*/...` (which also admits `my-org-evil`). A wildcard after the owner
 /// (`repo:my-org/*`) keeps the caller inside one organization and is accepted.
@@ -44,7 +37,7 @@ fn admits_any_owner(value: &str) -> bool {
 fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
     s.conditions()
         .into_iter()
-        .filter(|c| c.key.value.eq_ignore_ascii_case(key) && pins(c))
+        .filter(|c| c.key.value.eq_ignore_ascii_case(key) && c.requires_match())
         .collect()
 }
 
@@ -60,7 +53,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if host.eq_ignore_ascii_case(GITHUB) {
                 github(s, p.value, out);
             } else {
-                let key = format!("{host}:aud");
+                // Facebook and Login with Amazon name the audience `app_id`, the others `aud`.
+                let audience = if host.eq_ignore_ascii_case("graph.facebook.com")
+                    || host.eq_ignore_ascii_case("www.amazon.com")
+                {
+                    "app_id"
+                } else {
+                    "aud"
+                };
+                let key = format!("{host}:{audience}");
                 if entries(s, &key).is_empty() {
                     out.push(
                         Diagnostic::new(

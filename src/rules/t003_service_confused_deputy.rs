@@ -16,10 +16,7 @@ const SOURCE_KEYS: &[&str] = &[
 ];
 
 fn pins_source(entry: &ConditionEntry) -> bool {
-    let op = entry.operator.value.to_ascii_lowercase();
-    !op.contains("not")
-        && !op.ends_with("ifexists")
-        && op != "null"
+    entry.requires_match()
         && SOURCE_KEYS
             .iter()
             .any(|k| k.eq_ignore_ascii_case(entry.key.value))

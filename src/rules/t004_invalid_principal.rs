@@ -75,7 +75,8 @@ fn aws(value: &str) -> Option<String> {
             "an `AWS` principal is an account ID or an IAM or STS ARN, not an ARN of `{service}`"
         ));
     }
-    if !arn::is_account_id(parts.account.text) {
+    if !arn::is_account_id(parts.account.text) && !arn::is_cloudfront_origin_access_identity(&parts)
+    {
         return Some(format!(
             "`{}` is not a 12-digit account ID",
             parts.account.text
