@@ -547,6 +547,17 @@ fn eq_ignore_case(a: char, b: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Deterministic pseudo-random numbers below `n` (a linear congruential generator), so
+    /// the randomized agreement tests need no crate and fail the same way every run.
+    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        }
+    }
+
     #[test]
     fn wildcards() {
         assert!(wildcard_match("GenerateDataKey*", "generatedatakeypair"));
@@ -564,13 +575,7 @@ mod tests {
     #[test]
     fn greedy_matcher_agrees_with_the_table() {
         let parts = ["*", "?", "a", "B", "ab", "**", ""];
-        let mut seed = 5u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = numbers(5);
         let mut matched = 0;
         for _ in 0..20_000 {
             let pattern: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
@@ -667,13 +672,7 @@ mod tests {
     #[test]
     fn ascii_templates_agree_with_tokens() {
         let parts = ["a", "b", "ab", "${X}", "<k>", "<>", "${", "}", "$", "/", ""];
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = numbers(7);
         let mut matched = 0;
         for _ in 0..20_000 {
             let template: String = (0..1 + next(5)).map(|_| parts[next(parts.len())]).collect();
@@ -703,13 +702,7 @@ mod tests {
         let parts = [
             "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
         ];
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = numbers(11);
         let mut both = 0;
         for _ in 0..20_000 {
             let mut pattern = || -> Vec<char> {

@@ -98,6 +98,18 @@ fn letters_apart(letters: &[i32; 128], other: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// Names with transpositions, case differences and empty strings.
+    const WORDS: [&str; 8] = [
+        "Decrypt",
+        "Decrpyt",
+        "encrypt",
+        "GetObject",
+        "ListBuckets",
+        "",
+        "ab",
+        "ba",
+    ];
+
     #[test]
     fn distances() {
         assert_eq!(edit_distance("Decrpyt", "Decrypt"), 1);
@@ -109,16 +121,7 @@ mod tests {
 
     #[test]
     fn bounded_distance_agrees_with_full_one() {
-        let words = [
-            "Decrypt",
-            "Decrpyt",
-            "encrypt",
-            "GetObject",
-            "ListBuckets",
-            "",
-            "ab",
-            "ba",
-        ];
+        let words = WORDS;
         for a in words {
             for b in words {
                 let full = edit_distance(a, b);
@@ -132,16 +135,7 @@ mod tests {
 
     #[test]
     fn letters_apart_never_exceeds_the_distance() {
-        let words = [
-            "Decrypt",
-            "Decrpyt",
-            "encrypt",
-            "GetObject",
-            "ListBuckets",
-            "",
-            "ab",
-            "ba",
-        ];
+        let words = WORDS;
         for a in words {
             for b in words {
                 let bound = letters_apart(&letter_counts(a), b);
