@@ -1,49 +1,45 @@
 //! C002 unknown-action: an action name the service does not have (`kms:Decrpyt`). AWS
 //! accepts the policy, and the statement silently grants or denies nothing for it.
 
-use super::lookup::{closest_action, resolve, ActionName, Resolved};
+use super::lookup::{action_names, closest_action, resolve, Resolved};
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::policy::strings;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for member in [s.action, s.not_action].into_iter().flatten() {
-            for value in strings(&member.value) {
-                let Some(name) = ActionName::parse(value) else {
-                    continue;
-                };
-                if name.is_wildcard() || name.service.is_empty() {
-                    continue;
+        for (member, name) in action_names(s) {
+            let value = name.text;
+            if name.is_wildcard() || name.service.is_empty() {
+                continue;
+            }
+            if name.name.is_empty() {
+                if cx.catalog.service(name.service).is_some() {
+                    out.push(
+                        Diagnostic::new(
+                            "C002",
+                            value.span,
+                            format!("`{}` names no action after the colon", value.value),
+                        )
+                        .help(format!(
+                            "write `{}ActionName`, or `{}*` for every action",
+                            value.value, value.value
+                        ))
+                        .at(format!("{}/{}", s.pointer, member.key)),
+                    );
                 }
-                if name.name.is_empty() {
-                    if cx.catalog.service(name.service).is_some() {
-                        out.push(
-                            Diagnostic::new(
-                                "C002",
-                                value.span,
-                                format!("`{}` names no action after the colon", value.value),
-                            )
-                            .help(format!(
-                                "write `{}ActionName`, or `{}*` for every action",
-                                value.value, value.value
-                            ))
-                            .at(format!("{}/{}", s.pointer, member.key)),
-                        );
-                    }
-                    continue;
-                }
-                let Resolved::Actions(found) = resolve(cx, value.value) else {
-                    continue;
-                };
-                if !found.is_empty() {
-                    continue;
-                }
-                let close = closest_action(cx, &name);
-                let guess = close
-                    .map(|c| format!("; did you mean `{}:{c}`?", name.service))
-                    .unwrap_or_default();
-                let help = match close {
+                continue;
+            }
+            let Resolved::Actions(found) = resolve(cx, value.value) else {
+                continue;
+            };
+            if !found.is_empty() {
+                continue;
+            }
+            let close = closest_action(cx, &name);
+            let guess = close
+                .map(|c| format!("; did you mean `{}:{c}`?", name.service))
+                .unwrap_or_default();
+            let help = match close {
                     Some(close) => format!("replace it with `{}:{close}`", name.service),
                     None => format!(
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
@@ -52,19 +48,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         cx.catalog.source_version()
                     ),
                 };
-                out.push(
-                    Diagnostic::new(
-                        "C002",
-                        value.sub_span(name.name_range()),
-                        format!(
-                            "`{}` is not an action of `{}`, so this matches nothing{guess}",
-                            name.name, name.service
-                        ),
-                    )
-                    .help(help)
-                    .at(format!("{}/{}", s.pointer, member.key)),
-                );
-            }
+            out.push(
+                Diagnostic::new(
+                    "C002",
+                    value.sub_span(name.name_range()),
+                    format!(
+                        "`{}` is not an action of `{}`, so this matches nothing{guess}",
+                        name.name, name.service
+                    ),
+                )
+                .help(help)
+                .at(format!("{}/{}", s.pointer, member.key)),
+            );
         }
     }
 }

@@ -19,6 +19,21 @@ pub struct ActionName<'a> {
     pub name: &'a str,
 }
 
+/// Every `service:name` string of a statement's `Action` and `NotAction`, with the element it
+/// stands in (strings without a prefix are C001's and are left out).
+pub fn action_names<'a>(
+    s: &'a Statement<'a>,
+) -> impl Iterator<Item = (&'a crate::json::Member, ActionName<'a>)> {
+    [s.action, s.not_action]
+        .into_iter()
+        .flatten()
+        .flat_map(|member| {
+            crate::policy::strings(&member.value)
+                .into_iter()
+                .filter_map(move |value| Some((member, ActionName::parse(value)?)))
+        })
+}
+
 impl<'a> ActionName<'a> {
     /// `None` for `*` and for strings without a service prefix.
     pub fn parse(text: Str<'a>) -> Option<Self> {
