@@ -159,6 +159,14 @@ pub struct ConditionEntry<'a> {
 }
 
 impl ConditionEntry<'_> {
+    /// The entry's JSON pointer under its statement's, e.g. `/Statement/0/Condition/Bool/aws:SecureTransport`.
+    pub fn pointer(&self, statement: &str) -> String {
+        format!(
+            "{statement}/Condition/{}/{}",
+            self.operator.value, self.key.value
+        )
+    }
+
     /// Whether the entry can only match when the key is present and equal to (or like) a
     /// listed value, so it narrows who or what a statement applies to. Negations let
     /// everything else through, `IfExists` and `ForAllValues:` match when the key is absent,

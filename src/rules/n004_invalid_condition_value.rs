@@ -48,10 +48,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .help(format!("write {expected}"))
-                    .at(format!(
-                        "{}/Condition/{}/{}",
-                        s.pointer, entry.operator.value, entry.key.value
-                    )),
+                    .at(entry.pointer(&s.pointer)),
                 );
             }
         }

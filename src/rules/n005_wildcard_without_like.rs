@@ -36,10 +36,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .help(format!("use `{like}` to match a pattern"))
-                    .at(format!(
-                        "{}/Condition/{}/{}",
-                        s.pointer, entry.operator.value, entry.key.value
-                    )),
+                    .at(entry.pointer(&s.pointer)),
                 );
             }
         }

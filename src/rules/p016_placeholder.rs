@@ -37,12 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         for entry in s.conditions() {
             for value in strings(entry.values) {
-                report(value, &|| {
-                    format!(
-                        "{}/Condition/{}/{}",
-                        s.pointer, entry.operator.value, entry.key.value
-                    )
-                });
+                report(value, &|| entry.pointer(&s.pointer));
             }
         }
     }
