@@ -180,6 +180,7 @@ pub fn check_text(
             catalog: opts.catalog(),
             resolutions: &opts.resolutions,
             trusted_accounts: &opts.config.trusted_accounts,
+            resources: Default::default(),
         };
         let applies = |m: &rules::RuleMeta| {
             opts.config.enabled(m.code, m.name, &ignored_here)

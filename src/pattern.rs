@@ -326,72 +326,119 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
 /// A wildcard pattern (`*`, `?`, [`SEGMENT`]) decoded once: a policy's resource and a
 /// catalog's ARN template are each compared with many others.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Glob(Box<[char]>);
+pub struct Glob {
+    chars: Box<[char]>,
+    /// Where its leading colons stand: those before any `*` or `?`, at most five (the ones
+    /// that end an ARN's `arn`, partition, service, region and account). Found once rather
+    /// than at every comparison.
+    colons: [u32; ARN_COLONS],
+    /// How many of `colons` there are.
+    fixed: usize,
+}
 
 impl Glob {
     pub fn new(pattern: &str) -> Glob {
-        Glob(pattern.chars().collect())
+        // ASCII, the usual case, is collected from an exact-size iterator: one allocation.
+        let chars: Box<[char]> = if pattern.is_ascii() {
+            pattern.bytes().map(char::from).collect()
+        } else {
+            pattern.chars().collect()
+        };
+        Glob::from_chars(chars)
+    }
+
+    fn from_chars(chars: Box<[char]>) -> Glob {
+        let mut colons = [0; ARN_COLONS];
+        let mut fixed = 0;
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '*' | '?' => break,
+                ':' => {
+                    let Ok(at) = u32::try_from(i) else {
+                        break;
+                    };
+                    colons[fixed] = at;
+                    fixed += 1;
+                    if fixed == ARN_COLONS {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Glob {
+            chars,
+            colons,
+            fixed,
+        }
     }
 
     /// Can some string match both patterns? A search over pairs of positions, so it stays
     /// polynomial on any input.
     pub fn intersects(&self, other: &Glob) -> bool {
-        match (arn_fields(&self.0), arn_fields(&other.0)) {
-            (Some(a), Some(b)) => a.iter().zip(&b).all(|(x, y)| parts_intersect(x, y)),
-            _ => parts_intersect(&self.0, &other.0),
+        // Nothing before a leading colon can match a colon, so in any string both patterns
+        // match, their first `shared` colons fall on the same places: the fields between
+        // them, and what follows the last, meet or not each on their own. A different service
+        // or resource type shows at once.
+        let shared = self.fixed.min(other.fixed);
+        if shared == 0 {
+            return parts_intersect(&self.chars, &other.chars);
         }
+        let meet = |a: Option<&[char]>, b: Option<&[char]>| match (a, b) {
+            (Some(a), Some(b)) => parts_intersect(a, b),
+            _ => false,
+        };
+        // The service (the third field), then the resource, tell most pairs apart.
+        (shared <= 2 || meet(self.field(2), other.field(2)))
+            && meet(self.after(shared), other.after(shared))
+            && (0..shared)
+                .filter(|&k| k != 2)
+                .all(|k| meet(self.field(k), other.field(k)))
+    }
+
+    /// The text between leading colon `k` - 1 (or the start) and leading colon `k`.
+    fn field(&self, k: usize) -> Option<&[char]> {
+        let start = match k.checked_sub(1) {
+            Some(before) => *self.colons.get(before)? as usize + 1,
+            None => 0,
+        };
+        self.chars.get(start..*self.colons.get(k)? as usize)
+    }
+
+    /// The text after the first `count` leading colons.
+    fn after(&self, count: usize) -> Option<&[char]> {
+        let last = *self.colons.get(count.checked_sub(1)?)? as usize;
+        self.chars.get(last + 1..)
     }
 }
 
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
 
-/// A pattern split at its first five colons (`arn`, partition, service, region, account,
-/// resource), if none of them can stand for a colon: no `*` or `?` before the fifth. Two such
-/// patterns match the same strings only field by field (a segment never holds a colon), so
-/// fields can be compared on their own, and a different service or resource type shows at
-/// once.
-fn arn_fields(glob: &[char]) -> Option<[&[char]; ARN_COLONS + 1]> {
-    let mut fields = [&glob[..0]; ARN_COLONS + 1];
-    let mut start = 0;
-    let mut found = 0;
-    for (i, &c) in glob.iter().enumerate() {
-        match c {
-            '*' | '?' => return None,
-            ':' => {
-                fields[found] = &glob[start..i];
-                found += 1;
-                start = i + 1;
-                if found == ARN_COLONS {
-                    fields[ARN_COLONS] = &glob[start..];
-                    return Some(fields);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Can some string match both patterns?
 fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
     // Two characters that are neither `*` nor a segment each match exactly one: the ends
     // of both patterns must agree there, which settles most pairs without the search.
+    // (The same literal on both sides, the usual case, is tested first.)
     while let ([x, rest_a @ ..], [y, rest_b @ ..]) = (a, b) {
-        if !single(*x) || !single(*y) {
-            break;
-        }
-        if !one_char_overlap(*x, *y) {
-            return false;
+        if !(x == y && single(*x)) {
+            if !single(*x) || !single(*y) {
+                break;
+            }
+            if !one_char_overlap(*x, *y) {
+                return false;
+            }
         }
         (a, b) = (rest_a, rest_b);
     }
     while let ([rest_a @ .., x], [rest_b @ .., y]) = (a, b) {
-        if !single(*x) || !single(*y) {
-            break;
-        }
-        if !one_char_overlap(*x, *y) {
-            return false;
+        if !(x == y && single(*x)) {
+            if !single(*x) || !single(*y) {
+                break;
+            }
+            if !one_char_overlap(*x, *y) {
+                return false;
+            }
         }
         (a, b) = (rest_a, rest_b);
     }
@@ -401,8 +448,24 @@ fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
         // A template's partition, region or account against a policy's: a segment takes
         // anything but the separators.
         ([SEGMENT], other) | (other, [SEGMENT]) => !other.contains(&'/') && !other.contains(&':'),
+        // `*` matches every string, and every pattern matches some string.
+        (['*'], _) | (_, ['*']) => true,
+        // A bucket name against `${BucketName}/${ObjectName}`: a `/` one side spells needs a
+        // `/`, `?` or `*` on the other (a segment never holds one).
+        _ if !separators_fit(a, b) || !separators_fit(b, a) => false,
         _ => search_intersection(a, b),
     }
+}
+
+/// Whether `b` has room for every `/` and `:` that `a` spells: as many of each (or `?`s to
+/// stand for them), unless a `*` can take any number.
+fn separators_fit(a: &[char], b: &[char]) -> bool {
+    if b.contains(&'*') {
+        return true;
+    }
+    let count = |p: &[char], c: char| p.iter().filter(|&&x| x == c).count();
+    let spare = count(b, '?');
+    count(a, '/') <= count(b, '/') + spare && count(a, ':') <= count(b, ':') + spare
 }
 
 /// A pattern character that stands for exactly one character (a literal or `?`).
@@ -419,7 +482,42 @@ fn one_char_overlap(x: char, y: char) -> bool {
 type Scratch = (Vec<u64>, Vec<(usize, usize)>);
 
 /// Searches a thread has answered, by both patterns (see [`pair_key`]).
-type Answers = std::collections::HashMap<Box<[u32]>, bool>;
+type Answers =
+    std::collections::HashMap<Box<[u32]>, bool, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// A multiply-and-rotate hash a word at a time: a key is a few dozen characters, which
+/// SipHash takes longer over than many searches take. Only the run's own answers are at
+/// stake, so a weaker hash does no harm beyond slowing a hostile input's own run.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut eight = [0; 8];
+            eight.copy_from_slice(word);
+            self.add(u64::from_le_bytes(eight));
+        }
+        for &b in words.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
 
 /// How many answers a thread keeps before it starts over: a bound on memory.
 const MAX_ANSWERS: usize = 4096;
@@ -539,8 +637,14 @@ pub fn template_to_glob(template: &str) -> String {
     out
 }
 
+#[inline]
 fn eq_ignore_case(a: char, b: char) -> bool {
-    a == b || a.to_lowercase().eq(b.to_lowercase())
+    a == b
+        || if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a.to_lowercase().eq(b.to_lowercase())
+        }
 }
 
 #[cfg(test)]
@@ -714,7 +818,8 @@ mod tests {
                 text.chars().collect()
             };
             let (a, b) = (pattern(), pattern());
-            let fast = Glob(a.clone().into()).intersects(&Glob(b.clone().into()));
+            let fast =
+                Glob::from_chars(a.clone().into()).intersects(&Glob::from_chars(b.clone().into()));
             both += usize::from(fast);
             assert_eq!(fast, search_intersection(&a, &b), "{a:?} {b:?}");
         }

@@ -21,6 +21,10 @@ const WORDS: &[&str] = &[
 pub fn find(text: &str) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
+    // Most strings hold no placeholder: one cheap pass tells, instead of the token scan.
+    if !may_hold_placeholder(bytes) {
+        return found;
+    }
     // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
     let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
@@ -76,6 +80,51 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     }
     found.sort_by_key(|r| r.start);
     found
+}
+
+/// Whether `bytes` may hold a placeholder: a `<` or `$` (which open bracketed ones), or a
+/// pair of neighbours that every placeholder word holds: two capitals (each word of
+/// [`WORDS`], `YOUR` and `MY` has them), or `id`, `yo` or `xx` in any case (the lower-case
+/// spellings). Text without any holds no word [`is_placeholder_word`] takes.
+fn may_hold_placeholder(bytes: &[u8]) -> bool {
+    // One table lookup a byte: which pairs a byte may start and which it may end. Every
+    // byte "starts" the `BRACKET` pair, which `<` and `$` end, so one walk tells both.
+    const UPPER: u8 = 1;
+    const ID: u8 = 2;
+    const YO: u8 = 4;
+    const XX: u8 = 8;
+    const BRACKET: u8 = 16;
+    const fn table(ends: bool) -> [u8; 256] {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let byte = b as u8;
+            let lower = byte.to_ascii_lowercase();
+            let mut bits = if byte.is_ascii_uppercase() { UPPER } else { 0 };
+            bits |= match (ends, lower) {
+                (false, b'i') | (true, b'd') => ID,
+                (false, b'y') | (true, b'o') => YO,
+                (_, b'x') => XX,
+                _ => 0,
+            };
+            if !ends || byte == b'<' || byte == b'$' {
+                bits |= BRACKET;
+            }
+            t[b] = bits;
+            b += 1;
+        }
+        t
+    }
+    static STARTS: [u8; 256] = table(false);
+    static ENDS: [u8; 256] = table(true);
+    let mut previous = BRACKET;
+    for &b in bytes {
+        if previous & ENDS[usize::from(b)] != 0 {
+            return true;
+        }
+        previous = STARTS[usize::from(b)];
+    }
+    false
 }
 
 /// `${aws:username}`, `${s3:prefix}`, `${*}`: variables AWS substitutes, not placeholders.
@@ -157,6 +206,43 @@ mod tests {
         assert!(find("arn:aws:s3:::bucket/${aws:username}/*").is_empty());
         assert!(find("arn:aws:iam::123456789012:role/API_ROLE").is_empty());
         assert!(find("AWS").is_empty());
+    }
+
+    /// The pre-filter never hides a placeholder: every token the scan takes as a word passes
+    /// it, and so does every `<` or `$`.
+    #[test]
+    fn prefilter_passes_every_placeholder() {
+        let parts = [
+            "ACCOUNT", "ID", "MY", "YOUR", "NAME", "-", "_", "id", "Id", "key", "your", "yo", "x",
+            "X", "XX", "acc", "ount", "A", "b", "1", "aws", "é",
+        ];
+        let mut seed: u64 = 3;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut words = 0;
+        for _ in 0..100_000 {
+            let token: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
+            let word = super::is_placeholder_word(&token);
+            words += usize::from(word);
+            assert!(
+                !word || super::may_hold_placeholder(token.as_bytes()),
+                "{token:?}"
+            );
+        }
+        assert!(words > 1000, "only {words} tokens were placeholder words");
+        assert!(!super::may_hold_placeholder(
+            b"arn:aws:s3:::app-analytics-sw5wjf/*"
+        ));
+        for bracketed in ["<", "$", "a<", "arn:aws:s3:::b/${x}", "ab<KEY>"] {
+            assert!(
+                super::may_hold_placeholder(bracketed.as_bytes()),
+                "{bracketed}"
+            );
+        }
     }
 
     #[test]

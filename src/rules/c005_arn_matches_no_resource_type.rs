@@ -2,51 +2,43 @@
 //! of the statement's actions (an alias ARN for `kms:Decrypt`, a bucket ARN for
 //! `s3:GetObject` alone). Such a resource never matches a request.
 
-use super::lookup::{
-    list_names, resource_globs, sort_templates, statement_actions, statement_templates,
-};
-use super::Context;
+use super::lookup::{list_names, sort_templates, statement_actions};
+use super::{resources, Context};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::arn;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for s in &cx.policy.statements {
-        let Some(resource) = s.resource else {
+    for (index, s) in cx.policy.statements.iter().enumerate() {
+        let Some(resources) = resources::of(cx, index) else {
             continue;
         };
-        let values = crate::policy::strings(&resource.value);
+        let values = resources.values();
         // Values that are not ARNs (`*`) fit every action.
-        if values.iter().all(|value| arn::split(value.value).is_err()) {
+        if (0..values.len()).all(|i| !resources.is_arn(i)) {
             continue;
         }
-        let Some(mut templates) = statement_templates(cx, s) else {
+        let Some(templates) = resources.statement_templates(cx) else {
             continue;
         };
         // Actions that take only `*` are C006's finding.
-        if templates.is_empty() {
+        if templates.len() == 0 {
             continue;
         }
-        let fits: Vec<bool> = values
-            .iter()
-            .map(|value| {
-                arn::split(value.value).is_err()
-                    || resource_globs(value.value)
-                        .iter()
-                        .any(|v| templates.iter().any(|t| v.intersects(&t.glob)))
-            })
-            .collect();
-        if fits.iter().all(|f| *f) {
+        // Each answer is kept: asking again below costs nothing.
+        let fits = |i: usize| resources.value_fits(cx, i);
+        if (0..values.len()).all(fits) {
             continue;
         }
+        let mut templates: Vec<_> = templates.collect();
         sort_templates(&mut templates);
         // Another resource keeps the statement working: this one is only dead weight.
-        let severity = if fits.iter().any(|f| *f) {
+        let severity = if (0..values.len()).any(fits) {
             Severity::Info
         } else {
             Severity::Warning
         };
-        for (value, fits) in values.iter().zip(fits) {
-            if fits {
+        for (i, value) in values.iter().enumerate() {
+            if fits(i) {
                 continue;
             }
             let Ok(parts) = arn::split(value.value) else {

@@ -2,46 +2,33 @@
 //! it (`s3:ListBucket` with only object ARNs, `s3:ListAllMyBuckets` with a bucket ARN). The
 //! statement can never match a request for that action.
 
-use super::lookup::{
-    list_names, resolve, resource_globs, statement_templates, ActionName, Resolved,
-};
-use super::Context;
-use crate::catalog::ArnTemplate;
+use super::lookup::{list_names, ActionName};
+use super::{resources, Context};
 use crate::diagnostic::Diagnostic;
-use crate::pattern::Glob;
-use crate::policy::{arn, strings};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for s in &cx.policy.statements {
-        let Some(resource) = s.resource else {
+    for (index, s) in cx.policy.statements.iter().enumerate() {
+        let Some(resources) = resources::of(cx, index) else {
             continue;
         };
-        let arns = strings(&resource.value);
-        if arns.is_empty() || arns.iter().any(|r| arn::split(r.value).is_err()) {
+        let arns = resources.values();
+        if arns.is_empty() || !(0..arns.len()).all(|i| resources.is_arn(i)) {
             continue;
         }
-        let globs: Vec<Glob> = arns.iter().flat_map(|r| resource_globs(r.value)).collect();
-        // The actions of a statement share templates: match each against the globs once.
-        let mut fits = Fits::new(&globs);
         let mut arns_fit = None;
         // AWS authorizes some actions without resource types against wildcard ARNs such as
         // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
         let concrete = arns.iter().all(|r| !r.value.contains(['*', '?']));
-        for value in s.actions() {
+        for (i, &value) in resources.actions(cx).iter().enumerate() {
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };
-            let Resolved::Actions(found) = resolve(cx, value.value) else {
+            let Some(templates) = resources.action_templates(cx, i) else {
                 continue;
             };
-            if found.is_empty() {
-                continue;
-            }
-            let Some(templates) = found.templates() else {
-                continue;
-            };
-            let star_only = templates.is_empty();
-            let applies = templates.iter().any(|t| fits.fits(t));
+            let star_only = templates.len() == 0;
+            // The actions of a statement share templates: each is matched once.
+            let applies = resources.action_fits(cx, i);
             if applies || (star_only && !concrete) {
                 continue;
             }
@@ -59,12 +46,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{subject} no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it"
                 )
-            } else if !*arns_fit.get_or_insert_with(|| statement_fits(cx, s, &globs)) {
+            } else if !*arns_fit.get_or_insert_with(|| {
+                // Whether every resource fits some action of the statement.
+                resources.statement_templates(cx).is_none() || resources.all_globs_fit(cx)
+            }) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;
             } else {
                 let expected: Vec<String> = templates
-                    .iter()
                     .map(|t| format!("{} `{}`", t.resource_type, t.template))
                     .collect();
                 format!(
@@ -78,39 +67,5 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .at(format!("{}/Action", s.pointer)),
             );
         }
-    }
-}
-
-/// Whether every resource fits some action of the statement (else C005 has a finding).
-fn statement_fits(cx: &Context, s: &crate::policy::Statement, globs: &[Glob]) -> bool {
-    let Some(templates) = statement_templates(cx, s) else {
-        return true;
-    };
-    globs
-        .iter()
-        .all(|g| templates.iter().any(|t| g.intersects(&t.glob)))
-}
-
-/// Whether a template matches one of a statement's resources, remembered per template.
-struct Fits<'g, 'c> {
-    globs: &'g [Glob],
-    known: Vec<(&'c ArnTemplate, bool)>,
-}
-
-impl<'g, 'c> Fits<'g, 'c> {
-    fn new(globs: &'g [Glob]) -> Self {
-        Fits {
-            globs,
-            known: Vec::new(),
-        }
-    }
-
-    fn fits(&mut self, template: &'c ArnTemplate) -> bool {
-        if let Some((_, fits)) = self.known.iter().find(|(t, _)| std::ptr::eq(*t, template)) {
-            return *fits;
-        }
-        let fits = self.globs.iter().any(|g| g.intersects(&template.glob));
-        self.known.push((template, fits));
-        fits
     }
 }

@@ -3,9 +3,11 @@
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, Context};
-use crate::catalog::{Action, Service};
 use crate::diagnostic::Diagnostic;
 use crate::policy::strings;
+
+/// How many of the scoped actions the message names.
+const SHOWN: usize = 6;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
@@ -18,7 +20,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let mut scoped: Vec<(&Service, &Action)> = Vec::new();
+        // Only the names the message shows are formatted: a statement may list hundreds.
+        let mut shown: Vec<String> = Vec::new();
+        let mut scoped = 0;
         for value in s.actions() {
             // Wildcards are C004's: their expansion already says what they reach.
             let Some(name) = ActionName::parse(value) else {
@@ -27,25 +31,27 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if name.is_wildcard() {
                 continue;
             }
-            if let Resolved::Actions(found) = resolve(cx, value.value) {
-                scoped.extend(found.iter().filter(|(_, a)| !a.resource_types.is_empty()));
+            let Resolved::Actions(found) = resolve(cx, value.value) else {
+                continue;
+            };
+            for (svc, action) in found.iter().filter(|(_, a)| !a.resource_types.is_empty()) {
+                if shown.len() < SHOWN {
+                    shown.push(format!("{}:{}", svc.prefix, action.name));
+                }
+                scoped += 1;
             }
         }
-        if scoped.is_empty() {
+        if scoped == 0 {
             continue;
         }
-        // Only the names the message shows are formatted: a statement may list hundreds.
-        let names = scoped
-            .iter()
-            .map(|(svc, action)| format!("{}:{}", svc.prefix, action.name));
-        let these = if scoped.len() == 1 { "it" } else { "them" };
+        let these = if scoped == 1 { "it" } else { "them" };
         out.push(
             Diagnostic::new(
                 "C007",
                 star.span,
                 format!(
                     "`\"Resource\": \"*\"` grants {} on every resource, though AWS lets you scope {these} to specific ARNs",
-                    list_first(names, scoped.len(), 6)
+                    list_first(shown.into_iter(), scoped, SHOWN)
                 ),
             )
             .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")

@@ -6,6 +6,7 @@ use crate::catalog::{
 };
 use crate::pattern::{Glob, Wildcard};
 use crate::policy::{Statement, Str};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -335,28 +336,6 @@ pub fn statement_actions<'c>(
     Some(out)
 }
 
-/// The ARN templates the actions of a statement accept, in no particular order and possibly
-/// repeated ([`sort_templates`] orders them for a message); `None` when
-/// [`statement_actions`] would be `None` or when the catalog names a resource type it does
-/// not describe.
-pub fn statement_templates<'c>(
-    cx: &super::Context<'c>,
-    statement: &Statement,
-) -> Option<Vec<&'c ArnTemplate>> {
-    let actions = statement.actions();
-    if actions.is_empty() {
-        return None;
-    }
-    let mut out: Vec<&ArnTemplate> = Vec::new();
-    for action in actions {
-        match resolve(cx, action.value) {
-            Resolved::Actions(found) if !found.is_empty() => out.extend(found.templates()?),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 /// Templates by resource type name, then template, without repeats: as messages list them.
 pub fn sort_templates(templates: &mut Vec<&ArnTemplate>) {
     templates.sort_by(|a, b| template_text(a).cmp(&template_text(b)));
@@ -507,54 +486,62 @@ pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usiz
 /// Services whose ARNs AWS accepts under either name.
 const ARN_ALIASES: &[(&str, &str)] = &[("codestar-connections", "codeconnections")];
 
-/// [`resource_glob`], plus the same ARN under its service's other name, if it has one.
-pub fn resource_globs(value: &str) -> Vec<Glob> {
-    resource_glob_texts(value)
-        .iter()
-        .map(|text| Glob::new(text))
-        .collect()
-}
-
-fn resource_glob_texts(value: &str) -> Vec<String> {
+/// A resource value as globs: [`resource_glob`], then the same ARN under its service's other
+/// name, if it has one.
+pub fn resource_globs(value: &str) -> impl Iterator<Item = Glob> + '_ {
     let glob = resource_glob(value);
-    let mut out = vec![glob.clone()];
+    let mut others = Vec::new();
     for (a, b) in ARN_ALIASES {
         for (from, to) in [(a, b), (b, a)] {
             if let Some(at) = first_inner_field(&glob, from) {
-                out.push(format!("{}{to}{}", &glob[..at], &glob[at + from.len()..]));
+                others.push(format!("{}{to}{}", &glob[..at], &glob[at + from.len()..]));
             }
         }
     }
-    out
+    std::iter::once(Glob::new(&glob)).chain(others.into_iter().map(|text| Glob::new(&text)))
 }
 
 /// Where the first field equal to `name` that has a colon on both sides (`:name:`) starts:
-/// one walk over the colons, cheaper than a substring search per alias and resource.
+/// one walk over the bytes, cheaper than a substring search (or a `memchr` per colon) for
+/// these short values.
 fn first_inner_field(text: &str, name: &str) -> Option<usize> {
-    let mut colons = memchr::memchr_iter(b':', text.as_bytes());
-    let mut start = colons.next()? + 1;
-    for end in colons {
-        if &text[start..end] == name {
+    let mut fields = text.as_bytes().split(|&b| b == b':').peekable();
+    let mut start = fields.next()?.len() + 1;
+    while let Some(field) = fields.next() {
+        // The last field has no colon after it.
+        fields.peek()?;
+        if field == name.as_bytes() {
             return Some(start);
         }
-        start = end + 1;
+        start += field.len() + 1;
     }
     None
 }
 
 /// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`) and policy variables
-/// (`${aws:username}`) become `*`, so they never cause a mismatch of their own.
-pub fn resource_glob(value: &str) -> String {
+/// (`${aws:username}`) become `*`, so they never cause a mismatch of their own. Most values
+/// hold neither and come back as they are.
+pub fn resource_glob(value: &str) -> Cow<'_, str> {
     let mut holes = crate::policy::placeholder::find(value);
+    let bytes = value.as_bytes();
     let mut at = 0;
-    while let Some(start) = value[at..].find("${").map(|i| i + at) {
-        match value[start..].find('}') {
+    // Each `$` in turn (a byte search: a substring searcher costs more to set up than
+    // these short values take to scan), kept when `{` follows.
+    while let Some(start) = memchr::memchr(b'$', &bytes[at..]).map(|i| i + at) {
+        if bytes.get(start + 1) != Some(&b'{') {
+            at = start + 1;
+            continue;
+        }
+        match memchr::memchr(b'}', &bytes[start..]) {
             Some(end) => {
                 holes.push(start..start + end + 1);
                 at = start + end + 1;
             }
             None => break,
         }
+    }
+    if holes.is_empty() {
+        return Cow::Borrowed(value);
     }
     holes.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(value.len());
@@ -568,7 +555,7 @@ pub fn resource_glob(value: &str) -> String {
         last = hole.end;
     }
     out.push_str(&value[last..]);
-    out
+    Cow::Owned(out)
 }
 
 /// The value type a condition operator compares as.
@@ -684,15 +671,30 @@ mod tests {
 
     #[test]
     fn resource_globs_add_the_other_service_name() {
+        let globs = |value: &str| resource_globs(value).collect::<Vec<_>>();
         let old = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc";
         let new = "arn:aws:codeconnections:us-east-1:123456789012:connection/abc";
-        assert_eq!(resource_glob_texts(old), [old, new]);
-        assert_eq!(resource_glob_texts(new), [new, old]);
+        assert_eq!(globs(old), [Glob::new(old), Glob::new(new)]);
+        assert_eq!(globs(new), [Glob::new(new), Glob::new(old)]);
         // Only the service field: a bucket named after the service stays as it is.
         let bucket = "arn:aws:s3:::codeconnections-logs";
-        assert_eq!(resource_glob_texts(bucket), [bucket]);
+        assert_eq!(globs(bucket), [Glob::new(bucket)]);
         let object = "arn:aws:s3:::logs/codeconnections";
-        assert_eq!(resource_glob_texts(object), [object]);
+        assert_eq!(globs(object), [Glob::new(object)]);
+    }
+
+    #[test]
+    fn resource_globs_open_placeholders_and_variables() {
+        assert_eq!(
+            resource_glob("arn:aws:s3:::b/${aws:username}/ACCOUNT-ID/${x"),
+            "arn:aws:s3:::b/*/*/${x"
+        );
+        assert_eq!(
+            resource_glob("arn:aws:kms:us-east-1:<ACCOUNT>:key/${Key}"),
+            "arn:aws:kms:us-east-1:*:key/*"
+        );
+        let plain = "arn:aws:s3:::bucket/key";
+        assert!(matches!(resource_glob(plain), Cow::Borrowed(text) if text == plain));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod docs;
 mod lookup;
+mod resources;
 
 mod a001_allow_all_actions;
 mod a002_service_wildcard;
@@ -76,6 +77,9 @@ pub struct Context<'a> {
     pub resolutions: &'a Resolutions,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
+    /// Each statement's resources against its actions' ARN templates, worked out when a
+    /// rule first asks (start with `Default::default()`).
+    pub resources: resources::Cache<'a>,
 }
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
@@ -168,7 +172,8 @@ pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::St
 /// Reports the `Not*` element that `element` picks from each `Allow` statement (A003–A005):
 /// an `Allow` with a negated element grants everything it does not name.
 fn allow_with_negation<'a>(
-    cx: &'a Context<'a>,
+    // `'_`: the context holds a cache, so its lifetime cannot shrink to the borrow's.
+    cx: &'a Context<'_>,
     out: &mut Vec<Diagnostic>,
     code: &'static str,
     element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member>,

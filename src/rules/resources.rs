@@ -1,0 +1,269 @@
+//! A statement's `Resource` ARNs against the ARN templates its actions accept. C005 and C006
+//! ask the same questions of the same statement: its resources as globs, its actions'
+//! templates, which of them meet. Each answer is worked out once per statement, when a rule
+//! first asks, and kept with the document's [`Context`].
+
+use super::lookup::{resolve, resource_globs, Resolved};
+use super::Context;
+use crate::catalog::ArnTemplate;
+use crate::pattern::Glob;
+use crate::policy::{arn, strings, Str};
+use std::cell::{Cell, OnceCell};
+use std::ops::Range;
+
+/// One slot per statement of a document, each filled when a rule first asks for it.
+#[derive(Default)]
+pub struct Cache<'a> {
+    statements: OnceCell<Box<[OnceCell<Option<Resources<'a>>>]>>,
+}
+
+/// What the statement at `index` of the document names in `Resource`; `None` without one.
+pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>> {
+    let policy = cx.policy;
+    let slots = cx.resources.statements.get_or_init(|| {
+        (0..policy.statements.len())
+            .map(|_| OnceCell::new())
+            .collect()
+    });
+    slots
+        .get(index)?
+        .get_or_init(|| {
+            let resource = policy.statements.get(index)?.resource?;
+            let values = strings(&resource.value);
+            let arns = values.iter().map(|v| arn::split(v.value).is_ok()).collect();
+            Some(Resources {
+                index,
+                values,
+                arns,
+                actions: OnceCell::new(),
+                globs: OnceCell::new(),
+            })
+        })
+        .as_ref()
+}
+
+/// A statement's resources, with its actions' templates and what fits what, filled lazily:
+/// most statements are settled by their values alone (`"Resource": "*"`).
+pub struct Resources<'a> {
+    /// The statement's position in the document.
+    index: usize,
+    values: Vec<Str<'a>>,
+    /// Per value: whether it is an ARN (values that are not, such as `*`, fit any action).
+    arns: Vec<bool>,
+    actions: OnceCell<Actions<'a>>,
+    globs: OnceCell<Globs>,
+}
+
+/// The strings of a statement's `Action` and the templates each accepts.
+struct Actions<'a> {
+    values: Vec<Str<'a>>,
+    /// Per action, its templates (in [`super::lookup::Matches::templates`] order) as a range
+    /// of `accepted`; `None` when it names no catalog action whose templates are known.
+    ranges: Vec<Option<Range<usize>>>,
+    /// Positions in `templates`.
+    accepted: Vec<usize>,
+    /// The templates of all actions, each once (by address): each is matched against the
+    /// resources once however many actions accept it. With each: does some resource glob
+    /// meet it? Worked out on demand.
+    templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)>,
+    /// Whether every action has a range (and there is at least one).
+    pinned: bool,
+}
+
+/// The resource values as globs ([`resource_globs`]: one or two per ARN).
+struct Globs {
+    /// With each: does it meet some template of the statement's actions? On demand.
+    all: Vec<(Glob, Cell<Option<bool>>)>,
+    /// Per value, its globs as a range of `all` (empty for a value that is not an ARN).
+    of_value: Vec<Range<usize>>,
+}
+
+impl<'a> Resources<'a> {
+    /// The strings of `Resource`.
+    pub fn values(&self) -> &[Str<'a>] {
+        &self.values
+    }
+
+    /// Whether the value at `i` is an ARN (`arn::split` accepts it).
+    pub fn is_arn(&self, i: usize) -> bool {
+        self.arns.get(i).copied().unwrap_or(false)
+    }
+
+    /// The strings of the statement's `Action`.
+    pub fn actions(&self, cx: &Context<'a>) -> &[Str<'a>] {
+        &self.resolved(cx).values
+    }
+
+    /// The distinct templates the statement's actions accept, in no particular order;
+    /// `None` when one of the actions cannot be pinned down (`*`, an unknown name,
+    /// a wildcard that matches nothing, a resource type the catalog does not describe):
+    /// rules that need the whole set then stay quiet rather than guess.
+    pub fn statement_templates(
+        &self,
+        cx: &Context<'a>,
+    ) -> Option<impl ExactSizeIterator<Item = &'a ArnTemplate> + '_> {
+        let actions = self.resolved(cx);
+        actions
+            .pinned
+            .then(|| actions.templates.iter().map(|(t, _)| *t))
+    }
+
+    /// The templates the action at `i` of [`Resources::actions`] accepts, as the catalog
+    /// lists them for it; `None` when it names no catalog action whose templates are known.
+    pub fn action_templates(
+        &self,
+        cx: &Context<'a>,
+        i: usize,
+    ) -> Option<impl ExactSizeIterator<Item = &'a ArnTemplate> + Clone + '_> {
+        let actions = self.resolved(cx);
+        let range = actions.ranges.get(i)?.clone()?;
+        let accepted = actions.accepted.get(range)?;
+        Some(accepted.iter().map(|&t| actions.templates[t].0))
+    }
+
+    /// Whether some resource meets some template of the action at `i`.
+    pub fn action_fits(&self, cx: &Context<'a>, i: usize) -> bool {
+        let actions = self.resolved(cx);
+        let Some(accepted) = actions.ranges.get(i).cloned().flatten() else {
+            return false;
+        };
+        let globs = self.globs();
+        actions
+            .accepted
+            .get(accepted)
+            .is_some_and(|accepted| accepted.iter().any(|&t| template_fits(actions, globs, t)))
+    }
+
+    /// Whether the value at `i` fits some template of the statement's actions: it is not an
+    /// ARN, or one of its globs meets one.
+    pub fn value_fits(&self, cx: &Context<'a>, i: usize) -> bool {
+        if !self.is_arn(i) {
+            return true;
+        }
+        let actions = self.resolved(cx);
+        let globs = self.globs();
+        globs
+            .of_value
+            .get(i)
+            .is_some_and(|range| range.clone().any(|g| glob_fits(actions, globs, g)))
+    }
+
+    /// Whether every glob of every value meets some template of the statement's actions.
+    pub fn all_globs_fit(&self, cx: &Context<'a>) -> bool {
+        let actions = self.resolved(cx);
+        let globs = self.globs();
+        (0..globs.all.len()).all(|g| glob_fits(actions, globs, g))
+    }
+
+    fn resolved(&self, cx: &Context<'a>) -> &Actions<'a> {
+        self.actions.get_or_init(|| {
+            let values = cx
+                .policy
+                .statements
+                .get(self.index)
+                .map(|s| s.actions())
+                .unwrap_or_default();
+            Actions::resolve(cx, values)
+        })
+    }
+
+    fn globs(&self) -> &Globs {
+        self.globs.get_or_init(|| {
+            let mut all = Vec::with_capacity(self.values.len());
+            let of_value = self
+                .values
+                .iter()
+                .zip(&self.arns)
+                .map(|(value, &is_arn)| {
+                    let start = all.len();
+                    if is_arn {
+                        all.extend(resource_globs(value.value).map(|g| (g, Cell::new(None))));
+                    }
+                    start..all.len()
+                })
+                .collect();
+            Globs { all, of_value }
+        })
+    }
+}
+
+/// Does glob `g` meet one of the templates? A template found on the way is noted as met.
+fn glob_fits(actions: &Actions, globs: &Globs, g: usize) -> bool {
+    let (glob, known) = &globs.all[g];
+    if let Some(known) = known.get() {
+        return known;
+    }
+    let found = actions
+        .templates
+        .iter()
+        .find(|(t, _)| glob.intersects(&t.glob));
+    if let Some((_, template_fits)) = found {
+        template_fits.set(Some(true));
+    }
+    known.set(Some(found.is_some()));
+    found.is_some()
+}
+
+/// Does template `t` meet one of the globs? A glob found on the way is noted as met.
+fn template_fits(actions: &Actions, globs: &Globs, t: usize) -> bool {
+    let (template, known) = &actions.templates[t];
+    if let Some(known) = known.get() {
+        return known;
+    }
+    let found = globs.all.iter().find(|(g, _)| g.intersects(&template.glob));
+    if let Some((_, glob_fits)) = found {
+        glob_fits.set(Some(true));
+    }
+    known.set(Some(found.is_some()));
+    found.is_some()
+}
+
+impl<'a> Actions<'a> {
+    fn resolve(cx: &Context<'a>, values: Vec<Str<'a>>) -> Actions<'a> {
+        let mut listed: Vec<&'a ArnTemplate> = Vec::new();
+        let mut ranges = Vec::with_capacity(values.len());
+        for value in &values {
+            let templates = match resolve(cx, value.value) {
+                Resolved::Actions(found) if !found.is_empty() => found.templates(),
+                _ => None,
+            };
+            ranges.push(templates.map(|templates| {
+                let start = listed.len();
+                listed.extend(templates);
+                start..listed.len()
+            }));
+        }
+        let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
+        // One action's templates come without repeats; several actions often share some.
+        let naming = ranges.iter().flatten().filter(|r| !r.is_empty()).count();
+        let (templates, accepted) = if naming <= 1 {
+            let accepted = (0..listed.len()).collect();
+            (listed, accepted)
+        } else {
+            let address = |t: &&ArnTemplate| std::ptr::from_ref::<ArnTemplate>(*t);
+            let mut templates = listed.clone();
+            templates.sort_unstable_by_key(address);
+            templates.dedup_by_key(|t| address(t));
+            // Every listed template is among them: the search cannot miss.
+            let accepted = listed
+                .iter()
+                .map(|t| {
+                    templates
+                        .binary_search_by_key(&address(t), address)
+                        .unwrap_or_default()
+                })
+                .collect();
+            (templates, accepted)
+        };
+        Actions {
+            values,
+            ranges,
+            accepted,
+            templates: templates
+                .into_iter()
+                .map(|t| (t, Cell::new(None)))
+                .collect(),
+            pinned,
+        }
+    }
+}
