@@ -230,12 +230,12 @@ pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<
         .get_or_insert_with(name.text.value, || {
             let id = catalog.service_id(name.service)?;
             let service = catalog.service_by_id(id)?;
-            let names = service.actions.iter().map(|a| a.name.as_str());
+            let names = service.actions.iter().map(|a| a.name);
             let closest = crate::suggest::closest(name.name, names)?;
             let i = service.actions.iter().position(|a| a.name == closest)?;
             Some((id, i))
         })?;
-    Some(catalog.service_by_id(id)?.actions.get(i)?.name.as_str())
+    Some(catalog.service_by_id(id)?.actions.get(i)?.name)
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
@@ -270,10 +270,10 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
         .into_iter()
         .map(|(id, svc)| {
             let indices: Vec<usize> = match &wanted {
-                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| &a.name),
+                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| a.name),
                 None => svc
                     .actions
-                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, name))
+                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(a.name, name))
                     .into_iter()
                     .collect(),
             };
@@ -365,7 +365,7 @@ pub fn sort_templates(templates: &mut Vec<&ArnTemplate>) {
 
 /// What orders and tells templates apart: the resource type's name, then the template.
 fn template_text(t: &ArnTemplate) -> (&str, &str) {
-    (&t.resource_type, &t.template)
+    (t.resource_type, t.template)
 }
 
 /// A condition key as the catalog knows it.
@@ -411,7 +411,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
                 .find(|k| k.name.eq_ignore_ascii_case(key))
         }) {
             return KeyLookup::Known {
-                name: &found.name,
+                name: found.name,
                 kind: found.kind,
                 also: &[],
                 global: false,
@@ -443,7 +443,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
     };
     match service.condition_key(key).or_else(literal_tag_key) {
         Some(found) => KeyLookup::Known {
-            name: &found.name,
+            name: found.name,
             kind: found.kind,
             also: &[],
             global: false,
@@ -469,18 +469,17 @@ pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
             .filter(|_| prefix.chars().count() > 1)
             .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
     };
-    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name.as_str()))
-        .map(str::to_string)
+    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name)).map(str::to_string)
 }
 
 /// Whether an action (or one of its resource types) documents condition key `key`
 /// (a catalog name, possibly a template).
 pub fn action_supports_key(service: &Service, action: &Action, key: &str) -> bool {
-    let same = |k: &String| k.eq_ignore_ascii_case(key);
+    let same = |k: &&str| k.eq_ignore_ascii_case(key);
     action.condition_keys.iter().any(same)
         || action.resource_types.iter().any(|r| {
             service
-                .resource_type(&r.name)
+                .resource_type(r.name)
                 .is_some_and(|t| t.condition_keys.iter().any(same))
         })
 }
