@@ -84,6 +84,14 @@ fn bit(action: &str) -> u64 {
     }
 }
 
+/// The bit of a member of one of this module's sets: the sets are usually the very
+/// constants of [`universe`], found by address before any string is compared.
+fn member_bit(action: &str) -> u64 {
+    universe()
+        .position(|known| std::ptr::eq(known, action))
+        .map_or_else(|| bit(action), |i| 1 << i)
+}
+
 /// Each action of [`universe`] with its bit, sorted by name.
 fn bits_by_name() -> &'static [(&'static str, u64)] {
     static BITS: std::sync::OnceLock<Vec<(&'static str, u64)>> = std::sync::OnceLock::new();
@@ -194,7 +202,7 @@ pub fn reached<'s>(pattern: &str, set: &[&'s str]) -> Vec<&'s str> {
     }
     set.iter()
         .copied()
-        .filter(|a| reached & bit(a) != 0)
+        .filter(|a| reached & member_bit(a) != 0)
         .collect()
 }
 
@@ -216,6 +224,16 @@ mod tests {
     fn every_known_action_has_a_bit() {
         assert!(universe().count() <= 64);
         assert!(universe().all(|a| bit(a) != 0));
+    }
+
+    #[test]
+    fn a_member_has_its_bit_whether_found_by_address_or_by_name() {
+        for action in universe() {
+            let copy = action.to_string();
+            assert_eq!(member_bit(action), bit(action));
+            assert_eq!(member_bit(&copy), bit(action));
+        }
+        assert_eq!(member_bit("kms:NotAnAction"), 0);
     }
 
     #[test]
