@@ -113,6 +113,8 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        open_members: Vec::new(),
+        open_items: Vec::new(),
     };
     parser.skip_ws();
     let node = parser.value(0)?;
@@ -127,6 +129,11 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The members and items of the objects and arrays being parsed, innermost last: each
+    /// container is moved out into a vector of its exact size when it closes, rather than
+    /// grown by doubling.
+    open_members: Vec<Member>,
+    open_items: Vec<Node>,
 }
 
 impl Parser<'_> {
@@ -197,11 +204,11 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut members = Vec::new();
+        let base = self.open_members.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
         loop {
             self.skip_ws();
@@ -223,7 +230,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.open_members.push(Member {
                 key,
                 key_span,
                 value,
@@ -233,7 +240,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.open_members.drain(base..).collect()));
                 }
                 _ => {
                     return Err(self.unclosed(
@@ -249,11 +256,11 @@ impl Parser<'_> {
     fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.open_items.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
         loop {
             self.skip_ws();
@@ -267,13 +274,14 @@ impl Parser<'_> {
             if self.pos >= self.bytes.len() {
                 return Err(self.unclosed("expected a JSON value", open, "array"));
             }
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.open_items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.open_items.drain(base..).collect()));
                 }
                 _ => {
                     return Err(self.unclosed(

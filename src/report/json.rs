@@ -174,6 +174,14 @@ fn number_field(out: &mut Vec<u8>, indent: &[u8], name: &str, value: usize) {
 fn write_string(out: &mut Vec<u8>, value: &str) {
     out.push(b'"');
     let bytes = value.as_bytes();
+    // Almost every string needs no escape: one pass without early exit, which the compiler
+    // turns into vector compares, then one copy.
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut clean = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escaped: &[u8] = match b {
