@@ -24,7 +24,7 @@ pub struct ActionName<'a> {
 /// stands in (strings without a prefix are C001's and are left out).
 pub fn action_names<'a>(
     s: &'a Statement<'a>,
-) -> impl Iterator<Item = (&'a crate::json::Member, ActionName<'a>)> {
+) -> impl Iterator<Item = (&'a crate::json::Member<'a>, ActionName<'a>)> {
     [s.action, s.not_action]
         .into_iter()
         .flatten()
@@ -656,8 +656,8 @@ pub fn operator(text: &str) -> Option<Operator> {
 pub fn condition_values(node: &crate::json::Node) -> Vec<(String, crate::json::Span)> {
     use crate::json::Value;
     let scalar = |n: &crate::json::Node| match &n.value {
-        Value::String(s) => Some((s.clone(), Str::of_value(n)?.span)),
-        Value::Number(s) => Some((s.clone(), n.span)),
+        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
+        Value::Number(s) => Some((s.to_string(), n.span)),
         Value::Bool(b) => Some((b.to_string(), n.span)),
         _ => None,
     };
