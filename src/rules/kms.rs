@@ -106,9 +106,7 @@ fn bits_by_name() -> &'static [(&'static str, u64)] {
 fn mask(pattern: &str) -> u64 {
     // Most actions of a statement belong to other services: a literal ASCII service
     // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-    let service = pattern
-        .split_once(':')
-        .map_or(pattern, |(service, _)| service);
+    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
     if service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms") {
         return 0;
     }
