@@ -158,7 +158,7 @@ fn wildcard_mask(pattern: &str) -> u64 {
 
 /// Whether the action pattern reaches `action`, one of the actions named in this module.
 pub fn reaches(pattern: &str, action: &str) -> bool {
-    mask(pattern) & bit(action) != 0
+    mask(pattern) & member_bit(action) != 0
 }
 
 /// The known actions an Allow statement grants: through `Action`, or through a `NotAction`
@@ -176,7 +176,7 @@ fn granted(s: &Statement) -> u64 {
 /// The first member of `set` the statement grants.
 pub fn grants_any<'s>(s: &Statement, set: &[&'s str]) -> Option<&'s str> {
     let granted = granted(s);
-    set.iter().copied().find(|a| granted & bit(a) != 0)
+    set.iter().copied().find(|a| granted & member_bit(a) != 0)
 }
 
 /// Whether an Allow statement grants `action`.
