@@ -40,8 +40,8 @@ pub struct Catalog {
 }
 
 struct Entry {
-    /// Lower-case; borrowed from the text unless the file spells it otherwise.
-    prefix: Cow<'static, str>,
+    /// Lower-case, as the converter writes it (other spellings are lowered once).
+    prefix: &'static str,
     line: usize,
     span: Range<usize>,
     service: OnceLock<Result<Service, String>>,
@@ -155,7 +155,7 @@ impl Catalog {
     pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
         // Entries are lower-case and sorted: compare ignoring case instead of allocating.
         self.entries
-            .binary_search_by(|e| pattern::cmp_ignore_case(&e.prefix, prefix))
+            .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
             .ok()
             .map(ServiceId)
     }
@@ -165,7 +165,7 @@ impl Catalog {
         self.entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (ServiceId(i), &*e.prefix))
+            .map(|(i, e)| (ServiceId(i), e.prefix))
     }
 
     /// The service a handle from this catalog names; `None` if its line does not parse.
@@ -183,7 +183,7 @@ impl Catalog {
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a Service, String> {
         entry
             .service
-            .get_or_init(|| parse_service(&self.text[entry.span.clone()], &entry.prefix))
+            .get_or_init(|| parse_service(&self.text[entry.span.clone()], entry.prefix))
             .as_ref()
             .map_err(|e| format!("line {}: {e}", entry.line))
     }
@@ -205,7 +205,7 @@ impl Catalog {
 
     /// Service prefixes, sorted, without loading anything.
     pub fn prefixes(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| &*e.prefix)
+        self.entries.iter().map(|e| e.prefix)
     }
 
     /// All services in prefix order (loads each; unparsable ones are skipped).
@@ -264,7 +264,7 @@ impl Catalog {
         }
         let services = Wildcard::new(svc_pat);
         let mut out = Vec::new();
-        for entry in self.entries.iter().filter(|e| services.matches(&e.prefix)) {
+        for entry in self.entries.iter().filter(|e| services.matches(e.prefix)) {
             if let Ok(service) = self.load(entry) {
                 out.extend(matching(service, &actions));
             }
@@ -308,16 +308,17 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
 }
 
 /// The prefix of a service line, read from its fixed opening.
-fn line_prefix(line: &'static str) -> Option<Cow<'static, str>> {
+fn line_prefix(line: &'static str) -> Option<&'static str> {
     let rest = line.strip_prefix(LINE_START)?;
     let prefix = &rest[..rest.find('"')?];
     let plain = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     if !plain {
         None
     } else if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
-        Some(Cow::Owned(prefix.to_ascii_lowercase()))
+        // Kept for the rest of the process, like the text it comes from.
+        Some(prefix.to_ascii_lowercase().leak())
     } else {
-        Some(Cow::Borrowed(prefix))
+        Some(prefix)
     }
 }
 
