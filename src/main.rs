@@ -239,8 +239,10 @@ fn check(args: CheckArgs) -> u8 {
     }
     let code = report.exit_code(fail_on) as u8;
     // The process ends next and the OS takes the memory back at once; freeing a large
-    // report's findings one by one would only add time after the output is written.
+    // report's findings, or the run's caches of resolved actions, one by one would only add
+    // time after the output is written.
     std::mem::forget(report);
+    std::mem::forget(opts);
     code
 }
 

@@ -481,43 +481,10 @@ fn one_char_overlap(x: char, y: char) -> bool {
 /// The visited set (one bit per pair of positions) and the stack of one search.
 type Scratch = (Vec<u64>, Vec<(usize, usize)>);
 
-/// Searches a thread has answered, by both patterns (see [`pair_key`]).
-type Answers =
-    std::collections::HashMap<Box<[u32]>, bool, std::hash::BuildHasherDefault<KeyHasher>>;
-
-/// A multiply-and-rotate hash a word at a time: a key is a few dozen characters, which
-/// SipHash takes longer over than many searches take. Only the run's own answers are at
-/// stake, so a weaker hash does no harm beyond slowing a hostile input's own run.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut eight = [0; 8];
-            eight.copy_from_slice(word);
-            self.add(u64::from_le_bytes(eight));
-        }
-        for &b in words.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl KeyHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
+/// Searches a thread has answered, by both patterns (see [`pair_key`]). Fx rather than
+/// SipHash: a key is a few dozen characters, which SipHash takes longer over than many
+/// searches take, and only the run's own answers are at stake.
+type Answers = rustc_hash::FxHashMap<Box<[u32]>, bool>;
 
 /// How many answers a thread keeps before it starts over: a bound on memory.
 const MAX_ANSWERS: usize = 4096;
