@@ -37,7 +37,7 @@ impl<'c> Expansion<'c> {
             .matched
             .iter()
             .flatten()
-            .map(|(s, a)| (s.prefix.as_str(), a.name.as_str()))
+            .map(|(s, a)| (s.prefix, a.name))
             .collect();
         catalog
             .services()
@@ -46,7 +46,7 @@ impl<'c> Expansion<'c> {
                     s,
                     s.actions
                         .iter()
-                        .filter(|a| !hit.contains(&(s.prefix.as_str(), a.name.as_str())))
+                        .filter(|a| !hit.contains(&(s.prefix, a.name)))
                         .collect(),
                 )
             })

@@ -8,9 +8,9 @@ use crate::pattern::{template_to_glob, Glob};
 /// One ARN form of a resource type.
 pub struct ArnTemplate {
     /// The resource type's name (`bucket`, `object`).
-    pub resource_type: String,
+    pub resource_type: &'static str,
     /// As the catalog writes it (`arn:${Partition}:s3:::${BucketName}`).
-    pub template: String,
+    pub template: &'static str,
     /// [`template_to_glob`] of the template.
     pub glob: Glob,
 }
@@ -31,8 +31,8 @@ impl ServiceArns {
         for t in &service.resource_types {
             let start = templates.len();
             templates.extend(t.arns.iter().map(|arn| ArnTemplate {
-                resource_type: t.name.clone(),
-                template: arn.clone(),
+                resource_type: t.name,
+                template: arn,
                 glob: Glob::new(&template_to_glob(arn)),
             }));
             ranges.push(start..templates.len());
@@ -47,7 +47,7 @@ impl ServiceArns {
                     let at = service
                         .resource_types
                         .iter()
-                        .position(|t| t.name.eq_ignore_ascii_case(&r.name))?;
+                        .position(|t| t.name.eq_ignore_ascii_case(r.name))?;
                     positions.extend(ranges[at].clone().map(|i| i as u32));
                 }
                 Some(positions.into_boxed_slice())

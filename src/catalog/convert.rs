@@ -7,6 +7,7 @@
 //! `conditionKeys/<prefix>.json`, each an object keyed by lowercased name.
 //! Descriptions, docs URLs, dependent actions and scenarios are dropped.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{
     AccessLevel, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
 };
+use super::Catalog;
 use crate::pattern::cmp_ignore_case;
 
 /// Where the data came from; the first line of the vendored file.
@@ -108,6 +110,11 @@ pub fn convert(package_dir: &Path) -> Result<String, String> {
     for service in &services {
         out.push_str(&to_line(service)?);
     }
+    // The loader takes names as they are written, without unescaping: check that it reads
+    // back everything written here.
+    Catalog::parse(Cow::Owned(out.clone()))
+        .and_then(|catalog| catalog.validate())
+        .map_err(|e| format!("the converted catalog does not load back: {e}"))?;
     Ok(out)
 }
 
@@ -143,34 +150,33 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
             )
         })?;
         actions.push(Action {
-            name: raw.name,
+            name: kept(raw.name),
             access_level,
             resource_types: raw
                 .resource_types
                 .into_iter()
                 .map(|r| ActionResource {
-                    name: r.name,
+                    name: kept(r.name),
                     required: r.required,
                 })
                 .collect(),
             condition_keys: sorted(raw.condition_keys),
         });
     }
-    actions.sort_by(|a, b| cmp_ignore_case(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+    actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
 
     let mut resource_types: Vec<ResourceType> = raw_resources
         .into_values()
         .map(|raw| ResourceType {
-            name: raw.key,
+            name: kept(raw.key),
             arns: match raw.arn {
-                OneOrMany::One(arn) => vec![arn],
-                OneOrMany::Many(arns) => arns,
+                OneOrMany::One(arn) => vec![kept(arn)],
+                OneOrMany::Many(arns) => arns.into_iter().map(kept).collect(),
             },
             condition_keys: sorted(raw.condition_keys),
         })
         .collect();
-    resource_types
-        .sort_by(|a, b| cmp_ignore_case(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+    resource_types.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
 
     let mut condition_keys = Vec::with_capacity(raw_keys.len());
     for raw in raw_keys.into_values() {
@@ -181,23 +187,29 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
             )
         })?;
         condition_keys.push(ConditionKey {
-            name: raw.key,
+            name: kept(raw.key),
             kind,
         });
     }
-    condition_keys
-        .sort_by(|a, b| cmp_ignore_case(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+    condition_keys.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
 
     Ok(Service {
-        prefix: prefix.to_string(),
-        name: name.to_string(),
+        prefix: kept(prefix.to_string()),
+        name: kept(name.to_string()),
         actions,
         resource_types,
         condition_keys,
     })
 }
 
-fn sorted(mut keys: Vec<String>) -> Vec<String> {
+/// The catalog types borrow `'static` names (see `model`). The converter runs once per
+/// process (`iamlint catalog build`), so it leaks the strings it read instead of copying.
+fn kept(name: String) -> &'static str {
+    name.leak()
+}
+
+fn sorted(keys: Vec<String>) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = keys.into_iter().map(kept).collect();
     keys.sort_by(|a, b| cmp_ignore_case(a, b).then_with(|| a.cmp(b)));
     keys.dedup();
     keys

@@ -9,6 +9,7 @@
 mod arns;
 pub mod convert;
 mod global;
+mod line;
 mod model;
 
 use crate::pattern::{self, Wildcard};
@@ -32,14 +33,15 @@ pub const EMBEDDED: &str = include_str!("../../rules/catalog/catalog.jsonl");
 const LINE_START: &str = "{\"prefix\":\"";
 
 pub struct Catalog {
-    text: Cow<'static, str>,
+    text: &'static str,
     header: Header,
     /// Sorted by prefix (the file is, and building checks it).
     entries: Vec<Entry>,
 }
 
 struct Entry {
-    prefix: String,
+    /// Lower-case, as the converter writes it (other spellings are lowered once).
+    prefix: &'static str,
     line: usize,
     span: Range<usize>,
     service: OnceLock<Result<Service, String>>,
@@ -74,20 +76,28 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Indexes catalog text without parsing the service lines.
+    /// Indexes catalog text without parsing the service lines. Services borrow their
+    /// names from the text, and a catalog is read once and used until the process ends,
+    /// so an owned text is leaked rather than copied into every name.
     pub fn parse(text: Cow<'static, str>) -> Result<Catalog, String> {
-        let mut lines = line_spans(&text);
+        let text: &'static str = match text {
+            Cow::Borrowed(text) => text,
+            Cow::Owned(text) => text.leak(),
+        };
+        let mut lines = line_spans(text);
         let (_, header_span) = lines.next().ok_or("empty catalog file")?;
         let header: Header = serde_json::from_str(&text[header_span])
             .map_err(|e| format!("line 1: not a catalog header: {e}"))?;
 
-        let mut entries: Vec<Entry> = Vec::new();
+        // Every line is longer than its opening, which bounds what a header can ask for.
+        let mut entries: Vec<Entry> =
+            Vec::with_capacity(header.services.min(text.len() / LINE_START.len()));
         for (line, span) in lines {
             let prefix = line_prefix(&text[span.clone()]).ok_or_else(|| {
                 format!("line {line}: a service line must start with {LINE_START}<prefix>\"")
             })?;
             if let Some(last) = entries.last() {
-                if last.prefix.as_str() >= prefix.as_str() {
+                if last.prefix >= prefix {
                     return Err(format!(
                         "line {line}: service `{prefix}` is out of order or repeated"
                     ));
@@ -117,7 +127,7 @@ impl Catalog {
 
     fn empty() -> Catalog {
         Catalog {
-            text: Cow::Borrowed(""),
+            text: "",
             header: Header {
                 source: String::new(),
                 version: String::new(),
@@ -145,7 +155,7 @@ impl Catalog {
     pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
         // Entries are lower-case and sorted: compare ignoring case instead of allocating.
         self.entries
-            .binary_search_by(|e| pattern::cmp_ignore_case(&e.prefix, prefix))
+            .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
             .ok()
             .map(ServiceId)
     }
@@ -155,7 +165,7 @@ impl Catalog {
         self.entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (ServiceId(i), e.prefix.as_str()))
+            .map(|(i, e)| (ServiceId(i), e.prefix))
     }
 
     /// The service a handle from this catalog names; `None` if its line does not parse.
@@ -173,7 +183,7 @@ impl Catalog {
     fn load<'a>(&'a self, entry: &'a Entry) -> Result<&'a Service, String> {
         entry
             .service
-            .get_or_init(|| parse_service(&self.text[entry.span.clone()], &entry.prefix))
+            .get_or_init(|| parse_service(&self.text[entry.span.clone()], entry.prefix))
             .as_ref()
             .map_err(|e| format!("line {}: {e}", entry.line))
     }
@@ -195,7 +205,7 @@ impl Catalog {
 
     /// Service prefixes, sorted, without loading anything.
     pub fn prefixes(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.prefix.as_str())
+        self.entries.iter().map(|e| e.prefix)
     }
 
     /// All services in prefix order (loads each; unparsable ones are skipped).
@@ -241,7 +251,7 @@ impl Catalog {
             service
                 .actions
                 .iter()
-                .filter(|a| actions.matches(&a.name))
+                .filter(|a| actions.matches(a.name))
                 .map(|a| (service, a))
                 .collect()
         }
@@ -254,7 +264,7 @@ impl Catalog {
         }
         let services = Wildcard::new(svc_pat);
         let mut out = Vec::new();
-        for entry in self.entries.iter().filter(|e| services.matches(&e.prefix)) {
+        for entry in self.entries.iter().filter(|e| services.matches(e.prefix)) {
             if let Ok(service) = self.load(entry) {
                 out.extend(matching(service, &actions));
             }
@@ -267,7 +277,7 @@ impl Catalog {
     /// its canonical spelling.
     pub fn suggest_action(&self, service: &str, name: &str) -> Option<&str> {
         let service = self.service(service)?;
-        crate::suggest::closest(name, service.actions.iter().map(|a| a.name.as_str()))
+        crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
 
     /// The closest known service prefix to a misspelt one.
@@ -283,26 +293,46 @@ impl Catalog {
 
 /// Non-empty lines with 1-based line numbers and byte spans (without `\n`).
 fn line_spans(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
+    let bytes = text.as_bytes();
+    // Every run indexes the whole file: memchr's vector search finds the line ends.
+    let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
     let mut start = 0;
-    text.split_inclusive('\n')
-        .enumerate()
-        .filter_map(move |(i, raw)| {
-            let span = start..start + raw.trim_end_matches(['\n', '\r']).len();
-            start += raw.len();
-            (!span.is_empty()).then_some((i + 1, span))
-        })
+    ends.enumerate().filter_map(move |(i, end)| {
+        let mut span = start..end;
+        start = end + 1;
+        while span.end > span.start && bytes[span.end - 1] == b'\r' {
+            span.end -= 1;
+        }
+        (!span.is_empty()).then_some((i + 1, span))
+    })
 }
 
 /// The prefix of a service line, read from its fixed opening.
-fn line_prefix(line: &str) -> Option<String> {
+fn line_prefix(line: &'static str) -> Option<&'static str> {
     let rest = line.strip_prefix(LINE_START)?;
     let prefix = &rest[..rest.find('"')?];
     let plain = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
-    plain.then(|| prefix.to_ascii_lowercase())
+    if !plain {
+        None
+    } else if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Kept for the rest of the process, like the text it comes from.
+        Some(prefix.to_ascii_lowercase().leak())
+    } else {
+        Some(prefix)
+    }
 }
 
-fn parse_service(line: &str, prefix: &str) -> Result<Service, String> {
-    let mut service: Service = serde_json::from_str(line).map_err(|e| e.to_string())?;
+fn parse_service(line: &'static str, prefix: &str) -> Result<Service, String> {
+    let mut service = match line::read_service(line) {
+        Some(service) => service,
+        None => serde_json::from_str(line).map_err(|e| {
+            if line.contains('\\') {
+                format!("{e} (catalog strings cannot contain escapes)")
+            } else {
+                e.to_string()
+            }
+        })?,
+    };
     if !service.prefix.eq_ignore_ascii_case(prefix) {
         return Err(format!(
             "prefix `{}` does not match index `{prefix}`",
@@ -312,7 +342,7 @@ fn parse_service(line: &str, prefix: &str) -> Result<Service, String> {
     // `Service::action` binary-searches; do not trust a hand-edited file's order.
     service
         .actions
-        .sort_by(|a, b| pattern::cmp_ignore_case(&a.name, &b.name));
+        .sort_by(|a, b| pattern::cmp_ignore_case(a.name, b.name));
     Ok(service)
 }
 

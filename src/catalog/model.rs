@@ -1,5 +1,7 @@
 //! The catalog's data types. The same structs are written by the converter and
 //! read by the loader, so the vendored format cannot drift from the code.
+//! Names borrow from the catalog text, which lives for the whole process (compiled
+//! in, or a `--catalog` file read once), so loading a service copies no strings.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,8 +12,8 @@ use crate::pattern;
 pub struct Service {
     /// `prefix` must stay the first field: the loader indexes lines by it
     /// without parsing them.
-    pub prefix: String,
-    pub name: String,
+    pub prefix: &'static str,
+    pub name: &'static str,
     #[serde(default)]
     pub actions: Vec<Action>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -22,40 +24,40 @@ pub struct Service {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
-    pub name: String,
+    pub name: &'static str,
     #[serde(rename = "access")]
     pub access_level: AccessLevel,
     /// Empty means the action only supports `"Resource": "*"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resource_types: Vec<ActionResource>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub condition_keys: Vec<String>,
+    pub condition_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionResource {
-    pub name: String,
+    pub name: &'static str,
     pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceType {
-    pub name: String,
+    pub name: &'static str,
     /// A list because AWS documents a few resource types with several ARN forms.
-    pub arns: Vec<String>,
+    pub arns: Vec<&'static str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub condition_keys: Vec<String>,
+    pub condition_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConditionKey {
     /// May contain template parts such as `${TagKey}` or `<key>`.
-    pub name: String,
+    pub name: &'static str,
     #[serde(rename = "type")]
     pub kind: ConditionType,
 }
 
-/// AWS's access level classification of an action.
+/// AWS's access level classification of an action. Its serde names are [`AccessLevel::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AccessLevel {
     List,
@@ -67,6 +69,19 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
+    pub(crate) const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+
+    /// The level spelt exactly as the catalog writes it.
+    pub(crate) fn named(name: &str) -> Option<AccessLevel> {
+        Self::ALL.into_iter().find(|level| level.as_str() == name)
+    }
+
     /// AWS's own words, as shown in the Service Authorization Reference.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -108,7 +123,8 @@ impl AccessLevel {
 }
 
 /// The value type of a condition key, in AWS's spelling (`ArrayOf*` marks
-/// multivalued keys, which need `ForAnyValue:`/`ForAllValues:` operators).
+/// multivalued keys, which need `ForAnyValue:`/`ForAllValues:` operators). Its serde
+/// names are [`ConditionType::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConditionType {
     String,
@@ -132,7 +148,7 @@ pub enum ConditionType {
 }
 
 impl ConditionType {
-    const ALL: [ConditionType; 14] = [
+    pub(crate) const ALL: [ConditionType; 14] = [
         ConditionType::String,
         ConditionType::Arn,
         ConditionType::Numeric,
@@ -168,6 +184,11 @@ impl ConditionType {
         }
     }
 
+    /// The type spelt exactly as the catalog writes it.
+    pub(crate) fn named(name: &str) -> Option<ConditionType> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// Case-insensitive, because AWS's docs are not consistent ("Arn", "ARN").
     pub fn parse(s: &str) -> Option<ConditionType> {
         Self::ALL
@@ -199,7 +220,7 @@ impl Service {
     /// case-insensitive). Actions are kept sorted case-insensitively.
     pub fn action(&self, name: &str) -> Option<&Action> {
         self.actions
-            .binary_search_by(|a| pattern::cmp_ignore_case(&a.name, name))
+            .binary_search_by(|a| pattern::cmp_ignore_case(a.name, name))
             .ok()
             .and_then(|i| self.actions.get(i))
     }
@@ -224,5 +245,5 @@ pub(crate) fn find_condition_key<'a>(
 ) -> Option<&'a ConditionKey> {
     keys.iter()
         .find(|k| k.name.eq_ignore_ascii_case(key))
-        .or_else(|| keys.iter().find(|k| pattern::template_match(&k.name, key)))
+        .or_else(|| keys.iter().find(|k| pattern::template_match(k.name, key)))
 }

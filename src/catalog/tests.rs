@@ -48,7 +48,7 @@ fn expand_wildcards_and_everything() {
         cat()
             .expand("kms:?ecrypt")
             .iter()
-            .map(|(_, a)| a.name.as_str())
+            .map(|(_, a)| a.name)
             .collect::<Vec<_>>(),
         ["Decrypt"]
     );
@@ -57,8 +57,7 @@ fn expand_wildcards_and_everything() {
     // Sorted by prefix, then by action name (case-insensitively).
     assert!(all.windows(2).all(|w| {
         let (a, b) = (&w[0], &w[1]);
-        (a.0.prefix.as_str(), a.1.name.to_ascii_lowercase())
-            < (b.0.prefix.as_str(), b.1.name.to_ascii_lowercase())
+        (a.0.prefix, a.1.name.to_ascii_lowercase()) < (b.0.prefix, b.1.name.to_ascii_lowercase())
     }));
     assert_eq!(
         cat().expand("kms:*").len(),
@@ -112,8 +111,7 @@ fn condition_keys_and_templates() {
     assert!(keys.kind.is_multivalued());
     assert_eq!(keys.kind.element(), ConditionType::String);
     assert_eq!(
-        kms.condition_key("aws:ResourceTag/Owner")
-            .map(|k| k.name.as_str()),
+        kms.condition_key("aws:ResourceTag/Owner").map(|k| k.name),
         Some("aws:ResourceTag/${TagKey}")
     );
     assert!(kms.condition_key("kms:NoSuchKey").is_none());
@@ -219,6 +217,78 @@ fn validate_checks_action_count() {
         catalog.validate().is_err(),
         "header says 1 action, file has 0"
     );
+}
+
+#[test]
+fn fast_reader_agrees_with_serde_on_every_embedded_line() {
+    let mut lines = line_spans(EMBEDDED).map(|(_, span)| &EMBEDDED[span]);
+    lines.next(); // the header
+    let mut count = 0;
+    for text in lines {
+        let fast = line::read_service(text);
+        let slow: Service = serde_json::from_str(text).expect("serde reads the line");
+        // `None` would mean the converter's spelling moved away from `line.rs`.
+        assert_eq!(fast.as_ref(), Some(&slow), "{}", slow.prefix);
+        count += 1;
+    }
+    assert_eq!(count, cat().service_count());
+}
+
+#[test]
+fn lines_in_another_spelling_load_through_serde() {
+    // Spaces, another key order, an upper-case prefix and unsorted actions.
+    let spaced = r#"{"prefix":"X", "name": "X", "actions": [{"access": "Read", "name": "B"}, {"name": "a", "access": "List"}]}"#;
+    assert!(line::read_service(spaced).is_none());
+    let catalog = parse(&format!("{HEADER_1_1}\r\n{spaced}\r\n")).expect("index");
+    assert_eq!(catalog.prefixes().collect::<Vec<_>>(), ["x"]);
+    let x = catalog.try_service("x").expect("loads").expect("x");
+    // Sorted after loading, whatever the file's order.
+    assert_eq!(
+        x.actions.iter().map(|a| a.name).collect::<Vec<_>>(),
+        ["a", "B"]
+    );
+    assert_eq!(
+        x.action("b").map(|a| a.access_level),
+        Some(AccessLevel::Read)
+    );
+}
+
+#[test]
+fn escaped_strings_are_a_clear_error() {
+    let line = r#"{"prefix":"x","name":"X \"quoted\"","actions":[]}"#;
+    assert!(line::read_service(line).is_none());
+    let catalog = parse(&format!("{HEADER_1_1}\n{line}\n")).expect("index");
+    let err = catalog.try_service("x").err().unwrap_or_default();
+    assert!(err.starts_with("line 2:"), "{err}");
+    assert!(err.contains("cannot contain escapes"), "{err}");
+}
+
+#[test]
+fn enum_names_are_the_serde_names() {
+    for level in AccessLevel::ALL {
+        let json = serde_json::to_string(&level).unwrap_or_default();
+        assert_eq!(json, format!("\"{}\"", level.as_str()));
+        assert_eq!(AccessLevel::named(level.as_str()), Some(level));
+    }
+    for kind in ConditionType::ALL {
+        let json = serde_json::to_string(&kind).unwrap_or_default();
+        assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        assert_eq!(ConditionType::named(kind.as_str()), Some(kind));
+    }
+    assert_eq!(
+        AccessLevel::named("read"),
+        None,
+        "the file's spelling is exact"
+    );
+}
+
+#[test]
+fn line_spans_number_lines_and_drop_line_ends() {
+    let text = "a\r\n\nb\r\r\nc";
+    let lines: Vec<(usize, &str)> = line_spans(text).map(|(n, s)| (n, &text[s])).collect();
+    assert_eq!(lines, [(1, "a"), (3, "b"), (4, "c")]);
+    assert_eq!(line_spans("x\n").count(), 1);
+    assert_eq!(line_spans("").count(), 0);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! exact place and the bracket that was left open, and nesting depth is bounded so
 //! hostile input cannot overflow the stack. `fuzz/` and `tests/hostile.rs` exercise it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A half-open byte range `[start, end)` into the text that was parsed.
@@ -34,32 +35,34 @@ impl Span {
     }
 }
 
+/// A JSON value borrowing from the parsed text: strings without escapes (nearly all of
+/// them) are slices of it, not copies.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'t> {
     Null,
     Bool(bool),
     /// The number exactly as written: policies never do arithmetic, and `1e999` must survive.
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    Number(&'t str),
+    String(Cow<'t, str>),
+    Array(Vec<Node<'t>>),
+    Object(Vec<Member<'t>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'t> {
+    pub value: Value<'t>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'t> {
+    pub key: Cow<'t, str>,
     /// Span of the key token, quotes included.
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'t>,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
@@ -67,7 +70,7 @@ impl Node {
         }
     }
 
-    pub fn members(&self) -> Option<&[Member]> {
+    pub fn members(&self) -> Option<&[Member<'t>]> {
         match &self.value {
             Value::Object(m) => Some(m),
             _ => None,
@@ -75,7 +78,7 @@ impl Node {
     }
 
     /// The last member named `key`: with duplicate keys, AWS uses the last one.
-    pub fn get(&self, key: &str) -> Option<&Member> {
+    pub fn get(&self, key: &str) -> Option<&Member<'t>> {
         self.members()?.iter().rev().find(|m| m.key == key)
     }
 
@@ -108,11 +111,13 @@ impl fmt::Display for ParseError {
 /// Deeper nesting than any policy needs; bounded so the recursive parser stays safe.
 pub const MAX_DEPTH: usize = 128;
 
-pub fn parse(text: &str) -> Result<Node, ParseError> {
+pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        open_members: Vec::new(),
+        open_items: Vec::new(),
     };
     parser.skip_ws();
     let node = parser.value(0)?;
@@ -127,9 +132,14 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The members and items of the objects and arrays being parsed, innermost last: each
+    /// container is moved out into a vector of its exact size when it closes, rather than
+    /// grown by doubling.
+    open_members: Vec<Member<'a>>,
+    open_items: Vec<Node<'a>>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -160,7 +170,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, ParseError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
         let start = self.pos;
         let value = match self.bytes.get(self.pos) {
             Some(b'{') | Some(b'[') if depth >= MAX_DEPTH => {
@@ -194,14 +204,14 @@ impl Parser<'_> {
         err
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut members = Vec::new();
+        let base = self.open_members.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
         loop {
             self.skip_ws();
@@ -223,7 +233,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.open_members.push(Member {
                 key,
                 key_span,
                 value,
@@ -233,7 +243,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.open_members.drain(base..).collect()));
                 }
                 _ => {
                     return Err(self.unclosed(
@@ -246,14 +256,14 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.open_items.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
         loop {
             self.skip_ws();
@@ -267,13 +277,14 @@ impl Parser<'_> {
             if self.pos >= self.bytes.len() {
                 return Err(self.unclosed("expected a JSON value", open, "array"));
             }
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.open_items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.open_items.drain(base..).collect()));
                 }
                 _ => {
                     return Err(self.unclosed(
@@ -286,10 +297,11 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        // Borrowed until the first escape; only then is the decoded text copied.
+        let mut out: Option<String> = None;
         loop {
             let run_start = self.pos;
             while let Some(&b) = self.bytes.get(self.pos) {
@@ -298,13 +310,24 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            out.push_str(&self.text[run_start..self.pos]);
+            let run = &self.text[run_start..self.pos];
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut decoded) => {
+                            decoded.push_str(run);
+                            Cow::Owned(decoded)
+                        }
+                    });
                 }
-                Some(b'\\') => out.push(self.escape()?),
+                Some(b'\\') => {
+                    let decoded = out.get_or_insert_with(String::new);
+                    decoded.push_str(run);
+                    let c = self.escape()?;
+                    out.get_or_insert_with(String::new).push(c);
+                }
                 Some(_) => {
                     return Err(self.unclosed(
                         "control characters must be escaped inside a string",
@@ -384,7 +407,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
         let start = self.pos;
         self.eat(b'-');
         match self.bytes.get(self.pos) {
@@ -405,7 +428,7 @@ impl Parser<'_> {
             }
             self.digits();
         }
-        Ok(Value::Number(self.text[start..self.pos].to_string()))
+        Ok(Value::Number(&self.text[start..self.pos]))
     }
 
     fn digits(&mut self) {
@@ -422,7 +445,7 @@ impl Parser<'_> {
         hit
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
         if self.text[self.pos..].starts_with(word) {
             self.pos += word.len();
             Ok(value)
@@ -482,7 +505,7 @@ mod tests {
 
     #[test]
     fn numbers_are_kept_as_written() {
-        assert_eq!(parse("1e999").unwrap().value, Value::Number("1e999".into()));
+        assert_eq!(parse("1e999").unwrap().value, Value::Number("1e999"));
         assert!(parse("01").is_err());
         assert!(parse("1.").is_err());
         assert!(parse("-").is_err());

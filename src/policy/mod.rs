@@ -25,28 +25,28 @@ pub const STATEMENT_ELEMENTS: &[&str] = &[
 ];
 
 pub struct Policy<'a> {
-    pub root: &'a Node,
-    pub version: Option<&'a Member>,
-    pub id: Option<&'a Member>,
-    pub statement: Option<&'a Member>,
+    pub root: &'a Node<'a>,
+    pub version: Option<&'a Member<'a>>,
+    pub id: Option<&'a Member<'a>>,
+    pub statement: Option<&'a Member<'a>>,
     pub statements: Vec<Statement<'a>>,
 }
 
 pub struct Statement<'a> {
     /// Position in the `Statement` array (0 when `Statement` is a single object).
     pub index: usize,
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     /// JSON pointer to the statement, e.g. `/Statement/1`.
     pub pointer: String,
-    pub sid: Option<&'a Member>,
-    pub effect: Option<&'a Member>,
-    pub principal: Option<&'a Member>,
-    pub not_principal: Option<&'a Member>,
-    pub action: Option<&'a Member>,
-    pub not_action: Option<&'a Member>,
-    pub resource: Option<&'a Member>,
-    pub not_resource: Option<&'a Member>,
-    pub condition: Option<&'a Member>,
+    pub sid: Option<&'a Member<'a>>,
+    pub effect: Option<&'a Member<'a>>,
+    pub principal: Option<&'a Member<'a>>,
+    pub not_principal: Option<&'a Member<'a>>,
+    pub action: Option<&'a Member<'a>>,
+    pub not_action: Option<&'a Member<'a>>,
+    pub resource: Option<&'a Member<'a>>,
+    pub not_resource: Option<&'a Member<'a>>,
+    pub condition: Option<&'a Member<'a>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +101,7 @@ impl<'a> Str<'a> {
 
 /// The strings of a value that may be one string or a list of them; other items are
 /// skipped here (the element-type rule reports them).
-pub fn strings(node: &Node) -> Vec<Str<'_>> {
+pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     match &node.value {
         Value::String(_) => Str::of_value(node).into_iter().collect(),
         Value::Array(items) => items.iter().filter_map(Str::of_value).collect(),
@@ -128,7 +128,7 @@ impl PrincipalValue<'_> {
     }
 }
 
-pub fn principal_values(member: &Member) -> Vec<PrincipalValue<'_>> {
+pub fn principal_values<'a>(member: &'a Member<'a>) -> Vec<PrincipalValue<'a>> {
     match &member.value.value {
         Value::String(_) => Str::of_value(&member.value)
             .map(|value| PrincipalValue { kind: None, value })
@@ -155,7 +155,7 @@ pub fn principal_values(member: &Member) -> Vec<PrincipalValue<'_>> {
 pub struct ConditionEntry<'a> {
     pub operator: Str<'a>,
     pub key: Str<'a>,
-    pub values: &'a Node,
+    pub values: &'a Node<'a>,
 }
 
 impl ConditionEntry<'_> {
@@ -236,7 +236,7 @@ impl Statement<'_> {
 
 /// Lays the policy grammar over a parsed document. Anything that does not fit the grammar
 /// stays in the JSON tree, where the structure rules find and report it.
-pub fn build(root: &Node) -> Policy<'_> {
+pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
     let statement = root.get("Statement");
     let nodes: Vec<(&Node, String)> = match statement.map(|m| &m.value) {
         Some(

@@ -38,15 +38,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let first = found.iter().next().map(|(svc, _)| svc.prefix.as_str());
-            let multi_service = found
-                .iter()
-                .any(|(svc, _)| Some(svc.prefix.as_str()) != first);
+            let first = found.iter().next().map(|(svc, _)| svc.prefix);
+            let multi_service = found.iter().any(|(svc, _)| Some(svc.prefix) != first);
             let label = |(svc, a): (&Service, &Action)| {
                 if multi_service {
                     format!("{}:{}", svc.prefix, a.name)
                 } else {
-                    a.name.clone()
+                    a.name.to_string()
                 }
             };
             let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();

@@ -55,14 +55,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let service = parts.service.text;
             let same_service: Vec<String> = templates
                 .iter()
-                .filter(|t| arn::split(&t.template).is_ok_and(|p| p.service.text == service))
+                .filter(|t| arn::split(t.template).is_ok_and(|p| p.service.text == service))
                 .map(|t| format!("{} `{}`", t.resource_type, t.template))
                 .collect();
             let (span, expected) = if same_service.is_empty() {
                 let mut services: Vec<String> = statement_actions(cx, s)
                     .unwrap_or_default()
                     .iter()
-                    .map(|(s, _)| s.prefix.clone())
+                    .map(|(s, _)| s.prefix.to_string())
                     .collect();
                 services.sort();
                 services.dedup();

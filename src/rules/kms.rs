@@ -84,6 +84,14 @@ fn bit(action: &str) -> u64 {
     }
 }
 
+/// The bit of a member of one of this module's sets: the sets are usually the very
+/// constants of [`universe`], found by address before any string is compared.
+fn member_bit(action: &str) -> u64 {
+    universe()
+        .position(|known| std::ptr::eq(known, action))
+        .map_or_else(|| bit(action), |i| 1 << i)
+}
+
 /// Each action of [`universe`] with its bit, sorted by name.
 fn bits_by_name() -> &'static [(&'static str, u64)] {
     static BITS: std::sync::OnceLock<Vec<(&'static str, u64)>> = std::sync::OnceLock::new();
@@ -98,9 +106,7 @@ fn bits_by_name() -> &'static [(&'static str, u64)] {
 fn mask(pattern: &str) -> u64 {
     // Most actions of a statement belong to other services: a literal ASCII service
     // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-    let service = pattern
-        .split_once(':')
-        .map_or(pattern, |(service, _)| service);
+    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
     if service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms") {
         return 0;
     }
@@ -152,7 +158,7 @@ fn wildcard_mask(pattern: &str) -> u64 {
 
 /// Whether the action pattern reaches `action`, one of the actions named in this module.
 pub fn reaches(pattern: &str, action: &str) -> bool {
-    mask(pattern) & bit(action) != 0
+    mask(pattern) & member_bit(action) != 0
 }
 
 /// The known actions an Allow statement grants: through `Action`, or through a `NotAction`
@@ -170,7 +176,7 @@ fn granted(s: &Statement) -> u64 {
 /// The first member of `set` the statement grants.
 pub fn grants_any<'s>(s: &Statement, set: &[&'s str]) -> Option<&'s str> {
     let granted = granted(s);
-    set.iter().copied().find(|a| granted & bit(a) != 0)
+    set.iter().copied().find(|a| granted & member_bit(a) != 0)
 }
 
 /// Whether an Allow statement grants `action`.
@@ -194,7 +200,7 @@ pub fn reached<'s>(pattern: &str, set: &[&'s str]) -> Vec<&'s str> {
     }
     set.iter()
         .copied()
-        .filter(|a| reached & bit(a) != 0)
+        .filter(|a| reached & member_bit(a) != 0)
         .collect()
 }
 
@@ -216,6 +222,16 @@ mod tests {
     fn every_known_action_has_a_bit() {
         assert!(universe().count() <= 64);
         assert!(universe().all(|a| bit(a) != 0));
+    }
+
+    #[test]
+    fn a_member_has_its_bit_whether_found_by_address_or_by_name() {
+        for action in universe() {
+            let copy = action.to_string();
+            assert_eq!(member_bit(action), bit(action));
+            assert_eq!(member_bit(&copy), bit(action));
+        }
+        assert_eq!(member_bit("kms:NotAnAction"), 0);
     }
 
     #[test]

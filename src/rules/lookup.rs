@@ -6,10 +6,11 @@ use crate::catalog::{
 };
 use crate::pattern::{Glob, Wildcard};
 use crate::policy::{Statement, Str};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
+use thread_local::ThreadLocal;
 
 /// An action string split at its first colon: `kms:Decrypt` → `kms`, `Decrypt`.
 #[derive(Clone, Copy, Debug)]
@@ -23,7 +24,7 @@ pub struct ActionName<'a> {
 /// stands in (strings without a prefix are C001's and are left out).
 pub fn action_names<'a>(
     s: &'a Statement<'a>,
-) -> impl Iterator<Item = (&'a crate::json::Member, ActionName<'a>)> {
+) -> impl Iterator<Item = (&'a crate::json::Member<'a>, ActionName<'a>)> {
     [s.action, s.not_action]
         .into_iter()
         .flatten()
@@ -135,51 +136,39 @@ pub struct Resolutions {
 }
 
 /// A map from names to what was worked out for them, shared by the threads of a run.
-struct Memo<V> {
-    seen: Mutex<HashMap<String, V, BuildHasherDefault<Fnv>>>,
+struct Memo<V: Send> {
+    seen: Mutex<FxHashMap<String, V>>,
+    /// Each thread's copy of what it has looked up: the rules ask for the same names many
+    /// times per document, and a lock shared by all threads makes every hit a contended one.
+    local: ThreadLocal<RefCell<FxHashMap<String, V>>>,
 }
 
-impl<V> Default for Memo<V> {
+impl<V: Send> Default for Memo<V> {
     fn default() -> Self {
         Memo {
             seen: Mutex::default(),
+            local: ThreadLocal::new(),
         }
     }
 }
 
-impl<V: Clone> Memo<V> {
+impl<V: Clone + Send> Memo<V> {
     fn get_or_insert_with(&self, key: &str, work: impl FnOnce() -> V) -> V {
-        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
-        let lock = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = lock().get(key) {
+        let local = self.local.get_or_default();
+        if let Some(known) = local.borrow().get(key) {
             return known.clone();
         }
-        // Worked out without the lock: another thread may do the same work, never wait.
-        let value = work();
-        lock().insert(key.to_string(), value.clone());
+        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
+        let lock = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let shared = lock().get(key).cloned();
+        let value = shared.unwrap_or_else(|| {
+            // Worked out without the lock: another thread may do the same work, never wait.
+            let value = work();
+            lock().insert(key.to_string(), value.clone());
+            value
+        });
+        local.borrow_mut().insert(key.to_string(), value.clone());
         value
-    }
-}
-
-/// FNV-1a: the keys are short names, for which SipHash's setup costs more than the lookup.
-/// No hostile input can do harm here beyond slowing its own run.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -230,12 +219,12 @@ pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<
         .get_or_insert_with(name.text.value, || {
             let id = catalog.service_id(name.service)?;
             let service = catalog.service_by_id(id)?;
-            let names = service.actions.iter().map(|a| a.name.as_str());
+            let names = service.actions.iter().map(|a| a.name);
             let closest = crate::suggest::closest(name.name, names)?;
             let i = service.actions.iter().position(|a| a.name == closest)?;
             Some((id, i))
         })?;
-    Some(catalog.service_by_id(id)?.actions.get(i)?.name.as_str())
+    Some(catalog.service_by_id(id)?.actions.get(i)?.name)
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
@@ -270,10 +259,10 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
         .into_iter()
         .map(|(id, svc)| {
             let indices: Vec<usize> = match &wanted {
-                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| &a.name),
+                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| a.name),
                 None => svc
                     .actions
-                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(&a.name, name))
+                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(a.name, name))
                     .into_iter()
                     .collect(),
             };
@@ -365,7 +354,7 @@ pub fn sort_templates(templates: &mut Vec<&ArnTemplate>) {
 
 /// What orders and tells templates apart: the resource type's name, then the template.
 fn template_text(t: &ArnTemplate) -> (&str, &str) {
-    (&t.resource_type, &t.template)
+    (t.resource_type, t.template)
 }
 
 /// A condition key as the catalog knows it.
@@ -411,7 +400,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
                 .find(|k| k.name.eq_ignore_ascii_case(key))
         }) {
             return KeyLookup::Known {
-                name: &found.name,
+                name: found.name,
                 kind: found.kind,
                 also: &[],
                 global: false,
@@ -443,7 +432,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
     };
     match service.condition_key(key).or_else(literal_tag_key) {
         Some(found) => KeyLookup::Known {
-            name: &found.name,
+            name: found.name,
             kind: found.kind,
             also: &[],
             global: false,
@@ -469,18 +458,17 @@ pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
             .filter(|_| prefix.chars().count() > 1)
             .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
     };
-    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name.as_str()))
-        .map(str::to_string)
+    crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name)).map(str::to_string)
 }
 
 /// Whether an action (or one of its resource types) documents condition key `key`
 /// (a catalog name, possibly a template).
 pub fn action_supports_key(service: &Service, action: &Action, key: &str) -> bool {
-    let same = |k: &String| k.eq_ignore_ascii_case(key);
+    let same = |k: &&str| k.eq_ignore_ascii_case(key);
     action.condition_keys.iter().any(same)
         || action.resource_types.iter().any(|r| {
             service
-                .resource_type(&r.name)
+                .resource_type(r.name)
                 .is_some_and(|t| t.condition_keys.iter().any(same))
         })
 }
@@ -667,8 +655,8 @@ pub fn operator(text: &str) -> Option<Operator> {
 pub fn condition_values(node: &crate::json::Node) -> Vec<(String, crate::json::Span)> {
     use crate::json::Value;
     let scalar = |n: &crate::json::Node| match &n.value {
-        Value::String(s) => Some((s.clone(), Str::of_value(n)?.span)),
-        Value::Number(s) => Some((s.clone(), n.span)),
+        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
+        Value::Number(s) => Some((s.to_string(), n.span)),
         Value::Bool(b) => Some((b.to_string(), n.span)),
         _ => None,
     };

@@ -171,7 +171,7 @@ fn allow_with_negation<'a>(
     cx: &'a Context<'a>,
     out: &mut Vec<Diagnostic>,
     code: &'static str,
-    element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member>,
+    element: fn(&crate::policy::Statement<'a>) -> Option<&'a crate::json::Member<'a>>,
     message: &str,
     help: &'static str,
 ) {

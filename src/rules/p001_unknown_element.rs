@@ -20,7 +20,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn unknown(node: &Node, known: &[&str], level: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
     for member in node.members().unwrap_or_default() {
-        if known.contains(&member.key.as_str()) {
+        if known.contains(&&*member.key) {
             continue;
         }
         let mut diagnostic = Diagnostic::new(

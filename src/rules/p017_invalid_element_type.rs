@@ -123,7 +123,7 @@ fn principal(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
         ),
         Value::Object(entries) => {
             for entry in entries {
-                if !PRINCIPAL_TYPES.contains(&entry.key.as_str()) {
+                if !PRINCIPAL_TYPES.contains(&&*entry.key) {
                     let help = match crate::suggest::closest(
                         &entry.key,
                         PRINCIPAL_TYPES.iter().copied(),
