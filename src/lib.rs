@@ -1,7 +1,8 @@
 //! iamlint: a static analyzer for AWS IAM policy documents and KMS key policies.
 //!
-//! The library runs the same pipeline as the CLI: [`run`] takes paths and options and
-//! returns a [`Report`]; [`check::check_bytes`] checks one file's bytes.
+//! The library runs the same pipeline as the CLI: [`stream::run`] hands each checked file to
+//! a sink in the report's order (the CLI's emitters write it out and drop it); [`run`]
+//! collects them into a whole [`Report`]; [`check::check_bytes`] checks one file's bytes.
 
 pub mod catalog;
 pub mod check;
@@ -17,14 +18,15 @@ pub mod relate;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod spool;
+pub mod stream;
 pub mod suggest;
 
 use check::{DocumentReport, FileReport, Options};
 use config::FailOn;
 use diagnostic::{Finding, Severity};
-use rayon::prelude::*;
 use serde::Serialize;
-use source::{discover, read, Input, Origin};
+use source::{read, Input, Origin};
 use std::collections::BTreeMap;
 
 /// A path that could not be read, with why: reported on stderr, exit code 2.
@@ -134,41 +136,25 @@ pub struct Selection<'a> {
     pub exclude: &'a [String],
 }
 
-/// Discovers, reads and checks every file, in parallel; the report's order does not
-/// depend on the number of threads.
+/// Discovers, reads and checks every file, in parallel, and keeps them all (unfiltered: see
+/// [`filter::apply`]); the report's order does not depend on the number of threads. This is
+/// [`stream::run`] with a sink that keeps every file.
 pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
-    let filters = discover::Filters::new(selection.include, selection.exclude)?;
-    let found = discover::discover(selection.paths, &filters);
-    let mut report = Report {
+    let mut collect = stream::Collect::default();
+    let outcome = stream::run(selection, opts, None, &mut collect).map_err(|e| e.to_string())?;
+    let mut files = collect.files;
+    files.sort_by_key(|c| c.input);
+    Ok(Report {
+        files: files.into_iter().map(|c| c.file).collect(),
+        errors: outcome.errors,
         walked: selection.paths.iter().any(|p| p.is_dir()),
         ..Report::default()
-    };
-    report.errors.extend(
-        found
-            .errors
-            .into_iter()
-            .map(|(path, message)| InputError { path, message }),
-    );
-    let results: Vec<Result<FileReport, InputError>> = found
-        .inputs
-        .par_iter()
-        .with_max_len(1)
-        .map(|input| check_input(input, opts))
-        .collect();
-    report.files.reserve_exact(results.len());
-    for result in results {
-        match result {
-            Ok(file) => report.files.push(file),
-            Err(err) => report.errors.push(err),
-        }
-    }
-    relate::across_files(&mut report.files, &opts.config);
-    Ok(report)
+    })
 }
 
-fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> {
+pub(crate) fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> {
     let error = |message: String| InputError {
-        path: input.display.clone(),
+        path: input.display().into_owned(),
         message,
     };
     let (bytes, format) = match input.origin {
@@ -199,7 +185,7 @@ fn check_input(input: &Input, opts: &Options) -> Result<FileReport, InputError> 
         origin => origin,
     };
     Ok(check::check_text(
-        &input.display,
+        &input.display(),
         &input.path,
         text,
         format,

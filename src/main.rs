@@ -3,9 +3,12 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
-use iamlint::filter::{self, baseline::Baseline};
+use iamlint::filter::baseline::{Baseline, Recorder};
+use iamlint::filter::Filter;
 use iamlint::policy::PolicyKind;
-use iamlint::report::{self, Format, Style};
+use iamlint::report::statistics::Statistics;
+use iamlint::report::{self, Emitter, End, Format, Style};
+use iamlint::stream::{self, Outcome, RunError, Sink};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -213,56 +216,270 @@ fn check(args: CheckArgs) -> u8 {
         include: &args.include,
         exclude: &args.exclude,
     };
-    let mut report = match iamlint::run(&selection, &opts) {
-        Ok(report) => report,
-        Err(err) => {
-            eprintln!("iamlint: {err}");
-            return 2;
-        }
+    let mut filter = Filter::new(&opts.config, baseline.as_ref());
+    let run = Run {
+        selection: &selection,
+        opts: &opts,
+        args: &args,
+        fail_on,
     };
-    for err in &report.errors {
-        eprintln!("iamlint: {}: {}", err.path, err.message);
-    }
-    filter::apply(&mut report, &opts.config, baseline.as_ref());
-    if let Some(path) = &args.write_baseline {
-        return write_baseline(&report, path);
-    }
-    let written = match &args.output {
-        Some(path) => write_to_file(&report, &args, path),
-        None => write_to_terminal(&report, &args),
+    let code = match (&args.write_baseline, &args.output) {
+        (Some(path), _) => run.write_baseline(&mut filter, path),
+        (None, Some(path)) => run.to_file(&mut filter, path),
+        (None, None) => run.to_terminal(&mut filter),
     };
-    if let Err(err) = written {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("iamlint: cannot write the report: {err}");
-            return 2;
-        }
-    }
-    let code = report.exit_code(fail_on) as u8;
-    // The process ends next and the OS takes the memory back at once; freeing a large
-    // report's findings, or the run's caches of resolved actions, one by one would only add
-    // time after the output is written.
-    std::mem::forget(report);
+    // The process ends next and the OS takes the memory back at once; freeing the run's
+    // caches of resolved actions one by one would only add time after the output is written.
+    std::mem::forget(filter);
     std::mem::forget(opts);
     code
 }
 
-fn write_baseline(report: &iamlint::Report, path: &std::path::Path) -> u8 {
-    let baseline = Baseline::from_report(report);
-    if let Err(err) = report::save(path, baseline.to_json().as_bytes()) {
-        eprintln!("iamlint: cannot write {}: {err}", path.display());
-        return 2;
+/// One `check` run: files stream from the pipeline into the sinks the arguments ask for.
+struct Run<'a> {
+    selection: &'a iamlint::Selection<'a>,
+    opts: &'a Options,
+    args: &'a CheckArgs,
+    fail_on: FailOn,
+}
+
+impl Run<'_> {
+    /// Runs the stream; `file` is where the report goes when it is not the terminal.
+    fn stream<S: Sink>(
+        &self,
+        filter: &mut Filter,
+        sink: &mut S,
+        file: Option<&std::path::Path>,
+    ) -> Result<Outcome, u8> {
+        match stream::run(self.selection, self.opts, Some(filter), sink) {
+            Ok(outcome) => {
+                for err in &outcome.errors {
+                    eprintln!("iamlint: {}: {}", err.path, err.message);
+                }
+                Ok(outcome)
+            }
+            Err(RunError::Selection(err)) => {
+                eprintln!("iamlint: {err}");
+                Err(2)
+            }
+            Err(RunError::Output(err)) => {
+                match file {
+                    Some(path) => {
+                        eprintln!(
+                            "iamlint: cannot write the report: {}: {err}",
+                            path.display()
+                        )
+                    }
+                    None => eprintln!("iamlint: cannot write the report: {err}"),
+                }
+                Err(2)
+            }
+        }
     }
-    eprintln!(
-        "iamlint: recorded {} finding{} in {}",
-        baseline.findings.len(),
-        if baseline.findings.len() == 1 {
-            ""
+
+    fn exit_code(&self, outcome: &Outcome) -> u8 {
+        outcome.exit_code(self.fail_on) as u8
+    }
+
+    fn write_baseline(&self, filter: &mut Filter, path: &std::path::Path) -> u8 {
+        let mut recorder = Recorder::default();
+        let outcome = match self.stream(filter, &mut recorder, None) {
+            Ok(outcome) => outcome,
+            Err(code) => return code,
+        };
+        let baseline = Baseline::from_entries(recorder.entries);
+        if let Err(err) = report::save(path, baseline.to_json().as_bytes()) {
+            eprintln!("iamlint: cannot write {}: {err}", path.display());
+            return 2;
+        }
+        eprintln!(
+            "iamlint: recorded {} finding{} in {}",
+            baseline.findings.len(),
+            if baseline.findings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            path.display()
+        );
+        u8::from(!outcome.errors.is_empty()) * 2
+    }
+
+    /// The report to a file; the terminal gets the statistics if asked, and the summary line.
+    fn to_file(&self, filter: &mut Filter, path: &std::path::Path) -> u8 {
+        let args = self.args;
+        let style = Style {
+            color: false,
+            quiet: args.quiet,
+        };
+        let cannot_write = |err: std::io::Error| {
+            eprintln!(
+                "iamlint: cannot write the report: {}: {err}",
+                path.display()
+            );
+            2
+        };
+        let file = report::Replacement::create(path);
+        // Without a file to write, the run still goes on: its errors are worth seeing.
+        let (file, unwritable) = match file {
+            Ok(file) => (Target::File(file), None),
+            Err(err) => (Target::Nowhere, Some(err)),
+        };
+        let mut sink = (
+            Emitter::new(args.format, style, file),
+            args.statistics.then(Statistics::default),
+        );
+        let outcome = match self.stream(filter, &mut sink, Some(path)) {
+            Ok(outcome) => outcome,
+            Err(code) => return code,
+        };
+        let (emitter, statistics) = sink;
+        let path_of = |i: usize| outcome.path_of(i);
+        let end = End {
+            summary: &outcome.summary(),
+            errors: &outcome.errors,
+            path_of: &path_of,
+        };
+        if let Some(err) = unwritable {
+            return cannot_write(err);
+        }
+        let written = emitter.finish(&end).and_then(|file| match file {
+            Target::File(file) => file.commit(),
+            Target::Nowhere => Ok(()),
+        });
+        if let Err(err) = written {
+            return cannot_write(err);
+        }
+        let stdout = std::io::stdout();
+        let mut out = Guarded::new(stdout.lock());
+        let printed = (|| {
+            if let Some(statistics) = &statistics {
+                statistics.write(&mut out)?;
+            }
+            if !args.quiet {
+                writeln!(out, "{}", report::summary_line(end.summary))?;
+            }
+            out.flush()
+        })();
+        if let Err(err) = printed {
+            eprintln!("iamlint: cannot write the report: {err}");
+            return 2;
+        }
+        self.exit_code(&outcome)
+    }
+
+    fn to_terminal(&self, filter: &mut Filter) -> u8 {
+        let args = self.args;
+        // Buffered: a large report is thousands of lines, each a write call on a line-buffered stdout.
+        let stdout = std::io::stdout();
+        let out = Guarded::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+        let written = if args.statistics {
+            let mut statistics = Statistics::default();
+            let outcome = match self.stream(filter, &mut statistics, None) {
+                Ok(outcome) => outcome,
+                Err(code) => return code,
+            };
+            let mut out = out;
+            let printed = (|| {
+                statistics.write(&mut out)?;
+                if !args.quiet {
+                    writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                }
+                out.flush()
+            })();
+            printed.map(|()| outcome)
         } else {
-            "s"
-        },
-        path.display()
-    );
-    u8::from(!report.errors.is_empty()) * 2
+            let style = Style {
+                color: use_color(args.color),
+                quiet: args.quiet,
+            };
+            let mut emitter = Emitter::new(args.format, style, out);
+            let outcome = match self.stream(filter, &mut emitter, None) {
+                Ok(outcome) => outcome,
+                Err(code) => return code,
+            };
+            let path_of = |i: usize| outcome.path_of(i);
+            let end = End {
+                summary: &outcome.summary(),
+                errors: &outcome.errors,
+                path_of: &path_of,
+            };
+            emitter
+                .finish(&end)
+                .and_then(|mut out| out.flush())
+                .map(|()| outcome)
+        };
+        match written {
+            Ok(outcome) => self.exit_code(&outcome),
+            Err(err) => {
+                eprintln!("iamlint: cannot write the report: {err}");
+                2
+            }
+        }
+    }
+}
+
+/// Where `--output` goes: the file, or nowhere when it cannot be created.
+enum Target {
+    File(report::Replacement),
+    Nowhere,
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Target::File(file) => file.write(buf),
+            Target::Nowhere => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Target::File(file) => file.flush(),
+            Target::Nowhere => Ok(()),
+        }
+    }
+}
+
+/// A writer that stops writing, quietly, once the reader has gone (`iamlint check | head`):
+/// the run still goes on to its exit code.
+struct Guarded<W: Write> {
+    inner: W,
+    gone: bool,
+}
+
+impl<W: Write> Guarded<W> {
+    fn new(inner: W) -> Self {
+        Guarded { inner, gone: false }
+    }
+
+    fn quiet(&mut self, result: std::io::Result<()>) -> std::io::Result<()> {
+        match result {
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for Guarded<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.gone {
+            let result = self.inner.write_all(buf);
+            self.quiet(result)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.gone {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.quiet(result)
+    }
 }
 
 fn use_color(choice: Color) -> bool {
@@ -274,49 +491,6 @@ fn use_color(choice: Color) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
-}
-
-/// The report to a file; the terminal gets the statistics if asked, and the summary line.
-fn write_to_file(
-    report: &iamlint::Report,
-    args: &CheckArgs,
-    path: &std::path::Path,
-) -> std::io::Result<()> {
-    let mut bytes = Vec::new();
-    let style = Style {
-        color: false,
-        quiet: args.quiet,
-    };
-    report::write(report, args.format, &style, &mut bytes)?;
-    report::save(path, &bytes)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if args.statistics {
-        report::statistics::write(report, &mut out)?;
-    }
-    if !args.quiet {
-        writeln!(out, "{}", report::summary_line(report))?;
-    }
-    out.flush()
-}
-
-fn write_to_terminal(report: &iamlint::Report, args: &CheckArgs) -> std::io::Result<()> {
-    // Buffered: a large report is thousands of lines, each a write call on a line-buffered stdout.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    if args.statistics {
-        report::statistics::write(report, &mut out)?;
-        if !args.quiet {
-            writeln!(out, "{}", report::summary_line(report))?;
-        }
-    } else {
-        let style = Style {
-            color: use_color(args.color),
-            quiet: args.quiet,
-        };
-        report::write(report, args.format, &style, &mut out)?;
-    }
-    out.flush()
 }
 
 fn list_rules() -> u8 {

@@ -369,80 +369,148 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
     out
 }
 
+/// The directory a file's policies are related in: the parent of its path as shown.
+pub fn directory_of(path: &str) -> String {
+    std::path::Path::new(path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A key policy of a directory, kept while the directory's other files are checked.
+#[derive(Clone, Debug)]
+pub struct KeyPolicy {
+    /// Which file of the run holds it (any number unique per file).
+    pub file: usize,
+    pub path: std::sync::Arc<str>,
+    pub key: KeyFacts,
+}
+
+/// The key policies of a file that grants in other files can relate to.
+pub fn key_policies(file: &FileReport, id: usize) -> Vec<KeyPolicy> {
+    file.facts
+        .documents
+        .iter()
+        .filter_map(|d| d.key.as_ref())
+        .filter(|k| k.home_key.is_some())
+        .map(|key| KeyPolicy {
+            file: id,
+            path: file.path.clone(),
+            key: key.clone(),
+        })
+        .collect()
+}
+
+/// How many key policies of a directory have come, by home account: enough to tell a grant
+/// whose pairing is decided before the directory is complete.
+#[derive(Debug, Default)]
+pub struct KeyCounts(std::collections::HashMap<String, usize>);
+
+impl KeyCounts {
+    pub fn add(&mut self, keys: &[KeyPolicy]) {
+        for key in keys {
+            if let Some(home) = &key.key.home_key {
+                *self.0.entry(home.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// Whether no file still to come can change what [`with_directory`] finds for this file,
+/// given the key policies `counts` of its directory so far (its own among them): each grant
+/// pairs with the one key policy of its own file, or with none because two or more others
+/// qualify. Such a file need not wait for the rest of its directory.
+pub fn settled(file: &FileReport, counts: &KeyCounts) -> bool {
+    let own = |account: &str| {
+        file.facts
+            .documents
+            .iter()
+            .filter_map(|d| d.key.as_ref())
+            .filter(|k| k.home_key.as_deref() == Some(account))
+            .count()
+    };
+    file.facts
+        .documents
+        .iter()
+        .flat_map(|d| &d.grants)
+        .all(|grant| {
+            let mine = own(&grant.account_key);
+            let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
+            mine == 1 || all.saturating_sub(mine) >= 2
+        })
+}
+
+/// Whether the file's findings depend on the other files of its directory.
+pub fn needs_directory(file: &FileReport) -> bool {
+    file.facts.x001_enabled && file.facts.may_relate()
+}
+
 /// Relations across files of one directory: a grant in one file, the key policy in another.
 /// Findings are added to the file holding the grant; every file's findings stay sorted.
 pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
-    let parent = |path: &str| -> String {
-        std::path::Path::new(path)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    // (directory, home account) -> (file, key policy) for every key policy of the run,
-    // built once, so each grant looks at its few candidates only.
-    let mut key_policies: BTreeMap<(String, &str), Vec<(usize, &KeyFacts)>> = BTreeMap::new();
+    let mut keys: BTreeMap<String, Vec<KeyPolicy>> = BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
-        for key in file.facts.documents.iter().filter_map(|d| d.key.as_ref()) {
-            if let Some(home) = &key.home_key {
-                key_policies
-                    .entry((parent(&file.path), home.as_str()))
-                    .or_default()
-                    .push((i, key));
-            }
+        keys.entry(directory_of(&file.path))
+            .or_default()
+            .extend(key_policies(file, i));
+    }
+    for (i, file) in files.iter_mut().enumerate() {
+        if let Some(nearby) = keys.get(&directory_of(&file.path)) {
+            with_directory(file, i, nearby, config);
         }
     }
-    let mut added: Vec<(usize, Finding)> = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        if !file.facts.x001_enabled || !file.facts.may_relate() {
-            continue;
-        }
-        let here = parent(&file.path);
-        for doc in &file.facts.documents {
-            for grant in &doc.grants {
-                let nearby = key_policies
-                    .get(&(here.clone(), grant.account_key.as_str()))
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let own: Vec<&KeyFacts> = nearby
-                    .iter()
-                    .filter(|(j, _)| *j == i)
-                    .map(|(_, k)| *k)
-                    .collect();
-                let others: Vec<&KeyFacts> = nearby
-                    .iter()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, k)| *k)
-                    .collect();
-                // A key policy in the same file is related by `within_file`.
-                if key_for(grant, &own).is_some() {
-                    continue;
-                }
-                let Some(key) = key_for(grant, &others) else {
-                    continue;
-                };
-                let Some(path) = nearby
-                    .iter()
-                    .find(|(_, k)| std::ptr::eq(*k, key))
-                    .and_then(|(j, _)| files.get(*j))
-                    .map(|f| &*f.path)
-                else {
-                    continue;
-                };
-                let where_ = format!("in {path}:{}:{}", key.anchor.line, key.anchor.column);
-                if let Some(message) = unreachable(grant, key, &where_) {
-                    if let Some(finding) = finding(config, file, doc, grant, message) {
-                        added.push((i, finding));
-                    }
+}
+
+/// Relates file `id`'s grants to `keys`, the key policies of every file of its directory
+/// (its own included).
+pub fn with_directory(
+    file: &mut FileReport,
+    id: usize,
+    keys: &[KeyPolicy],
+    config: &crate::config::Config,
+) {
+    if !needs_directory(file) {
+        return;
+    }
+    let mut added = Vec::new();
+    for doc in &file.facts.documents {
+        for grant in &doc.grants {
+            let nearby = keys
+                .iter()
+                .filter(|k| k.key.home_key.as_ref() == Some(&grant.account_key));
+            let own: Vec<&KeyFacts> = nearby
+                .clone()
+                .filter(|k| k.file == id)
+                .map(|k| &k.key)
+                .collect();
+            let others: Vec<&KeyPolicy> = nearby.filter(|k| k.file != id).collect();
+            // A key policy in the same file is related by `within_file`.
+            if key_for(grant, &own).is_some() {
+                continue;
+            }
+            let candidates: Vec<&KeyFacts> = others.iter().map(|k| &k.key).collect();
+            let Some(key) = key_for(grant, &candidates) else {
+                continue;
+            };
+            let Some(path) = others
+                .iter()
+                .find(|k| std::ptr::eq(&k.key, key))
+                .map(|k| &*k.path)
+            else {
+                continue;
+            };
+            let where_ = format!("in {path}:{}:{}", key.anchor.line, key.anchor.column);
+            if let Some(message) = unreachable(grant, key, &where_) {
+                if let Some(finding) = finding(config, file, doc, grant, message) {
+                    added.push(finding);
                 }
             }
         }
     }
-    for (i, finding) in added {
-        if let Some(file) = files.get_mut(i) {
-            file.findings.push(finding);
-            file.findings
-                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        }
+    if !added.is_empty() {
+        file.findings.extend(added);
+        file.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 }
 

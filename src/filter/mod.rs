@@ -2,19 +2,107 @@
 //! (`[[suppress]]`, see [`suppress`]) or in a baseline file (see [`baseline`]) — and counts
 //! what it dropped, so emitters print only what is left. Rule selection and severity
 //! overrides are applied while checking: a rule that is off never runs.
+//!
+//! A [`Filter`] takes one file at a time, on any thread; what it learns across files (which
+//! suppressions were used, which baseline entries matched) it keeps for the end of the run.
 
 pub mod baseline;
 pub mod suppress;
 
+use crate::check::FileReport;
 use crate::config::Config;
 use crate::Report;
-use baseline::Baseline;
+use baseline::{Baseline, Matcher};
+use std::sync::atomic::AtomicBool;
 
-/// Suppressions first, then the baseline: a baseline never needs to record what the config
-/// already accepts.
-pub fn apply(report: &mut Report, config: &Config, baseline: Option<&Baseline>) {
-    suppress::apply(report, config);
-    if let Some(baseline) = baseline {
-        baseline::apply(report, baseline);
+/// How many findings of a file the config and the baseline accepted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Accepted {
+    pub suppressed: usize,
+    pub baselined: usize,
+}
+
+pub struct Filter<'a> {
+    pub config: &'a Config,
+    /// Which `[[suppress]]` entries accepted a finding so far.
+    used: Vec<AtomicBool>,
+    pub baseline: Option<Matcher<'a>>,
+}
+
+impl<'a> Filter<'a> {
+    pub fn new(config: &'a Config, baseline: Option<&'a Baseline>) -> Self {
+        Filter {
+            config,
+            used: config
+                .suppressions
+                .iter()
+                .map(|_| AtomicBool::new(false))
+                .collect(),
+            baseline: baseline.map(Matcher::new),
+        }
     }
+
+    /// Suppressions first, then the baseline: a baseline never needs to record what the
+    /// config already accepts. `input` is the file's place in the input order.
+    pub fn file(&self, file: &mut FileReport, input: usize) -> Accepted {
+        let suppressed = suppress::filter(self.config, &self.used, file);
+        let baselined = match &self.baseline {
+            Some(matcher) => matcher.filter(file, input),
+            None => 0,
+        };
+        Accepted {
+            suppressed,
+            baselined,
+        }
+    }
+
+    /// Marks the entries another filter saw used as used here too.
+    pub fn absorb_usage(&self, other: &Filter) {
+        use std::sync::atomic::Ordering::Relaxed;
+        for (mine, theirs) in self.used.iter().zip(&other.used) {
+            if theirs.load(Relaxed) {
+                mine.store(true, Relaxed);
+            }
+        }
+    }
+
+    /// The report entry for the config file with its unused suppressions (L001), matched
+    /// against the baseline (which may record them) but never suppressed itself. Call it
+    /// once every file has been filtered; `input` is its place after every input.
+    pub fn config_report(&self, input: usize) -> Option<(FileReport, Accepted)> {
+        let mut file = suppress::unused_report(self.config, &self.used)?;
+        let baselined = match &self.baseline {
+            Some(matcher) => matcher.filter(&mut file, input),
+            None => 0,
+        };
+        Some((
+            file,
+            Accepted {
+                suppressed: 0,
+                baselined,
+            },
+        ))
+    }
+
+    /// Baseline entries for checked files that matched nothing; call it at the end.
+    pub fn stale_baseline(&self) -> usize {
+        self.baseline.as_ref().map_or(0, Matcher::stale)
+    }
+}
+
+/// Filters a whole report, in its file order, as a streaming run filters each file.
+pub fn apply(report: &mut Report, config: &Config, baseline: Option<&Baseline>) {
+    let filter = Filter::new(config, baseline);
+    for (input, file) in report.files.iter_mut().enumerate() {
+        let accepted = filter.file(file, input);
+        report.suppressed += accepted.suppressed;
+        report.baselined += accepted.baselined;
+    }
+    if report.walked {
+        if let Some((file, accepted)) = filter.config_report(report.files.len()) {
+            report.baselined += accepted.baselined;
+            report.files.push(file);
+        }
+    }
+    report.stale_baseline += filter.stale_baseline();
 }

@@ -8,44 +8,52 @@ use crate::config::{Config, SeverityOverride, Suppression};
 use crate::diagnostic::{Finding, Severity};
 use crate::json::Span;
 use crate::location::LineIndex;
-use crate::{rules, Report};
+use crate::rules;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const UNUSED_SUPPRESSION: &str = "L001";
 
-pub fn apply(report: &mut Report, config: &Config) {
-    if config.suppressions.is_empty() {
-        return;
+/// Drops the findings of one file that a `[[suppress]]` entry accepts, marks those entries
+/// used, and says how many it dropped. Files can be filtered on any thread, in any order.
+pub fn filter(config: &Config, used: &[AtomicBool], file: &mut FileReport) -> usize {
+    if config.suppressions.is_empty() || file.findings.is_empty() {
+        return 0;
     }
-    let mut used = vec![false; config.suppressions.len()];
-    let mut suppressed = 0;
-    for file in &mut report.files {
-        let relative = config.relative(Path::new(&*file.path)).into_owned();
-        let before = file.findings.len();
-        file.findings.retain(|finding| {
-            let mut accepted = false;
-            for (entry, used) in config.suppressions.iter().zip(used.iter_mut()) {
-                if matches(entry, finding, &relative) {
-                    *used = true;
-                    accepted = true;
-                }
+    let relative = config.relative(Path::new(&*file.path)).into_owned();
+    let before = file.findings.len();
+    file.findings.retain(|finding| {
+        let mut accepted = false;
+        for (entry, used) in config.suppressions.iter().zip(used) {
+            if matches(entry, finding, &relative) {
+                used.store(true, Ordering::Relaxed);
+                accepted = true;
             }
-            !accepted
-        });
-        suppressed += before - file.findings.len();
-    }
-    report.suppressed += suppressed;
-    if !report.walked {
-        return;
-    }
-    let unused: Vec<&Suppression> = config
+        }
+        !accepted
+    });
+    before - file.findings.len()
+}
+
+/// Whether an entry could accept a finding in the file at `path`: the run can then skip
+/// files no entry is about when it only needs to know which entries are used.
+pub fn may_match(config: &Config, path: &Path) -> bool {
+    let relative = config.relative(path);
+    config
         .suppressions
         .iter()
-        .zip(&used)
-        .filter(|(_, used)| !**used)
-        .map(|(entry, _)| entry)
-        .collect();
-    report_unused(report, config, &unused);
+        .any(|entry| entry.path.is_match(&*relative))
+}
+
+/// Whether an entry could accept a finding that relates files of a directory (X001).
+pub fn may_match_relations(config: &Config) -> bool {
+    let Some(meta) = rules::meta("X001") else {
+        return false;
+    };
+    config
+        .suppressions
+        .iter()
+        .any(|entry| entry.rule.matches(meta.code, meta.name))
 }
 
 fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
@@ -62,13 +70,20 @@ fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
     }
 }
 
-/// Raises L001 at each unused entry, in a report entry for the config file itself.
-fn report_unused(report: &mut Report, config: &Config, unused: &[&Suppression]) {
-    let Some(meta) = rules::meta(UNUSED_SUPPRESSION) else {
-        return;
-    };
+/// The L001 findings about the entries not `used`, in a report entry for the config file
+/// itself; `None` when every entry was used (or L001 is off). Only a run that walked a
+/// folder may call an entry unused: one on named files sees part of the tree.
+pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport> {
+    let meta = rules::meta(UNUSED_SUPPRESSION)?;
+    let unused: Vec<&Suppression> = config
+        .suppressions
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used.load(Ordering::Relaxed))
+        .map(|(entry, _)| entry)
+        .collect();
     if unused.is_empty() || !config.enabled(meta.code, meta.name, &[]) {
-        return;
+        return None;
     }
     let severity = match config.severity_override(meta.code, meta.name) {
         Some(SeverityOverride::Set(severity)) => *severity,
@@ -80,13 +95,19 @@ fn report_unused(report: &mut Report, config: &Config, unused: &[&Suppression]) 
         .iter()
         .map(|entry| place(entry, meta, severity, &path, &config.source, &index))
         .collect();
-    report.files.push(FileReport {
+    Some(FileReport {
         path: path.into(),
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
         facts: Default::default(),
-    });
+    })
+}
+
+/// Whether this run can raise L001 at all, and so must learn which entries every file uses.
+pub fn reports_unused(config: &Config) -> bool {
+    !config.suppressions.is_empty()
+        && rules::meta(UNUSED_SUPPRESSION).is_some_and(|m| config.enabled(m.code, m.name, &[]))
 }
 
 fn place(
@@ -135,7 +156,7 @@ fn place(
 }
 
 /// The config's path as the user would write it: relative to the working folder if inside it.
-fn display_path(config: &Config) -> String {
+pub fn display_path(config: &Config) -> String {
     let Some(path) = &config.path else {
         return crate::config::FILE_NAME.to_string();
     };

@@ -1,15 +1,17 @@
 //! `path:line:col: severity[CODE] message`, one line per finding: for editors and grep.
 
-use crate::Report;
-use std::io::{self, Write};
+use crate::diagnostic::Finding;
+use std::io::Write;
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for f in report.findings() {
-        writeln!(
+pub fn render(findings: &[&Finding]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in findings {
+        // Writing to a Vec cannot fail.
+        let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
             f.path, f.line, f.column, f.severity, f.rule, f.message
-        )?;
+        );
     }
-    Ok(())
+    out
 }

@@ -7,10 +7,20 @@ use crate::Report;
 use std::io::{self, Write};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for finding in report.findings() {
-        writeln!(out, "{}", command(finding))?;
+    let style = super::Style {
+        color: false,
+        quiet: true,
+    };
+    super::write(report, super::Format::Github, &style, out)
+}
+
+pub fn render(findings: &[&Finding]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for finding in findings {
+        out.extend_from_slice(command(finding).as_bytes());
+        out.push(b'\n');
     }
-    Ok(())
+    out
 }
 
 fn command(f: &Finding) -> String {

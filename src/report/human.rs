@@ -2,15 +2,16 @@
 //! then a one-line summary.
 
 use crate::diagnostic::{Finding, Severity};
-use crate::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
-/// One finding as miette sees it.
+/// One finding as miette sees it: with its source, or without when miette could not draw
+/// the line (see [`drawable`]).
 struct Shown<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Option<NamedSource<Arc<str>>>,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -52,10 +53,11 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let primary = LabeledSpan::new_primary_with_span(
             Some(self.finding.severity.to_string()),
             span(self.finding.span),
@@ -69,7 +71,12 @@ impl miette::Diagnostic for Shown<'_> {
     }
 }
 
-pub fn write(report: &Report, style: &super::Style, out: &mut dyn Write) -> io::Result<()> {
+/// Draws each finding with `source`, the text of the file it is in.
+pub fn render(findings: &[&Finding], source: &str, style: &super::Style) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    if findings.is_empty() {
+        return Ok(out);
+    }
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -78,22 +85,57 @@ pub fn write(report: &Report, style: &super::Style, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let sources = report.sources();
-    for finding in report.findings() {
-        let text = sources.get(&*finding.path).copied().unwrap_or("");
+    // One copy of the text for all the findings of the file.
+    let source: Arc<str> = Arc::from(source);
+    let mut rendered = String::new();
+    for &finding in findings {
         let shown = Shown {
             finding,
-            source: NamedSource::new(&finding.path, text.to_string()),
+            source: drawable(&source, finding)
+                .then(|| NamedSource::new(&finding.path, source.clone())),
         };
-        let mut rendered = String::new();
+        rendered.clear();
         handler
             .render_report(&mut rendered, &shown)
             .map_err(io::Error::other)?;
         writeln!(out, "{}", rendered.trim_end())?;
         writeln!(out)?;
     }
+    Ok(out)
+}
+
+/// miette pads an underline to its column with a format width, which must fit in 16 bits:
+/// a place further right on its line than that (a minified megabyte) is shown without its
+/// source rather than panic.
+fn drawable(source: &str, finding: &Finding) -> bool {
+    std::iter::once(finding.span)
+        .chain(finding.labels.iter().map(|l| l.span))
+        .all(|span| {
+            let end = span.end.min(source.len());
+            let line_start = source
+                .get(..end)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |n| n + 1);
+            let Some(prefix) = source.get(line_start..end) else {
+                return false;
+            };
+            // A tab is drawn four columns wide; a character is at most four bytes.
+            const WIDEST: usize = u16::MAX as usize - 8;
+            if prefix.len() <= WIDEST / 4 {
+                return true;
+            }
+            if prefix.len() / 4 > WIDEST {
+                return false;
+            }
+            let width: usize = prefix.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+            width <= WIDEST
+        })
+}
+
+/// The summary line, unless the style is quiet.
+pub fn finish(out: &mut dyn Write, style: &super::Style, end: &super::End) -> io::Result<()> {
     if style.quiet {
         return Ok(());
     }
-    writeln!(out, "{}", super::summary_line(report))
+    writeln!(out, "{}", super::summary_line(end.summary))
 }

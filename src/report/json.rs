@@ -1,49 +1,111 @@
 //! `--format json`: findings, the documents with their kind and why, and the summary.
 //!
 //! Written exactly as `serde_json::to_writer_pretty` writes the whole object, but the
-//! findings, by far its largest part, are rendered in parallel a batch at a time rather
-//! than on one core after all the checking is done.
+//! findings, by far its largest part, are rendered a file at a time on the thread that
+//! checked the file, and written as the files stream past; the documents, which follow
+//! them, are kept until the end.
 
+use crate::check::DocumentReport;
 use crate::diagnostic::Finding;
+use crate::policy::PolicyKind;
 use crate::Report;
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// A document as the end of the output lists it, kept compact until then: its path is
+/// looked up by its input when the list is written.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub input: usize,
+    document: u32,
+    line: u32,
+    kind: PolicyKind,
+    kind_reason: Cow<'static, str>,
+}
+
+impl Document {
+    pub fn new(input: usize, d: &DocumentReport) -> Self {
+        Document {
+            input,
+            document: d.document as u32,
+            line: d.line as u32,
+            kind: d.kind,
+            kind_reason: d.kind_reason.clone(),
+        }
+    }
+}
+
+/// A [`DocumentReport`] as it is written (the same members, in the same order).
+#[derive(Serialize)]
+struct Row<'a> {
+    path: &'a str,
+    document: u32,
+    line: u32,
+    kind: PolicyKind,
+    kind_reason: &'a str,
+}
+
+/// The documents, each with its path looked up as it is written.
+struct Rows<'a, 'p> {
+    documents: &'a [Document],
+    path: super::PathOf<'p>,
+}
+
+impl Serialize for Rows<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.documents.len()))?;
+        for d in self.documents {
+            let path = (self.path)(d.input).unwrap_or_default();
+            seq.serialize_element(&Row {
+                path: &path,
+                document: d.document,
+                line: d.line,
+                kind: d.kind,
+                kind_reason: &d.kind_reason,
+            })?;
+        }
+        seq.end()
+    }
+}
 
 /// Everything after `findings`, in the output's order.
 #[derive(Serialize)]
-struct Rest<'a> {
-    documents: Vec<&'a crate::check::DocumentReport>,
+struct Rest<'a, 'p> {
+    documents: Rows<'a, 'p>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [crate::InputError],
-    summary: crate::Summary,
+    summary: &'a crate::Summary,
 }
 
-/// Findings rendered per batch: enough work to share out, little memory held at once.
-const BATCH: usize = 1024;
-
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let findings = report.findings();
-    out.write_all(b"{\n  \"findings\": [")?;
-    for (i, batch) in findings.chunks(BATCH).enumerate() {
-        let parts: Vec<Vec<u8>> = batch
-            .par_chunks(32)
-            .enumerate()
-            .map(|(j, run)| render(run, i == 0 && j == 0))
-            .collect::<io::Result<_>>()?;
-        for part in parts {
-            out.write_all(&part)?;
-        }
-    }
-    out.write_all(if findings.is_empty() {
-        b"],"
-    } else {
-        b"\n  ],"
-    })?;
+    let style = super::Style {
+        color: false,
+        quiet: false,
+    };
+    super::write(report, super::Format::Json, &style, out)
+}
+
+/// The opening of the object, before the first finding.
+pub const OPENING: &[u8] = b"{\n  \"findings\": [";
+
+/// Closes `findings` (`any`: whether it has items) and writes the rest of the object: the
+/// documents (in input order), the errors and the summary.
+pub fn finish(
+    out: &mut dyn Write,
+    any: bool,
+    documents: &[Document],
+    end: &super::End,
+) -> io::Result<()> {
+    out.write_all(if any { b"\n  ]," } else { b"]," })?;
     let rest = Rest {
-        documents: report.documents().collect(),
-        errors: &report.errors,
-        summary: report.summary(),
+        documents: Rows {
+            documents,
+            path: end.path_of,
+        },
+        errors: end.errors,
+        summary: end.summary,
     };
     // Written as its own object without its opening `{`: the members follow `findings`.
     let mut members = WithoutFirstByte {
@@ -77,7 +139,7 @@ impl Write for WithoutFirstByte<'_> {
 
 /// Findings as items of the top-level `findings` array: after a comma unless `first`, each
 /// on a new line, every line indented two levels.
-fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
+pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(findings.len() * 768);
     for (k, finding) in findings.iter().enumerate() {
         if !(first && k == 0) {
@@ -215,6 +277,9 @@ mod tests {
     use super::*;
     use crate::check::{check_bytes, Options};
     use crate::source::{FileFormat, Origin};
+
+    /// More findings than this is more than one 1024-finding buffer of the old writer.
+    const BATCH: usize = 1024;
 
     /// The whole object as one `to_writer_pretty` call writes it: what `write` must match.
     #[derive(Serialize)]

@@ -14,31 +14,69 @@ struct Case<'a> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let suites: Vec<(&FileReport, Vec<Case>)> =
-        report.files.iter().map(|f| (f, cases(f))).collect();
-    let tests: usize = suites.iter().map(|(_, c)| c.len()).sum();
-    let failures: usize = suites
-        .iter()
-        .flat_map(|(_, c)| c)
-        .filter(|c| !c.findings.is_empty())
-        .count();
+    let style = super::Style {
+        color: false,
+        quiet: false,
+    };
+    super::write(report, super::Format::Junit, &style, out)
+}
+
+/// One file's test suite, rendered, kept until the end: the XML opens with the totals.
+#[derive(Clone, Debug)]
+pub struct Suite {
+    /// The file's place in the input order, which is the suites' order.
+    pub input: usize,
+    tests: usize,
+    failures: usize,
+    text: Vec<u8>,
+}
+
+impl Suite {
+    pub fn new(input: usize, file: &FileReport) -> Self {
+        let cases = cases(file);
+        let failures = cases.iter().filter(|c| !c.findings.is_empty()).count();
+        let mut text = Vec::new();
+        // Writing to a Vec cannot fail.
+        let _ = write_suite(&mut text, file, &cases, failures);
+        text.shrink_to_fit();
+        Suite {
+            input,
+            tests: cases.len(),
+            failures,
+            text,
+        }
+    }
+}
+
+fn write_suite(
+    out: &mut dyn Write,
+    file: &FileReport,
+    cases: &[Case],
+    failed: usize,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        r#"  <testsuite name="{}" tests="{}" failures="{failed}" errors="0">"#,
+        escape(&file.path),
+        cases.len()
+    )?;
+    for case in cases {
+        write_case(out, &file.path, case)?;
+    }
+    writeln!(out, "  </testsuite>")
+}
+
+/// Writes the whole document; `suites` are in input order.
+pub fn finish(out: &mut dyn Write, suites: &[Suite]) -> io::Result<()> {
+    let tests: usize = suites.iter().map(|s| s.tests).sum();
+    let failures: usize = suites.iter().map(|s| s.failures).sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
         r#"<testsuites name="iamlint" tests="{tests}" failures="{failures}" errors="0">"#
     )?;
-    for (file, cases) in &suites {
-        let failed = cases.iter().filter(|c| !c.findings.is_empty()).count();
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{}" failures="{failed}" errors="0">"#,
-            escape(&file.path),
-            cases.len()
-        )?;
-        for case in cases {
-            write_case(out, &file.path, case)?;
-        }
-        writeln!(out, "  </testsuite>")?;
+    for suite in suites {
+        out.write_all(&suite.text)?;
     }
     writeln!(out, "</testsuites>")
 }

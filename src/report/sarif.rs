@@ -7,29 +7,93 @@ use crate::rules::{self, RuleMeta};
 use crate::Report;
 use serde_json::{json, Value};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
-    writeln!(out)
+    let style = super::Style {
+        color: false,
+        quiet: false,
+    };
+    super::write(report, super::Format::Sarif, &style, out)
 }
 
-pub fn log(report: &Report) -> Value {
-    let findings = report.findings();
-    let mut codes: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+/// What a result needs of a finding, kept until the end of the run: the rules, which
+/// results point into by index, are known only then.
+#[derive(Clone, Debug)]
+pub struct Record {
+    rule: &'static str,
+    severity: Severity,
+    /// The message, a newline and `help: ` with the help.
+    text: String,
+    path: Arc<str>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    fingerprint: String,
+}
+
+impl Record {
+    pub fn new(f: &Finding) -> Self {
+        let mut text = format!("{}\nhelp: {}", f.message, f.help);
+        text.shrink_to_fit();
+        Record {
+            rule: f.rule,
+            severity: f.severity,
+            text,
+            path: f.path.clone(),
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            fingerprint: f.fingerprint(),
+        }
+    }
+}
+
+/// Writes the whole log: `records` are the run's results in the report's order.
+pub fn finish(out: &mut dyn Write, records: &[Record], end: &super::End) -> io::Result<()> {
+    let mut codes: Vec<&str> = records.iter().map(|r| r.rule).collect();
     codes.sort_unstable();
     codes.dedup();
     let metas: Vec<&RuleMeta> = codes.iter().filter_map(|c| rules::meta(c)).collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let index = metas.iter().position(|m| m.code == f.rule);
-            result(f, index)
-        })
-        .collect();
-    let notifications: Vec<Value> = report
-        .errors
+    // The log with no results, split where they go: results are written one by one.
+    let mut skeleton = serde_json::to_string_pretty(&log(&metas, end.errors, Vec::new()))?;
+    let marker = "\"results\": []";
+    let at = skeleton.find(marker).map(|i| i + marker.len() - 1);
+    let Some(at) = at else {
+        return Err(io::Error::other("the SARIF skeleton has no results"));
+    };
+    let tail = skeleton.split_off(at);
+    out.write_all(skeleton.as_bytes())?;
+    let mut one = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let index = metas.iter().position(|m| m.code == record.rule);
+        out.write_all(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        })?;
+        one.clear();
+        serde_json::to_writer_pretty(&mut one, &result(record, index))?;
+        for line in one.split_inclusive(|&b| b == b'\n') {
+            out.write_all(line)?;
+            if line.ends_with(b"\n") {
+                out.write_all(b"        ")?;
+            }
+        }
+    }
+    if !records.is_empty() {
+        out.write_all(b"\n      ")?;
+    }
+    out.write_all(tail.as_bytes())?;
+    writeln!(out)
+}
+
+fn log(metas: &[&RuleMeta], errors: &[crate::InputError], results: Vec<Value>) -> Value {
+    let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
             json!({
@@ -50,7 +114,7 @@ pub fn log(report: &Report) -> Value {
                 "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
             }},
             "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
+                "executionSuccessful": errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
@@ -110,7 +174,7 @@ fn section<'a>(body: &'a str, heading: &str) -> Option<&'a str> {
     Some(rest[..end].trim())
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+fn result(f: &Record, rule_index: Option<usize>) -> Value {
     let mut location = json!({ "uri": uri(&f.path) });
     if !f.path.starts_with('/') {
         location["uriBaseId"] = json!("%SRCROOT%");
@@ -118,7 +182,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     let mut value = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
-        "message": { "text": format!("{}\nhelp: {}", f.message, f.help) },
+        "message": { "text": f.text },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": location,
@@ -130,7 +194,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
                 },
             },
         }],
-        "partialFingerprints": { "iamlint/v1": f.fingerprint() },
+        "partialFingerprints": { "iamlint/v1": f.fingerprint },
     });
     if let Some(index) = rule_index {
         value["ruleIndex"] = json!(index);

@@ -1,23 +1,57 @@
 //! `--statistics`: how many findings each rule raised, most first, for planning a clean-up.
 
+use crate::spool::Spool;
+use crate::stream::{Checked, Sink};
 use crate::Report;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+/// Counts per rule, kept as the files stream past.
+#[derive(Default)]
+pub struct Statistics {
+    counts: BTreeMap<(&'static str, &'static str), usize>,
+}
+
+impl Statistics {
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut rows: Vec<(&(&str, &str), &usize)> = self.counts.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let width = rows
+            .iter()
+            .map(|r| r.1.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for ((code, name), count) in rows {
+            writeln!(out, "{count:>width$}  {code}  {name}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Statistics {
+    type Part = Vec<(&'static str, &'static str)>;
+    type Renderer = ();
+
+    fn renderer(&self) {}
+
+    fn render(_: &(), group: &mut Vec<Checked>) -> io::Result<Self::Part> {
+        Ok(group
+            .iter()
+            .flat_map(|c| &c.file.findings)
+            .map(|f| (f.rule, f.name))
+            .collect())
+    }
+
+    fn accept(&mut self, part: Self::Part, _: &mut Spool) -> io::Result<()> {
+        for key in part {
+            *self.counts.entry(key).or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for finding in report.findings() {
-        *counts.entry((finding.rule, finding.name)).or_default() += 1;
-    }
-    let mut rows: Vec<((&str, &str), usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let width = rows
-        .iter()
-        .map(|r| r.1.to_string().len())
-        .max()
-        .unwrap_or(1);
-    for ((code, name), count) in rows {
-        writeln!(out, "{count:>width$}  {code}  {name}")?;
-    }
-    Ok(())
+    let mut statistics = Statistics::default();
+    super::replay(report, &mut statistics)?;
+    statistics.write(out)
 }

@@ -68,7 +68,6 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
         if display == "-" {
             found.inputs.push(Input {
                 path: path.clone(),
-                display: "-".into(),
                 origin: Origin::Stdin,
             });
         } else if path.is_dir() {
@@ -78,7 +77,6 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             // file surfaces as an I/O error when it is read.
             found.inputs.push(Input {
                 path: path.clone(),
-                display,
                 origin: Origin::Explicit,
             });
         }
@@ -162,11 +160,8 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                 }
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 if filters.wants(relative) {
-                    let path = entry.into_path();
-                    let display = path.to_string_lossy().into_owned();
                     found.inputs.push(Input {
-                        path,
-                        display,
+                        path: entry.into_path(),
                         origin: Origin::Walk,
                     });
                 }

@@ -28,9 +28,15 @@ pub enum FileFormat {
 #[derive(Clone, Debug)]
 pub struct Input {
     pub path: PathBuf,
-    /// The path as the user will see it in findings.
-    pub display: String,
     pub origin: Origin,
+}
+
+impl Input {
+    /// The path as the user will see it in findings. (Not kept as a second string: a run
+    /// holds an `Input` for every file it will check.)
+    pub fn display(&self) -> std::borrow::Cow<'_, str> {
+        self.path.to_string_lossy()
+    }
 }
 
 pub fn format_of(path: &Path) -> FileFormat {
