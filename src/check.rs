@@ -295,9 +295,6 @@ impl<'a> FileCheck<'a> {
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.text.to_string());
-        // Reports outlive the run over every file: keep each at its exact size.
-        findings.shrink_to_fit();
-        self.documents.shrink_to_fit();
         FileReport {
             path: self.path,
             documents: self.documents,
@@ -337,7 +334,7 @@ impl<'a> FileCheck<'a> {
             rule: meta.code,
             name: meta.name,
             severity,
-            message: compact(shorten_quoted(d.message)),
+            message: shorten_quoted(d.message),
             path: self.path.clone(),
             line: start.line,
             column: start.column,
@@ -346,19 +343,13 @@ impl<'a> FileCheck<'a> {
             help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
             document,
             kind,
-            pointer: compact(d.pointer),
+            pointer: d.pointer,
             sid: d.sid,
             snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
             labels,
             span: d.span,
         }
     }
-}
-
-/// Findings are kept until the run ends: without the spare capacity `format!` leaves.
-fn compact(mut text: String) -> String {
-    text.shrink_to_fit();
-    text
 }
 
 /// Messages quote the offending value in backticks; a hostile policy's value can be a

@@ -168,7 +168,7 @@ pub fn collect(
             let mut named = Vec::new();
             for p in allows().flat_map(|s| s.principals()) {
                 match principals::root_account(p.value.value) {
-                    Some(account) if principals::is_root(&p) => {
+                    Some(account) if principals::is_root(p) => {
                         delegates_to.push(account_key(account))
                     }
                     _ => named.push(p.value.value.to_string()),
@@ -187,7 +187,7 @@ pub fn collect(
         for s in allows() {
             let Some(action) = s
                 .actions()
-                .into_iter()
+                .iter()
                 .find(|a| a.value.to_ascii_lowercase().starts_with("kms:"))
             else {
                 continue;

@@ -789,7 +789,7 @@ fn drive<S: Sink>(
 type Held<P> = (io::Result<P>, usize);
 
 /// Bytes of rendered parts kept in memory while they wait; past this they go to the spool.
-const WAITING_IN_MEMORY: usize = 2 << 20;
+const WAITING_IN_MEMORY: usize = 32 << 20;
 
 /// A part to keep until its turn, moved to the spool if too much waits already; with the
 /// bytes it holds in memory.

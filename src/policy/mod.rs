@@ -47,6 +47,12 @@ pub struct Statement<'a> {
     pub resource: Option<&'a Member<'a>>,
     pub not_resource: Option<&'a Member<'a>>,
     pub condition: Option<&'a Member<'a>>,
+    /// The values of `Action`, `Resource`, `Principal` and `Condition`, read once here:
+    /// every rule asks for them, many times per statement.
+    action_values: Vec<Str<'a>>,
+    resource_values: Vec<Str<'a>>,
+    principal_values: Vec<PrincipalValue<'a>>,
+    condition_entries: Vec<ConditionEntry<'a>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,7 +186,7 @@ impl ConditionEntry<'_> {
     }
 }
 
-impl Statement<'_> {
+impl<'a> Statement<'a> {
     pub fn effect(&self) -> Effect {
         match self.effect.and_then(|m| m.value.as_str()) {
             Some("Allow") => Effect::Allow,
@@ -193,37 +199,20 @@ impl Statement<'_> {
         self.effect() == Effect::Allow
     }
 
-    pub fn actions(&self) -> Vec<Str<'_>> {
-        self.action.map(|m| strings(&m.value)).unwrap_or_default()
+    pub fn actions(&self) -> &[Str<'a>] {
+        &self.action_values
     }
 
-    pub fn resources(&self) -> Vec<Str<'_>> {
-        self.resource.map(|m| strings(&m.value)).unwrap_or_default()
+    pub fn resources(&self) -> &[Str<'a>] {
+        &self.resource_values
     }
 
-    pub fn principals(&self) -> Vec<PrincipalValue<'_>> {
-        self.principal.map(principal_values).unwrap_or_default()
+    pub fn principals(&self) -> &[PrincipalValue<'a>] {
+        &self.principal_values
     }
 
-    pub fn conditions(&self) -> Vec<ConditionEntry<'_>> {
-        let Some(block) = self.condition.and_then(|m| m.value.members()) else {
-            return Vec::new();
-        };
-        block
-            .iter()
-            .flat_map(|op| {
-                let operator = Str::of_key(op);
-                op.value
-                    .members()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(move |key| ConditionEntry {
-                        operator,
-                        key: Str::of_key(key),
-                        values: &key.value,
-                    })
-            })
-            .collect()
+    pub fn conditions(&self) -> &[ConditionEntry<'a>] {
+        &self.condition_entries
     }
 
     /// Whether a condition key (case-insensitive, as AWS compares keys) is tested at all.
@@ -272,6 +261,19 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
             resource: node.get("Resource"),
             not_resource: node.get("NotResource"),
             condition: node.get("Condition"),
+            action_values: node
+                .get("Action")
+                .map(|m| strings(&m.value))
+                .unwrap_or_default(),
+            resource_values: node
+                .get("Resource")
+                .map(|m| strings(&m.value))
+                .unwrap_or_default(),
+            principal_values: node
+                .get("Principal")
+                .map(principal_values)
+                .unwrap_or_default(),
+            condition_entries: condition_entries(node.get("Condition")),
         })
         .collect();
     Policy {
@@ -281,6 +283,28 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         statement,
         statements,
     }
+}
+
+/// The `operator → key → values` entries of a `Condition` element.
+fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntry<'a>> {
+    let Some(block) = condition.and_then(|m| m.value.members()) else {
+        return Vec::new();
+    };
+    block
+        .iter()
+        .flat_map(|op| {
+            let operator = Str::of_key(op);
+            op.value
+                .members()
+                .unwrap_or_default()
+                .iter()
+                .map(move |key| ConditionEntry {
+                    operator,
+                    key: Str::of_key(key),
+                    values: &key.value,
+                })
+        })
+        .collect()
 }
 
 /// Whether a parsed document is meant as a policy at all (configuration files, package

@@ -7,7 +7,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         for action in s
             .actions()
-            .into_iter()
+            .iter()
             .filter(|a| a.value == "*" || a.value == "*:*")
         {
             out.push(

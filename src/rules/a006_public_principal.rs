@@ -54,7 +54,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if is_scoped(s) {
             continue;
         }
-        for p in s.principals().into_iter().filter(|p| p.is_wildcard()) {
+        for p in s.principals().iter().filter(|p| p.is_wildcard()) {
             out.push(
                 Diagnostic::new("A006", p.value.span, "this statement allows anyone, in any AWS account or none, to call it")
                     .help("name the principals, or add a condition such as `aws:PrincipalOrgID` or `aws:SourceAccount` that limits the callers")

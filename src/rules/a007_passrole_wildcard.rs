@@ -11,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `*` and `iam:*` are already reported as such (A001, A002).
-        let passes = s.actions().into_iter().filter(|a| {
+        let passes = s.actions().iter().filter(|a| {
             let lower = a.value.to_ascii_lowercase();
             lower.starts_with("iam:") && lower != "iam:*" && wildcard_match(a.value, "iam:PassRole")
         });

@@ -23,7 +23,7 @@ const SHOWN: usize = 8;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        for value in s.actions() {
+        for &value in s.actions() {
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };

@@ -23,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // Only the names the message shows are formatted: a statement may list hundreds.
         let mut shown: Vec<String> = Vec::new();
         let mut scoped = 0;
-        for value in s.actions() {
+        for &value in s.actions() {
             // Wildcards are C004's: their expansion already says what they reach.
             let Some(name) = ActionName::parse(value) else {
                 continue;

@@ -29,7 +29,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx).filter(|s| is_root_only(s)) {
         let Some(all) = s
             .actions()
-            .into_iter()
+            .iter()
             .find(|a| a.value.eq_ignore_ascii_case("kms:*"))
         else {
             continue;

@@ -19,7 +19,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         for action in s
             .actions()
-            .into_iter()
+            .iter()
             .filter(|a| a.value.eq_ignore_ascii_case("kms:*"))
         {
             out.push(

@@ -15,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         for p in s.principals() {
             // Placeholders are P016's; only real account IDs are compared.
-            let Some(acct) = account(&p).filter(|a| arn::is_account_id(a)) else {
+            let Some(acct) = account(p).filter(|a| arn::is_account_id(a)) else {
                 continue;
             };
             let diagnostic = if !trusted.is_empty() {

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        for value in s.resources().into_iter().filter(|r| r.value != "*") {
+        for value in s.resources().iter().filter(|r| r.value != "*") {
             out.push(
                 Diagnostic::new(
                     "K007",

@@ -23,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `kms:*` is K002's; the first token that reaches a cryptographic action carries it.
-        let Some(token) = s.actions().into_iter().find(|t| {
+        let Some(token) = s.actions().iter().find(|t| {
             !kms::is_every_kms_action(t.value) && !kms::reached(t.value, CRYPTO).is_empty()
         }) else {
             continue;

@@ -52,7 +52,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(first) = reached.first() else {
             continue;
         };
-        for resource in s.resources().into_iter().filter(every_key) {
+        for resource in s.resources().iter().filter(|r| every_key(r)) {
             out.push(
                 Diagnostic::new(
                     "K009",

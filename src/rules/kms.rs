@@ -187,7 +187,8 @@ pub fn grants(s: &Statement, action: &str) -> bool {
 /// The `Action` tokens of a statement that reach `action`.
 pub fn tokens_reaching<'a>(s: &'a Statement, action: &str) -> Vec<Str<'a>> {
     s.actions()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|p| reaches(p.value, action))
         .collect()
 }

@@ -48,8 +48,8 @@ pub fn home_account(policy: &Policy, key_policy: bool) -> Option<Home> {
         };
         let roots: Vec<&str> = allows()
             .filter(delegates)
-            .flat_map(|s| s.principals())
-            .filter(is_root)
+            .flat_map(|s| s.principals().iter())
+            .filter(|p| is_root(p))
             .filter_map(|p| root_account(p.value.value))
             .collect();
         if let Some(first) = roots.first() {
@@ -65,7 +65,7 @@ pub fn home_account(policy: &Policy, key_policy: bool) -> Option<Home> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;
     for p in allows().flat_map(|s| s.principals()) {
-        if let Some(a) = account(&p) {
+        if let Some(a) = account(p) {
             *counts.entry(a).or_default() += 1;
             total += 1;
         }

@@ -219,10 +219,10 @@ fn template_fits(actions: &Actions, globs: &Globs, t: usize) -> bool {
 }
 
 impl<'a> Actions<'a> {
-    fn resolve(cx: &Context<'a>, values: Vec<Str<'a>>) -> Actions<'a> {
+    fn resolve(cx: &Context<'a>, values: &[Str<'a>]) -> Actions<'a> {
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
         let mut ranges = Vec::with_capacity(values.len());
-        for value in &values {
+        for value in values {
             let templates = match resolve(cx, value.value) {
                 Resolved::Actions(found) if !found.is_empty() => found.templates(),
                 _ => None,
@@ -256,7 +256,7 @@ impl<'a> Actions<'a> {
             (templates, accepted)
         };
         Actions {
-            values,
+            values: values.to_vec(),
             ranges,
             accepted,
             templates: templates

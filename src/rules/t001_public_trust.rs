@@ -11,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if is_scoped(s) {
             continue;
         }
-        for p in s.principals().into_iter().filter(|p| p.is_wildcard()) {
+        for p in s.principals().iter().filter(|p| p.is_wildcard()) {
             out.push(
                 Diagnostic::new(
                     "T001",

@@ -36,7 +36,8 @@ fn admits_any_owner(value: &str) -> bool {
 
 fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
     s.conditions()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|c| c.key.value.eq_ignore_ascii_case(key) && c.requires_match())
         .collect()
 }
