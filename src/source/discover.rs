@@ -99,7 +99,6 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             match is_dir.then(|| blocking_ignore_file(entry.path())).flatten() {
@@ -116,9 +115,15 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
             }
         })
         .build();
+    let (first_input, first_error) = (found.inputs.len(), found.errors.len());
     walk_entries(root, walker, filters, found);
     let blocked = blocked.lock().map(|mut list| std::mem::take(&mut *list));
     found.errors.extend(blocked.unwrap_or_default());
+    // The walk goes in the file system's order, which differs between machines: its files
+    // and errors are put in the order of their paths' bytes, the order of the report. (The
+    // walker's own sorting compares names parsed out of each path again at every step.)
+    found.inputs[first_input..].sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    found.errors[first_error..].sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// Ignore files the walker opens and reads to the end in every directory it enters.
