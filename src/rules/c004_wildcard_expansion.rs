@@ -2,7 +2,7 @@
 //! levels it reaches. Reaching *Permissions management* actions (`s3:Put*` reaches
 //! `PutBucketPolicy`) is a warning; anything else is information for the reader.
 
-use super::lookup::{resolve, ActionName, Resolved};
+use super::lookup::{expansion, resolve, ActionName, Matches, Resolved};
 use super::{allows, Context};
 use crate::catalog::{AccessLevel, Action, Service};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -38,73 +38,76 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let first = found.iter().next().map(|(svc, _)| svc.prefix);
-            let multi_service = found.iter().any(|(svc, _)| Some(svc.prefix) != first);
-            let label = |(svc, a): (&Service, &Action)| {
-                if multi_service {
-                    format!("{}:{}", svc.prefix, a.name)
-                } else {
-                    a.name.to_string()
-                }
-            };
-            let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
-            levels.sort();
-            levels.dedup();
-            let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
-            let is_admin =
-                |(_, a): &(&Service, &Action)| a.access_level == AccessLevel::PermissionsManagement;
-            let admin_count = found.iter().filter(is_admin).count();
-            // Only the names a message shows are formatted; `list_names` adds the count.
-            let shown = |items: Vec<String>, total: usize| {
-                let mut text = items.join(", ");
-                if total > SHOWN {
-                    text.push_str(&format!(" and {} more", total - SHOWN));
-                }
-                text
-            };
-            let admin = shown(
-                found
-                    .iter()
-                    .filter(is_admin)
-                    .take(SHOWN)
-                    .map(label)
-                    .collect(),
-                admin_count,
-            );
-            let all = shown(found.iter().take(SHOWN).map(label).collect(), found.len());
-            let count = match found.len() {
-                1 => "1 action".to_string(),
-                n => format!("{n} actions"),
-            };
+            let described = expansion(cx, value.value, || describe(value.value, &found));
+            let (message, admin) = &*described;
             let pointer = format!("{}/Action", s.pointer);
-            let d = if admin_count == 0 {
-                Diagnostic::new(
-                    "C004",
-                    value.span,
-                    format!(
-                        "`{}` grants {count} ({}): {}",
-                        value.value,
-                        levels.join(", "),
-                        all
-                    ),
-                )
-                .severity(Severity::Info)
-                .help("nothing to fix if these are all intended; list the actions to pin the grant down")
+            let d = if *admin {
+                Diagnostic::new("C004", value.span, message.clone())
+                    .severity(admin_severity(cx.kind))
+                    .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
             } else {
-                Diagnostic::new(
-                    "C004",
-                    value.span,
-                    format!(
-                        "`{}` grants {count} ({}), including permissions management: {}",
-                        value.value,
-                        levels.join(", "),
-                        admin
-                    ),
-                )
-                .severity(admin_severity(cx.kind))
-                .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
+                Diagnostic::new("C004", value.span, message.clone())
+                    .severity(Severity::Info)
+                    .help("nothing to fix if these are all intended; list the actions to pin the grant down")
             };
             out.push(d.at(pointer));
         }
+    }
+}
+
+/// The message for `pattern`, which matches `found`, and whether the actions include
+/// permissions management.
+fn describe(pattern: &str, found: &Matches) -> (String, bool) {
+    let first = found.iter().next().map(|(svc, _)| svc.prefix);
+    let multi_service = found.iter().any(|(svc, _)| Some(svc.prefix) != first);
+    let label = |(svc, a): (&Service, &Action)| {
+        if multi_service {
+            format!("{}:{}", svc.prefix, a.name)
+        } else {
+            a.name.to_string()
+        }
+    };
+    let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
+    levels.sort();
+    levels.dedup();
+    let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+    let is_admin =
+        |(_, a): &(&Service, &Action)| a.access_level == AccessLevel::PermissionsManagement;
+    let admin_count = found.iter().filter(is_admin).count();
+    // Only the names a message shows are formatted; `list_names` adds the count.
+    let shown = |items: Vec<String>, total: usize| {
+        let mut text = items.join(", ");
+        if total > SHOWN {
+            text.push_str(&format!(" and {} more", total - SHOWN));
+        }
+        text
+    };
+    let count = match found.len() {
+        1 => "1 action".to_string(),
+        n => format!("{n} actions"),
+    };
+    let levels = levels.join(", ");
+    if admin_count == 0 {
+        let all = shown(found.iter().take(SHOWN).map(label).collect(), found.len());
+        (
+            format!("`{pattern}` grants {count} ({levels}): {all}"),
+            false,
+        )
+    } else {
+        let admin = shown(
+            found
+                .iter()
+                .filter(is_admin)
+                .take(SHOWN)
+                .map(label)
+                .collect(),
+            admin_count,
+        );
+        (
+            format!(
+                "`{pattern}` grants {count} ({levels}), including permissions management: {admin}"
+            ),
+            true,
+        )
     }
 }

@@ -6,8 +6,8 @@ use crate::catalog::Catalog;
 use crate::pattern::wildcard_match;
 use crate::policy::{Statement, Str};
 
-/// Cryptographic use of a key.
-pub const CRYPTO: &[&str] = &[
+/// Cryptographic use of a key. (`static`, not `const`: one address, see [`member_bit`].)
+pub static CRYPTO: &[&str] = &[
     "kms:Encrypt",
     "kms:Decrypt",
     "kms:ReEncryptFrom",
@@ -25,7 +25,7 @@ pub const CRYPTO: &[&str] = &[
 
 /// Actions that change who controls the key, or disable or destroy it. A principal that
 /// also uses the key should not hold them (separation of duties).
-pub const ADMIN: &[&str] = &[
+pub static ADMIN: &[&str] = &[
     "kms:PutKeyPolicy",
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",

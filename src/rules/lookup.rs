@@ -134,6 +134,20 @@ pub struct Resolutions {
     /// Typo suggestions for unknown action names (a position in the service's actions): a
     /// typo tends to repeat across files, and each suggestion measures every action name.
     suggestions: Memo<Option<(ServiceId, usize)>>,
+    /// What a wildcard grants, as C004 words it (and whether it reaches permissions
+    /// management): the same wildcards recur in file after file.
+    expansions: Memo<Arc<(String, bool)>>,
+}
+
+/// C004's description of the actions `pattern` matches, worked out once per run by `describe`.
+pub fn expansion(
+    cx: &super::Context,
+    pattern: &str,
+    describe: impl FnOnce() -> (String, bool),
+) -> Arc<(String, bool)> {
+    cx.resolutions
+        .expansions
+        .get_or_insert_with(pattern, || Arc::new(describe()))
 }
 
 /// A map from names to what was worked out for them, shared by the threads of a run.
