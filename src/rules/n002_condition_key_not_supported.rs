@@ -2,8 +2,9 @@
 //! actions supports. The request never carries the key, so the condition does not hold
 //! as intended. Global keys apply to every action and are never reported.
 
-use super::lookup::{action_supports_key, condition_key, list_names, statement_actions, KeyLookup};
+use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
 use super::Context;
+use crate::catalog::{Action, Service};
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -33,11 +34,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let mut names: Vec<String> = actions
+            // Sorted as their `service:action` spellings, of which only the shown are written.
+            let spelling = |(svc, a): &(&Service, &Action)| {
+                let (prefix, name) = (svc.prefix.bytes(), a.name.bytes());
+                prefix.chain(std::iter::once(b':')).chain(name)
+            };
+            let mut sorted: Vec<(&Service, &Action)> = actions.to_vec();
+            sorted.sort_by(|a, b| spelling(a).cmp(spelling(b)));
+            let names = sorted
                 .iter()
-                .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name))
-                .collect();
-            names.sort();
+                .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
             out.push(
                 Diagnostic::new(
                     "N002",
@@ -45,7 +51,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!(
                         "no action of this statement supports `{}` ({})",
                         entry.key.value,
-                        list_names(&names, 4)
+                        list_first(names, sorted.len(), 4)
                     ),
                 )
                 .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it")

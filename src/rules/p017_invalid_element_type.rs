@@ -50,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             expect_strings(
                 &member.value,
                 &member.key,
-                &format!("{}/{}", s.pointer, member.key),
+                &|| format!("{}/{}", s.pointer, member.key),
                 out,
             );
         }
@@ -84,7 +84,8 @@ fn expect_string(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn expect_strings(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+/// `pointer` is only worked out for a finding: most values are fine.
+fn expect_strings(node: &Node, key: &str, pointer: &dyn Fn() -> String, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::String(_) => {}
         Value::Array(items) => {
@@ -93,7 +94,7 @@ fn expect_strings(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnosti
                     item,
                     &format!("each item of `{key}`"),
                     "a string",
-                    pointer,
+                    &pointer(),
                 ));
             }
         }
@@ -101,13 +102,13 @@ fn expect_strings(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnosti
             node,
             &format!("`{key}`"),
             "a string or a list of strings",
-            pointer,
+            &pointer(),
         )),
     }
 }
 
-fn principal(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
-    let pointer = format!("{pointer}/{}", member.key);
+fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
+    let pointer = || format!("{statement}/{}", member.key);
     match &member.value.value {
         Value::String(s) if s == "*" => {}
         Value::String(s) => out.push(
@@ -119,7 +120,7 @@ fn principal(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "name the principal by its type, as in {{\"AWS\": \"{s}\"}}"
             ))
-            .at(pointer),
+            .at(pointer()),
         ),
         Value::Object(entries) => {
             for entry in entries {
@@ -140,7 +141,7 @@ fn principal(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
                             format!("`{}` is not a principal type", entry.key),
                         )
                         .help(help)
-                        .at(pointer.clone()),
+                        .at(pointer()),
                     );
                 }
                 expect_strings(&entry.value, &entry.key, &pointer, out);
@@ -150,19 +151,19 @@ fn principal(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
             &member.value,
             &format!("`{}`", member.key),
             "`\"*\"` or an object",
-            &pointer,
+            &pointer(),
         )),
     }
 }
 
-fn condition(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
-    let pointer = format!("{pointer}/Condition");
+fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
+    let pointer = || format!("{statement}/Condition");
     let Some(operators) = member.value.members() else {
         out.push(wrong(
             &member.value,
             "`Condition`",
             "an object of operators",
-            &pointer,
+            &pointer(),
         ));
         return;
     };
@@ -172,7 +173,7 @@ fn condition(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
                 &op.value,
                 &format!("`{}`", op.key),
                 "an object of condition keys",
-                &pointer,
+                &pointer(),
             ));
             continue;
         };
@@ -193,7 +194,7 @@ fn condition(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
                     node,
                     &format!("a value of `{}`", key.key),
                     "a string, number or boolean",
-                    &pointer,
+                    &pointer(),
                 ));
             }
         }
