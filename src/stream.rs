@@ -410,7 +410,7 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(inputs: &'a [Input], mut order: Vec<usize>) -> Self {
         // Stable: inputs shown with one path keep their input order.
-        order.sort_by(|&a, &b| inputs[a].display().cmp(&inputs[b].display()));
+        order.sort_by_cached_key(|&i| inputs[i].display());
         let n = order.len();
         let mut group_end = vec![n; n];
         for p in (0..n.saturating_sub(1)).rev() {
