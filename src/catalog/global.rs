@@ -47,16 +47,25 @@ pub fn global_condition_keys() -> &'static [GlobalConditionKey] {
 /// Looks up a global key, case-insensitively; `aws:PrincipalTag/team`
 /// matches the `aws:PrincipalTag/${TagKey}` entry.
 pub fn global_condition_key(key: &str) -> Option<&'static GlobalConditionKey> {
-    // Every condition key of every file comes through here: try only the few templates.
+    // Every condition key of every file comes through here: a binary search by name (no
+    // two names differ in case only, a test makes sure), then only the few templates.
+    static BY_NAME: OnceLock<Vec<&'static GlobalConditionKey>> = OnceLock::new();
     static TEMPLATES: OnceLock<Vec<&'static GlobalConditionKey>> = OnceLock::new();
     let keys = global_condition_keys();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut sorted: Vec<_> = keys.iter().collect();
+        sorted.sort_by(|a, b| pattern::cmp_ignore_case(&a.name, &b.name));
+        sorted
+    });
     let templates = TEMPLATES.get_or_init(|| {
         keys.iter()
             .filter(|k| pattern::is_template(&k.name))
             .collect()
     });
-    keys.iter()
-        .find(|k| k.name.eq_ignore_ascii_case(key))
+    by_name
+        .binary_search_by(|k| pattern::cmp_ignore_case(&k.name, key))
+        .ok()
+        .map(|i| by_name[i])
         .or_else(|| {
             templates
                 .iter()
@@ -101,5 +110,19 @@ mod tests {
         );
         assert!(global_condition_key("aws:NoSuchKey").is_none());
         assert!(global_condition_key("aws:PrincipalTag/").is_none());
+    }
+
+    #[test]
+    fn every_key_is_found_by_its_name_in_any_case() {
+        for k in global_condition_keys() {
+            for name in [
+                k.name.clone(),
+                k.name.to_ascii_uppercase(),
+                k.name.to_ascii_lowercase(),
+            ] {
+                let found = global_condition_key(&name).map(|f| &f.name);
+                assert_eq!(found, Some(&k.name), "looking up {name}");
+            }
+        }
     }
 }

@@ -380,13 +380,16 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             global: true,
         };
     }
+    // A statement's actions mostly share a few services: each is searched once.
+    let mut searched: Vec<&str> = Vec::new();
     for action in statement.actions() {
         let Some(prefix) = action.value.split_once(':').map(|(p, _)| p) else {
             continue;
         };
-        if prefix.contains(['*', '?']) {
+        if prefix.contains(['*', '?']) || searched.contains(&prefix) {
             continue;
         }
+        searched.push(prefix);
         if let Some(found) = catalog.service(prefix).and_then(|svc| {
             svc.condition_keys
                 .iter()
@@ -635,15 +638,9 @@ pub struct Operator {
 }
 
 pub fn operator(text: &str) -> Option<Operator> {
-    let base = super::p014_unknown_condition_operator::base_operator(text)?;
-    let lower = text.to_ascii_lowercase();
-    let set = if lower.starts_with("forallvalues:") {
-        Some("ForAllValues")
-    } else if lower.starts_with("foranyvalue:") {
-        Some("ForAnyValue")
-    } else {
-        None
-    };
+    use super::p014_unknown_condition_operator::{base_operator, set_prefix};
+    let base = base_operator(text)?;
+    let set = set_prefix(text).map(|(set, _)| set);
     Some(Operator {
         set,
         base,

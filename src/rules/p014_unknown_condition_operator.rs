@@ -37,12 +37,8 @@ pub const OPERATORS: &[&str] = &[
 
 /// The operator without its set prefix and `IfExists` suffix, if it is a known one.
 pub fn base_operator(operator: &str) -> Option<&'static str> {
-    let lower = operator.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("forallvalues:")
-        .or_else(|| lower.strip_prefix("foranyvalue:"))
-        .unwrap_or(&lower);
-    let (rest, if_exists) = match rest.strip_suffix("ifexists") {
+    let rest = set_prefix(operator).map_or(operator, |(_, rest)| rest);
+    let (rest, if_exists) = match strip_suffix_ignore_case(rest, "ifexists") {
         Some(base) => (base, true),
         None => (rest, false),
     };
@@ -51,6 +47,25 @@ pub fn base_operator(operator: &str) -> Option<&'static str> {
         .copied()
         .find(|op| op.eq_ignore_ascii_case(rest))
         .filter(|op| !(if_exists && *op == "Null"))
+}
+
+/// The set operator an operator starts with (`ForAllValues`, `ForAnyValue`, in any case)
+/// and the rest after its colon.
+pub fn set_prefix(operator: &str) -> Option<(&'static str, &str)> {
+    ["ForAllValues", "ForAnyValue"].into_iter().find_map(|set| {
+        let head = operator.get(..set.len() + 1)?;
+        let named = head.ends_with(':')
+            && head
+                .get(..set.len())
+                .is_some_and(|name| name.eq_ignore_ascii_case(set));
+        named.then(|| (set, &operator[set.len() + 1..]))
+    })
+}
+
+fn strip_suffix_ignore_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let at = text.len().checked_sub(suffix.len())?;
+    let tail = text.get(at..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &text[..at])
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -76,6 +91,39 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .help(help)
                 .at(format!("{}/Condition/{}", s.pointer, op.key)),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_are_read_in_any_case_with_their_set_and_if_exists() {
+        assert_eq!(base_operator("StringEquals"), Some("StringEquals"));
+        assert_eq!(
+            base_operator("forallvalues:stringlikeIFEXISTS"),
+            Some("StringLike")
+        );
+        assert_eq!(base_operator("ForAnyValue:ArnLike"), Some("ArnLike"));
+        assert_eq!(base_operator("NullIfExists"), None);
+        assert_eq!(base_operator("ForAllValues"), None);
+        assert_eq!(
+            set_prefix("FORANYVALUE:StringEquals"),
+            Some(("ForAnyValue", "StringEquals"))
+        );
+        assert_eq!(set_prefix("ForAllValuesStringEquals"), None);
+        // Multi-byte characters where the set's name or colon would be: no panic, no match.
+        for text in [
+            "ForAllValueé:x",
+            "ForAllValuesé",
+            "ForAnyValuéx",
+            "é",
+            "IfExisté",
+        ] {
+            assert_eq!(set_prefix(text), None, "{text}");
+            assert_eq!(base_operator(text), None, "{text}");
         }
     }
 }
