@@ -91,7 +91,12 @@ impl Text {
 
     fn spill(self, spool: &mut Spool) -> io::Result<Text> {
         match self {
-            Text::Here(bytes) if !bytes.is_empty() => Ok(Text::Away(spool.put(&bytes)?)),
+            // Without a writable temporary directory the text stays in memory: that costs
+            // memory, never the report.
+            Text::Here(bytes) if !bytes.is_empty() => Ok(match spool.put(&bytes) {
+                Ok(spilled) => Text::Away(spilled),
+                Err(_) => Text::Here(bytes),
+            }),
             text => Ok(text),
         }
     }
@@ -451,5 +456,30 @@ impl Drop for Replacement {
         if self.file.take().is_some() {
             let _ = std::fs::remove_file(&self.temp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spilled_text_comes_back_as_it_was() {
+        let mut spool = Spool::default();
+        let first = Text::Here(b"{\"a\": 1}".to_vec())
+            .spill(&mut spool)
+            .unwrap();
+        let empty = Text::Here(Vec::new()).spill(&mut spool).unwrap();
+        let second = Text::Here("é\n".repeat(1000).into_bytes())
+            .spill(&mut spool)
+            .unwrap();
+        assert!(matches!(first, Text::Away(_)) && matches!(second, Text::Away(_)));
+        assert!(matches!(empty, Text::Here(_)));
+        assert_eq!(
+            second.bytes(&mut spool).unwrap(),
+            "é\n".repeat(1000).into_bytes()
+        );
+        assert_eq!(first.bytes(&mut spool).unwrap(), b"{\"a\": 1}");
+        assert!(empty.bytes(&mut spool).unwrap().is_empty());
     }
 }
