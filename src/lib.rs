@@ -159,8 +159,7 @@ pub(crate) fn check_input(input: &Input, opts: &Options) -> Result<FileReport, I
     };
     let (bytes, format) = match input.origin {
         Origin::Stdin => {
-            let bytes =
-                read::read_bounded(std::io::stdin().lock()).map_err(|e| error(e.to_string()))?;
+            let bytes = read::stdin().map_err(error)?;
             let format = match &bytes {
                 Ok(b) => source::sniff_format(&String::from_utf8_lossy(&b[..b.len().min(4096)])),
                 Err(_) => source::FileFormat::Json,

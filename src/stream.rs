@@ -15,7 +15,7 @@ use crate::config::FailOn;
 use crate::diagnostic::Severity;
 use crate::filter::{suppress, Accepted, Filter};
 use crate::relate::{self, KeyPolicy};
-use crate::source::{discover, Input, Origin};
+use crate::source::{discover, Input};
 use crate::spool::Spool;
 use crate::{InputError, Selection, Summary};
 use std::collections::{BTreeSet, HashMap};
@@ -274,7 +274,7 @@ pub fn run<S: Sink>(
 /// learned first, so each can be matched when its turn in the report comes.
 fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -> io::Result<()> {
     let mut shown: HashMap<String, BTreeSet<std::borrow::Cow<str>>> = HashMap::new();
-    for input in inputs.iter().filter(|i| i.origin != Origin::Stdin) {
+    for input in inputs {
         shown
             .entry(crate::diagnostic::normalize_path(&input.display()))
             .or_default()
@@ -282,10 +282,9 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
     }
     let shared: Vec<usize> = (0..inputs.len())
         .filter(|&i| {
-            inputs[i].origin != Origin::Stdin
-                && shown
-                    .get(&crate::diagnostic::normalize_path(&inputs[i].display()))
-                    .is_some_and(|s| s.len() > 1)
+            shown
+                .get(&crate::diagnostic::normalize_path(&inputs[i].display()))
+                .is_some_and(|s| s.len() > 1)
         })
         .collect();
     if shared.is_empty() {
@@ -315,10 +314,7 @@ fn learn_usage_after(plan: &Plan, after: usize, opts: &Options, filter: &Filter)
     let candidates: Vec<usize> = plan.order[after.min(plan.order.len())..]
         .iter()
         .copied()
-        .filter(|&i| {
-            let input = &plan.inputs[i];
-            input.origin != Origin::Stdin && suppress::may_match(config, &input.path)
-        })
+        .filter(|&i| suppress::may_match(config, &plan.inputs[i].path))
         .collect();
     if candidates.is_empty() {
         return Ok(());
@@ -339,17 +335,14 @@ fn learn_usage_after(plan: &Plan, after: usize, opts: &Options, filter: &Filter)
     Ok(())
 }
 
-/// `some` and every other input of their directories (but standard input).
+/// `some` and every other input of their directories (standard input is in the current one).
 fn with_directories(inputs: &[Input], some: &[usize]) -> Vec<usize> {
     let directories: BTreeSet<String> = some
         .iter()
         .map(|&i| relate::directory_of(&inputs[i].display()))
         .collect();
     (0..inputs.len())
-        .filter(|&i| {
-            inputs[i].origin != Origin::Stdin
-                && directories.contains(&relate::directory_of(&inputs[i].display()))
-        })
+        .filter(|&i| directories.contains(&relate::directory_of(&inputs[i].display())))
         .collect()
 }
 

@@ -519,3 +519,43 @@ fn the_pre_commit_hook_runs_on_a_list_of_files() {
     let out = run(&["tsconfig.json", "package.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+/// A key policy on standard input relates to a role policy named beside it (X001). The
+/// suppression for that finding is used, so no L001 — also when the config sorts before
+/// the files and the run first learns which suppressions they use.
+#[test]
+fn a_suppression_used_through_standard_input_is_not_called_unused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let key = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/key-admin"},
+   "Action": ["kms:Put*", "kms:ScheduleKeyDeletion"], "Resource": "*"}]}"#;
+    let role = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "kms:Decrypt",
+   "Resource": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}"#;
+    std::fs::write(dir.path().join("role.json"), role).unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "[[suppress]]\nrule = \"X001\"\npath = \"role.json\"\nreason = \"the key policy is fixed in another change\"\n",
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(["check", "--format", "concise", "-", "role.json", "empty"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(key.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("X001"), "suppressed: {text}");
+    assert!(!text.contains("L001"), "the suppression was used: {text}");
+}

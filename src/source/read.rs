@@ -72,6 +72,17 @@ fn read_sized(
     read_bounded_into(file, Vec::with_capacity(meta.len() as usize + 1)).map_err(|e| e.to_string())
 }
 
+/// Standard input, read once per process however often a run asks for it: a run may check
+/// it in a first pass (to learn which suppressions and baseline entries other files use)
+/// and again in its turn, and a stream can only be read once.
+pub fn stdin() -> Result<Result<Vec<u8>, Oversize>, String> {
+    static STDIN: std::sync::OnceLock<Result<Result<Vec<u8>, Oversize>, String>> =
+        std::sync::OnceLock::new();
+    STDIN
+        .get_or_init(|| read_bounded(std::io::stdin().lock()).map_err(|e| e.to_string()))
+        .clone()
+}
+
 /// Reads at most one byte past the limit, so an endless stream cannot exhaust memory.
 pub fn read_bounded(reader: impl Read) -> std::io::Result<Result<Vec<u8>, Oversize>> {
     read_bounded_into(reader, Vec::new())
