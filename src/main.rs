@@ -262,7 +262,10 @@ impl Run<'_> {
                 eprintln!("iamlint: {err}");
                 Err(2)
             }
-            Err(RunError::Output(err)) => {
+            Err(RunError::Output(err, errors)) => {
+                for err in &errors {
+                    eprintln!("iamlint: {}: {}", err.path, err.message);
+                }
                 match file {
                     Some(path) => {
                         eprintln!(

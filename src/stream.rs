@@ -210,15 +210,15 @@ impl Outcome {
 pub enum RunError {
     /// The selection itself is wrong (an invalid glob).
     Selection(String),
-    /// The sink could not write.
-    Output(io::Error),
+    /// The sink could not write; with the inputs found unreadable before it stopped.
+    Output(io::Error, Vec<InputError>),
 }
 
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Selection(message) => f.write_str(message),
-            RunError::Output(err) => write!(f, "{err}"),
+            RunError::Output(err, _) => write!(f, "{err}"),
         }
     }
 }
@@ -249,20 +249,25 @@ pub fn run<S: Sink>(
     let filter = match filter {
         Some(filter) => {
             if filter.baseline.is_some() {
-                reserve_shared_paths(&inputs, opts, filter).map_err(RunError::Output)?;
+                reserve_shared_paths(&inputs, opts, filter)
+                    .map_err(|err| RunError::Output(err, Vec::new()))?;
             }
             if walked && suppress::reports_unused(filter.config) {
                 let at = plan.place_config(&suppress::display_path(filter.config));
-                learn_usage_after(&plan, at.1, opts, filter).map_err(RunError::Output)?;
+                learn_usage_after(&plan, at.1, opts, filter)
+                    .map_err(|err| RunError::Output(err, Vec::new()))?;
             }
             Some(&*filter)
         }
         None => None,
     };
-    let streamed = drive(&plan, opts, filter, sink).map_err(RunError::Output)?;
+    let streamed = drive(&plan, opts, filter, sink);
     let mut errors = streamed.errors;
     errors.sort_by_key(|(input, _)| *input);
     outcome.errors.extend(errors.into_iter().map(|(_, e)| e));
+    if let Err(err) = streamed.written {
+        return Err(RunError::Output(err, outcome.errors));
+    }
     outcome.tally = streamed.tally;
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
@@ -293,7 +298,7 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
     let plan = Plan::new(inputs, with_directories(inputs, &shared));
     let learner = Filter::new(filter.config, None);
     let mut record = Fingerprints::default();
-    drive(&plan, opts, Some(&learner), &mut record)?;
+    drive(&plan, opts, Some(&learner), &mut record).written?;
     let Some(matcher) = filter.baseline.as_mut() else {
         return Ok(());
     };
@@ -330,7 +335,8 @@ fn learn_usage_after(plan: &Plan, after: usize, opts: &Options, filter: &Filter)
         opts,
         Some(&learner),
         &mut Discard,
-    )?;
+    )
+    .written?;
     filter.absorb_usage(&learner);
     Ok(())
 }
@@ -390,7 +396,8 @@ struct Plan<'a> {
     inputs: &'a [Input],
     /// Input indices in the report's order.
     order: Vec<usize>,
-    /// Per position: where its group (the positions sharing its path) ends.
+    /// Per position: where its group (the positions sharing its path) starts and ends.
+    group_start: Vec<usize>,
     group_end: Vec<usize>,
     /// Per position: its directory, numbered; per directory: how many positions.
     directory: Vec<usize>,
@@ -414,6 +421,14 @@ impl<'a> Plan<'a> {
                 p + 1
             };
         }
+        let mut group_start = vec![0; n];
+        for p in 1..n {
+            group_start[p] = if group_end[p - 1] == group_end[p] {
+                group_start[p - 1]
+            } else {
+                p
+            };
+        }
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut directory_size = Vec::new();
         let directory = order
@@ -433,6 +448,7 @@ impl<'a> Plan<'a> {
         Plan {
             inputs,
             order,
+            group_start,
             group_end,
             directory,
             directory_size,
@@ -459,12 +475,7 @@ impl<'a> Plan<'a> {
     }
 
     fn group_start(&self, position: usize) -> usize {
-        let shown = self.inputs[self.order[position]].display();
-        let mut start = position;
-        while start > 0 && self.inputs[self.order[start - 1]].display() == shown {
-            start -= 1;
-        }
-        start
+        self.group_start[position]
     }
 }
 
@@ -508,7 +519,9 @@ enum Done<P> {
 
 struct Streamed {
     tally: Tally,
+    /// Inputs that could not be read, also when the sink failed part way.
     errors: Vec<(usize, InputError)>,
+    written: io::Result<()>,
 }
 
 /// A file that waits, and whether it still waits for its directory.
@@ -517,12 +530,7 @@ struct Parked {
     unrelated: bool,
 }
 
-fn drive<S: Sink>(
-    plan: &Plan,
-    opts: &Options,
-    filter: Option<&Filter>,
-    sink: &mut S,
-) -> io::Result<Streamed> {
+fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &mut S) -> Streamed {
     let n = plan.order.len();
     let renderer = sink.renderer();
     let (tx, rx) = mpsc::channel::<Message<S::Part>>();
@@ -546,7 +554,7 @@ fn drive<S: Sink>(
     let mut outstanding = 0;
     let mut config_done = plan.config.is_none();
 
-    rayon::in_place_scope(|scope| -> io::Result<()> {
+    let written = rayon::in_place_scope(|scope| -> io::Result<()> {
         let renderer = &renderer;
         loop {
             while checking < max_tasks && next_spawn < n {
@@ -774,8 +782,12 @@ fn drive<S: Sink>(
                 });
             }
         }
-    })?;
-    Ok(Streamed { tally, errors })
+    });
+    Streamed {
+        tally,
+        errors,
+        written,
+    }
 }
 
 /// A rendered part waiting for its turn, and the bytes it holds in memory.

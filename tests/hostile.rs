@@ -277,6 +277,16 @@ fn a_1_mb_string_is_checked_like_any_other() {
     // The human format shows the offending line: it must cope with a 1 MB one.
     let run = iamlint(p, &["check", "--fail-on", "never", "long-sid.json"]);
     assert!(run.stdout.contains("P008"), "{}", run.stderr);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Wide characters take two columns each: 40,000 of them before a finding on one line.
+    let wide = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "{}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ACCOUNT-ID/*"}}]}}"#,
+        "鍵".repeat(40_000)
+    );
+    std::fs::write(p.join("wide-sid.json"), wide).unwrap();
+    let run = iamlint(p, &["check", "--fail-on", "never", "wide-sid.json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("P016"), "{}", run.stdout);
 }
 
 #[test]

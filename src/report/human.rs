@@ -119,7 +119,8 @@ fn drawable(source: &str, finding: &Finding) -> bool {
             let Some(prefix) = source.get(line_start..end) else {
                 return false;
             };
-            // A tab is drawn four columns wide; a character is at most four bytes.
+            // A tab is drawn four columns wide, a wide character (CJK, emoji) two; a
+            // character is at most four bytes.
             const WIDEST: usize = u16::MAX as usize - 8;
             if prefix.len() <= WIDEST / 4 {
                 return true;
@@ -127,7 +128,14 @@ fn drawable(source: &str, finding: &Finding) -> bool {
             if prefix.len() / 4 > WIDEST {
                 return false;
             }
-            let width: usize = prefix.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+            let width: usize = prefix
+                .chars()
+                .map(|c| match c {
+                    '\t' => 4,
+                    c if c.is_ascii() => 1,
+                    _ => 2,
+                })
+                .sum();
             width <= WIDEST
         })
 }

@@ -29,8 +29,9 @@ impl Document {
     pub fn new(input: usize, d: &DocumentReport) -> Self {
         Document {
             input,
-            document: d.document as u32,
-            line: d.line as u32,
+            // Files are at most 16 MiB, so both fit; saturate rather than wrap regardless.
+            document: u32::try_from(d.document).unwrap_or(u32::MAX),
+            line: u32::try_from(d.line).unwrap_or(u32::MAX),
             kind: d.kind,
             kind_reason: d.kind_reason.clone(),
         }

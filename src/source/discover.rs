@@ -123,7 +123,7 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
     // and errors are put in the order of their paths' bytes, the order of the report. (The
     // walker's own sorting compares names parsed out of each path again at every step.)
     found.inputs[first_input..].sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    found.errors[first_error..].sort_by(|a, b| a.0.cmp(&b.0));
+    found.errors[first_error..].sort();
 }
 
 /// Ignore files the walker opens and reads to the end in every directory it enters.
