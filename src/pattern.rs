@@ -415,32 +415,36 @@ impl Glob {
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
 
+/// The characters at one end of two patterns: `Some(true)` when some string matches both
+/// there, `Some(false)` when none does, `None` when a `*` or a segment leaves it to the search.
+fn ends_agree(x: char, y: char) -> Option<bool> {
+    if x == y && single(x) {
+        Some(true)
+    } else if !single(x) || !single(y) {
+        None
+    } else {
+        Some(one_char_overlap(x, y))
+    }
+}
+
 /// Can some string match both patterns?
 fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
     // Two characters that are neither `*` nor a segment each match exactly one: the ends
     // of both patterns must agree there, which settles most pairs without the search.
     // (The same literal on both sides, the usual case, is tested first.)
     while let ([x, rest_a @ ..], [y, rest_b @ ..]) = (a, b) {
-        if !(x == y && single(*x)) {
-            if !single(*x) || !single(*y) {
-                break;
-            }
-            if !one_char_overlap(*x, *y) {
-                return false;
-            }
+        match ends_agree(*x, *y) {
+            Some(true) => (a, b) = (rest_a, rest_b),
+            Some(false) => return false,
+            None => break,
         }
-        (a, b) = (rest_a, rest_b);
     }
     while let ([rest_a @ .., x], [rest_b @ .., y]) = (a, b) {
-        if !(x == y && single(*x)) {
-            if !single(*x) || !single(*y) {
-                break;
-            }
-            if !one_char_overlap(*x, *y) {
-                return false;
-            }
+        match ends_agree(*x, *y) {
+            Some(true) => (a, b) = (rest_a, rest_b),
+            Some(false) => return false,
+            None => break,
         }
-        (a, b) = (rest_a, rest_b);
     }
     match (a, b) {
         // What is left of one side is empty: the other must be able to match nothing.

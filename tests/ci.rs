@@ -525,7 +525,6 @@ fn the_pre_commit_hook_runs_on_a_list_of_files() {
 /// the files and the run first learns which suppressions they use.
 #[test]
 fn a_suppression_used_through_standard_input_is_not_called_unused() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let key = r#"{"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/key-admin"},
@@ -540,22 +539,12 @@ fn a_suppression_used_through_standard_input_is_not_called_unused() {
         "[[suppress]]\nrule = \"X001\"\npath = \"role.json\"\nreason = \"the key policy is fixed in another change\"\n",
     )
     .unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(["check", "--format", "concise", "-", "role.json", "empty"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(key.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = iamlint_with_input(
+        dir.path(),
+        &["check", "--format", "concise", "-", "role.json", "empty"],
+        key.as_bytes(),
+    );
+    let text = stdout(&out);
     assert!(!text.contains("X001"), "suppressed: {text}");
     assert!(!text.contains("L001"), "the suppression was used: {text}");
 }

@@ -2,8 +2,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use support::cli::*;
 
 const SEED: &str = "tests/fixtures/seed/kms-csfle-setup.md";
@@ -87,19 +85,11 @@ fn a_clean_policy_exits_zero() {
 
 #[test]
 fn stdin_is_read_with_a_dash() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamlint"))
-        .args(["check", "-", "--format", "concise"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = iamlint_with_input(
+        repo(),
+        &["check", "-", "--format", "concise"],
+        br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).contains("-:1:66: warning[A001]"),

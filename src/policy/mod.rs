@@ -248,32 +248,27 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         .into_iter()
         .enumerate()
         .filter(|(_, (node, _))| node.members().is_some())
-        .map(|(index, (node, pointer))| Statement {
-            index,
-            node,
-            pointer,
-            sid: node.get("Sid"),
-            effect: node.get("Effect"),
-            principal: node.get("Principal"),
-            not_principal: node.get("NotPrincipal"),
-            action: node.get("Action"),
-            not_action: node.get("NotAction"),
-            resource: node.get("Resource"),
-            not_resource: node.get("NotResource"),
-            condition: node.get("Condition"),
-            action_values: node
-                .get("Action")
-                .map(|m| strings(&m.value))
-                .unwrap_or_default(),
-            resource_values: node
-                .get("Resource")
-                .map(|m| strings(&m.value))
-                .unwrap_or_default(),
-            principal_values: node
-                .get("Principal")
-                .map(principal_values)
-                .unwrap_or_default(),
-            condition_entries: condition_entries(node.get("Condition")),
+        .map(|(index, (node, pointer))| {
+            let (action, resource) = (node.get("Action"), node.get("Resource"));
+            let (principal, condition) = (node.get("Principal"), node.get("Condition"));
+            Statement {
+                index,
+                node,
+                pointer,
+                sid: node.get("Sid"),
+                effect: node.get("Effect"),
+                principal,
+                not_principal: node.get("NotPrincipal"),
+                action,
+                not_action: node.get("NotAction"),
+                resource,
+                not_resource: node.get("NotResource"),
+                condition,
+                action_values: action.map(|m| strings(&m.value)).unwrap_or_default(),
+                resource_values: resource.map(|m| strings(&m.value)).unwrap_or_default(),
+                principal_values: principal.map(principal_values).unwrap_or_default(),
+                condition_entries: condition_entries(condition),
+            }
         })
         .collect();
     Policy {
