@@ -480,9 +480,9 @@ impl<'a> Plan<'a> {
 }
 
 /// Files per task: enough to keep the channel quiet, few enough to share out evenly.
-const FILES_PER_TASK: usize = 4;
+const FILES_PER_TASK: usize = 16;
 /// Tasks checking at once, per thread: the window of files alive while nothing waits.
-const TASKS_PER_THREAD: usize = 16;
+const TASKS_PER_THREAD: usize = 4;
 
 enum Message<P> {
     /// What a checking task did with its files.
