@@ -13,6 +13,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// mimalloc's version 2: a run makes millions of small, short-lived allocations across
+// threads, and glibc's per-thread arenas grow page by page (one mprotect and one fault
+// each). It cuts the benchmark's wall time by about a fifth; peak memory stays flat in
+// the number of files (version 3 did not: README, "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "iamlint",
