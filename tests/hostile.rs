@@ -290,6 +290,31 @@ fn a_1_mb_string_is_checked_like_any_other() {
 }
 
 #[test]
+fn an_object_of_200_000_keys_on_one_line_is_not_quadratic() {
+    // A minified policy (one line, a non-ASCII character first) whose condition block has
+    // 200,000 keys, the last one twice: duplicate keys and columns are both found without
+    // comparing every key with every other or counting from the line's start each time.
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": \"v\"")).collect();
+    let policy = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\", \"Condition\": {{\"StringEquals\": {{{}, \"k99999\": \"w\"}}}}}}]}}",
+        keys.join(", ")
+    );
+    std::fs::write(dir.path().join("wide.json"), &policy).unwrap();
+    let run = concise(dir.path(), &["wide.json"]);
+    // Columns count characters: `é` is two bytes and one column.
+    let column = policy.rfind("\"k99999\"").unwrap() + 2 - 1;
+    has(&run, &format!("wide.json:1:{column}: error[J002]"));
+    assert_eq!(
+        run.stdout.matches("[N001]").count(),
+        200_001,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
 fn huge_numbers_are_kept_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
