@@ -132,16 +132,20 @@ pub fn global_condition_keys() -> &'static [GlobalConditionKey] {
 /// Looks up a global key, case-insensitively; `aws:PrincipalTag/team`
 /// matches the `aws:PrincipalTag/${TagKey}` entry.
 pub fn global_condition_key(key: &str) -> Option<&'static GlobalConditionKey> {
-    // Every condition key of every file comes through here: a binary search by name (no
-    // two names differ in case only, a test makes sure), then only the few templates.
-    static BY_NAME: OnceLock<Vec<&'static GlobalConditionKey>> = OnceLock::new();
+    // Every condition key of every file comes through here: the few names of the key's
+    // length compared ignoring case (no two names differ in case only, a test makes sure),
+    // then only the few templates.
+    static BY_LENGTH: OnceLock<Vec<Vec<&'static GlobalConditionKey>>> = OnceLock::new();
     static TEMPLATES: OnceLock<Vec<(&'static GlobalConditionKey, Option<&'static str>)>> =
         OnceLock::new();
     let keys = global_condition_keys();
-    let by_name = BY_NAME.get_or_init(|| {
-        let mut sorted: Vec<_> = keys.iter().collect();
-        sorted.sort_by(|a, b| pattern::cmp_ignore_case(&a.name, &b.name));
-        sorted
+    let by_length = BY_LENGTH.get_or_init(|| {
+        let mut by_length =
+            vec![Vec::new(); keys.iter().map(|k| k.name.len() + 1).max().unwrap_or(0)];
+        for k in keys {
+            by_length[k.name.len()].push(k);
+        }
+        by_length
     });
     let templates = TEMPLATES.get_or_init(|| {
         keys.iter()
@@ -149,10 +153,13 @@ pub fn global_condition_key(key: &str) -> Option<&'static GlobalConditionKey> {
             .map(|k| (k, head_before_last_placeholder(&k.name)))
             .collect()
     });
-    by_name
-        .binary_search_by(|k| pattern::cmp_ignore_case(&k.name, key))
-        .ok()
-        .map(|i| by_name[i])
+    by_length
+        .get(key.len())
+        .and_then(|same| {
+            same.iter()
+                .copied()
+                .find(|k| k.name.eq_ignore_ascii_case(key))
+        })
         .or_else(|| {
             templates
                 .iter()
