@@ -83,7 +83,9 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::ffi::OsStrExt;
-            paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(b"bad\xff/p\xc3.json")));
+            paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(
+                b"bad\xff/p\xc3.json",
+            )));
         }
         for path in paths {
             let input = Input {
