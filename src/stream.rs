@@ -21,6 +21,7 @@ use crate::{InputError, Selection, Summary};
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::mpsc;
 
 /// A checked file and its place in the input order.
@@ -407,6 +408,14 @@ struct Plan<'a> {
     config: Option<(usize, usize)>,
 }
 
+/// [`relate::directory_of`] without the copy (a test holds the two equal).
+fn directory_name(shown: &str) -> &str {
+    Path::new(shown)
+        .parent()
+        .and_then(Path::to_str)
+        .unwrap_or_default()
+}
+
 impl<'a> Plan<'a> {
     fn new(inputs: &'a [Input], mut order: Vec<usize>) -> Self {
         // Stable: inputs shown with one path keep their input order.
@@ -429,15 +438,32 @@ impl<'a> Plan<'a> {
                 p
             };
         }
+        // Directories numbered in order of first appearance. In path order a directory's
+        // files mostly follow each other: the previous one's number is reused without
+        // copying or hashing the name.
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut directory_size = Vec::new();
+        let mut previous: Option<(String, usize)> = None;
         let directory = order
             .iter()
             .map(|&i| {
-                let next = ids.len();
-                let id = *ids
-                    .entry(relate::directory_of(&inputs[i].display()))
-                    .or_insert(next);
+                let shown = inputs[i].display();
+                let name = directory_name(&shown);
+                let id = match &previous {
+                    Some((last, id)) if last == name => *id,
+                    _ => {
+                        let id = match ids.get(name) {
+                            Some(&id) => id,
+                            None => {
+                                let id = ids.len();
+                                ids.insert(name.to_string(), id);
+                                id
+                            }
+                        };
+                        previous = Some((name.to_string(), id));
+                        id
+                    }
+                };
                 if id == directory_size.len() {
                     directory_size.push(0);
                 }
@@ -897,6 +923,34 @@ fn wait<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
                 }
             }
             None => return rx.recv().ok(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_name_is_directory_of() {
+        for shown in [
+            "a/b/c.json",
+            "a//b.json",
+            "/abs/x.json",
+            "x.json",
+            "./x.json",
+            "a/b/",
+            "/",
+            "",
+            "-",
+            "é/ü.md",
+            "a/../b.json",
+        ] {
+            assert_eq!(
+                directory_name(shown),
+                relate::directory_of(shown),
+                "{shown}"
+            );
         }
     }
 }

@@ -9,8 +9,7 @@ use crate::check::DocumentReport;
 use crate::diagnostic::Finding;
 use crate::policy::PolicyKind;
 use crate::Report;
-use serde::ser::SerializeSeq;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -38,43 +37,9 @@ impl Document {
     }
 }
 
-/// A [`DocumentReport`] as it is written (the same members, in the same order).
+/// Everything after `documents`, in the output's order.
 #[derive(Serialize)]
-struct Row<'a> {
-    path: &'a str,
-    document: u32,
-    line: u32,
-    kind: PolicyKind,
-    kind_reason: &'a str,
-}
-
-/// The documents, each with its path looked up as it is written.
-struct Rows<'a, 'p> {
-    documents: &'a [Document],
-    path: super::PathOf<'p>,
-}
-
-impl Serialize for Rows<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.documents.len()))?;
-        for d in self.documents {
-            let path = (self.path)(d.input).unwrap_or_default();
-            seq.serialize_element(&Row {
-                path: &path,
-                document: d.document,
-                line: d.line,
-                kind: d.kind,
-                kind_reason: &d.kind_reason,
-            })?;
-        }
-        seq.end()
-    }
-}
-
-/// Everything after `findings`, in the output's order.
-#[derive(Serialize)]
-struct Rest<'a, 'p> {
-    documents: Rows<'a, 'p>,
+struct Rest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [crate::InputError],
     summary: &'a crate::Summary,
@@ -99,22 +64,42 @@ pub fn finish(
     documents: &[Document],
     end: &super::End,
 ) -> io::Result<()> {
-    out.write_all(if any { b"\n  ]," } else { b"]," })?;
+    let mut head = Vec::with_capacity(documents.len() * 160 + 32);
+    head.extend_from_slice(if any { b"\n  ]," } else { b"]," });
+    write_documents(&mut head, documents, end.path_of);
+    head.push(b',');
+    out.write_all(&head)?;
     let rest = Rest {
-        documents: Rows {
-            documents,
-            path: end.path_of,
-        },
         errors: end.errors,
         summary: end.summary,
     };
-    // Written as its own object without its opening `{`: the members follow `findings`.
+    // Written as its own object without its opening `{`: the members follow `documents`.
     let mut members = WithoutFirstByte {
         out,
         skipped: false,
     };
     serde_json::to_writer_pretty(&mut members, &rest)?;
     writeln!(out)
+}
+
+/// The `documents` member (in input order, each path looked up as it is written), byte for
+/// byte as `serde_json::to_writer_pretty` writes it as a member of the top-level object (a
+/// test holds the two equal). By hand for the same reason as the findings: one row a file.
+fn write_documents(out: &mut Vec<u8>, documents: &[Document], path_of: super::PathOf<'_>) {
+    out.extend_from_slice(b"\n  \"documents\": [");
+    for (i, d) in documents.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let path = path_of(d.input).unwrap_or_default();
+        string_field(out, b"\n    {\n      \"path\": ", &path);
+        number_field(out, b",\n      \"document\": ", d.document as usize);
+        number_field(out, b",\n      \"line\": ", d.line as usize);
+        string_field(out, b",\n      \"kind\": ", d.kind.as_str());
+        string_field(out, b",\n      \"kind_reason\": ", &d.kind_reason);
+        out.extend_from_slice(b"\n    }");
+    }
+    out.extend_from_slice(if documents.is_empty() { b"]" } else { b"\n  ]" });
 }
 
 struct WithoutFirstByte<'a> {
@@ -360,6 +345,62 @@ mod tests {
             let expected = serde_json::to_string_pretty(&finding)
                 .unwrap()
                 .replace('\n', "\n    ");
+            assert_eq!(String::from_utf8(written).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn the_documents_member_matches_serde_for_every_kind_and_character() {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            path: &'a str,
+            document: u32,
+            line: u32,
+            kind: PolicyKind,
+            kind_reason: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Member<'a> {
+            documents: Vec<Row<'a>>,
+        }
+        let tricky: String = (0u8..0x80)
+            .map(char::from)
+            .chain("é→😀\u{2028}".chars())
+            .collect();
+        let paths = ["dir/\"quoted\"\\file.json".to_string(), tricky.clone()];
+        let documents: Vec<Document> = PolicyKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &kind)| Document {
+                input: i % 3,
+                document: if i == 0 { u32::MAX } else { i as u32 },
+                line: if i == 1 { u32::MAX } else { i as u32 * 10 },
+                kind,
+                kind_reason: if i % 2 == 0 {
+                    Cow::Borrowed("a \"reason\"")
+                } else {
+                    Cow::Owned(tricky.clone())
+                },
+            })
+            .collect();
+        // Input 2 has no path: written empty, as before.
+        let path_of = |input: usize| paths.get(input).map(|p| Cow::Borrowed(p.as_str()));
+        for documents in [&documents[..], &documents[..1], &[]] {
+            let mut written = Vec::new();
+            write_documents(&mut written, documents, &path_of);
+            let rows = documents
+                .iter()
+                .map(|d| Row {
+                    path: paths.get(d.input).map_or("", String::as_str),
+                    document: d.document,
+                    line: d.line,
+                    kind: d.kind,
+                    kind_reason: &d.kind_reason,
+                })
+                .collect();
+            let whole = serde_json::to_string_pretty(&Member { documents: rows }).unwrap();
+            // The member as it sits in the object: without the object's braces.
+            let expected = &whole[1..whole.len() - 2];
             assert_eq!(String::from_utf8(written).unwrap(), expected);
         }
     }

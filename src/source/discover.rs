@@ -21,20 +21,29 @@ impl Filters {
         })
     }
 
+    /// Whether a glob will look at the path below the root (else only the extension counts).
+    fn has_globs(&self) -> bool {
+        self.has_include || !self.exclude.is_empty()
+    }
+
     /// A walked file is checked when an include glob matches it (or, with none given, when it
     /// is JSON or Markdown) and no exclude glob does.
     fn wants(&self, relative: &Path) -> bool {
-        if self.exclude.is_match(relative) {
+        // A glob set prepares each path (copies and normalises it) even when it has no globs.
+        if !self.exclude.is_empty() && self.exclude.is_match(relative) {
             return false;
         }
         if self.has_include {
             return self.include.is_match(relative);
         }
-        let ext = relative
+        relative
             .extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        matches!(ext.as_deref(), Some("json" | "md" | "markdown"))
+            .is_some_and(|ext| {
+                ["json", "md", "markdown"]
+                    .iter()
+                    .any(|wanted| ext.eq_ignore_ascii_case(wanted))
+            })
     }
 }
 
@@ -163,7 +172,11 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
-                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                // Only globs need the path below the root: its extension is the file's.
+                let relative = match filters.has_globs() {
+                    true => entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                    false => entry.path(),
+                };
                 if filters.wants(relative) {
                     found.inputs.push(Input {
                         path: entry.into_path(),

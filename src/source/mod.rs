@@ -35,7 +35,12 @@ impl Input {
     /// The path as the user will see it in findings. (Not kept as a second string: a run
     /// holds an `Input` for every file it will check.)
     pub fn display(&self) -> std::borrow::Cow<'_, str> {
-        self.path.to_string_lossy()
+        // The same text as `to_string_lossy`, whose chunked check is several times slower
+        // than `to_str` on the valid UTF-8 that almost every path is.
+        match self.path.to_str() {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => self.path.to_string_lossy(),
+        }
     }
 }
 
@@ -61,5 +66,33 @@ pub fn sniff_format(text: &str) -> FileFormat {
     {
         Some('{' | '[' | '"') | None => FileFormat::Json,
         _ => FileFormat::Markdown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_the_lossy_text_of_the_path() {
+        let mut paths = vec![
+            PathBuf::from("dir/p.json"),
+            PathBuf::from("é/ü😀.md"),
+            PathBuf::new(),
+        ];
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(
+                b"bad\xff/p\xc3.json",
+            )));
+        }
+        for path in paths {
+            let input = Input {
+                path: path.clone(),
+                origin: Origin::Walk,
+            };
+            assert_eq!(input.display(), path.to_string_lossy(), "{path:?}");
+        }
     }
 }
