@@ -9,10 +9,12 @@
 mod arns;
 pub mod convert;
 mod global;
+mod index;
 mod line;
 mod model;
 
 use crate::pattern::{self, Wildcard};
+use index::{NameIndex, Probe};
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
@@ -37,6 +39,8 @@ pub struct Catalog {
     header: Header,
     /// Sorted by prefix (the file is, and building checks it).
     entries: Vec<Entry>,
+    /// The entries by prefix, built on the first lookup.
+    prefix_index: OnceLock<NameIndex>,
 }
 
 struct Entry {
@@ -46,6 +50,8 @@ struct Entry {
     span: Range<usize>,
     service: OnceLock<Result<Service, String>>,
     arns: OnceLock<ServiceArns>,
+    /// The service's actions by name, built on the first lookup of one.
+    action_index: OnceLock<NameIndex>,
 }
 
 /// A service's position in the catalog: a handle that borrows nothing, so caches shared
@@ -109,6 +115,7 @@ impl Catalog {
                 span,
                 service: OnceLock::new(),
                 arns: OnceLock::new(),
+                action_index: OnceLock::new(),
             });
         }
         if entries.len() != header.services {
@@ -122,6 +129,7 @@ impl Catalog {
             text,
             header,
             entries,
+            prefix_index: OnceLock::new(),
         })
     }
 
@@ -135,6 +143,7 @@ impl Catalog {
                 actions: 0,
             },
             entries: Vec::new(),
+            prefix_index: OnceLock::new(),
         }
     }
 
@@ -153,11 +162,44 @@ impl Catalog {
 
     /// The handle of a service (case-insensitive prefix), without loading it.
     pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
-        // Entries are lower-case and sorted: compare ignoring case instead of allocating.
-        self.entries
-            .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
-            .ok()
-            .map(ServiceId)
+        let index = self
+            .prefix_index
+            .get_or_init(|| NameIndex::build(self.entries.iter().map(|e| e.prefix)));
+        let at = match index.probe(prefix) {
+            Probe::At(at) => Some(at).filter(|&at| {
+                self.entries
+                    .get(at)
+                    .is_some_and(|e| e.prefix.eq_ignore_ascii_case(prefix))
+            }),
+            Probe::Absent => None,
+            // Entries are lower-case and sorted: compare ignoring case instead of allocating.
+            Probe::Unsure => self
+                .entries
+                .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
+                .ok(),
+        };
+        at.map(ServiceId)
+    }
+
+    /// The position in [`Service::actions`] of the action `name` (ignoring case) of a
+    /// service; `None` if it has no such action or its line does not parse.
+    pub fn action_position(&self, id: ServiceId, name: &str) -> Option<usize> {
+        let entry = self.entries.get(id.0)?;
+        let actions = &self.load(entry).ok()?.actions;
+        let index = entry
+            .action_index
+            .get_or_init(|| NameIndex::build(actions.iter().map(|a| a.name)));
+        match index.probe(name) {
+            Probe::At(at) => Some(at).filter(|&at| {
+                actions
+                    .get(at)
+                    .is_some_and(|a| a.name.eq_ignore_ascii_case(name))
+            }),
+            Probe::Absent => None,
+            Probe::Unsure => actions
+                .binary_search_by(|a| pattern::cmp_ignore_case(a.name, name))
+                .ok(),
+        }
     }
 
     /// Every service's handle and prefix, in prefix order, without loading anything.
