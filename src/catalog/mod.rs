@@ -15,10 +15,11 @@ mod model;
 
 use crate::pattern::{self, Wildcard};
 use index::{NameIndex, Probe};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 pub use arns::{ArnTemplate, ServiceArns};
 pub use convert::{convert, Header};
@@ -41,6 +42,8 @@ pub struct Catalog {
     entries: Vec<Entry>,
     /// The entries by prefix, built on the first lookup.
     prefix_index: OnceLock<NameIndex>,
+    /// [`Catalog::suggest_service`]'s answers, as positions in `entries`.
+    suggestions: Mutex<FxHashMap<String, Option<usize>>>,
 }
 
 struct Entry {
@@ -130,6 +133,7 @@ impl Catalog {
             header,
             entries,
             prefix_index: OnceLock::new(),
+            suggestions: Mutex::default(),
         })
     }
 
@@ -144,6 +148,7 @@ impl Catalog {
             },
             entries: Vec::new(),
             prefix_index: OnceLock::new(),
+            suggestions: Mutex::default(),
         }
     }
 
@@ -322,9 +327,19 @@ impl Catalog {
         crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
 
-    /// The closest known service prefix to a misspelt one.
+    /// The closest known service prefix to a misspelt one. Kept for the run: the same
+    /// unknown prefixes recur across files, and each measures every prefix.
     pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
-        crate::suggest::closest(prefix, self.prefixes())
+        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
+        let lock = || self.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = lock().get(prefix) {
+            return known.and_then(|i| Some(self.entries.get(i)?.prefix));
+        }
+        let closest = crate::suggest::closest(prefix, self.prefixes())
+            .and_then(|found| self.service_id(found))
+            .map(|id| id.0);
+        lock().insert(prefix.to_string(), closest);
+        closest.and_then(|i| Some(self.entries.get(i)?.prefix))
     }
 
     /// See [`global_condition_key`]; here for discoverability.
@@ -385,6 +400,7 @@ fn parse_service(line: &'static str, prefix: &str) -> Result<Service, String> {
     service
         .actions
         .sort_by(|a, b| pattern::cmp_ignore_case(a.name, b.name));
+    service.index_template_keys();
     Ok(service)
 }
 
