@@ -209,7 +209,8 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => None,
     };
-    let keep_sources = args.format == Format::Human && args.output.is_none() && !args.statistics;
+    // The human format quotes each finding's lines, on the terminal and in `--output` alike.
+    let keep_sources = args.format == Format::Human && !args.statistics;
     let opts = Options {
         config,
         kind: args.kind,

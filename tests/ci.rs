@@ -427,6 +427,25 @@ fn output_writes_the_report_to_a_file_and_a_summary_to_the_terminal() {
 }
 
 #[test]
+fn human_output_to_a_file_quotes_the_lines_it_would_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.json"), POLICY).unwrap();
+    let on_terminal = stdout(&iamlint(
+        dir.path(),
+        &["check", "p.json", "--format", "human"],
+    ));
+    let out = iamlint(
+        dir.path(),
+        &["check", "p.json", "--format", "human", "--output", "r.txt"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let written = std::fs::read_to_string(dir.path().join("r.txt")).unwrap();
+    assert!(written.contains("[p.json:"), "{written}");
+    assert!(!written.contains("Failed to read"), "{written}");
+    assert_eq!(written, on_terminal);
+}
+
+#[test]
 fn statistics_count_findings_per_rule() {
     let out = iamlint(repo(), &["check", FIXTURES, "--statistics"]);
     let text = stdout(&out);

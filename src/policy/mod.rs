@@ -115,6 +115,12 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     }
 }
 
+/// Whether an action or resource string is a pattern (has `*` or `?`). A byte search: rules
+/// ask this of every action, and a `char` searcher decodes each character on the way.
+pub fn has_wildcard(value: &str) -> bool {
+    memchr::memchr2(b'*', b'?', value.as_bytes()).is_some()
+}
+
 /// One principal value: `"*"` alone has no kind; `{"AWS": [...]}` gives kind `AWS`.
 #[derive(Clone, Copy, Debug)]
 pub struct PrincipalValue<'a> {

@@ -4,12 +4,13 @@
 use super::lookup::{action_names, resolve, Resolved};
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for (member, name) in action_names(s) {
             let value = name.text;
-            if !name.is_wildcard() || name.service.is_empty() || name.name.is_empty() {
+            if name.service.is_empty() || name.name.is_empty() || !has_wildcard(value.value) {
                 continue;
             }
             let Resolved::Actions(found) = resolve(cx, value.value) else {

@@ -6,7 +6,7 @@ use super::lookup::{expansion, resolve, ActionName, Matches, Resolved};
 use super::{allows, Context};
 use crate::catalog::{AccessLevel, Action, Service};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::PolicyKind;
+use crate::policy::{has_wildcard, PolicyKind};
 
 /// In a KMS key policy, wildcards reaching `PutKeyPolicy` or `CreateGrant` are how AWS's
 /// default policy names the key administrators; the K rules judge who holds them.
@@ -24,12 +24,15 @@ const SHOWN: usize = 8;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         for &value in s.actions() {
+            if !has_wildcard(value.value) {
+                continue;
+            }
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };
             // `*` (also spelt `*:*`) and `svc:*` are A001's and A002's findings.
             let everything = name.name == "*" && name.service.chars().all(|c| c == '*');
-            if !name.is_wildcard() || name.is_service_wide() || everything {
+            if name.is_service_wide() || everything {
                 continue;
             }
             let Resolved::Actions(found) = resolve(cx, value.value) else {

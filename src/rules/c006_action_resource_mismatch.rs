@@ -48,7 +48,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 )
             } else if !*arns_fit.get_or_insert_with(|| {
                 // Whether every resource fits some action of the statement.
-                resources.statement_templates(cx).is_none() || resources.all_globs_fit(cx)
+                resources.statement_templates(cx).is_none() || resources.all_values_fit(cx)
             }) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;

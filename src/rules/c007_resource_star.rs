@@ -4,7 +4,7 @@
 use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
-use crate::policy::strings;
+use crate::policy::{has_wildcard, strings};
 
 /// How many of the scoped actions the message names.
 const SHOWN: usize = 6;
@@ -25,10 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut scoped = 0;
         for &value in s.actions() {
             // Wildcards are C004's: their expansion already says what they reach.
-            let Some(name) = ActionName::parse(value) else {
-                continue;
-            };
-            if name.is_wildcard() {
+            if has_wildcard(value.value) || ActionName::parse(value).is_none() {
                 continue;
             }
             let Resolved::Actions(found) = resolve(cx, value.value) else {

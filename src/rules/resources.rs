@@ -148,11 +148,11 @@ impl<'a> Resources<'a> {
             .is_some_and(|range| range.clone().any(|g| glob_fits(actions, globs, g)))
     }
 
-    /// Whether every glob of every value meets some template of the statement's actions.
-    pub fn all_globs_fit(&self, cx: &Context<'a>) -> bool {
-        let actions = self.resolved(cx);
-        let globs = self.globs();
-        (0..globs.all.len()).all(|g| glob_fits(actions, globs, g))
+    /// Whether every value fits some template of the statement's actions, as C005 judges
+    /// it: one glob of a value fitting is enough (a renamed service's ARN is also read under
+    /// its other name, and only one of the two names can fit).
+    pub fn all_values_fit(&self, cx: &Context<'a>) -> bool {
+        (0..self.values.len()).all(|i| self.value_fits(cx, i))
     }
 
     fn resolved(&self, cx: &Context<'a>) -> &Actions<'a> {
