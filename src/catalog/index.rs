@@ -3,6 +3,34 @@
 //! comparisons over hundreds of names costs several times a probe.
 
 use rustc_hash::FxHashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+/// A [`NameIndex`] built once a list has been searched often enough to pay for it: a run
+/// over one file looks a few names up, and a binary search costs it less than an index.
+#[derive(Default)]
+pub(super) struct LazyIndex {
+    lookups: AtomicU32,
+    index: OnceLock<NameIndex>,
+}
+
+impl LazyIndex {
+    /// The index, or `None` for the first `searches` lookups, which the caller makes
+    /// without it.
+    pub(super) fn get<'a, I: ExactSizeIterator<Item = &'a str>>(
+        &self,
+        searches: u32,
+        names: impl FnOnce() -> I,
+    ) -> Option<&NameIndex> {
+        if let Some(index) = self.index.get() {
+            return Some(index);
+        }
+        if self.lookups.fetch_add(1, Ordering::Relaxed) < searches {
+            return None;
+        }
+        Some(self.index.get_or_init(|| NameIndex::build(names())))
+    }
+}
 
 /// Names by a hash that ignores ASCII case, pointing at their position in the caller's list.
 pub(super) struct NameIndex {

@@ -14,7 +14,7 @@ mod line;
 mod model;
 
 use crate::pattern::{self, Wildcard};
-use index::{NameIndex, Probe};
+use index::{LazyIndex, Probe};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -41,7 +41,7 @@ pub struct Catalog {
     /// Sorted by prefix (the file is, and building checks it).
     entries: Vec<Entry>,
     /// The entries by prefix, built on the first lookup.
-    prefix_index: OnceLock<NameIndex>,
+    prefix_index: LazyIndex,
     /// [`Catalog::suggest_service`]'s answers, as positions in `entries`.
     suggestions: Mutex<FxHashMap<String, Option<usize>>>,
 }
@@ -54,7 +54,7 @@ struct Entry {
     service: OnceLock<Result<Service, String>>,
     arns: OnceLock<ServiceArns>,
     /// The service's actions by name, built on the first lookup of one.
-    action_index: OnceLock<NameIndex>,
+    action_index: LazyIndex,
 }
 
 /// A service's position in the catalog: a handle that borrows nothing, so caches shared
@@ -118,7 +118,7 @@ impl Catalog {
                 span,
                 service: OnceLock::new(),
                 arns: OnceLock::new(),
-                action_index: OnceLock::new(),
+                action_index: LazyIndex::default(),
             });
         }
         if entries.len() != header.services {
@@ -132,7 +132,7 @@ impl Catalog {
             text,
             header,
             entries,
-            prefix_index: OnceLock::new(),
+            prefix_index: LazyIndex::default(),
             suggestions: Mutex::default(),
         })
     }
@@ -147,7 +147,7 @@ impl Catalog {
                 actions: 0,
             },
             entries: Vec::new(),
-            prefix_index: OnceLock::new(),
+            prefix_index: LazyIndex::default(),
             suggestions: Mutex::default(),
         }
     }
@@ -167,23 +167,10 @@ impl Catalog {
 
     /// The handle of a service (case-insensitive prefix), without loading it.
     pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
-        let index = self
-            .prefix_index
-            .get_or_init(|| NameIndex::build(self.entries.iter().map(|e| e.prefix)));
-        let at = match index.probe(prefix) {
-            Probe::At(at) => Some(at).filter(|&at| {
-                self.entries
-                    .get(at)
-                    .is_some_and(|e| e.prefix.eq_ignore_ascii_case(prefix))
-            }),
-            Probe::Absent => None,
-            // Entries are lower-case and sorted: compare ignoring case instead of allocating.
-            Probe::Unsure => self
-                .entries
-                .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
-                .ok(),
-        };
-        at.map(ServiceId)
+        // Entries are lower-case and sorted.
+        // A single policy makes a few dozen lookups: the index only pays beyond that.
+        let index = &self.prefix_index;
+        find_sorted(index, 128, &self.entries, |e| e.prefix, prefix).map(ServiceId)
     }
 
     /// The position in [`Service::actions`] of the action `name` (ignoring case) of a
@@ -191,20 +178,8 @@ impl Catalog {
     pub fn action_position(&self, id: ServiceId, name: &str) -> Option<usize> {
         let entry = self.entries.get(id.0)?;
         let actions = &self.load(entry).ok()?.actions;
-        let index = entry
-            .action_index
-            .get_or_init(|| NameIndex::build(actions.iter().map(|a| a.name)));
-        match index.probe(name) {
-            Probe::At(at) => Some(at).filter(|&at| {
-                actions
-                    .get(at)
-                    .is_some_and(|a| a.name.eq_ignore_ascii_case(name))
-            }),
-            Probe::Absent => None,
-            Probe::Unsure => actions
-                .binary_search_by(|a| pattern::cmp_ignore_case(a.name, name))
-                .ok(),
-        }
+        // Most services have tens of actions: their index costs a few searches.
+        find_sorted(&entry.action_index, 8, actions, |a| a.name, name)
     }
 
     /// Every service's handle and prefix, in prefix order, without loading anything.
@@ -345,6 +320,32 @@ impl Catalog {
     /// See [`global_condition_key`]; here for discoverability.
     pub fn global_condition_key(&self, key: &str) -> Option<&'static GlobalConditionKey> {
         global::global_condition_key(key)
+    }
+}
+
+/// The position of `name` (ignoring case) in `items`, sorted by name ignoring case: through
+/// the index once it is built (after `searches` lookups), else by a binary search.
+fn find_sorted<'a, T>(
+    index: &LazyIndex,
+    searches: u32,
+    items: &'a [T],
+    name_of: impl Fn(&'a T) -> &'a str,
+    name: &str,
+) -> Option<usize> {
+    let probe = index
+        .get(searches, || items.iter().map(&name_of))
+        .map_or(Probe::Unsure, |index| index.probe(name));
+    match probe {
+        Probe::At(at) => Some(at).filter(|&at| {
+            items
+                .get(at)
+                .is_some_and(|item| name_of(item).eq_ignore_ascii_case(name))
+        }),
+        Probe::Absent => None,
+        // Compare ignoring case instead of allocating.
+        Probe::Unsure => items
+            .binary_search_by(|item| pattern::cmp_ignore_case(name_of(item), name))
+            .ok(),
     }
 }
 
