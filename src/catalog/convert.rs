@@ -199,6 +199,7 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
         actions,
         resource_types,
         condition_keys,
+        template_keys: Vec::new(),
     })
 }
 

@@ -31,6 +31,7 @@ pub(super) fn read_service(line: &'static str) -> Option<Service> {
         actions,
         resource_types,
         condition_keys,
+        template_keys: Vec::new(),
     })
 }
 

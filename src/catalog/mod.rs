@@ -9,14 +9,17 @@
 mod arns;
 pub mod convert;
 mod global;
+mod index;
 mod line;
 mod model;
 
 use crate::pattern::{self, Wildcard};
+use index::{LazyIndex, Probe};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 pub use arns::{ArnTemplate, ServiceArns};
 pub use convert::{convert, Header};
@@ -37,6 +40,10 @@ pub struct Catalog {
     header: Header,
     /// Sorted by prefix (the file is, and building checks it).
     entries: Vec<Entry>,
+    /// The entries by prefix, built on the first lookup.
+    prefix_index: LazyIndex,
+    /// [`Catalog::suggest_service`]'s answers, as positions in `entries`.
+    suggestions: Mutex<FxHashMap<String, Option<usize>>>,
 }
 
 struct Entry {
@@ -46,6 +53,8 @@ struct Entry {
     span: Range<usize>,
     service: OnceLock<Result<Service, String>>,
     arns: OnceLock<ServiceArns>,
+    /// The service's actions by name, built on the first lookup of one.
+    action_index: LazyIndex,
 }
 
 /// A service's position in the catalog: a handle that borrows nothing, so caches shared
@@ -109,6 +118,7 @@ impl Catalog {
                 span,
                 service: OnceLock::new(),
                 arns: OnceLock::new(),
+                action_index: LazyIndex::default(),
             });
         }
         if entries.len() != header.services {
@@ -122,6 +132,8 @@ impl Catalog {
             text,
             header,
             entries,
+            prefix_index: LazyIndex::default(),
+            suggestions: Mutex::default(),
         })
     }
 
@@ -135,6 +147,8 @@ impl Catalog {
                 actions: 0,
             },
             entries: Vec::new(),
+            prefix_index: LazyIndex::default(),
+            suggestions: Mutex::default(),
         }
     }
 
@@ -153,11 +167,19 @@ impl Catalog {
 
     /// The handle of a service (case-insensitive prefix), without loading it.
     pub fn service_id(&self, prefix: &str) -> Option<ServiceId> {
-        // Entries are lower-case and sorted: compare ignoring case instead of allocating.
-        self.entries
-            .binary_search_by(|e| pattern::cmp_ignore_case(e.prefix, prefix))
-            .ok()
-            .map(ServiceId)
+        // Entries are lower-case and sorted.
+        // A single policy makes a few dozen lookups: the index only pays beyond that.
+        let index = &self.prefix_index;
+        find_sorted(index, 128, &self.entries, |e| e.prefix, prefix).map(ServiceId)
+    }
+
+    /// The position in [`Service::actions`] of the action `name` (ignoring case) of a
+    /// service; `None` if it has no such action or its line does not parse.
+    pub fn action_position(&self, id: ServiceId, name: &str) -> Option<usize> {
+        let entry = self.entries.get(id.0)?;
+        let actions = &self.load(entry).ok()?.actions;
+        // Most services have tens of actions: their index costs a few searches.
+        find_sorted(&entry.action_index, 8, actions, |a| a.name, name)
     }
 
     /// Every service's handle and prefix, in prefix order, without loading anything.
@@ -280,14 +302,50 @@ impl Catalog {
         crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
 
-    /// The closest known service prefix to a misspelt one.
+    /// The closest known service prefix to a misspelt one. Kept for the run: the same
+    /// unknown prefixes recur across files, and each measures every prefix.
     pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
-        crate::suggest::closest(prefix, self.prefixes())
+        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
+        let lock = || self.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = lock().get(prefix) {
+            return known.and_then(|i| Some(self.entries.get(i)?.prefix));
+        }
+        let closest = crate::suggest::closest(prefix, self.prefixes())
+            .and_then(|found| self.service_id(found))
+            .map(|id| id.0);
+        lock().insert(prefix.to_string(), closest);
+        closest.and_then(|i| Some(self.entries.get(i)?.prefix))
     }
 
     /// See [`global_condition_key`]; here for discoverability.
     pub fn global_condition_key(&self, key: &str) -> Option<&'static GlobalConditionKey> {
         global::global_condition_key(key)
+    }
+}
+
+/// The position of `name` (ignoring case) in `items`, sorted by name ignoring case: through
+/// the index once it is built (after `searches` lookups), else by a binary search.
+fn find_sorted<'a, T>(
+    index: &LazyIndex,
+    searches: u32,
+    items: &'a [T],
+    name_of: impl Fn(&'a T) -> &'a str,
+    name: &str,
+) -> Option<usize> {
+    let probe = index
+        .get(searches, || items.iter().map(&name_of))
+        .map_or(Probe::Unsure, |index| index.probe(name));
+    match probe {
+        Probe::At(at) => Some(at).filter(|&at| {
+            items
+                .get(at)
+                .is_some_and(|item| name_of(item).eq_ignore_ascii_case(name))
+        }),
+        Probe::Absent => None,
+        // Compare ignoring case instead of allocating.
+        Probe::Unsure => items
+            .binary_search_by(|item| pattern::cmp_ignore_case(name_of(item), name))
+            .ok(),
     }
 }
 
@@ -343,6 +401,7 @@ fn parse_service(line: &'static str, prefix: &str) -> Result<Service, String> {
     service
         .actions
         .sort_by(|a, b| pattern::cmp_ignore_case(a.name, b.name));
+    service.index_template_keys();
     Ok(service)
 }
 

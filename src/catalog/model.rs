@@ -20,6 +20,10 @@ pub struct Service {
     pub resource_types: Vec<ResourceType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub condition_keys: Vec<ConditionKey>,
+    /// Positions in `condition_keys` of the names with a placeholder, filled in by the
+    /// loader: a key that is not one of the names is only matched against these.
+    #[serde(skip)]
+    pub(crate) template_keys: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,15 +239,24 @@ impl Service {
     /// (case-insensitive) name wins over a template such as
     /// `aws:RequestTag/${TagKey}`.
     pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
-        find_condition_key(&self.condition_keys, key)
+        let keys = &self.condition_keys;
+        keys.iter()
+            .find(|k| k.name.eq_ignore_ascii_case(key))
+            .or_else(|| {
+                self.template_keys
+                    .iter()
+                    .filter_map(|&i| keys.get(i as usize))
+                    .find(|k| pattern::template_match(k.name, key))
+            })
     }
-}
 
-pub(crate) fn find_condition_key<'a>(
-    keys: &'a [ConditionKey],
-    key: &str,
-) -> Option<&'a ConditionKey> {
-    keys.iter()
-        .find(|k| k.name.eq_ignore_ascii_case(key))
-        .or_else(|| keys.iter().find(|k| pattern::template_match(k.name, key)))
+    /// Fills in [`Service::template_keys`].
+    pub(crate) fn index_template_keys(&mut self) {
+        self.template_keys = (0..)
+            .zip(&self.condition_keys)
+            // What `template_match` needs before it can match at all.
+            .filter(|(_, k)| k.name.bytes().any(|b| b == b'$' || b == b'<'))
+            .map(|(i, _)| i)
+            .collect();
+    }
 }

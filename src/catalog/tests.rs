@@ -327,3 +327,29 @@ fn timings() {
         catalog.action_count()
     );
 }
+
+/// The hash indexes find every service and action in any case, and nothing else.
+#[test]
+fn indexes_find_every_name_in_any_case() {
+    let catalog = cat();
+    for (id, prefix) in catalog.service_ids() {
+        assert_eq!(catalog.service_id(&prefix.to_ascii_uppercase()), Some(id));
+        assert_eq!(catalog.service_id(&format!("{prefix}x")), None);
+        let service = catalog.service_by_id(id).expect("embedded services load");
+        for (i, action) in service.actions.iter().enumerate() {
+            for name in [action.name.to_string(), action.name.to_ascii_lowercase()] {
+                assert_eq!(
+                    catalog.action_position(id, &name),
+                    Some(i),
+                    "{prefix}:{name}"
+                );
+            }
+            let longer = format!("{}s", action.name);
+            let expected = service
+                .actions
+                .iter()
+                .position(|a| a.name.eq_ignore_ascii_case(&longer));
+            assert_eq!(catalog.action_position(id, &longer), expected);
+        }
+    }
+}

@@ -83,25 +83,50 @@ pub enum Resolved<'c> {
 /// copying them.
 pub struct Matches<'c> {
     catalog: &'c Catalog,
-    set: Arc<ActionSet>,
+    found: Positions,
+}
+
+/// Where the matching actions are in the catalog.
+enum Positions {
+    /// An unknown action name, or a wildcard that matches nothing.
+    Nothing,
+    /// A name without wildcards: one action, kept without allocating.
+    One { service: ServiceId, action: usize },
+    /// A wildcard's matches, shared through the run's [`Resolutions`].
+    Set(Arc<ActionSet>),
 }
 
 impl<'c> Matches<'c> {
     pub fn is_empty(&self) -> bool {
-        self.set.len == 0
+        self.len() == 0
     }
 
     pub fn len(&self) -> usize {
-        self.set.len
+        match &self.found {
+            Positions::Nothing => 0,
+            Positions::One { .. } => 1,
+            Positions::Set(set) => set.len,
+        }
+    }
+
+    /// Per service, the positions of the matching actions, by service prefix.
+    fn groups(&self) -> impl Iterator<Item = (ServiceId, &[usize])> {
+        let (one, set): (_, &[(ServiceId, Vec<usize>)]) = match &self.found {
+            Positions::Nothing => (None, &[]),
+            Positions::One { service, action } => {
+                (Some((*service, std::slice::from_ref(action))), &[])
+            }
+            Positions::Set(set) => (None, &set.groups),
+        };
+        one.into_iter()
+            .chain(set.iter().map(|(id, indices)| (*id, indices.as_slice())))
     }
 
     /// By service prefix, then action name.
     pub fn iter(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
         let catalog = self.catalog;
-        self.set
-            .groups
-            .iter()
-            .filter_map(move |(id, indices)| Some((catalog.service_by_id(*id)?, indices)))
+        self.groups()
+            .filter_map(move |(id, indices)| Some((catalog.service_by_id(id)?, indices)))
             .flat_map(|(svc, indices)| {
                 indices
                     .iter()
@@ -114,10 +139,22 @@ impl<'c> Matches<'c> {
     /// resource type it does not describe, so callers cannot be sure and stay quiet.
     pub fn templates(&self) -> Option<Vec<&'c ArnTemplate>> {
         let catalog = self.catalog;
-        let refs = self
-            .set
-            .templates
-            .get_or_init(|| distinct_templates(catalog, &self.set.groups));
+        let refs = match &self.found {
+            // Kept with the set: a wildcard's actions can take many templates.
+            Positions::Set(set) => set
+                .templates
+                .get_or_init(|| distinct_templates(catalog, self.groups())),
+            // One action's templates are already sorted and distinct in the catalog.
+            Positions::One { service, action } => {
+                let arns = catalog.arns(*service)?;
+                return arns
+                    .accepted(*action)?
+                    .iter()
+                    .map(|&t| arns.templates.get(t as usize))
+                    .collect();
+            }
+            Positions::Nothing => return Some(Vec::new()),
+        };
         refs.as_ref()?
             .iter()
             .map(|&(id, i)| catalog.arns(id)?.templates.get(i))
@@ -169,9 +206,25 @@ impl<V: Send> Default for Memo<V> {
 
 impl<V: Clone + Send> Memo<V> {
     fn get_or_insert_with(&self, key: &str, work: impl FnOnce() -> V) -> V {
+        self.get_or_insert(key, || true, work)
+    }
+
+    /// Like [`Memo::get_or_insert_with`], but work that `costly` finds cheap is redone by
+    /// each thread rather than shared: no lock, and one copy of the key.
+    fn get_or_insert(
+        &self,
+        key: &str,
+        costly: impl FnOnce() -> bool,
+        work: impl FnOnce() -> V,
+    ) -> V {
         let local = self.local.get_or_default();
         if let Some(known) = local.borrow().get(key) {
             return known.clone();
+        }
+        if !costly() {
+            let value = work();
+            local.borrow_mut().insert(key.to_string(), value.clone());
+            return value;
         }
         // A poisoned lock only means another thread panicked mid-insert: the map is intact.
         let lock = || self.seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -192,6 +245,11 @@ enum Found {
     Everything,
     Malformed,
     UnknownService,
+    /// A name without wildcards that names no action.
+    NoAction,
+    /// A name without wildcards: the service and the action's position in it.
+    Action(ServiceId, u32),
+    /// A wildcard's matches.
     Actions(Arc<ActionSet>),
 }
 
@@ -209,19 +267,27 @@ struct ActionSet {
 
 /// What an action pattern names, through the run's [`Resolutions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
+    // A name without wildcards takes two hash probes to find: each thread does that itself.
+    let is_wildcard = || pattern.bytes().any(|b| b == b'*' || b == b'?');
     let found = cx
         .resolutions
         .patterns
-        .get_or_insert_with(pattern, || find(cx.catalog, pattern));
-    match found {
-        Found::Everything => Resolved::Everything,
-        Found::Malformed => Resolved::Malformed,
-        Found::UnknownService => Resolved::UnknownService,
-        Found::Actions(set) => Resolved::Actions(Matches {
-            catalog: cx.catalog,
-            set,
-        }),
-    }
+        .get_or_insert(pattern, is_wildcard, || find(cx.catalog, pattern));
+    let found = match found {
+        Found::Everything => return Resolved::Everything,
+        Found::Malformed => return Resolved::Malformed,
+        Found::UnknownService => return Resolved::UnknownService,
+        Found::NoAction => Positions::Nothing,
+        Found::Action(service, action) => Positions::One {
+            service,
+            action: action as usize,
+        },
+        Found::Actions(set) => Positions::Set(set),
+    };
+    Resolved::Actions(Matches {
+        catalog: cx.catalog,
+        found,
+    })
 }
 
 /// The action of `name`'s service closest to its misspelt action name (`kms:Decrpyt` →
@@ -253,6 +319,22 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
+    let wildcard_name = name.contains(['*', '?']);
+    if !wildcard_name && !service.contains(['*', '?']) {
+        let Some(id) = catalog
+            .service_id(service)
+            .filter(|&id| catalog.service_by_id(id).is_some())
+        else {
+            return Found::UnknownService;
+        };
+        return match catalog
+            .action_position(id, name)
+            .and_then(|i| u32::try_from(i).ok())
+        {
+            Some(action) => Found::Action(id, action),
+            None => Found::NoAction,
+        };
+    }
     let services: Vec<(ServiceId, &Service)> = if service.contains(['*', '?']) {
         let wanted = Wildcard::new(service);
         catalog
@@ -269,7 +351,7 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
             None => return Found::UnknownService,
         }
     };
-    let wanted = name.contains(['*', '?']).then(|| Wildcard::new(name));
+    let wanted = wildcard_name.then(|| Wildcard::new(name));
     let groups: Vec<(ServiceId, Vec<usize>)> = services
         .into_iter()
         .map(|(id, svc)| {
@@ -294,15 +376,15 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
 
 /// The templates a set of actions accepts, without repeats, in the order
 /// [`Matches::templates`] promises.
-fn distinct_templates(
+fn distinct_templates<'a>(
     catalog: &Catalog,
-    groups: &[(ServiceId, Vec<usize>)],
+    groups: impl Iterator<Item = (ServiceId, &'a [usize])>,
 ) -> Option<Vec<TemplateRef>> {
     let mut out = Vec::new();
     for (id, indices) in groups {
-        let arns = catalog.arns(*id)?;
+        let arns = catalog.arns(id)?;
         for &action in indices {
-            out.extend(arns.accepted(action)?.iter().map(|&t| (*id, t as usize)));
+            out.extend(arns.accepted(action)?.iter().map(|&t| (id, t as usize)));
         }
     }
     let text = |&(id, i): &TemplateRef| {
