@@ -580,7 +580,7 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
     let mut outstanding = 0;
     let mut config_done = plan.config.is_none();
 
-    let written = rayon::in_place_scope(|scope| -> io::Result<()> {
+    let written = rayon::in_place_scope_fifo(|scope| -> io::Result<()> {
         let renderer = &renderer;
         loop {
             while checking < max_tasks && next_spawn < n {
@@ -589,7 +589,7 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
                 checking += 1;
                 outstanding += 1;
                 let tx = tx.clone();
-                scope.spawn(move |_| {
+                scope.spawn_fifo(move |_| {
                     let done = catch_unwind(AssertUnwindSafe(|| {
                         positions
                             .map(|p| check_one::<S>(plan, p, opts, filter, renderer))
@@ -791,7 +791,7 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
                 }
                 outstanding += 1;
                 let tx = tx.clone();
-                scope.spawn(move |_| {
+                scope.spawn_fifo(move |_| {
                     let released = catch_unwind(AssertUnwindSafe(|| {
                         let (mut group, tally) = match filter {
                             Some(filter) => filter_group(group, filter),

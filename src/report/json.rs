@@ -64,11 +64,9 @@ pub fn finish(
     documents: &[Document],
     end: &super::End,
 ) -> io::Result<()> {
-    let mut head = Vec::with_capacity(documents.len() * 160 + 32);
-    head.extend_from_slice(if any { b"\n  ]," } else { b"]," });
-    write_documents(&mut head, documents, end.path_of);
-    head.push(b',');
-    out.write_all(&head)?;
+    out.write_all(if any { b"\n  ]," } else { b"]," })?;
+    write_documents(out, documents, end.path_of)?;
+    out.write_all(b",")?;
     let rest = Rest {
         errors: end.errors,
         summary: end.summary,
@@ -85,21 +83,33 @@ pub fn finish(
 /// The `documents` member (in input order, each path looked up as it is written), byte for
 /// byte as `serde_json::to_writer_pretty` writes it as a member of the top-level object (a
 /// test holds the two equal). By hand for the same reason as the findings: one row a file.
-fn write_documents(out: &mut Vec<u8>, documents: &[Document], path_of: super::PathOf<'_>) {
-    out.extend_from_slice(b"\n  \"documents\": [");
+/// Written in chunks, so a run over 100,000 files does not build the whole list in memory.
+fn write_documents(
+    out: &mut dyn Write,
+    documents: &[Document],
+    path_of: super::PathOf<'_>,
+) -> io::Result<()> {
+    const CHUNK: usize = 64 << 10;
+    let mut buf = Vec::with_capacity(CHUNK + 1024);
+    buf.extend_from_slice(b"\n  \"documents\": [");
     for (i, d) in documents.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            buf.push(b',');
         }
         let path = path_of(d.input).unwrap_or_default();
-        string_field(out, b"\n    {\n      \"path\": ", &path);
-        number_field(out, b",\n      \"document\": ", d.document as usize);
-        number_field(out, b",\n      \"line\": ", d.line as usize);
-        string_field(out, b",\n      \"kind\": ", d.kind.as_str());
-        string_field(out, b",\n      \"kind_reason\": ", &d.kind_reason);
-        out.extend_from_slice(b"\n    }");
+        string_field(&mut buf, b"\n    {\n      \"path\": ", &path);
+        number_field(&mut buf, b",\n      \"document\": ", d.document as usize);
+        number_field(&mut buf, b",\n      \"line\": ", d.line as usize);
+        string_field(&mut buf, b",\n      \"kind\": ", d.kind.as_str());
+        string_field(&mut buf, b",\n      \"kind_reason\": ", &d.kind_reason);
+        buf.extend_from_slice(b"\n    }");
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.extend_from_slice(if documents.is_empty() { b"]" } else { b"\n  ]" });
+    buf.extend_from_slice(if documents.is_empty() { b"]" } else { b"\n  ]" });
+    out.write_all(&buf)
 }
 
 struct WithoutFirstByte<'a> {
@@ -385,9 +395,11 @@ mod tests {
             .collect();
         // Input 2 has no path: written empty, as before.
         let path_of = |input: usize| paths.get(input).map(|p| Cow::Borrowed(p.as_str()));
-        for documents in [&documents[..], &documents[..1], &[]] {
+        // Enough rows to be written in several chunks.
+        let many: Vec<Document> = documents.iter().cycle().take(3_000).cloned().collect();
+        for documents in [&documents[..], &documents[..1], &[], &many[..]] {
             let mut written = Vec::new();
-            write_documents(&mut written, documents, &path_of);
+            write_documents(&mut written, documents, &path_of).unwrap();
             let rows = documents
                 .iter()
                 .map(|d| Row {
