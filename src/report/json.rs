@@ -201,18 +201,15 @@ fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
 
 /// A JSON string as serde_json escapes it: `"`, `\\` and control characters only.
 fn write_string(out: &mut Vec<u8>, value: &str) {
-    out.push(b'"');
     let bytes = value.as_bytes();
-    // Almost every string needs no escape: one pass without early exit, which the compiler
-    // turns into vector compares, then one copy.
-    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-        return;
-    }
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Almost every string needs no escape: the clean runs between escapes are found eight
+    // bytes at a time and copied whole.
     let mut clean = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    while let Some(i) = next_escape(bytes, clean) {
+        out.extend_from_slice(&bytes[clean..i]);
+        let b = bytes[i];
         let escaped: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -221,10 +218,8 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0c => b"\\f",
-            0x00..=0x1f => b"",
-            _ => continue,
+            _ => b"",
         };
-        out.extend_from_slice(&bytes[clean..i]);
         if escaped.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.extend_from_slice(b"\\u00");
@@ -237,6 +232,38 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     }
     out.extend_from_slice(&bytes[clean..]);
     out.push(b'"');
+}
+
+/// The index of the first byte at or after `from` that JSON must escape: `"`, `\\` or a
+/// control character.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let rest = bytes.get(from..)?;
+    let (words, tail) = rest.as_chunks::<8>();
+    for (k, word) in words.iter().enumerate() {
+        let flags = escape_flags(u64::from_le_bytes(*word));
+        if flags != 0 {
+            // Little-endian: the lowest flag is the first byte.
+            return Some(from + k * 8 + (flags.trailing_zeros() / 8) as usize);
+        }
+    }
+    let at = from + words.len() * 8;
+    tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
+}
+
+/// The high bit of each byte of `word` that needs an escape, and no other bit. Exact per
+/// byte: no sum below carries out of its byte.
+fn escape_flags(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    // A byte's high bit ends up clear exactly when the byte is zero.
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & HIGH;
+    // Likewise below 0x20: 0x60 carries a seven-bit value into the high bit from 0x20 on.
+    let control = !(((word & LOW7) + splat(0x60)) | word) & HIGH;
+    control | zero(word ^ splat(b'"')) | zero(word ^ splat(b'\\'))
 }
 
 #[cfg(test)]
@@ -414,6 +441,25 @@ mod tests {
             // The member as it sits in the object: without the object's braces.
             let expected = &whole[1..whole.len() - 2];
             assert_eq!(String::from_utf8(written).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn every_byte_in_every_position_is_escaped_as_serde_escapes_it() {
+        // Each byte value alone and between clean runs of every length around a word.
+        for b in 0u8..0x80 {
+            for before in 0..18 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text: String = std::iter::repeat_n('a', before)
+                        .chain([char::from(b)])
+                        .chain(std::iter::repeat_n('\u{e9}', after))
+                        .collect();
+                    let mut written = Vec::new();
+                    write_string(&mut written, &text);
+                    let expected = serde_json::to_string(&text).unwrap();
+                    assert_eq!(String::from_utf8(written).unwrap(), expected, "{b:#x}");
+                }
+            }
         }
     }
 
