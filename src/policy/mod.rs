@@ -110,7 +110,12 @@ impl<'a> Str<'a> {
 pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     match &node.value {
         Value::String(_) => Str::of_value(node).into_iter().collect(),
-        Value::Array(items) => items.iter().filter_map(Str::of_value).collect(),
+        Value::Array(items) => {
+            // Sized once: a filtered collect grows by doubling through a long action list.
+            let mut values = Vec::with_capacity(items.len());
+            values.extend(items.iter().filter_map(Str::of_value));
+            values
+        }
         _ => Vec::new(),
     }
 }
