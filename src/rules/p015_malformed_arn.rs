@@ -5,12 +5,12 @@ use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
-use crate::policy::{placeholder, strings, Str};
+use crate::policy::{placeholder, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for member in [s.resource, s.not_resource].into_iter().flatten() {
-            for value in strings(&member.value) {
+            for &value in s.strings_of(member).iter() {
                 if value.value != "*" {
                     let problem = problem(value);
                     report(
@@ -23,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
-            for p in crate::policy::principal_values(member) {
+            for p in s.principals_of(member).iter() {
                 let is_aws = p.kind.is_some_and(|k| k.value == "AWS");
                 let v = p.value.value;
                 if is_aws && v != "*" && !arn::is_account_id(v) {
