@@ -7,6 +7,9 @@ use crate::diagnostic::Diagnostic;
 use crate::policy::strings;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // The last prefix found in the catalog: lists of actions mostly run service by service,
+    // and comparing a few bytes is cheaper than a lookup.
+    let mut known: Option<&str> = None;
     for s in &cx.policy.statements {
         for member in [s.action, s.not_action].into_iter().flatten() {
             for value in strings(&member.value) {
@@ -29,8 +32,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         continue;
                     }
                 };
+                if known == Some(name.service) {
+                    continue;
+                }
                 let wild = name.service.contains(['*', '?']);
-                if wild || cx.catalog.service(name.service).is_some() {
+                if wild {
+                    continue;
+                }
+                if cx.catalog.service(name.service).is_some() {
+                    known = Some(name.service);
                     continue;
                 }
                 // A one-letter prefix is one edit from every other: no useful guess.
