@@ -27,35 +27,34 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
     let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
-    // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
-    while hints.bracket {
-        let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) else {
-            break;
-        };
-        i += at;
-        match bytes[i] {
-            b'<' if angle_open => match text[i..].find('>') {
-                Some(len) if len > 1 => {
-                    found.push(i..i + len + 1);
-                    i += len + 1;
-                    continue;
-                }
-                Some(_) => {}
-                None => angle_open = false,
-            },
-            b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
-                Some(len) => {
-                    if !is_policy_variable(&text[i + 2..i + len]) {
+    if hints.bracket {
+        // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
+        while let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) {
+            i += at;
+            match bytes[i] {
+                b'<' if angle_open => match text[i..].find('>') {
+                    Some(len) if len > 1 => {
                         found.push(i..i + len + 1);
+                        i += len + 1;
+                        continue;
                     }
-                    i += len + 1;
-                    continue;
-                }
-                None => brace_open = false,
-            },
-            _ => {}
+                    Some(_) => {}
+                    None => angle_open = false,
+                },
+                b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
+                    Some(len) => {
+                        if !is_policy_variable(&text[i + 2..i + len]) {
+                            found.push(i..i + len + 1);
+                        }
+                        i += len + 1;
+                        continue;
+                    }
+                    None => brace_open = false,
+                },
+                _ => {}
+            }
+            i += 1;
         }
-        i += 1;
     }
     // Found in order of their start.
     if !hints.word {

@@ -244,15 +244,17 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
     // A test of a whole block without early exit, which the compiler turns into a few
     // vector compares; only a block that holds an escape is searched byte by byte.
-    let (blocks, tail) = rest.as_chunks::<16>();
-    for (k, block) in blocks.iter().enumerate() {
+    const BLOCK: usize = 16;
+    let blocks = rest.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for (k, block) in blocks.enumerate() {
         if block.iter().fold(false, |any, &b| any | needs_escape(b)) {
             if let Some(i) = block.iter().position(|&b| needs_escape(b)) {
-                return Some(from + k * 16 + i);
+                return Some(from + k * BLOCK + i);
             }
         }
     }
-    let at = from + blocks.len() * 16;
+    let at = from + (rest.len() - tail.len());
     tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
