@@ -188,7 +188,12 @@ pub fn collect(
             let Some(action) = s
                 .actions()
                 .iter()
-                .find(|a| a.value.to_ascii_lowercase().starts_with("kms:"))
+                // Compared in place: this looks at every action of every identity policy.
+                .find(|a| {
+                    a.value
+                        .get(..4)
+                        .is_some_and(|service| service.eq_ignore_ascii_case("kms:"))
+                })
             else {
                 continue;
             };

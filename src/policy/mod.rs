@@ -6,6 +6,7 @@ pub mod kind;
 pub mod placeholder;
 
 use crate::json::{Member, Node, Span, Value};
+use std::borrow::Cow;
 
 pub use kind::{classify, Classification, PolicyKind};
 
@@ -110,7 +111,12 @@ impl<'a> Str<'a> {
 pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     match &node.value {
         Value::String(_) => Str::of_value(node).into_iter().collect(),
-        Value::Array(items) => items.iter().filter_map(Str::of_value).collect(),
+        Value::Array(items) => {
+            // Sized once: a filtered collect grows by doubling through a long action list.
+            let mut values = Vec::with_capacity(items.len());
+            values.extend(items.iter().filter_map(Str::of_value));
+            values
+        }
         _ => Vec::new(),
     }
 }
@@ -193,6 +199,29 @@ impl ConditionEntry<'_> {
 }
 
 impl<'a> Statement<'a> {
+    /// The strings of one of the statement's members: `Action` and `Resource` as [`build`]
+    /// read them, any other read now.
+    pub fn strings_of(&self, member: &'a Member<'a>) -> Cow<'_, [Str<'a>]> {
+        let is = |m: Option<&Member>| m.is_some_and(|m| std::ptr::eq(m, member));
+        if is(self.action) {
+            Cow::Borrowed(&self.action_values)
+        } else if is(self.resource) {
+            Cow::Borrowed(&self.resource_values)
+        } else {
+            Cow::Owned(strings(&member.value))
+        }
+    }
+
+    /// The values of a `Principal` or `NotPrincipal` member: `Principal`'s as [`build`] read
+    /// them, any other read now.
+    pub fn principals_of(&self, member: &'a Member<'a>) -> Cow<'_, [PrincipalValue<'a>]> {
+        if self.principal.is_some_and(|m| std::ptr::eq(m, member)) {
+            Cow::Borrowed(&self.principal_values)
+        } else {
+            Cow::Owned(principal_values(member))
+        }
+    }
+
     pub fn effect(&self) -> Effect {
         match self.effect.and_then(|m| m.value.as_str()) {
             Some("Allow") => Effect::Allow,

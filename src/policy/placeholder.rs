@@ -21,39 +21,44 @@ const WORDS: &[&str] = &[
 pub fn find(text: &str) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
-    // Most strings hold no placeholder: one cheap pass tells, instead of the token scan.
-    if !may_hold_placeholder(bytes) {
-        return found;
-    }
+    // Most strings hold no placeholder: one cheap pass tells, instead of the token scan,
+    // and tells the bracket search apart from the word scan.
+    let hints = hints(bytes);
     // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
     let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
-    // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
-    while let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) {
-        i += at;
-        match bytes[i] {
-            b'<' if angle_open => match text[i..].find('>') {
-                Some(len) if len > 1 => {
-                    found.push(i..i + len + 1);
-                    i += len + 1;
-                    continue;
-                }
-                Some(_) => {}
-                None => angle_open = false,
-            },
-            b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
-                Some(len) => {
-                    if !is_policy_variable(&text[i + 2..i + len]) {
+    if hints.bracket {
+        // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
+        while let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) {
+            i += at;
+            match bytes[i] {
+                b'<' if angle_open => match text[i..].find('>') {
+                    Some(len) if len > 1 => {
                         found.push(i..i + len + 1);
+                        i += len + 1;
+                        continue;
                     }
-                    i += len + 1;
-                    continue;
-                }
-                None => brace_open = false,
-            },
-            _ => {}
+                    Some(_) => {}
+                    None => angle_open = false,
+                },
+                b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
+                    Some(len) => {
+                        if !is_policy_variable(&text[i + 2..i + len]) {
+                            found.push(i..i + len + 1);
+                        }
+                        i += len + 1;
+                        continue;
+                    }
+                    None => brace_open = false,
+                },
+                _ => {}
+            }
+            i += 1;
         }
-        i += 1;
+    }
+    // Found in order of their start.
+    if !hints.word {
+        return found;
     }
     // Word-like tokens between ARN and path separators, unless inside a bracketed one
     // (those are sorted by start, so a binary search finds the one that could hold it).
@@ -82,11 +87,18 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     found
 }
 
-/// Whether `bytes` may hold a placeholder: a `<` or `$` (which open bracketed ones), or a
-/// pair of neighbours that every placeholder word holds: two capitals (each word of
-/// [`WORDS`], `YOUR` and `MY` has them), or `id`, `yo` or `xx` in any case (the lower-case
-/// spellings). Text without any holds no word [`is_placeholder_word`] takes.
-fn may_hold_placeholder(bytes: &[u8]) -> bool {
+/// What one cheap pass tells of the placeholders a text may hold.
+#[derive(Clone, Copy, Debug)]
+struct Hints {
+    /// A `<` or `$`, which open bracketed ones.
+    bracket: bool,
+    /// A pair of neighbours that every placeholder word holds: two capitals (each word of
+    /// [`WORDS`], `YOUR` and `MY` has them), or `id`, `yo` or `xx` in any case (the lower-case
+    /// spellings). Without one the text holds no word [`is_placeholder_word`] takes.
+    word: bool,
+}
+
+fn hints(bytes: &[u8]) -> Hints {
     // One table lookup a byte: which pairs a byte may start and which it may end. Every
     // byte "starts" the `BRACKET` pair, which `<` and `$` end, so one walk tells both.
     const UPPER: u8 = 1;
@@ -117,14 +129,15 @@ fn may_hold_placeholder(bytes: &[u8]) -> bool {
     }
     static STARTS: [u8; 256] = table(false);
     static ENDS: [u8; 256] = table(true);
-    let mut previous = BRACKET;
+    let (mut previous, mut seen) = (BRACKET, 0);
     for &b in bytes {
-        if previous & ENDS[usize::from(b)] != 0 {
-            return true;
-        }
+        seen |= previous & ENDS[usize::from(b)];
         previous = STARTS[usize::from(b)];
     }
-    false
+    Hints {
+        bracket: seen & BRACKET != 0,
+        word: seen & !BRACKET != 0,
+    }
 }
 
 /// `${aws:username}`, `${s3:prefix}`, `${*}`: variables AWS substitutes, not placeholders.
@@ -228,21 +241,15 @@ mod tests {
             let token: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
             let word = super::is_placeholder_word(&token);
             words += usize::from(word);
-            assert!(
-                !word || super::may_hold_placeholder(token.as_bytes()),
-                "{token:?}"
-            );
+            assert!(!word || super::hints(token.as_bytes()).word, "{token:?}");
         }
         assert!(words > 1000, "only {words} tokens were placeholder words");
-        assert!(!super::may_hold_placeholder(
-            b"arn:aws:s3:::app-analytics-sw5wjf/*"
-        ));
+        let clean = super::hints(b"arn:aws:s3:::app-analytics-sw5wjf/*");
+        assert!(!clean.word && !clean.bracket);
         for bracketed in ["<", "$", "a<", "arn:aws:s3:::b/${x}", "ab<KEY>"] {
-            assert!(
-                super::may_hold_placeholder(bracketed.as_bytes()),
-                "{bracketed}"
-            );
+            assert!(super::hints(bracketed.as_bytes()).bracket, "{bracketed}");
         }
+        assert!(!super::hints(b"ab>KEY}").bracket);
     }
 
     #[test]

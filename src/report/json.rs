@@ -189,11 +189,14 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b"\n    }");
 }
 
+// Inlined: each key is then a constant of known length, copied without a call.
+#[inline(always)]
 fn string_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
     out.extend_from_slice(key);
     write_string(out, value);
 }
 
+#[inline(always)]
 fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
     out.extend_from_slice(key);
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
@@ -201,18 +204,15 @@ fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
 
 /// A JSON string as serde_json escapes it: `"`, `\\` and control characters only.
 fn write_string(out: &mut Vec<u8>, value: &str) {
-    out.push(b'"');
     let bytes = value.as_bytes();
-    // Almost every string needs no escape: one pass without early exit, which the compiler
-    // turns into vector compares, then one copy.
-    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-        return;
-    }
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Almost every string needs no escape: the clean runs between escapes are found a
+    // block at a time and copied whole.
     let mut clean = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    while let Some(i) = next_escape(bytes, clean) {
+        out.extend_from_slice(&bytes[clean..i]);
+        let b = bytes[i];
         let escaped: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -221,10 +221,8 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0c => b"\\f",
-            0x00..=0x1f => b"",
-            _ => continue,
+            _ => b"",
         };
-        out.extend_from_slice(&bytes[clean..i]);
         if escaped.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.extend_from_slice(b"\\u00");
@@ -237,6 +235,27 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     }
     out.extend_from_slice(&bytes[clean..]);
     out.push(b'"');
+}
+
+/// The index of the first byte at or after `from` that JSON must escape: `"`, `\\` or a
+/// control character.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let rest = bytes.get(from..)?;
+    // A test of a whole block without early exit, which the compiler turns into a few
+    // vector compares; only a block that holds an escape is searched byte by byte.
+    const BLOCK: usize = 16;
+    let blocks = rest.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for (k, block) in blocks.enumerate() {
+        if block.iter().fold(false, |any, &b| any | needs_escape(b)) {
+            if let Some(i) = block.iter().position(|&b| needs_escape(b)) {
+                return Some(from + k * BLOCK + i);
+            }
+        }
+    }
+    let at = from + (rest.len() - tail.len());
+    tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
 #[cfg(test)]
@@ -414,6 +433,25 @@ mod tests {
             // The member as it sits in the object: without the object's braces.
             let expected = &whole[1..whole.len() - 2];
             assert_eq!(String::from_utf8(written).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn every_byte_in_every_position_is_escaped_as_serde_escapes_it() {
+        // Each byte value alone and between clean runs of every length around a word.
+        for b in 0u8..0x80 {
+            for before in 0..18 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text: String = std::iter::repeat_n('a', before)
+                        .chain([char::from(b)])
+                        .chain(std::iter::repeat_n('\u{e9}', after))
+                        .collect();
+                    let mut written = Vec::new();
+                    write_string(&mut written, &text);
+                    let expected = serde_json::to_string(&text).unwrap();
+                    assert_eq!(String::from_utf8(written).unwrap(), expected, "{b:#x}");
+                }
+            }
         }
     }
 

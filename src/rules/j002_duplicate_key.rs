@@ -10,12 +10,30 @@ use rustc_hash::FxHashMap;
 const MANY_KEYS: usize = 32;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    walk(cx.policy.root, &mut String::new(), out);
+    walk(cx.policy.root, &mut Vec::new(), out);
 }
 
-/// `pointer` is one buffer grown and cut back on the way down, not a string per node.
-fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
-    let depth = pointer.len();
+/// One step of the path from the root to a node.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of a path, spelled out only for a duplicate: most documents have none.
+fn pointer(path: &[Step]) -> String {
+    use std::fmt::Write;
+    let mut pointer = String::new();
+    for step in path {
+        let _ = match step {
+            Step::Key(key) => write!(pointer, "/{key}"),
+            Step::Index(i) => write!(pointer, "/{i}"),
+        };
+    }
+    pointer
+}
+
+/// `path` is one stack grown and cut back on the way down, not a string per node.
+fn walk<'a>(node: &'a Node, path: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Object(members) => {
             // Each key's first member; a scan of the earlier members is quicker for the few
@@ -39,8 +57,7 @@ fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
                 if !nested && duplicate.is_none() {
                     continue;
                 }
-                pointer.push('/');
-                pointer.push_str(&member.key);
+                path.push(Step::Key(&member.key));
                 if let Some(first) = duplicate {
                     out.push(
                         Diagnostic::new(
@@ -53,23 +70,24 @@ fn walk(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
                         )
                         .label(Str::of_key(first).span, "first defined here")
                         .help(format!("merge the two `{}` entries into one", member.key))
-                        .at(pointer.as_str()),
+                        .at(pointer(path)),
                     );
                 }
-                walk(&member.value, pointer, out);
-                pointer.truncate(depth);
+                if nested {
+                    walk(&member.value, path, out);
+                }
+                path.pop();
             }
         }
         Value::Array(items) => {
-            // Only objects hold keys: the strings that fill most arrays need no pointer.
+            // Only objects hold keys: the strings that fill most arrays need no step.
             let nested = |(_, item): &(usize, &Node)| {
                 matches!(item.value, Value::Object(_) | Value::Array(_))
             };
             for (i, item) in items.iter().enumerate().filter(nested) {
-                use std::fmt::Write;
-                let _ = write!(pointer, "/{i}");
-                walk(item, pointer, out);
-                pointer.truncate(depth);
+                path.push(Step::Index(i));
+                walk(item, path, out);
+                path.pop();
             }
         }
         _ => {}

@@ -19,11 +19,10 @@ const SENSITIVE: &[&str] = &[
 
 /// Conditions that pick keys or callers without naming key ARNs.
 fn narrows(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
     kms::is_context_key(key)
-        || lower == "kms:resourcealiases"
-        || lower == "kms:requestalias"
-        || lower.starts_with("aws:resourcetag/")
+        || key.eq_ignore_ascii_case("kms:resourcealiases")
+        || key.eq_ignore_ascii_case("kms:requestalias")
+        || kms::starts_with_ignore_ascii_case(key, "aws:resourcetag/")
 }
 
 /// `*`, or a KMS ARN that matches every key (`arn:aws:kms:*:*:key/*`).
@@ -43,13 +42,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `"Action": "*"` is A001's: that policy grants everything, not just every key.
-        let reached: Vec<&str> = s
+        // Only the first action reached is named.
+        let first = s
             .actions()
             .iter()
             .filter(|t| t.value != "*")
-            .flat_map(|t| kms::reached(t.value, SENSITIVE))
-            .collect();
-        let Some(first) = reached.first() else {
+            .find_map(|t| kms::reached(t.value, SENSITIVE).first().copied());
+        let Some(first) = first else {
             continue;
         };
         for resource in s.resources().iter().filter(|r| every_key(r)) {

@@ -48,10 +48,18 @@ pub static ADMIN: &[&str] = &[
 
 /// Condition keys that tie key use to a calling service or to the data being protected.
 pub fn is_context_key(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    lower.starts_with("kms:encryptioncontext:")
-        || lower == "kms:encryptioncontextkeys"
-        || lower == "kms:viaservice"
+    // Compared in place: asked for every condition key, and most are not KMS's.
+    starts_with_ignore_ascii_case(key, "kms:encryptioncontext:")
+        || key.eq_ignore_ascii_case("kms:encryptioncontextkeys")
+        || key.eq_ignore_ascii_case("kms:viaservice")
+}
+
+/// `text.to_ascii_lowercase().starts_with(prefix)` for a lower-case `prefix`, without
+/// the copy.
+pub fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Every action the KMS rules ask about: a pattern is matched against these once and the
@@ -104,6 +112,13 @@ fn bits_by_name() -> &'static [(&'static str, u64)] {
 
 /// The known actions a pattern reaches, as a bit set.
 fn mask(pattern: &str) -> u64 {
+    // Every known action starts with `k`: a pattern whose first character is an ASCII
+    // byte that is neither `k` nor a wildcard reaches none. Most actions stop here.
+    match pattern.as_bytes().first() {
+        Some(b'k' | b'K' | b'*' | b'?') => {}
+        Some(b) if !b.is_ascii() => {}
+        _ => return 0,
+    }
     // Most actions of a statement belong to other services: a literal ASCII service
     // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
     let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);

@@ -5,6 +5,7 @@
 use super::lookup::{condition_values, operator, OperatorType};
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::json::{Node, Value};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -14,6 +15,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             // `ArnEquals` matches wildcards just as `ArnLike` does.
             if op.kind != OperatorType::String || op.base.contains("Like") {
+                continue;
+            }
+            // Most entries hold no wildcard: the values are copied out only for one that may.
+            if !may_have_wildcard(entry.values) {
                 continue;
             }
             let like = op.base.replace("Equals", "Like").replace("IgnoreCase", "");
@@ -44,6 +49,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
+/// Whether any string of a condition's values holds a `*` or `?` (numbers and booleans
+/// cannot): a byte search, before [`has_wildcard`] looks closer.
+fn may_have_wildcard(values: &Node) -> bool {
+    let wild = |n: &Node| match &n.value {
+        Value::String(s) => memchr::memchr2(b'*', b'?', s.as_bytes()).is_some(),
+        _ => false,
+    };
+    match &values.value {
+        Value::Array(items) => items.iter().any(wild),
+        _ => wild(values),
+    }
+}
+
 fn has_wildcard(value: &str) -> bool {
     let mut depth = false;
     let mut chars = value.chars().peekable();

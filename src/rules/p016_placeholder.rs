@@ -26,12 +26,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         };
         for member in [s.resource, s.not_resource].into_iter().flatten() {
-            for value in strings(&member.value) {
+            for &value in s.strings_of(member).iter() {
                 report(value, &|| format!("{}/{}", s.pointer, member.key));
             }
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
-            for p in crate::policy::principal_values(member) {
+            for p in s.principals_of(member).iter() {
                 report(p.value, &|| format!("{}/{}", s.pointer, member.key));
             }
         }
