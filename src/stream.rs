@@ -22,8 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 /// A checked file and its place in the input order.
 #[derive(Debug)]
@@ -235,7 +234,6 @@ pub fn run<S: Sink>(
 ) -> Result<Outcome, RunError> {
     let filters = discover::Filters::new(selection.include, selection.exclude)
         .map_err(RunError::Selection)?;
-    let warming = WarmCatalog::start(opts);
     let found = discover::discover(selection.paths, &filters);
     let walked = selection.paths.iter().any(|p| p.is_dir());
     let inputs = found.inputs;
@@ -264,7 +262,6 @@ pub fn run<S: Sink>(
         }
         None => None,
     };
-    drop(warming);
     let streamed = drive(&plan, opts, filter, sink);
     let mut errors = streamed.errors;
     errors.sort_by_key(|(input, _)| *input);
@@ -276,39 +273,6 @@ pub fn run<S: Sink>(
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
     Ok(outcome)
-}
-
-/// Catalog services loaded ahead by the pool while this thread walks and plans: each is
-/// parsed on first use, a large run needs most of them, and until the first file is read
-/// the other cores have nothing else to do. Stops (after the service at hand) when dropped.
-struct WarmCatalog(Arc<AtomicBool>);
-
-impl WarmCatalog {
-    fn start(opts: &Options) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let given = opts.catalog.clone();
-        rayon::spawn(move || {
-            let catalog = match &given {
-                Some(catalog) => catalog,
-                None => crate::catalog::Catalog::embedded(),
-            };
-            for (id, _) in catalog.service_ids() {
-                if stopped.load(Ordering::Relaxed) {
-                    break;
-                }
-                // Loads the service and compiles its ARN templates.
-                let _ = catalog.arns(id);
-            }
-        });
-        WarmCatalog(stop)
-    }
-}
-
-impl Drop for WarmCatalog {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
 }
 
 /// Files shown with different paths that name one file (`a.json`, `./a.json`) compete for
