@@ -65,36 +65,12 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Where each line starts: 0, then after every `\n`. Built for every file that has a policy,
-/// and a pretty-printed one has a newline every few dozen bytes, too many for a vectorized
-/// search to pay its start-up on each: words of eight bytes are tested for a newline at once.
+/// Where each line starts: 0, then after every `\n` (a vectorized search, sized once).
 fn line_starts(bytes: &[u8]) -> Vec<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // Counted first (a vectorized count) so the list is allocated once, at its size.
-    let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let lines = memchr::memchr_iter(b'\n', bytes).count();
+    let mut starts = Vec::with_capacity(lines + 1);
     starts.push(0);
-    let mut words = bytes.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let Ok(word) = <[u8; 8]>::try_from(word) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
-        // Exact, unlike the usual borrow trick: a byte's high bit is clear only where x is 0.
-        let mut newlines = !(((x & LOWS) + LOWS) | x) & !LOWS;
-        while newlines != 0 {
-            starts.push(base + (newlines.trailing_zeros() / 8) as usize + 1);
-            newlines &= newlines - 1;
-        }
-        base += 8;
-    }
-    let tail = words.remainder();
-    starts.extend(
-        (0..tail.len())
-            .filter(|&i| tail[i] == b'\n')
-            .map(|i| base + i + 1),
-    );
+    starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
     starts
 }
 
