@@ -315,6 +315,30 @@ fn an_object_of_200_000_keys_on_one_line_is_not_quadratic() {
 }
 
 #[test]
+fn the_human_format_does_not_quote_a_minified_line_for_each_finding() {
+    // 3,000 unknown condition keys on one 45 KB line: quoting the line with each finding
+    // would print (and hold) the file 3,000 times over.
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<String> = (0..3_000).map(|i| format!("\"k{i}\": \"v\"")).collect();
+    let policy = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\", \"Condition\": {{\"StringEquals\": {{{}}}}}}}]}}",
+        keys.join(", ")
+    );
+    std::fs::write(dir.path().join("min.json"), &policy).unwrap();
+    let run = iamlint(dir.path(), &["check", "--fail-on", "never", "min.json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.matches("N001[").count(), 3_000);
+    // Each finding still says where it is.
+    let column = policy.find("\"k2999\"").unwrap() + 2;
+    has(&run, &format!("at min.json:1:{column} (its line is too long to quote)"));
+    assert!(
+        run.stdout.len() < 3_000 * 1_000,
+        "{} bytes of output",
+        run.stdout.len()
+    );
+}
+
+#[test]
 fn huge_numbers_are_kept_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();

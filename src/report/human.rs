@@ -89,19 +89,59 @@ pub fn render(findings: &[&Finding], source: &str, style: &super::Style) -> io::
     let source: Arc<str> = Arc::from(source);
     let mut rendered = String::new();
     for &finding in findings {
+        let quoted = drawable(&source, finding) && short_lines(&source, finding);
         let shown = Shown {
             finding,
-            source: drawable(&source, finding)
-                .then(|| NamedSource::new(&finding.path, source.clone())),
+            source: quoted.then(|| NamedSource::new(&finding.path, source.clone())),
         };
         rendered.clear();
         handler
             .render_report(&mut rendered, &shown)
             .map_err(io::Error::other)?;
         writeln!(out, "{}", rendered.trim_end())?;
+        if !quoted {
+            writeln!(
+                out,
+                "  at {}:{}:{} (its line is too long to quote)",
+                finding.path, finding.line, finding.column
+            )?;
+        }
         writeln!(out)?;
     }
     Ok(out)
+}
+
+/// The longest line quoted. A minified policy is one line: quoting it for each of its
+/// findings would print the file once per finding (and hold it all until the file is written).
+const QUOTED_LINE_BYTES: usize = 4096;
+
+/// Whether every line miette would draw for the finding (its spans' lines and one on either
+/// side) is short enough to quote.
+fn short_lines(source: &str, finding: &Finding) -> bool {
+    let bytes = source.as_bytes();
+    std::iter::once(finding.span)
+        .chain(finding.labels.iter().map(|l| l.span))
+        .all(|span| {
+            let start = span.start.min(bytes.len());
+            let end = span.end.clamp(start, bytes.len());
+            // From the start of the line before the span's first to the end of the line
+            // after its last.
+            let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+            let line_end =
+                |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+            let first = line_start(start);
+            let from = line_start(first.saturating_sub(1));
+            let last = line_end(end);
+            let to = line_end((last + 1).min(bytes.len()));
+            let mut line = from;
+            for newline in memchr::memchr_iter(b'\n', &bytes[from..to]).map(|n| from + n) {
+                if newline - line > QUOTED_LINE_BYTES {
+                    return false;
+                }
+                line = newline + 1;
+            }
+            to - line <= QUOTED_LINE_BYTES
+        })
 }
 
 /// miette pads an underline to its column with a format width, which must fit in 16 bits:
