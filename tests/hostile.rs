@@ -330,7 +330,10 @@ fn the_human_format_does_not_quote_a_minified_line_for_each_finding() {
     assert_eq!(run.stdout.matches("N001[").count(), 3_000);
     // Each finding still says where it is.
     let column = policy.find("\"k2999\"").unwrap() + 2;
-    has(&run, &format!("at min.json:1:{column} (its line is too long to quote)"));
+    has(
+        &run,
+        &format!("at min.json:1:{column} (its line is too long to quote)"),
+    );
     assert!(
         run.stdout.len() < 3_000 * 1_000,
         "{} bytes of output",
