@@ -580,6 +580,8 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
     let mut outstanding = 0;
     let mut config_done = plan.config.is_none();
 
+    // FIFO: this thread runs queued tasks while it waits, and in queue order the file it waits
+    // for comes first (the newest first would hold every file's output behind the oldest).
     let written = rayon::in_place_scope_fifo(|scope| -> io::Result<()> {
         let renderer = &renderer;
         loop {
