@@ -32,11 +32,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         continue;
                     }
                 };
-                if known == Some(name.service) {
-                    continue;
-                }
-                let wild = name.service.contains(['*', '?']);
-                if wild {
+                if known == Some(name.service) || crate::policy::has_wildcard(name.service) {
                     continue;
                 }
                 if cx.catalog.service(name.service).is_some() {

@@ -58,12 +58,12 @@ impl<'a> ActionName<'a> {
     }
 
     pub fn is_wildcard(&self) -> bool {
-        self.text.value.contains(['*', '?'])
+        crate::policy::has_wildcard(self.text.value)
     }
 
     /// `svc:*`: every action of one service (A002's finding, not an expansion to list).
     pub fn is_service_wide(&self) -> bool {
-        self.name == "*" && !self.service.contains(['*', '?'])
+        self.name == "*" && !crate::policy::has_wildcard(self.service)
     }
 }
 
@@ -268,7 +268,7 @@ struct ActionSet {
 /// What an action pattern names, through the run's [`Resolutions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
     // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let is_wildcard = || pattern.bytes().any(|b| b == b'*' || b == b'?');
+    let is_wildcard = || crate::policy::has_wildcard(pattern);
     let found = cx
         .resolutions
         .patterns
@@ -319,8 +319,9 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
-    let wildcard_name = name.contains(['*', '?']);
-    if !wildcard_name && !service.contains(['*', '?']) {
+    let wildcard_name = crate::policy::has_wildcard(name);
+    let wildcard_service = crate::policy::has_wildcard(service);
+    if !wildcard_name && !wildcard_service {
         let Some(id) = catalog
             .service_id(service)
             .filter(|&id| catalog.service_by_id(id).is_some())
@@ -335,7 +336,7 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
             None => Found::NoAction,
         };
     }
-    let services: Vec<(ServiceId, &Service)> = if service.contains(['*', '?']) {
+    let services: Vec<(ServiceId, &Service)> = if wildcard_service {
         let wanted = Wildcard::new(service);
         catalog
             .service_ids()

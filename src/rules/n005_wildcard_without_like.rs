@@ -48,12 +48,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
 /// Whether any string of a condition's values holds a `*` or `?` (numbers and booleans
-/// cannot): a byte search, before [`has_wildcard`] looks closer.
+/// cannot), before [`has_wildcard`] looks closer.
 fn may_have_wildcard(values: &Node) -> bool {
     let wild = |n: &Node| match &n.value {
-        Value::String(s) => memchr::memchr2(b'*', b'?', s.as_bytes()).is_some(),
+        Value::String(s) => crate::policy::has_wildcard(s),
         _ => false,
     };
     match &values.value {
@@ -62,6 +61,7 @@ fn may_have_wildcard(values: &Node) -> bool {
     }
 }
 
+/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
 fn has_wildcard(value: &str) -> bool {
     let mut depth = false;
     let mut chars = value.chars().peekable();

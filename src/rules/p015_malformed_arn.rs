@@ -5,7 +5,7 @@ use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
-use crate::policy::{placeholder, Str};
+use crate::policy::{has_wildcard, placeholder, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -69,8 +69,6 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
         Err(why) if placeholder::find(text).is_empty() => Some((value.span, why.to_string())),
         Err(_) => None,
         Ok(parts) => {
-            // Fields are short: a byte loop, not a `char` searcher.
-            let wild = |t: &str| t.bytes().any(|b| b == b'*' || b == b'?');
             let plain = |t: &str| {
                 t.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -78,23 +76,24 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
             let checks = [
                 (
                     parts.partition,
-                    wild(parts.partition.text) || PARTITIONS.contains(&parts.partition.text),
+                    has_wildcard(parts.partition.text)
+                        || PARTITIONS.contains(&parts.partition.text),
                     "an AWS partition such as `aws`",
                 ),
                 (
                     parts.service,
-                    wild(parts.service.text)
+                    has_wildcard(parts.service.text)
                         || (!parts.service.text.is_empty() && plain(parts.service.text)),
                     "a service namespace such as `s3`",
                 ),
                 (
                     parts.region,
-                    wild(parts.region.text) || plain(parts.region.text),
+                    has_wildcard(parts.region.text) || plain(parts.region.text),
                     "a region such as `us-east-1`, or empty",
                 ),
                 (
                     parts.account,
-                    wild(parts.account.text)
+                    has_wildcard(parts.account.text)
                         || parts.account.text.is_empty()
                         || arn::is_account_id(parts.account.text)
                         || parts.account.text == "aws"
