@@ -457,11 +457,11 @@ fn ends_plain_run(b: u8) -> bool {
 }
 
 /// The position of the first byte at or after `pos` that [`ends_plain_run`], or the end of
-/// the input. Strings are most of a policy's bytes, so they are scanned eight bytes at a
+/// the input: also where the JSON report must escape a string. Strings are most of a policy's bytes, so they are scanned eight bytes at a
 /// time: a word has a stop byte where one of three byte-wise tests sets a byte's high bit.
 /// Each test can also mark bytes above a true hit (a borrow carries upward), never below,
 /// so the lowest mark is the first stop.
-fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
+pub fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word;

@@ -207,12 +207,15 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     let bytes = value.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Almost every string needs no escape: the clean runs between escapes are found a
-    // block at a time and copied whole.
+    // Almost every string needs no escape: the clean runs between escapes are found as the
+    // parser finds a string's plain runs, and copied whole.
     let mut clean = 0;
-    while let Some(i) = next_escape(bytes, clean) {
+    loop {
+        let i = crate::json::plain_run_end(bytes, clean);
         out.extend_from_slice(&bytes[clean..i]);
-        let b = bytes[i];
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let escaped: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -233,29 +236,7 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
         }
         clean = i + 1;
     }
-    out.extend_from_slice(&bytes[clean..]);
     out.push(b'"');
-}
-
-/// The index of the first byte at or after `from` that JSON must escape: `"`, `\\` or a
-/// control character.
-fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    let rest = bytes.get(from..)?;
-    // A test of a whole block without early exit, which the compiler turns into a few
-    // vector compares; only a block that holds an escape is searched byte by byte.
-    const BLOCK: usize = 16;
-    let blocks = rest.chunks_exact(BLOCK);
-    let tail = blocks.remainder();
-    for (k, block) in blocks.enumerate() {
-        if block.iter().fold(false, |any, &b| any | needs_escape(b)) {
-            if let Some(i) = block.iter().position(|&b| needs_escape(b)) {
-                return Some(from + k * BLOCK + i);
-            }
-        }
-    }
-    let at = from + (rest.len() - tail.len());
-    tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
 #[cfg(test)]
