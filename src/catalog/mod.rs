@@ -15,11 +15,10 @@ mod model;
 
 use crate::pattern::{self, Wildcard};
 use index::{LazyIndex, Probe};
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 pub use arns::{ArnTemplate, ServiceArns};
 pub use convert::{convert, Header};
@@ -42,8 +41,6 @@ pub struct Catalog {
     entries: Vec<Entry>,
     /// The entries by prefix, built on the first lookup.
     prefix_index: LazyIndex,
-    /// [`Catalog::suggest_service`]'s answers, as positions in `entries`.
-    suggestions: Mutex<FxHashMap<String, Option<usize>>>,
 }
 
 struct Entry {
@@ -133,7 +130,6 @@ impl Catalog {
             header,
             entries,
             prefix_index: LazyIndex::default(),
-            suggestions: Mutex::default(),
         })
     }
 
@@ -148,7 +144,6 @@ impl Catalog {
             },
             entries: Vec::new(),
             prefix_index: LazyIndex::default(),
-            suggestions: Mutex::default(),
         }
     }
 
@@ -188,6 +183,11 @@ impl Catalog {
             .iter()
             .enumerate()
             .map(|(i, e)| (ServiceId(i), e.prefix))
+    }
+
+    /// The prefix of the service a handle from this catalog names, without loading it.
+    pub fn prefix_of(&self, id: ServiceId) -> Option<&str> {
+        Some(self.entries.get(id.0)?.prefix)
     }
 
     /// The service a handle from this catalog names; `None` if its line does not parse.
@@ -302,19 +302,10 @@ impl Catalog {
         crate::suggest::closest(name, service.actions.iter().map(|a| a.name))
     }
 
-    /// The closest known service prefix to a misspelt one. Kept for the run: the same
-    /// unknown prefixes recur across files, and each measures every prefix.
+    /// The closest known service prefix to a misspelt one (the rules keep the answers for
+    /// the run: `rules::lookup::closest_service`).
     pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
-        // A poisoned lock only means another thread panicked mid-insert: the map is intact.
-        let lock = || self.suggestions.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&known) = lock().get(prefix) {
-            return known.and_then(|i| Some(self.entries.get(i)?.prefix));
-        }
-        let closest = crate::suggest::closest(prefix, self.prefixes())
-            .and_then(|found| self.service_id(found))
-            .map(|id| id.0);
-        lock().insert(prefix.to_string(), closest);
-        closest.and_then(|i| Some(self.entries.get(i)?.prefix))
+        crate::suggest::closest(prefix, self.prefixes())
     }
 
     /// See [`global_condition_key`]; here for discoverability.

@@ -39,11 +39,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     known = Some(name.service);
                     continue;
                 }
-                // A one-letter prefix is one edit from every other: no useful guess.
-                let close = cx
-                    .catalog
-                    .suggest_service(name.service)
-                    .filter(|_| name.service.chars().count() > 1);
+                let close = super::lookup::closest_service(cx, name.service);
                 let guess = close
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();

@@ -171,6 +171,8 @@ pub struct Resolutions {
     /// Typo suggestions for unknown action names (a position in the service's actions): a
     /// typo tends to repeat across files, and each suggestion measures every action name.
     suggestions: Memo<Option<(ServiceId, usize)>>,
+    /// Typo suggestions for unknown service prefixes, for the same reasons.
+    service_suggestions: Memo<Option<ServiceId>>,
     /// What a wildcard grants, as C004 words it (and whether it reaches permissions
     /// management): the same wildcards recur in file after file.
     expansions: Memo<Arc<(String, bool)>>,
@@ -306,6 +308,22 @@ pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<
             Some((id, i))
         })?;
     Some(catalog.service_by_id(id)?.actions.get(i)?.name)
+}
+
+/// The service prefix closest to a misspelt one (`kmss` → `kms`); none for a one-letter
+/// prefix, which is one edit from every other.
+pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c str> {
+    if prefix.chars().count() < 2 {
+        return None;
+    }
+    let catalog = cx.catalog;
+    let id = cx
+        .resolutions
+        .service_suggestions
+        .get_or_insert_with(prefix, || {
+            catalog.service_id(catalog.suggest_service(prefix)?)
+        })?;
+    catalog.prefix_of(id)
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
@@ -523,7 +541,8 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
 /// The known key closest to one that [`condition_key`] found [`KeyLookup::Unknown`]: a
 /// global key for `aws:`, else a key of the service its prefix names, or the same key
 /// under the closest service prefix. Edit distances are costly: only for a finding.
-pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
+pub fn key_suggestion(cx: &super::Context, key: &str) -> Option<String> {
+    let catalog = cx.catalog;
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
         let names = crate::catalog::global_condition_keys()
@@ -532,10 +551,7 @@ pub fn key_suggestion(catalog: &Catalog, key: &str) -> Option<String> {
         return crate::suggest::closest(key, names).map(str::to_string);
     }
     let Some(service) = catalog.service(prefix) else {
-        return catalog
-            .suggest_service(prefix)
-            .filter(|_| prefix.chars().count() > 1)
-            .map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
+        return closest_service(cx, prefix).map(|s| format!("{s}:{}", &key[prefix.len() + 1..]));
     };
     crate::suggest::closest(key, service.condition_keys.iter().map(|k| k.name)).map(str::to_string)
 }

@@ -12,7 +12,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let KeyLookup::Unknown = condition_key(cx.catalog, s, entry.key.value) else {
                 continue;
             };
-            let suggestion = key_suggestion(cx.catalog, entry.key.value);
+            let suggestion = key_suggestion(cx, entry.key.value);
             let guess = suggestion
                 .as_ref()
                 .map(|close| format!("; did you mean `{close}`?"))
