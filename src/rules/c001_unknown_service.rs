@@ -4,7 +4,6 @@
 use super::lookup::ActionName;
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::policy::strings;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The last prefix found in the catalog: lists of actions mostly run service by service,
@@ -12,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut known: Option<&str> = None;
     for s in &cx.policy.statements {
         for member in [s.action, s.not_action].into_iter().flatten() {
-            for value in strings(&member.value) {
+            for &value in s.strings_of(member).iter() {
                 let name = match ActionName::parse(value) {
                     Some(name) if !name.service.is_empty() => name,
                     _ if value.value == "*" => continue,

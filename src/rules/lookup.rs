@@ -29,10 +29,10 @@ pub fn action_names<'a>(
     [s.action, s.not_action]
         .into_iter()
         .flatten()
-        .flat_map(|member| {
-            crate::policy::strings(&member.value)
-                .into_iter()
-                .filter_map(move |value| Some((member, ActionName::parse(value)?)))
+        .flat_map(move |member| {
+            // `Action`'s strings as the statement already holds them.
+            let values = s.strings_of(member);
+            (0..values.len()).filter_map(move |i| Some((member, ActionName::parse(values[i])?)))
         })
 }
 
