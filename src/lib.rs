@@ -4,6 +4,7 @@
 //! a sink in the report's order (the CLI's emitters write it out and drop it); [`run`]
 //! collects them into a whole [`Report`]; [`check::check_bytes`] checks one file's bytes.
 
+pub mod access;
 pub mod catalog;
 pub mod check;
 pub mod config;

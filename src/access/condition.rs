@@ -1,0 +1,117 @@
+//! What a condition narrows: the target of a request (which role is passed, which policy is
+//! attached, which key or tagged resource is touched, which principal calls) or only its
+//! context (network, MFA, region, time, the tags a request sets). Only the first kind can
+//! close a privilege-escalation path: the holder of the permission controls the context.
+
+use crate::json::{Node, Span, Value};
+use crate::policy::{ConditionEntry, Str};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Narrows {
+    /// Pins what the request acts on or who makes it.
+    Target,
+    /// Limits when or from where, not what: the caller can usually meet it.
+    Context,
+}
+
+/// Global keys that describe the request's circumstances, not its target (lower case).
+const CONTEXT_KEYS: &[&str] = &[
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:vpcsourceip",
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:requestedregion",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:securetransport",
+    "aws:useragent",
+    "aws:referer",
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "aws:viaawsservice",
+    "aws:tokenissuetime",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:tagkeys",
+    "aws:sourceidentity",
+    "aws:federatedprovider",
+    "aws:ec2instancesourcevpc",
+    "aws:ec2instancesourceprivateipv4",
+    "aws:sourceorgpaths",
+];
+
+/// Prefixes of context keys that take a suffix (`aws:RequestTag/team`): tags the request
+/// itself sets, which the caller chooses.
+const CONTEXT_PREFIXES: &[&str] = &["aws:requesttag/"];
+
+/// One condition entry, its values read once and its kind decided.
+#[derive(Clone, Debug)]
+pub struct Condition<'a> {
+    pub operator: Str<'a>,
+    pub key: Str<'a>,
+    /// Scalars as written (numbers and booleans spelt as JSON spells them), with their spans.
+    pub values: Vec<(String, Span)>,
+    pub narrows: Narrows,
+}
+
+impl<'a> Condition<'a> {
+    pub fn of(entry: &ConditionEntry<'a>) -> Self {
+        Condition {
+            operator: entry.operator,
+            key: entry.key,
+            values: values_of(entry.values),
+            narrows: classify(entry),
+        }
+    }
+
+    /// Whether the key is `key` (case-insensitive, as AWS compares keys).
+    pub fn is_key(&self, key: &str) -> bool {
+        self.key.value.eq_ignore_ascii_case(key)
+    }
+
+    /// `StringEquals aws:SourceIp [10.0.0.0/8]`: for messages.
+    pub fn describe(&self) -> String {
+        let values: Vec<&str> = self.values.iter().map(|(v, _)| v.as_str()).collect();
+        let shown = match values.as_slice() {
+            [one] => format!("`{one}`"),
+            many => format!(
+                "[{}]",
+                many.iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        format!("`{}` {} {shown}", self.key.value, self.operator.value)
+    }
+}
+
+/// Target unless the key only describes the context, or the operator lets a request
+/// through without the key matching (negations, `IfExists`, `ForAllValues:`, `Null`).
+pub fn classify(entry: &ConditionEntry) -> Narrows {
+    let key = entry.key.value.to_ascii_lowercase();
+    let context_key =
+        CONTEXT_KEYS.contains(&key.as_str()) || CONTEXT_PREFIXES.iter().any(|p| key.starts_with(p));
+    if context_key || !entry.requires_match() {
+        Narrows::Context
+    } else {
+        Narrows::Target
+    }
+}
+
+fn values_of(node: &Node) -> Vec<(String, Span)> {
+    let scalar = |n: &Node| match &n.value {
+        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
+        Value::Number(s) => Some((s.to_string(), n.span)),
+        Value::Bool(b) => Some((b.to_string(), n.span)),
+        _ => None,
+    };
+    match &node.value {
+        Value::Array(items) => items.iter().filter_map(scalar).collect(),
+        _ => scalar(node).into_iter().collect(),
+    }
+}

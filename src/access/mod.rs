@@ -1,0 +1,359 @@
+//! The effective grant of one policy document: which concrete actions its `Allow`
+//! statements grant, on which resources, to which principals, under which conditions, and
+//! what its `Deny` statements take away. Shared by the access rules (E001–E005),
+//! `iamlint explain` and policy comparison.
+//!
+//! Patterns stay patterns (actions, resources, principals) and conditions stay
+//! key/operator/values, so a question is answered exactly for the action asked about: the
+//! engine is asked about one catalog action at a time ([`Access::reaches`]) or, through
+//! the catalog, about every action a statement names ([`Access::expand`]). A `Deny` removes
+//! a grant only where it covers it completely (same action, resources that cover the
+//! grant's, principals that include its, no condition); a conditional `Deny` leaves the
+//! grant standing and is kept with it.
+
+pub mod condition;
+pub mod scope;
+
+use crate::catalog::{Action, ArnTemplate, Catalog, Service};
+use crate::pattern::{wildcard_match, Glob};
+use crate::policy::{has_wildcard, Effect, Policy, PrincipalValue, Statement, Str};
+pub use condition::{Condition, Narrows};
+pub use scope::Scope;
+
+/// One catalog action, resolved once for every question about it.
+pub struct Target<'c> {
+    /// `service:Action` as the catalog spells it.
+    pub name: String,
+    pub service: &'c Service,
+    pub action: &'c Action,
+    /// The ARN templates the action accepts (empty: no resource-level permissions); `None`
+    /// when the catalog names a resource type it does not describe.
+    pub templates: Option<Vec<&'c ArnTemplate>>,
+}
+
+impl<'c> Target<'c> {
+    /// `iam:PassRole` (any case) in the catalog.
+    pub fn resolve(catalog: &'c Catalog, name: &str) -> Option<Target<'c>> {
+        let (prefix, action) = name.split_once(':')?;
+        let id = catalog.service_id(prefix)?;
+        let position = catalog.action_position(id, action)?;
+        let service = catalog.service_by_id(id)?;
+        Some(Self::at(catalog, service, position))
+    }
+
+    fn at(catalog: &'c Catalog, service: &'c Service, position: usize) -> Target<'c> {
+        let action = &service.actions[position];
+        let templates = catalog.service_id(service.prefix).and_then(|id| {
+            let arns = catalog.arns(id)?;
+            arns.accepted(position)?
+                .iter()
+                .map(|&t| arns.templates.get(t as usize))
+                .collect()
+        });
+        Target {
+            name: format!("{}:{}", service.prefix, action.name),
+            service,
+            action,
+            templates,
+        }
+    }
+
+    /// Whether AWS lets a policy name this action's resources.
+    pub fn has_resource_level(&self) -> bool {
+        self.templates.as_ref().is_none_or(|t| !t.is_empty())
+    }
+}
+
+/// What a statement's action element names.
+#[derive(Clone, Debug)]
+pub enum Actions<'a> {
+    Listed(Vec<Str<'a>>),
+    /// `NotAction`: every action but these.
+    Except {
+        key: Str<'a>,
+        excluded: Vec<Str<'a>>,
+    },
+    Unstated,
+}
+
+/// What a statement's resource element names.
+#[derive(Clone, Debug)]
+pub enum Resources<'a> {
+    Listed(Vec<Str<'a>>),
+    /// `NotResource`: every resource but these.
+    Except {
+        key: Str<'a>,
+        excluded: Vec<Str<'a>>,
+    },
+    Unstated,
+}
+
+/// Who a statement applies to: identity policies leave it unstated (whoever holds it).
+#[derive(Clone, Debug)]
+pub enum Principals<'a> {
+    Unstated,
+    Listed(Vec<PrincipalValue<'a>>),
+    /// `NotPrincipal`.
+    Except(Vec<PrincipalValue<'a>>),
+}
+
+/// One statement, read as access.
+pub struct Grant<'a> {
+    pub statement: &'a Statement<'a>,
+    pub actions: Actions<'a>,
+    pub resources: Resources<'a>,
+    pub principals: Principals<'a>,
+    pub conditions: Vec<Condition<'a>>,
+}
+
+impl<'a> Grant<'a> {
+    fn of(s: &'a Statement<'a>) -> Grant<'a> {
+        let actions = match (s.action, s.not_action) {
+            (Some(_), _) => Actions::Listed(s.actions().to_vec()),
+            (None, Some(m)) => Actions::Except {
+                key: Str::of_key(m),
+                excluded: s.strings_of(m).into_owned(),
+            },
+            (None, None) => Actions::Unstated,
+        };
+        let resources = match (s.resource, s.not_resource) {
+            (Some(_), _) => Resources::Listed(s.resources().to_vec()),
+            (None, Some(m)) => Resources::Except {
+                key: Str::of_key(m),
+                excluded: s.strings_of(m).into_owned(),
+            },
+            (None, None) => Resources::Unstated,
+        };
+        let principals = match (s.principal, s.not_principal) {
+            (Some(_), _) => Principals::Listed(s.principals().to_vec()),
+            (None, Some(m)) => Principals::Except(s.principals_of(m).into_owned()),
+            (None, None) => Principals::Unstated,
+        };
+        Grant {
+            statement: s,
+            actions,
+            resources,
+            principals,
+            conditions: s.conditions().iter().map(Condition::of).collect(),
+        }
+    }
+
+    /// The token through which the statement names `action` (`service:Action`): the first
+    /// pattern that matches it, or the `NotAction` key when no exclusion does.
+    pub fn token_for(&self, action: &str) -> Option<Str<'a>> {
+        match &self.actions {
+            Actions::Listed(patterns) => patterns
+                .iter()
+                .find(|p| action_matches(p.value, action))
+                .copied(),
+            Actions::Except { key, excluded } => {
+                (!excluded.iter().any(|p| action_matches(p.value, action))).then_some(*key)
+            }
+            Actions::Unstated => None,
+        }
+    }
+
+    /// Where the statement grants an action that accepts `templates`.
+    pub fn scope(&self, target: &Target) -> Option<Scope<'a>> {
+        match &self.resources {
+            Resources::Listed(values) => scope::of_values(values, target.templates.as_deref()),
+            Resources::Except { key, .. } => Some(match target.has_resource_level() {
+                true => Scope::Every(*key),
+                false => Scope::Unscoped(*key),
+            }),
+            Resources::Unstated => None,
+        }
+    }
+
+    /// Conditions that pin the target or the caller.
+    pub fn narrowing(&self) -> impl Iterator<Item = &Condition<'a>> {
+        self.conditions
+            .iter()
+            .filter(|c| c.narrows == Narrows::Target)
+    }
+
+    /// Conditions that only limit the circumstances.
+    pub fn circumstances(&self) -> impl Iterator<Item = &Condition<'a>> {
+        self.conditions
+            .iter()
+            .filter(|c| c.narrows == Narrows::Context)
+    }
+}
+
+/// Whether an action pattern matches a concrete action name (case-insensitive, as AWS
+/// compares action names). Literal names, most of a policy, compare without a matcher.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if !has_wildcard(pattern) {
+        return pattern.eq_ignore_ascii_case(action);
+    }
+    // A literal service part that differs settles most patterns at once.
+    if let (Some((ps, _)), Some((s, _))) = (pattern.split_once(':'), action.split_once(':')) {
+        if !has_wildcard(ps) && !ps.eq_ignore_ascii_case(s) {
+            return false;
+        }
+    }
+    wildcard_match(pattern, action)
+}
+
+/// One way the document lets an action happen: an `Allow` statement, the token that names
+/// the action, where, and what the `Deny` statements do to it.
+pub struct Reach<'s, 'a> {
+    pub grant: &'s Grant<'a>,
+    pub token: Str<'a>,
+    pub scope: Scope<'a>,
+    /// An unconditional `Deny` that covers this grant completely.
+    pub removed_by: Option<&'s Grant<'a>>,
+    /// `Deny` statements that cover it under their conditions: it stands unless those hold.
+    pub denied_when: Vec<&'s Grant<'a>>,
+}
+
+impl Reach<'_, '_> {
+    pub fn stands(&self) -> bool {
+        self.removed_by.is_none()
+    }
+}
+
+/// The grants and denials of one document.
+pub struct Access<'a> {
+    pub allows: Vec<Grant<'a>>,
+    pub denies: Vec<Grant<'a>>,
+}
+
+impl<'a> Access<'a> {
+    pub fn of(policy: &'a Policy<'a>) -> Access<'a> {
+        let mut access = Access {
+            allows: Vec::new(),
+            denies: Vec::new(),
+        };
+        for s in &policy.statements {
+            match s.effect() {
+                Effect::Allow => access.allows.push(Grant::of(s)),
+                Effect::Deny => access.denies.push(Grant::of(s)),
+                // Grants nothing AWS would honour, and denies nothing either.
+                Effect::Invalid => {}
+            }
+        }
+        access
+    }
+
+    /// Every `Allow` that grants `target`, with what the `Deny` statements do to it.
+    pub fn reaches<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
+        let mut out = Vec::new();
+        for grant in &self.allows {
+            let Some(token) = grant.token_for(&target.name) else {
+                continue;
+            };
+            let Some(scope) = grant.scope(target) else {
+                continue;
+            };
+            let mut reach = Reach {
+                grant,
+                token,
+                scope,
+                removed_by: None,
+                denied_when: Vec::new(),
+            };
+            for deny in &self.denies {
+                if !deny_covers(deny, grant, &target.name) {
+                    continue;
+                }
+                if deny.conditions.is_empty() {
+                    reach.removed_by = Some(deny);
+                    break;
+                }
+                reach.denied_when.push(deny);
+            }
+            out.push(reach);
+        }
+        out
+    }
+
+    /// The grants that stand for `target` (not removed by a `Deny`).
+    pub fn standing<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
+        let mut reaches = self.reaches(target);
+        reaches.retain(Reach::stands);
+        reaches
+    }
+
+    /// Every catalog action an `Allow` statement names, resolved: a `NotAction` expands to
+    /// the whole catalog but its exclusions.
+    pub fn expand<'c>(grant: &Grant, catalog: &'c Catalog) -> Vec<Target<'c>> {
+        let mut out = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut push = |service: &'c Service, position: usize| {
+            if seen.insert((service.prefix, position)) {
+                out.push(Target::at(catalog, service, position));
+            }
+        };
+        match &grant.actions {
+            Actions::Listed(patterns) => {
+                for p in patterns {
+                    for (service, action) in catalog.expand(p.value) {
+                        if let Some(i) =
+                            service.actions.iter().position(|a| std::ptr::eq(a, action))
+                        {
+                            push(service, i);
+                        }
+                    }
+                }
+            }
+            Actions::Except { excluded, .. } => {
+                for service in catalog.services() {
+                    for (i, action) in service.actions.iter().enumerate() {
+                        let name = format!("{}:{}", service.prefix, action.name);
+                        if !excluded.iter().any(|p| action_matches(p.value, &name)) {
+                            push(service, i);
+                        }
+                    }
+                }
+            }
+            Actions::Unstated => {}
+        }
+        out
+    }
+}
+
+/// Whether `deny` (its conditions aside) covers what `allow` grants of `action` at `scope`:
+/// it names the action, its resources cover every resource the grant reaches, and its
+/// principals include the grant's.
+fn deny_covers(deny: &Grant, allow: &Grant, action: &str) -> bool {
+    if deny.token_for(action).is_none() {
+        return false;
+    }
+    let principals = match (&deny.principals, &allow.principals) {
+        (Principals::Unstated, _) => true,
+        (Principals::Listed(denied), _) if denied.iter().any(PrincipalValue::is_wildcard) => true,
+        (Principals::Listed(denied), Principals::Listed(allowed)) => allowed.iter().all(|a| {
+            denied.iter().any(|d| {
+                d.value.value == a.value.value && d.kind.map(|k| k.value) == a.kind.map(|k| k.value)
+            })
+        }),
+        _ => false,
+    };
+    if !principals {
+        return false;
+    }
+    // Every value the grant lists, not only those that fit the action: stricter, never wrong.
+    let granted: &[Str] = match &allow.resources {
+        Resources::Listed(values) => values,
+        // `NotResource` reaches nearly everything: only `*` covers it.
+        _ => {
+            return matches!(&deny.resources, Resources::Listed(v) if v.iter().any(|v| v.value == "*"))
+        }
+    };
+    match &deny.resources {
+        Resources::Listed(values) => granted
+            .iter()
+            .all(|t| values.iter().any(|v| scope::covers(v.value, t.value))),
+        Resources::Except { excluded, .. } => granted.iter().all(|t| {
+            let reached = Glob::new(&scope::without_variables(t.value));
+            !excluded
+                .iter()
+                .any(|x| Glob::new(&scope::without_variables(x.value)).intersects(&reached))
+        }),
+        Resources::Unstated => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

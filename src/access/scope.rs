@@ -1,0 +1,182 @@
+//! How far a statement's resources reach for one action: every resource of its type
+//! (`*`, `role/*`, `function:*`, `arn:aws:s3:::*/*`, any account), only the caller's own
+//! (`user/${aws:username}`), or named ones. And when one resource pattern covers another,
+//! which decides whether a Deny removes an Allow.
+
+use crate::catalog::ArnTemplate;
+use crate::pattern::{wildcard_match, Glob};
+use crate::policy::Str;
+
+/// Where an action is granted.
+#[derive(Clone, Debug)]
+pub enum Scope<'a> {
+    /// Every resource of the action's type: the token that leaves it open (`*`, a pattern,
+    /// or the `NotResource` key).
+    Every(Str<'a>),
+    /// The action has no resource-level permissions: `"Resource": "*"` is the only way to
+    /// grant it, so there is nothing to scope.
+    Unscoped(Str<'a>),
+    /// Only the caller's own resources (a policy variable such as `${aws:username}`).
+    OwnOnly(Vec<Str<'a>>),
+    /// Named resources (literal names, or patterns that pin a name or path prefix).
+    Named(Vec<Str<'a>>),
+}
+
+impl<'a> Scope<'a> {
+    /// Open to any target: unconstrained, or not scopable at all.
+    pub fn is_open(&self) -> bool {
+        matches!(self, Scope::Every(_) | Scope::Unscoped(_))
+    }
+
+    /// The resource tokens the scope comes from.
+    pub fn tokens(&self) -> Vec<Str<'a>> {
+        match self {
+            Scope::Every(t) | Scope::Unscoped(t) => vec![*t],
+            Scope::OwnOnly(ts) | Scope::Named(ts) => ts.clone(),
+        }
+    }
+}
+
+/// A name no real resource is expected to have: a resource pattern that matches it matches
+/// any name.
+const ANY_NAME: &str = "zq9-any-name";
+
+/// The scope of `values` (a statement's `Resource`) for an action accepting `templates`
+/// (empty: no resource-level permissions; `None`: the catalog does not say). `None` when no
+/// value can name a resource the action takes.
+pub fn of_values<'a>(values: &[Str<'a>], templates: Option<&[&ArnTemplate]>) -> Option<Scope<'a>> {
+    let relevant: Vec<Str<'a>> = values
+        .iter()
+        .filter(|v| v.value == "*" || templates.is_none_or(|ts| fits_any(v.value, ts)))
+        .copied()
+        .collect();
+    let first = *relevant.first()?;
+    if templates.is_some_and(<[_]>::is_empty) {
+        return Some(Scope::Unscoped(first));
+    }
+    let every = |v: &&Str| v.value == "*" || templates.is_some_and(|ts| is_every(v.value, ts));
+    if let Some(open) = relevant.iter().find(every) {
+        return Some(Scope::Every(*open));
+    }
+    if relevant.iter().all(|v| v.value.contains("${")) {
+        Some(Scope::OwnOnly(relevant))
+    } else {
+        Some(Scope::Named(relevant))
+    }
+}
+
+/// Whether a resource value can name a resource of one of the templates (policy variables
+/// count as any text).
+fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
+    let glob = Glob::new(&without_variables(value));
+    templates.iter().any(|t| glob.intersects(&t.glob))
+}
+
+/// Whether the value matches a resource of some template whatever its name: a probe ARN
+/// with this value's own partition, region and account (when it writes them out) and a
+/// name nobody uses.
+pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let fields: Vec<&str> = value.splitn(6, ':').collect();
+    let field = |i: usize, default: &'static str| -> String {
+        match fields.get(i) {
+            Some(f) if !f.contains(['*', '?']) && !f.contains("${") && !f.is_empty() => {
+                f.to_string()
+            }
+            _ => default.to_string(),
+        }
+    };
+    templates.iter().any(|t| {
+        let probe = fill(t.template, |var| match var {
+            "Partition" => field(1, "aws"),
+            "Region" => field(3, "us-east-1"),
+            "Account" => field(4, "111122223333"),
+            _ => ANY_NAME.to_string(),
+        });
+        wildcard_match(value, &probe)
+    })
+}
+
+/// The template with each `${Name}` replaced by `value(Name)`.
+fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&value(&rest[start + 2..start + end]));
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Policy variables (`${aws:username}`) as `*`, for asking what a value may match.
+pub fn without_variables(value: &str) -> String {
+    if !value.contains("${") {
+        return value.to_string();
+    }
+    fill(value, |_| "*".to_string())
+}
+
+/// Whether every string that `inner` matches is matched by `outer` (IAM wildcards: `*`
+/// any run, `?` one character). Exact when `inner` has no wildcards; otherwise a wildcard
+/// of `inner` must meet a wildcard of `outer` that absorbs it, which is sound (never says
+/// "covers" wrongly) and exact for the patterns policies use.
+pub fn covers(outer: &str, inner: &str) -> bool {
+    if outer == "*" {
+        return true;
+    }
+    let a: Vec<char> = outer.chars().collect();
+    let b: Vec<char> = inner.chars().collect();
+    // row[j]: does outer[i..] cover inner[j..]; filled from the end.
+    let mut next = vec![false; b.len() + 1];
+    next[b.len()] = true;
+    for i in (0..a.len()).rev() {
+        let mut row = vec![false; b.len() + 1];
+        for j in (0..=b.len()).rev() {
+            row[j] = match a[i] {
+                '*' => next[j] || (j < b.len() && row[j + 1]),
+                '?' => j < b.len() && b[j] != '*' && next[j + 1],
+                c => j < b.len() && b[j] == c && next[j + 1],
+            };
+        }
+        next = row;
+    }
+    next[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_is_containment() {
+        assert!(covers("*", "arn:aws:s3:::b/*"));
+        assert!(covers("arn:aws:s3:::b/*", "arn:aws:s3:::b/logs/*"));
+        assert!(covers("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"));
+        assert!(!covers("arn:aws:s3:::b/x", "arn:aws:s3:::b/*"));
+        assert!(!covers("arn:aws:s3:::b/?", "arn:aws:s3:::b/*"));
+        assert!(covers(
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111122223333:role/admin"
+        ));
+        assert!(!covers("arn:aws:iam::*:role/a*", "arn:aws:iam::1:role/*"));
+    }
+
+    #[test]
+    fn fill_replaces_every_variable() {
+        assert_eq!(
+            fill(
+                "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+                |v| v.to_lowercase()
+            ),
+            "arn:partition:iam::account:role/rolenamewithpath"
+        );
+        assert_eq!(without_variables("user/${aws:username}"), "user/*");
+    }
+}
