@@ -181,6 +181,7 @@ pub fn check_text(
             resolutions: &opts.resolutions,
             trusted_accounts: &opts.config.trusted_accounts,
             resources: Default::default(),
+            access: Default::default(),
         };
         let applies = |m: &rules::RuleMeta| {
             opts.config.enabled(m.code, m.name, &ignored_here)

@@ -101,6 +101,8 @@ pub enum Principals<'a> {
 pub struct Grant<'a> {
     pub statement: &'a Statement<'a>,
     pub actions: Actions<'a>,
+    /// The patterns of `actions` (listed or excluded), in order, prepared for matching.
+    patterns: Vec<ActionPattern>,
     pub resources: Resources<'a>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
@@ -129,9 +131,16 @@ impl<'a> Grant<'a> {
             (None, Some(m)) => Principals::Except(s.principals_of(m).into_owned()),
             (None, None) => Principals::Unstated,
         };
+        let patterns = match &actions {
+            Actions::Listed(list) | Actions::Except { excluded: list, .. } => {
+                list.iter().map(|p| ActionPattern::new(p.value)).collect()
+            }
+            Actions::Unstated => Vec::new(),
+        };
         Grant {
             statement: s,
             actions,
+            patterns,
             resources,
             principals,
             conditions: s.conditions().iter().map(Condition::of).collect(),
@@ -141,14 +150,10 @@ impl<'a> Grant<'a> {
     /// The token through which the statement names `action` (`service:Action`): the first
     /// pattern that matches it, or the `NotAction` key when no exclusion does.
     pub fn token_for(&self, action: &str) -> Option<Str<'a>> {
+        let matched = self.patterns.iter().position(|p| p.matches(action));
         match &self.actions {
-            Actions::Listed(patterns) => patterns
-                .iter()
-                .find(|p| action_matches(p.value, action))
-                .copied(),
-            Actions::Except { key, excluded } => {
-                (!excluded.iter().any(|p| action_matches(p.value, action))).then_some(*key)
-            }
+            Actions::Listed(tokens) => tokens.get(matched?).copied(),
+            Actions::Except { key, .. } => matched.is_none().then_some(*key),
             Actions::Unstated => None,
         }
     }
@@ -177,6 +182,39 @@ impl<'a> Grant<'a> {
         self.conditions
             .iter()
             .filter(|c| c.narrows == Narrows::Context)
+    }
+}
+
+/// An action pattern prepared once per statement: runs of `*` collapsed, and the number of
+/// characters a match needs, so that a long pattern that cannot match a short action name
+/// is rejected without running the matcher.
+struct ActionPattern {
+    text: String,
+    wild: bool,
+    /// Characters other than `*`: a name shorter than this cannot match.
+    needs: usize,
+}
+
+impl ActionPattern {
+    fn new(pattern: &str) -> ActionPattern {
+        let mut text = String::with_capacity(pattern.len());
+        for c in pattern.chars() {
+            if !(c == '*' && text.ends_with('*')) {
+                text.push(c);
+            }
+        }
+        ActionPattern {
+            wild: has_wildcard(&text),
+            needs: text.chars().filter(|&c| c != '*').count(),
+            text,
+        }
+    }
+
+    fn matches(&self, action: &str) -> bool {
+        if !self.wild {
+            return self.text.eq_ignore_ascii_case(action);
+        }
+        self.needs <= action.chars().count() && action_matches(&self.text, action)
     }
 }
 
@@ -297,11 +335,11 @@ impl<'a> Access<'a> {
                     }
                 }
             }
-            Actions::Except { excluded, .. } => {
+            Actions::Except { .. } => {
                 for service in catalog.services() {
                     for (i, action) in service.actions.iter().enumerate() {
                         let name = format!("{}:{}", service.prefix, action.name);
-                        if !excluded.iter().any(|p| action_matches(p.value, &name)) {
+                        if !grant.patterns.iter().any(|p| p.matches(&name)) {
                             push(service, i);
                         }
                     }

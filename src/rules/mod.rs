@@ -20,6 +20,11 @@ mod c004_wildcard_expansion;
 mod c005_arn_matches_no_resource_type;
 mod c006_action_resource_mismatch;
 mod c007_resource_star;
+mod e001_privilege_escalation;
+mod e002_compute_takeover;
+mod e003_credentials_exposure;
+mod e004_data_exfiltration;
+mod e005_permissions_management;
 mod j002_duplicate_key;
 mod k001_root_delegation;
 mod k002_kms_full_access;
@@ -31,6 +36,7 @@ mod k007_key_policy_resource;
 mod k008_key_user_without_context;
 mod k009_identity_every_key;
 pub mod kms;
+pub mod methods;
 mod n001_unknown_condition_key;
 mod n002_condition_key_not_supported;
 mod n003_operator_type_mismatch;
@@ -80,6 +86,8 @@ pub struct Context<'a> {
     /// Each statement's resources against its actions' ARN templates, worked out when a
     /// rule first asks (start with `Default::default()`).
     pub resources: resources::Cache<'a>,
+    /// The document's effective access, read when a rule first asks (`methods::access`).
+    pub access: std::cell::OnceCell<crate::access::Access<'a>>,
 }
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
@@ -101,6 +109,11 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("C005", c005_arn_matches_no_resource_type::check),
     ("C006", c006_action_resource_mismatch::check),
     ("C007", c007_resource_star::check),
+    ("E001", e001_privilege_escalation::check),
+    ("E002", e002_compute_takeover::check),
+    ("E003", e003_credentials_exposure::check),
+    ("E004", e004_data_exfiltration::check),
+    ("E005", e005_permissions_management::check),
     ("J002", j002_duplicate_key::check),
     ("K001", k001_root_delegation::check),
     ("K002", k002_kms_full_access::check),

@@ -1,0 +1,86 @@
+//! E005 permissions-management: actions of the catalog's "Permissions management" level
+//! (`s3:PutBucketPolicy`, `kms:PutKeyPolicy`, `lambda:AddPermission`, ...) and key
+//! destruction (`kms:ScheduleKeyDeletion`) on every resource of their type: the holder can
+//! open any such resource to anyone, or destroy it. Actions that complete an escalation,
+//! takeover or credentials method are those rules' findings, not this one's; wildcards that
+//! reach permissions management are C004's.
+
+use super::lookup::{list_first, resolve, Resolved};
+use super::methods::{self, check_family, Family};
+use super::Context;
+use crate::access::{Actions, Target};
+use crate::catalog::AccessLevel;
+use crate::diagnostic::Diagnostic;
+
+/// How many actions a message names.
+const SHOWN: usize = 5;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    check_family(cx, out, "E005", Family::Destruction);
+    let access = methods::access(cx);
+    for grant in &access.allows {
+        // `NotAction` is A003's finding, `"*"` A001's.
+        let Actions::Listed(tokens) = &grant.actions else {
+            continue;
+        };
+        if grant.narrowing().next().is_some() {
+            continue;
+        }
+        // Wildcards are C004's finding, which already says when they reach permissions
+        // management (and `svc:*` A002's, `*` A001's).
+        let named = |t: &&crate::policy::Str| !crate::policy::has_wildcard(t.value);
+        for token in tokens.iter().filter(named) {
+            let Resolved::Actions(found) = resolve(cx, token.value) else {
+                continue;
+            };
+            let mut open: Vec<String> = Vec::new();
+            let mut conditional = false;
+            for (service, action) in found.iter() {
+                if action.access_level != AccessLevel::PermissionsManagement
+                    || action.resource_types.is_empty()
+                {
+                    continue;
+                }
+                let name = format!("{}:{}", service.prefix, action.name);
+                if methods::names_action(&name) {
+                    continue;
+                }
+                let Some(target) = Target::resolve(cx.catalog, &name) else {
+                    continue;
+                };
+                // This statement's grant of it, if it stands on every resource.
+                let mine = access.standing(&target).into_iter().find(|r| {
+                    std::ptr::eq(r.grant, grant) && r.token.span == token.span && r.scope.is_open()
+                });
+                if let Some(reach) = mine {
+                    conditional |= !reach.denied_when.is_empty();
+                    open.push(name);
+                }
+            }
+            if open.is_empty() {
+                continue;
+            }
+            let count = open.len();
+            let mut message = if count == 1 && token.value.eq_ignore_ascii_case(&open[0]) {
+                format!(
+                    "`{}` on every resource lets the holder change the permissions of any of them",
+                    token.value
+                )
+            } else {
+                format!(
+                    "`{}` grants {} on every resource: the holder can change the permissions of any of them",
+                    token.value,
+                    list_first(open.into_iter().map(|n| format!("`{n}`")), count, SHOWN)
+                )
+            };
+            if conditional {
+                message.push_str(" (a conditional Deny applies to part of it)");
+            }
+            out.push(
+                Diagnostic::new("E005", token.span, message)
+                    .help("name the resources in `Resource`, or keep permissions management with administrators")
+                    .at(format!("{}/Action", grant.statement.pointer)),
+            );
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The access methods of `rules/access-methods.toml` (privilege escalation, takeover,
+//! credentials, bulk reads, key destruction) evaluated on a document's effective access,
+//! and the finding each rule of the E family makes of them: one per action token that
+//! completes a method, naming every method that token completes.
+
+use super::Context;
+use crate::access::{Access, Grant, Reach, Scope, Target};
+use crate::diagnostic::Diagnostic;
+use crate::json::Span;
+use crate::pattern::wildcard_match;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The curated data, compiled in.
+pub const METHODS_TOML: &str = include_str!("../../rules/access-methods.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub id: String,
+    #[serde(default)]
+    pub rhino: Option<u32>,
+    pub family: Family,
+    pub name: String,
+    pub actions: Vec<String>,
+    /// Actions whose resource must be unconstrained; `None`: all of them.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
+    #[serde(default)]
+    pub passed_to: Option<String>,
+    /// The caller's own resources are enough.
+    #[serde(default)]
+    pub own: bool,
+    pub defeated_by: String,
+    pub fix: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Escalation,
+    Takeover,
+    Credentials,
+    Exfiltration,
+    Destruction,
+}
+
+impl Family {
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Escalation => "Privilege escalation",
+            Family::Takeover => "Taking over existing compute or code",
+            Family::Credentials => "Credentials of other principals",
+            Family::Exfiltration => "Reading data in bulk",
+            Family::Destruction => "Destroying or disabling keys",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct File {
+    method: Vec<Method>,
+}
+
+/// Parses the data; the test suite checks it loads and names only catalog actions.
+pub fn parse(text: &str) -> Result<Vec<Method>, String> {
+    toml::from_str::<File>(text)
+        .map(|f| f.method)
+        .map_err(|e| e.to_string())
+}
+
+/// The embedded methods (none if the file were broken: a test guards against it).
+pub fn all() -> &'static [Method] {
+    static METHODS: OnceLock<Vec<Method>> = OnceLock::new();
+    METHODS.get_or_init(|| parse(METHODS_TOML).unwrap_or_default())
+}
+
+/// Whether any method names this action (`service:Action`, any case): such actions are
+/// judged by their method's rule, not by the permissions-management rule.
+pub fn names_action(action: &str) -> bool {
+    all()
+        .iter()
+        .flat_map(|m| &m.actions)
+        .any(|a| a.eq_ignore_ascii_case(action))
+}
+
+impl Method {
+    fn is_target(&self, action: &str) -> bool {
+        self.targets
+            .as_ref()
+            .is_none_or(|ts| ts.iter().any(|t| t.eq_ignore_ascii_case(action)))
+    }
+
+    /// pathfinding.cloud id and Rhino Security Labs number, for messages.
+    pub fn reference(&self) -> String {
+        let mut refs = Vec::new();
+        if !self.id.starts_with("iamlint-") {
+            refs.push(format!("pathfinding.cloud {}", self.id));
+        }
+        if let Some(n) = self.rhino {
+            refs.push(format!("Rhino Security Labs #{n}"));
+        }
+        if refs.is_empty() {
+            self.id.clone()
+        } else {
+            refs.join(", ")
+        }
+    }
+}
+
+/// One action of a completed method and the grant that provides it.
+pub struct Step<'s, 'a> {
+    pub action: String,
+    pub reach: Reach<'s, 'a>,
+}
+
+/// A method the document completes on its own.
+pub struct Completed<'s, 'a> {
+    pub method: &'static Method,
+    /// In the method's order: the first is the action a finding points at.
+    pub steps: Vec<Step<'s, 'a>>,
+}
+
+/// The grant of `target` that serves the method: standing, not pinned to a target by a
+/// condition (an `iam:PassedToService` that allows the method's service aside), and on
+/// every resource where the method needs that.
+fn usable<'s, 'a>(
+    method: &Method,
+    target: &Target,
+    access: &'s Access<'a>,
+) -> Option<Reach<'s, 'a>> {
+    let open_needed = method.is_target(&target.name);
+    access.standing(target).into_iter().find(|reach| {
+        let pinned = reach.grant.narrowing().any(|c| {
+            let passes_to_method = c.is_key("iam:PassedToService")
+                && target.name.eq_ignore_ascii_case("iam:PassRole")
+                && method.passed_to.as_deref().is_some_and(|service| {
+                    c.values.iter().any(|(v, _)| wildcard_match(v, service))
+                });
+            !passes_to_method
+        });
+        let scoped = open_needed
+            && !reach.scope.is_open()
+            && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
+        !pinned && !scoped
+    })
+}
+
+/// Whether the document completes `method`, and through which grants.
+pub fn complete<'s, 'a>(
+    method: &'static Method,
+    access: &'s Access<'a>,
+    cx: &Context,
+) -> Option<Completed<'s, 'a>> {
+    let mut steps = Vec::with_capacity(method.actions.len());
+    for action in &method.actions {
+        let target = Target::resolve(cx.catalog, action)?;
+        let reach = usable(method, &target, access)?;
+        steps.push(Step {
+            action: target.name,
+            reach,
+        });
+    }
+    Some(Completed { method, steps })
+}
+
+/// The document's effective access, read once per document.
+pub fn access<'b, 'a>(cx: &'b Context<'a>) -> &'b Access<'a> {
+    cx.access.get_or_init(|| Access::of(cx.policy))
+}
+
+/// Reports, for one family, each action token that completes one or more of its methods.
+pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str, family: Family) {
+    let access = access(cx);
+    if access.allows.is_empty() {
+        return;
+    }
+    // Per token that completes methods, in the order found.
+    let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
+    for method in all().iter().filter(|m| m.family == family) {
+        let Some(done) = complete(method, access, cx) else {
+            continue;
+        };
+        let primary = &done.steps[0].reach;
+        // `"Action": "*"` is A001's finding (full administrator), and an action AWS lets no
+        // policy scope is nobody's mistake.
+        if primary.token.value == "*" || matches!(primary.scope, Scope::Unscoped(_)) {
+            continue;
+        }
+        // `NotAction` and `svc:*` already have their finding (A003, A002), which says they
+        // grant everything of the kind; only a completed escalation is worth a second one.
+        if family != Family::Escalation && is_blanket(primary) {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|(span, _)| *span == primary.token.span)
+        {
+            Some((_, list)) => list.push(done),
+            None => groups.push((primary.token.span, vec![done])),
+        }
+    }
+    for (_, list) in groups {
+        out.push(diagnostic(code, family, &list));
+    }
+}
+
+fn diagnostic(code: &'static str, family: Family, list: &[Completed]) -> Diagnostic {
+    let first = &list[0];
+    let primary = &first.steps[0];
+    let grant = primary.reach.grant;
+    let what = match family {
+        Family::Escalation => "lets the holder escalate its privileges",
+        Family::Takeover => "lets the holder take over existing compute and act with its role",
+        Family::Credentials => "lets the holder obtain another principal's credentials",
+        Family::Exfiltration => "lets the holder read data in bulk",
+        Family::Destruction => "lets the holder destroy or disable keys",
+    };
+    let token = primary.reach.token.value;
+    let named = if token.eq_ignore_ascii_case(&primary.action) {
+        format!("`{token}`")
+    } else {
+        format!("`{token}` (reaching `{}`)", primary.action)
+    };
+    let mut message = format!(
+        "{named} {} {what}: {} ({})",
+        where_(&primary.reach.scope),
+        first.method.name,
+        first.method.reference()
+    );
+    if list.len() > 1 {
+        let others = list[1..].iter().map(|c| c.method.id.clone());
+        message.push_str(&format!(
+            "; also {}",
+            super::lookup::list_first(others, list.len() - 1, SHOWN)
+        ));
+    }
+    let mut d = Diagnostic::new(code, primary.reach.token.span, "")
+        .help(first.method.fix.clone())
+        .at(format!("{}/{}", grant.statement.pointer, action_key(grant)));
+    let mut conditional = Vec::new();
+    let mut labelled: Vec<Span> = vec![primary.reach.token.span];
+    for completed in list {
+        for step in &completed.steps {
+            let reach = &step.reach;
+            if !labelled.contains(&reach.token.span) {
+                labelled.push(reach.token.span);
+                let a007 = if step.action == "iam:PassRole" && reach.scope.is_open() {
+                    " (A007)"
+                } else {
+                    ""
+                };
+                d = d.label(
+                    reach.token.span,
+                    format!("`{}` {}{a007}", step.action, where_(&reach.scope)),
+                );
+            }
+            for t in reach.scope.tokens() {
+                if !labelled.contains(&t.span) && reach.scope.is_open() {
+                    labelled.push(t.span);
+                    d = d.label(t.span, "leaves the resource open");
+                }
+            }
+            for c in reach.grant.circumstances() {
+                if !labelled.contains(&c.key.span) {
+                    labelled.push(c.key.span);
+                    d = d.label(c.key.span, "limits when, not what: the holder can meet it");
+                }
+            }
+            for deny in &reach.denied_when {
+                for c in &deny.conditions {
+                    if !labelled.contains(&c.key.span) {
+                        labelled.push(c.key.span);
+                        // The message speaks of the first method; labels show the rest.
+                        if std::ptr::eq(completed, first) {
+                            conditional.push(c.describe());
+                        }
+                        d = d.label(c.key.span, format!("denied only when {}", c.describe()));
+                    }
+                }
+            }
+        }
+    }
+    if !conditional.is_empty() {
+        message.push_str(&format!(
+            " (a Deny applies only when {})",
+            conditional.join(" and ")
+        ));
+    }
+    d.message = message;
+    d
+}
+
+/// "on every role", in words a reader can check against the resource.
+fn where_(scope: &Scope) -> String {
+    match scope {
+        Scope::Every(t) if t.value == "*" => "on every resource".to_string(),
+        Scope::Every(t) if t.value == "NotResource" => {
+            "on every resource but those excluded".to_string()
+        }
+        Scope::Every(t) => format!("on every resource (`{}`)", t.value),
+        Scope::Unscoped(_) => "(no resource-level permissions)".to_string(),
+        Scope::OwnOnly(_) => "on the caller's own resources".to_string(),
+        Scope::Named(ts) => format!(
+            "on {}",
+            ts.iter()
+                .map(|t| format!("`{}`", t.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// How many other methods a message names.
+const SHOWN: usize = 5;
+
+/// A `NotAction` or a whole-service wildcard (`lambda:*`).
+fn is_blanket(reach: &Reach) -> bool {
+    let token = reach.token.value;
+    reach.grant.statement.action.is_none()
+        || token
+            .strip_suffix(":*")
+            .is_some_and(|service| !crate::policy::has_wildcard(service))
+}
+
+fn action_key(grant: &Grant) -> &'static str {
+    if grant.statement.action.is_some() {
+        "Action"
+    } else {
+        "NotAction"
+    }
+}
