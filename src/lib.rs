@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod expand;
+pub mod explain;
 pub mod filter;
 pub mod json;
 pub mod location;

@@ -47,6 +47,31 @@ enum Command {
     Catalog(CatalogCommand),
     /// List the actions that action patterns (`kms:GenerateDataKey*`) match, with access levels.
     Expand(ExpandArgs),
+    /// Show each policy document's effective access: escalation methods, grants by access
+    /// level, what a Deny removes; for a key policy who administers, uses, grants and deletes.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// Policy files (JSON, or Markdown with ```json fences).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    format: ExplainFormat,
+    /// Treat every document as this kind (identity, resource, kms-key, trust, ...).
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<PolicyKind>,
+    /// Use this AWS action catalog instead of the embedded one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(clap::Args)]
@@ -158,6 +183,7 @@ fn main() -> ExitCode {
         Command::Rule { rule } => show_rule(&rule),
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
         Command::Expand(args) => expand(args),
+        Command::Explain(args) => explain(args),
     };
     ExitCode::from(code)
 }
@@ -608,4 +634,39 @@ fn expand(args: ExpandArgs) -> u8 {
         );
     }
     u8::from(!unmatched.is_empty())
+}
+
+/// `iamlint explain`: 0 when every file was read, 2 otherwise (the others are still shown).
+fn explain(args: ExplainArgs) -> u8 {
+    let custom = match &args.catalog {
+        Some(path) => match iamlint::catalog::Catalog::from_file(path) {
+            Ok(catalog) => Some(catalog),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let catalog = custom
+        .as_ref()
+        .unwrap_or_else(|| iamlint::catalog::Catalog::embedded());
+    let mut code = 0;
+    let mut explained = Vec::new();
+    for path in &args.files {
+        match iamlint::explain::explain_file(path, args.kind, catalog) {
+            Ok(e) => explained.push(e),
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                code = 2;
+            }
+        }
+    }
+    let text = match args.format {
+        ExplainFormat::Human => iamlint::explain::human(&explained),
+        ExplainFormat::Json => iamlint::explain::json(&explained),
+        ExplainFormat::Markdown => iamlint::explain::markdown(&explained),
+    };
+    print!("{text}");
+    code
 }

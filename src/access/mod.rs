@@ -284,26 +284,37 @@ impl<'a> Access<'a> {
             let Some(scope) = grant.scope(target) else {
                 continue;
             };
-            let mut reach = Reach {
+            let (removed_by, denied_when) = self.denial(grant, &target.name);
+            out.push(Reach {
                 grant,
                 token,
                 scope,
-                removed_by: None,
-                denied_when: Vec::new(),
-            };
-            for deny in &self.denies {
-                if !deny_covers(deny, grant, &target.name) {
-                    continue;
-                }
-                if deny.conditions.is_empty() {
-                    reach.removed_by = Some(deny);
-                    break;
-                }
-                reach.denied_when.push(deny);
-            }
-            out.push(reach);
+                removed_by,
+                denied_when,
+            });
         }
         out
+    }
+
+    /// What the `Deny` statements do to `grant`'s grant of `action` (`service:Action`): the
+    /// unconditional one that removes it, if any, else those that deny it under conditions.
+    #[allow(clippy::type_complexity)]
+    pub fn denial<'s>(
+        &'s self,
+        grant: &Grant,
+        action: &str,
+    ) -> (Option<&'s Grant<'a>>, Vec<&'s Grant<'a>>) {
+        let mut when = Vec::new();
+        for deny in &self.denies {
+            if !deny_covers(deny, grant, action) {
+                continue;
+            }
+            if deny.conditions.is_empty() {
+                return (Some(deny), Vec::new());
+            }
+            when.push(deny);
+        }
+        (None, when)
     }
 
     /// The grants that stand for `target` (not removed by a `Deny`).
