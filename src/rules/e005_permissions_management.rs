@@ -1,8 +1,8 @@
 //! E005 permissions-management: actions of the catalog's "Permissions management" level
 //! (`s3:PutBucketPolicy`, `kms:PutKeyPolicy`, `lambda:AddPermission`, ...) and key
 //! destruction (`kms:ScheduleKeyDeletion`) on every resource of their type: the holder can
-//! open any such resource to anyone, or destroy it. Actions that complete an escalation,
-//! takeover or credentials method are those rules' findings, not this one's; wildcards that
+//! open any such resource to anyone, or destroy it. Actions that are an escalation,
+//! takeover or credentials method by themselves are those rules' findings; wildcards that
 //! reach permissions management are C004's.
 
 use super::lookup::{list_first, resolve, Resolved};
@@ -34,7 +34,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let mut open: Vec<String> = Vec::new();
-            let mut conditional = false;
+            // Conditions under which a Deny takes some of it away, with where they stand.
+            let mut conditional: Vec<(crate::json::Span, String)> = Vec::new();
             for (service, action) in found.iter() {
                 if action.access_level != AccessLevel::PermissionsManagement
                     || action.resource_types.is_empty()
@@ -42,7 +43,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let name = format!("{}:{}", service.prefix, action.name);
-                if methods::names_action(&name) {
+                if methods::is_method_alone(&name) {
                     continue;
                 }
                 let Some(target) = Target::resolve(cx.catalog, &name) else {
@@ -53,7 +54,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     std::ptr::eq(r.grant, grant) && r.token.span == token.span && r.scope.is_open()
                 });
                 if let Some(reach) = mine {
-                    conditional |= !reach.denied_when.is_empty();
+                    for c in reach.denied_when.iter().flat_map(|d| &d.conditions) {
+                        if !conditional.iter().any(|(span, _)| *span == c.key.span) {
+                            conditional.push((c.key.span, c.describe()));
+                        }
+                    }
                     open.push(name);
                 }
             }
@@ -73,14 +78,20 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     list_first(open.into_iter().map(|n| format!("`{n}`")), count, SHOWN)
                 )
             };
-            if conditional {
-                message.push_str(" (a conditional Deny applies to part of it)");
+            if !conditional.is_empty() {
+                let when: Vec<&str> = conditional.iter().map(|(_, w)| w.as_str()).collect();
+                message.push_str(&format!(
+                    " (a Deny applies only when {})",
+                    when.join(" and ")
+                ));
             }
-            out.push(
-                Diagnostic::new("E005", token.span, message)
-                    .help("name the resources in `Resource`, or keep permissions management with administrators")
-                    .at(format!("{}/Action", grant.statement.pointer)),
-            );
+            let mut d = Diagnostic::new("E005", token.span, message)
+                .help("name the resources in `Resource`, or keep permissions management with administrators")
+                .at(format!("{}/Action", grant.statement.pointer));
+            for (span, when) in conditional {
+                d = d.label(span, format!("denied only when {when}"));
+            }
+            out.push(d);
         }
     }
 }

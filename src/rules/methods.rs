@@ -75,13 +75,12 @@ pub fn all() -> &'static [Method] {
     METHODS.get_or_init(|| parse(METHODS_TOML).unwrap_or_default())
 }
 
-/// Whether any method names this action (`service:Action`, any case): such actions are
-/// judged by their method's rule, not by the permissions-management rule.
-pub fn names_action(action: &str) -> bool {
+/// Whether this action (`service:Action`, any case) is a method by itself: its grant is
+/// judged by that method's rule, not by the permissions-management rule.
+pub fn is_method_alone(action: &str) -> bool {
     all()
         .iter()
-        .flat_map(|m| &m.actions)
-        .any(|a| a.eq_ignore_ascii_case(action))
+        .any(|m| m.actions.len() == 1 && m.actions[0].eq_ignore_ascii_case(action))
 }
 
 impl Method {
