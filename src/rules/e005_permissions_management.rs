@@ -7,15 +7,20 @@
 
 use super::lookup::{list_first, resolve, Resolved};
 use super::methods::{self, check_family, Family};
+use super::principals;
 use super::Context;
 use crate::access::{Actions, Target};
 use crate::catalog::AccessLevel;
 use crate::diagnostic::Diagnostic;
+use crate::policy::{arn, PolicyKind, PrincipalValue};
 
 /// How many actions a message names.
 const SHOWN: usize = 5;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    if cx.kind == PolicyKind::Resource {
+        return resource_policy(cx, out);
+    }
     check_family(cx, out, "E005", Family::Destruction);
     let access = methods::access(cx);
     for grant in &access.allows {
@@ -94,4 +99,82 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// In a resource policy the resource is the owner's: permissions management granted to a
+/// principal of another account, or to everyone, hands over who may use it.
+fn resource_policy(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let access = methods::access(cx);
+    let owner = owner_account(cx);
+    for grant in &access.allows {
+        let (Actions::Listed(tokens), crate::access::Principals::Listed(who)) =
+            (&grant.actions, &grant.principals)
+        else {
+            continue;
+        };
+        // `aws:PrincipalOrgID`, `aws:SourceAccount` and the like pin who may call.
+        if grant.narrowing().next().is_some() {
+            continue;
+        }
+        let others: Vec<&PrincipalValue> = who
+            .iter()
+            .filter(|p| {
+                p.is_wildcard()
+                    || principals::account(p)
+                        .is_some_and(|a| owner.as_deref().is_some_and(|o| o != a))
+            })
+            .collect();
+        let Some(first) = others.first() else {
+            continue;
+        };
+        for token in tokens
+            .iter()
+            .filter(|t| !crate::policy::has_wildcard(t.value))
+        {
+            let Some(target) = Target::resolve(cx.catalog, token.value) else {
+                continue;
+            };
+            if target.action.access_level != AccessLevel::PermissionsManagement
+                || !access
+                    .standing(&target)
+                    .iter()
+                    .any(|r| std::ptr::eq(r.grant, grant))
+            {
+                continue;
+            }
+            let whom = if first.is_wildcard() {
+                "everyone (`*`)".to_string()
+            } else {
+                format!("`{}`, outside the owner's account", first.value.value)
+            };
+            out.push(
+                Diagnostic::new(
+                    "E005",
+                    token.span,
+                    format!(
+                        "`{}` is granted to {whom}: it can change who may access this resource",
+                        token.value
+                    ),
+                )
+                .label(first.value.span, "not the owner")
+                .help("grant permissions management only to principals of the owner's account")
+                .at(format!("{}/Action", grant.statement.pointer)),
+            );
+        }
+    }
+}
+
+/// The account that owns the resource: the one its ARNs name, else the one most of the
+/// policy's principals belong to.
+fn owner_account(cx: &Context) -> Option<String> {
+    let from_arn = cx
+        .policy
+        .statements
+        .iter()
+        .flat_map(|s| s.resources())
+        .find_map(|r| {
+            let parts = arn::split(r.value).ok()?;
+            arn::is_account_id(parts.account.text).then(|| parts.account.text.to_string())
+        });
+    from_arn.or_else(|| principals::home_account(cx.policy, false).map(|h| h.account))
 }
