@@ -15,7 +15,7 @@ pub mod condition;
 pub mod scope;
 
 use crate::catalog::{Action, ArnTemplate, Catalog, Service};
-use crate::pattern::{wildcard_match, Glob};
+use crate::pattern::{wildcard_match, Glob, Wildcard};
 use crate::policy::{has_wildcard, Effect, Policy, PrincipalValue, Statement, Str};
 pub use condition::{Condition, Narrows};
 pub use scope::Scope;
@@ -185,36 +185,49 @@ impl<'a> Grant<'a> {
     }
 }
 
-/// An action pattern prepared once per statement: runs of `*` collapsed, and the number of
-/// characters a match needs, so that a long pattern that cannot match a short action name
-/// is rejected without running the matcher.
+/// An action pattern prepared once per statement: compiled once, with its literal service
+/// part kept to reject other services' actions by a comparison, and the number of characters
+/// a match needs, so that a long pattern cannot make a short name expensive.
 struct ActionPattern {
-    text: String,
-    wild: bool,
+    compiled: Wildcard,
+    /// The service part when it has no wildcard (`s3` of `s3:Get*`).
+    service: Option<String>,
     /// Characters other than `*`: a name shorter than this cannot match.
     needs: usize,
 }
 
 impl ActionPattern {
     fn new(pattern: &str) -> ActionPattern {
+        // Runs of `*` collapsed: they match what one does.
         let mut text = String::with_capacity(pattern.len());
         for c in pattern.chars() {
             if !(c == '*' && text.ends_with('*')) {
                 text.push(c);
             }
         }
+        let service = text
+            .split_once(':')
+            .map(|(service, _)| service)
+            .filter(|service| !has_wildcard(service))
+            .map(str::to_ascii_lowercase);
         ActionPattern {
-            wild: has_wildcard(&text),
+            compiled: Wildcard::new(&text),
+            service,
             needs: text.chars().filter(|&c| c != '*').count(),
-            text,
         }
     }
 
     fn matches(&self, action: &str) -> bool {
-        if !self.wild {
-            return self.text.eq_ignore_ascii_case(action);
+        if let Some(service) = &self.service {
+            // `service:` at the start of the name, compared in place.
+            let n = service.len();
+            let same = action.as_bytes().get(n) == Some(&b':')
+                && action.as_bytes()[..n].eq_ignore_ascii_case(service.as_bytes());
+            if !same {
+                return false;
+            }
         }
-        self.needs <= action.chars().count() && action_matches(&self.text, action)
+        self.needs <= action.len() && self.compiled.matches(action)
     }
 }
 
@@ -255,6 +268,13 @@ impl Reach<'_, '_> {
 pub struct Access<'a> {
     pub allows: Vec<Grant<'a>>,
     pub denies: Vec<Grant<'a>>,
+    /// Action names already asked about with [`Access::names`]: the rules ask about the
+    /// same few (`iam:PassRole` is part of dozens of methods) for every method.
+    named: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
+    /// The `Action` patterns of the `Allow` statements by their literal service part, as
+    /// (grant, pattern) positions; patterns whose service part has a wildcard are kept apart.
+    by_service: rustc_hash::FxHashMap<String, Vec<(usize, usize)>>,
+    any_service: Vec<(usize, usize)>,
 }
 
 impl<'a> Access<'a> {
@@ -262,6 +282,9 @@ impl<'a> Access<'a> {
         let mut access = Access {
             allows: Vec::new(),
             denies: Vec::new(),
+            named: Default::default(),
+            by_service: Default::default(),
+            any_service: Vec::new(),
         };
         for s in &policy.statements {
             match s.effect() {
@@ -271,7 +294,49 @@ impl<'a> Access<'a> {
                 Effect::Invalid => {}
             }
         }
+        for (g, grant) in access.allows.iter().enumerate() {
+            if !matches!(grant.actions, Actions::Listed(_)) {
+                continue;
+            }
+            for (p, pattern) in grant.patterns.iter().enumerate() {
+                match &pattern.service {
+                    Some(service) => access
+                        .by_service
+                        .entry(service.clone())
+                        .or_default()
+                        .push((g, p)),
+                    None => access.any_service.push((g, p)),
+                }
+            }
+        }
         access
+    }
+
+    /// Whether some `Allow` names the action (`service:Action`) at all, resources and
+    /// `Deny` statements aside: a cheap first test before [`Access::reaches`].
+    pub fn names(&self, action: &str) -> bool {
+        if let Some(&known) = self.named.borrow().get(action) {
+            return known;
+        }
+        let service = action
+            .split_once(':')
+            .map_or(action, |(s, _)| s)
+            .to_ascii_lowercase();
+        let listed = self
+            .by_service
+            .get(&service)
+            .into_iter()
+            .flatten()
+            .chain(&self.any_service)
+            .any(|&(g, p)| self.allows[g].patterns[p].matches(action));
+        let found = listed
+            || self
+                .allows
+                .iter()
+                .filter(|g| matches!(g.actions, Actions::Except { .. }))
+                .any(|g| g.token_for(action).is_some());
+        self.named.borrow_mut().insert(action.to_string(), found);
+        found
     }
 
     /// Every `Allow` that grants `target`, with what the `Deny` statements do to it.

@@ -132,3 +132,31 @@ fn expand_lists_concrete_actions_once() {
         assert!(names.contains(&"kms:GenerateDataKeyPairWithoutPlaintext".to_string()));
     });
 }
+
+#[test]
+fn names_finds_actions_through_the_service_index() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["S3:GetObject", "ec2:*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "*:PassRole", "Resource": "*"},
+        {"Effect": "Allow", "NotAction": "sqs:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}
+    ]}"#;
+    with_access(text, |access, _| {
+        assert!(access.names("s3:GetObject"));
+        assert!(access.names("ec2:RunInstances"));
+        assert!(access.names("iam:PassRole"));
+        // The NotAction grants it; the Deny is not asked.
+        assert!(access.names("kms:Decrypt"));
+        assert!(!access.names("sqs:SendMessage"));
+        // Asked again: the memo answers the same.
+        assert!(!access.names("sqs:SendMessage"));
+    });
+    with_access(
+        r#"{"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}"#,
+        |access, _| {
+            assert!(access.names("s3:GetObject"));
+            assert!(!access.names("s3:PutObject"));
+            assert!(!access.names("s3x:GetObject"));
+        },
+    );
+}

@@ -151,6 +151,11 @@ pub fn complete<'s, 'a>(
     access: &'s Access<'a>,
     cx: &Context,
 ) -> Option<Completed<'s, 'a>> {
+    // Most documents grant few of a method's actions: a pattern test on the names settles
+    // them before any catalog lookup or resource comparison.
+    if !method.actions.iter().all(|action| access.names(action)) {
+        return None;
+    }
     let mut steps = Vec::with_capacity(method.actions.len());
     for action in &method.actions {
         let target = Target::resolve(cx.catalog, action)?;
