@@ -1,5 +1,6 @@
 //! C007 resource-star: `"Resource": "*"` in an identity policy's Allow for actions that can
-//! be scoped to specific resources. Least privilege names the resources.
+//! be scoped to specific resources. Least privilege names the resources. A condition that
+//! narrows the target (`iam:AWSServiceName`, `aws:ResourceTag/...`) scopes it as well.
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, Context};
@@ -14,6 +15,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(resource) = s.resource else {
             continue;
         };
+        if super::conditions::scopes_target(s) {
+            continue;
+        }
         let Some(star) = strings(&resource.value)
             .into_iter()
             .find(|r| r.value == "*")
