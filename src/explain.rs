@@ -129,14 +129,26 @@ pub fn explain_text(
     let resolutions = Resolutions::default();
     let mut documents = Vec::new();
     for (index, doc) in extracted.documents.iter().enumerate() {
-        let Ok(root) = json::parse(doc.text) else {
-            continue;
+        let parsed;
+        let root = match &doc.body {
+            extract::Body::Tree(root) => root,
+            extract::Body::Text(text) => match json::parse(text) {
+                Ok(root) => {
+                    parsed = root;
+                    &parsed
+                }
+                Err(_) => continue,
+            },
         };
-        if root.members().is_none() || !policy::looks_like_policy(&root) {
+        if root.members().is_none() || !policy::looks_like_policy(root) {
             continue;
         }
-        let model = policy::build(&root);
-        let kind = kind.unwrap_or_else(|| policy::classify(&model).kind);
+        let model = policy::build(root);
+        // Flag, then what consumes the document in a template, then detection.
+        let consumed = doc.consumer.as_ref().and_then(|c| c.kind);
+        let kind = kind
+            .or(consumed)
+            .unwrap_or_else(|| policy::classify(&model).kind);
         let cx = Context {
             policy: &model,
             kind,

@@ -151,6 +151,7 @@ mod tests {
             resolutions: &resolutions,
             trusted_accounts: &[],
             resources: Default::default(),
+            access: Default::default(),
         };
         for star in [
             "arn:*:cloudtrail:*:*:trail/*",
