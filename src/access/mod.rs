@@ -102,7 +102,7 @@ pub struct Grant<'a> {
     pub statement: &'a Statement<'a>,
     pub actions: Actions<'a>,
     /// The patterns of `actions` (listed or excluded), in order, prepared for matching.
-    patterns: Vec<ActionPattern>,
+    patterns: Vec<ActionPattern<'a>>,
     pub resources: Resources<'a>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
@@ -185,40 +185,69 @@ impl<'a> Grant<'a> {
     }
 }
 
-/// An action pattern prepared once per statement: compiled once, with its literal service
-/// part kept to reject other services' actions by a comparison, and the number of characters
-/// a match needs, so that a long pattern cannot make a short name expensive.
-struct ActionPattern {
-    compiled: Wildcard,
-    /// The service part when it has no wildcard (`s3` of `s3:Get*`).
-    service: Option<String>,
-    /// Characters other than `*`: a name shorter than this cannot match.
-    needs: usize,
+/// An action pattern prepared once per statement. Most are literal names, compared in place;
+/// a wildcard is compiled once, with its literal service part kept to reject other services'
+/// actions by a comparison, and the number of characters a match needs, so that a long
+/// pattern cannot make a short name expensive.
+enum ActionPattern<'a> {
+    Literal(&'a str),
+    Wild {
+        compiled: Wildcard,
+        /// The service part when it has no wildcard (`s3` of `s3:Get*`).
+        service: Option<&'a str>,
+        /// Characters other than `*`: a name shorter than this cannot match.
+        needs: usize,
+    },
 }
 
-impl ActionPattern {
-    fn new(pattern: &str) -> ActionPattern {
-        // Runs of `*` collapsed: they match what one does.
-        let mut text = String::with_capacity(pattern.len());
-        for c in pattern.chars() {
-            if !(c == '*' && text.ends_with('*')) {
-                text.push(c);
-            }
+impl<'a> ActionPattern<'a> {
+    fn new(pattern: &'a str) -> ActionPattern<'a> {
+        if !has_wildcard(pattern) {
+            return ActionPattern::Literal(pattern);
         }
-        let service = text
+        // Runs of `*` collapsed: they match what one does.
+        let collapsed;
+        let text = if pattern.contains("**") {
+            let mut t = String::with_capacity(pattern.len());
+            for c in pattern.chars() {
+                if !(c == '*' && t.ends_with('*')) {
+                    t.push(c);
+                }
+            }
+            collapsed = t;
+            collapsed.as_str()
+        } else {
+            pattern
+        };
+        let service = pattern
             .split_once(':')
             .map(|(service, _)| service)
-            .filter(|service| !has_wildcard(service))
-            .map(str::to_ascii_lowercase);
-        ActionPattern {
-            compiled: Wildcard::new(&text),
+            .filter(|service| !has_wildcard(service));
+        ActionPattern::Wild {
+            compiled: Wildcard::new(text),
             service,
             needs: text.chars().filter(|&c| c != '*').count(),
         }
     }
 
+    /// The literal service part (`iam` of `iam:PassRole` or `iam:Pass*`), if any.
+    fn service(&self) -> Option<&'a str> {
+        match self {
+            ActionPattern::Literal(name) => name.split_once(':').map(|(s, _)| s),
+            ActionPattern::Wild { service, .. } => *service,
+        }
+    }
+
     fn matches(&self, action: &str) -> bool {
-        if let Some(service) = &self.service {
+        let (compiled, service, needs) = match self {
+            ActionPattern::Literal(name) => return name.eq_ignore_ascii_case(action),
+            ActionPattern::Wild {
+                compiled,
+                service,
+                needs,
+            } => (compiled, service, *needs),
+        };
+        if let Some(service) = service {
             // `service:` at the start of the name, compared in place.
             let n = service.len();
             let same = action.as_bytes().get(n) == Some(&b':')
@@ -227,7 +256,16 @@ impl ActionPattern {
                 return false;
             }
         }
-        self.needs <= action.len() && self.compiled.matches(action)
+        needs <= action.len() && compiled.matches(action)
+    }
+}
+
+/// A service prefix as the index keys it: lower case, copied only when it is not already.
+fn service_key(service: &str) -> std::borrow::Cow<'_, str> {
+    if service.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(service.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(service)
     }
 }
 
@@ -270,10 +308,11 @@ pub struct Access<'a> {
     pub denies: Vec<Grant<'a>>,
     /// Action names already asked about with [`Access::names`]: the rules ask about the
     /// same few (`iam:PassRole` is part of dozens of methods) for every method.
-    named: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
+    /// Keyed by the name's address: the names asked about are the methods' `'static` data.
+    named: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), bool>>,
     /// The `Action` patterns of the `Allow` statements by their literal service part, as
     /// (grant, pattern) positions; patterns whose service part has a wildcard are kept apart.
-    by_service: rustc_hash::FxHashMap<String, Vec<(usize, usize)>>,
+    by_service: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, Vec<(usize, usize)>>,
     any_service: Vec<(usize, usize)>,
 }
 
@@ -299,10 +338,10 @@ impl<'a> Access<'a> {
                 continue;
             }
             for (p, pattern) in grant.patterns.iter().enumerate() {
-                match &pattern.service {
+                match pattern.service() {
                     Some(service) => access
                         .by_service
-                        .entry(service.clone())
+                        .entry(service_key(service))
                         .or_default()
                         .push((g, p)),
                     None => access.any_service.push((g, p)),
@@ -314,17 +353,15 @@ impl<'a> Access<'a> {
 
     /// Whether some `Allow` names the action (`service:Action`) at all, resources and
     /// `Deny` statements aside: a cheap first test before [`Access::reaches`].
-    pub fn names(&self, action: &str) -> bool {
-        if let Some(&known) = self.named.borrow().get(action) {
+    pub fn names(&self, action: &'static str) -> bool {
+        let key = (action.as_ptr() as usize, action.len());
+        if let Some(&known) = self.named.borrow().get(&key) {
             return known;
         }
-        let service = action
-            .split_once(':')
-            .map_or(action, |(s, _)| s)
-            .to_ascii_lowercase();
+        let service = action.split_once(':').map_or(action, |(s, _)| s);
         let listed = self
             .by_service
-            .get(&service)
+            .get(&service_key(service))
             .into_iter()
             .flatten()
             .chain(&self.any_service)
@@ -335,7 +372,7 @@ impl<'a> Access<'a> {
                 .iter()
                 .filter(|g| matches!(g.actions, Actions::Except { .. }))
                 .any(|g| g.token_for(action).is_some());
-        self.named.borrow_mut().insert(action.to_string(), found);
+        self.named.borrow_mut().insert(key, found);
         found
     }
 
