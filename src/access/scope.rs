@@ -128,24 +128,37 @@ pub fn without_variables(value: &str) -> String {
 /// of `inner` must meet a wildcard of `outer` that absorbs it, which is sound (never says
 /// "covers" wrongly) and exact for the patterns policies use.
 pub fn covers(outer: &str, inner: &str) -> bool {
-    if outer == "*" {
+    if outer == "*" || outer == inner {
         return true;
+    }
+    if !outer.contains(['*', '?']) {
+        return false;
+    }
+    if outer.is_ascii() && inner.is_ascii() {
+        return covers_in(outer.as_bytes(), inner.as_bytes(), b'*', b'?');
     }
     let a: Vec<char> = outer.chars().collect();
     let b: Vec<char> = inner.chars().collect();
+    covers_in(&a, &b, '*', '?')
+}
+
+/// [`covers`] over any alphabet, one row of the table at a time.
+fn covers_in<T: PartialEq + Copy>(a: &[T], b: &[T], many: T, one: T) -> bool {
     // row[j]: does outer[i..] cover inner[j..]; filled from the end.
     let mut next = vec![false; b.len() + 1];
     next[b.len()] = true;
+    let mut row = vec![false; b.len() + 1];
     for i in (0..a.len()).rev() {
-        let mut row = vec![false; b.len() + 1];
         for j in (0..=b.len()).rev() {
-            row[j] = match a[i] {
-                '*' => next[j] || (j < b.len() && row[j + 1]),
-                '?' => j < b.len() && b[j] != '*' && next[j + 1],
-                c => j < b.len() && b[j] == c && next[j + 1],
+            row[j] = if a[i] == many {
+                next[j] || (j < b.len() && row[j + 1])
+            } else if a[i] == one {
+                j < b.len() && b[j] != many && next[j + 1]
+            } else {
+                j < b.len() && b[j] == a[i] && next[j + 1]
             };
         }
-        next = row;
+        std::mem::swap(&mut next, &mut row);
     }
     next[0]
 }
