@@ -184,8 +184,9 @@ fn document(
         key: None,
     };
     if matches!(cx.kind, PolicyKind::Identity) {
+        let mut memo = methods::Standing::default();
         for method in methods::all() {
-            if let Some(done) = methods::complete(method, access, cx) {
+            if let Some(done) = methods::complete(method, access, cx.catalog, &mut memo) {
                 out.methods.push(MethodLine {
                     id: method.id.clone(),
                     family: method.family,

@@ -286,6 +286,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// One way the document lets an action happen: an `Allow` statement, the token that names
 /// the action, where, and what the `Deny` statements do to it.
+#[derive(Clone)]
 pub struct Reach<'s, 'a> {
     pub grant: &'s Grant<'a>,
     pub token: Str<'a>,

@@ -5,9 +5,11 @@
 
 use super::Context;
 use crate::access::{Access, Grant, Reach, Scope, Target};
+use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::pattern::wildcard_match;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -126,30 +128,38 @@ pub struct Completed<'s, 'a> {
 fn usable<'s, 'a>(
     method: &Method,
     target: &Target,
-    access: &'s Access<'a>,
+    standing: &[Reach<'s, 'a>],
 ) -> Option<Reach<'s, 'a>> {
     let open_needed = method.is_target(&target.name);
-    access.standing(target).into_iter().find(|reach| {
-        let pinned = reach.grant.narrowing().any(|c| {
-            let passes_to_method = c.is_key("iam:PassedToService")
-                && target.name.eq_ignore_ascii_case("iam:PassRole")
-                && method.passed_to.as_deref().is_some_and(|service| {
-                    c.values.iter().any(|(v, _)| wildcard_match(v, service))
-                });
-            !passes_to_method
-        });
-        let scoped = open_needed
-            && !reach.scope.is_open()
-            && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
-        !pinned && !scoped
-    })
+    standing
+        .iter()
+        .find(|reach| {
+            let pinned = reach.grant.narrowing().any(|c| {
+                let passes_to_method = c.is_key("iam:PassedToService")
+                    && target.name.eq_ignore_ascii_case("iam:PassRole")
+                    && method.passed_to.as_deref().is_some_and(|service| {
+                        c.values.iter().any(|(v, _)| wildcard_match(v, service))
+                    });
+                !passes_to_method
+            });
+            let scoped = open_needed
+                && !reach.scope.is_open()
+                && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
+            !pinned && !scoped
+        })
+        .cloned()
 }
 
+/// Each action's catalog entry and standing grants, worked out once per document and
+/// shared by the methods that need it (`iam:PassRole` is part of dozens).
+pub type Standing<'c, 's, 'a> = FxHashMap<&'static str, Option<(Target<'c>, Vec<Reach<'s, 'a>>)>>;
+
 /// Whether the document completes `method`, and through which grants.
-pub fn complete<'s, 'a>(
+pub fn complete<'c, 's, 'a>(
     method: &'static Method,
     access: &'s Access<'a>,
-    cx: &Context,
+    catalog: &'c Catalog,
+    memo: &mut Standing<'c, 's, 'a>,
 ) -> Option<Completed<'s, 'a>> {
     // Most documents grant few of a method's actions: a pattern test on the names settles
     // them before any catalog lookup or resource comparison.
@@ -158,10 +168,15 @@ pub fn complete<'s, 'a>(
     }
     let mut steps = Vec::with_capacity(method.actions.len());
     for action in &method.actions {
-        let target = Target::resolve(cx.catalog, action)?;
-        let reach = usable(method, &target, access)?;
+        let entry = memo.entry(action.as_str()).or_insert_with(|| {
+            let target = Target::resolve(catalog, action)?;
+            let standing = access.standing(&target);
+            Some((target, standing))
+        });
+        let (target, standing) = entry.as_ref()?;
+        let reach = usable(method, target, standing)?;
         steps.push(Step {
-            action: target.name,
+            action: target.name.clone(),
             reach,
         });
     }
@@ -181,8 +196,9 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str,
     }
     // Per token that completes methods, in the order found.
     let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
+    let mut memo = Standing::default();
     for method in all().iter().filter(|m| m.family == family) {
-        let Some(done) = complete(method, access, cx) else {
+        let Some(done) = complete(method, access, cx.catalog, &mut memo) else {
             continue;
         };
         let primary = &done.steps[0].reach;
