@@ -198,6 +198,11 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str,
     let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
     let mut memo = Standing::default();
     for method in all().iter().filter(|m| m.family == family) {
+        // Outside escalation a blanket grant is not reported (below): when only blankets
+        // name the method's first action, the method need not be worked out.
+        if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
+            continue;
+        }
         let Some(done) = complete(method, access, cx.catalog, &mut memo) else {
             continue;
         };
@@ -336,11 +341,23 @@ const SHOWN: usize = 5;
 
 /// A `NotAction` or a whole-service wildcard (`lambda:*`).
 fn is_blanket(reach: &Reach) -> bool {
-    let token = reach.token.value;
-    reach.grant.statement.action.is_none()
+    is_blanket_token(reach.grant, reach.token.value)
+}
+
+fn is_blanket_token(grant: &Grant, token: &str) -> bool {
+    grant.statement.action.is_none()
         || token
             .strip_suffix(":*")
             .is_some_and(|service| !crate::policy::has_wildcard(service))
+}
+
+/// Whether every `Allow` that names `action` names it through a blanket token.
+fn only_blankets_name(access: &Access, action: &str) -> bool {
+    access
+        .allows
+        .iter()
+        .filter_map(|g| Some((g, g.token_for(action)?)))
+        .all(|(g, token)| is_blanket_token(g, token.value))
 }
 
 fn action_key(grant: &Grant) -> &'static str {
