@@ -279,13 +279,11 @@ impl<'a> FileCheck<'a> {
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
-            let Some(meta) = rules::meta(d.code) else {
-                continue;
-            };
-            if !enabled(d.code) {
+            let meta = d.code.meta();
+            if !enabled(meta.code) {
                 continue;
             }
-            let severity = match opts.config.severity_override(d.code, meta.name) {
+            let severity = match opts.config.severity_override(meta.code, meta.name) {
                 Some(SeverityOverride::Set(s)) => *s,
                 _ => d.severity.unwrap_or(meta.severity),
             };

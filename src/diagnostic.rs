@@ -1,6 +1,7 @@
 //! The one finding type every stage shares: rules produce [`Diagnostic`]s against a
 //! document; the pipeline places them in the host file as [`Finding`]s; emitters print them.
 
+use crate::code::Code;
 use crate::json::Span;
 use crate::policy::PolicyKind;
 use serde::{Deserialize, Serialize};
@@ -40,10 +41,28 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// Transitional, until every call site names a [`Code`]: a code spelled as text is looked
+/// up, and must have a page.
+pub trait IntoCode {
+    fn into_code(self) -> Code;
+}
+
+impl IntoCode for Code {
+    fn into_code(self) -> Code {
+        self
+    }
+}
+
+impl IntoCode for &'static str {
+    fn into_code(self) -> Code {
+        Code::parse(self).unwrap_or_else(|| panic!("rule {self} has no page in rules/"))
+    }
+}
+
 /// What a rule says about one place in one document (spans relative to the document).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub span: Span,
     pub message: String,
     /// Borrowed when it is fixed text, so most findings do not copy it.
@@ -59,9 +78,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: impl IntoCode, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
+            code: code.into_code(),
             span,
             message: message.into(),
             help: None,

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod expand;
