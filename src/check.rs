@@ -2,6 +2,7 @@
 //! findings placed in the host file. Each stage hands its result forward only.
 
 use crate::catalog::Catalog;
+use crate::code::Code;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
 use crate::json::{self, Span};
@@ -118,7 +119,7 @@ pub fn check_text(
     };
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
-            "J007",
+            Code::J007,
             *open,
             "this code fence is never closed, so it runs to the end of the file",
         )
@@ -130,7 +131,7 @@ pub fn check_text(
             Ok(root) => root,
             Err(err) => {
                 if reports_syntax_errors(doc, origin) {
-                    let mut d = Diagnostic::new("J001", err.span, format!("invalid JSON: {}", err.message))
+                    let mut d = Diagnostic::new(Code::J001, err.span, format!("invalid JSON: {}", err.message))
                         .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
                     if let Some((span, label)) = err.opened_at {
                         d = d.label(span, label);
@@ -147,7 +148,7 @@ pub fn check_text(
                     Some(_) => "it has no `Statement`".to_string(),
                 };
                 let start = root.span.start;
-                let d = Diagnostic::new("J005", Span::new(start, start + 1), format!("not a policy document: {what}"))
+                let d = Diagnostic::new(Code::J005, Span::new(start, start + 1), format!("not a policy document: {what}"))
                     .help("iamlint checks IAM and KMS policy documents, objects with `Version` and `Statement`");
                 file.push(d, index, Some(doc.offset), None);
             }

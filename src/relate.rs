@@ -10,6 +10,7 @@
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
 use crate::check::FileReport;
+use crate::code::Code;
 use crate::config::SeverityOverride;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
@@ -311,7 +312,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             };
             let where_ = format!("at line {}", key.anchor.line);
             if let Some(message) = unreachable(grant, key, &where_) {
-                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
@@ -358,7 +359,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             continue;
         };
         let mut d = Diagnostic::new(
-            "X002",
+            Code::X002,
             other.anchor.span,
             format!(
                 "placeholder `{}` is spelled `{}` elsewhere in this file: a find-and-replace for one spelling misses the other",

@@ -3,6 +3,7 @@
 
 use super::lookup::ActionName;
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -18,7 +19,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     _ => {
                         out.push(
                             Diagnostic::new(
-                                "C001",
+                                Code::C001,
                                 value.span,
                                 format!(
                                     "`{}` has no service prefix, so it matches no action",
@@ -48,7 +49,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(
                     Diagnostic::new(
-                        "C001",
+                        Code::C001,
                         value.sub_span(name.service_range()),
                         format!(
                             "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",

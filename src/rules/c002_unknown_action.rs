@@ -3,6 +3,7 @@
 
 use super::lookup::{action_names, closest_action, resolve, Resolved};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,7 +17,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if cx.catalog.service(name.service).is_some() {
                     out.push(
                         Diagnostic::new(
-                            "C002",
+                            Code::C002,
                             value.span,
                             format!("`{}` names no action after the colon", value.value),
                         )
@@ -50,7 +51,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 };
             out.push(
                 Diagnostic::new(
-                    "C002",
+                    Code::C002,
                     value.sub_span(name.name_range()),
                     format!(
                         "`{}` is not an action of `{}`, so this matches nothing{guess}",

@@ -3,6 +3,7 @@
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{has_wildcard, strings};
 
@@ -44,7 +45,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let these = if scoped == 1 { "it" } else { "them" };
         out.push(
             Diagnostic::new(
-                "C007",
+                Code::C007,
                 star.span,
                 format!(
                     "`\"Resource\": \"*\"` grants {} on every resource, though AWS lets you scope {these} to specific ARNs",

@@ -4,6 +4,7 @@
 
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -24,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "K002",
+                    Code::K002,
                     action.span,
                     format!(
                         "`{}` gives {} every action on this key: administration, deletion and every cryptographic use",

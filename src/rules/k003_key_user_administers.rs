@@ -6,6 +6,7 @@
 use super::kms::{self, ADMIN, CRYPTO};
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 
@@ -45,7 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "K003",
+                    Code::K003,
                     token.span,
                     format!(
                         "`{principal}` uses this key (`{crypto}`) and is also allowed {what}: one principal can both use the key and administer or destroy it"

@@ -4,6 +4,7 @@
 //! can only be recovered through AWS Support.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -22,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let key = Str::of_key(statement).span;
     out.push(
         Diagnostic::new(
-            "K004",
+            Code::K004,
             key,
             "no statement allows anyone to administer this key (no root delegation and no principal allowed `kms:PutKeyPolicy`): AWS refuses this policy unless `BypassPolicyLockoutSafetyCheck` is set, and with it the key can no longer be managed",
         )

@@ -6,6 +6,7 @@
 use super::kms::{self, CRYPTO};
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -40,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "K005",
+                    Code::K005,
                     token.span,
                     format!(
                         "`{}` allows kms:CreateGrant{via} without a `kms:GrantIsForAWSResource` condition: the holder can give this key's use to any principal",

@@ -3,6 +3,7 @@
 //! noise and at worst names another key, so the statement silently matches nothing.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -10,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for value in s.resources().iter().filter(|r| r.value != "*") {
             out.push(
                 Diagnostic::new(
-                    "K007",
+                    Code::K007,
                     value.span,
                     format!(
                         "`{}` in a key policy: a key policy only ever applies to its own key, so this either names that key redundantly or matches nothing",

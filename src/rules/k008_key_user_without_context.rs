@@ -6,6 +6,7 @@
 use super::kms::{self, CRYPTO};
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -30,7 +31,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "K008",
+                Code::K008,
                 token.span,
                 format!(
                     "this key-user statement allows `{}` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",

@@ -4,6 +4,7 @@
 
 use super::kms;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, Str};
 
@@ -54,7 +55,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for resource in s.resources().iter().filter(|r| every_key(r)) {
             out.push(
                 Diagnostic::new(
-                    "K009",
+                    Code::K009,
                     resource.span,
                     format!(
                         "`{first}` on `{}`: this role can use every KMS key in the account whose key policy delegates to IAM, not only the key it needs",

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_key, key_suggestion, KeyLookup};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -26,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "N001",
+                    Code::N001,
                     entry.key.span,
                     format!("`{}` is not a known condition key{guess}", entry.key.value),
                 )

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_values, operator, OperatorType};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -40,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        "N004",
+                        Code::N004,
                         span,
                         format!(
                             "`{value}` is not a valid value for `{}`: expected {expected}",

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_values, operator, OperatorType};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Value};
 
@@ -33,7 +34,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        "N005",
+                        Code::N005,
                         span,
                         format!(
                             "`{}` compares exactly, so the wildcard in `{value}` is a literal character",

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_key, operator, KeyLookup};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -38,7 +39,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "N006",
+                    Code::N006,
                     entry.operator.span,
                     format!(
                         "`{}` on `{name}`, a single-valued key ({}): {why}",

@@ -1,6 +1,7 @@
 //! P002 missing-element: a required element is absent, so AWS rejects the policy.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::PolicyKind;
@@ -10,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if policy.statement.is_none() {
         out.push(
             Diagnostic::new(
-                "P002",
+                Code::P002,
                 opening(policy.root.span),
                 "policy has no `Statement`",
             )
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let brace = opening(s.node.span);
         let mut missing = |what: &str, help: &str| {
             out.push(
-                Diagnostic::new("P002", brace, format!("statement has no {what}"))
+                Diagnostic::new(Code::P002, brace, format!("statement has no {what}"))
                     .help(help.to_string())
                     .at(s.pointer.clone()),
             );

@@ -2,6 +2,7 @@
 //! language: policy variables are literal text and newer features are unavailable.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::Str;
@@ -13,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let start = cx.policy.root.span.start;
             out.push(
                 Diagnostic::new(
-                    "P006",
+                    Code::P006,
                     Span::new(start, start + 1),
                     "policy has no `Version`, so AWS reads it as the 2008-10-17 language",
                 )
@@ -25,7 +26,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::new(
-                        "P006",
+                        Code::P006,
                         version.span,
                         "`2008-10-17` is the old policy language version",
                     )

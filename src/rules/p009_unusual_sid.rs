@@ -2,6 +2,7 @@
 //! spaces, `_`, `-` and `.`. Services differ in what they accept, so this is information.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -17,7 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "P009",
+                    Code::P009,
                     sid.span,
                     format!(
                         "`Sid` `{}` contains `{c}`, which some services reject",

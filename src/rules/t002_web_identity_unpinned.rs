@@ -5,6 +5,7 @@
 //! naming your application.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, strings, ConditionEntry, Statement, Str};
 
@@ -66,7 +67,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if entries(s, &key).is_empty() {
                     out.push(
                         Diagnostic::new(
-                            "T002",
+                            Code::T002,
                             p.value.span,
                             format!("tokens from `{host}` are accepted without a `{key}` condition: a token issued to any application of this provider can assume the role"),
                         )
@@ -85,7 +86,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
     if subs.is_empty() {
         out.push(
             Diagnostic::new(
-                "T002",
+                Code::T002,
                 principal.span,
                 format!("GitHub Actions tokens are accepted without a `{key}` condition: a workflow in any GitHub repository can assume this role"),
             )
@@ -103,7 +104,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
             if admits_any_owner(value.value) {
                 out.push(
                     Diagnostic::new(
-                        "T002",
+                        Code::T002,
                         value.span,
                         format!("`{}` admits workflows from repositories of any GitHub owner: the `sub` condition does not pin the caller", value.value),
                     )

@@ -4,6 +4,7 @@
 //! P015's and placeholders P016's, so each problem is reported once.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, placeholder, principal_values, PrincipalValue};
 
@@ -23,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if let Some((span, why)) = problem(&p) {
                     out.push(
                         Diagnostic::new(
-                            "T004",
+                            Code::T004,
                             span,
                             format!("invalid principal `{}`: {why}", p.value.value),
                         )
