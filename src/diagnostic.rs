@@ -41,24 +41,6 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// Transitional, until every call site names a [`Code`]: a code spelled as text is looked
-/// up, and must have a page.
-pub trait IntoCode {
-    fn into_code(self) -> Code;
-}
-
-impl IntoCode for Code {
-    fn into_code(self) -> Code {
-        self
-    }
-}
-
-impl IntoCode for &'static str {
-    fn into_code(self) -> Code {
-        Code::parse(self).unwrap_or_else(|| panic!("rule {self} has no page in rules/"))
-    }
-}
-
 /// What a rule says about one place in one document (spans relative to the document).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -78,9 +60,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: impl IntoCode, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: code.into_code(),
+            code,
             span,
             message: message.into(),
             help: None,
