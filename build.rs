@@ -99,6 +99,7 @@ fn main() {
 
     fs::write(out.join("code.rs"), code_enum(&pages)).unwrap();
     fs::write(out.join("registry.rs"), registry(&pages, &sources)).unwrap();
+    fs::write(out.join("rule_tests.rs"), rule_tests(&pages)).unwrap();
 }
 
 /// The files of `dir` with extension `ext`, as (stem, path), sorted.
@@ -302,5 +303,21 @@ fn registry(pages: &[Page], sources: &BTreeMap<String, String>) -> String {
         .unwrap();
     }
     s.push_str("];\n");
+    s
+}
+
+/// One line per rule for `tests/fixtures.rs`'s `rule_tests!`, so each rule's fixtures are a
+/// test of their own named after the rule (`cargo test k003` runs K003's).
+fn rule_tests(pages: &[Page]) -> String {
+    let mut s = String::from("rule_tests! {\n");
+    for p in pages {
+        let test = format!(
+            "{}_{}",
+            p.code.to_ascii_lowercase(),
+            p.name.replace('-', "_")
+        );
+        writeln!(s, "    {test} => {:?},", p.code).unwrap();
+    }
+    s.push_str("}\n");
     s
 }
