@@ -87,14 +87,16 @@ fn snapshot_settings() -> insta::Settings {
 
 /// Runs `code`'s fixtures with `code` alone: each `fail_` file raises it, no `pass_` file
 /// does, and the rule finds the same there as when every rule runs (rules do not depend on
-/// each other). Every fixture is checked before the test fails, so one does not hide another.
+/// each other). Every fixture is checked before the test fails, so one does not hide another;
+/// the snapshots are compared last.
 fn rule_fixtures(code: &str) {
     let _guard = snapshot_settings().bind_to_scope();
+    let tag = format!("[{code}]");
     let mut problems = Vec::new();
+    let mut snapshots = Vec::new();
     for (_, path) in fixtures().into_iter().filter(|(c, _)| c == code) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let findings = check_with(&path, Some(code));
-        let tag = format!("[{code}]");
         let fired = findings.iter().any(|f| f.contains(&tag));
         if name.starts_with("fail_") && !fired {
             problems.push(format!(
@@ -122,9 +124,12 @@ fn rule_fixtures(code: &str) {
             .rsplit_once('.')
             .map_or(name.as_str(), |(s, _)| s)
             .replace('@', "_");
-        insta::assert_snapshot!(format!("rule__{code}__{stem}"), findings.join("\n"));
+        snapshots.push((format!("rule__{code}__{stem}"), findings.join("\n")));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for (name, findings) in snapshots {
+        insta::assert_snapshot!(name, findings);
+    }
 }
 
 /// `rule_tests! { k003_key_user_administers => "K003", ... }`: one test per rule, written by
