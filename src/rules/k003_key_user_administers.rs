@@ -3,7 +3,7 @@
 //! across the statements of one key policy. Separation of duties: whoever encrypts with a
 //! key should not be able to delete it or rewrite who may use it.
 
-use super::kms::{self, ADMIN, CRYPTO};
+use super::kms::{self, KmsSet};
 use super::principals::is_root;
 use super::{allows, Context};
 use crate::code::Code;
@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // principal -> the first cryptographic action it is granted.
+    let sets = cx.kms();
     let mut users: BTreeMap<&str, &str> = BTreeMap::new();
     for s in allows(cx) {
-        let Some(action) = kms::grants_any(s, CRYPTO) else {
+        let Some(action) = sets.grants_any(s, KmsSet::Use) else {
             continue;
         };
         for p in s.principals().iter().filter(|p| !is_root(p)) {
@@ -34,7 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if kms::is_every_kms_action(token.value) {
                 continue;
             }
-            let admin = kms::reached(token.value, ADMIN);
+            let admin = sets.reached(token.value, KmsSet::Administration);
             if admin.is_empty() {
                 continue;
             }

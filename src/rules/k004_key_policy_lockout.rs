@@ -15,8 +15,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.policy.statements.is_empty() {
         return;
     }
-    let manageable =
-        allows(cx).any(|s| !s.principals().is_empty() && super::kms::grants(s, "kms:PutKeyPolicy"));
+    let manageable = allows(cx)
+        .any(|s| !s.principals().is_empty() && cx.kms().grants(s, super::kms::KmsSet::KeyPolicy));
     if manageable {
         return;
     }

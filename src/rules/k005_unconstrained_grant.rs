@@ -3,13 +3,14 @@
 //! principal, so the holder can pass the key to anyone; the condition limits grants to AWS
 //! services that need them (EBS, RDS…), as AWS's default key policy does.
 
-use super::kms::{self, CRYPTO};
+use super::kms::{self, KmsSet};
 use super::principals::is_root;
 use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let sets = cx.kms();
     for s in allows(cx) {
         let principals = s.principals();
         if principals.is_empty() || principals.iter().all(is_root) {
@@ -20,8 +21,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let uses_key = kms::grants_any(s, CRYPTO).is_some();
-        for token in kms::tokens_reaching(s, "kms:CreateGrant") {
+        let uses_key = sets.grants(s, KmsSet::Use);
+        for token in sets.tokens_reaching(s, KmsSet::Grants) {
             // `kms:*` and `*` are reported on their own (K002, A001).
             if kms::is_every_kms_action(token.value) {
                 continue;
@@ -30,7 +31,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // not use the key is the key-administrators idiom: reported only when the
             // pattern reaches no administration (it is about grants) or the statement
             // also uses the key.
-            let about_grants = kms::reached(token.value, kms::ADMIN).is_empty();
+            let about_grants = sets.reached(token.value, KmsSet::Administration).is_empty();
             if !about_grants && !uses_key {
                 continue;
             }

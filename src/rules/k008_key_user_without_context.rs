@@ -3,7 +3,7 @@
 //! condition. A suggestion: binding use to a service or to the data narrows what a
 //! leaked credential can decrypt.
 
-use super::kms::{self, CRYPTO};
+use super::kms::{self, KmsSet};
 use super::principals::is_root;
 use super::{allows, Context};
 use crate::code::Code;
@@ -25,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         // `kms:*` is K002's; the first token that reaches a cryptographic action carries it.
         let Some(token) = s.actions().iter().find(|t| {
-            !kms::is_every_kms_action(t.value) && !kms::reached(t.value, CRYPTO).is_empty()
+            !kms::is_every_kms_action(t.value) && !cx.kms().reached(t.value, KmsSet::Use).is_empty()
         }) else {
             continue;
         };

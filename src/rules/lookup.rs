@@ -1,6 +1,7 @@
 //! Looks the names a statement uses up in the AWS catalog: action patterns and condition
 //! keys. The C and N rules share it so that every rule resolves a name the same way.
 
+use super::kms::KmsActions;
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
@@ -176,6 +177,18 @@ pub struct Resolutions {
     /// What a wildcard grants, as C004 words it (and whether it reaches permissions
     /// management): the same wildcards recur in file after file.
     expansions: Memo<Arc<(String, bool)>>,
+    /// The KMS action sets, read against the run's catalog when a K rule first asks.
+    kms: OnceLock<KmsActions>,
+}
+
+impl Resolutions {
+    /// The KMS action sets as `catalog`, the run's, knows them.
+    pub fn kms(&self, catalog: &Catalog) -> &KmsActions {
+        self.kms.get_or_init(|| {
+            // The data is embedded and checked by `kms`'s tests: a failure is a build defect.
+            KmsActions::load(catalog).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
 }
 
 /// C004's description of the actions `pattern` matches, worked out once per run by `describe`.
@@ -190,7 +203,7 @@ pub fn expansion(
 }
 
 /// A map from names to what was worked out for them, shared by the threads of a run.
-struct Memo<V: Send> {
+pub(super) struct Memo<V: Send> {
     seen: Mutex<FxHashMap<String, V>>,
     /// Each thread's copy of what it has looked up: the rules ask for the same names many
     /// times per document, and a lock shared by all threads makes every hit a contended one.
@@ -213,7 +226,7 @@ impl<V: Clone + Send> Memo<V> {
 
     /// Like [`Memo::get_or_insert_with`], but work that `costly` finds cheap is redone by
     /// each thread rather than shared: no lock, and one copy of the key.
-    fn get_or_insert(
+    pub(super) fn get_or_insert(
         &self,
         key: &str,
         costly: impl FnOnce() -> bool,

@@ -83,6 +83,13 @@ pub struct Context<'a> {
     pub resources: resources::Cache<'a>,
 }
 
+impl<'a> Context<'a> {
+    /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
+    pub fn kms(&self) -> &'a kms::KmsActions {
+        self.resolutions.kms(self.catalog)
+    }
+}
+
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
 
 /// Runs every check whose rule `applies` accepts.
