@@ -5,7 +5,7 @@ use super::kms::KmsActions;
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
-use crate::pattern::{Glob, Wildcard};
+use crate::pattern::{Glob, Intersections, Wildcard};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -179,9 +179,16 @@ pub struct Resolutions {
     expansions: Memo<Arc<(String, bool)>>,
     /// The KMS action sets, read against the run's catalog when a K rule first asks.
     kms: OnceLock<KmsActions>,
+    /// Buffers and answers of resource-against-template searches (C005, C006).
+    intersections: Intersections,
 }
 
 impl Resolutions {
+    /// What resource-against-template searches reuse ([`crate::pattern::Glob::intersects_reusing`]).
+    pub fn intersections(&self) -> &Intersections {
+        &self.intersections
+    }
+
     /// The KMS action sets as `catalog`, the run's, knows them.
     pub fn kms(&self, catalog: &Catalog) -> &KmsActions {
         self.kms.get_or_init(|| {
