@@ -28,20 +28,15 @@ pub struct Options {
     /// `--policies-only`: a file named on the command line is treated like one found by a
     /// walk, so JSON that is not a policy is skipped quietly (hooks pass every changed file).
     pub policies_only: bool,
-    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
-    pub catalog: Option<std::sync::Arc<Catalog>>,
-    /// Action patterns resolved in `catalog` so far, shared by every file of the run (set
-    /// `catalog` before the run starts: the cache belongs to it).
-    pub resolutions: crate::rules::Resolutions,
+    /// The catalog (`--catalog FILE`, the config's `catalog`, or the embedded one) and
+    /// what the run has looked up in it, shared by every file.
+    pub lookups: crate::rules::Lookups,
 }
 
 impl Options {
     /// The AWS action catalog the rules consult. Services are parsed on first use.
     pub fn catalog(&self) -> &Catalog {
-        match &self.catalog {
-            Some(catalog) => catalog,
-            None => Catalog::embedded(),
-        }
+        self.lookups.catalog()
     }
 }
 
@@ -178,8 +173,7 @@ pub fn check_text(
         let cx = Context {
             policy: &model,
             kind,
-            catalog: opts.catalog(),
-            resolutions: &opts.resolutions,
+            lookups: &opts.lookups,
             trusted_accounts: &opts.config.trusted_accounts,
             resources: Default::default(),
         };

@@ -506,7 +506,7 @@ const MAX_ANSWERS: usize = 4096;
 /// small searches, each of which would otherwise allocate and zero its own) and the answers
 /// so far (the same resource and template pairs recur across policies:
 /// `arn:aws:kms:*:*:key/*` against the key template; an answer depends only on the two
-/// patterns). The run owns one (`rules::Resolutions`) and passes it to
+/// patterns). The run owns one (`rules::Lookups`) and passes it to
 /// [`Glob::intersects_reusing`].
 #[derive(Default)]
 pub struct Intersections {

@@ -35,7 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if known == Some(name.service) || crate::policy::has_wildcard(name.service) {
                     continue;
                 }
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     known = Some(name.service);
                     continue;
                 }

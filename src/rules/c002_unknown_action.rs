@@ -14,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if name.name.is_empty() {
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     out.push(
                         Diagnostic::new(
                             Code::C002,
@@ -46,7 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
                         name.service,
                         name.service,
-                        cx.catalog.source_version()
+                        cx.catalog().source_version()
                     ),
                 };
             out.push(

@@ -1,7 +1,7 @@
 //! What KMS actions mean for a key: which are cryptographic use, which administer or
 //! destroy the key, which hand it on, and which actions a statement's patterns reach.
 //! The sets are data (`rules/kms-actions.toml`), read once per run against the run's
-//! catalog and kept with the run's lookups ([`super::Resolutions`]); the K rules ask
+//! catalog and kept with the run's lookups ([`super::Lookups`]); the K rules ask
 //! through `cx.kms()`.
 
 use super::lookup::Memo;

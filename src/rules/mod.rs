@@ -61,7 +61,7 @@ mod t003_service_confused_deputy;
 mod t004_invalid_principal;
 
 pub use crate::code::Code;
-pub use lookup::Resolutions;
+pub use lookup::Lookups;
 pub use registry::{all as all_rules, meta, RuleMeta, CHECKS};
 
 use crate::catalog::Catalog;
@@ -73,9 +73,8 @@ use crate::policy::{Policy, PolicyKind};
 pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
-    pub catalog: &'a Catalog,
-    /// Action patterns already looked up in `catalog` during this run.
-    pub resolutions: &'a Resolutions,
+    /// The run's catalog and what it has looked up in it so far.
+    pub lookups: &'a Lookups,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
     /// Each statement's resources against its actions' ARN templates, worked out when a
@@ -86,7 +85,12 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
     pub fn kms(&self) -> &'a kms::KmsActions {
-        self.resolutions.kms(self.catalog)
+        self.lookups.kms()
+    }
+
+    /// The AWS action catalog of the run (`--catalog`, or the embedded one).
+    pub fn catalog(&self) -> &'a Catalog {
+        self.lookups.catalog()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for entry in s.conditions() {
-            let KeyLookup::Unknown = condition_key(cx.catalog, s, entry.key.value) else {
+            let KeyLookup::Unknown = condition_key(cx.catalog(), s, entry.key.value) else {
                 continue;
             };
             let suggestion = key_suggestion(cx, entry.key.value);
@@ -22,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Some(close) => format!("replace it with `{close}`"),
                 None => format!(
                     "see the global condition keys and the service's keys in the Service Authorization Reference (catalog {})",
-                    cx.catalog.source_version()
+                    cx.catalog().source_version()
                 ),
             };
             out.push(

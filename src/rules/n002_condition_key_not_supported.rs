@@ -21,7 +21,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 name,
                 global: false,
                 ..
-            } = condition_key(cx.catalog, s, entry.key.value)
+            } = condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };

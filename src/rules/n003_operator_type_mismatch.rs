@@ -15,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let KeyLookup::Known {
                 name, kind, also, ..
-            } = condition_key(cx.catalog, s, entry.key.value)
+            } = condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };

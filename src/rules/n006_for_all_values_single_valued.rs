@@ -16,7 +16,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(set) = op.set else {
                 continue;
             };
-            let KeyLookup::Known { name, kind, .. } = condition_key(cx.catalog, s, entry.key.value)
+            let KeyLookup::Known { name, kind, .. } =
+                condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };

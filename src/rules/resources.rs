@@ -197,7 +197,7 @@ fn glob_fits(cx: &Context, actions: &Actions, globs: &Globs, g: usize) -> bool {
     let found = actions
         .templates
         .iter()
-        .find(|(t, _)| glob.intersects_reusing(&t.glob, cx.resolutions.intersections()));
+        .find(|(t, _)| glob.intersects_reusing(&t.glob, cx.lookups.intersections()));
     if let Some((_, template_fits)) = found {
         template_fits.set(Some(true));
     }
@@ -211,7 +211,7 @@ fn template_fits(cx: &Context, actions: &Actions, globs: &Globs, t: usize) -> bo
     if let Some(known) = known.get() {
         return known;
     }
-    let reuse = cx.resolutions.intersections();
+    let reuse = cx.lookups.intersections();
     let found = globs
         .all
         .iter()
