@@ -10,7 +10,7 @@ use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
 use crate::relate;
 use crate::rules::{self, Context};
-use crate::source::extract::{self, Container};
+use crate::source::extract::{self, Body, Container};
 use crate::source::{read, FileFormat, Origin};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -122,21 +122,28 @@ pub fn check_text(
         file.push(d, 0, None, None);
     }
     for (index, doc) in extracted.documents.iter().enumerate() {
-        let root = match json::parse(doc.text) {
-            Ok(root) => root,
-            Err(err) => {
-                if reports_syntax_errors(doc, origin) {
-                    let mut d = Diagnostic::new(Code::J001, err.span, format!("invalid JSON: {}", err.message))
-                        .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
-                    if let Some((span, label)) = err.opened_at {
-                        d = d.label(span, label);
-                    }
-                    file.push(d, index, Some(doc.offset), None);
+        let parsed;
+        let root = match &doc.body {
+            Body::Tree(root) => root,
+            Body::Text(text) => match json::parse(text) {
+                Ok(root) => {
+                    parsed = root;
+                    &parsed
                 }
-                continue;
-            }
+                Err(err) => {
+                    if reports_syntax_errors(doc, origin) {
+                        let mut d = Diagnostic::new(Code::J001, err.span, format!("invalid JSON: {}", err.message))
+                        .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
+                        if let Some((span, label)) = err.opened_at {
+                            d = d.label(span, label);
+                        }
+                        file.push(d, index, Some(doc.offset), None);
+                    }
+                    continue;
+                }
+            },
         };
-        if root.members().is_none() || !policy::looks_like_policy(&root) {
+        if root.members().is_none() || !policy::looks_like_policy(root) {
             if doc.container == Container::WholeFile && origin != Origin::Walk {
                 let what = match root.members() {
                     None => format!("its top-level value is {}", root.type_name()),
@@ -149,17 +156,26 @@ pub fn check_text(
             }
             continue;
         }
-        let model = policy::build(&root);
-        let classification = match (opts.kind, opts.config.kind_for(file_path)) {
-            (Some(kind), _) => policy::Classification {
+        let model = policy::build(root);
+        // Flag, then config, then what consumes the document in a template, then detection.
+        let consumed = doc
+            .consumer
+            .as_ref()
+            .and_then(|c| Some((c.kind?, c.reason.clone())));
+        let classification = match (opts.kind, opts.config.kind_for(file_path), consumed) {
+            (Some(kind), _, _) => policy::Classification {
                 kind,
                 reason: "flag: --kind".into(),
             },
-            (None, Some((kind, reason))) => policy::Classification {
+            (None, Some((kind, reason)), _) => policy::Classification {
                 kind,
                 reason: reason.into(),
             },
-            (None, None) => policy::classify(&model),
+            (None, None, Some((kind, reason))) => policy::Classification {
+                kind,
+                reason: reason.into(),
+            },
+            (None, None, None) => policy::classify(&model),
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
@@ -183,6 +199,10 @@ pub fn check_text(
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
+            if let Some(consumer) = &doc.consumer {
+                // A template's pointer reads as a path in the template.
+                d.pointer.insert_str(0, &consumer.pointer);
+            }
             file.push(d, index, Some(doc.offset), Some(kind));
         }
         file.facts.documents.push(relate::collect(
@@ -214,7 +234,8 @@ fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
     match (doc.container, origin) {
         (Container::WholeFile, Origin::Explicit | Origin::Stdin) => true,
         (Container::PlainFence, _) => false,
-        _ => doc.text.contains("\"Statement\""),
+        (Container::Template, _) => true,
+        _ => matches!(doc.body, Body::Text(text) if text.contains("\"Statement\"")),
     }
 }
 

@@ -86,7 +86,17 @@ impl<'a> Str<'a> {
     }
 
     fn new(value: &'a str, token: Span) -> Self {
-        let exact = token.end - token.start == value.len() + 2;
+        let len = token.end - token.start;
+        // A token exactly as long as its value is unquoted (a plain YAML scalar, an HCL
+        // word): its span is the value itself. A JSON string always has its two quotes.
+        if len == value.len() {
+            return Str {
+                value,
+                span: token,
+                exact: true,
+            };
+        }
+        let exact = len == value.len() + 2;
         let span = if value.is_empty() {
             token
         } else {

@@ -1,8 +1,11 @@
 //! Which documents a text holds: the whole text for a JSON file; each ```json fence (and
-//! each unlabelled fence that holds a JSON object) for Markdown. A document is a slice of
-//! its host text, so its offset maps every span back to the host's lines.
+//! each unlabelled fence that holds a JSON object) for Markdown; each policy slot of an
+//! infrastructure template. A document is either a slice of its host text, whose offset maps
+//! every span back to the host's lines, or a value tree a template reader built with its
+//! spans already in the host file.
 
-use crate::json::Span;
+use crate::json::{Node, Span};
+use crate::policy::PolicyKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Container {
@@ -11,14 +14,62 @@ pub enum Container {
     JsonFence,
     /// An unlabelled fence: only a candidate when it parses as a JSON object.
     PlainFence,
+    /// A policy slot of a template (`KeyPolicy`, `assume_role_policy`…): meant as a policy,
+    /// so its errors are always reported. Its [`Consumer`] says what it is.
+    Template,
 }
 
-#[derive(Clone, Copy, Debug)]
+/// A document's content, as its reader found it.
+#[derive(Clone, Debug)]
+pub enum Body<'a> {
+    /// JSON text, still to be parsed: spans are relative to the document's `offset`.
+    Text(&'a str),
+    /// A value tree a template reader built (YAML, HCL, an intrinsic-bearing JSON template),
+    /// with every span already in host-file bytes (`offset` is 0). Template expressions
+    /// reach it as strings in CloudFormation `Fn::Sub` syntax (`${AWS::AccountId}`,
+    /// `${MyRole.Arn}`, `${var.x}`), which the rules know as template values.
+    Tree(Node<'a>),
+}
+
+#[derive(Clone, Debug)]
 pub struct Document<'a> {
-    pub text: &'a str,
-    /// Byte offset of `text` in the host file.
+    pub body: Body<'a>,
+    /// Byte offset of a `Body::Text` in the host file (0 for a tree).
     pub offset: usize,
     pub container: Container,
+    /// Who consumes the document, for documents found inside templates.
+    pub consumer: Option<Consumer>,
+}
+
+impl<'a> Document<'a> {
+    /// A slice of the host text that is not inside a template.
+    pub fn text(text: &'a str, offset: usize, container: Container) -> Self {
+        Document {
+            body: Body::Text(text),
+            offset,
+            container,
+            consumer: None,
+        }
+    }
+}
+
+/// What consumes a document embedded in a template: the resource that holds it and the
+/// property it fills. The kind comes from here, not from guessing (`AssumeRolePolicyDocument`
+/// is a trust policy, `KeyPolicy` a key policy).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Consumer {
+    /// The kind the consumer decides, if it decides one.
+    pub kind: Option<PolicyKind>,
+    /// Why, as `--format json` shows it: `template: AWS::KMS::Key KeyPolicy`.
+    pub reason: String,
+    /// The consuming resource's type (`AWS::S3::BucketPolicy`, `aws_s3_bucket_policy`).
+    pub resource_type: Option<String>,
+    /// The resource's logical id or Terraform address (`AppKey`, `aws_kms_key.app`): with the
+    /// pointer, it identifies the document independently of line numbers.
+    pub address: String,
+    /// Where the document sits in its template, as a JSON pointer
+    /// (`/Resources/AppKey/Properties/KeyPolicy`); findings' pointers continue it.
+    pub pointer: String,
 }
 
 pub struct Extracted<'a> {
@@ -29,11 +80,11 @@ pub struct Extracted<'a> {
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
     Extracted {
-        documents: vec![Document {
-            text: &text[offset..],
+        documents: vec![Document::text(
+            &text[offset..],
             offset,
-            container: Container::WholeFile,
-        }],
+            Container::WholeFile,
+        )],
         unterminated: Vec::new(),
     }
 }
@@ -63,11 +114,8 @@ pub fn markdown(text: &str) -> Extracted<'_> {
             Some(fence) if closes(line, fence) => {
                 if let Some(container) = fence.container {
                     let body = &text[fence.body_start..line_start];
-                    out.documents.push(Document {
-                        text: body,
-                        offset: fence.body_start,
-                        container,
-                    });
+                    out.documents
+                        .push(Document::text(body, fence.body_start, container));
                 }
                 open = None;
             }
@@ -79,11 +127,8 @@ pub fn markdown(text: &str) -> Extracted<'_> {
         out.unterminated.push(fence.open_span);
         if let Some(container) = fence.container {
             let body = &text[fence.body_start..];
-            out.documents.push(Document {
-                text: body,
-                offset: fence.body_start,
-                container,
-            });
+            out.documents
+                .push(Document::text(body, fence.body_start, container));
         }
     }
     out
@@ -145,7 +190,7 @@ mod tests {
         let text = "# T\n```json\n{\"a\":1}\n```\n```bash\nls\n```\n~~~\n{}\n~~~\n";
         let found = markdown(text);
         assert_eq!(found.documents.len(), 2);
-        assert_eq!(found.documents[0].text, "{\"a\":1}\n");
+        assert!(matches!(found.documents[0].body, Body::Text("{\"a\":1}\n")));
         assert_eq!(&text[found.documents[0].offset..][..7], "{\"a\":1}");
         assert_eq!(found.documents[0].container, Container::JsonFence);
         assert_eq!(found.documents[1].container, Container::PlainFence);
@@ -156,6 +201,6 @@ mod tests {
     fn unterminated_fence_runs_to_the_end() {
         let found = markdown("text\n```json\n{\"a\":\n");
         assert_eq!(found.unterminated, vec![Span::new(5, 8)]);
-        assert_eq!(found.documents[0].text, "{\"a\":\n");
+        assert!(matches!(found.documents[0].body, Body::Text("{\"a\":\n")));
     }
 }
