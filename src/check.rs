@@ -186,13 +186,7 @@ pub fn check_text(
             kind,
             kind_reason: classification.reason,
         });
-        let cx = Context {
-            policy: &model,
-            kind,
-            lookups: &opts.lookups,
-            trusted_accounts: &opts.config.trusted_accounts,
-            resources: Default::default(),
-        };
+        let cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
         let applies = |m: &rules::RuleMeta| {
             opts.config.enabled(m.code, m.name, &ignored_here)
                 && (m.kinds.is_empty() || m.kinds.contains(&kind))

@@ -144,13 +144,7 @@ mod tests {
         let root = crate::json::parse("{}").unwrap();
         let policy = build(&root);
         let lookups = super::super::Lookups::default();
-        let cx = super::Context {
-            policy: &policy,
-            kind: PolicyKind::Identity,
-            lookups: &lookups,
-            trusted_accounts: &[],
-            resources: Default::default(),
-        };
+        let cx = super::Context::new(&policy, PolicyKind::Identity, &lookups, &[]);
         for star in [
             "arn:*:cloudtrail:*:*:trail/*",
             "arn:aws:s3:::*/*",

@@ -143,6 +143,10 @@ impl KmsActions {
 
     /// The members of `set` a pattern reaches and the run's catalog knows.
     pub fn reached(&self, pattern: &str, set: KmsSet) -> Vec<&str> {
+        // Asked of every action of every statement (K009): most are settled here.
+        if !may_name_kms(pattern) {
+            return Vec::new();
+        }
         let mask = self.mask(pattern);
         if mask.is_empty() {
             return Vec::new();
@@ -173,20 +177,7 @@ impl KmsActions {
 
     /// The known actions a pattern reaches.
     fn mask(&self, pattern: &str) -> Bits {
-        // Every known action starts with `kms:`: a pattern whose first character is an
-        // ASCII byte that is neither `k` nor a wildcard reaches none. Most actions stop here.
-        match pattern.as_bytes().first() {
-            Some(b'k' | b'K' | b'*' | b'?') => {}
-            Some(b) if !b.is_ascii() => {}
-            _ => return Bits::default(),
-        }
-        // Most actions of a statement belong to other services: a literal ASCII service
-        // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-        let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
-        if service.is_ascii()
-            && !service.contains(['*', '?'])
-            && !service.eq_ignore_ascii_case("kms")
-        {
+        if !may_name_kms(pattern) {
             return Bits::default();
         }
         if crate::policy::has_wildcard(pattern) {
@@ -212,6 +203,22 @@ impl KmsActions {
             )
         }
     }
+}
+
+/// Whether a pattern may reach a `kms:` action (every action of the sets is one).
+#[inline]
+fn may_name_kms(pattern: &str) -> bool {
+    // A pattern whose first character is an ASCII byte that is neither `k` nor a wildcard
+    // reaches none. Most actions stop here.
+    match pattern.as_bytes().first() {
+        Some(b'k' | b'K' | b'*' | b'?') => {}
+        Some(b) if !b.is_ascii() => {}
+        _ => return false,
+    }
+    // Most actions of a statement belong to other services: a literal ASCII service
+    // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
+    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
+    !(service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms"))
 }
 
 /// A set of positions in [`KmsActions::names`]; empty without allocating.

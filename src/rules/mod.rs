@@ -76,14 +76,32 @@ pub struct Context<'a> {
     pub kind: PolicyKind,
     /// The run's catalog and what it has looked up in it so far.
     pub lookups: &'a Lookups,
+    /// `lookups`' catalog, found once per document: rules ask for it at every name.
+    catalog: &'a Catalog,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
     /// Each statement's resources against its actions' ARN templates, worked out when a
-    /// rule first asks (start with `Default::default()`).
+    /// rule first asks.
     pub resources: resources::Cache<'a>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        policy: &'a Policy<'a>,
+        kind: PolicyKind,
+        lookups: &'a Lookups,
+        trusted_accounts: &'a [String],
+    ) -> Self {
+        Context {
+            policy,
+            kind,
+            lookups,
+            catalog: lookups.catalog(),
+            trusted_accounts,
+            resources: Default::default(),
+        }
+    }
+
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
     pub fn kms(&self) -> &'a kms::KmsActions {
         self.lookups.kms()
@@ -91,7 +109,7 @@ impl<'a> Context<'a> {
 
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).
     pub fn catalog(&self) -> &'a Catalog {
-        self.lookups.catalog()
+        self.catalog
     }
 }
 
