@@ -1,6 +1,7 @@
 //! What a rule file may hold. A rule reads the policy and the run's context and pushes
 //! diagnostics; caches, memos and other speed tricks belong to the context
-//! (`rules::Context`), where every rule shares them, not to one rule's file.
+//! (`rules::Lookups` for the run, `rules::Context` for a document), where every rule shares
+//! them, not to one rule's file.
 
 use std::path::Path;
 
@@ -64,7 +65,7 @@ fn rule_files_keep_no_state_of_their_own() {
         let text = std::fs::read_to_string(&path).unwrap();
         for (line, word) in offences(&text) {
             problems.push(format!(
-                "{}:{line}: `{word}` in a rule file; put the state in rules::Context",
+                "{}:{line}: `{word}` in a rule file; put the state in rules::Lookups or rules::Context",
                 path.display()
             ));
         }
