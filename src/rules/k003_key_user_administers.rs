@@ -6,7 +6,7 @@
 //! principal but the account delegating to IAM, where duties are separated.
 
 use super::kms::{self, ADMIN, CRYPTO};
-use super::principals::is_root;
+use super::principals::{is_root, is_unknown};
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
 use crate::policy::{PrincipalValue, Statement};
@@ -30,10 +30,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(action) = kms::grants_any(s, CRYPTO) else {
             continue;
         };
+        // A principal given at deploy time (`${KeyUserArn}`) may be the root itself.
         for p in s
             .principals()
             .iter()
-            .filter(|p| !is_root(p) && !is_account_wide(s, p))
+            .filter(|p| !is_root(p) && !is_account_wide(s, p) && !is_unknown(p))
         {
             users.entry(p.value.value).or_insert(action);
         }

@@ -504,6 +504,11 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             };
         }
     }
+    // `${Provider}:sub`, written for an identity provider a template creates: which key it
+    // is becomes known at deploy time.
+    if crate::policy::template::has_template(key) {
+        return KeyLookup::Foreign;
+    }
     let Some((prefix, _)) = key.split_once(':') else {
         return KeyLookup::Unknown;
     };
@@ -622,27 +627,18 @@ fn first_inner_field(text: &str, name: &str) -> Option<usize> {
     None
 }
 
-/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`) and policy variables
-/// (`${aws:username}`) become `*`, so they never cause a mismatch of their own. Most values
-/// hold neither and come back as they are.
+/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`), policy variables
+/// (`${aws:username}`) and template values (`${AWS::Region}`, `${var.bucket}`) become `*`,
+/// so they never cause a mismatch of their own. Most values hold none and come back as
+/// they are.
 pub fn resource_glob(value: &str) -> Cow<'_, str> {
     let mut holes = crate::policy::placeholder::find(value);
-    let bytes = value.as_bytes();
-    let mut at = 0;
-    // Each `$` in turn (a byte search: a substring searcher costs more to set up than
-    // these short values take to scan), kept when `{` follows.
-    while let Some(start) = memchr::memchr(b'$', &bytes[at..]).map(|i| i + at) {
-        if bytes.get(start + 1) != Some(&b'{') {
-            at = start + 1;
-            continue;
-        }
-        match memchr::memchr(b'}', &bytes[start..]) {
-            Some(end) => {
-                holes.push(start..start + end + 1);
-                at = start + end + 1;
-            }
-            None => break,
-        }
+    if memchr::memchr(b'{', value.as_bytes()).is_some() {
+        holes.extend(
+            crate::policy::template::parts(value)
+                .into_iter()
+                .map(|p| p.range),
+        );
     }
     if holes.is_empty() {
         return Cow::Borrowed(value);

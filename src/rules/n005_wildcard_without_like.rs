@@ -61,17 +61,8 @@ fn may_have_wildcard(values: &Node) -> bool {
     }
 }
 
-/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
+/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them
+/// literally, and a template value may hold any text).
 fn has_wildcard(value: &str) -> bool {
-    let mut depth = false;
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' if chars.peek() == Some(&'{') => depth = true,
-            '}' => depth = false,
-            '*' | '?' if !depth => return true,
-            _ => {}
-        }
-    }
-    false
+    crate::policy::template::literal(value).contains(['*', '?'])
 }
