@@ -88,6 +88,11 @@ pub fn has_template(text: &str) -> bool {
 
 /// `text` without its `${...}` parts: what is written literally around them.
 pub fn literal(text: &str) -> Cow<'_, str> {
+    fill(text, "")
+}
+
+/// `text` with each `${...}` part replaced by `with`.
+pub fn fill<'a>(text: &'a str, with: &str) -> Cow<'a, str> {
     if memchr::memchr(b'{', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
@@ -99,6 +104,7 @@ pub fn literal(text: &str) -> Cow<'_, str> {
     let mut last = 0;
     for part in parts {
         out.push_str(&text[last..part.range.start]);
+        out.push_str(with);
         last = part.range.end;
     }
     out.push_str(&text[last..]);

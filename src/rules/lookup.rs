@@ -4,7 +4,7 @@
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
-use crate::pattern::{Glob, Wildcard};
+use crate::pattern::{Glob, Wildcard, SEGMENT};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -628,30 +628,37 @@ fn first_inner_field(text: &str, name: &str) -> Option<usize> {
 }
 
 /// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`), policy variables
-/// (`${aws:username}`) and template values (`${AWS::Region}`, `${var.bucket}`) become `*`,
-/// so they never cause a mismatch of their own. Most values hold none and come back as
-/// they are.
+/// (`${aws:username}`) and template values (`${var.bucket}`) become `*`, so they never
+/// cause a mismatch of their own. A template value or variable in the partition, service,
+/// region or account field (`${AWS::Region}`) stands for that one field, never a colon:
+/// [`SEGMENT`], so the literal fields around it still count. Most values hold none and
+/// come back as they are.
 pub fn resource_glob(value: &str) -> Cow<'_, str> {
-    let mut holes = crate::policy::placeholder::find(value);
+    // (range, whether it stands for one field)
+    let mut holes: Vec<(Range<usize>, bool)> = crate::policy::placeholder::find(value)
+        .into_iter()
+        .map(|r| (r, false))
+        .collect();
     if memchr::memchr(b'{', value.as_bytes()).is_some() {
+        let fields_end = crate::policy::arn::split(value).map_or(0, |arn| arn.account.range.1);
         holes.extend(
             crate::policy::template::parts(value)
                 .into_iter()
-                .map(|p| p.range),
+                .map(|p| (p.range.clone(), p.range.end <= fields_end)),
         );
     }
     if holes.is_empty() {
         return Cow::Borrowed(value);
     }
-    holes.sort_by_key(|r| r.start);
+    holes.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(value.len());
     let mut last = 0;
-    for hole in holes {
+    for (hole, in_field) in holes {
         if hole.start < last {
             continue;
         }
         out.push_str(&value[last..hole.start]);
-        out.push('*');
+        out.push(if in_field { SEGMENT } else { '*' });
         last = hole.end;
     }
     out.push_str(&value[last..]);
@@ -787,6 +794,13 @@ mod tests {
             resource_glob("arn:aws:kms:us-east-1:<ACCOUNT>:key/${Key}"),
             "arn:aws:kms:us-east-1:*:key/*"
         );
+        // A template value in a field before the resource stands for that field only.
+        let s = SEGMENT;
+        assert_eq!(
+            resource_glob("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic}"),
+            format!("arn:{s}:sns:{s}:{s}:*")
+        );
+        assert_eq!(resource_glob("${Bucket.Arn}/*"), "*/*");
         let plain = "arn:aws:s3:::bucket/key";
         assert!(matches!(resource_glob(plain), Cow::Borrowed(text) if text == plain));
     }

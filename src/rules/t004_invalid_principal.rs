@@ -96,9 +96,15 @@ fn aws(value: &str) -> Option<String> {
         return Some("wildcards are not allowed inside a principal ARN; use \"*\" with an `aws:PrincipalArn` condition".into());
     }
     let service = parts.service.text;
-    if !known(parts.service) || !known(parts.resource) {
+    // The resource's type (`role/`, `group/`) must be literal to be judged; a name that is a
+    // template value (`role/${RoleName}`) is some name.
+    let typed = template::parts(parts.resource.text)
+        .first()
+        .is_none_or(|first| parts.resource.text[..first.range.start].contains('/'));
+    if !typed || !known(parts.service) {
         return None;
     }
+    let resource = template::fill(parts.resource.text, "name");
     if service != "iam" && service != "sts" {
         return Some(format!(
             "an `AWS` principal is an account ID or an IAM or STS ARN, not an ARN of `{service}`"
@@ -116,7 +122,7 @@ fn aws(value: &str) -> Option<String> {
     if known(parts.region) && !parts.region.text.is_empty() {
         return Some("IAM and STS principal ARNs have no region".into());
     }
-    let resource = parts.resource.text;
+    let resource = resource.as_ref();
     let named = |prefix: &str| {
         resource
             .strip_prefix(prefix)
