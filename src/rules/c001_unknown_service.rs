@@ -16,7 +16,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let name = match ActionName::parse(value) {
                     Some(name) if !name.service.is_empty() => name,
-                    _ if value.value == "*" => continue,
+                    // A template value (`${Action}`) is some action, known at deploy time.
+                    _ if value.value == "*"
+                        || crate::policy::template::has_template(value.value) =>
+                    {
+                        continue
+                    }
                     _ => {
                         out.push(
                             Diagnostic::new(

@@ -37,11 +37,16 @@ pub fn action_names<'a>(
 }
 
 impl<'a> ActionName<'a> {
-    /// `None` for `*` and for strings without a service prefix.
+    /// `None` for `*`, for strings without a service prefix, and for actions that hold a
+    /// template value (`s3:${Verb}Object`, `${AWS::NoValue}`): which action that is becomes
+    /// known at deploy time, so no rule judges it.
     pub fn parse(text: Str<'a>) -> Option<Self> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
         let at = memchr::memchr(b':', text.value.as_bytes())?;
+        if is_templated(text.value) {
+            return None;
+        }
         Some(ActionName {
             text,
             service: &text.value[..at],
@@ -71,7 +76,8 @@ impl<'a> ActionName<'a> {
 pub enum Resolved<'c> {
     /// `*`: every action of every service.
     Everything,
-    /// No `service:` prefix: another rule's business.
+    /// No `service:` prefix (another rule's business), or a template value that names an
+    /// action only at deploy time (no rule's).
     Malformed,
     /// A service prefix without wildcards that the catalog does not know.
     UnknownService,
@@ -326,10 +332,20 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     catalog.prefix_of(id)
 }
 
+/// Whether an action holds a template value; a byte search first, as most hold no `{`.
+fn is_templated(action: &str) -> bool {
+    memchr::memchr(b'{', action.as_bytes()).is_some()
+        && crate::policy::template::has_template(action)
+}
+
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
 fn find(catalog: &Catalog, pattern: &str) -> Found {
     if pattern == "*" {
         return Found::Everything;
+    }
+    // A template value (`${Action}`): unknown until deployed, so no rule judges it.
+    if is_templated(pattern) {
+        return Found::Malformed;
     }
     let Some((service, name)) = pattern.split_once(':') else {
         return Found::Malformed;
