@@ -2,7 +2,7 @@
 //! statement then grants or denies nothing for it. A prefix the catalog lacks but that AWS
 //! retired, or that AWS's own managed policies use, is said as such, as information.
 
-use super::lookup::ActionName;
+use super::lookup::{is_templated, ActionName};
 use super::Context;
 use crate::catalog::undocumented;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -17,11 +17,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let name = match ActionName::parse(value) {
                     Some(name) if !name.service.is_empty() => name,
                     // A template value (`${Action}`) is some action, known at deploy time.
-                    _ if value.value == "*"
-                        || crate::policy::template::has_template(value.value) =>
-                    {
-                        continue
-                    }
+                    _ if value.value == "*" || is_templated(value.value) => continue,
                     _ => {
                         out.push(
                             Diagnostic::new(
@@ -43,6 +39,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 if cx.catalog.service(name.service).is_some() {
                     known = Some(name.service);
+                    continue;
+                }
+                if is_templated(value.value) {
                     continue;
                 }
                 let pointer = format!("{}/{}", s.pointer, member.key);

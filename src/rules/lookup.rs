@@ -37,16 +37,12 @@ pub fn action_names<'a>(
 }
 
 impl<'a> ActionName<'a> {
-    /// `None` for `*`, for strings without a service prefix, and for actions that hold a
-    /// template value (`s3:${Verb}Object`, `${AWS::NoValue}`): which action that is becomes
-    /// known at deploy time, so no rule judges it.
+    /// `None` for `*` and for strings without a service prefix. (An action that holds a
+    /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
     pub fn parse(text: Str<'a>) -> Option<Self> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
         let at = memchr::memchr(b':', text.value.as_bytes())?;
-        if is_templated(text.value) {
-            return None;
-        }
         Some(ActionName {
             text,
             service: &text.value[..at],
@@ -332,8 +328,10 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     catalog.prefix_of(id)
 }
 
-/// Whether an action holds a template value; a byte search first, as most hold no `{`.
-fn is_templated(action: &str) -> bool {
+/// Whether an action holds a template value (`${Action}`, `s3:${Verb}Object`): which action
+/// it names is known at deploy time, so no rule judges it. A byte search first, as most
+/// hold no `{`.
+pub fn is_templated(action: &str) -> bool {
     memchr::memchr(b'{', action.as_bytes()).is_some()
         && crate::policy::template::has_template(action)
 }
