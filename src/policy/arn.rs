@@ -97,4 +97,13 @@ mod tests {
         assert_eq!(arn.resource.text, "b/${aws:username}/x:y");
         assert!(split("arn:${AWS::Partition}:iam").is_err());
     }
+
+    #[test]
+    fn many_template_values_stay_linear() {
+        let many = format!("arn:{}", "${a:b::c}".repeat(1 << 17));
+        assert!(split(&many).is_err(), "every colon is inside a value");
+        // Each one a namespace and a key, looked up in the catalog.
+        let many = format!("arn:{}", "${s3:k}${x:y}".repeat(1 << 16));
+        assert!(split(&many).is_err());
+    }
 }

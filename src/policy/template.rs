@@ -148,9 +148,34 @@ pub fn is_policy_variable(expr: &str) -> bool {
     }
     // A service's condition key (`${s3:prefix}`); Serverless's `${ssm:/path}` and
     // `${s3:bucket/key}` name no such key, and `${self:...}` or `${opt:...}` no service.
-    Catalog::embedded()
-        .service(namespace)
-        .is_some_and(|service| service.condition_key(name).is_some())
+    is_service_key(name)
+}
+
+/// Whether `name` is a condition key of the service its prefix names. The same few names
+/// recur (and a hostile policy may repeat one a million times), so each thread keeps the
+/// answers; the memo is bounded by clearing it when it grows large.
+fn is_service_key(name: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static KNOWN: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+    }
+    KNOWN.with(|cell| {
+        if let Some(&known) = cell.borrow().get(name) {
+            return known;
+        }
+        let known = name.split_once(':').is_some_and(|(namespace, _)| {
+            Catalog::embedded()
+                .service(namespace)
+                .is_some_and(|service| service.condition_key(name).is_some())
+        });
+        let mut memo = cell.borrow_mut();
+        if memo.len() >= 4096 {
+            memo.clear();
+        }
+        memo.insert(name.to_string(), known);
+        known
+    })
 }
 
 fn is_quoted_default(text: &str) -> bool {
