@@ -4,7 +4,7 @@
 
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
-use crate::policy::template::{self, Account, Principal};
+use crate::policy::template::{self, Account, Meaning};
 use crate::policy::{arn, Statement};
 
 /// The account an `AWS` principal names when it is the account root (`arn:...:root` or a
@@ -14,10 +14,8 @@ pub fn root_account(value: &str) -> Option<&str> {
     if arn::is_account_id(value) {
         return Some(value);
     }
-    if let Principal::Root(Account::This) = template::principal(value) {
-        if template::whole(value).is_some() {
-            return Some(value);
-        }
+    if template::whole(value).is_some_and(|expr| template::meaning(expr) == Meaning::ThisAccount) {
+        return Some(value);
     }
     let parts = arn::split(value).ok()?;
     (parts.service.text == "iam" && parts.resource.text == "root").then_some(parts.account.text)
