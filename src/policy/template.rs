@@ -386,10 +386,21 @@ mod tests {
         ] {
             assert!(is_policy_variable(variable), "{variable}");
         }
+        // The readers' contract: every form they hand over is a template value.
         for template in [
             "AWS::AccountId",
             "AWS::Partition",
+            "AWS::Region",
+            "AWS::URLSuffix",
+            "AWS::StackName",
             "Fn::If",
+            "Fn::ImportValue",
+            "Fn::Select",
+            "Fn::FindInMap",
+            "local.bucket",
+            "each.value",
+            "aws_iam_role.r.arn",
+            "data.aws_partition.current.partition",
             "AccountId",
             "MyRole.Arn",
             "var.account_id",
