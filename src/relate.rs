@@ -203,7 +203,9 @@ pub fn collect(
                     continue;
                 };
                 let account = parts.account.text;
-                let real = arn::is_account_id(account) || !placeholder::find(account).is_empty();
+                let real = arn::is_account_id(account)
+                    || !placeholder::find(account).is_empty()
+                    || crate::policy::template::account(account).is_some();
                 if parts.service.text == "kms"
                     && parts.resource.text.starts_with("key/")
                     && !resource.value.contains(['*', '?'])

@@ -4,6 +4,7 @@
 pub mod arn;
 pub mod kind;
 pub mod placeholder;
+pub mod template;
 
 use crate::json::{Member, Node, Span, Value};
 use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //! statement then grants or denies nothing for it. A prefix the catalog lacks but that AWS
 //! retired, or that AWS's own managed policies use, is said as such, as information.
 
-use super::lookup::ActionName;
+use super::lookup::{is_templated, ActionName};
 use super::Context;
 use crate::catalog::undocumented;
 use crate::code::Code;
@@ -17,7 +17,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let name = match ActionName::parse(value) {
                     Some(name) if !name.service.is_empty() => name,
-                    _ if value.value == "*" => continue,
+                    // A template value (`${Action}`) is some action, known at deploy time.
+                    _ if value.value == "*" || is_templated(value.value) => continue,
                     _ => {
                         out.push(
                             Diagnostic::new(
@@ -39,6 +40,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 if cx.catalog().service(name.service).is_some() {
                     known = Some(name.service);
+                    continue;
+                }
+                if is_templated(value.value) {
                     continue;
                 }
                 let pointer = format!("{}/{}", s.pointer, member.key);

@@ -2,7 +2,7 @@
 //! policy. No application or person needs both full administration and every
 //! cryptographic use of a key; the root delegation (K001) is AWS's default and not this.
 
-use super::principals::is_root;
+use super::principals::{is_root, is_unknown};
 use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -12,7 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let principals = s.principals();
         let others: Vec<&str> = principals
             .iter()
-            .filter(|p| !is_root(p))
+            // A principal given at deploy time (`${AdminArn}`) may be the root itself.
+            .filter(|p| !is_root(p) && !is_unknown(p))
             .map(|p| p.value.value)
             .collect();
         if others.is_empty() {

@@ -6,7 +6,7 @@
 //! principal but the account delegating to IAM, where duties are separated.
 
 use super::kms::{self, KmsSet};
-use super::principals::is_root;
+use super::principals::{is_root, is_unknown};
 use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -32,10 +32,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(action) = sets.grants_any(s, KmsSet::Use) else {
             continue;
         };
+        // A principal given at deploy time (`${KeyUserArn}`) may be the root itself.
         for p in s
             .principals()
             .iter()
-            .filter(|p| !is_root(p) && !is_account_wide(s, p))
+            .filter(|p| !is_root(p) && !is_account_wide(s, p) && !is_unknown(p))
         {
             users.entry(p.value.value).or_insert(action);
         }

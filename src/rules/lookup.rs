@@ -5,7 +5,7 @@ use super::kms::KmsActions;
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
-use crate::pattern::{Glob, Intersections, Wildcard};
+use crate::pattern::{Glob, Intersections, Wildcard, SEGMENT};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -38,7 +38,8 @@ pub fn action_names<'a>(
 }
 
 impl<'a> ActionName<'a> {
-    /// `None` for `*` and for strings without a service prefix.
+    /// `None` for `*` and for strings without a service prefix. (An action that holds a
+    /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
     pub fn parse(text: Str<'a>) -> Option<Self> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
@@ -72,7 +73,8 @@ impl<'a> ActionName<'a> {
 pub enum Resolved<'c> {
     /// `*`: every action of every service.
     Everything,
-    /// No `service:` prefix: another rule's business.
+    /// No `service:` prefix (another rule's business), or a template value that names an
+    /// action only at deploy time (no rule's).
     Malformed,
     /// A service prefix without wildcards that the catalog does not know.
     UnknownService,
@@ -368,10 +370,22 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     catalog.prefix_of(id)
 }
 
+/// Whether an action holds a template value (`${Action}`, `s3:${Verb}Object`): which action
+/// it names is known at deploy time, so no rule judges it. A byte search first, as most
+/// hold no `{`.
+pub fn is_templated(action: &str) -> bool {
+    memchr::memchr(b'{', action.as_bytes()).is_some()
+        && crate::policy::template::has_template(action)
+}
+
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
 fn find(catalog: &Catalog, pattern: &str) -> Found {
     if pattern == "*" {
         return Found::Everything;
+    }
+    // A template value (`${Action}`): unknown until deployed, so no rule judges it.
+    if is_templated(pattern) {
+        return Found::Malformed;
     }
     let Some((service, name)) = pattern.split_once(':') else {
         return Found::Malformed;
@@ -546,6 +560,11 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             };
         }
     }
+    // `${Provider}:sub`, written for an identity provider a template creates: which key it
+    // is becomes known at deploy time.
+    if crate::policy::template::has_template(key) {
+        return KeyLookup::Foreign;
+    }
     let Some((prefix, _)) = key.split_once(':') else {
         return KeyLookup::Unknown;
     };
@@ -664,40 +683,38 @@ fn first_inner_field(text: &str, name: &str) -> Option<usize> {
     None
 }
 
-/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`) and policy variables
-/// (`${aws:username}`) become `*`, so they never cause a mismatch of their own. Most values
-/// hold neither and come back as they are.
+/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`), policy variables
+/// (`${aws:username}`) and template values (`${var.bucket}`) become `*`, so they never
+/// cause a mismatch of their own. A template value or variable in the partition, service,
+/// region or account field (`${AWS::Region}`) stands for that one field, never a colon:
+/// [`SEGMENT`], so the literal fields around it still count. Most values hold none and
+/// come back as they are.
 pub fn resource_glob(value: &str) -> Cow<'_, str> {
-    let mut holes = crate::policy::placeholder::find(value);
-    let bytes = value.as_bytes();
-    let mut at = 0;
-    // Each `$` in turn (a byte search: a substring searcher costs more to set up than
-    // these short values take to scan), kept when `{` follows.
-    while let Some(start) = memchr::memchr(b'$', &bytes[at..]).map(|i| i + at) {
-        if bytes.get(start + 1) != Some(&b'{') {
-            at = start + 1;
-            continue;
-        }
-        match memchr::memchr(b'}', &bytes[start..]) {
-            Some(end) => {
-                holes.push(start..start + end + 1);
-                at = start + end + 1;
-            }
-            None => break,
-        }
+    // (range, whether it stands for one field)
+    let mut holes: Vec<(Range<usize>, bool)> = crate::policy::placeholder::find(value)
+        .into_iter()
+        .map(|r| (r, false))
+        .collect();
+    if memchr::memchr(b'{', value.as_bytes()).is_some() {
+        let fields_end = crate::policy::arn::split(value).map_or(0, |arn| arn.account.range.1);
+        holes.extend(
+            crate::policy::template::parts(value)
+                .into_iter()
+                .map(|p| (p.range.clone(), p.range.end <= fields_end)),
+        );
     }
     if holes.is_empty() {
         return Cow::Borrowed(value);
     }
-    holes.sort_by_key(|r| r.start);
+    holes.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(value.len());
     let mut last = 0;
-    for hole in holes {
+    for (hole, in_field) in holes {
         if hole.start < last {
             continue;
         }
         out.push_str(&value[last..hole.start]);
-        out.push('*');
+        out.push(if in_field { SEGMENT } else { '*' });
         last = hole.end;
     }
     out.push_str(&value[last..]);
@@ -833,6 +850,13 @@ mod tests {
             resource_glob("arn:aws:kms:us-east-1:<ACCOUNT>:key/${Key}"),
             "arn:aws:kms:us-east-1:*:key/*"
         );
+        // A template value in a field before the resource stands for that field only.
+        let s = SEGMENT;
+        assert_eq!(
+            resource_glob("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic}"),
+            format!("arn:{s}:sns:{s}:{s}:*")
+        );
+        assert_eq!(resource_glob("${Bucket.Arn}/*"), "*/*");
         let plain = "arn:aws:s3:::bucket/key";
         assert!(matches!(resource_glob(plain), Cow::Borrowed(text) if text == plain));
     }

@@ -38,8 +38,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 OperatorType::String => continue,
             };
             for (value, span) in condition_values(entry.values) {
-                // Policy variables are substituted at request time; placeholders are P016's.
-                if value.contains("${")
+                // Policy variables are substituted at request time and template values at
+                // deploy time; placeholders are P016's.
+                if crate::policy::template::has_parts(&value)
                     || valid(value.trim())
                     || !crate::policy::placeholder::find(&value).is_empty()
                 {

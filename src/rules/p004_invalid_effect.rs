@@ -10,7 +10,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(effect) = s.effect.and_then(|m| Str::of_value(&m.value)) else {
             continue;
         };
-        if effect.value == "Allow" || effect.value == "Deny" {
+        // A template value (`${Fn::If}`, choosing `Allow` or `Deny` at deploy time) is not
+        // judged; the statement's access is unknown, so the access rules skip it as well.
+        if effect.value == "Allow"
+            || effect.value == "Deny"
+            || crate::policy::template::whole(effect.value).is_some()
+        {
             continue;
         }
         let help = match effect.value.trim().to_ascii_lowercase().as_str() {

@@ -1,5 +1,6 @@
 //! P008 invalid-sid: IAM and Organizations accept only letters and digits in a `Sid`
-//! (key and other resource policies are looser: see P009).
+//! (key and other resource policies are looser: see P009). In a template, only the literal
+//! text around a template value (`${Environment}ReadAccess`) is checked: the tool fills it.
 
 use super::Context;
 use crate::code::Code;
@@ -11,7 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(sid) = s.sid.and_then(|m| Str::of_value(&m.value)) else {
             continue;
         };
-        if sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let literal = crate::policy::template::literal(sid.value);
+        if literal.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
         }
         let suggestion: String = sid

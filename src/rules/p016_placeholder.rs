@@ -1,4 +1,4 @@
-//! P016 placeholder: a template value that was never filled in (`ACCOUNT-ID`, `<KEY_ID>`).
+//! P016 placeholder: a value a human must fill that never was (`ACCOUNT-ID`, `<KEY_ID>`).
 //! AWS rejects such a principal, and such a resource never matches anything.
 
 use super::Context;

@@ -1,12 +1,14 @@
 //! P017 invalid-element-type: an element whose value has the wrong JSON type or shape
 //! (an `Action` that is a number, a `Principal` string other than `*`, a `Condition`
-//! that is a list). AWS rejects such a policy.
+//! that is a list). AWS rejects such a policy. A string that is one template value
+//! (`"${Fn::If}"`, a CloudFormation condition choosing a whole statement) may become an
+//! object or a list at deploy time: it is not judged.
 
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Value};
-use crate::policy::Str;
+use crate::policy::{template, Str};
 
 const PRINCIPAL_TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
@@ -22,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 for (i, item) in items
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| n.members().is_none())
+                    .filter(|(_, n)| n.members().is_none() && !is_template_value(n))
                 {
                     out.push(wrong(
                         item,
@@ -32,6 +34,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
+            _ if is_template_value(&statement.value) => {}
             _ => out.push(wrong(
                 &statement.value,
                 "`Statement`",
@@ -62,6 +65,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             condition(member, &s.pointer, out);
         }
     }
+}
+
+/// A string that is one template value, which a deployment tool fills with any JSON.
+fn is_template_value(node: &Node) -> bool {
+    node.as_str().and_then(template::whole).is_some()
 }
 
 fn wrong(node: &Node, what: &str, expected: &str, pointer: &str) -> Diagnostic {
@@ -111,7 +119,7 @@ fn expect_strings(node: &Node, key: &str, pointer: &dyn Fn() -> String, out: &mu
 fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
     let pointer = || format!("{statement}/{}", member.key);
     match &member.value.value {
-        Value::String(s) if s == "*" => {}
+        Value::String(s) if s == "*" || template::whole(s).is_some() => {}
         Value::String(s) => out.push(
             Diagnostic::new(
                 Code::P017,
@@ -159,6 +167,9 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
 
 fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
     let pointer = || format!("{statement}/Condition");
+    if is_template_value(&member.value) {
+        return;
+    }
     let Some(operators) = member.value.members() else {
         out.push(wrong(
             &member.value,
@@ -169,6 +180,9 @@ fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
         return;
     };
     for op in operators {
+        if is_template_value(&op.value) {
+            continue;
+        }
         let Some(keys) = op.value.members() else {
             out.push(wrong(
                 &op.value,

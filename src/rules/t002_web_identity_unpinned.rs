@@ -9,7 +9,7 @@
 use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{arn, strings, ConditionEntry, Statement, Str};
+use crate::policy::{arn, strings, template, ConditionEntry, Statement, Str};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
@@ -71,7 +71,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             // A provider named by a template value (`${...}`, `Fn::Sub`): its conditions can
             // only be recognized by their last part.
-            if host.contains("${") || !host.contains('.') {
+            if template::has_template(host) || !host.contains('.') {
                 if !has_any_pin(s) {
                     unpinned(s, p.value, host, "sub", Severity::Warning, out);
                 }
