@@ -96,6 +96,15 @@ impl<'a> Str<'a> {
                 exact: true,
             };
         }
+        // A token shorter than its value is a bare template expression that reached the
+        // rules spelled `${…}` (HCL's `var.x`): the whole token stands for it.
+        if len < value.len() {
+            return Str {
+                value,
+                span: token,
+                exact: false,
+            };
+        }
         let exact = len == value.len() + 2;
         let span = if value.is_empty() {
             token

@@ -4,6 +4,8 @@
 pub mod discover;
 pub mod extract;
 pub mod read;
+pub mod template_json;
+pub mod terraform;
 
 use std::path::{Path, PathBuf};
 
