@@ -6,6 +6,7 @@ pub mod extract;
 pub mod read;
 pub mod template_json;
 pub mod terraform;
+pub mod tfplan;
 
 use std::path::{Path, PathBuf};
 
