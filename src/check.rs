@@ -113,9 +113,14 @@ pub fn check_text(
         }
     }
     let extracted = match format {
-        FileFormat::Json => extract::whole(&text.text, text.body_offset),
+        FileFormat::Json => extract::json(&text.text, text.body_offset),
         FileFormat::Markdown => extract::markdown(&text.text),
+        FileFormat::Terraform => extract::terraform(&text.text),
+        FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
     };
+    for note in &extracted.notes {
+        file.push(note.clone(), 0, None, None);
+    }
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
             "J007",

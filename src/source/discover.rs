@@ -27,7 +27,7 @@ impl Filters {
     }
 
     /// A walked file is checked when an include glob matches it (or, with none given, when it
-    /// is JSON or Markdown) and no exclude glob does.
+    /// is JSON, Markdown or Terraform) and no exclude glob does.
     fn wants(&self, relative: &Path) -> bool {
         // A glob set prepares each path (copies and normalises it) even when it has no globs.
         if !self.exclude.is_empty() && self.exclude.is_match(relative) {
@@ -40,7 +40,7 @@ impl Filters {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|ext| {
-                ["json", "md", "markdown"]
+                ["json", "md", "markdown", "tf", "tpl"]
                     .iter()
                     .any(|wanted| ext.eq_ignore_ascii_case(wanted))
             })

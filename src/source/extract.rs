@@ -4,6 +4,7 @@
 //! every span back to the host's lines, or a value tree a template reader built with its
 //! spans already in the host file.
 
+use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Span};
 use crate::policy::PolicyKind;
 
@@ -76,6 +77,63 @@ pub struct Extracted<'a> {
     pub documents: Vec<Document<'a>>,
     /// Opening fences that are never closed (CommonMark runs them to the end of the file).
     pub unterminated: Vec<Span>,
+    /// What a template reader says about the file itself, in host bytes: syntax errors,
+    /// duplicate keys, what it could not check.
+    pub notes: Vec<Diagnostic>,
+}
+
+impl<'a> Extracted<'a> {
+    fn of(documents: Vec<Document<'a>>, notes: Vec<Diagnostic>) -> Self {
+        Extracted {
+            documents,
+            unterminated: Vec::new(),
+            notes,
+        }
+    }
+}
+
+/// A Terraform module file.
+pub fn terraform(text: &str) -> Extracted<'_> {
+    let read = super::terraform::read(text);
+    Extracted::of(read.documents, read.notes)
+}
+
+/// A `templatefile` template of JSON: the whole file, with its template syntax read.
+pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
+    use super::template_json::{self, TemplateJson};
+    match template_json::read(text, offset, text.len()) {
+        TemplateJson::Text => whole(text, offset),
+        TemplateJson::Tree(root) => Extracted::of(
+            vec![Document {
+                body: Body::Tree(root),
+                offset: 0,
+                container: Container::WholeFile,
+                consumer: None,
+            }],
+            Vec::new(),
+        ),
+        TemplateJson::Invalid { error, directives } => Extracted::of(
+            Vec::new(),
+            vec![super::terraform::template_error(error, &directives)],
+        ),
+    }
+}
+
+/// A JSON file: a policy, or the output of `terraform show -json` (told by its first key,
+/// so a policy is not parsed twice).
+pub fn json(text: &str, offset: usize) -> Extracted<'_> {
+    let head = &text[offset..text.len().min(offset + 512)];
+    if head.contains("\"format_version\"") {
+        if let Ok(root) = crate::json::parse(&text[offset..]) {
+            if super::tfplan::is_plan(&root) {
+                // The tree's spans are relative to the body; a plan has no byte order mark
+                // in practice, and a shifted one is handled by reading from the offset.
+                let read = super::tfplan::read(text, &root, offset);
+                return Extracted::of(read.documents, read.notes);
+            }
+        }
+    }
+    whole(text, offset)
 }
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
@@ -86,6 +144,7 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
             Container::WholeFile,
         )],
         unterminated: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -101,6 +160,7 @@ pub fn markdown(text: &str) -> Extracted<'_> {
     let mut out = Extracted {
         documents: Vec::new(),
         unterminated: Vec::new(),
+        notes: Vec::new(),
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;

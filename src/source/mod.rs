@@ -26,6 +26,10 @@ pub enum Origin {
 pub enum FileFormat {
     Json,
     Markdown,
+    /// Terraform HCL (`.tf`).
+    Terraform,
+    /// A Terraform template of JSON (`*.json.tpl`, `*.tpl`), as `templatefile` reads it.
+    TerraformTemplate,
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +59,8 @@ pub fn format_of(path: &Path) -> FileFormat {
         .as_deref()
     {
         Some("md" | "markdown" | "mdx") => FileFormat::Markdown,
+        Some("tf") => FileFormat::Terraform,
+        Some("tpl") => FileFormat::TerraformTemplate,
         _ => FileFormat::Json,
     }
 }

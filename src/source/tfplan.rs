@@ -30,8 +30,8 @@ pub fn is_plan(root: &Node) -> bool {
         && root.get("Statement").is_none()
 }
 
-/// Reads the policies of a parsed plan or state whose text is `text`.
-pub fn read<'a>(text: &'a str, root: &Node<'_>) -> Read<'a> {
+/// Reads the policies of a plan or state: `root` was parsed from `text[offset..]`.
+pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
     let mut out = Read {
         documents: Vec::new(),
         notes: Vec::new(),
@@ -43,7 +43,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>) -> Read<'a> {
     }
     if let Some(Value::Array(changes)) = root.get("resource_changes").map(|m| &m.value.value) {
         for change in changes {
-            resource_change(change, &mut resources, &mut out.notes);
+            resource_change(change, &mut resources, &mut out.notes, offset);
         }
     }
     if let Some(values) = root.get("values") {
@@ -77,7 +77,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>) -> Read<'a> {
                     address: resource.address.to_string(),
                     pointer: format!("{}/{pointer}", resource.pointer),
                 };
-                match embedded(text, node.span, policy) {
+                match embedded(text, node.span.shift(offset), policy) {
                     Ok(root) => out.documents.push(Document {
                         body: Body::Tree(root),
                         offset: 0,
@@ -148,6 +148,7 @@ fn resource_change<'n, 't>(
     change: &'n Node<'t>,
     out: &mut Vec<Resource<'n, 't>>,
     notes: &mut Vec<Diagnostic>,
+    offset: usize,
 ) {
     let field = |key| change.get(key).and_then(|m| m.value.as_str());
     if field("mode") == Some("data") {
@@ -170,7 +171,11 @@ fn resource_change<'n, 't>(
                 notes.push(
                     Diagnostic::new(
                         "J005",
-                        unknown.value.get(top).map_or(unknown.key_span, |m| m.key_span),
+                        unknown
+                            .value
+                            .get(top)
+                            .map_or(unknown.key_span, |m| m.key_span)
+                            .shift(offset),
                         format!(
                             "`{address}`'s `{top}` is known only after apply: it is not checked in this plan"
                         ),
@@ -319,7 +324,7 @@ mod tests {
     fn each_policy_once_per_address_with_spans_inside_the_string() {
         let root = json::parse(PLAN).unwrap();
         assert!(is_plan(&root));
-        let read = read(PLAN, &root);
+        let read = read(PLAN, &root, 0);
         let found: Vec<(&str, &str, Option<PolicyKind>)> = read
             .documents
             .iter()
@@ -381,7 +386,7 @@ mod tests {
     fn invalid_embedded_json_is_reported_inside_the_string() {
         let text = r#"{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","values":{"policy":"{\"Statement\": [,]}"}}]}}}"#;
         let root = json::parse(text).unwrap();
-        let read = read(text, &root);
+        let read = read(text, &root, 0);
         assert!(read.documents.is_empty());
         assert_eq!(read.notes[0].code, "J001");
         assert_eq!(&text[read.notes[0].span.start..read.notes[0].span.end], ",");
