@@ -85,6 +85,20 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
+    check_consumed(path, file_path, text, format, origin, None, opts)
+}
+
+/// [`check_text`] for a file that a template reads as a policy (Terraform's
+/// `file("key.json")`): `consumer` decides the kind of its whole-file document.
+pub fn check_consumed(
+    path: &str,
+    file_path: &Path,
+    text: read::Text,
+    format: FileFormat,
+    origin: Origin,
+    consumer: Option<&extract::Consumer>,
+    opts: &Options,
+) -> FileReport {
     let ignored_here = opts.config.ignores_for(file_path);
     let enabled = |code: &str| {
         rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
@@ -112,7 +126,7 @@ pub fn check_text(
             return file.finish(opts, &enabled);
         }
     }
-    let extracted = match format {
+    let mut extracted = match format {
         FileFormat::Json => extract::json(&text.text, text.body_offset),
         FileFormat::Markdown => extract::markdown(&text.text),
         FileFormat::Terraform => extract::terraform(&text.text),
@@ -129,6 +143,13 @@ pub fn check_text(
         )
         .help("close the fence with a line of the same backticks or tildes");
         file.push(d, 0, None, None);
+    }
+    if let Some(consumer) = consumer {
+        for doc in &mut extracted.documents {
+            if doc.container == Container::WholeFile && doc.consumer.is_none() {
+                doc.consumer = Some(consumer.clone());
+            }
+        }
     }
     for (index, doc) in extracted.documents.iter().enumerate() {
         let parsed;

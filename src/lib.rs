@@ -183,12 +183,13 @@ pub(crate) fn check_input(input: &Input, opts: &Options) -> Result<FileReport, I
         Origin::Explicit if opts.policies_only => Origin::Walk,
         origin => origin,
     };
-    Ok(check::check_text(
+    Ok(check::check_consumed(
         &input.display(),
         &input.path,
         text,
         format,
         origin,
+        input.consumer.as_deref(),
         opts,
     ))
 }

@@ -78,6 +78,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             found.inputs.push(Input {
                 path: path.clone(),
                 origin: Origin::Stdin,
+                consumer: None,
             });
         } else if path.is_dir() {
             walk(path, filters, &mut found);
@@ -87,6 +88,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             found.inputs.push(Input {
                 path: path.clone(),
                 origin: Origin::Explicit,
+                consumer: None,
             });
         }
     }
@@ -181,6 +183,7 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,
+                        consumer: None,
                     });
                 }
             }

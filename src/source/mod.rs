@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod extract;
+pub mod modules;
 pub mod read;
 pub mod template_json;
 pub mod terraform;
@@ -36,6 +37,9 @@ pub enum FileFormat {
 pub struct Input {
     pub path: PathBuf,
     pub origin: Origin,
+    /// The Terraform attribute that reads this file as a policy (`file("key.json")`), which
+    /// decides its kind; found by [`modules::file_consumers`].
+    pub consumer: Option<std::sync::Arc<extract::Consumer>>,
 }
 
 impl Input {
@@ -100,6 +104,7 @@ mod tests {
             let input = Input {
                 path: path.clone(),
                 origin: Origin::Walk,
+                consumer: None,
             };
             assert_eq!(input.display(), path.to_string_lossy(), "{path:?}");
         }
