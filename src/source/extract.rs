@@ -70,12 +70,21 @@ pub struct Consumer {
     /// Where the document sits in its template, as a JSON pointer
     /// (`/Resources/AppKey/Properties/KeyPolicy`); findings' pointers continue it.
     pub pointer: String,
+    /// The reader wrapped a bare list of statements in a policy (Serverless's
+    /// `iam.role.statements`, `EventBusPolicy` `Statement`): findings' pointers continue the
+    /// consumer's pointer without the wrapper's `/Statement` step.
+    pub bare_statements: bool,
 }
 
 pub struct Extracted<'a> {
     pub documents: Vec<Document<'a>>,
     /// Opening fences that are never closed (CommonMark runs them to the end of the file).
     pub unterminated: Vec<Span>,
+    /// The template format a reader recognised (`CloudFormation template`, `YAML file`),
+    /// for the note on a named file that holds no policy.
+    pub format: Option<&'static str>,
+    /// Problems a reader found (YAML syntax, a policy string that is not JSON), in host bytes.
+    pub problems: Vec<crate::diagnostic::Diagnostic>,
 }
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
@@ -86,6 +95,8 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
             Container::WholeFile,
         )],
         unterminated: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     }
 }
 
@@ -101,6 +112,8 @@ pub fn markdown(text: &str) -> Extracted<'_> {
     let mut out = Extracted {
         documents: Vec::new(),
         unterminated: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;
