@@ -10,7 +10,7 @@ use crate::policy::{self, PolicyKind};
 use crate::relate;
 use crate::rules::{self, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{read, FileFormat, Origin};
+use crate::source::{read, template, FileFormat, Origin};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::Path;
@@ -51,6 +51,12 @@ pub struct DocumentReport {
     pub line: usize,
     pub kind: PolicyKind,
     pub kind_reason: Cow<'static, str>,
+    /// The template resource that holds the document: its logical id or address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// That resource's type (`AWS::KMS::Key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -129,11 +135,13 @@ pub fn check_consumed(
     let mut extracted = match format {
         FileFormat::Json => extract::json(&text.text, text.body_offset),
         FileFormat::Markdown => extract::markdown(&text.text),
+        FileFormat::Yaml => template::read_yaml(&text.text, text.body_offset),
         FileFormat::Terraform => extract::terraform(&text.text),
         FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
     };
-    for note in &extracted.notes {
-        file.push(note.clone(), 0, None, None);
+    let problems = extracted.problems.len();
+    for problem in extracted.problems.iter().cloned() {
+        file.push(problem, 0, None, None);
     }
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
@@ -215,10 +223,16 @@ pub fn check_consumed(
             line,
             kind,
             kind_reason: classification.reason,
+            address: doc.consumer.as_ref().map(|c| c.address.clone()),
+            resource_type: doc.consumer.as_ref().and_then(|c| c.resource_type.clone()),
         });
         let cx = Context {
             policy: &model,
             kind,
+            resource_type: doc
+                .consumer
+                .as_ref()
+                .and_then(|c| c.resource_type.as_deref()),
             catalog: opts.catalog(),
             resolutions: &opts.resolutions,
             trusted_accounts: &opts.config.trusted_accounts,
@@ -232,6 +246,11 @@ pub fn check_consumed(
             d.sid = sid_at(&model, &d.pointer);
             if let Some(consumer) = &doc.consumer {
                 // A template's pointer reads as a path in the template.
+                if consumer.bare_statements {
+                    if let Some(rest) = d.pointer.strip_prefix("/Statement") {
+                        d.pointer = rest.to_string();
+                    }
+                }
                 d.pointer.insert_str(0, &consumer.pointer);
             }
             file.push(d, index, Some(doc.offset), Some(kind));
@@ -243,6 +262,16 @@ pub fn check_consumed(
             doc.offset,
             format == FileFormat::Markdown,
         ));
+    }
+    if let Some(format) = extracted.format {
+        if file.documents.is_empty() && problems == 0 && origin != Origin::Walk {
+            let d = Diagnostic::new(
+                "J009",
+                Span::new(text.body_offset, text.body_offset),
+                format!("{format} recognised, but it holds no policy document"),
+            );
+            file.push(d, 0, None, None);
+        }
     }
     file.relate();
     file.finish(opts, &enabled)

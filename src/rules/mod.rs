@@ -72,6 +72,9 @@ use crate::policy::{Policy, PolicyKind};
 pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
+    /// The type of the template resource that holds the document (`AWS::ECR::Repository`),
+    /// where a template says it: what a resource policy may name depends on it.
+    pub resource_type: Option<&'a str>,
     pub catalog: &'a Catalog,
     /// Action patterns already looked up in `catalog` during this run.
     pub resolutions: &'a Resolutions,
@@ -144,7 +147,7 @@ pub static CHECKS: &[(&str, Check)] = &[
 /// Markdown), or after checking: L001 (a suppression that matched nothing) and X001, X002
 /// (documents related to each other, `crate::relate`).
 pub static PIPELINE_CODES: &[&str] = &[
-    "J001", "J003", "J004", "J005", "J006", "J007", "L001", "X001", "X002",
+    "J001", "J003", "J004", "J005", "J006", "J007", "J008", "J009", "L001", "X001", "X002",
 ];
 
 /// Runs every check whose rule `applies` accepts.

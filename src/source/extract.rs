@@ -71,23 +71,30 @@ pub struct Consumer {
     /// Where the document sits in its template, as a JSON pointer
     /// (`/Resources/AppKey/Properties/KeyPolicy`); findings' pointers continue it.
     pub pointer: String,
+    /// The reader wrapped a bare list of statements in a policy (Serverless's
+    /// `iam.role.statements`, `EventBusPolicy` `Statement`): findings' pointers continue the
+    /// consumer's pointer without the wrapper's `/Statement` step.
+    pub bare_statements: bool,
 }
 
 pub struct Extracted<'a> {
     pub documents: Vec<Document<'a>>,
     /// Opening fences that are never closed (CommonMark runs them to the end of the file).
     pub unterminated: Vec<Span>,
-    /// What a template reader says about the file itself, in host bytes: syntax errors,
-    /// duplicate keys, what it could not check.
-    pub notes: Vec<Diagnostic>,
+    /// The template format a reader recognised (`CloudFormation template`, `YAML file`),
+    /// for the note on a named file that holds no policy.
+    pub format: Option<&'static str>,
+    /// Problems a reader found (YAML syntax, a policy string that is not JSON), in host bytes.
+    pub problems: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl<'a> Extracted<'a> {
-    fn of(documents: Vec<Document<'a>>, notes: Vec<Diagnostic>) -> Self {
+    fn of(format: &'static str, documents: Vec<Document<'a>>, problems: Vec<Diagnostic>) -> Self {
         Extracted {
             documents,
             unterminated: Vec::new(),
-            notes,
+            format: Some(format),
+            problems,
         }
     }
 }
@@ -95,7 +102,7 @@ impl<'a> Extracted<'a> {
 /// A Terraform module file.
 pub fn terraform(text: &str) -> Extracted<'_> {
     let read = super::terraform::read(text);
-    Extracted::of(read.documents, read.notes)
+    Extracted::of("Terraform module", read.documents, read.notes)
 }
 
 /// A `templatefile` template of JSON: the whole file, with its template syntax read.
@@ -104,6 +111,7 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
     match template_json::read(text, offset, text.len()) {
         TemplateJson::Text => whole(text, offset),
         TemplateJson::Tree(root) => Extracted::of(
+            "Terraform template",
             vec![Document {
                 body: Body::Tree(root),
                 offset: 0,
@@ -113,14 +121,15 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
             Vec::new(),
         ),
         TemplateJson::Invalid { error, directives } => Extracted::of(
+            "Terraform template",
             Vec::new(),
             vec![super::terraform::template_error(error, &directives)],
         ),
     }
 }
 
-/// A JSON file: a policy, or the output of `terraform show -json` (told by its first key,
-/// so a policy is not parsed twice).
+/// A JSON file: a policy, the output of `terraform show -json` (told by its first key, so a
+/// policy is not parsed twice) or a CloudFormation template.
 pub fn json(text: &str, offset: usize) -> Extracted<'_> {
     let head = &text[offset..text.len().min(offset + 512)];
     if head.contains("\"format_version\"") {
@@ -129,11 +138,11 @@ pub fn json(text: &str, offset: usize) -> Extracted<'_> {
                 // The tree's spans are relative to the body; a plan has no byte order mark
                 // in practice, and a shifted one is handled by reading from the offset.
                 let read = super::tfplan::read(text, &root, offset);
-                return Extracted::of(read.documents, read.notes);
+                return Extracted::of("Terraform plan", read.documents, read.notes);
             }
         }
     }
-    whole(text, offset)
+    super::template::read_json(text, offset).unwrap_or_else(|| whole(text, offset))
 }
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
@@ -144,7 +153,8 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
             Container::WholeFile,
         )],
         unterminated: Vec::new(),
-        notes: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     }
 }
 
@@ -160,7 +170,8 @@ pub fn markdown(text: &str) -> Extracted<'_> {
     let mut out = Extracted {
         documents: Vec::new(),
         unterminated: Vec::new(),
-        notes: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;

@@ -356,6 +356,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     resource_type: Some(kind.to_string()),
                     address: format!("{kind}.{name}"),
                     pointer,
+                    bare_statements: false,
                 };
                 (consumer, slot.is_some())
             }
@@ -366,6 +367,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     resource_type: None,
                     address: address.clone(),
                     pointer: format!("/{}/{key}", address.replace('.', "/")),
+                    bare_statements: false,
                 },
                 false,
             ),
@@ -510,6 +512,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 resource_type: by.and_then(|c| c.resource_type.clone()),
                 address,
                 pointer: format!("/data/aws_iam_policy_document/{name}"),
+                bare_statements: false,
             };
             let root = self.policy_document(block);
             self.push(Body::Tree(root), consumer);

@@ -76,6 +76,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
                     resource_type: Some(resource.kind.to_string()),
                     address: resource.address.to_string(),
                     pointer: format!("{}/{pointer}", resource.pointer),
+                    bare_statements: false,
                 };
                 match embedded(text, node.span.shift(offset), policy) {
                     Ok(root) => out.documents.push(Document {
