@@ -139,7 +139,6 @@ pub fn check_consumed(
         FileFormat::Terraform => extract::terraform(&text.text),
         FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
     };
-    let problems = extracted.problems.len();
     for problem in extracted.problems.iter().cloned() {
         file.push(problem, 0, None, None);
     }
@@ -264,7 +263,8 @@ pub fn check_consumed(
         ));
     }
     if let Some(format) = extracted.format {
-        if file.documents.is_empty() && problems == 0 && origin != Origin::Walk {
+        // Not when something was said about the file already (a policy that does not parse).
+        if file.documents.is_empty() && file.diagnostics.is_empty() && origin != Origin::Walk {
             let d = Diagnostic::new(
                 "J009",
                 Span::new(text.body_offset, text.body_offset),

@@ -123,6 +123,7 @@ fn examples(text: &str) -> Vec<Example> {
             format: match info.first() {
                 Some(&"markdown") => FileFormat::Markdown,
                 Some(&"yaml") => FileFormat::Yaml,
+                Some(&"hcl") => FileFormat::Terraform,
                 _ => FileFormat::Json,
             },
             kind: info

@@ -131,12 +131,12 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
 /// A JSON file: a policy, the output of `terraform show -json` (told by its first key, so a
 /// policy is not parsed twice) or a CloudFormation template.
 pub fn json(text: &str, offset: usize) -> Extracted<'_> {
-    let head = &text[offset..text.len().min(offset + 512)];
-    if head.contains("\"format_version\"") {
+    // Bytes, not text: 512 bytes may end inside a character.
+    let head = &text.as_bytes()[offset..text.len().min(offset + 512)];
+    if memchr::memmem::find(head, b"\"format_version\"").is_some() {
         if let Ok(root) = crate::json::parse(&text[offset..]) {
             if super::tfplan::is_plan(&root) {
-                // The tree's spans are relative to the body; a plan has no byte order mark
-                // in practice, and a shifted one is handled by reading from the offset.
+                // The tree's spans are relative to the body (after a byte order mark).
                 let read = super::tfplan::read(text, &root, offset);
                 return Extracted::of("Terraform plan", read.documents, read.notes);
             }

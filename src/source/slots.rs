@@ -193,6 +193,129 @@ pub static CLOUDFORMATION: &[Slot] = &[
     ),
 ];
 
+/// Terraform: the attribute of a resource that holds a policy (as a JSON string: `jsonencode`,
+/// a heredoc, a data source's `.json`). Read by the HCL and the plan JSON readers.
+pub static TERRAFORM: &[Slot] = &[
+    slot("aws_iam_role", &["assume_role_policy"], Policy(Trust)),
+    slot(
+        "aws_iam_role",
+        &["inline_policy", "*", "policy"],
+        Policy(Identity),
+    ),
+    slot("aws_iam_policy", &["policy"], Policy(Identity)),
+    slot("aws_iam_role_policy", &["policy"], Policy(Identity)),
+    slot("aws_iam_user_policy", &["policy"], Policy(Identity)),
+    slot("aws_iam_group_policy", &["policy"], Policy(Identity)),
+    slot(
+        "aws_ssoadmin_permission_set_inline_policy",
+        &["inline_policy"],
+        Policy(Identity),
+    ),
+    slot("aws_kms_key", &["policy"], Policy(KmsKey)),
+    slot("aws_kms_replica_key", &["policy"], Policy(KmsKey)),
+    slot("aws_kms_external_key", &["policy"], Policy(KmsKey)),
+    slot("aws_kms_replica_external_key", &["policy"], Policy(KmsKey)),
+    slot("aws_s3_bucket_policy", &["policy"], Policy(Resource)),
+    slot("aws_s3_bucket", &["policy"], Policy(Resource)),
+    slot("aws_s3_access_point", &["policy"], Policy(Resource)),
+    slot(
+        "aws_s3control_access_point_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot("aws_s3control_bucket_policy", &["policy"], Policy(Resource)),
+    slot("aws_sqs_queue_policy", &["policy"], Policy(Resource)),
+    slot("aws_sqs_queue", &["policy"], Policy(Resource)),
+    slot("aws_sns_topic_policy", &["policy"], Policy(Resource)),
+    slot("aws_sns_topic", &["policy"], Policy(Resource)),
+    slot("aws_ecr_repository_policy", &["policy"], Policy(Resource)),
+    slot("aws_ecr_registry_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_ecrpublic_repository_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_secretsmanager_secret_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot("aws_secretsmanager_secret", &["policy"], Policy(Resource)),
+    slot(
+        "aws_opensearch_domain_policy",
+        &["access_policies"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_opensearch_domain",
+        &["access_policies"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_elasticsearch_domain_policy",
+        &["access_policies"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_elasticsearch_domain",
+        &["access_policies"],
+        Policy(Resource),
+    ),
+    slot("aws_vpc_endpoint", &["policy"], Policy(Resource)),
+    slot("aws_vpc_endpoint_policy", &["policy"], Policy(Resource)),
+    slot("aws_glacier_vault", &["access_policy"], Policy(Resource)),
+    slot("aws_glacier_vault_lock", &["policy"], Policy(Resource)),
+    slot(
+        "aws_cloudwatch_event_bus_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_cloudwatch_log_resource_policy",
+        &["policy_document"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_cloudwatch_log_destination_policy",
+        &["access_policy"],
+        Policy(Resource),
+    ),
+    slot("aws_backup_vault_policy", &["policy"], Policy(Resource)),
+    slot("aws_efs_file_system_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_api_gateway_rest_api_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot("aws_api_gateway_rest_api", &["policy"], Policy(Resource)),
+    slot(
+        "aws_media_store_container_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_codeartifact_domain_permissions_policy",
+        &["policy_document"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_codeartifact_repository_permissions_policy",
+        &["policy_document"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_dynamodb_resource_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot("aws_kinesis_resource_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_organizations_policy",
+        &["content"],
+        OrganizationsPolicy,
+    ),
+];
+
 /// The slots of a resource type.
 pub fn of(resource_type: &str) -> impl Iterator<Item = &'static Slot> + '_ {
     CLOUDFORMATION

@@ -7,7 +7,7 @@
 //!   tokens; `Version` is 2012-10-17 when unset, as Terraform renders it, and so is `Effect`
 //!   `Allow`. Its kind comes from the attribute that references it
 //!   (`assume_role_policy = data.aws_iam_policy_document.x.json` makes it a trust policy).
-//! - a consuming attribute ([`TERRAFORM_SLOTS`]) set to `jsonencode({…})`, a heredoc of JSON,
+//! - a consuming attribute ([`slots::TERRAFORM`]) set to `jsonencode({…})`, a heredoc of JSON,
 //!   a local, or `file(…)`/`templatefile(…)` with a literal path (returned as a [`FileUse`]:
 //!   the file is read as its own document, with this attribute's kind).
 //! - anywhere else, a `jsonencode({…})` or heredoc that holds a `Statement` (a module input,
@@ -24,132 +24,37 @@
 //! larger than JSON's). On the IaC bench corpus (`bench/`), parsing is about a quarter of
 //! the time of checking a `.tf` file end to end.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Span, Value};
 use crate::policy::PolicyKind;
 use crate::source::extract::{Body, Consumer, Container, Document};
+use crate::source::slots::{self, Holds};
 use crate::source::template_json::{self, TemplateJson};
 use hcl_edit::expr::{Expression, FuncCall, ObjectKey};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 use std::borrow::Cow;
 
-/// How a Terraform attribute decides the kind of the document it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SlotKind {
-    Is(PolicyKind),
-    /// `aws_organizations_policy.content`: a service or resource control policy by its `type`
-    /// (other organization policy types are not IAM documents).
-    ByOrganizationsType,
-}
-
-/// `(resource type, attribute, kind)`: the attributes that hold a policy document. One table,
-/// also read by the plan JSON reader; an attribute inside a nested block is `block.attribute`.
-pub const TERRAFORM_SLOTS: &[(&str, &str, SlotKind)] = {
-    use PolicyKind::*;
-    use SlotKind::Is;
-    &[
-        ("aws_iam_role", "assume_role_policy", Is(Trust)),
-        ("aws_iam_role", "inline_policy.policy", Is(Identity)),
-        ("aws_iam_policy", "policy", Is(Identity)),
-        ("aws_iam_role_policy", "policy", Is(Identity)),
-        ("aws_iam_user_policy", "policy", Is(Identity)),
-        ("aws_iam_group_policy", "policy", Is(Identity)),
-        (
-            "aws_ssoadmin_permission_set_inline_policy",
-            "inline_policy",
-            Is(Identity),
-        ),
-        ("aws_kms_key", "policy", Is(KmsKey)),
-        ("aws_kms_replica_key", "policy", Is(KmsKey)),
-        ("aws_kms_external_key", "policy", Is(KmsKey)),
-        ("aws_kms_replica_external_key", "policy", Is(KmsKey)),
-        ("aws_s3_bucket_policy", "policy", Is(Resource)),
-        ("aws_s3_bucket", "policy", Is(Resource)),
-        ("aws_s3_access_point", "policy", Is(Resource)),
-        ("aws_s3control_access_point_policy", "policy", Is(Resource)),
-        ("aws_s3control_bucket_policy", "policy", Is(Resource)),
-        ("aws_sqs_queue_policy", "policy", Is(Resource)),
-        ("aws_sqs_queue", "policy", Is(Resource)),
-        ("aws_sns_topic_policy", "policy", Is(Resource)),
-        ("aws_sns_topic", "policy", Is(Resource)),
-        ("aws_ecr_repository_policy", "policy", Is(Resource)),
-        ("aws_ecr_registry_policy", "policy", Is(Resource)),
-        ("aws_ecrpublic_repository_policy", "policy", Is(Resource)),
-        ("aws_secretsmanager_secret_policy", "policy", Is(Resource)),
-        ("aws_secretsmanager_secret", "policy", Is(Resource)),
-        (
-            "aws_opensearch_domain_policy",
-            "access_policies",
-            Is(Resource),
-        ),
-        ("aws_opensearch_domain", "access_policies", Is(Resource)),
-        (
-            "aws_elasticsearch_domain_policy",
-            "access_policies",
-            Is(Resource),
-        ),
-        ("aws_elasticsearch_domain", "access_policies", Is(Resource)),
-        ("aws_vpc_endpoint", "policy", Is(Resource)),
-        ("aws_vpc_endpoint_policy", "policy", Is(Resource)),
-        ("aws_glacier_vault", "access_policy", Is(Resource)),
-        ("aws_glacier_vault_lock", "policy", Is(Resource)),
-        ("aws_cloudwatch_event_bus_policy", "policy", Is(Resource)),
-        (
-            "aws_cloudwatch_log_resource_policy",
-            "policy_document",
-            Is(Resource),
-        ),
-        (
-            "aws_cloudwatch_log_destination_policy",
-            "access_policy",
-            Is(Resource),
-        ),
-        ("aws_backup_vault_policy", "policy", Is(Resource)),
-        ("aws_efs_file_system_policy", "policy", Is(Resource)),
-        ("aws_api_gateway_rest_api_policy", "policy", Is(Resource)),
-        ("aws_api_gateway_rest_api", "policy", Is(Resource)),
-        ("aws_media_store_container_policy", "policy", Is(Resource)),
-        (
-            "aws_codeartifact_domain_permissions_policy",
-            "policy_document",
-            Is(Resource),
-        ),
-        (
-            "aws_codeartifact_repository_permissions_policy",
-            "policy_document",
-            Is(Resource),
-        ),
-        ("aws_dynamodb_resource_policy", "policy", Is(Resource)),
-        ("aws_kinesis_resource_policy", "policy", Is(Resource)),
-        (
-            "aws_organizations_policy",
-            "content",
-            SlotKind::ByOrganizationsType,
-        ),
-    ]
-};
-
-/// The kind an attribute gives its document, or `None` when the attribute holds no IAM
-/// document. `organizations_type` is the resource's `type` (`SERVICE_CONTROL_POLICY` when
-/// unset, as in Terraform).
+/// The kind a Terraform attribute gives the document it holds, or `None` when it holds no
+/// IAM document (an organizations policy of another type). `path` is the attribute, with
+/// `*` for a nested block (`["inline_policy", "*", "policy"]`); `organizations_type` is the
+/// resource's `type` (`SERVICE_CONTROL_POLICY` when unset, as in Terraform).
 pub fn slot_kind(
     resource_type: &str,
-    attribute: &str,
+    path: &[&str],
     organizations_type: Option<&str>,
 ) -> Option<Option<PolicyKind>> {
-    let (_, _, slot) = TERRAFORM_SLOTS
+    let slot = slots::TERRAFORM
         .iter()
-        .find(|(t, a, _)| *t == resource_type && *a == attribute)?;
-    Some(match slot {
-        SlotKind::Is(kind) => Some(*kind),
-        SlotKind::ByOrganizationsType => {
-            match organizations_type.unwrap_or("SERVICE_CONTROL_POLICY") {
-                "SERVICE_CONTROL_POLICY" => Some(PolicyKind::Scp),
-                "RESOURCE_CONTROL_POLICY" => Some(PolicyKind::Rcp),
-                _ => return None,
-            }
-        }
-    })
+        .find(|s| s.resource_type == resource_type && s.path == path)?;
+    match slot.holds {
+        Holds::OrganizationsPolicy => Some(slots::organizations_kind(
+            organizations_type.unwrap_or("SERVICE_CONTROL_POLICY"),
+        ))
+        .filter(Option::is_some),
+        Holds::Policy(kind) | Holds::Statements(kind) => Some(Some(kind)),
+        Holds::ManagedPolicy => Some(Some(PolicyKind::Identity)),
+        Holds::SamPolicies => None,
+    }
 }
 
 /// A file a module reads as a policy (`file("${path.module}/key.json")`): checked as its own
@@ -220,18 +125,25 @@ fn syntax_error(text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
         .help(format!("keep one `{}`", key.trim_matches('"')));
     }
     let len = text[at..].chars().next().map_or(0, char::len_utf8);
-    Diagnostic::new(
+    let mut d = Diagnostic::new(
         HCL_SYNTAX,
         Span::new(at, at + len),
         format!("invalid HCL: {message}"),
     )
-    .help("fix the HCL syntax (`terraform validate` shows the same error)")
+    .help("fix the HCL syntax (`terraform validate` shows the same error)");
+    if message.contains("heredoc") {
+        if let Some(open) = text[..at].rfind("<<") {
+            let line_end = text[open..].find('\n').map_or(text.len(), |i| open + i);
+            d = d.label(Span::new(open, line_end), "this heredoc is never closed");
+        }
+    }
+    d
 }
 
-/// The code of a syntax error in a template: nothing in the file can be checked.
-const HCL_SYNTAX: &str = "J001";
-/// The code of what a reader could not check: information, never a defect.
-const NOT_CHECKED: &str = "J005";
+/// HCL that cannot be read: nothing in the file can be checked.
+const HCL_SYNTAX: &str = "J010";
+/// What a reader could not check: information, never a defect.
+pub const NOT_CHECKED: &str = "J011";
 
 fn span_of(item: &impl hcl_edit::Span) -> Span {
     item.span()
@@ -326,15 +238,18 @@ impl<'a, 'b> Reader<'a, 'b> {
         let key = attr.key.as_str();
         let (consumer, decided) = match place {
             Place::Resource { kind, name, block } => {
-                let attribute = match nested {
-                    Some(nested) => format!("{}.{key}", nested.ident.as_str()),
-                    None => key.to_string(),
+                let (attribute, path) = match nested {
+                    Some(nested) => (
+                        format!("{}.{key}", nested.ident.as_str()),
+                        vec![nested.ident.as_str(), "*", key],
+                    ),
+                    None => (key.to_string(), vec![key]),
                 };
                 let organizations_type = block
                     .body
                     .get_attribute("type")
                     .and_then(|a| a.value.as_str());
-                let slot = slot_kind(kind, &attribute, organizations_type);
+                let slot = slot_kind(kind, &path, organizations_type);
                 let pointer = match nested {
                     Some(nested) => {
                         let index = block
@@ -577,8 +492,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                         format!(
                             "`{key}` are merged by Terraform at plan time: each is checked on its own, not merged into this document"
                         ),
-                    )
-                    .severity(Severity::Info),
+                    ),
                 );
             }
         }
@@ -599,8 +513,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                             NOT_CHECKED,
                             span_of(&nested.ident),
                             "a `dynamic \"statement\"` block: its content is checked once, with the iterator's values unknown",
-                        )
-                        .severity(Severity::Info),
+                        ),
                     );
                 }
                 _ => {}
@@ -943,11 +856,10 @@ pub fn template_error(error: crate::json::ParseError, directives: &[Span]) -> Di
                 error.message
             ),
         )
-        .severity(Severity::Info)
         .help("render the template (`terraform plan`) and check the plan JSON, or write the policy with jsonencode"),
         None => {
             let mut d = Diagnostic::new(
-                HCL_SYNTAX,
+                "J001",
                 error.span,
                 format!("invalid JSON: {}", error.message),
             )

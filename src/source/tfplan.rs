@@ -10,10 +10,12 @@
 //! exact to the column. A policy that is known only after apply (`after_unknown`) is said to
 //! be unchecked, at information level.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::json::{self, Member, Node, Span, Value};
 use crate::source::extract::{Body, Consumer, Container, Document};
-use crate::source::terraform::{slot_kind, template_error, TERRAFORM_SLOTS};
+use crate::source::slots;
+use crate::source::terraform::NOT_CHECKED;
+use crate::source::terraform::{slot_kind, template_error};
 use std::borrow::Cow;
 
 pub struct Read<'a> {
@@ -50,19 +52,20 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
         module_resources(&values.value, &mut resources, 0);
     }
     for resource in resources {
-        for (kind_of, attribute, _) in TERRAFORM_SLOTS {
-            if *kind_of != resource.kind {
+        for slot in slots::TERRAFORM {
+            if slot.resource_type != resource.kind {
                 continue;
             }
-            if seen.contains(&(resource.address.to_string(), attribute.to_string())) {
+            let attribute = slot.path.join(".");
+            if seen.contains(&(resource.address.to_string(), attribute.clone())) {
                 continue;
             }
             let organizations_type = resource.values.get("type").and_then(|m| m.value.as_str());
-            let Some(kind) = slot_kind(resource.kind, attribute, organizations_type) else {
+            let Some(kind) = slot_kind(resource.kind, slot.path, organizations_type) else {
                 continue;
             };
             let mut found = false;
-            for (pointer, node) in slot_values(resource.values, attribute) {
+            for (pointer, node) in slot_values(resource.values, slot.path) {
                 let Some(policy) = node.as_str() else {
                     continue;
                 };
@@ -89,7 +92,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
                 }
             }
             if found {
-                seen.push((resource.address.to_string(), attribute.to_string()));
+                seen.push((resource.address.to_string(), attribute));
             }
         }
     }
@@ -101,7 +104,8 @@ struct Resource<'n, 't> {
     address: &'n str,
     kind: &'n str,
     values: &'n Node<'t>,
-    /// Where the values sit in the plan (`/planned_values/root_module/resources/0/values`).
+    /// Where the values sit below the resource (`/values`, `/change/after`): with the address,
+    /// it names the document whatever the resource's place in the plan.
     pointer: String,
 }
 
@@ -119,7 +123,7 @@ fn module<'n, 't>(module_node: &'n Node<'t>, out: &mut Vec<Resource<'n, 't>>, de
         return;
     }
     if let Some(Value::Array(resources)) = module_node.get("resources").map(|m| &m.value.value) {
-        for (i, resource) in resources.iter().enumerate() {
+        for resource in resources {
             let field = |key| resource.get(key).and_then(|m| m.value.as_str());
             if field("mode") == Some("data") {
                 // A data source's rendered policy is checked where a resource consumes it.
@@ -134,7 +138,7 @@ fn module<'n, 't>(module_node: &'n Node<'t>, out: &mut Vec<Resource<'n, 't>>, de
                 address,
                 kind,
                 values: &values.value,
-                pointer: format!("/resources/{i}/values"),
+                pointer: "/values".into(),
             });
         }
     }
@@ -162,26 +166,21 @@ fn resource_change<'n, 't>(
         return;
     };
     if let Some(unknown) = inner.value.get("after_unknown") {
-        for (kind_of, attribute, _) in TERRAFORM_SLOTS {
-            let top = attribute.split('.').next().unwrap_or(attribute);
-            let is_unknown = unknown
-                .value
-                .get(top)
-                .is_some_and(|m| m.value.value == Value::Bool(true));
-            if *kind_of == kind && is_unknown {
+        for slot in slots::TERRAFORM.iter().filter(|s| s.resource_type == kind) {
+            let top = slot.path[0];
+            let Some(flag) = unknown.value.get(top) else {
+                continue;
+            };
+            if flag.value.value == Value::Bool(true) {
                 notes.push(
                     Diagnostic::new(
-                        "J005",
-                        unknown
-                            .value
-                            .get(top)
-                            .map_or(unknown.key_span, |m| m.key_span)
-                            .shift(offset),
+                        NOT_CHECKED,
+                        flag.key_span.shift(offset),
                         format!(
                             "`{address}`'s `{top}` is known only after apply: it is not checked in this plan"
                         ),
                     )
-                    .severity(Severity::Info),
+                    .help("check the configuration that renders it, or the state after apply"),
                 );
             }
         }
@@ -198,16 +197,17 @@ fn resource_change<'n, 't>(
     }
 }
 
-/// The nodes an attribute names in a resource's values: `policy`, or `inline_policy.policy`
-/// in each `inline_policy` block; with their pointer below the values.
-fn slot_values<'n, 't>(values: &'n Node<'t>, attribute: &str) -> Vec<(String, &'n Node<'t>)> {
-    match attribute.split_once('.') {
-        None => values
+/// The nodes an attribute names in a resource's values: `["policy"]`, or
+/// `["inline_policy", "*", "policy"]` in each `inline_policy` block; with their pointer below
+/// the values.
+fn slot_values<'n, 't>(values: &'n Node<'t>, path: &[&str]) -> Vec<(String, &'n Node<'t>)> {
+    match path {
+        [attribute] => values
             .get(attribute)
             .map(|m| (attribute.to_string(), &m.value))
             .into_iter()
             .collect(),
-        Some((block, inner)) => match values.get(block).map(|m| &m.value.value) {
+        [block, "*", inner] => match values.get(block).map(|m| &m.value.value) {
             Some(Value::Array(blocks)) => blocks
                 .iter()
                 .enumerate()
@@ -215,6 +215,7 @@ fn slot_values<'n, 't>(values: &'n Node<'t>, attribute: &str) -> Vec<(String, &'
                 .collect(),
             _ => Vec::new(),
         },
+        _ => Vec::new(),
     }
 }
 
@@ -337,19 +338,15 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (
-                    "aws_kms_key.k",
-                    "/resources/0/values/policy",
-                    Some(PolicyKind::KmsKey)
-                ),
+                ("aws_kms_key.k", "/values/policy", Some(PolicyKind::KmsKey)),
                 (
                     "module.m.aws_iam_role.r",
-                    "/resources/0/values/assume_role_policy",
+                    "/values/assume_role_policy",
                     Some(PolicyKind::Trust)
                 ),
                 (
                     "module.m.aws_iam_role.r",
-                    "/resources/0/values/inline_policy/0/policy",
+                    "/values/inline_policy/0/policy",
                     Some(PolicyKind::Identity)
                 ),
             ]
