@@ -43,7 +43,7 @@ impl Filters {
             .and_then(|e| e.to_str())
             .is_some_and(|ext| {
                 [
-                    "json", "md", "markdown", "yaml", "yml", "template", "tf", "tpl",
+                    "json", "md", "markdown", "yaml", "yml", "template", "tf", "tpl", "tftpl",
                 ]
                 .iter()
                 .any(|wanted| ext.eq_ignore_ascii_case(wanted))

@@ -74,7 +74,7 @@ pub fn format_of(path: &Path) -> FileFormat {
     {
         Some("md" | "markdown" | "mdx") => FileFormat::Markdown,
         Some("tf") => FileFormat::Terraform,
-        Some("tpl") => FileFormat::TerraformTemplate,
+        Some("tpl" | "tftpl") => FileFormat::TerraformTemplate,
         Some("yaml" | "yml" | "template") => FileFormat::Yaml,
         _ => FileFormat::Json,
     }

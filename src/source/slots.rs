@@ -314,6 +314,51 @@ pub static TERRAFORM: &[Slot] = &[
         &["content"],
         OrganizationsPolicy,
     ),
+    slot("aws_kms_key_policy", &["policy"], Policy(KmsKey)),
+    slot(
+        "aws_ecr_repository_creation_template",
+        &["repository_policy"],
+        Policy(Resource),
+    ),
+    slot("aws_glue_resource_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_networkfirewall_resource_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot("aws_ses_identity_policy", &["policy"], Policy(Resource)),
+    slot("aws_vpclattice_auth_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_vpclattice_resource_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_codebuild_resource_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_organizations_resource_policy",
+        &["content"],
+        Policy(Resource),
+    ),
+    slot("aws_schemas_registry_policy", &["policy"], Policy(Resource)),
+    slot(
+        "aws_redshiftserverless_resource_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_sagemaker_model_package_group_policy",
+        &["resource_policy"],
+        Policy(Resource),
+    ),
+    slot(
+        "aws_s3control_object_lambda_access_point_policy",
+        &["policy"],
+        Policy(Resource),
+    ),
 ];
 
 /// The slots of a resource type.

@@ -300,7 +300,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     let Some(arg) = call.args.iter().next() else {
                         return;
                     };
-                    if !decided && !has_statement(arg) {
+                    if !decided && !looks_like_policy(arg) {
                         return;
                     }
                     let root = self.node(arg);
@@ -313,7 +313,9 @@ impl<'a, 'b> Reader<'a, 'b> {
                 let span = span_of(heredoc.as_ref());
                 let (start, end) = heredoc_body(self.text, span);
                 let body = &self.text[start..end];
-                if !decided && !body.contains("\"Statement\"") {
+                let policy_like = body.contains("\"Statement\"")
+                    && (body.contains("\"Effect\"") || body.contains("Action\""));
+                if !decided && !policy_like {
                     return;
                 }
                 self.template_text(start, end, consumer);
@@ -429,8 +431,9 @@ impl<'a, 'b> Reader<'a, 'b> {
                 pointer: format!("/data/aws_iam_policy_document/{name}"),
                 bare_statements: false,
             };
-            let root = self.policy_document(block);
-            self.push(Body::Tree(root), consumer);
+            if let Some(root) = self.policy_document(block) {
+                self.push(Body::Tree(root), consumer);
+            }
         }
     }
 
@@ -470,7 +473,7 @@ impl<'a, 'b> Reader<'a, 'b> {
     }
 
     /// The JSON a `data "aws_iam_policy_document"` renders, with the HCL tokens' spans.
-    fn policy_document(&mut self, block: &'b Block) -> Node<'a> {
+    fn policy_document(&mut self, block: &'b Block) -> Option<Node<'a>> {
         let block_span = span_of(block);
         let ident = span_of(&block.ident);
         let mut members = Vec::new();
@@ -498,26 +501,39 @@ impl<'a, 'b> Reader<'a, 'b> {
         }
         let mut statements = Vec::new();
         for nested in body.blocks() {
-            match (
-                nested.ident.as_str(),
-                nested.labels.first().map(|l| l.as_str()),
-            ) {
-                ("statement", None) => statements.push(self.statement(nested)),
+            let label = nested.labels.first().map(|l| l.as_str());
+            let (statement, dynamic) = match (nested.ident.as_str(), label) {
+                ("statement", None) => (nested, None),
                 ("dynamic", Some("statement")) => {
-                    let content = nested.body.blocks().find(|b| b.has_ident("content"));
-                    if let Some(content) = content {
-                        statements.push(self.statement(content));
+                    match nested.body.blocks().find(|b| b.has_ident("content")) {
+                        Some(content) => (content, Some(nested)),
+                        None => continue,
                     }
-                    self.out.notes.push(
-                        Diagnostic::new(
-                            NOT_CHECKED,
-                            span_of(&nested.ident),
-                            "a `dynamic \"statement\"` block: its content is checked once, with the iterator's values unknown",
-                        ),
-                    );
                 }
-                _ => {}
+                _ => continue,
+            };
+            let place = dynamic.map_or(span_of(&nested.ident), |d| span_of(&d.ident));
+            match unknowable(statement, dynamic.is_some()) {
+                Some(why) => self.out.notes.push(Diagnostic::new(
+                    NOT_CHECKED,
+                    place,
+                    format!("this statement is not checked: {why}"),
+                )),
+                None => {
+                    statements.push(self.statement(statement, dynamic.is_some()));
+                    if dynamic.is_some() {
+                        self.out.notes.push(Diagnostic::new(
+                            NOT_CHECKED,
+                            place,
+                            "a `dynamic \"statement\"` block: its content is checked once, for every value of its `for_each`",
+                        ));
+                    }
+                }
             }
+        }
+        if statements.is_empty() {
+            // Nothing of its own to check (its statements are dynamic or merged in).
+            return None;
         }
         let statement_key = body.blocks().next().map_or(ident, |b| span_of(&b.ident));
         members.push(member(
@@ -528,19 +544,26 @@ impl<'a, 'b> Reader<'a, 'b> {
                 span: block_span,
             },
         ));
-        Node {
+        Some(Node {
             value: Value::Object(members),
             span: block_span,
-        }
+        })
     }
 
-    fn statement(&mut self, block: &'b Block) -> Node<'a> {
+    /// A `statement` block, or a `dynamic "statement"`'s `content`: rendered any number of
+    /// times, so its literal `sid` may repeat or not appear; it is left out.
+    fn statement(&mut self, block: &'b Block, dynamic: bool) -> Node<'a> {
         let ident = span_of(&block.ident);
         let mut members: Vec<Member<'a>> = Vec::new();
         let mut has_effect = false;
         let attrs: Vec<&Attribute> = block.body.attributes().collect();
         for attr in attrs {
+            // `try(x, null)`, `cond ? x : null`: the attribute may not be set at all.
+            if is_opaque(&attr.value) && self.raw(span_of(&attr.value)).contains("null") {
+                continue;
+            }
             let key = match attr.key.as_str() {
+                "sid" if dynamic => continue,
                 "sid" => "Sid",
                 "effect" => {
                     has_effect = true;
@@ -708,10 +731,60 @@ impl<'a, 'b> Reader<'a, 'b> {
                     .collect(),
             ),
             Expression::Parenthesis(inner) => return self.node(inner.inner()),
+            // `concat([…], var.extra)`: the literal lists' items are known, the rest is not.
+            Expression::FuncCall(call)
+                if call.name.name.as_str() == "concat"
+                    && call.args.iter().any(|a| matches!(a, Expression::Array(_))) =>
+            {
+                let mut items = Vec::new();
+                for arg in call.args.iter() {
+                    if let Expression::Array(array) = arg {
+                        items.extend(array.iter().map(|i| self.node(i)));
+                    }
+                }
+                Value::Array(items)
+            }
             _ => Value::String(Cow::Owned(format!("${{{}}}", self.raw(span).trim()))),
         };
         Node { value, span }
     }
+}
+
+/// Why a statement block cannot be checked from the files alone, if it cannot: a nested
+/// `dynamic` block (its principals or conditions are known only when rendered), or, in a
+/// `dynamic "statement"`, an attribute whose whole value comes from the iterator.
+fn unknowable(statement: &Block, in_dynamic: bool) -> Option<String> {
+    if let Some(nested) = statement.body.blocks().find(|b| b.has_ident("dynamic")) {
+        let label = nested.labels.first().map_or("", |l| l.as_str());
+        return Some(format!(
+            "its `dynamic \"{label}\"` blocks are known only when Terraform renders them"
+        ));
+    }
+    let computed = statement
+        .body
+        .attributes()
+        .find(|a| is_opaque(&a.value))
+        .filter(|_| in_dynamic)?;
+    Some(format!(
+        "its `{}` comes from the `for_each` values, known only when Terraform renders them",
+        computed.key.as_str()
+    ))
+}
+
+/// An expression whose value cannot be read from the file (a reference, a call, a
+/// conditional), as opposed to a literal or a string with interpolations.
+fn is_opaque(expr: &Expression) -> bool {
+    !matches!(
+        expr,
+        Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::StringTemplate(_)
+            | Expression::Array(_)
+            | Expression::Object(_)
+            | Expression::HeredocTemplate(_)
+    )
 }
 
 /// A block's second label: a data source's or resource's name.
@@ -778,15 +851,41 @@ fn append<'a>(existing: &mut Node<'a>, more: Node<'a>) {
     existing.value = Value::Array(items);
 }
 
-/// Whether an HCL object has a `Statement` key (a policy written with `jsonencode`).
-fn has_statement(expr: &Expression) -> bool {
+/// Whether an HCL object reads as an IAM policy: a `Statement` whose statements (where
+/// written out) have an `Effect` or an action, and no other policy language's `Version`.
+/// SNS data protection policies, for one, have statements without either.
+fn looks_like_policy(expr: &Expression) -> bool {
     let Expression::Object(object) = expr else {
         return false;
     };
-    object.iter().any(|(key, _)| match key {
-        ObjectKey::Ident(ident) => ident.as_str() == "Statement",
-        ObjectKey::Expression(expr) => expr.as_str() == Some("Statement"),
-    })
+    let key_is = |key: &ObjectKey, name: &str| match key {
+        ObjectKey::Ident(ident) => ident.as_str() == name,
+        ObjectKey::Expression(expr) => expr.as_str() == Some(name),
+    };
+    let get = |name: &str| {
+        object
+            .iter()
+            .find(|(key, _)| key_is(key, name))
+            .map(|(_, v)| v.expr())
+    };
+    if let Some(version) = get("Version").and_then(Expression::as_str) {
+        if version != "2012-10-17" && version != "2008-10-17" {
+            return false;
+        }
+    }
+    let is_statement = |item: &Expression| match item {
+        Expression::Object(statement) => statement.iter().any(|(key, _)| {
+            ["Effect", "Action", "NotAction"]
+                .iter()
+                .any(|name| key_is(key, name))
+        }),
+        _ => true,
+    };
+    match get("Statement") {
+        None => false,
+        Some(Expression::Array(items)) => items.iter().all(is_statement),
+        Some(statement) => is_statement(statement),
+    }
 }
 
 /// `data.aws_iam_policy_document.NAME.json` (also `[0]`-indexed, and `.minified_json`).
@@ -1166,6 +1265,89 @@ data "aws_iam_policy_document" "base" {
         let text = format!("x = {}{}", "[".repeat(50_000), "]".repeat(50_000));
         let read = read(&text);
         assert_eq!(read.notes[0].code, HCL_SYNTAX);
+    }
+
+    #[test]
+    fn statements_known_only_when_rendered_are_noted_not_guessed() {
+        let text = r#"resource "aws_sqs_queue_policy" "q" {
+  policy = data.aws_iam_policy_document.q.json
+}
+data "aws_iam_policy_document" "q" {
+  statement {
+    actions       = ["sqs:SendMessage"]
+    resources     = try(var.resources, null)
+    not_resources = try(var.not_resources, null)
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+  }
+  statement {
+    actions = ["sqs:ReceiveMessage"]
+    dynamic "principals" {
+      for_each = var.readers
+      content {
+        type        = principals.value.type
+        identifiers = principals.value.identifiers
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      sid     = "Same"
+      actions = statement.value.actions
+    }
+  }
+}
+"#;
+        let read = read(text);
+        let notes: Vec<&str> = read.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("`dynamic \"principals\"`"));
+        assert!(notes[1].contains("`actions` comes from the `for_each`"));
+        let root = tree(&read.documents[0]);
+        let Value::Array(statements) = &path(root, &["Statement"]).value else {
+            panic!("statements")
+        };
+        assert_eq!(statements.len(), 1, "only the statement that can be read");
+        // `try(…, null)` may leave the attribute unset: neither Resource nor NotResource.
+        assert!(statements[0].get("Resource").is_none());
+        assert!(statements[0].get("NotResource").is_none());
+    }
+
+    #[test]
+    fn concat_keeps_the_literal_lists() {
+        let text = r#"resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat([{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }], var.more)
+  })
+}
+"#;
+        let read = read(text);
+        let action = path(tree(&read.documents[0]), &["Statement", "0", "Action"]);
+        assert_eq!(at(text, action.span), "\"s3:GetObject\"");
+    }
+
+    #[test]
+    fn other_policy_languages_are_not_read_as_iam() {
+        let text = r#"module "sns" {
+  data_protection_policy = jsonencode({
+    Name    = "x"
+    Version = "2021-06-01"
+    Statement = [{ DataDirection = "Inbound", Principal = ["*"], Operation = { Deny = {} } }]
+  })
+  topic_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sns:Publish" }] })
+}
+"#;
+        let read = read(text);
+        let addresses: Vec<&str> = read
+            .documents
+            .iter()
+            .map(|d| d.consumer.as_ref().unwrap().pointer.as_str())
+            .collect();
+        assert_eq!(addresses, vec!["/module/sns/topic_policy"]);
     }
 
     #[test]
