@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::filter::inline;
 use crate::json::{self, Span};
 use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
@@ -101,6 +102,8 @@ pub fn check_text(
         index: None,
         diagnostics: Vec::new(),
         documents: Vec::new(),
+        format,
+        resources: Vec::new(),
         facts: relate::FileFacts {
             x001_enabled: enabled("X001"),
             ..relate::FileFacts::default()
@@ -195,6 +198,9 @@ pub fn check_text(
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
+        if let Some(consumer) = &doc.consumer {
+            file.resources.push((index, consumer.resource));
+        }
         file.documents.push(DocumentReport {
             path: file.path.clone(),
             document: index,
@@ -284,6 +290,9 @@ struct FileCheck<'a> {
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
+    format: FileFormat,
+    /// Each template document's resource name in the host, for suppression comments.
+    resources: Vec<(usize, Span)>,
     facts: relate::FileFacts,
 }
 
@@ -330,6 +339,16 @@ impl<'a> FileCheck<'a> {
     }
 
     fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+        let comments = match self.format {
+            FileFormat::Yaml => {
+                let text = self.text;
+                inline::comments(text, self.index())
+            }
+            _ => Vec::new(),
+        };
+        for d in inline::missing_reasons(&comments) {
+            self.diagnostics.push((d, 0, None));
+        }
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
@@ -345,6 +364,9 @@ impl<'a> FileCheck<'a> {
             };
             findings.push(self.place(d, meta, severity, document, kind));
         }
+        if comments.iter().any(|c| c.reason) {
+            self.drop_commented(&mut findings, &comments);
+        }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
@@ -356,6 +378,26 @@ impl<'a> FileCheck<'a> {
             source,
             facts: self.facts,
         }
+    }
+
+    /// Drops the findings a suppression comment with a reason names, on the finding's line
+    /// or on its resource's.
+    fn drop_commented(&mut self, findings: &mut Vec<Finding>, comments: &[inline::Comment]) {
+        let resource_lines: Vec<(usize, usize)> = std::mem::take(&mut self.resources)
+            .into_iter()
+            .map(|(document, span)| (document, self.line_of(span.start)))
+            .collect();
+        findings.retain(|f| {
+            let resource = resource_lines
+                .iter()
+                .find(|(document, _)| *document == f.document)
+                .map(|(_, line)| *line);
+            !comments.iter().any(|c| {
+                c.reason
+                    && c.names(f.rule, f.name)
+                    && (c.target == f.line || Some(c.target) == resource)
+            })
+        });
     }
 
     fn place(
