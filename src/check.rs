@@ -228,24 +228,23 @@ pub fn check_text(
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
-            if let Some(consumer) = &doc.consumer {
-                // A template's pointer reads as a path in the template.
-                if consumer.bare_statements {
-                    if let Some(rest) = d.pointer.strip_prefix("/Statement") {
-                        d.pointer = rest.to_string();
-                    }
-                }
-                d.pointer.insert_str(0, &consumer.pointer);
-            }
+            in_template(doc.consumer.as_ref(), &mut d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
-        file.facts.documents.push(relate::collect(
+        let mut facts = relate::collect(
             &model,
             kind,
             index,
             doc.offset,
             format == FileFormat::Markdown,
-        ));
+        );
+        if doc.consumer.is_some() {
+            let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);
+            for anchor in anchors.chain(facts.grants.iter_mut().map(|g| &mut g.anchor)) {
+                in_template(doc.consumer.as_ref(), &mut anchor.pointer);
+            }
+        }
+        file.facts.documents.push(facts);
     }
     if let Some(format) = extracted.format {
         if file.documents.is_empty() && problems == 0 && origin != Origin::Walk {
@@ -259,6 +258,20 @@ pub fn check_text(
     }
     file.relate();
     file.finish(opts, &enabled)
+}
+
+/// A document's pointer as a path in its template: the consumer's pointer continued (without
+/// the `/Statement` step a reader added around a bare list of statements).
+fn in_template(consumer: Option<&extract::Consumer>, pointer: &mut String) {
+    let Some(consumer) = consumer else {
+        return;
+    };
+    if consumer.bare_statements {
+        if let Some(rest) = pointer.strip_prefix("/Statement") {
+            *pointer = rest.to_string();
+        }
+    }
+    pointer.insert_str(0, &consumer.pointer);
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
