@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::filter::inline;
 use crate::json::{self, Span};
 use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
@@ -115,6 +116,8 @@ pub fn check_consumed(
         index: None,
         diagnostics: Vec::new(),
         documents: Vec::new(),
+        format,
+        resources: Vec::new(),
         facts: relate::FileFacts {
             x001_enabled: enabled("X001"),
             ..relate::FileFacts::default()
@@ -216,6 +219,9 @@ pub fn check_consumed(
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
+        if let Some(consumer) = &doc.consumer {
+            file.resources.push((index, consumer.resource));
+        }
         file.documents.push(DocumentReport {
             path: file.path.clone(),
             document: index,
@@ -243,24 +249,23 @@ pub fn check_consumed(
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
-            if let Some(consumer) = &doc.consumer {
-                // A template's pointer reads as a path in the template.
-                if consumer.bare_statements {
-                    if let Some(rest) = d.pointer.strip_prefix("/Statement") {
-                        d.pointer = rest.to_string();
-                    }
-                }
-                d.pointer.insert_str(0, &consumer.pointer);
-            }
+            in_template(doc.consumer.as_ref(), &mut d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
-        file.facts.documents.push(relate::collect(
+        let mut facts = relate::collect(
             &model,
             kind,
             index,
             doc.offset,
             format == FileFormat::Markdown,
-        ));
+        );
+        if doc.consumer.is_some() {
+            let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);
+            for anchor in anchors.chain(facts.grants.iter_mut().map(|g| &mut g.anchor)) {
+                in_template(doc.consumer.as_ref(), &mut anchor.pointer);
+            }
+        }
+        file.facts.documents.push(facts);
     }
     if let Some(format) = extracted.format {
         // Not when something was said about the file already (a policy that does not parse).
@@ -275,6 +280,20 @@ pub fn check_consumed(
     }
     file.relate();
     file.finish(opts, &enabled)
+}
+
+/// A document's pointer as a path in its template: the consumer's pointer continued (without
+/// the `/Statement` step a reader added around a bare list of statements).
+fn in_template(consumer: Option<&extract::Consumer>, pointer: &mut String) {
+    let Some(consumer) = consumer else {
+        return;
+    };
+    if consumer.bare_statements {
+        if let Some(rest) = pointer.strip_prefix("/Statement") {
+            *pointer = rest.to_string();
+        }
+    }
+    pointer.insert_str(0, &consumer.pointer);
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
@@ -306,6 +325,9 @@ struct FileCheck<'a> {
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
+    format: FileFormat,
+    /// Each template document's resource name in the host, for suppression comments.
+    resources: Vec<(usize, Span)>,
     facts: relate::FileFacts,
 }
 
@@ -352,6 +374,16 @@ impl<'a> FileCheck<'a> {
     }
 
     fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+        let comments = match self.format {
+            FileFormat::Yaml | FileFormat::Terraform => {
+                let text = self.text;
+                inline::comments(text, self.index())
+            }
+            _ => Vec::new(),
+        };
+        for d in inline::missing_reasons(&comments) {
+            self.diagnostics.push((d, 0, None));
+        }
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
@@ -367,6 +399,9 @@ impl<'a> FileCheck<'a> {
             };
             findings.push(self.place(d, meta, severity, document, kind));
         }
+        if comments.iter().any(|c| c.reason) {
+            self.drop_commented(&mut findings, &comments);
+        }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
@@ -378,6 +413,26 @@ impl<'a> FileCheck<'a> {
             source,
             facts: self.facts,
         }
+    }
+
+    /// Drops the findings a suppression comment with a reason names, on the finding's line
+    /// or on its resource's.
+    fn drop_commented(&mut self, findings: &mut Vec<Finding>, comments: &[inline::Comment]) {
+        let resource_lines: Vec<(usize, usize)> = std::mem::take(&mut self.resources)
+            .into_iter()
+            .map(|(document, span)| (document, self.line_of(span.start)))
+            .collect();
+        findings.retain(|f| {
+            let resource = resource_lines
+                .iter()
+                .find(|(document, _)| *document == f.document)
+                .map(|(_, line)| *line);
+            !comments.iter().any(|c| {
+                c.reason
+                    && c.names(f.rule, f.name)
+                    && (c.target == f.line || Some(c.target) == resource)
+            })
+        });
     }
 
     fn place(

@@ -2,6 +2,8 @@
 //! `tests/fixtures/terraform/`. Each file's documents (kind, why, address) and findings are
 //! snapshotted; the tests below also say which findings must be where.
 
+mod support;
+
 use iamlint::check::{check_bytes, FileReport, Options};
 use iamlint::source::{format_of, Origin};
 use std::path::{Path, PathBuf};
@@ -199,4 +201,27 @@ fn bad_hcl_is_reported_at_its_place() {
     assert_eq!(report.findings[0].labels[0].line, 2);
     let report = check("no_policy.tf");
     assert_eq!(at(&report), vec![("J009", "")]);
+}
+
+#[test]
+fn suppression_comments_in_hcl_need_a_reason() {
+    let report = check("suppressed.tf");
+    let found = at(&report);
+    // On the resource's line (the comment's next line), on the finding's line, and a
+    // comment without a reason, which suppresses nothing and is L002.
+    assert!(!found.iter().any(|(rule, _)| *rule == "A002"), "{found:?}");
+    assert!(!found.iter().any(|(rule, _)| *rule == "C002"), "{found:?}");
+    assert!(found.contains(&("C007", "*")), "{found:?}");
+    assert!(found
+        .iter()
+        .any(|(rule, snippet)| *rule == "L002" && snippet.starts_with("# iamlint")));
+}
+
+#[test]
+fn every_fixture_keeps_the_invariants_in_every_format() {
+    let dir = root().join("tests/fixtures/terraform");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        support::invariants::check_all_ways(&bytes);
+    }
 }

@@ -144,11 +144,12 @@ pub static CHECKS: &[(&str, Check)] = &[
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
-/// Markdown), or after checking: L001 (a suppression that matched nothing) and X001, X002
+/// Markdown), or after checking: L001 (a suppression that matched nothing), L002 (a
+/// suppression comment without a reason) and X001, X002
 /// (documents related to each other, `crate::relate`).
 pub static PIPELINE_CODES: &[&str] = &[
-    "J001", "J003", "J004", "J005", "J006", "J007", "J008", "J009", "J010", "J011", "L001", "X001",
-    "X002",
+    "J001", "J003", "J004", "J005", "J006", "J007", "J008", "J009", "J010", "J011", "L001", "L002",
+    "X001", "X002",
 ];
 
 /// Runs every check whose rule `applies` accepts.

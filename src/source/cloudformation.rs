@@ -93,6 +93,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                     address: resource.key.to_string(),
                     pointer,
                     bare_statements: false,
+                    resource: resource.key_span,
                 };
                 match slot.holds {
                     Holds::SamPolicies => sam_policies(node, host, consumer, out),

@@ -31,9 +31,16 @@ pub fn parse<'a>(host: &'a str, value: &str, token: Span) -> Result<Node<'a>, (S
                     .get(span.start)
                     .copied()
                     .unwrap_or(token.end - token.start);
-                let end = match span.end.checked_sub(1).and_then(|last| map.get(last)) {
-                    Some(&last) if span.end > span.start => last + 1,
-                    _ => start,
+                let bytes = value.as_bytes();
+                let end = if span.end >= span.start + 2 && bytes.get(span.end - 1) == Some(&b'"') {
+                    // A string token ends one byte after its content, whatever escapes the
+                    // host spells its closing quote with (`\"`): its value then maps exactly.
+                    map.get(span.end - 2).map_or(start, |&last| last + 2)
+                } else {
+                    match span.end.checked_sub(1).and_then(|last| map.get(last)) {
+                        Some(&last) if span.end > span.start => last + 1,
+                        _ => start,
+                    }
                 };
                 Span::new(token.start + start, token.start + end.max(start))
             }
@@ -120,7 +127,8 @@ mod tests {
         let token = Span::new(6, host.len() - 1);
         let node = parse(host, r#"{"Effect": "Allow"}"#, token).unwrap();
         let effect = node.get("Effect").unwrap();
-        assert_eq!(at(host, effect.value.span), r#""Allow\""#);
+        // The token ends right after the content, so the value maps byte for byte.
+        assert_eq!(at(host, effect.value.span), r#""Allow\"#);
     }
 
     #[test]

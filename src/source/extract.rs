@@ -75,6 +75,9 @@ pub struct Consumer {
     /// `iam.role.statements`, `EventBusPolicy` `Statement`): findings' pointers continue the
     /// consumer's pointer without the wrapper's `/Statement` step.
     pub bare_statements: bool,
+    /// The resource's name in the host (a logical id's key): a suppression comment there
+    /// covers every finding in the resource's documents.
+    pub resource: Span,
 }
 
 pub struct Extracted<'a> {

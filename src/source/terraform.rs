@@ -272,6 +272,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: format!("{kind}.{name}"),
                     pointer,
                     bare_statements: false,
+                    resource: span_of(&block.ident),
                 };
                 (consumer, slot.is_some())
             }
@@ -283,6 +284,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: address.clone(),
                     pointer: format!("/{}/{key}", address.replace('.', "/")),
                     bare_statements: false,
+                    resource: span_of(&attr.key),
                 },
                 false,
             ),
@@ -430,6 +432,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 address,
                 pointer: format!("/data/aws_iam_policy_document/{name}"),
                 bare_statements: false,
+                resource: span_of(&block.ident),
             };
             if let Some(root) = self.policy_document(block) {
                 self.push(Body::Tree(root), consumer);

@@ -80,6 +80,8 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
                     address: resource.address.to_string(),
                     pointer: format!("{}/{pointer}", resource.pointer),
                     bare_statements: false,
+                    // Plan JSON has no comments to suppress findings with.
+                    resource: Span::default(),
                 };
                 match embedded(text, node.span.shift(offset), policy) {
                     Ok(root) => out.documents.push(Document {

@@ -24,6 +24,11 @@ use crate::json::{Member, Node, Span, Value, MAX_DEPTH};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::borrow::Cow;
 
+/// How many values aliases may copy in one file: far more than any template's anchors
+/// (CloudFormation has no use for them beyond a few shared blocks), and about 100 MB of
+/// tree at most.
+pub const ALIAS_BUDGET: usize = 1_000_000;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
     pub message: String,
@@ -57,9 +62,9 @@ struct Builder<'a> {
     positions: Positions<'a>,
     stack: Vec<Frame<'a>>,
     anchors: rustc_hash::FxHashMap<usize, (Node<'a>, usize)>,
-    /// Values made so far, aliases' copies included; past `budget` the input is refused.
+    /// Values copied for aliases so far; past [`ALIAS_BUDGET`] the input is refused. (Values
+    /// written out are bounded by the file's size; copies are not.)
     made: usize,
-    budget: usize,
     root: Option<Node<'a>>,
 }
 
@@ -71,9 +76,6 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             anchors: Default::default(),
             made: 0,
-            // No real document has more values than bytes: copies of aliases may add as many
-            // again, and a little room for tiny files.
-            budget: 2 * text.len() + 10_000,
             root: None,
         }
     }
@@ -85,7 +87,11 @@ impl<'a> Builder<'a> {
                 None => break,
                 Some(Ok(next)) => next,
                 Some(Err(err)) => {
-                    let at = self.positions.byte(err.marker().index());
+                    let mut at = self.positions.byte(err.marker().index());
+                    // The scanner stops past the tab it complains about: point at the tab.
+                    if err.info().contains("tab") && self.text[..at].ends_with('\t') {
+                        at -= 1;
+                    }
                     return Err(YamlError {
                         message: format!("invalid YAML: {}", err.info()),
                         span: self.char_span(at),
@@ -99,7 +105,7 @@ impl<'a> Builder<'a> {
                 Event::DocumentEnd if self.root.is_some() => break,
                 Event::Scalar(value, style, anchor, tag) => {
                     let node = self.scalar(value, style, tag.as_deref(), start, end)?;
-                    self.finish(node, anchor, Span::new(start, end))?;
+                    self.finish(node, anchor)?;
                 }
                 Event::SequenceStart(anchor, tag) => {
                     self.open(start)?;
@@ -136,11 +142,11 @@ impl<'a> Builder<'a> {
                             span: Span::new(start, end),
                         });
                     };
-                    if self.made + size > self.budget {
+                    if self.made + size > ALIAS_BUDGET {
                         return Err(YamlError {
                             message: format!(
                                 "YAML aliases expand to more than {} values; refused as an alias bomb",
-                                self.budget
+                                ALIAS_BUDGET
                             ),
                             span: Span::new(start, end),
                         });
@@ -149,7 +155,7 @@ impl<'a> Builder<'a> {
                     let mut copy = node.clone();
                     // The copy stands where the alias is written.
                     copy.span = Span::new(start, end);
-                    self.attach(copy, Span::new(start, end))?;
+                    self.attach(copy)?;
                 }
                 _ => {}
             }
@@ -210,40 +216,25 @@ impl<'a> Builder<'a> {
         };
         let node = Node { value, span };
         match tag {
-            Some(tag) if tag.handle != "!!" => {
-                self.count(1, start)?;
-                Ok(tagged(
-                    tag_name(tag),
-                    self.tag_span(start_of_tag(text, start)),
-                    node,
-                ))
-            }
+            Some(tag) if tag.handle != "!!" => Ok(tagged(
+                tag_name(tag),
+                self.tag_span(start_of_tag(text, start)),
+                node,
+            )),
             _ => Ok(node),
         }
     }
 
-    fn count(&mut self, n: usize, at: usize) -> Result<(), YamlError> {
-        self.made += n;
-        if self.made > self.budget {
-            return Err(YamlError {
-                message: format!("more than {} YAML values", self.budget),
-                span: self.char_span(at),
-            });
-        }
-        Ok(())
-    }
-
     /// A scalar or an alias's copy is done: it goes where the frame on top expects it.
-    fn finish(&mut self, node: Node<'a>, anchor: usize, span: Span) -> Result<(), YamlError> {
+    fn finish(&mut self, node: Node<'a>, anchor: usize) -> Result<(), YamlError> {
         if anchor != 0 {
             let size = size_of(&node);
             self.anchors.insert(anchor, (node.clone(), size));
         }
-        self.attach(node, span)
+        self.attach(node)
     }
 
-    fn attach(&mut self, node: Node<'a>, span: Span) -> Result<(), YamlError> {
-        self.count(1, span.start)?;
+    fn attach(&mut self, node: Node<'a>) -> Result<(), YamlError> {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -311,7 +302,7 @@ impl<'a> Builder<'a> {
         if let Some((name, tag_span)) = tag {
             node = tagged(name, tag_span, node);
         }
-        self.finish(node, anchor, Span::new(start, end))
+        self.finish(node, anchor)
     }
 }
 
@@ -554,7 +545,7 @@ mod tests {
         let text = "a:\n\tb: 1\n";
         let err = parse(text).unwrap_err();
         assert!(err.message.contains("tab"), "{}", err.message);
-        assert_eq!(err.span.start, 4);
+        assert_eq!(err.span.start, 3, "at the tab");
         let deep = "[".repeat(10_000);
         let err = parse(&deep).unwrap_err();
         assert!(
