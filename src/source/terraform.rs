@@ -699,6 +699,20 @@ impl<'a, 'b> Reader<'a, 'b> {
         ))
     }
 
+    /// The value of `local.NAME` written at `span`, when that local is a string (with
+    /// interpolations kept as written).
+    fn local_string(&self, span: Span) -> Option<String> {
+        let reference = self.raw(span).trim();
+        let name = reference.strip_prefix("local.")?;
+        let (_, value) = self.locals.iter().rev().find(|(k, _)| *k == name)?;
+        let value_span = span_of(*value);
+        match value {
+            Expression::String(s) => Some(s.value().clone()),
+            Expression::StringTemplate(_) => Some(unescape_template(self.raw(value_span.inner()))),
+            _ => None,
+        }
+    }
+
     /// An HCL expression as the JSON value Terraform would encode, spans on its tokens.
     fn node(&self, expr: &Expression) -> Node<'a> {
         let span = span_of(expr);
@@ -734,6 +748,11 @@ impl<'a, 'b> Reader<'a, 'b> {
                     .collect(),
             ),
             Expression::Parenthesis(inner) => return self.node(inner.inner()),
+            // `local.root`, a local set to a string here: its value, at the reference.
+            Expression::Traversal(_) if self.local_string(span).is_some() => {
+                let value = self.local_string(span).unwrap_or_default();
+                Value::String(Cow::Owned(value))
+            }
             // `concat([…], var.extra)`: the literal lists' items are known, the rest is not.
             Expression::FuncCall(call)
                 if call.name.name.as_str() == "concat"
@@ -1351,6 +1370,18 @@ data "aws_iam_policy_document" "q" {
             .map(|d| d.consumer.as_ref().unwrap().pointer.as_str())
             .collect();
         assert_eq!(addresses, vec!["/module/sns/topic_policy"]);
+    }
+
+    #[test]
+    fn a_local_string_is_read_at_its_reference() {
+        let text = "locals {\n  root = \"arn:aws:iam::${var.account}:root\"\n}\nresource \"aws_kms_key\" \"k\" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = local.root } }] })\n}\n";
+        let read = read(text);
+        let aws = path(
+            tree(&read.documents[0]),
+            &["Statement", "0", "Principal", "AWS"],
+        );
+        assert_eq!(aws.as_str(), Some("arn:aws:iam::${var.account}:root"));
+        assert_eq!(at(text, aws.span), "local.root");
     }
 
     #[test]
