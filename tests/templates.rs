@@ -70,6 +70,7 @@ fn every_template_fixture_is_snapshotted() {
         "serverless.yml",
         "crlf-unicode.yaml",
         "x001-in-one-template.yaml",
+        "ecr-repository-policy.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");

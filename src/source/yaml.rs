@@ -199,7 +199,8 @@ impl<'a> Builder<'a> {
         end: usize,
     ) -> Result<Node<'a>, YamlError> {
         let text = self.text;
-        let start = content_start(text, start);
+        // An empty scalar after a tag (`!GetAZs ]`) ends where its tag does.
+        let start = content_start(text, start).min(end);
         // Block scalars' events run over the blank lines after them.
         let end = start.max(start + text[start..end].trim_end().len());
         let span = Span::new(start, end);
@@ -484,6 +485,12 @@ mod tests {
     fn tags_become_one_member_objects_keyed_by_the_tag() {
         let text = "R: !GetAtt Role.Arn\nS: !Sub\n  - x\nU: !Rain::Embed f\n";
         let root = parse(text).unwrap();
+        let empty = parse("z: !Select [0, !GetAZs ]\n").unwrap();
+        let args = &empty.get("z").unwrap().value.members().unwrap()[0].value;
+        let Value::Array(items) = &args.value else {
+            panic!("a list")
+        };
+        assert_eq!(items[1].members().unwrap()[0].key, "!GetAZs");
         let r = &root.get("R").unwrap().value;
         let tag = &r.members().unwrap()[0];
         assert_eq!(tag.key, "!GetAtt");
