@@ -70,6 +70,8 @@ fn every_template_fixture_is_snapshotted() {
         "serverless.yml",
         "crlf-unicode.yaml",
         "x001-in-one-template.yaml",
+        "ecr-repository-policy.yaml",
+        "policy-fragment-with-intrinsics.json",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");

@@ -38,8 +38,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "add an `Action` listing what the statement allows or denies",
             );
         }
-        // Role trust policies name no resource: the role itself is the resource.
-        if s.resource.is_none() && s.not_resource.is_none() && cx.kind != PolicyKind::Trust {
+        // Role trust policies name no resource: the role itself is the resource. Nor do
+        // the policies of resource types whose policy always applies to the resource itself
+        // (an ECR repository's, as its template says).
+        let implied = cx.kind == PolicyKind::Trust
+            || cx
+                .resource_type
+                .is_some_and(|t| RESOURCE_IMPLIED.contains(&t));
+        if s.resource.is_none() && s.not_resource.is_none() && !implied {
             let help = if cx.kind == PolicyKind::KmsKey {
                 "add `\"Resource\": \"*\"`: in a key policy it means this key"
             } else {
@@ -49,6 +55,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// Resource types whose resource policy has no `Resource` element: the repository (or
+/// registry) it is attached to is the resource.
+const RESOURCE_IMPLIED: &[&str] = &["AWS::ECR::Repository", "AWS::ECR::RegistryPolicy"];
 
 /// The opening brace: a missing element is reported where its object starts.
 fn opening(span: Span) -> Span {

@@ -187,7 +187,14 @@ fn policy<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mut Read
         return;
     }
     let normalized = intrinsics::normalize(node);
+    // Statements a macro or another stack makes (`Statement: {Fn::Transform: …}`) cannot be
+    // read before deployment: the document is left alone, like a policy given by reference.
+    let made_elsewhere = normalized
+        .get("Statement")
+        .and_then(|s| s.value.as_str())
+        .is_some_and(|s| s.starts_with("${Fn::"));
     match &normalized.value {
+        Value::Object(_) if made_elsewhere => {}
         Value::Object(_) => out.documents.push(document(normalized, consumer)),
         Value::String(text) if embedded::looks_like_json(text) => {
             match embedded::parse(host, text, normalized.span) {

@@ -73,7 +73,7 @@ fn align(token: &[u8], value: &[u8]) -> Option<Vec<usize>> {
 }
 
 /// The parsed tree, its strings owned and its spans placed in the host.
-fn into_host<'a>(node: &Node, host: &'a str, place: &dyn Fn(Span) -> Span) -> Node<'a> {
+pub(crate) fn into_host<'a>(node: &Node, host: &'a str, place: &dyn Fn(Span) -> Span) -> Node<'a> {
     let span = place(node.span);
     let value = match &node.value {
         Value::Null => Value::Null,

@@ -50,13 +50,39 @@ pub fn normalize<'a>(node: &Node<'a>) -> Node<'a> {
                     .map(|m| Member {
                         key: m.key.clone(),
                         key_span: m.key_span,
-                        value: normalize(&m.value),
+                        value: match branches(&m.value) {
+                            Some(both) => either(&m.key, both, &m.value),
+                            None => normalize(&m.value),
+                        },
                     })
                     .collect(),
             ),
             span: node.span,
         },
         _ => node.clone(),
+    }
+}
+
+/// An element whose value is an `Fn::If`: the one branch left when the other is
+/// `AWS::NoValue`; both, as one list, when either is a list (`Action`, `Resource`) or both
+/// are statements; else a value that cannot be known (`Effect: !If […]`).
+fn either<'a>(key: &str, both: Vec<&Node<'a>>, node: &Node<'a>) -> Node<'a> {
+    let is_list = |n: &&Node| matches!(n.value, Value::Array(_));
+    let statements = key == "Statement" && both.iter().all(|n| n.members().is_some());
+    match both.as_slice() {
+        [one] => normalize(one),
+        _ if statements || both.iter().any(is_list) => Node {
+            value: Value::Array(
+                both.iter()
+                    .flat_map(|b| match &b.value {
+                        Value::Array(items) => items.iter().flat_map(list_items).collect(),
+                        _ => list_items(b),
+                    })
+                    .collect(),
+            ),
+            span: node.span,
+        },
+        _ => scalar(node),
     }
 }
 
@@ -226,6 +252,7 @@ mod tests {
             ("v: !If [C, a, b]", "${Fn::If}"),
             ("v: !Rain::Embed x", "${Fn::Rain::Embed}"),
             ("v: [a, !If [C, b, !Ref AWS::NoValue], !If [D, c, d]]", "a | b | c | d"),
+            ("v: !If [C, [a, b], c]", "${Fn::If}"),
         ];
         for (text, want) in cases {
             assert_eq!(normalized(text), want, "{text}");
@@ -240,6 +267,23 @@ mod tests {
         assert_eq!(&text[v.span.start..v.span.end], "Bucket");
         let w = normalize(&root.get("w").unwrap().value);
         assert_eq!(&text[w.span.start..w.span.end], "'x${A}'");
+    }
+
+    #[test]
+    fn an_element_under_if_stands_for_its_branches() {
+        let text = "Statement: !If [C, [{Sid: a}], [{Sid: b}, {Sid: c}]]\nAction: !If [C, [x, y], z]\nEffect: !If [C, Allow, Deny]\nCondition: !If [C, {Bool: {k: v}}, !Ref AWS::NoValue]\n";
+        let root = normalize(&yaml::parse(text).unwrap());
+        let len = |key: &str| match &root.get(key).unwrap().value.value {
+            Value::Array(items) => items.len(),
+            other => panic!("{key}: {other:?}"),
+        };
+        assert_eq!(len("Statement"), 3);
+        assert_eq!(len("Action"), 3);
+        assert_eq!(
+            root.get("Effect").unwrap().value.as_str(),
+            Some("${Fn::If}")
+        );
+        assert!(root.get("Condition").unwrap().value.get("Bool").is_some());
     }
 
     #[test]

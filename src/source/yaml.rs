@@ -37,7 +37,143 @@ pub struct YamlError {
 
 /// The first document of a YAML stream (an empty stream is `null`).
 pub fn parse(text: &str) -> Result<Node<'_>, YamlError> {
-    Builder::new(text).run()
+    match Builder::new(text).run() {
+        Err(err) if is_indentation(&err) => lenient(text, err),
+        done => done,
+    }
+}
+
+/// The indentation errors CloudFormation's own parser lets pass: a closing bracket, or the
+/// next line of a quoted string, indented no deeper than its key (AWS's sample templates
+/// have both).
+fn is_indentation(err: &YamlError) -> bool {
+    err.message.contains("invalid indentation")
+}
+
+/// At most this many lines are indented further to read a template as CloudFormation does.
+const MAX_REPAIRS: usize = 64;
+
+/// Reads a text with the lines that YAML 1.2 finds under-indented indented further (a copy:
+/// the file is never changed), and maps the tree's spans back to the text as written.
+fn lenient(text: &str, first: YamlError) -> Result<Node<'_>, YamlError> {
+    // (line start in `text`, spaces added there), in text order.
+    let mut added: Vec<(usize, usize)> = Vec::new();
+    let mut err = first;
+    let indent = |at: usize| text[at..].len() - text[at..].trim_start_matches(' ').len();
+    let line_of = |at: usize| text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    // Each repair reads the whole text again: a large file gets fewer.
+    let repairs = MAX_REPAIRS.min((64 << 20) / text.len().max(1)).max(1);
+    for _ in 0..repairs {
+        let at = err.span.start.min(text.len());
+        // A quoted string is reported at its opening quote: its next lines are the ones to
+        // indent, deeper than the line it starts on. A bracket is reported on its own line,
+        // to be indented deeper than the line before it.
+        let lines: Vec<(usize, usize)> = if err.message.contains("quoted scalar") {
+            let close = closing_quote(text, at);
+            let deeper = indent(line_of(at)) + 1;
+            let mut starts = Vec::new();
+            let mut from = at;
+            while let Some(i) = text[from..close].find('\n') {
+                from += i + 1;
+                starts.push((from, deeper));
+            }
+            starts
+        } else {
+            let line = line_of(at);
+            let previous = text[..line.saturating_sub(1)]
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+            vec![(line, previous + 1)]
+        };
+        let mut changed = false;
+        for (line, want) in lines {
+            let have = indent(line) + added.iter().find(|(a, _)| *a == line).map_or(0, |a| a.1);
+            let more = want.saturating_sub(have);
+            if more == 0 {
+                continue;
+            }
+            changed = true;
+            match added.iter_mut().find(|(a, _)| *a == line) {
+                Some(entry) => entry.1 += more,
+                None => added.push((line, more)),
+            }
+        }
+        if !changed {
+            return Err(err);
+        }
+        added.sort_unstable();
+        let repaired = with_spaces(text, &added);
+        let to_host = |at: usize| host_offset(at, &added);
+        match Builder::new(&repaired).run() {
+            Ok(tree) => {
+                let place = |span: Span| Span::new(to_host(span.start), to_host(span.end));
+                return Ok(super::embedded::into_host(&tree, text, &place));
+            }
+            Err(next) if is_indentation(&next) => {
+                err = YamlError {
+                    message: next.message,
+                    span: Span::new(to_host(next.span.start), to_host(next.span.end)),
+                };
+            }
+            Err(next) => {
+                return Err(YamlError {
+                    message: next.message,
+                    span: Span::new(to_host(next.span.start), to_host(next.span.end)),
+                })
+            }
+        }
+    }
+    Err(err)
+}
+
+/// The end of the quoted string opening at `at` (`'…'` with `''` inside, `"…"` with
+/// backslash escapes), or the end of the text.
+fn closing_quote(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(at) else {
+        return text.len();
+    };
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            b if b == quote => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    text.len()
+}
+
+fn with_spaces(text: &str, added: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + added.iter().map(|a| a.1).sum::<usize>());
+    let mut from = 0;
+    for &(at, n) in added {
+        out.push_str(&text[from..at]);
+        out.extend(std::iter::repeat_n(' ', n));
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// An offset in the repaired text as an offset in the text as written (added spaces map to
+/// the start of their line).
+fn host_offset(at: usize, added: &[(usize, usize)]) -> usize {
+    let mut shift = 0;
+    for &(line, n) in added {
+        if at < line + shift {
+            break;
+        }
+        if at < line + shift + n {
+            return line;
+        }
+        shift += n;
+    }
+    at - shift
 }
 
 /// Where a node being built stands: its items or members so far.
@@ -199,7 +335,8 @@ impl<'a> Builder<'a> {
         end: usize,
     ) -> Result<Node<'a>, YamlError> {
         let text = self.text;
-        let start = content_start(text, start);
+        // An empty scalar after a tag (`!GetAZs ]`) ends where its tag does.
+        let start = content_start(text, start).min(end);
         // Block scalars' events run over the blank lines after them.
         let end = start.max(start + text[start..end].trim_end().len());
         let span = Span::new(start, end);
@@ -484,6 +621,12 @@ mod tests {
     fn tags_become_one_member_objects_keyed_by_the_tag() {
         let text = "R: !GetAtt Role.Arn\nS: !Sub\n  - x\nU: !Rain::Embed f\n";
         let root = parse(text).unwrap();
+        let empty = parse("z: !Select [0, !GetAZs ]\n").unwrap();
+        let args = &empty.get("z").unwrap().value.members().unwrap()[0].value;
+        let Value::Array(items) = &args.value else {
+            panic!("a list")
+        };
+        assert_eq!(items[1].members().unwrap()[0].key, "!GetAZs");
         let r = &root.get("R").unwrap().value;
         let tag = &r.members().unwrap()[0];
         assert_eq!(tag.key, "!GetAtt");
@@ -553,6 +696,32 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn under_indented_brackets_and_strings_are_read_as_cloudformation_reads_them() {
+        let text = "Resources:\n  K:\n    KeyPolicy: {\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n        {\"Action\": \"kms:*\"}\n      ]\n    }\n    Value: 'a long\n    string'\nNext: x\n";
+        let root = parse(text).unwrap();
+        let k = &root.get("Resources").unwrap().value.get("K").unwrap().value;
+        let policy = &k.get("KeyPolicy").unwrap().value;
+        let version = policy.get("Version").unwrap();
+        assert_eq!(at(text, version.value.span), "\"2012-10-17\"");
+        assert_eq!(at(text, version.key_span), "\"Version\"");
+        let action = &policy.get("Statement").unwrap().value;
+        let Value::Array(items) = &action.value else {
+            panic!("a list")
+        };
+        assert_eq!(
+            at(text, items[0].get("Action").unwrap().value.span),
+            "\"kms:*\""
+        );
+        assert_eq!(
+            k.get("Value").unwrap().value.as_str(),
+            Some("a long string")
+        );
+        assert_eq!(root.get("Next").unwrap().value.as_str(), Some("x"));
+        // Other errors stay errors.
+        assert!(parse("a: [\n").is_err());
     }
 
     #[test]
