@@ -1,4 +1,5 @@
-"""Deterministic generator of CloudFormation templates (YAML and JSON) from policies.
+"""Deterministic generator of CloudFormation templates (YAML and JSON) and Terraform modules
+from policies.
 
 Stdlib only. `generate(policies, seed, count)` takes the managed corpus's policy
 documents (a sorted list of `(name, document)`) and yields `(relative_path, bytes)`
@@ -8,7 +9,8 @@ managed policy carrying a managed policy's document, a role with a trust policy 
 inline policy, a KMS key whose key policy delegates to the account (`!Sub`) and names
 the role (`!GetAtt`), a bucket policy with `!Sub` ARNs. Two templates in three are YAML
 (short intrinsic forms, block and flow style, comments), one in three JSON with long
-forms, indented as CDK writes `cdk.out/*.template.json`.
+forms, indented as CDK writes `cdk.out/*.template.json`. `generate_terraform` makes
+Terraform modules from the same policies (see there).
 """
 
 import json
@@ -198,3 +200,143 @@ def generate(policies, seed, count):
             yield "%s/stack-%05d.template.json" % (folder, i), data
         else:
             yield "%s/stack-%05d.yaml" % (folder, i), yaml(t, rng)
+
+
+# Terraform modules: the same managed policies, as HCL. A module holds an IAM policy written one
+# of three ways (an aws_iam_policy_document data source, jsonencode, a heredoc of JSON), and
+# often a role whose trust policy is a data source and a KMS key whose key policy is jsonencode.
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def hcl_string(s):
+    """A quoted HCL string: JSON escapes, and `${`/`%{` escaped as Terraform requires."""
+    return json.dumps(s).replace("${", "$${").replace("%{", "%%{")
+
+
+def hcl_value(v, ind):
+    pad = " " * ind
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        lines = ["{"]
+        for k, x in v.items():
+            key = k if IDENT.fullmatch(k) else hcl_string(k)
+            lines.append("%s  %s = %s" % (pad, key, hcl_value(x, ind + 2)))
+        lines.append(pad + "}")
+        return "\n".join(lines)
+    if isinstance(v, list):
+        return "[" + ", ".join(hcl_value(x, ind) for x in v) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if v is None:
+        return "null"
+    return hcl_string(v)
+
+
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def hcl_statement(st, lines):
+    lines.append("  statement {")
+    for key, attr in (("Sid", "sid"), ("Effect", "effect")):
+        if key in st:
+            lines.append("    %s = %s" % (attr, hcl_string(st[key])))
+    for key, attr in (("Action", "actions"), ("NotAction", "not_actions"),
+                      ("Resource", "resources"), ("NotResource", "not_resources")):
+        if key in st:
+            lines.append("    %s = %s" % (attr, hcl_value(as_list(st[key]), 4)))
+    for key, block_name in (("Principal", "principals"), ("NotPrincipal", "not_principals")):
+        principal = st.get(key)
+        if principal == "*":
+            principal = {"*": ["*"]}
+        for kind, ids in (principal or {}).items():
+            lines.append("    %s {" % block_name)
+            lines.append("      type        = %s" % hcl_string(kind))
+            lines.append("      identifiers = %s" % hcl_value(as_list(ids), 6))
+            lines.append("    }")
+    for test, entries in (st.get("Condition") or {}).items():
+        for variable, values in entries.items():
+            lines.append("    condition {")
+            lines.append("      test     = %s" % hcl_string(test))
+            lines.append("      variable = %s" % hcl_string(variable))
+            lines.append("      values   = %s" % hcl_value(as_list(values), 6))
+            lines.append("    }")
+    lines.append("  }")
+
+
+def terraform_module(policies, rng, i):
+    name, document = policies[rng.randrange(len(policies))]
+    lines = ["# generated from AWS managed policies (iamlint bench)", ""]
+    how = rng.choice(["data", "jsonencode", "heredoc"])
+    lines.append('resource "aws_iam_policy" "managed" {')
+    lines.append('  name   = "%s-%d"' % (name, i))
+    if how == "data":
+        lines.append("  policy = data.aws_iam_policy_document.managed.json")
+        lines.append("}")
+        lines.append("")
+        lines.append('data "aws_iam_policy_document" "managed" {')
+        for st in as_list(document.get("Statement", [])):
+            if isinstance(st, dict):
+                hcl_statement(st, lines)
+        lines.append("}")
+    elif how == "jsonencode":
+        lines.append("  policy = jsonencode(%s)" % hcl_value(document, 2))
+        lines.append("}")
+    else:
+        body = json.dumps(document, indent=2).replace("${", "$${").replace("%{", "%%{")
+        lines.append("  policy = <<-EOF")
+        lines.extend("    " + line for line in body.split("\n"))
+        lines.append("  EOF")
+        lines.append("}")
+    if rng.random() < 0.6:
+        service = rng.choice(["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"])
+        lines += ["", 'resource "aws_iam_role" "app" {',
+                  '  name               = "app-%d"' % i,
+                  "  assume_role_policy = data.aws_iam_policy_document.trust.json",
+                  "}", "",
+                  'data "aws_iam_policy_document" "trust" {',
+                  "  statement {",
+                  '    actions = ["sts:AssumeRole"]',
+                  "    principals {",
+                  '      type        = "Service"',
+                  "      identifiers = [%s]" % hcl_string(service),
+                  "    }",
+                  "  }",
+                  "}"]
+        if rng.random() < 0.5:
+            lines += ["", 'resource "aws_kms_key" "app" {',
+                      "  enable_key_rotation = true",
+                      "  policy = jsonencode({",
+                      '    Version = "2012-10-17"',
+                      "    Statement = [",
+                      "      {",
+                      '        Sid       = "Enable IAM User Permissions"',
+                      '        Effect    = "Allow"',
+                      '        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::'
+                      '${data.aws_caller_identity.current.account_id}:root" }',
+                      '        Action    = "kms:*"',
+                      '        Resource  = "*"',
+                      "      },",
+                      "      {",
+                      '        Sid       = "Allow use of the key"',
+                      '        Effect    = "Allow"',
+                      "        Principal = { AWS = aws_iam_role.app.arn }",
+                      '        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", '
+                      '"kms:GenerateDataKey*", "kms:DescribeKey"]',
+                      '        Resource  = "*"',
+                      "      },",
+                      "    ]",
+                      "  })",
+                      "}"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def generate_terraform(policies, seed, count):
+    """`count` Terraform modules, `(relative_path, bytes)` in a fixed order, under `tf/`."""
+    rng = random.Random(seed)
+    for i in range(count):
+        yield "tf/%02d/module-%05d.tf" % (i // PER_DIR, i), terraform_module(policies, rng, i)

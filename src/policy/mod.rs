@@ -96,15 +96,6 @@ impl<'a> Str<'a> {
                 exact: true,
             };
         }
-        // A token shorter than its value is a bare template expression that reached the
-        // rules spelled `${…}` (HCL's `var.x`): the whole token stands for it.
-        if len < value.len() {
-            return Str {
-                value,
-                span: token,
-                exact: false,
-            };
-        }
         let exact = len == value.len() + 2;
         // A quoted token is at least two bytes longer than its value (escapes only lengthen
         // it); a shorter one is a template value standing for an expression (`!Ref Bucket`
