@@ -147,6 +147,7 @@ mod tests {
         let cx = super::Context {
             policy: &policy,
             kind: PolicyKind::Identity,
+            resource_type: None,
             catalog: Catalog::embedded(),
             resolutions: &resolutions,
             trusted_accounts: &[],
