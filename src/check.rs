@@ -11,7 +11,7 @@ use crate::policy::{self, PolicyKind};
 use crate::relate;
 use crate::rules::{self, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{intrinsics, read, template, FileFormat, Origin};
+use crate::source::{read, template, FileFormat, Origin};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::Path;
@@ -167,12 +167,7 @@ pub fn check_consumed(
             Body::Tree(root) => root,
             Body::Text(text) => match json::parse(text) {
                 Ok(root) => {
-                    // A policy written for a template (a macro's fragment, a file a template
-                    // includes) holds intrinsics: they are template values here too.
-                    parsed = match template::has_intrinsics(text) {
-                        true => intrinsics::normalize(&root),
-                        false => root,
-                    };
+                    parsed = root;
                     &parsed
                 }
                 Err(err) => {

@@ -328,9 +328,10 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob {
     chars: Box<[char]>,
-    /// Where its leading colons stand: those before any `*` or `?`, at most five (the ones
-    /// that end an ARN's `arn`, partition, service, region and account). Found once rather
-    /// than at every comparison.
+    /// Where its leading colons stand: those before any `*` or `?` (in a whole ARN, the
+    /// first five whatever comes before them), at most five (the ones that end an ARN's
+    /// `arn`, partition, service, region and account). Found once rather than at every
+    /// comparison.
     colons: [u32; ARN_COLONS],
     /// How many of `colons` there are.
     fixed: usize,
@@ -350,9 +351,14 @@ impl Glob {
     fn from_chars(chars: Box<[char]>) -> Glob {
         let mut colons = [0; ARN_COLONS];
         let mut fixed = 0;
+        // In a whole ARN (`arn:` and at least five colons), the first five colons end its
+        // fields whatever the fields hold: IAM matches an ARN field by field, so a `*` that
+        // fills the Region field stands for a Region and never reaches into the resource.
+        let arn = chars.starts_with(&['a', 'r', 'n', ':'])
+            && chars.iter().filter(|&&c| c == ':').count() >= ARN_COLONS;
         for (i, &c) in chars.iter().enumerate() {
             match c {
-                '*' | '?' => break,
+                '*' | '?' if !arn => break,
                 ':' => {
                     let Ok(at) = u32::try_from(i) else {
                         break;
@@ -621,6 +627,22 @@ fn eq_ignore_case(a: char, b: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wildcard_filling_an_arn_field_stays_in_that_field() {
+        let instance = "arn:*:ec2:*:*:instance/*";
+        assert!(!patterns_intersect(
+            "arn:aws:ec2:*:123456789012:fake_resource_type/*",
+            instance
+        ));
+        assert!(patterns_intersect(
+            "arn:aws:ec2:*:123456789012:instance/*",
+            instance
+        ));
+        assert!(patterns_intersect("arn:aws:ec2:*:*:*", instance));
+        // Not a whole ARN: the wildcard may still stand for the fields it leaves out.
+        assert!(patterns_intersect("arn:aws:ec2:*", instance));
+    }
 
     /// Deterministic pseudo-random numbers below `n` (a linear congruential generator), so
     /// the randomized agreement tests need no crate and fail the same way every run.

@@ -539,9 +539,8 @@ fn the_pre_commit_hook_runs_on_a_list_of_files() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     // Templates of any case are the hook's business; YAML that is no template is not.
-    // (`text` is iamlint's output by now: the hook file is read again.)
-    let hook = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
-    let pattern = hook_field(&hook, "files");
+    let hooks = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let pattern = hook_field(&hooks, "files");
     assert!(pattern.starts_with("(?i)"), "case-insensitive: {pattern}");
     for ext in ["ya?ml", "template", "json", "md", "tf", "tpl"] {
         assert!(pattern.contains(ext), "{pattern} covers {ext}");

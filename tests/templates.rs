@@ -71,7 +71,7 @@ fn every_template_fixture_is_snapshotted() {
         "crlf-unicode.yaml",
         "x001-in-one-template.yaml",
         "ecr-repository-policy.yaml",
-        "policy-fragment-with-intrinsics.json",
+        "flow-key-policy-under-indented.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");

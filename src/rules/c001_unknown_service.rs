@@ -1,9 +1,11 @@
 //! C001 unknown-service: an action whose service prefix is not an AWS service. The
-//! statement then grants or denies nothing for it.
+//! statement then grants or denies nothing for it. A prefix the catalog lacks but that AWS
+//! retired, or that AWS's own managed policies use, is said as such, as information.
 
 use super::lookup::ActionName;
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::catalog::undocumented;
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The last prefix found in the catalog: lists of actions mostly run service by service,
@@ -38,6 +40,43 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     known = Some(name.service);
                     continue;
                 }
+                let pointer = format!("{}/{}", s.pointer, member.key);
+                let span = value.sub_span(name.service_range());
+                if let Some(retired) = undocumented::retired_service(name.service) {
+                    out.push(
+                        Diagnostic::new(
+                            "C001",
+                            span,
+                            format!(
+                                "`{}` is {}, which AWS retired ({}): `{}` grants nothing today",
+                                name.service, retired.name, retired.retired, value.value
+                            ),
+                        )
+                        .help(format!(
+                            "remove the action; the retirement is documented at {}",
+                            retired.source
+                        ))
+                        .severity(Severity::Info)
+                        .at(pointer),
+                    );
+                    continue;
+                }
+                if let Some(policy) = undocumented::managed_policy_using_service(name.service) {
+                    out.push(
+                        Diagnostic::new(
+                            "C001",
+                            span,
+                            format!(
+                                "`{}` is not in AWS's service reference, but AWS's own managed policy {policy} uses it: an undocumented AWS service, which iamlint cannot check further",
+                                name.service
+                            ),
+                        )
+                        .help("nothing to fix if you meant this service; the catalog cannot say which actions it has")
+                        .severity(Severity::Info)
+                        .at(pointer),
+                    );
+                    continue;
+                }
                 let close = super::lookup::closest_service(cx, name.service);
                 let guess = close
                     .map(|c| format!("; did you mean `{c}`?"))
@@ -49,14 +88,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(
                         "C001",
-                        value.sub_span(name.service_range()),
+                        span,
                         format!(
                             "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",
                             name.service, value.value
                         ),
                     )
                     .help(help)
-                    .at(format!("{}/{}", s.pointer, member.key)),
+                    .at(pointer),
                 );
             }
         }

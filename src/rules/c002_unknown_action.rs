@@ -1,9 +1,11 @@
 //! C002 unknown-action: an action name the service does not have (`kms:Decrpyt`). AWS
-//! accepts the policy, and the statement silently grants or denies nothing for it.
+//! accepts the policy, and the statement silently grants or denies nothing for it. An action
+//! AWS grants in its own managed policies is real though undocumented: information.
 
 use super::lookup::{action_names, closest_action, resolve, Resolved};
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::catalog::undocumented;
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -33,6 +35,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if !found.is_empty() {
+                continue;
+            }
+            if let Some(policy) = undocumented::managed_policy_using_action(name.service, name.name)
+            {
+                out.push(
+                    Diagnostic::new(
+                        "C002",
+                        value.sub_span(name.name_range()),
+                        format!(
+                            "`{}` is not in AWS's service reference for `{}`, but AWS's own managed policy {policy} grants it: an undocumented action, which iamlint cannot check further",
+                            name.name, name.service
+                        ),
+                    )
+                    .help("nothing to fix if you meant this action")
+                    .severity(Severity::Info)
+                    .at(format!("{}/{}", s.pointer, member.key)),
+                );
                 continue;
             }
             let close = closest_action(cx, &name);

@@ -1,17 +1,27 @@
 //! K005 unconstrained-grant: `kms:CreateGrant` (or a wildcard reaching it) in a key policy
 //! without a `kms:GrantIsForAWSResource` condition. A grant hands the key's use to another
 //! principal, so the holder can pass the key to anyone; the condition limits grants to AWS
-//! services that need them (EBS, RDS…), as AWS's default key policy does.
+//! services that need them (EBS, RDS…), as AWS's default key policy does. The key's own
+//! account root delegates to IAM and is not reported; another account's root is: that
+//! account can then hand the key's use to any of its principals, or further.
 
 use super::kms::{self, CRYPTO};
-use super::principals::is_root;
+use super::principals::{home_account, is_root, root_account};
 use super::{allows, Context};
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // The key's own account: its root delegating to IAM is not a grant risk of this policy.
+    let home = home_account(cx.policy, true).filter(|h| h.from_root);
+    let own_root = |p: &crate::policy::PrincipalValue| {
+        is_root(p)
+            && home.as_ref().is_none_or(|h| {
+                root_account(p.value.value).is_some_and(|account| account == h.account)
+            })
+    };
     for s in allows(cx) {
         let principals = s.principals();
-        if principals.is_empty() || principals.iter().all(is_root) {
+        if principals.is_empty() || principals.iter().all(own_root) {
             continue;
         }
         // `kms:ViaService` also confines grants to one AWS service (AWS's managed-key idiom).

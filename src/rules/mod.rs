@@ -2,6 +2,7 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod conditions;
 mod docs;
 mod lookup;
 mod resources;

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
-use crate::policy::PolicyKind;
+use crate::policy::{PolicyKind, Statement};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let policy = cx.policy;
@@ -38,14 +38,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "add an `Action` listing what the statement allows or denies",
             );
         }
-        // Role trust policies name no resource: the role itself is the resource. Nor do
-        // the policies of resource types whose policy always applies to the resource itself
-        // (an ECR repository's, as its template says).
-        let implied = cx.kind == PolicyKind::Trust
-            || cx
-                .resource_type
-                .is_some_and(|t| RESOURCE_IMPLIED.contains(&t));
-        if s.resource.is_none() && s.not_resource.is_none() && !implied {
+        // Role trust policies name no resource: the role itself is the resource. So do ECR
+        // repository policies: the repository is (known from the template's resource type,
+        // else from the statement's actions).
+        let implied_by_type = cx
+            .resource_type
+            .is_some_and(|t| RESOURCE_IMPLIED_TYPES.contains(&t));
+        if s.resource.is_none()
+            && s.not_resource.is_none()
+            && cx.kind != PolicyKind::Trust
+            && !implied_by_type
+            && !(cx.kind == PolicyKind::Resource && resource_implied_by_service(s))
+        {
             let help = if cx.kind == PolicyKind::KmsKey {
                 "add `\"Resource\": \"*\"`: in a key policy it means this key"
             } else {
@@ -56,9 +60,25 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Resource types whose resource policy has no `Resource` element: the repository (or
-/// registry) it is attached to is the resource.
-const RESOURCE_IMPLIED: &[&str] = &["AWS::ECR::Repository", "AWS::ECR::RegistryPolicy"];
+/// Services whose resource policies name no `Resource`: the policy is attached to the one
+/// resource it governs. ECR's repository-policy examples say they must be changed to name
+/// the repository as the resource only when used as IAM policies; ECR accepts them without.
+const RESOURCE_IMPLIED: &[&str] = &["ecr", "ecr-public"];
+
+/// Template resource types whose policy names no `Resource`: the repository (or registry)
+/// it is attached to is the resource.
+const RESOURCE_IMPLIED_TYPES: &[&str] = &["AWS::ECR::Repository", "AWS::ECR::RegistryPolicy"];
+
+/// Whether every action of the statement belongs to a service in [`RESOURCE_IMPLIED`].
+fn resource_implied_by_service(s: &Statement) -> bool {
+    let actions = s.actions();
+    !actions.is_empty()
+        && actions.iter().all(|a| {
+            a.value.split_once(':').is_some_and(|(svc, _)| {
+                RESOURCE_IMPLIED.iter().any(|r| svc.eq_ignore_ascii_case(r))
+            })
+        })
+}
 
 /// The opening brace: a missing element is reported where its object starts.
 fn opening(span: Span) -> Span {

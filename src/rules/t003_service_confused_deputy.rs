@@ -31,10 +31,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // `kms:EncryptionContext:aws:logs:arn` idiom) pins whom the service acts for.
         if cx.kind == PolicyKind::KmsKey
             && s.conditions().iter().any(|c| {
-                c.key
-                    .value
-                    .to_ascii_lowercase()
-                    .starts_with("kms:encryptioncontext:")
+                c.requires_match()
+                    && super::kms::starts_with_ignore_ascii_case(
+                        c.key.value,
+                        "kms:encryptioncontext:",
+                    )
             })
         {
             continue;
@@ -55,7 +56,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         p.value.value
                     ),
                 )
-                .help("add \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}} or an `aws:SourceArn` naming the resource the service acts for")
+                .help(if cx.kind == PolicyKind::KmsKey && p.value.value.starts_with("logs.") {
+                    "add \"Condition\": {\"ArnLike\": {\"kms:EncryptionContext:aws:logs:arn\": \"arn:aws:logs:<region>:<account>:log-group:<name>\"}}, naming the log groups CloudWatch Logs encrypts for"
+                } else {
+                    "add \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}} or an `aws:SourceArn` naming the resource the service acts for"
+                })
                 .at(format!("{}/Principal", s.pointer)),
             );
         }

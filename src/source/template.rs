@@ -23,13 +23,6 @@ pub fn may_be_json_template(text: &str) -> bool {
         || memmem::find(bytes, b"\"AWSTemplateFormatVersion\"").is_some()
 }
 
-/// Whether JSON text spells CloudFormation intrinsics (`{"Ref": …}`, `{"Fn::Sub": …}`): a
-/// byte search, so that plain policies pay nothing more.
-pub fn has_intrinsics(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memmem::find(bytes, b"\"Fn::").is_some() || memmem::find(bytes, b"\"Ref\"").is_some()
-}
-
 /// Whether YAML text may hold policies: a CloudFormation template, a Serverless service or
 /// a policy document. Checked before parsing.
 fn may_hold_policies(text: &str) -> bool {
