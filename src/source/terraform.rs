@@ -376,11 +376,9 @@ impl<'a, 'b> Reader<'a, 'b> {
     }
 
     fn file_use(&mut self, call: &FuncCall, consumer: Consumer) {
-        let Some(Expression::String(_) | Expression::StringTemplate(_)) = call.args.iter().next()
+        let Some(arg @ (Expression::String(_) | Expression::StringTemplate(_))) =
+            call.args.iter().next()
         else {
-            return;
-        };
-        let Some(arg) = call.args.iter().next() else {
             return;
         };
         let raw = self.raw(span_of(arg));
