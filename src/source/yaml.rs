@@ -337,7 +337,14 @@ impl<'a> Builder<'a> {
         let text = self.text;
         // An empty scalar after a tag (`!GetAZs ]`) ends where its tag does.
         let start = content_start(text, start).min(end);
-        // Block scalars' events run over the blank lines after them.
+        // Block scalars' events run over the blank lines after them, quoted ones over a
+        // comment after them: a quoted scalar ends at its closing quote.
+        let end = match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                (closing_quote(text, start) + 1).min(end)
+            }
+            _ => end,
+        };
         let end = start.max(start + text[start..end].trim_end().len());
         let span = Span::new(start, end);
         let core = tag.filter(|t| t.handle == "!!").map(|t| t.suffix.as_str());
@@ -640,6 +647,17 @@ mod tests {
             root.get("U").unwrap().value.members().unwrap()[0].key,
             "!Rain::Embed"
         );
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_quote_not_at_a_comment() {
+        let text = "S:\n  - 'rds.amazonaws.com' # Allow RDS\n  - \"a\\\"b\" # d\n  - 'it''s' #e\n";
+        let root = parse(text).unwrap();
+        let Value::Array(items) = &root.get("S").unwrap().value.value else {
+            panic!("a list")
+        };
+        let spans: Vec<&str> = items.iter().map(|i| at(text, i.span)).collect();
+        assert_eq!(spans, ["'rds.amazonaws.com'", "\"a\\\"b\"", "'it''s'"]);
     }
 
     #[test]
