@@ -345,6 +345,22 @@ impl<'a> Builder<'a> {
             }
             _ => end,
         };
+        // A block scalar's value is its content lines: its span starts at the content, after
+        // the `|` or `>` line (so a one-line `!Sub |-` value spans exactly its text).
+        let start = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded
+                if text[start..end].starts_with(['|', '>']) =>
+            {
+                match text[start..end].find('\n') {
+                    Some(i) => {
+                        let content = start + i + 1;
+                        content + (text[content..end].len() - text[content..end].trim_start().len())
+                    }
+                    None => start,
+                }
+            }
+            _ => start,
+        };
         let end = start.max(start + text[start..end].trim_end().len());
         let span = Span::new(start, end);
         let core = tag.filter(|t| t.handle == "!!").map(|t| t.suffix.as_str());
@@ -658,6 +674,18 @@ mod tests {
         };
         let spans: Vec<&str> = items.iter().map(|i| at(text, i.span)).collect();
         assert_eq!(spans, ["'rds.amazonaws.com'", "\"a\\\"b\"", "'it''s'"]);
+    }
+
+    #[test]
+    fn block_scalars_span_their_content() {
+        let text = "R: !Sub |-\n  arn:aws:s3:::${Bucket}\nS: >\n  folded\n  text\n";
+        let root = parse(text).unwrap();
+        let r = &root.get("R").unwrap().value.members().unwrap()[0].value;
+        assert_eq!(at(text, r.span), "arn:aws:s3:::${Bucket}");
+        assert_eq!(
+            at(text, root.get("S").unwrap().value.span),
+            "folded\n  text"
+        );
     }
 
     #[test]
