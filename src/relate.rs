@@ -327,20 +327,24 @@ fn key_for<'f>(grant: &KeyGrant, candidates: &[&'f KeyFacts]) -> Option<&'f KeyF
     matching.next().is_none().then_some(*first)
 }
 
+/// The principals a key policy names, for a message: those who can still use the key.
+fn named_principals(key: &KeyFacts) -> String {
+    if key.principals.is_empty() {
+        return "no one".to_string();
+    }
+    key.principals
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why a grant cannot take effect, if it cannot.
 fn unreachable(grant: &KeyGrant, key: &KeyFacts, where_: &str) -> Option<String> {
     if key.delegates_to.contains(&grant.account_key) {
         return None;
     }
-    let named = if key.principals.is_empty() {
-        "no one".to_string()
-    } else {
-        key.principals
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let named = named_principals(key);
     // Say why these two documents were paired, so a wrong pairing is easy to spot.
     let paired = key
         .home
@@ -400,15 +404,7 @@ fn template_key_grants(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             if key.delegates_here || !key.delegates_to.is_empty() || names_a_root {
                 continue;
             }
-            let named = if key.principals.is_empty() {
-                "no one".to_string()
-            } else {
-                key.principals
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let named = named_principals(key);
             let message = format!(
                 "`{}` on `{}` has no effect: the key policy of `{id}` at line {} does not allow the stack's account root (`arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root`), so IAM policies cannot grant use of the key; only the principals it names can use it ({named})",
                 grant.action, grant.key_arn, key.anchor.line

@@ -244,11 +244,7 @@ impl<'a> Builder<'a> {
                     self.finish(node, anchor)?;
                 }
                 Event::SequenceStart(anchor, tag) => {
-                    self.open(start)?;
-                    let content = content_start(self.text, start);
-                    let tag_at = start_of_tag(self.text, content);
-                    let tag = tag.map(|t| (tag_name(&t), self.tag_span(tag_at)));
-                    let start = content;
+                    let (start, tag) = self.open(start, tag.as_deref())?;
                     self.stack.push(Frame::Sequence {
                         start,
                         anchor,
@@ -257,11 +253,7 @@ impl<'a> Builder<'a> {
                     });
                 }
                 Event::MappingStart(anchor, tag) => {
-                    self.open(start)?;
-                    let content = content_start(self.text, start);
-                    let tag_at = start_of_tag(self.text, content);
-                    let tag = tag.map(|t| (tag_name(&t), self.tag_span(tag_at)));
-                    let start = content;
+                    let (start, tag) = self.open(start, tag.as_deref())?;
                     self.stack.push(Frame::Mapping {
                         start,
                         anchor,
@@ -316,14 +308,22 @@ impl<'a> Builder<'a> {
         Span::new(start, start + len)
     }
 
-    fn open(&mut self, at: usize) -> Result<(), YamlError> {
+    /// A collection opens at `at`: where its content starts, and its tag with the tag's span.
+    #[allow(clippy::type_complexity)]
+    fn open(
+        &mut self,
+        at: usize,
+        tag: Option<&saphyr_parser::Tag>,
+    ) -> Result<(usize, Option<(String, Span)>), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(YamlError {
                 message: format!("nesting is deeper than {MAX_DEPTH} levels"),
                 span: self.char_span(at),
             });
         }
-        Ok(())
+        let content = content_start(self.text, at);
+        let tag_at = start_of_tag(self.text, content);
+        Ok((content, tag.map(|t| (tag_name(t), self.tag_span(tag_at)))))
     }
 
     fn scalar(
