@@ -258,10 +258,13 @@ pub fn check_consumed(
             index,
             doc.offset,
             format == FileFormat::Markdown,
+            doc.consumer.as_ref().map(|c| c.address.as_str()),
         );
         if doc.consumer.is_some() {
             let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);
-            for anchor in anchors.chain(facts.grants.iter_mut().map(|g| &mut g.anchor)) {
+            let grants = facts.grants.iter_mut().map(|g| &mut g.anchor);
+            let template_grants = facts.template_grants.iter_mut().map(|(g, _)| &mut g.anchor);
+            for anchor in anchors.chain(grants).chain(template_grants) {
                 in_template(doc.consumer.as_ref(), &mut anchor.pointer);
             }
         }

@@ -72,6 +72,7 @@ fn every_template_fixture_is_snapshotted() {
         "x001-in-one-template.yaml",
         "ecr-repository-policy.yaml",
         "flow-key-policy-under-indented.yaml",
+        "x001-getatt.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");
@@ -216,4 +217,25 @@ fn a_yaml_policy_on_stdin_is_read_as_yaml() {
         b"Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Version: 2012-10-17\n        Statement:\n          - Effect: Allow\n            Action: '*'\n            Resource: '*'\n",
     );
     assert!(stdout(&out).contains("A001"), "{}", stdout(&out));
+}
+
+/// X001 inside one template: a grant on `!GetAtt Key.Arn` relates to that key's policy, and
+/// is reported only when the policy delegates to no account root.
+#[test]
+fn x001_relates_a_getatt_grant_to_its_key_in_the_template() {
+    let relative = "tests/fixtures/templates/x001-getatt.yaml";
+    let report = check_named(relative, std::fs::read(root().join(relative)).unwrap());
+    let x001: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "X001")
+        .map(|f| f.snippet.as_str())
+        .collect();
+    assert_eq!(x001, ["ClosedKey.Arn"]);
+    let finding = report.findings.iter().find(|f| f.rule == "X001").unwrap();
+    assert_eq!(
+        finding.pointer,
+        "/Resources/AppPolicy/Properties/PolicyDocument/Statement/0/Resource"
+    );
+    assert_eq!(finding.labels[0].line, 21, "the closed key's Statement");
 }

@@ -186,6 +186,12 @@ fn policy<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mut Read
         }
         return;
     }
+    if let Some(tree) = sub_json(node, host, &consumer, out) {
+        if let Some(tree) = tree {
+            out.documents.push(document(tree, consumer));
+        }
+        return;
+    }
     let normalized = intrinsics::normalize(node);
     // Statements a macro or another stack makes (`Statement: {Fn::Transform: …}`) cannot be
     // read before deployment: the document is left alone, like a policy given by reference.
@@ -199,15 +205,72 @@ fn policy<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mut Read
         Value::String(text) if embedded::looks_like_json(text) => {
             match embedded::parse(host, text, normalized.span) {
                 Ok(tree) => out.documents.push(document(tree, consumer)),
-                Err((message, span)) => out.problems.push(
-                    Diagnostic::new(
-                        "J001",
-                        span,
-                        format!("invalid JSON in a policy string: {message}"),
-                    )
-                    .help("fix the JSON syntax of the policy written as a string, or write it as a YAML or JSON object")
-                    .at(consumer.pointer),
-                ),
+                Err((message, span)) => out
+                    .problems
+                    .push(string_json_error(&message, span, &consumer)),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `!Sub [JSON, {variables}]`: the JSON is parsed as written, so every token keeps its
+/// place, and the variables are then substituted in its strings (a string that changes is
+/// placed on its whole token). `None` when the node is not such an `Fn::Sub`; `Some(None)`
+/// when its JSON has a syntax error (reported).
+fn sub_json<'a>(
+    node: &Node<'a>,
+    host: &'a str,
+    consumer: &Consumer,
+    out: &mut Reading<'a>,
+) -> Option<Option<Node<'a>>> {
+    let (name, arg) = intrinsic(node)?;
+    let Value::Array(parts) = &arg.value else {
+        return None;
+    };
+    let [template, vars] = parts.as_slice() else {
+        return None;
+    };
+    let written = template.as_str().filter(|t| embedded::looks_like_json(t))?;
+    if name != "Fn::Sub" {
+        return None;
+    }
+    match embedded::parse(host, written, template.span) {
+        Ok(mut tree) => {
+            substitute_all(&mut tree, vars);
+            Some(Some(tree))
+        }
+        Err((message, span)) => {
+            out.problems
+                .push(string_json_error(&message, span, consumer));
+            Some(None)
+        }
+    }
+}
+
+/// J001 for a policy written as a JSON string that does not parse.
+fn string_json_error(message: &str, span: Span, consumer: &Consumer) -> Diagnostic {
+    Diagnostic::new(
+        "J001",
+        span,
+        format!("invalid JSON in a policy string: {message}"),
+    )
+    .help("fix the JSON syntax of the policy written as a string, or write it as a YAML or JSON object")
+    .at(consumer.pointer.clone())
+}
+
+fn substitute_all(node: &mut Node, vars: &Node) {
+    match &mut node.value {
+        Value::String(s) if s.contains("${") => {
+            *s = Cow::Owned(intrinsics::substitute(s, vars));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| substitute_all(i, vars)),
+        Value::Object(members) => {
+            for m in members {
+                if m.key.contains("${") {
+                    m.key = Cow::Owned(intrinsics::substitute(&m.key, vars));
+                }
+                substitute_all(&mut m.value, vars);
             }
         }
         _ => {}
@@ -393,6 +456,26 @@ Resources:
         };
         let resource = &items[0].get("Resource").unwrap().value;
         assert_eq!(resource.as_str(), Some("arn:aws:s3:::${B}/*"));
+    }
+
+    #[test]
+    fn sub_with_variables_keeps_json_tokens_in_place() {
+        let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !Sub\n        - |\n          {\"Statement\": [{\"Action\": \"sts:AssumeRole\", \"Sid\": \"${Name}\"}]}\n        - Name: lit\n";
+        let found = read_yaml(text);
+        let Body::Tree(tree) = &found.documents[0].body else {
+            panic!("a tree")
+        };
+        let Value::Array(statements) = &tree.get("Statement").unwrap().value.value else {
+            panic!("a list")
+        };
+        let action = &statements[0].get("Action").unwrap().value;
+        assert_eq!(
+            &text[action.span.start..action.span.end],
+            "\"sts:AssumeRole\""
+        );
+        let sid = &statements[0].get("Sid").unwrap().value;
+        assert_eq!(sid.as_str(), Some("lit"));
+        assert_eq!(&text[sid.span.start..sid.span.end], "\"${Name}\"");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn part_text(node: &Node) -> String {
 
 /// `Fn::Sub`'s second form: each `${name}` the map defines is replaced by its value (a
 /// literal as written, an intrinsic as its `${…}` string).
-fn substitute(template: &str, vars: &Node) -> String {
+pub(crate) fn substitute(template: &str, vars: &Node) -> String {
     let Some(members) = vars.members() else {
         return template.to_string();
     };

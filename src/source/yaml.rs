@@ -244,11 +244,7 @@ impl<'a> Builder<'a> {
                     self.finish(node, anchor)?;
                 }
                 Event::SequenceStart(anchor, tag) => {
-                    self.open(start)?;
-                    let content = content_start(self.text, start);
-                    let tag_at = start_of_tag(self.text, content);
-                    let tag = tag.map(|t| (tag_name(&t), self.tag_span(tag_at)));
-                    let start = content;
+                    let (start, tag) = self.open(start, tag.as_deref())?;
                     self.stack.push(Frame::Sequence {
                         start,
                         anchor,
@@ -257,11 +253,7 @@ impl<'a> Builder<'a> {
                     });
                 }
                 Event::MappingStart(anchor, tag) => {
-                    self.open(start)?;
-                    let content = content_start(self.text, start);
-                    let tag_at = start_of_tag(self.text, content);
-                    let tag = tag.map(|t| (tag_name(&t), self.tag_span(tag_at)));
-                    let start = content;
+                    let (start, tag) = self.open(start, tag.as_deref())?;
                     self.stack.push(Frame::Mapping {
                         start,
                         anchor,
@@ -316,14 +308,22 @@ impl<'a> Builder<'a> {
         Span::new(start, start + len)
     }
 
-    fn open(&mut self, at: usize) -> Result<(), YamlError> {
+    /// A collection opens at `at`: where its content starts, and its tag with the tag's span.
+    #[allow(clippy::type_complexity)]
+    fn open(
+        &mut self,
+        at: usize,
+        tag: Option<&saphyr_parser::Tag>,
+    ) -> Result<(usize, Option<(String, Span)>), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(YamlError {
                 message: format!("nesting is deeper than {MAX_DEPTH} levels"),
                 span: self.char_span(at),
             });
         }
-        Ok(())
+        let content = content_start(self.text, at);
+        let tag_at = start_of_tag(self.text, content);
+        Ok((content, tag.map(|t| (tag_name(t), self.tag_span(tag_at)))))
     }
 
     fn scalar(
@@ -337,7 +337,30 @@ impl<'a> Builder<'a> {
         let text = self.text;
         // An empty scalar after a tag (`!GetAZs ]`) ends where its tag does.
         let start = content_start(text, start).min(end);
-        // Block scalars' events run over the blank lines after them.
+        // Block scalars' events run over the blank lines after them, quoted ones over a
+        // comment after them: a quoted scalar ends at its closing quote.
+        let end = match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                (closing_quote(text, start) + 1).min(end)
+            }
+            _ => end,
+        };
+        // A block scalar's value is its content lines: its span starts at the content, after
+        // the `|` or `>` line (so a one-line `!Sub |-` value spans exactly its text).
+        let start = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded
+                if text[start..end].starts_with(['|', '>']) =>
+            {
+                match text[start..end].find('\n') {
+                    Some(i) => {
+                        let content = start + i + 1;
+                        content + (text[content..end].len() - text[content..end].trim_start().len())
+                    }
+                    None => start,
+                }
+            }
+            _ => start,
+        };
         let end = start.max(start + text[start..end].trim_end().len());
         let span = Span::new(start, end);
         let core = tag.filter(|t| t.handle == "!!").map(|t| t.suffix.as_str());
@@ -639,6 +662,29 @@ mod tests {
         assert_eq!(
             root.get("U").unwrap().value.members().unwrap()[0].key,
             "!Rain::Embed"
+        );
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_quote_not_at_a_comment() {
+        let text = "S:\n  - 'rds.amazonaws.com' # Allow RDS\n  - \"a\\\"b\" # d\n  - 'it''s' #e\n";
+        let root = parse(text).unwrap();
+        let Value::Array(items) = &root.get("S").unwrap().value.value else {
+            panic!("a list")
+        };
+        let spans: Vec<&str> = items.iter().map(|i| at(text, i.span)).collect();
+        assert_eq!(spans, ["'rds.amazonaws.com'", "\"a\\\"b\"", "'it''s'"]);
+    }
+
+    #[test]
+    fn block_scalars_span_their_content() {
+        let text = "R: !Sub |-\n  arn:aws:s3:::${Bucket}\nS: >\n  folded\n  text\n";
+        let root = parse(text).unwrap();
+        let r = &root.get("R").unwrap().value.members().unwrap()[0].value;
+        assert_eq!(at(text, r.span), "arn:aws:s3:::${Bucket}");
+        assert_eq!(
+            at(text, root.get("S").unwrap().value.span),
+            "folded\n  text"
         );
     }
 
