@@ -227,13 +227,9 @@ def hcl_value(v, ind):
         return "\n".join(lines)
     if isinstance(v, list):
         return "[" + ", ".join(hcl_value(x, ind) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return str(v)
-    if v is None:
-        return "null"
-    return hcl_string(v)
+    if isinstance(v, str):
+        return hcl_string(v)
+    return scalar(v)  # booleans, numbers and null are spelled alike in YAML and HCL
 
 
 def as_list(v):

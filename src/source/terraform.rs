@@ -185,6 +185,14 @@ impl<'a, 'b> Reader<'a, 'b> {
         self.text.get(span.start..span.end).unwrap_or("")
     }
 
+    /// A reference as written, without the spaces HCL allows in it (`data.x . y`).
+    fn reference(&self, span: Span) -> String {
+        self.raw(span)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
     fn collect_locals(&mut self, body: &'b HclBody) {
         for block in body.blocks().filter(|b| b.has_ident("locals")) {
             for attr in block.body.attributes() {
@@ -326,11 +334,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 self.template_text(start, end, consumer);
             }
             Expression::Traversal(_) | Expression::Variable(_) if decided => {
-                let reference: String = self
-                    .raw(span_of(expr))
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
+                let reference = self.reference(span_of(expr));
                 if let Some(name) = policy_document_name(&reference) {
                     self.references.push(Reference {
                         name: name.to_string(),
@@ -451,11 +455,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 continue;
             };
             for item in items.iter() {
-                let reference: String = self
-                    .raw(span_of(item))
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
+                let reference = self.reference(span_of(item));
                 if let Some(name) = policy_document_name(&reference) {
                     names.push(name.to_string());
                 }
