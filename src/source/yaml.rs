@@ -309,7 +309,6 @@ impl<'a> Builder<'a> {
     }
 
     /// A collection opens at `at`: where its content starts, and its tag with the tag's span.
-    #[allow(clippy::type_complexity)]
     fn open(
         &mut self,
         at: usize,
