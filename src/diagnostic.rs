@@ -150,17 +150,23 @@ impl Finding {
         let Some(sid) = &self.sid else {
             return self.pointer.clone();
         };
-        let rest = self
-            .pointer
-            .strip_prefix("/Statement")
-            .unwrap_or(&self.pointer);
+        // A template's document continues its resource's pointer
+        // (`/Resources/AppKey/Properties/KeyPolicy/Statement/0/…`): the logical id stays, the
+        // statement's index gives way to its Sid.
+        let (template, rest) = match self.pointer.find("/Statement") {
+            Some(at) => (
+                &self.pointer[..at],
+                &self.pointer[at + "/Statement".len()..],
+            ),
+            None => ("", self.pointer.as_str()),
+        };
         let rest = match rest.strip_prefix('/') {
             Some(tail) if tail.starts_with(|c: char| c.is_ascii_digit()) => {
                 tail.trim_start_matches(|c: char| c.is_ascii_digit())
             }
             _ => rest,
         };
-        format!("/Statement[Sid={sid}]{rest}")
+        format!("{template}/Statement[Sid={sid}]{rest}")
     }
 
     /// A line-independent identity: rule, path, policy element and offending text. Edits
@@ -236,6 +242,14 @@ mod tests {
         assert_eq!(
             finding("/Statement/3/Action", None).element(),
             "/Statement/3/Action"
+        );
+        assert_eq!(
+            finding(
+                "/Resources/AppKey/Properties/KeyPolicy/Statement/2/Principal",
+                Some("Use")
+            )
+            .element(),
+            "/Resources/AppKey/Properties/KeyPolicy/Statement[Sid=Use]/Principal"
         );
     }
 

@@ -89,10 +89,11 @@ fn examples(text: &str) -> Vec<Example> {
         }
         out.push(Example {
             failing,
-            format: if info.first() == Some(&"markdown") {
-                FileFormat::Markdown
-            } else {
-                FileFormat::Json
+            format: match info.first() {
+                Some(&"markdown") => FileFormat::Markdown,
+                Some(&"yaml") => FileFormat::Yaml,
+                Some(&"hcl") => FileFormat::Terraform,
+                _ => FileFormat::Json,
             },
             kind: info
                 .iter()

@@ -98,7 +98,10 @@ impl<'a> Str<'a> {
             };
         }
         let exact = len == value.len() + 2;
-        let span = if value.is_empty() {
+        // A quoted token is at least two bytes longer than its value (escapes only lengthen
+        // it); a shorter one is a template value standing for an expression (`!Ref Bucket`
+        // → `${Bucket}`, spanning `Bucket`), whose span is kept whole.
+        let span = if value.is_empty() || len < value.len() + 2 {
             token
         } else {
             token.inner()

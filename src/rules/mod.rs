@@ -74,6 +74,9 @@ use crate::policy::{Policy, PolicyKind};
 pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     pub kind: PolicyKind,
+    /// The type of the template resource that holds the document (`AWS::ECR::Repository`),
+    /// where a template says it: what a resource policy may name depends on it.
+    pub resource_type: Option<&'a str>,
     /// The run's catalog and what it has looked up in it so far.
     pub lookups: &'a Lookups,
     /// `lookups`' catalog, found once per document: rules ask for it at every name.
@@ -95,6 +98,7 @@ impl<'a> Context<'a> {
         Context {
             policy,
             kind,
+            resource_type: None,
             lookups,
             catalog: lookups.catalog(),
             trusted_accounts,
