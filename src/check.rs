@@ -2,15 +2,17 @@
 //! findings placed in the host file. Each stage hands its result forward only.
 
 use crate::catalog::Catalog;
+use crate::code::Code;
 use crate::config::{Config, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::filter::inline;
 use crate::json::{self, Span};
 use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
 use crate::relate;
 use crate::rules::{self, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{read, FileFormat, Origin};
+use crate::source::{read, template, FileFormat, Origin};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::Path;
@@ -27,20 +29,15 @@ pub struct Options {
     /// `--policies-only`: a file named on the command line is treated like one found by a
     /// walk, so JSON that is not a policy is skipped quietly (hooks pass every changed file).
     pub policies_only: bool,
-    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
-    pub catalog: Option<std::sync::Arc<Catalog>>,
-    /// Action patterns resolved in `catalog` so far, shared by every file of the run (set
-    /// `catalog` before the run starts: the cache belongs to it).
-    pub resolutions: crate::rules::Resolutions,
+    /// The catalog (`--catalog FILE`, the config's `catalog`, or the embedded one) and
+    /// what the run has looked up in it, shared by every file.
+    pub lookups: crate::rules::Lookups,
 }
 
 impl Options {
     /// The AWS action catalog the rules consult. Services are parsed on first use.
     pub fn catalog(&self) -> &Catalog {
-        match &self.catalog {
-            Some(catalog) => catalog,
-            None => Catalog::embedded(),
-        }
+        self.lookups.catalog()
     }
 }
 
@@ -51,6 +48,12 @@ pub struct DocumentReport {
     pub line: usize,
     pub kind: PolicyKind,
     pub kind_reason: Cow<'static, str>,
+    /// The template resource that holds the document: its logical id or address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// That resource's type (`AWS::KMS::Key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +88,20 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
+    check_consumed(path, file_path, text, format, origin, None, opts)
+}
+
+/// [`check_text`] for a file that a template reads as a policy (Terraform's
+/// `file("key.json")`): `consumer` decides the kind of its whole-file document.
+pub fn check_consumed(
+    path: &str,
+    file_path: &Path,
+    text: read::Text,
+    format: FileFormat,
+    origin: Origin,
+    consumer: Option<&extract::Consumer>,
+    opts: &Options,
+) -> FileReport {
     let ignored_here = opts.config.ignores_for(file_path);
     let enabled = |code: &str| {
         rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
@@ -95,6 +112,8 @@ pub fn check_text(
         index: None,
         diagnostics: Vec::new(),
         documents: Vec::new(),
+        format,
+        resources: Vec::new(),
         facts: relate::FileFacts {
             x001_enabled: enabled("X001"),
             ..relate::FileFacts::default()
@@ -112,18 +131,31 @@ pub fn check_text(
             return file.finish(opts, &enabled);
         }
     }
-    let extracted = match format {
-        FileFormat::Json => extract::whole(&text.text, text.body_offset),
+    let mut extracted = match format {
+        FileFormat::Json => extract::json(&text.text, text.body_offset),
         FileFormat::Markdown => extract::markdown(&text.text),
+        FileFormat::Yaml => template::read_yaml(&text.text, text.body_offset),
+        FileFormat::Terraform => extract::terraform(&text.text),
+        FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
     };
+    for problem in extracted.problems.iter().cloned() {
+        file.push(problem, 0, None, None);
+    }
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
-            "J007",
+            Code::J007,
             *open,
             "this code fence is never closed, so it runs to the end of the file",
         )
         .help("close the fence with a line of the same backticks or tildes");
         file.push(d, 0, None, None);
+    }
+    if let Some(consumer) = consumer {
+        for doc in &mut extracted.documents {
+            if doc.container == Container::WholeFile && doc.consumer.is_none() {
+                doc.consumer = Some(consumer.clone());
+            }
+        }
     }
     for (index, doc) in extracted.documents.iter().enumerate() {
         let parsed;
@@ -136,7 +168,7 @@ pub fn check_text(
                 }
                 Err(err) => {
                     if reports_syntax_errors(doc, origin) {
-                        let mut d = Diagnostic::new("J001", err.span, format!("invalid JSON: {}", err.message))
+                        let mut d = Diagnostic::new(Code::J001, err.span, format!("invalid JSON: {}", err.message))
                         .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
                         if let Some((span, label)) = err.opened_at {
                             d = d.label(span, label);
@@ -154,7 +186,7 @@ pub fn check_text(
                     Some(_) => "it has no `Statement`".to_string(),
                 };
                 let start = root.span.start;
-                let d = Diagnostic::new("J005", Span::new(start, start + 1), format!("not a policy document: {what}"))
+                let d = Diagnostic::new(Code::J005, Span::new(start, start + 1), format!("not a policy document: {what}"))
                     .help("iamlint checks IAM and KMS policy documents, objects with `Version` and `Statement`");
                 file.push(d, index, Some(doc.offset), None);
             }
@@ -183,44 +215,77 @@ pub fn check_text(
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
+        if let Some(consumer) = &doc.consumer {
+            file.resources.push((index, consumer.resource));
+        }
         file.documents.push(DocumentReport {
             path: file.path.clone(),
             document: index,
             line,
             kind,
             kind_reason: classification.reason,
+            address: doc.consumer.as_ref().map(|c| c.address.clone()),
+            resource_type: doc.consumer.as_ref().and_then(|c| c.resource_type.clone()),
         });
-        let cx = Context {
-            policy: &model,
-            kind,
-            catalog: opts.catalog(),
-            resolutions: &opts.resolutions,
-            trusted_accounts: &opts.config.trusted_accounts,
-            resources: Default::default(),
-            access: Default::default(),
-        };
+        let mut cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
+        cx.resource_type = doc
+            .consumer
+            .as_ref()
+            .and_then(|c| c.resource_type.as_deref());
         let applies = |m: &rules::RuleMeta| {
             opts.config.enabled(m.code, m.name, &ignored_here)
                 && (m.kinds.is_empty() || m.kinds.contains(&kind))
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
-            if let Some(consumer) = &doc.consumer {
-                // A template's pointer reads as a path in the template.
-                d.pointer.insert_str(0, &consumer.pointer);
-            }
+            in_template(doc.consumer.as_ref(), &mut d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
-        file.facts.documents.push(relate::collect(
+        let mut facts = relate::collect(
             &model,
             kind,
             index,
             doc.offset,
             format == FileFormat::Markdown,
-        ));
+            doc.consumer.as_ref().map(|c| c.address.as_str()),
+        );
+        if doc.consumer.is_some() {
+            let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);
+            let grants = facts.grants.iter_mut().map(|g| &mut g.anchor);
+            let template_grants = facts.template_grants.iter_mut().map(|(g, _)| &mut g.anchor);
+            for anchor in anchors.chain(grants).chain(template_grants) {
+                in_template(doc.consumer.as_ref(), &mut anchor.pointer);
+            }
+        }
+        file.facts.documents.push(facts);
+    }
+    if let Some(format) = extracted.format {
+        // Not when something was said about the file already (a policy that does not parse).
+        if file.documents.is_empty() && file.diagnostics.is_empty() && origin != Origin::Walk {
+            let d = Diagnostic::new(
+                Code::J009,
+                Span::new(text.body_offset, text.body_offset),
+                format!("{format} recognised, but it holds no policy document"),
+            );
+            file.push(d, 0, None, None);
+        }
     }
     file.relate();
     file.finish(opts, &enabled)
+}
+
+/// A document's pointer as a path in its template: the consumer's pointer continued (without
+/// the `/Statement` step a reader added around a bare list of statements).
+fn in_template(consumer: Option<&extract::Consumer>, pointer: &mut String) {
+    let Some(consumer) = consumer else {
+        return;
+    };
+    if consumer.bare_statements {
+        if let Some(rest) = pointer.strip_prefix("/Statement") {
+            *pointer = rest.to_string();
+        }
+    }
+    pointer.insert_str(0, &consumer.pointer);
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
@@ -252,6 +317,9 @@ struct FileCheck<'a> {
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
+    format: FileFormat,
+    /// Each template document's resource name in the host, for suppression comments.
+    resources: Vec<(usize, Span)>,
     facts: relate::FileFacts,
 }
 
@@ -298,20 +366,31 @@ impl<'a> FileCheck<'a> {
     }
 
     fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+        let comments = match self.format {
+            FileFormat::Yaml | FileFormat::Terraform => {
+                let text = self.text;
+                inline::comments(text, self.index())
+            }
+            _ => Vec::new(),
+        };
+        for d in inline::missing_reasons(&comments) {
+            self.diagnostics.push((d, 0, None));
+        }
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
-            let Some(meta) = rules::meta(d.code) else {
-                continue;
-            };
-            if !enabled(d.code) {
+            let meta = d.code.meta();
+            if !enabled(meta.code) {
                 continue;
             }
-            let severity = match opts.config.severity_override(d.code, meta.name) {
+            let severity = match opts.config.severity_override(meta.code, meta.name) {
                 Some(SeverityOverride::Set(s)) => *s,
                 _ => d.severity.unwrap_or(meta.severity),
             };
             findings.push(self.place(d, meta, severity, document, kind));
+        }
+        if comments.iter().any(|c| c.reason) {
+            self.drop_commented(&mut findings, &comments);
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // A file whose grants another file's key policy may judge keeps its text too.
@@ -324,6 +403,26 @@ impl<'a> FileCheck<'a> {
             source,
             facts: self.facts,
         }
+    }
+
+    /// Drops the findings a suppression comment with a reason names, on the finding's line
+    /// or on its resource's.
+    fn drop_commented(&mut self, findings: &mut Vec<Finding>, comments: &[inline::Comment]) {
+        let resource_lines: Vec<(usize, usize)> = std::mem::take(&mut self.resources)
+            .into_iter()
+            .map(|(document, span)| (document, self.line_of(span.start)))
+            .collect();
+        findings.retain(|f| {
+            let resource = resource_lines
+                .iter()
+                .find(|(document, _)| *document == f.document)
+                .map(|(_, line)| *line);
+            !comments.iter().any(|c| {
+                c.reason
+                    && c.names(f.rule, f.name)
+                    && (c.target == f.line || Some(c.target) == resource)
+            })
+        });
     }
 
     fn place(

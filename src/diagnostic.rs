@@ -1,6 +1,7 @@
 //! The one finding type every stage shares: rules produce [`Diagnostic`]s against a
 //! document; the pipeline places them in the host file as [`Finding`]s; emitters print them.
 
+use crate::code::Code;
 use crate::json::Span;
 use crate::policy::PolicyKind;
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ impl std::fmt::Display for Severity {
 /// What a rule says about one place in one document (spans relative to the document).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub span: Span,
     pub message: String,
     /// Borrowed when it is fixed text, so most findings do not copy it.
@@ -59,7 +60,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             span,
@@ -149,17 +150,23 @@ impl Finding {
         let Some(sid) = &self.sid else {
             return self.pointer.clone();
         };
-        let rest = self
-            .pointer
-            .strip_prefix("/Statement")
-            .unwrap_or(&self.pointer);
+        // A template's document continues its resource's pointer
+        // (`/Resources/AppKey/Properties/KeyPolicy/Statement/0/…`): the logical id stays, the
+        // statement's index gives way to its Sid.
+        let (template, rest) = match self.pointer.find("/Statement") {
+            Some(at) => (
+                &self.pointer[..at],
+                &self.pointer[at + "/Statement".len()..],
+            ),
+            None => ("", self.pointer.as_str()),
+        };
         let rest = match rest.strip_prefix('/') {
             Some(tail) if tail.starts_with(|c: char| c.is_ascii_digit()) => {
                 tail.trim_start_matches(|c: char| c.is_ascii_digit())
             }
             _ => rest,
         };
-        format!("/Statement[Sid={sid}]{rest}")
+        format!("{template}/Statement[Sid={sid}]{rest}")
     }
 
     /// A line-independent identity: rule, path, policy element and offending text. Edits
@@ -235,6 +242,14 @@ mod tests {
         assert_eq!(
             finding("/Statement/3/Action", None).element(),
             "/Statement/3/Action"
+        );
+        assert_eq!(
+            finding(
+                "/Resources/AppKey/Properties/KeyPolicy/Statement/2/Principal",
+                Some("Use")
+            )
+            .element(),
+            "/Resources/AppKey/Properties/KeyPolicy/Statement[Sid=Use]/Principal"
         );
     }
 

@@ -10,7 +10,7 @@ use crate::catalog::{AccessLevel, Catalog};
 use crate::json;
 use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind, PrincipalValue, Str};
-use crate::rules::{kms, methods, principals, Context, Resolutions};
+use crate::rules::{kms, methods, principals, Context, Lookups};
 use crate::source::{extract, read, FileFormat};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -97,7 +97,7 @@ pub struct Who {
 pub fn explain_file(
     path: &std::path::Path,
     kind: Option<PolicyKind>,
-    catalog: &Catalog,
+    lookups: &Lookups,
 ) -> Result<Explanation, String> {
     let bytes = read::read_file(path)?.map_err(|_| "the file is too large to check".to_string())?;
     let text = read::decode(bytes);
@@ -108,7 +108,7 @@ pub fn explain_file(
         text.body_offset,
         format,
         kind,
-        catalog,
+        lookups,
     ))
 }
 
@@ -119,14 +119,16 @@ pub fn explain_text(
     body_offset: usize,
     format: FileFormat,
     kind: Option<PolicyKind>,
-    catalog: &Catalog,
+    lookups: &Lookups,
 ) -> Explanation {
     let extracted = match format {
-        FileFormat::Json => extract::whole(text, body_offset),
+        FileFormat::Json => extract::json(text, body_offset),
         FileFormat::Markdown => extract::markdown(text),
+        FileFormat::Yaml => crate::source::template::read_yaml(text, body_offset),
+        FileFormat::Terraform => extract::terraform(text),
+        FileFormat::TerraformTemplate => extract::terraform_template(text, body_offset),
     };
     let lines = LineIndex::new(text);
-    let resolutions = Resolutions::default();
     let mut documents = Vec::new();
     for (index, doc) in extracted.documents.iter().enumerate() {
         let parsed;
@@ -149,15 +151,7 @@ pub fn explain_text(
         let kind = kind
             .or(consumed)
             .unwrap_or_else(|| policy::classify(&model).kind);
-        let cx = Context {
-            policy: &model,
-            kind,
-            catalog,
-            resolutions: &resolutions,
-            trusted_accounts: &[],
-            resources: Default::default(),
-            access: Default::default(),
-        };
+        let cx = Context::new(&model, kind, lookups, &[]);
         let line_of = |span: json::Span| lines.position(doc.offset + span.start).line;
         documents.push(document(&cx, index, line_of(root.span), &line_of));
     }
@@ -186,7 +180,7 @@ fn document(
     if matches!(cx.kind, PolicyKind::Identity) {
         let mut memo = methods::Standing::default();
         for method in methods::all() {
-            if let Some(done) = methods::complete(method, access, cx.catalog, &mut memo) {
+            if let Some(done) = methods::complete(method, access, cx.catalog(), &mut memo) {
                 out.methods.push(MethodLine {
                     id: method.id.clone(),
                     family: method.family,
@@ -202,9 +196,15 @@ fn document(
         }
     }
     for grant in &access.allows {
-        for (token, actions) in reached(grant, cx.catalog) {
+        for (token, actions) in reached(grant, cx.catalog()) {
             entries(
-                access, grant, token, &actions, cx.catalog, line_of, &mut out,
+                access,
+                grant,
+                token,
+                &actions,
+                cx.catalog(),
+                line_of,
+                &mut out,
             );
         }
     }
@@ -423,12 +423,12 @@ fn key_roles(cx: &Context, access: &Access, line_of: &dyn Fn(json::Span) -> usiz
         let crate::access::Principals::Listed(ps) = &grant.principals else {
             continue;
         };
-        let holds = |set: &[&str]| -> Vec<String> {
-            set.iter()
-                .filter(|a| grant.token_for(a).is_some() && access.denial(grant, a).0.is_none())
+        let holds = |set: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+            set.filter(|a| grant.token_for(a).is_some() && access.denial(grant, a).0.is_none())
                 .map(|a| kms::short(a).to_string())
                 .collect()
         };
+        let sets = cx.kms();
         let everything = grant
             .statement
             .actions()
@@ -452,10 +452,10 @@ fn key_roles(cx: &Context, access: &Access, line_of: &dyn Fn(json::Span) -> usiz
                 continue;
             }
             let (admin, crypto, grants, delete) = (
-                holds(kms::ADMIN),
-                holds(kms::CRYPTO),
-                holds(&["kms:CreateGrant"]),
-                holds(deletes),
+                holds(&mut sets.members(kms::KmsSet::Administration)),
+                holds(&mut sets.members(kms::KmsSet::Use)),
+                holds(&mut ["kms:CreateGrant"].into_iter()),
+                holds(&mut deletes.iter().copied()),
             );
             let any: Vec<String> = admin
                 .iter()

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod catalog;
 pub mod check;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod expand;
@@ -181,16 +182,24 @@ pub(crate) fn check_input(input: &Input, opts: &Options) -> Result<FileReport, I
         Ok(bytes) => read::decode(bytes),
         Err(size) => read::too_large(size),
     };
+    // A file a Terraform module reads (`templatefile("key.json", …)`) is a template.
+    let format = match format {
+        source::FileFormat::Json if input.consumer.is_some() => {
+            source::FileFormat::TerraformTemplate
+        }
+        format => format,
+    };
     let origin = match input.origin {
         Origin::Explicit if opts.policies_only => Origin::Walk,
         origin => origin,
     };
-    Ok(check::check_text(
+    Ok(check::check_consumed(
         &input.display(),
         &input.path,
         text,
         format,
         origin,
+        input.consumer.as_deref(),
         opts,
     ))
 }

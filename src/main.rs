@@ -242,8 +242,7 @@ fn check(args: CheckArgs) -> u8 {
         kind: args.kind,
         keep_sources,
         policies_only: args.policies_only,
-        catalog,
-        resolutions: Default::default(),
+        lookups: iamlint::rules::Lookups::new(catalog),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -640,7 +639,7 @@ fn expand(args: ExpandArgs) -> u8 {
 fn explain(args: ExplainArgs) -> u8 {
     let custom = match &args.catalog {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
-            Ok(catalog) => Some(catalog),
+            Ok(catalog) => Some(std::sync::Arc::new(catalog)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
@@ -648,13 +647,11 @@ fn explain(args: ExplainArgs) -> u8 {
         },
         None => None,
     };
-    let catalog = custom
-        .as_ref()
-        .unwrap_or_else(|| iamlint::catalog::Catalog::embedded());
+    let lookups = iamlint::rules::Lookups::new(custom);
     let mut code = 0;
     let mut explained = Vec::new();
     for path in &args.files {
-        match iamlint::explain::explain_file(path, args.kind, catalog) {
+        match iamlint::explain::explain_file(path, args.kind, &lookups) {
             Ok(e) => explained.push(e),
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());

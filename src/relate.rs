@@ -10,6 +10,7 @@
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
 use crate::check::FileReport;
+use crate::code::Code;
 use crate::config::SeverityOverride;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
@@ -71,6 +72,12 @@ pub struct KeyFacts {
     pub delegates_to: Vec<String>,
     /// Non-root principals the policy allows, for the message.
     pub principals: Vec<String>,
+    /// The template resource that holds the key policy (its logical id), if any.
+    pub resource: Option<String>,
+    /// An Allow statement names the root of the template's own account
+    /// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`): IAM policies of the stack's
+    /// account can grant use of the key.
+    pub delegates_here: bool,
     /// The `Statement` element, where a label points.
     pub anchor: Anchor,
 }
@@ -98,6 +105,9 @@ pub struct DocFacts {
     pub kind: PolicyKind,
     pub key: Option<KeyFacts>,
     pub grants: Vec<KeyGrant>,
+    /// Grants on a key of the same template, named by its logical id (`!GetAtt AppKey.Arn`):
+    /// related within the file only.
+    pub template_grants: Vec<(KeyGrant, String)>,
     pub placeholders: Vec<Placeholder>,
 }
 
@@ -121,6 +131,7 @@ impl FileFacts {
             .retain(|d| d.key.is_some() || !d.grants.is_empty());
         for d in &mut self.documents {
             d.placeholders = Vec::new();
+            d.template_grants = Vec::new();
         }
         // Kept until the run ends, for every file: most keep nothing, and should hold nothing.
         self.documents.shrink_to_fit();
@@ -135,6 +146,9 @@ impl FileFacts {
             for grant in &mut doc.grants {
                 grant.anchor.place(index, text);
             }
+            for (grant, _) in &mut doc.template_grants {
+                grant.anchor.place(index, text);
+            }
             for p in &mut doc.placeholders {
                 p.anchor.place(index, text);
             }
@@ -142,7 +156,8 @@ impl FileFacts {
     }
 }
 
-/// Collects one document's facts; `offset` moves its spans into host-file coordinates.
+/// Collects one document's facts; `offset` moves its spans into host-file coordinates;
+/// `resource` is the template resource that holds the document, if any.
 /// Placeholders are collected only for hosts of several documents (`guide`: Markdown),
 /// the only place two spellings of one blank can meet.
 pub fn collect(
@@ -151,12 +166,14 @@ pub fn collect(
     document: usize,
     offset: usize,
     guide: bool,
+    resource: Option<&str>,
 ) -> DocFacts {
     let mut facts = DocFacts {
         document,
         kind,
         key: None,
         grants: Vec::new(),
+        template_grants: Vec::new(),
         placeholders: Vec::new(),
     };
     let allows = || policy.statements.iter().filter(|s| s.is_allow());
@@ -166,7 +183,12 @@ pub fn collect(
             let home = principals::home_account(policy, true);
             let mut delegates_to = Vec::new();
             let mut named = Vec::new();
+            let mut delegates_here = false;
             for p in allows().flat_map(|s| s.principals()) {
+                if resource.is_some() && p.has_type("AWS") && is_stack_root(p.value.value) {
+                    delegates_here = true;
+                    continue;
+                }
                 match principals::root_account(p.value.value) {
                     Some(account) if principals::is_root(p) => {
                         delegates_to.push(account_key(account))
@@ -179,10 +201,13 @@ pub fn collect(
                 home: home.map(|h| (h.account, h.how)),
                 delegates_to,
                 principals: named,
+                resource: resource.map(str::to_string),
+                delegates_here,
                 anchor: Anchor::new(span, "/Statement".into(), None),
             });
         }
     }
+    let resource_is_some = resource.is_some();
     if kind == PolicyKind::Identity {
         for s in allows() {
             let Some(action) = s
@@ -198,11 +223,28 @@ pub fn collect(
                 continue;
             };
             for resource in s.resources() {
+                if let Some(key) = template_key(resource.value).filter(|_| resource_is_some) {
+                    let grant = KeyGrant {
+                        key_arn: resource.value.to_string(),
+                        account: String::new(),
+                        account_key: String::new(),
+                        action: action.value.to_string(),
+                        anchor: Anchor::new(
+                            resource.span.shift(offset),
+                            format!("{}/Resource", s.pointer),
+                            Some(s),
+                        ),
+                    };
+                    facts.template_grants.push((grant, key.to_string()));
+                    continue;
+                }
                 let Ok(parts) = arn::split(resource.value) else {
                     continue;
                 };
                 let account = parts.account.text;
-                let real = arn::is_account_id(account) || !placeholder::find(account).is_empty();
+                let real = arn::is_account_id(account)
+                    || !placeholder::find(account).is_empty()
+                    || crate::policy::template::account(account).is_some();
                 if parts.service.text == "kms"
                     && parts.resource.text.starts_with("key/")
                     && !resource.value.contains(['*', '?'])
@@ -251,6 +293,23 @@ pub fn collect(
     facts
 }
 
+/// The root of the stack's own account, as a template writes it.
+fn is_stack_root(value: &str) -> bool {
+    matches!(
+        value,
+        "${AWS::AccountId}"
+            | "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+            | "arn:aws:iam::${AWS::AccountId}:root"
+    )
+}
+
+/// The logical id of a key a template names by `${Key.Arn}` (what `!GetAtt Key.Arn`
+/// becomes).
+fn template_key(value: &str) -> Option<&str> {
+    let id = value.strip_prefix("${")?.strip_suffix(".Arn}")?;
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(id)
+}
+
 /// An account as compared between documents: the ID, or "" for any placeholder. A guide's
 /// `ACCOUNT-ID` and a real ID are not comparable, but two placeholders stand for the same
 /// blank.
@@ -271,20 +330,24 @@ fn key_for<'f>(grant: &KeyGrant, candidates: &[&'f KeyFacts]) -> Option<&'f KeyF
     matching.next().is_none().then_some(*first)
 }
 
+/// The principals a key policy names, for a message: those who can still use the key.
+fn named_principals(key: &KeyFacts) -> String {
+    if key.principals.is_empty() {
+        return "no one".to_string();
+    }
+    key.principals
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why a grant cannot take effect, if it cannot.
 fn unreachable(grant: &KeyGrant, key: &KeyFacts, where_: &str) -> Option<String> {
     if key.delegates_to.contains(&grant.account_key) {
         return None;
     }
-    let named = if key.principals.is_empty() {
-        "no one".to_string()
-    } else {
-        key.principals
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let named = named_principals(key);
     // Say why these two documents were paired, so a wrong pairing is easy to spot.
     let paired = key
         .home
@@ -311,7 +374,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             };
             let where_ = format!("at line {}", key.anchor.line);
             if let Some(message) = unreachable(grant, key, &where_) {
-                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
@@ -320,7 +383,43 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             }
         }
     }
+    out.extend(template_key_grants(facts));
     out.extend(inconsistent_placeholders(facts));
+    out
+}
+
+/// Grants on a key of the same template (`!GetAtt AppKey.Arn`) whose key policy delegates to
+/// no account root: only the principals it names can use the key.
+fn template_key_grants(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
+    let mut out = Vec::new();
+    for doc in facts {
+        for (grant, id) in &doc.template_grants {
+            let Some(key) = facts
+                .iter()
+                .filter_map(|d| d.key.as_ref())
+                .find(|k| k.resource.as_deref() == Some(id.as_str()))
+            else {
+                continue;
+            };
+            // Any root named (a literal account, or one a parameter fills) may be the stack's
+            // own: only a key policy that names no root at all is reported.
+            let names_a_root = key.principals.iter().any(|p| p.ends_with(":root"));
+            if key.delegates_here || !key.delegates_to.is_empty() || names_a_root {
+                continue;
+            }
+            let named = named_principals(key);
+            let message = format!(
+                "`{}` on `{}` has no effect: the key policy of `{id}` at line {} does not allow the stack's account root (`arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root`), so IAM policies cannot grant use of the key; only the principals it names can use it ({named})",
+                grant.action, grant.key_arn, key.anchor.line
+            );
+            let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
+                .label(key.anchor.span, "this key policy does not delegate to IAM")
+                .help(X001_HELP)
+                .at(grant.anchor.pointer.clone());
+            d.sid = grant.anchor.sid.clone();
+            out.push((d, doc.document));
+        }
+    }
     out
 }
 
@@ -358,7 +457,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             continue;
         };
         let mut d = Diagnostic::new(
-            "X002",
+            Code::X002,
             other.anchor.span,
             format!(
                 "placeholder `{}` is spelled `{}` elsewhere in this file: a find-and-replace for one spelling misses the other",

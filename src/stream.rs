@@ -236,7 +236,8 @@ pub fn run<S: Sink>(
         .map_err(RunError::Selection)?;
     let found = discover::discover(selection.paths, &filters);
     let walked = selection.paths.iter().any(|p| p.is_dir());
-    let inputs = found.inputs;
+    let mut inputs = found.inputs;
+    crate::source::modules::file_consumers(&mut inputs);
     let all: Vec<usize> = (0..inputs.len()).collect();
     let mut plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {

@@ -537,6 +537,27 @@ fn the_pre_commit_hook_runs_on_a_list_of_files() {
     );
     let out = run(&["tsconfig.json", "package.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // Templates of any case are the hook's business; YAML that is no template is not.
+    let hooks = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let pattern = hook_field(&hooks, "files");
+    assert!(pattern.starts_with("(?i)"), "case-insensitive: {pattern}");
+    for ext in ["ya?ml", "template", "json", "md", "tf", "tpl"] {
+        assert!(pattern.contains(ext), "{pattern} covers {ext}");
+    }
+    std::fs::write(
+        p.join("Stack.YAML"),
+        "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Version: 2012-10-17\n        Statement:\n          - Effect: Allow\n            Action: '*'\n            Resource: '*'\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("ci.yml"), "on: push\njobs: {}\n").unwrap();
+    let out = run(&["Stack.YAML", "ci.yml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Stack.YAML:9:") && !text.contains("ci.yml"),
+        "{text}"
+    );
 }
 
 /// A key policy on standard input relates to a role policy named beside it (X001). The

@@ -1,7 +1,7 @@
 //! `iamlint explain`: what each document grants, and for a key policy who does what.
 
-use iamlint::catalog::Catalog;
 use iamlint::explain::{explain_text, human, json, markdown};
+use iamlint::rules::Lookups;
 use iamlint::source::FileFormat;
 use std::path::Path;
 use std::process::Command;
@@ -13,7 +13,7 @@ fn explain_json(text: &str) -> serde_json::Value {
         0,
         FileFormat::Json,
         None,
-        Catalog::embedded(),
+        &Lookups::new(None),
     );
     serde_json::from_str(&json(&[e])).expect("valid JSON")
 }
@@ -28,7 +28,7 @@ fn the_seed_guide_names_the_delegation_the_role_and_the_public_grant() {
         0,
         FileFormat::Markdown,
         None,
-        Catalog::embedded(),
+        &Lookups::new(None),
     );
     assert_eq!(e.documents.len(), 2);
     let key = e.documents[0]
@@ -99,7 +99,7 @@ fn wide_patterns_are_summarised_by_level() {
         0,
         FileFormat::Json,
         None,
-        Catalog::embedded(),
+        &Lookups::new(None),
     );
     let md = markdown(&[e]);
     assert!(md.contains("Write actions of `NotAction`"), "{md}");

@@ -626,3 +626,221 @@ fn regression_fixtures_keep_their_invariants() {
         support::invariants::check_all_ways(&bytes);
     }
 }
+
+/// A template whose resource holds `policy` (YAML text indented under `PolicyDocument:`).
+fn template_with(policy: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n{policy}"
+    )
+}
+
+const YAML_ALLOW_ALL: &str = "        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action: \"*\"\n            Resource: \"*\"\n";
+
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_its_alias_quickly() {
+    // Nine levels of ten aliases each: a billion values if expanded.
+    let mut bomb = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        let refs = vec![format!("*a{p}"); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    bomb.push_str("Resources: {P: {Type: AWS::IAM::Policy, Properties: {PolicyDocument: {Statement: *a9}}}}\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.yaml"), &bomb).unwrap();
+    std::fs::write(dir.path().join("ok.yaml"), template_with(YAML_ALLOW_ALL)).unwrap();
+    let started = Instant::now();
+    let run = concise(dir.path(), &["."]);
+    has(&run, "bomb.yaml:");
+    has(&run, "error[J008] YAML aliases expand to more than");
+    has(&run, "ok.yaml:10:22: warning[A001]");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_huge_anchor_copied_many_times_is_bounded() {
+    let items = vec!["s3:GetObject"; 50_000].join(", ");
+    let mut text = format!("AWSTemplateFormatVersion: x\nBig: &big [{items}]\n");
+    for i in 0..100 {
+        text.push_str(&format!("Copy{i}: *big\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("anchor.yaml"),
+        format!("{text}Resources: {{}}\n"),
+    )
+    .unwrap();
+    let run = concise(dir.path(), &["anchor.yaml"]);
+    has(&run, "error[J008] YAML aliases expand to more than");
+}
+
+#[test]
+fn deep_yaml_nesting_is_one_error_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = format!(
+        "AWSTemplateFormatVersion: x\nResources: {}\n",
+        "[".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("flow.yaml"), flow).unwrap();
+    let mut block = String::from("AWSTemplateFormatVersion: x\nResources:\n");
+    for depth in 0..1_000 {
+        block.push_str(&" ".repeat(depth * 2 + 2));
+        block.push_str("- \n");
+    }
+    std::fs::write(dir.path().join("block.yaml"), block).unwrap();
+    let run = concise(dir.path(), &["flow.yaml", "block.yaml"]);
+    let errors = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("error[J008]"))
+        .count();
+    assert_eq!(errors, 2, "{}", run.stdout);
+    has(&run, "flow.yaml:2:");
+}
+
+#[test]
+fn unknown_tags_tabs_and_bad_bytes_in_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // Tags CloudFormation tools add (rain, custom transforms) are accepted as opaque values.
+    let tagged = template_with(YAML_ALLOW_ALL).replace(
+        "Resources:\n",
+        "Metadata: !Rain::Embed meta.yaml\nBlob: !!binary aGVsbG8=\nOther: !<tag:example.com,2026:x> 1\nResources:\n",
+    );
+    std::fs::write(p.join("tags.yaml"), tagged).unwrap();
+    // A tab in the indentation: an error at the tab.
+    std::fs::write(
+        p.join("tab.yaml"),
+        template_with("\tVersion: \"2012-10-17\"\n"),
+    )
+    .unwrap();
+    // Invalid UTF-8 inside a template.
+    let mut bad = template_with(YAML_ALLOW_ALL).into_bytes();
+    bad.extend_from_slice(b"# caf\xe9\n");
+    std::fs::write(p.join("latin1.yaml"), bad).unwrap();
+    let run = concise(p, &["tags.yaml", "tab.yaml", "latin1.yaml"]);
+    has(&run, "tags.yaml:13:22: warning[A001]");
+    has(&run, "tab.yaml:7:1: error[J008] invalid YAML");
+    has(&run, "latin1.yaml:12:6: error[J003] invalid UTF-8");
+}
+
+#[test]
+fn a_50_mb_template_is_j006_and_a_large_one_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::File::create(p.join("huge.template.yaml"))
+        .unwrap()
+        .set_len(50 * 1024 * 1024)
+        .unwrap();
+    // 2,000 resources, each a policy: about 1 MB of YAML.
+    let mut large = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+    for i in 0..2_000 {
+        large.push_str(&format!(
+            "  P{i}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n{YAML_ALLOW_ALL}"
+        ));
+    }
+    std::fs::write(p.join("large.yaml"), large).unwrap();
+    let started = Instant::now();
+    let run = concise(p, &["."]);
+    has(&run, "huge.template.yaml:1:1: error[J006]");
+    let a001 = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("large.yaml") && l.contains("[A001]"))
+        .count();
+    assert_eq!(a001, 2_000);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+const TF_ALLOW_ALL: &str = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version   = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }]\n  })\n}\n";
+
+#[test]
+fn hostile_terraform_is_reported_at_its_place_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // An unterminated heredoc runs to the end of the file: J010, labelled at its opening.
+    std::fs::write(
+        p.join("heredoc.tf"),
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": []}\n}\n",
+    )
+    .unwrap();
+    // 100,000 nested brackets: one error, no stack overflow.
+    let deep = format!(
+        "x = jsonencode({}{})\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(p.join("deep.tf"), deep).unwrap();
+    // Invalid UTF-8 in a module.
+    std::fs::write(p.join("latin1.tf"), b"# caf\xe9\nx = 1\n").unwrap();
+    // A heredoc interpolation that never closes, and a template whose directive does not.
+    std::fs::write(
+        p.join("interp.tf"),
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": ${var.x\nEOF\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("open.json.tpl"),
+        "{\"Statement\": [%{ for x in y \n]}\n",
+    )
+    .unwrap();
+    // Plan JSON whose policy string is not JSON, at the offending character inside it.
+    std::fs::write(
+        p.join("plan.json"),
+        r#"{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{"root_module":{"resources":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","name":"p","values":{"policy":"{\"Statement\": [}"}}]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(p.join("ok.tf"), TF_ALLOW_ALL).unwrap();
+    let run = concise(
+        p,
+        &[
+            "heredoc.tf",
+            "deep.tf",
+            "latin1.tf",
+            "interp.tf",
+            "open.json.tpl",
+            "plan.json",
+            "ok.tf",
+        ],
+    );
+    has(&run, "heredoc.tf:3:1: error[J010] invalid HCL");
+    has(&run, "deep.tf:1:");
+    has(&run, "error[J010] invalid HCL: invalid nesting depth");
+    has(&run, "latin1.tf:1:6: error[J003] invalid UTF-8");
+    has(&run, "interp.tf:4:1: error[J010] invalid HCL");
+    has(&run, "open.json.tpl:1:16: info[J011]");
+    has(&run, "plan.json:1:");
+    has(
+        &run,
+        "error[J001] invalid JSON: expected a JSON value: found `}`",
+    );
+    has(&run, "ok.tf:4:48: warning[A001]");
+}
+
+#[test]
+fn a_terraform_module_with_thousands_of_policies_is_quick() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut module = String::new();
+    for i in 0..2_000 {
+        module.push_str(&TF_ALLOW_ALL.replace("\"p\"", &format!("\"p{i}\"")));
+    }
+    std::fs::write(dir.path().join("big.tf"), &module).unwrap();
+    let started = Instant::now();
+    let run = concise(dir.path(), &["big.tf"]);
+    assert_eq!(
+        run.stdout.matches("[A001]").count(),
+        2_000,
+        "{}",
+        run.stderr
+    );
+    // Generous: the point is that nothing is quadratic, not a timing claim.
+    assert!(started.elapsed() < Duration::from_secs(50));
+}

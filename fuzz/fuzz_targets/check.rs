@@ -1,4 +1,5 @@
-//! The whole per-file pipeline, bytes → findings, as JSON and as Markdown: it must not
+//! The whole per-file pipeline, bytes → findings, as JSON, Markdown, YAML and Terraform (HCL,
+//! JSON templates): it must not
 //! panic, and every finding must be well placed (see `tests/support/invariants.rs`).
 
 #![no_main]

@@ -7,6 +7,7 @@
 //! suppressions were used, which baseline entries matched) it keeps for the end of the run.
 
 pub mod baseline;
+pub mod inline;
 pub mod suppress;
 
 use crate::check::FileReport;

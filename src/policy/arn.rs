@@ -33,7 +33,21 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
         return Err("an ARN starts with `arn:`");
     }
     // The first five colons end the first five fields; the resource keeps any others.
-    let mut colons = memchr::memchr_iter(b':', text.as_bytes());
+    // A colon inside a template value or policy variable (`${AWS::Partition}`) is part of
+    // that value, not a separator.
+    let parts = if memchr::memchr(b'{', text.as_bytes()).is_some() {
+        super::template::parts(text)
+    } else {
+        Vec::new()
+    };
+    // Both in order: one walk over the parts, so a string of many parts stays linear.
+    let mut next_part = 0;
+    let mut colons = memchr::memchr_iter(b':', text.as_bytes()).filter(|&at| {
+        while parts.get(next_part).is_some_and(|p| p.range.end <= at) {
+            next_part += 1;
+        }
+        !parts.get(next_part).is_some_and(|p| p.range.contains(&at))
+    });
     let mut ends = [0; 5];
     for end in &mut ends {
         *end = colons.next().ok_or(
@@ -66,4 +80,30 @@ pub fn is_cloudfront_origin_access_identity(arn: &Arn) -> bool {
             .resource
             .text
             .starts_with("user/CloudFront Origin Access Identity ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn colons_inside_template_values_do_not_split_fields() {
+        let arn = split("arn:${AWS::Partition}:iam::${AWS::AccountId}:root").unwrap();
+        assert_eq!(arn.partition.text, "${AWS::Partition}");
+        assert_eq!(arn.service.text, "iam");
+        assert_eq!(arn.account.text, "${AWS::AccountId}");
+        assert_eq!(arn.resource.text, "root");
+        let arn = split("arn:aws:s3:::b/${aws:username}/x:y").unwrap();
+        assert_eq!(arn.resource.text, "b/${aws:username}/x:y");
+        assert!(split("arn:${AWS::Partition}:iam").is_err());
+    }
+
+    #[test]
+    fn many_template_values_stay_linear() {
+        let many = format!("arn:{}", "${a:b::c}".repeat(1 << 17));
+        assert!(split(&many).is_err(), "every colon is inside a value");
+        // Each one a namespace and a key, looked up in the catalog.
+        let many = format!("arn:{}", "${s3:k}${x:y}".repeat(1 << 16));
+        assert!(split(&many).is_err());
+    }
 }

@@ -1,5 +1,7 @@
-//! Unfilled template placeholders: `ACCOUNT-ID`, `<KEY_ID>`, `YOUR_BUCKET`, `${AccountId}`.
-//! They are their own finding (not a malformed ARN): the fix is to fill them in.
+//! Unfilled placeholders that a human must fill: `ACCOUNT-ID`, `<KEY_ID>`, `YOUR_BUCKET`.
+//! They are their own finding (not a malformed ARN): the fix is to fill them in. A `${...}`
+//! is never one: it is an IAM policy variable or a template value that a deployment tool
+//! fills in (see [`super::template`]).
 
 use std::ops::Range;
 
@@ -20,6 +22,8 @@ const WORDS: &[&str] = &[
 /// megabyte of `<` or `${` in a hostile policy costs no more than a megabyte of letters.
 pub fn find(text: &str) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
+    // `${...}` parts, in order: see [`super::template`].
+    let mut filled: Vec<Range<usize>> = Vec::new();
     let bytes = text.as_bytes();
     // Most strings hold no placeholder: one cheap pass tells, instead of the token scan,
     // and tells the bracket search apart from the word scan.
@@ -41,11 +45,11 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                     Some(_) => {}
                     None => angle_open = false,
                 },
+                // A template value or policy variable is filled in by a tool or by AWS, not
+                // by a human: not a placeholder, and the words inside it are not either.
                 b'$' if brace_open && text[i..].starts_with("${") => match text[i..].find('}') {
                     Some(len) => {
-                        if !is_policy_variable(&text[i + 2..i + len]) {
-                            found.push(i..i + len + 1);
-                        }
+                        filled.push(i..i + len + 1);
                         i += len + 1;
                         continue;
                     }
@@ -75,8 +79,11 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         });
         if separator {
             if start < pos && is_placeholder_word(&text[start..pos]) {
-                let before = found[..bracketed].partition_point(|r| r.start <= start);
-                if before == 0 || !found[before - 1].contains(&start) {
+                let inside = |ranges: &[Range<usize>]| {
+                    let before = ranges.partition_point(|r| r.start <= start);
+                    before > 0 && ranges[before - 1].contains(&start)
+                };
+                if !inside(&found[..bracketed]) && !inside(&filled) {
                     found.push(start..pos);
                 }
             }
@@ -140,11 +147,6 @@ fn hints(bytes: &[u8]) -> Hints {
     }
 }
 
-/// `${aws:username}`, `${s3:prefix}`, `${*}`: variables AWS substitutes, not placeholders.
-fn is_policy_variable(inner: &str) -> bool {
-    matches!(inner, "*" | "?" | "$") || inner.contains(':')
-}
-
 /// Called for every token of every string: decides without allocating.
 fn is_placeholder_word(word: &str) -> bool {
     // Every placeholder starts with a capital, a digit or `_`, or one of the lower-case
@@ -164,6 +166,10 @@ fn is_placeholder_word(word: &str) -> bool {
         let first = parts.next().unwrap_or("");
         if first == "YOUR"
             || first == "MY"
+            || matches!(
+                word,
+                "REPLACE_ME" | "REPLACE-ME" | "REPLACEME" | "CHANGE_ME" | "CHANGEME"
+            )
             || WORDS.contains(&first)
             || parts.any(|p| WORDS.contains(&p))
         {
@@ -206,7 +212,10 @@ mod tests {
         );
         assert_eq!(words("<KEY_ID>"), vec!["<KEY_ID>"]);
         assert_eq!(words("arn:aws:s3:::YOUR_BUCKET/*"), vec!["YOUR_BUCKET"]);
-        assert_eq!(words("arn:aws:s3:::b/${AccountId}"), vec!["${AccountId}"]);
+        assert_eq!(
+            words("arn:aws:s3:::${ACCOUNT_ID}/REPLACE_ME"),
+            vec!["REPLACE_ME"]
+        );
         assert_eq!(
             words("arn:aws:iam::xxxxxxxxxxxx:root"),
             vec!["xxxxxxxxxxxx"]
@@ -217,6 +226,11 @@ mod tests {
     fn leaves_real_values_and_policy_variables_alone() {
         assert!(find("arn:aws:iam::123456789012:role/paypollen-api-role").is_empty());
         assert!(find("arn:aws:s3:::bucket/${aws:username}/*").is_empty());
+        // Template values are filled in at deploy time, words inside them included.
+        assert!(find("arn:aws:s3:::b/${AccountId}").is_empty());
+        assert!(find("arn:${AWS::Partition}:iam::${AWS::AccountId}:root").is_empty());
+        assert!(find("arn:aws:iam::${ACCOUNT_ID}:root").is_empty());
+        assert!(find("arn:aws:iam::${var.account_id}:role/${YOUR_ROLE}").is_empty());
         assert!(find("arn:aws:iam::123456789012:role/API_ROLE").is_empty());
         assert!(find("AWS").is_empty());
     }

@@ -22,6 +22,8 @@ pub struct Document {
     line: u32,
     kind: PolicyKind,
     kind_reason: Cow<'static, str>,
+    /// A template document's resource: its address and type (rare: boxed).
+    template: Option<Box<(Option<String>, Option<String>)>>,
 }
 
 impl Document {
@@ -33,6 +35,8 @@ impl Document {
             line: u32::try_from(d.line).unwrap_or(u32::MAX),
             kind: d.kind,
             kind_reason: d.kind_reason.clone(),
+            template: (d.address.is_some() || d.resource_type.is_some())
+                .then(|| Box::new((d.address.clone(), d.resource_type.clone()))),
         }
     }
 }
@@ -102,6 +106,14 @@ fn write_documents(
         number_field(&mut buf, b",\n      \"line\": ", d.line as usize);
         string_field(&mut buf, b",\n      \"kind\": ", d.kind.as_str());
         string_field(&mut buf, b",\n      \"kind_reason\": ", &d.kind_reason);
+        if let Some(template) = &d.template {
+            if let Some(address) = &template.0 {
+                string_field(&mut buf, b",\n      \"address\": ", address);
+            }
+            if let Some(resource_type) = &template.1 {
+                string_field(&mut buf, b",\n      \"resource_type\": ", resource_type);
+            }
+        }
         buf.extend_from_slice(b"\n    }");
         if buf.len() >= CHUNK {
             out.write_all(&buf)?;
@@ -368,6 +380,10 @@ mod tests {
             line: u32,
             kind: PolicyKind,
             kind_reason: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            address: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            resource_type: Option<&'a str>,
         }
         #[derive(Serialize)]
         struct Member<'a> {
@@ -391,6 +407,14 @@ mod tests {
                 } else {
                     Cow::Owned(tricky.clone())
                 },
+                template: match i % 3 {
+                    0 => None,
+                    1 => Some(Box::new((
+                        Some(tricky.clone()),
+                        Some("AWS::KMS::Key".into()),
+                    ))),
+                    _ => Some(Box::new((Some("Role".into()), None))),
+                },
             })
             .collect();
         // Input 2 has no path: written empty, as before.
@@ -408,6 +432,8 @@ mod tests {
                     line: d.line,
                     kind: d.kind,
                     kind_reason: &d.kind_reason,
+                    address: d.template.as_ref().and_then(|t| t.0.as_deref()),
+                    resource_type: d.template.as_ref().and_then(|t| t.1.as_deref()),
                 })
                 .collect();
             let whole = serde_json::to_string_pretty(&Member { documents: rows }).unwrap();

@@ -2,9 +2,10 @@
 //! statement then grants or denies nothing for it. A prefix the catalog lacks but that AWS
 //! retired, or that AWS's own managed policies use, is said as such, as information.
 
-use super::lookup::ActionName;
+use super::lookup::{is_templated, ActionName};
 use super::Context;
 use crate::catalog::undocumented;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,11 +17,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let name = match ActionName::parse(value) {
                     Some(name) if !name.service.is_empty() => name,
-                    _ if value.value == "*" => continue,
+                    // A template value (`${Action}`) is some action, known at deploy time.
+                    _ if value.value == "*" || is_templated(value.value) => continue,
                     _ => {
                         out.push(
                             Diagnostic::new(
-                                "C001",
+                                Code::C001,
                                 value.span,
                                 format!(
                                     "`{}` has no service prefix, so it matches no action",
@@ -36,8 +38,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if known == Some(name.service) || crate::policy::has_wildcard(name.service) {
                     continue;
                 }
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     known = Some(name.service);
+                    continue;
+                }
+                if is_templated(value.value) {
                     continue;
                 }
                 let pointer = format!("{}/{}", s.pointer, member.key);
@@ -45,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if let Some(retired) = undocumented::retired_service(name.service) {
                     out.push(
                         Diagnostic::new(
-                            "C001",
+                            Code::C001,
                             span,
                             format!(
                                 "`{}` is {}, which AWS retired ({}): `{}` grants nothing today",
@@ -64,7 +69,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if let Some(policy) = undocumented::managed_policy_using_service(name.service) {
                     out.push(
                         Diagnostic::new(
-                            "C001",
+                            Code::C001,
                             span,
                             format!(
                                 "`{}` is not in AWS's service reference, but AWS's own managed policy {policy} uses it: an undocumented AWS service, which iamlint cannot check further",
@@ -87,7 +92,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(
                     Diagnostic::new(
-                        "C001",
+                        Code::C001,
                         span,
                         format!(
                             "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",

@@ -5,6 +5,7 @@
 use super::lookup::{action_names, closest_action, resolve, Resolved};
 use super::Context;
 use crate::catalog::undocumented;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -15,10 +16,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if name.name.is_empty() {
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     out.push(
                         Diagnostic::new(
-                            "C002",
+                            Code::C002,
                             value.span,
                             format!("`{}` names no action after the colon", value.value),
                         )
@@ -41,7 +42,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::new(
-                        "C002",
+                        Code::C002,
                         value.sub_span(name.name_range()),
                         format!(
                             "`{}` is not in AWS's service reference for `{}`, but AWS's own managed policy {policy} grants it: an undocumented action, which iamlint cannot check further",
@@ -64,12 +65,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
                         name.service,
                         name.service,
-                        cx.catalog.source_version()
+                        cx.catalog().source_version()
                     ),
                 };
             out.push(
                 Diagnostic::new(
-                    "C002",
+                    Code::C002,
                     value.sub_span(name.name_range()),
                     format!(
                         "`{}` is not an action of `{}`, so this matches nothing{guess}",

@@ -6,6 +6,7 @@
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
 use super::{allows, resources, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::Glob;
 use crate::policy::{arn, has_wildcard, Str};
@@ -51,9 +52,9 @@ fn is_resource_type(cx: &Context, service: &str, word: &str) -> bool {
         return false;
     }
     let Some(arns) = cx
-        .catalog
+        .catalog()
         .service_id(service)
-        .and_then(|id| cx.catalog.arns(id))
+        .and_then(|id| cx.catalog().arns(id))
     else {
         return false;
     };
@@ -129,30 +130,21 @@ fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diag
     } else {
         format!("`{}` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants {actions} on every resource of its type, though AWS lets you scope {these} to specific ARNs", star.value)
     };
-    Diagnostic::new("C007", star.span, message)
+    Diagnostic::new(Code::C007, star.span, message)
         .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")
 }
 
 #[cfg(test)]
 mod tests {
     use super::effectively_star;
-    use crate::catalog::Catalog;
     use crate::policy::{build, PolicyKind};
 
     #[test]
     fn arns_that_name_every_resource_of_their_type() {
         let root = crate::json::parse("{}").unwrap();
         let policy = build(&root);
-        let resolutions = super::super::Resolutions::default();
-        let cx = super::Context {
-            policy: &policy,
-            kind: PolicyKind::Identity,
-            catalog: Catalog::embedded(),
-            resolutions: &resolutions,
-            trusted_accounts: &[],
-            resources: Default::default(),
-            access: Default::default(),
-        };
+        let lookups = super::super::Lookups::default();
+        let cx = super::Context::new(&policy, PolicyKind::Identity, &lookups, &[]);
         for star in [
             "arn:*:cloudtrail:*:*:trail/*",
             "arn:aws:s3:::*/*",

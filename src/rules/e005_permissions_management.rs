@@ -11,6 +11,7 @@ use super::principals;
 use super::Context;
 use crate::access::{Actions, Target};
 use crate::catalog::AccessLevel;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, PolicyKind, PrincipalValue};
 
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.kind == PolicyKind::Resource {
         return resource_policy(cx, out);
     }
-    check_family(cx, out, "E005", Family::Destruction);
+    check_family(cx, out, Code::E005, Family::Destruction);
     let access = methods::access(cx);
     for grant in &access.allows {
         // `NotAction` is A003's finding, `"*"` A001's.
@@ -51,7 +52,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if methods::is_method_alone(&name) {
                     continue;
                 }
-                let Some(target) = Target::resolve(cx.catalog, &name) else {
+                let Some(target) = Target::resolve(cx.catalog(), &name) else {
                     continue;
                 };
                 // This statement's grant of it, if it stands on every resource.
@@ -90,7 +91,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     when.join(" and ")
                 ));
             }
-            let mut d = Diagnostic::new("E005", token.span, message)
+            let mut d = Diagnostic::new(Code::E005, token.span, message)
                 .help("name the resources in `Resource`, or keep permissions management with administrators")
                 .at(format!("{}/Action", grant.statement.pointer));
             for (span, when) in conditional {
@@ -131,7 +132,7 @@ fn resource_policy(cx: &Context, out: &mut Vec<Diagnostic>) {
             .iter()
             .filter(|t| !crate::policy::has_wildcard(t.value))
         {
-            let Some(target) = Target::resolve(cx.catalog, token.value) else {
+            let Some(target) = Target::resolve(cx.catalog(), token.value) else {
                 continue;
             };
             if target.action.access_level != AccessLevel::PermissionsManagement
@@ -149,7 +150,7 @@ fn resource_policy(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "E005",
+                    Code::E005,
                     token.span,
                     format!(
                         "`{}` is granted to {whom}: it can change who may access this resource",

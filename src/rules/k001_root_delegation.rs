@@ -3,13 +3,19 @@
 //! the key manageable. Information, never a warning: removing it risks a lockout.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::policy::template::{self, Account, Meaning};
 use crate::policy::{arn, Statement};
 
 /// The account an `AWS` principal names when it is the account root (`arn:...:root` or a
-/// bare account ID), placeholders included.
+/// bare account ID), placeholders and template values included: `${AWS::AccountId}` alone
+/// is the deploying account's root.
 pub fn root_account(value: &str) -> Option<&str> {
     if arn::is_account_id(value) {
+        return Some(value);
+    }
+    if template::whole(value).is_some_and(|expr| template::meaning(expr) == Meaning::ThisAccount) {
         return Some(value);
     }
     let parts = arn::split(value).ok()?;
@@ -41,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect();
         out.push(
             Diagnostic::new(
-                "K001",
+                Code::K001,
                 all.span,
                 format!(
                     "key access is delegated to IAM policies in {}; this is AWS's default key policy statement",
@@ -54,11 +60,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// "account 111122223333", or for a placeholder "the account `ACCOUNT-ID` stands for".
+/// "account 111122223333", "the account this template is deployed to", or for a
+/// placeholder "the account `ACCOUNT-ID` stands for".
 fn describe_account(account: &str) -> String {
-    if arn::is_account_id(account) {
-        format!("account {account}")
-    } else {
-        format!("the account `{account}` stands for")
+    match template::account(account) {
+        Some(Account::Literal(_)) => format!("account {account}"),
+        Some(Account::This) => format!("the account this template is deployed to (`{account}`)"),
+        Some(Account::Deployed(_)) => format!("the account `{account}` names at deploy time"),
+        None => format!("the account `{account}` stands for"),
     }
 }

@@ -2,8 +2,9 @@
 //! policy. No application or person needs both full administration and every
 //! cryptographic use of a key; the root delegation (K001) is AWS's default and not this.
 
-use super::principals::is_root;
+use super::principals::{is_root, is_unknown};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -11,7 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let principals = s.principals();
         let others: Vec<&str> = principals
             .iter()
-            .filter(|p| !is_root(p))
+            // A principal given at deploy time (`${AdminArn}`) may be the root itself.
+            .filter(|p| !is_root(p) && !is_unknown(p))
             .map(|p| p.value.value)
             .collect();
         if others.is_empty() {
@@ -24,7 +26,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "K002",
+                    Code::K002,
                     action.span,
                     format!(
                         "`{}` gives {} every action on this key: administration, deletion and every cryptographic use",
@@ -36,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             .join(", ")
                     ),
                 )
-                .help("give key administrators the administrative actions (kms:Create*, kms:Describe*, kms:Enable*, kms:List*, kms:Put*, kms:Update*, kms:Revoke*, kms:Disable*, kms:Get*, kms:Delete*, kms:TagResource, kms:UntagResource, kms:ScheduleKeyDeletion, kms:CancelKeyDeletion) and key users only the cryptographic ones they call (kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*)")
+                // The help is the page's `fix` line: one place for it.
                 .at(format!("{}/Action", s.pointer)),
             );
         }

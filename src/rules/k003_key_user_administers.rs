@@ -5,9 +5,10 @@
 //! limited to the key's account (`kms:CallerAccount`, `aws:PrincipalAccount`) are not one
 //! principal but the account delegating to IAM, where duties are separated.
 
-use super::kms::{self, ADMIN, CRYPTO};
-use super::principals::is_root;
+use super::kms::{self, KmsSet};
+use super::principals::{is_root, is_unknown};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{PrincipalValue, Statement};
 use std::collections::BTreeMap;
@@ -25,15 +26,17 @@ pub fn is_account_wide(s: &Statement, p: &PrincipalValue) -> bool {
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // principal -> the first cryptographic action it is granted.
+    let sets = cx.kms();
     let mut users: BTreeMap<&str, &str> = BTreeMap::new();
     for s in allows(cx) {
-        let Some(action) = kms::grants_any(s, CRYPTO) else {
+        let Some(action) = sets.grants_any(s, KmsSet::Use) else {
             continue;
         };
+        // A principal given at deploy time (`${KeyUserArn}`) may be the root itself.
         for p in s
             .principals()
             .iter()
-            .filter(|p| !is_root(p) && !is_account_wide(s, p))
+            .filter(|p| !is_root(p) && !is_account_wide(s, p) && !is_unknown(p))
         {
             users.entry(p.value.value).or_insert(action);
         }
@@ -52,7 +55,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if kms::is_every_kms_action(token.value) {
                 continue;
             }
-            let admin = kms::reached(token.value, ADMIN);
+            let admin = sets.reached(token.value, KmsSet::Administration);
             if admin.is_empty() {
                 continue;
             }
@@ -64,7 +67,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "K003",
+                    Code::K003,
                     token.span,
                     format!(
                         "`{principal}` uses this key (`{crypto}`) and is also allowed {what}: one principal can both use the key and administer or destroy it"

@@ -9,8 +9,9 @@
 //! `kms:CallerAccount` and `kms:ViaService`) is AWS's to manage: said as information.
 
 use super::k007_key_policy_resource::{applies_to_key, names_no_key};
-use super::kms::{self, CRYPTO};
+use super::kms::KmsSet;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{Statement, Str};
 
@@ -38,14 +39,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let key = Str::of_key(statement).span;
     let with_principals = || allows(cx).filter(|s| !s.principals().is_empty());
-    let administers = |s: &&Statement| kms::grants(s, "kms:PutKeyPolicy");
+    let administers = |s: &&Statement| cx.kms().grants(s, KmsSet::KeyPolicy);
     let manageable = with_principals()
         .filter(administers)
         .any(|s| applies_to_key(s));
     if !manageable {
         let mut diagnostic = if allows(cx).any(|s| aws_managed_key_statement(s)) {
             Diagnostic::new(
-                "K004",
+                Code::K004,
                 key,
                 "no statement allows anyone to administer this key, as in the policy of an AWS managed key (`aws/ebs` and the like: `\"*\"` limited by `kms:CallerAccount` and `kms:ViaService`): AWS manages such keys and their policies, and no one in the account can change them",
             )
@@ -53,7 +54,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .severity(Severity::Info)
         } else {
             Diagnostic::new(
-                "K004",
+                Code::K004,
                 key,
                 "no statement allows anyone to administer this key (no root delegation and no principal allowed `kms:PutKeyPolicy`): AWS refuses this policy unless `BypassPolicyLockoutSafetyCheck` is set, and with it the key can no longer be managed",
             )
@@ -73,12 +74,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let usable = with_principals()
-        .filter(|s| kms::grants_any(s, CRYPTO).is_some())
+        .filter(|s| cx.kms().grants(s, KmsSet::Use))
         .any(|s| applies_to_key(s));
     if !usable {
         out.push(
             Diagnostic::new(
-                "K004",
+                Code::K004,
                 key,
                 "no statement allows anyone to use this key for cryptography (`kms:Encrypt`, `kms:Decrypt`, `kms:Sign`…): the key is unusable until its policy changes or an administrator creates a grant",
             )

@@ -5,12 +5,14 @@
 //! account root delegates to IAM and is not reported; another account's root is: that
 //! account can then hand the key's use to any of its principals, or further.
 
-use super::kms::{self, CRYPTO};
+use super::kms::{self, KmsSet};
 use super::principals::{home_account, is_root, root_account};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let sets = cx.kms();
     // The key's own account: its root delegating to IAM is not a grant risk of this policy.
     let home = home_account(cx.policy, true).filter(|h| h.from_root);
     let own_root = |p: &crate::policy::PrincipalValue| {
@@ -29,8 +31,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let uses_key = kms::grants_any(s, CRYPTO).is_some();
-        for token in kms::tokens_reaching(s, "kms:CreateGrant") {
+        let uses_key = sets.grants(s, KmsSet::Use);
+        for token in sets.tokens_reaching(s, KmsSet::Grants) {
             // `kms:*` and `*` are reported on their own (K002, A001).
             if kms::is_every_kms_action(token.value) {
                 continue;
@@ -39,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // not use the key is the key-administrators idiom: reported only when the
             // pattern reaches no administration (it is about grants) or the statement
             // also uses the key.
-            let about_grants = kms::reached(token.value, kms::ADMIN).is_empty();
+            let about_grants = sets.reached(token.value, KmsSet::Administration).is_empty();
             if !about_grants && !uses_key {
                 continue;
             }
@@ -50,7 +52,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "K005",
+                    Code::K005,
                     token.span,
                     format!(
                         "`{}` allows kms:CreateGrant{via} without a `kms:GrantIsForAWSResource` condition: the holder can give this key's use to any principal",

@@ -5,6 +5,7 @@
 //! statement without `Resource` has no effect.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pattern::wildcard_match;
 use crate::policy::{arn, Statement};
@@ -39,7 +40,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for value in s.resources().iter().filter(|r| r.value != "*") {
             let diagnostic = if names_no_key(value.value) {
                 Diagnostic::new(
-                    "K007",
+                    Code::K007,
                     value.span,
                     format!(
                         "`{}` in a key policy names no KMS key: a key policy only ever applies to its own key, so this statement applies to nothing",
@@ -49,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .severity(Severity::Warning)
             } else {
                 Diagnostic::new(
-                    "K007",
+                    Code::K007,
                     value.span,
                     format!(
                         "`{}` in a key policy: a key policy only ever applies to its own key, so this either names that key redundantly or matches nothing",

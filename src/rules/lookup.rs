@@ -1,10 +1,11 @@
 //! Looks the names a statement uses up in the AWS catalog: action patterns and condition
 //! keys. The C and N rules share it so that every rule resolves a name the same way.
 
+use super::kms::KmsActions;
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
-use crate::pattern::{Glob, Wildcard};
+use crate::pattern::{Glob, Intersections, Wildcard, SEGMENT};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -37,7 +38,8 @@ pub fn action_names<'a>(
 }
 
 impl<'a> ActionName<'a> {
-    /// `None` for `*` and for strings without a service prefix.
+    /// `None` for `*` and for strings without a service prefix. (An action that holds a
+    /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
     pub fn parse(text: Str<'a>) -> Option<Self> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
@@ -71,7 +73,8 @@ impl<'a> ActionName<'a> {
 pub enum Resolved<'c> {
     /// `*`: every action of every service.
     Everything,
-    /// No `service:` prefix: another rule's business.
+    /// No `service:` prefix (another rule's business), or a template value that names an
+    /// action only at deploy time (no rule's).
     Malformed,
     /// A service prefix without wildcards that the catalog does not know.
     UnknownService,
@@ -79,7 +82,7 @@ pub enum Resolved<'c> {
     Actions(Matches<'c>),
 }
 
-/// The actions an action pattern matches, read from the run's [`Resolutions`] without
+/// The actions an action pattern matches, read from the run's [`Lookups`] without
 /// copying them.
 pub struct Matches<'c> {
     catalog: &'c Catalog,
@@ -92,7 +95,7 @@ enum Positions {
     Nothing,
     /// A name without wildcards: one action, kept without allocating.
     One { service: ServiceId, action: usize },
-    /// A wildcard's matches, shared through the run's [`Resolutions`].
+    /// A wildcard's matches, shared through the run's [`Lookups`].
     Set(Arc<ActionSet>),
 }
 
@@ -162,11 +165,17 @@ impl<'c> Matches<'c> {
     }
 }
 
-/// Action patterns resolved once per run: every rule and every document look up the same
-/// names, and a wildcard's expansion is the costly part of a check. Matches are kept as
-/// positions in the catalog, so the cache borrows nothing and threads can share it.
+/// The run's lookups: the catalog, and everything worked out from it once per run and
+/// shared by every rule, document and thread. Every speed trick the rules rely on (memos,
+/// per-thread buffers) lives here, behind these queries, not in a rule's file.
+///
+/// Action patterns are resolved once per run: every rule and every document look up the
+/// same names, and a wildcard's expansion is the costly part of a check. Matches are kept
+/// as positions in the catalog, so the memo borrows nothing and threads can share it.
 #[derive(Default)]
-pub struct Resolutions {
+pub struct Lookups {
+    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
+    catalog: Option<Arc<Catalog>>,
     patterns: Memo<Found>,
     /// Typo suggestions for unknown action names (a position in the service's actions): a
     /// typo tends to repeat across files, and each suggestion measures every action name.
@@ -176,6 +185,41 @@ pub struct Resolutions {
     /// What a wildcard grants, as C004 words it (and whether it reaches permissions
     /// management): the same wildcards recur in file after file.
     expansions: Memo<Arc<(String, bool)>>,
+    /// The KMS action sets, read against the run's catalog when a K rule first asks.
+    kms: OnceLock<KmsActions>,
+    /// Buffers and answers of resource-against-template searches (C005, C006).
+    intersections: Intersections,
+}
+
+impl Lookups {
+    /// Lookups in `catalog` (`None`: the embedded one).
+    pub fn new(catalog: Option<Arc<Catalog>>) -> Self {
+        Lookups {
+            catalog,
+            ..Lookups::default()
+        }
+    }
+
+    /// The AWS action catalog the rules consult. Services are parsed on first use.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.catalog {
+            Some(catalog) => catalog,
+            None => Catalog::embedded(),
+        }
+    }
+
+    /// What resource-against-template searches reuse ([`crate::pattern::Glob::intersects_reusing`]).
+    pub fn intersections(&self) -> &Intersections {
+        &self.intersections
+    }
+
+    /// The KMS action sets as the run's catalog knows them.
+    pub fn kms(&self) -> &KmsActions {
+        self.kms.get_or_init(|| {
+            // The data is embedded and checked by `kms`'s tests: a failure is a build defect.
+            KmsActions::load(self.catalog()).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
 }
 
 /// C004's description of the actions `pattern` matches, worked out once per run by `describe`.
@@ -184,13 +228,13 @@ pub fn expansion(
     pattern: &str,
     describe: impl FnOnce() -> (String, bool),
 ) -> Arc<(String, bool)> {
-    cx.resolutions
+    cx.lookups
         .expansions
         .get_or_insert_with(pattern, || Arc::new(describe()))
 }
 
 /// A map from names to what was worked out for them, shared by the threads of a run.
-struct Memo<V: Send> {
+pub(super) struct Memo<V: Send> {
     seen: Mutex<FxHashMap<String, V>>,
     /// Each thread's copy of what it has looked up: the rules ask for the same names many
     /// times per document, and a lock shared by all threads makes every hit a contended one.
@@ -213,7 +257,7 @@ impl<V: Clone + Send> Memo<V> {
 
     /// Like [`Memo::get_or_insert_with`], but work that `costly` finds cheap is redone by
     /// each thread rather than shared: no lock, and one copy of the key.
-    fn get_or_insert(
+    pub(super) fn get_or_insert(
         &self,
         key: &str,
         costly: impl FnOnce() -> bool,
@@ -267,14 +311,14 @@ struct ActionSet {
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
-/// What an action pattern names, through the run's [`Resolutions`].
+/// What an action pattern names, through the run's [`Lookups`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
     // A name without wildcards takes two hash probes to find: each thread does that itself.
     let is_wildcard = || crate::policy::has_wildcard(pattern);
     let found = cx
-        .resolutions
+        .lookups
         .patterns
-        .get_or_insert(pattern, is_wildcard, || find(cx.catalog, pattern));
+        .get_or_insert(pattern, is_wildcard, || find(cx.catalog(), pattern));
     let found = match found {
         Found::Everything => return Resolved::Everything,
         Found::Malformed => return Resolved::Malformed,
@@ -287,7 +331,7 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
         Found::Actions(set) => Positions::Set(set),
     };
     Resolved::Actions(Matches {
-        catalog: cx.catalog,
+        catalog: cx.catalog(),
         found,
     })
 }
@@ -295,9 +339,9 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
 /// The action of `name`'s service closest to its misspelt action name (`kms:Decrpyt` →
 /// `Decrypt`); a name that only differs in case gives its canonical spelling.
 pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<&'c str> {
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let (id, i) = cx
-        .resolutions
+        .lookups
         .suggestions
         .get_or_insert_with(name.text.value, || {
             let id = catalog.service_id(name.service)?;
@@ -316,9 +360,9 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     if prefix.chars().count() < 2 {
         return None;
     }
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let id = cx
-        .resolutions
+        .lookups
         .service_suggestions
         .get_or_insert_with(prefix, || {
             catalog.service_id(catalog.suggest_service(prefix)?)
@@ -326,10 +370,22 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     catalog.prefix_of(id)
 }
 
+/// Whether an action holds a template value (`${Action}`, `s3:${Verb}Object`): which action
+/// it names is known at deploy time, so no rule judges it. A byte search first, as most
+/// hold no `{`.
+pub fn is_templated(action: &str) -> bool {
+    memchr::memchr(b'{', action.as_bytes()).is_some()
+        && crate::policy::template::has_template(action)
+}
+
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
 fn find(catalog: &Catalog, pattern: &str) -> Found {
     if pattern == "*" {
         return Found::Everything;
+    }
+    // A template value (`${Action}`): unknown until deployed, so no rule judges it.
+    if is_templated(pattern) {
+        return Found::Malformed;
     }
     let Some((service, name)) = pattern.split_once(':') else {
         return Found::Malformed;
@@ -504,6 +560,11 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             };
         }
     }
+    // `${Provider}:sub`, written for an identity provider a template creates: which key it
+    // is becomes known at deploy time.
+    if crate::policy::template::has_template(key) {
+        return KeyLookup::Foreign;
+    }
     let Some((prefix, _)) = key.split_once(':') else {
         return KeyLookup::Unknown;
     };
@@ -542,7 +603,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
 /// global key for `aws:`, else a key of the service its prefix names, or the same key
 /// under the closest service prefix. Edit distances are costly: only for a finding.
 pub fn key_suggestion(cx: &super::Context, key: &str) -> Option<String> {
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
         let names = crate::catalog::global_condition_keys()
@@ -622,40 +683,38 @@ fn first_inner_field(text: &str, name: &str) -> Option<usize> {
     None
 }
 
-/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`) and policy variables
-/// (`${aws:username}`) become `*`, so they never cause a mismatch of their own. Most values
-/// hold neither and come back as they are.
+/// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`), policy variables
+/// (`${aws:username}`) and template values (`${var.bucket}`) become `*`, so they never
+/// cause a mismatch of their own. A template value or variable in the partition, service,
+/// region or account field (`${AWS::Region}`) stands for that one field, never a colon:
+/// [`SEGMENT`], so the literal fields around it still count. Most values hold none and
+/// come back as they are.
 pub fn resource_glob(value: &str) -> Cow<'_, str> {
-    let mut holes = crate::policy::placeholder::find(value);
-    let bytes = value.as_bytes();
-    let mut at = 0;
-    // Each `$` in turn (a byte search: a substring searcher costs more to set up than
-    // these short values take to scan), kept when `{` follows.
-    while let Some(start) = memchr::memchr(b'$', &bytes[at..]).map(|i| i + at) {
-        if bytes.get(start + 1) != Some(&b'{') {
-            at = start + 1;
-            continue;
-        }
-        match memchr::memchr(b'}', &bytes[start..]) {
-            Some(end) => {
-                holes.push(start..start + end + 1);
-                at = start + end + 1;
-            }
-            None => break,
-        }
+    // (range, whether it stands for one field)
+    let mut holes: Vec<(Range<usize>, bool)> = crate::policy::placeholder::find(value)
+        .into_iter()
+        .map(|r| (r, false))
+        .collect();
+    if memchr::memchr(b'{', value.as_bytes()).is_some() {
+        let fields_end = crate::policy::arn::split(value).map_or(0, |arn| arn.account.range.1);
+        holes.extend(
+            crate::policy::template::parts(value)
+                .into_iter()
+                .map(|p| (p.range.clone(), p.range.end <= fields_end)),
+        );
     }
     if holes.is_empty() {
         return Cow::Borrowed(value);
     }
-    holes.sort_by_key(|r| r.start);
+    holes.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(value.len());
     let mut last = 0;
-    for hole in holes {
+    for (hole, in_field) in holes {
         if hole.start < last {
             continue;
         }
         out.push_str(&value[last..hole.start]);
-        out.push('*');
+        out.push(if in_field { SEGMENT } else { '*' });
         last = hole.end;
     }
     out.push_str(&value[last..]);
@@ -791,6 +850,13 @@ mod tests {
             resource_glob("arn:aws:kms:us-east-1:<ACCOUNT>:key/${Key}"),
             "arn:aws:kms:us-east-1:*:key/*"
         );
+        // A template value in a field before the resource stands for that field only.
+        let s = SEGMENT;
+        assert_eq!(
+            resource_glob("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Topic}"),
+            format!("arn:{s}:sns:{s}:{s}:*")
+        );
+        assert_eq!(resource_glob("${Bucket.Arn}/*"), "*/*");
         let plain = "arn:aws:s3:::bucket/key";
         assert!(matches!(resource_glob(plain), Cow::Borrowed(text) if text == plain));
     }

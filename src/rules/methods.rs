@@ -6,6 +6,7 @@
 use super::Context;
 use crate::access::{Access, Grant, Reach, Scope, Target};
 use crate::catalog::Catalog;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::pattern::wildcard_match;
@@ -189,7 +190,7 @@ pub fn access<'b, 'a>(cx: &'b Context<'a>) -> &'b Access<'a> {
 }
 
 /// Reports, for one family, each action token that completes one or more of its methods.
-pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str, family: Family) {
+pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family: Family) {
     let access = access(cx);
     if access.allows.is_empty() {
         return;
@@ -203,7 +204,7 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str,
         if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
             continue;
         }
-        let Some(done) = complete(method, access, cx.catalog, &mut memo) else {
+        let Some(done) = complete(method, access, cx.catalog(), &mut memo) else {
             continue;
         };
         let primary = &done.steps[0].reach;
@@ -230,7 +231,7 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: &'static str,
     }
 }
 
-fn diagnostic(code: &'static str, family: Family, list: &[Completed]) -> Diagnostic {
+fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
     let first = &list[0];
     let primary = &first.steps[0];
     let grant = primary.reach.grant;

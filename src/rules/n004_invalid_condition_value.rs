@@ -7,6 +7,7 @@
 use super::lookup::{condition_key, condition_values, operator, KeyLookup, OperatorType};
 use super::Context;
 use crate::catalog::ConditionType;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -37,8 +38,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 OperatorType::String => continue,
             };
             for (value, span) in condition_values(entry.values) {
-                // Policy variables are substituted at request time; placeholders are P016's.
-                if value.contains("${")
+                // Policy variables are substituted at request time and template values at
+                // deploy time; placeholders are P016's.
+                if crate::policy::template::has_parts(&value)
                     || valid(value.trim())
                     || !crate::policy::placeholder::find(&value).is_empty()
                 {
@@ -46,7 +48,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        "N004",
+                        Code::N004,
                         span,
                         format!(
                             "`{value}` is not a valid value for `{}`: expected {expected}",
@@ -66,7 +68,7 @@ const ARN: &str = "an ARN such as `arn:aws:sns:us-east-1:111122223333:topic` (a 
 /// Whether the key is of type ARN (`aws:SourceArn`, `aws:PrincipalArn`, a service's ARN key).
 fn arn_key(cx: &Context, s: &crate::policy::Statement, key: &str) -> bool {
     matches!(
-        condition_key(cx.catalog, s, key),
+        condition_key(cx.catalog(), s, key),
         KeyLookup::Known { kind, .. } if kind.element() == ConditionType::Arn
     )
 }

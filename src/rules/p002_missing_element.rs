@@ -1,6 +1,7 @@
 //! P002 missing-element: a required element is absent, so AWS rejects the policy.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::{PolicyKind, Statement};
@@ -10,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if policy.statement.is_none() {
         out.push(
             Diagnostic::new(
-                "P002",
+                Code::P002,
                 opening(policy.root.span),
                 "policy has no `Statement`",
             )
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let brace = opening(s.node.span);
         let mut missing = |what: &str, help: &str| {
             out.push(
-                Diagnostic::new("P002", brace, format!("statement has no {what}"))
+                Diagnostic::new(Code::P002, brace, format!("statement has no {what}"))
                     .help(help.to_string())
                     .at(s.pointer.clone()),
             );
@@ -39,10 +40,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
         // Role trust policies name no resource: the role itself is the resource. So do ECR
-        // repository policies: the repository is.
+        // repository policies: the repository is (known from the template's resource type,
+        // else from the statement's actions).
+        let implied_by_type = cx
+            .resource_type
+            .is_some_and(|t| RESOURCE_IMPLIED_TYPES.contains(&t));
         if s.resource.is_none()
             && s.not_resource.is_none()
             && cx.kind != PolicyKind::Trust
+            && !implied_by_type
             && !(cx.kind == PolicyKind::Resource && resource_implied_by_service(s))
         {
             let help = if cx.kind == PolicyKind::KmsKey {
@@ -59,6 +65,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// resource it governs. ECR's repository-policy examples say they must be changed to name
 /// the repository as the resource only when used as IAM policies; ECR accepts them without.
 const RESOURCE_IMPLIED: &[&str] = &["ecr", "ecr-public"];
+
+/// Template resource types whose policy names no `Resource`: the repository (or registry)
+/// it is attached to is the resource.
+const RESOURCE_IMPLIED_TYPES: &[&str] = &["AWS::ECR::Repository", "AWS::ECR::RegistryPolicy"];
 
 /// Whether every action of the statement belongs to a service in [`RESOURCE_IMPLIED`].
 fn resource_implied_by_service(s: &Statement) -> bool {

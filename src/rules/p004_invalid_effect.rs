@@ -1,6 +1,7 @@
 //! P004 invalid-effect: `Effect` is a string other than exactly `Allow` or `Deny`.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -9,7 +10,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(effect) = s.effect.and_then(|m| Str::of_value(&m.value)) else {
             continue;
         };
-        if effect.value == "Allow" || effect.value == "Deny" {
+        // A template value (`${Fn::If}`, choosing `Allow` or `Deny` at deploy time) is not
+        // judged; the statement's access is unknown, so the access rules skip it as well.
+        if effect.value == "Allow"
+            || effect.value == "Deny"
+            || crate::policy::template::whole(effect.value).is_some()
+        {
             continue;
         }
         let help = match effect.value.trim().to_ascii_lowercase().as_str() {
@@ -19,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "P004",
+                Code::P004,
                 effect.span,
                 format!("`Effect` must be `Allow` or `Deny`, not `{}`", effect.value),
             )

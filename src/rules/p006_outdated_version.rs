@@ -4,6 +4,7 @@
 //! policies, and it only changes behaviour where the policy uses variables (P007 says so).
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Span;
 use crate::policy::Str;
@@ -15,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let start = cx.policy.root.span.start;
             out.push(
                 Diagnostic::new(
-                    "P006",
+                    Code::P006,
                     Span::new(start, start + 1),
                     "policy has no `Version`, so AWS reads it as the 2008-10-17 language",
                 )
@@ -27,7 +28,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::new(
-                        "P006",
+                        Code::P006,
                         version.span,
                         "`2008-10-17` is the old policy language version (AWS still generates it for SNS and SQS default policies); it only differs from `2012-10-17` where the policy uses variables such as `${aws:username}`",
                     )

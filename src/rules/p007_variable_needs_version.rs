@@ -2,7 +2,9 @@
 //! Version 2012-10-17; otherwise they are matched as literal text and never match.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::policy::template::{self, Kind};
 use crate::policy::{strings, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -19,18 +21,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             values.extend(strings(entry.values));
         }
         for value in values {
-            for (start, _) in value.value.match_indices("${") {
-                let Some(len) = value.value[start..].find('}') else {
+            // Template values (`${AWS::AccountId}`, `${var.x}`) are filled in at deploy
+            // time, whatever the Version: only IAM's own variables depend on it.
+            for part in template::parts(value.value) {
+                if part.kind != Kind::Variable {
                     continue;
-                };
-                let variable = &value.value[start..start + len + 1];
-                if !variable.contains(':') {
-                    continue; // a template placeholder, reported by P016
                 }
+                let variable = &value.value[part.range.clone()];
                 out.push(
                     Diagnostic::new(
-                        "P007",
-                        value.sub_span(start..start + len + 1),
+                        Code::P007,
+                        value.sub_span(part.range),
                         format!("policy variable `{variable}` is literal text without `\"Version\": \"2012-10-17\"`"),
                     )
                     .help("set `\"Version\": \"2012-10-17\"` so AWS substitutes the variable")

@@ -1,7 +1,9 @@
 //! P008 invalid-sid: IAM and Organizations accept only letters and digits in a `Sid`
-//! (key and other resource policies are looser: see P009).
+//! (key and other resource policies are looser: see P009). In a template, only the literal
+//! text around a template value (`${Environment}ReadAccess`) is checked: the tool fills it.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -10,7 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(sid) = s.sid.and_then(|m| Str::of_value(&m.value)) else {
             continue;
         };
-        if sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let literal = crate::policy::template::literal(sid.value);
+        if literal.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
         }
         let suggestion: String = sid
@@ -20,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
             .collect();
         let mut diagnostic = Diagnostic::new(
-            "P008",
+            Code::P008,
             sid.span,
             format!(
                 "`Sid` `{}` has characters other than letters and digits",

@@ -4,6 +4,7 @@
 //! control characters and non-ASCII letters. Information, as services differ.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -19,7 +20,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "P009",
+                    Code::P009,
                     sid.span,
                     format!(
                         "`Sid` `{}` contains `{c}`, outside printable ASCII, which some services reject",

@@ -1,11 +1,14 @@
 //! P015 malformed-arn: a resource or principal ARN that AWS cannot parse. Unfilled
-//! placeholders are left to P016, so each problem is reported once, as what it is.
+//! placeholders are left to P016, so each problem is reported once, as what it is. Only
+//! literal fields are checked: a field holding a template value (`${AWS::Partition}`,
+//! `${var.account_id}`) or a policy variable is unknown until deployment, not malformed.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
-use crate::policy::{has_wildcard, placeholder, Str};
+use crate::policy::{has_wildcard, placeholder, template, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -52,7 +55,7 @@ fn report(
     if let Some((span, why)) = problem {
         out.push(
             Diagnostic::new(
-                "P015",
+                Code::P015,
                 span,
                 format!("malformed ARN `{}`: {why}", value.value),
             )
@@ -66,7 +69,10 @@ fn report(
 pub fn problem(value: Str) -> Option<(Span, String)> {
     let text = value.value;
     match arn::split(text) {
-        Err(why) if placeholder::find(text).is_empty() => Some((value.span, why.to_string())),
+        // `${BucketArn}/*`: a template value may hold the whole start of the ARN.
+        Err(why) if placeholder::find(text).is_empty() && !template::has_template(text) => {
+            Some((value.span, why.to_string()))
+        }
         Err(_) => None,
         Ok(parts) => {
             let plain = |t: &str| {
@@ -110,7 +116,8 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
             if checks.iter().all(|(_, ok, _)| *ok) {
                 return None;
             }
-            let holes = placeholder::find(text);
+            let mut holes = placeholder::find(text);
+            holes.extend(template::parts(text).into_iter().map(|p| p.range));
             checks
                 .into_iter()
                 .find(|(field, ok, _)| {

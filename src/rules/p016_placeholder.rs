@@ -1,7 +1,8 @@
-//! P016 placeholder: a template value that was never filled in (`ACCOUNT-ID`, `<KEY_ID>`).
+//! P016 placeholder: a value a human must fill that never was (`ACCOUNT-ID`, `<KEY_ID>`).
 //! AWS rejects such a principal, and such a resource never matches anything.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{placeholder, strings, Str};
 
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let word = &value.value[range.clone()];
                 out.push(
                     Diagnostic::new(
-                        "P016",
+                        Code::P016,
                         value.sub_span(range.clone()),
                         format!("unresolved placeholder `{word}`"),
                     )

@@ -1,11 +1,14 @@
 //! P017 invalid-element-type: an element whose value has the wrong JSON type or shape
 //! (an `Action` that is a number, a `Principal` string other than `*`, a `Condition`
-//! that is a list). AWS rejects such a policy.
+//! that is a list). AWS rejects such a policy. A string that is one template value
+//! (`"${Fn::If}"`, a CloudFormation condition choosing a whole statement) may become an
+//! object or a list at deploy time: it is not judged.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Value};
-use crate::policy::Str;
+use crate::policy::{template, Str};
 
 const PRINCIPAL_TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
@@ -21,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 for (i, item) in items
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| n.members().is_none())
+                    .filter(|(_, n)| n.members().is_none() && !is_template_value(n))
                 {
                     out.push(wrong(
                         item,
@@ -31,6 +34,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
+            _ if is_template_value(&statement.value) => {}
             _ => out.push(wrong(
                 &statement.value,
                 "`Statement`",
@@ -63,9 +67,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A string that is one template value, which a deployment tool fills with any JSON.
+fn is_template_value(node: &Node) -> bool {
+    node.as_str().and_then(template::whole).is_some()
+}
+
 fn wrong(node: &Node, what: &str, expected: &str, pointer: &str) -> Diagnostic {
     Diagnostic::new(
-        "P017",
+        Code::P017,
         node.span,
         format!("{what} must be {expected}, not {}", node.type_name()),
     )
@@ -110,10 +119,10 @@ fn expect_strings(node: &Node, key: &str, pointer: &dyn Fn() -> String, out: &mu
 fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
     let pointer = || format!("{statement}/{}", member.key);
     match &member.value.value {
-        Value::String(s) if s == "*" => {}
+        Value::String(s) if s == "*" || template::whole(s).is_some() => {}
         Value::String(s) => out.push(
             Diagnostic::new(
-                "P017",
+                Code::P017,
                 Str::of_value(&member.value).map_or(member.value.span, |v| v.span),
                 format!("a `{}` string must be `*`, not `{s}`", member.key),
             )
@@ -136,7 +145,7 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::new(
-                            "P017",
+                            Code::P017,
                             Str::of_key(entry).span,
                             format!("`{}` is not a principal type", entry.key),
                         )
@@ -158,6 +167,9 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
 
 fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
     let pointer = || format!("{statement}/Condition");
+    if is_template_value(&member.value) {
+        return;
+    }
     let Some(operators) = member.value.members() else {
         out.push(wrong(
             &member.value,
@@ -168,6 +180,9 @@ fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
         return;
     };
     for op in operators {
+        if is_template_value(&op.value) {
+            continue;
+        }
         let Some(keys) = op.value.members() else {
             out.push(wrong(
                 &op.value,

@@ -2,11 +2,11 @@
 //! policy belongs to. Shared by the principal and KMS rules and the cross-document facts.
 
 pub use super::k001_root_delegation::root_account;
-use crate::policy::{arn, placeholder, Policy, PrincipalValue};
+use crate::policy::{arn, placeholder, template, Policy, PrincipalValue};
 use std::collections::BTreeMap;
 
-/// The account an `AWS` principal belongs to (a 12-digit ID, or a placeholder such as
-/// `ACCOUNT-ID`), when the value names one.
+/// The account an `AWS` principal belongs to (a 12-digit ID, a placeholder such as
+/// `ACCOUNT-ID`, or a template value such as `${AWS::AccountId}`), when the value names one.
 pub fn account<'a>(p: &PrincipalValue<'a>) -> Option<&'a str> {
     if !p.has_type("AWS") {
         return None;
@@ -17,7 +17,17 @@ pub fn account<'a>(p: &PrincipalValue<'a>) -> Option<&'a str> {
     }
     let parts = arn::split(value).ok()?;
     let account = parts.account.text;
-    (arn::is_account_id(account) || !placeholder::find(account).is_empty()).then_some(account)
+    (arn::is_account_id(account)
+        || !placeholder::find(account).is_empty()
+        || template::account(account).is_some())
+    .then_some(account)
+}
+
+/// Whether a principal is a template value whose shape cannot be known (`${RoleArn}`,
+/// `${var.admin_arn}`): it may be an account root, a role or anything else, so a rule
+/// that needs to know which stays silent about it.
+pub fn is_unknown(p: &PrincipalValue) -> bool {
+    p.has_type("AWS") && template::principal(p.value.value) == template::Principal::Unknown
 }
 
 /// Whether the principal is an account root (`arn:aws:iam::111122223333:root` or the bare ID).

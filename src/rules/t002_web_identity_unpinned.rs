@@ -7,8 +7,9 @@
 //! for the provider, so an audience alone is a warning, not an error.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{arn, strings, ConditionEntry, Statement, Str};
+use crate::policy::{arn, strings, template, ConditionEntry, Statement, Str};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
@@ -70,7 +71,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             // A provider named by a template value (`${...}`, `Fn::Sub`): its conditions can
             // only be recognized by their last part.
-            if host.contains("${") || !host.contains('.') {
+            if template::has_template(host) || !host.contains('.') {
                 if !has_any_pin(s) {
                     unpinned(s, p.value, host, "sub", Severity::Warning, out);
                 }
@@ -170,7 +171,7 @@ fn unpinned(
         )
     };
     out.push(
-        Diagnostic::new("T002", principal.span, message)
+        Diagnostic::new(Code::T002, principal.span, message)
             .help(help)
             .severity(severity)
             .at(format!("{}/Principal", s.pointer)),
@@ -183,7 +184,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
     if subs.is_empty() {
         out.push(
             Diagnostic::new(
-                "T002",
+                Code::T002,
                 principal.span,
                 format!("GitHub Actions tokens are accepted without a `{key}` condition: a workflow in any GitHub repository can assume this role"),
             )
@@ -201,7 +202,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
             if admits_any_owner(value.value) {
                 out.push(
                     Diagnostic::new(
-                        "T002",
+                        Code::T002,
                         value.span,
                         format!("`{}` admits workflows from repositories of any GitHub owner: the `sub` condition does not pin the caller", value.value),
                     )

@@ -3,6 +3,7 @@
 //! of them can make it use this resource on their behalf (the confused-deputy problem).
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{ConditionEntry, PolicyKind};
 
@@ -49,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    "T003",
+                    Code::T003,
                     p.value.span,
                     format!(
                         "`{}` may act here for any AWS account: no `aws:SourceArn` or `aws:SourceAccount` condition says on whose behalf",

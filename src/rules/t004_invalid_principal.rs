@@ -3,11 +3,15 @@
 //! `name.amazonaws.com`. Unknown principal types are P017's, syntax errors in an ARN
 //! P015's and placeholders P016's, so each problem is reported once. In a key policy,
 //! CloudWatch Logs written `logs.amazonaws.com` is accepted but never matches: Logs calls
-//! KMS as its regional principal, `logs.<region>.amazonaws.com` (a warning).
+//! KMS as its regional principal, `logs.<region>.amazonaws.com` (a warning). Template values
+//! are filled in at deploy time: a principal that is one (`${RoleArn}`) is not judged, and in
+//! one that holds some (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`,
+//! `logs.${AWS::Region}.amazonaws.com`) only what is literal or known is checked.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{arn, placeholder, principal_values, PolicyKind, PrincipalValue};
+use crate::policy::{arn, placeholder, principal_values, template, PolicyKind, PrincipalValue};
 
 const TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 const WEB_IDENTITY: &[&str] = &[
@@ -28,7 +32,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(
                         Diagnostic::new(
-                            "T004",
+                            Code::T004,
                             p.value.span,
                             "`logs.amazonaws.com` never matches in a key policy: CloudWatch Logs calls KMS as its regional principal, `logs.<region>.amazonaws.com`",
                         )
@@ -41,7 +45,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if let Some((span, why)) = problem(&p) {
                     out.push(
                         Diagnostic::new(
-                            "T004",
+                            Code::T004,
                             span,
                             format!("invalid principal `{}`: {why}", p.value.value),
                         )
@@ -64,6 +68,9 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     if !placeholder::find(value).is_empty() || value == "*" && kind.value == "AWS" {
         return None;
     }
+    if template::whole(value).is_some() {
+        return None;
+    }
     let why = match kind.value {
         // Malformed ARNs are P015's.
         "AWS" if super::p015_malformed_arn::problem(p.value).is_some() => return None,
@@ -81,29 +88,42 @@ fn aws(value: &str) -> Option<String> {
     }
     // Malformed ARNs are P015's.
     let parts = arn::split(value).ok()?;
-    if !arn::PARTITIONS.contains(&parts.partition.text) {
+    // A field holding a template value or policy variable is known only later.
+    let known = |field: arn::Field| !template::has_parts(field.text);
+    if known(parts.partition) && !arn::PARTITIONS.contains(&parts.partition.text) {
         return None;
     }
-    if value.contains(['*', '?']) {
+    if template::literal(value).contains(['*', '?']) {
         return Some("wildcards are not allowed inside a principal ARN; use \"*\" with an `aws:PrincipalArn` condition".into());
     }
     let service = parts.service.text;
+    // The resource's type (`role/`, `group/`) must be literal to be judged; a name that is a
+    // template value (`role/${RoleName}`) is some name.
+    let typed = template::parts(parts.resource.text)
+        .first()
+        .is_none_or(|first| parts.resource.text[..first.range.start].contains('/'));
+    if !typed || !known(parts.service) {
+        return None;
+    }
+    let resource = template::fill(parts.resource.text, "name");
     if service != "iam" && service != "sts" {
         return Some(format!(
             "an `AWS` principal is an account ID or an IAM or STS ARN, not an ARN of `{service}`"
         ));
     }
-    if !arn::is_account_id(parts.account.text) && !arn::is_cloudfront_origin_access_identity(&parts)
+    if known(parts.account)
+        && !arn::is_account_id(parts.account.text)
+        && !arn::is_cloudfront_origin_access_identity(&parts)
     {
         return Some(format!(
             "`{}` is not a 12-digit account ID",
             parts.account.text
         ));
     }
-    if !parts.region.text.is_empty() {
+    if known(parts.region) && !parts.region.text.is_empty() {
         return Some("IAM and STS principal ARNs have no region".into());
     }
-    let resource = parts.resource.text;
+    let resource = resource.as_ref();
     let named = |prefix: &str| {
         resource
             .strip_prefix(prefix)
@@ -123,12 +143,17 @@ fn aws(value: &str) -> Option<String> {
     }
 }
 
-/// Whether a value is shaped like a service principal (`lambda.amazonaws.com`).
+/// Whether a value is shaped like a service principal (`lambda.amazonaws.com`), once its
+/// known template values are filled in (`logs.${AWS::Region}.amazonaws.com`).
 pub fn is_service_principal(value: &str) -> bool {
-    service(value).is_none()
+    template::instantiate(value).is_some_and(|v| service(&v).is_none())
 }
 
+/// Why a service principal is not shaped as one; nothing where a template value that
+/// cannot be known stands in it.
 fn service(value: &str) -> Option<String> {
+    let value = template::instantiate(value)?;
+    let value = value.as_ref();
     let host = value
         .strip_suffix(".amazonaws.com")
         .or_else(|| value.strip_suffix(".amazonaws.com.cn"))
@@ -142,12 +167,16 @@ fn service(value: &str) -> Option<String> {
 }
 
 fn federated(value: &str) -> Option<String> {
-    if WEB_IDENTITY.contains(&value) {
+    if WEB_IDENTITY.contains(&value) || template::has_template(value) && !value.starts_with("arn:")
+    {
         return None;
     }
     let Ok(parts) = arn::split(value) else {
         return Some("expected an identity provider ARN (`arn:aws:iam::ACCOUNT:oidc-provider/HOST` or `saml-provider/NAME`) or cognito-identity.amazonaws.com, accounts.google.com, graph.facebook.com, www.amazon.com".into());
     };
+    if template::has_parts(parts.service.text) || template::has_parts(parts.resource.text) {
+        return None;
+    }
     let provider = parts.service.text == "iam"
         && (parts.resource.text.starts_with("oidc-provider/")
             || parts.resource.text.starts_with("saml-provider/"));
@@ -157,6 +186,7 @@ fn federated(value: &str) -> Option<String> {
 }
 
 fn canonical(value: &str) -> Option<String> {
-    let ok = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
+    let ok = template::has_template(value)
+        || value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
     (!ok).then(|| "a canonical user ID is 64 hexadecimal characters".into())
 }

@@ -27,7 +27,9 @@ impl Filters {
     }
 
     /// A walked file is checked when an include glob matches it (or, with none given, when it
-    /// is JSON or Markdown) and no exclude glob does.
+    /// is JSON, Markdown, YAML, a `.template` or Terraform) and no exclude glob does. A
+    /// YAML file that is no template is dropped when it is read, by a byte search before any
+    /// parsing.
     fn wants(&self, relative: &Path) -> bool {
         // A glob set prepares each path (copies and normalises it) even when it has no globs.
         if !self.exclude.is_empty() && self.exclude.is_match(relative) {
@@ -40,9 +42,11 @@ impl Filters {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|ext| {
-                ["json", "md", "markdown"]
-                    .iter()
-                    .any(|wanted| ext.eq_ignore_ascii_case(wanted))
+                [
+                    "json", "md", "markdown", "yaml", "yml", "template", "tf", "tpl", "tftpl",
+                ]
+                .iter()
+                .any(|wanted| ext.eq_ignore_ascii_case(wanted))
             })
     }
 }
@@ -78,6 +82,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             found.inputs.push(Input {
                 path: path.clone(),
                 origin: Origin::Stdin,
+                consumer: None,
             });
         } else if path.is_dir() {
             walk(path, filters, &mut found);
@@ -87,6 +92,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             found.inputs.push(Input {
                 path: path.clone(),
                 origin: Origin::Explicit,
+                consumer: None,
             });
         }
     }
@@ -110,6 +116,9 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
         .follow_links(false)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && is_cdk_asset(entry.path()) {
+                return false;
+            }
             match is_dir.then(|| blocking_ignore_file(entry.path())).flatten() {
                 Some(bad) => {
                     if let Ok(mut list) = blocked_in_filter.lock() {
@@ -133,6 +142,20 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
     // walker's own sorting compares names parsed out of each path again at every step.)
     found.inputs[first_input..].sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     found.errors[first_error..].sort();
+}
+
+/// CDK's `cdk.out/asset.*` folders: copies of the app's code and files, bundled for upload,
+/// not templates.
+fn is_cdk_asset(dir: &Path) -> bool {
+    let in_cdk_out = dir
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == "cdk.out");
+    in_cdk_out
+        && dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("asset."))
 }
 
 /// Ignore files the walker opens and reads to the end in every directory it enters.
@@ -181,6 +204,7 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,
+                        consumer: None,
                     });
                 }
             }

@@ -4,6 +4,7 @@
 //! every span back to the host's lines, or a value tree a template reader built with its
 //! spans already in the host file.
 
+use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Span};
 use crate::policy::PolicyKind;
 
@@ -70,12 +71,81 @@ pub struct Consumer {
     /// Where the document sits in its template, as a JSON pointer
     /// (`/Resources/AppKey/Properties/KeyPolicy`); findings' pointers continue it.
     pub pointer: String,
+    /// The reader wrapped a bare list of statements in a policy (Serverless's
+    /// `iam.role.statements`, `EventBusPolicy` `Statement`): findings' pointers continue the
+    /// consumer's pointer without the wrapper's `/Statement` step.
+    pub bare_statements: bool,
+    /// The resource's name in the host (a logical id's key): a suppression comment there
+    /// covers every finding in the resource's documents.
+    pub resource: Span,
 }
 
 pub struct Extracted<'a> {
     pub documents: Vec<Document<'a>>,
     /// Opening fences that are never closed (CommonMark runs them to the end of the file).
     pub unterminated: Vec<Span>,
+    /// The template format a reader recognised (`CloudFormation template`, `YAML file`),
+    /// for the note on a named file that holds no policy.
+    pub format: Option<&'static str>,
+    /// Problems a reader found (YAML syntax, a policy string that is not JSON), in host bytes.
+    pub problems: Vec<crate::diagnostic::Diagnostic>,
+}
+
+impl<'a> Extracted<'a> {
+    fn of(format: &'static str, documents: Vec<Document<'a>>, problems: Vec<Diagnostic>) -> Self {
+        Extracted {
+            documents,
+            unterminated: Vec::new(),
+            format: Some(format),
+            problems,
+        }
+    }
+}
+
+/// A Terraform module file.
+pub fn terraform(text: &str) -> Extracted<'_> {
+    let read = super::terraform::read(text);
+    Extracted::of("Terraform module", read.documents, read.notes)
+}
+
+/// A `templatefile` template of JSON: the whole file, with its template syntax read.
+pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
+    use super::template_json::{self, TemplateJson};
+    match template_json::read(text, offset, text.len()) {
+        TemplateJson::Text => whole(text, offset),
+        TemplateJson::Tree(root) => Extracted::of(
+            "Terraform template",
+            vec![Document {
+                body: Body::Tree(root),
+                offset: 0,
+                container: Container::WholeFile,
+                consumer: None,
+            }],
+            Vec::new(),
+        ),
+        TemplateJson::Invalid { error, directives } => Extracted::of(
+            "Terraform template",
+            Vec::new(),
+            vec![super::terraform::template_error(error, &directives)],
+        ),
+    }
+}
+
+/// A JSON file: a policy, the output of `terraform show -json` (told by its first key, so a
+/// policy is not parsed twice) or a CloudFormation template.
+pub fn json(text: &str, offset: usize) -> Extracted<'_> {
+    // Bytes, not text: 512 bytes may end inside a character.
+    let head = &text.as_bytes()[offset..text.len().min(offset + 512)];
+    if memchr::memmem::find(head, b"\"format_version\"").is_some() {
+        if let Ok(root) = crate::json::parse(&text[offset..]) {
+            if super::tfplan::is_plan(&root) {
+                // The tree's spans are relative to the body (after a byte order mark).
+                let read = super::tfplan::read(text, &root, offset);
+                return Extracted::of("Terraform plan", read.documents, read.notes);
+            }
+        }
+    }
+    super::template::read_json(text, offset).unwrap_or_else(|| whole(text, offset))
 }
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
@@ -86,6 +156,8 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
             Container::WholeFile,
         )],
         unterminated: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     }
 }
 
@@ -101,6 +173,8 @@ pub fn markdown(text: &str) -> Extracted<'_> {
     let mut out = Extracted {
         documents: Vec::new(),
         unterminated: Vec::new(),
+        format: None,
+        problems: Vec::new(),
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;

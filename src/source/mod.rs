@@ -1,9 +1,20 @@
 //! Where policy documents come from: which files ([`discover`]), how their bytes become
 //! text ([`read`]), and which documents each text holds ([`extract`]).
 
+pub mod cloudformation;
 pub mod discover;
+pub mod embedded;
 pub mod extract;
+pub mod intrinsics;
+pub mod modules;
 pub mod read;
+pub mod serverless;
+pub mod slots;
+pub mod template;
+pub mod template_json;
+pub mod terraform;
+pub mod tfplan;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -21,14 +32,24 @@ pub enum Origin {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileFormat {
+    /// A JSON policy, or a JSON CloudFormation template (CDK output).
     Json,
     Markdown,
+    /// Terraform HCL (`.tf`).
+    Terraform,
+    /// A Terraform template of JSON (`*.json.tpl`, `*.tpl`), as `templatefile` reads it.
+    TerraformTemplate,
+    /// YAML (CloudFormation, SAM, Serverless) or a `.template` file of either syntax.
+    Yaml,
 }
 
 #[derive(Clone, Debug)]
 pub struct Input {
     pub path: PathBuf,
     pub origin: Origin,
+    /// The Terraform attribute that reads this file as a policy (`file("key.json")`), which
+    /// decides its kind; found by [`modules::file_consumers`].
+    pub consumer: Option<std::sync::Arc<extract::Consumer>>,
 }
 
 impl Input {
@@ -52,19 +73,29 @@ pub fn format_of(path: &Path) -> FileFormat {
         .as_deref()
     {
         Some("md" | "markdown" | "mdx") => FileFormat::Markdown,
+        Some("tf") => FileFormat::Terraform,
+        Some("tpl" | "tftpl") => FileFormat::TerraformTemplate,
+        Some("yaml" | "yml" | "template") => FileFormat::Yaml,
         _ => FileFormat::Json,
     }
 }
 
-/// Standard input has no name: a text that starts like JSON is JSON, anything else is Markdown.
+/// Standard input has no name: a text that starts like JSON is JSON, one that starts with a
+/// template's first key (`AWSTemplateFormatVersion:`, `Resources:`, `service:`) is
+/// YAML, anything else is Markdown.
 pub fn sniff_format(text: &str) -> FileFormat {
-    match text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .next()
-    {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let yaml_starts = [
+        "AWSTemplateFormatVersion:",
+        "Transform:",
+        "Description:",
+        "Parameters:",
+        "Resources:",
+        "service:",
+    ];
+    match body.chars().next() {
         Some('{' | '[' | '"') | None => FileFormat::Json,
+        _ if yaml_starts.iter().any(|s| body.starts_with(s)) => FileFormat::Yaml,
         _ => FileFormat::Markdown,
     }
 }
@@ -91,6 +122,7 @@ mod tests {
             let input = Input {
                 path: path.clone(),
                 origin: Origin::Walk,
+                consumer: None,
             };
             assert_eq!(input.display(), path.to_string_lossy(), "{path:?}");
         }

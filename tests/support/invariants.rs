@@ -6,14 +6,21 @@ use iamlint::json::Span;
 use iamlint::source::{FileFormat, Origin};
 use std::path::Path;
 
-/// Runs the whole per-file pipeline on `bytes` as JSON and as Markdown, explicitly named
-/// and walked, and checks every finding against the text it points into.
+/// Runs the whole per-file pipeline on `bytes` as JSON, Markdown, YAML (templates), Terraform
+/// HCL and a Terraform JSON template,
+/// explicitly named and walked, and checks every finding against the text it points into.
 pub fn check_all_ways(bytes: &[u8]) {
     let opts = Options {
         keep_sources: true,
         ..Options::default()
     };
-    for format in [FileFormat::Json, FileFormat::Markdown] {
+    for format in [
+        FileFormat::Json,
+        FileFormat::Markdown,
+        FileFormat::Yaml,
+        FileFormat::Terraform,
+        FileFormat::TerraformTemplate,
+    ] {
         for origin in [Origin::Explicit, Origin::Walk] {
             let report = check::check_bytes(
                 "input",

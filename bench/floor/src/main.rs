@@ -1,8 +1,10 @@
 //! The floor: the least work any JSON policy linter must do.
 //!
-//! Walks the given paths (directories recursively, keeping `*.json` files;
-//! files given explicitly are always taken), reads each file and parses it
-//! into a `serde_json::Value`, spread over all cores. Prints
+//! Walks the given paths (directories recursively, keeping `*.json`, `*.yaml`,
+//! `*.yml`, `*.template` and `*.tf` files; files given explicitly are always taken),
+//! reads each file and parses it: JSON into a `serde_json::Value`, YAML with the
+//! parser iamlint uses (saphyr-parser's events, every event read and dropped), Terraform
+//! HCL with the parser iamlint uses (hcl-edit's body, with spans), spread over all cores. Prints
 //! `files=N bytes=N parse_errors=N` on stdout. Exit code 0 even when some
 //! files fail to parse (they are counted), 2 on a usage or I/O error.
 
@@ -20,7 +22,12 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in entries {
             if entry.is_dir() {
                 walk(&entry, out)?;
-            } else if entry.extension().is_some_and(|x| x == "json") {
+            } else if entry
+                .extension()
+                .is_some_and(|x| {
+                    x == "json" || x == "yaml" || x == "yml" || x == "template" || x == "tf"
+                })
+            {
                 out.push(entry);
             }
         }
@@ -28,6 +35,44 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         out.push(path.to_path_buf());
     }
     Ok(())
+}
+
+/// Parses one file as its extension says; false on a syntax error.
+fn parse(path: &Path, buf: &[u8]) -> bool {
+    if path.extension().is_some_and(|x| x == "tf") {
+        let Ok(text) = std::str::from_utf8(buf) else {
+            return false;
+        };
+        return match hcl_edit::parser::parse_body(text) {
+            Ok(body) => {
+                drop(std::hint::black_box(body));
+                true
+            }
+            Err(_) => false,
+        };
+    }
+    let yaml = path
+        .extension()
+        .is_some_and(|x| x == "yaml" || x == "yml" || x == "template");
+    if !yaml {
+        return match serde_json::from_slice::<serde_json::Value>(buf) {
+            Ok(v) => {
+                drop(std::hint::black_box(v));
+                true
+            }
+            Err(_) => false,
+        };
+    }
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return false;
+    };
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        match event {
+            Ok(event) => drop(std::hint::black_box(event)),
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 fn main() {
@@ -59,11 +104,8 @@ fn main() {
                 match fs::read(path) {
                     Ok(buf) => {
                         bytes.fetch_add(buf.len(), Ordering::Relaxed);
-                        match serde_json::from_slice::<serde_json::Value>(&buf) {
-                            Ok(v) => drop(std::hint::black_box(v)),
-                            Err(_) => {
-                                errors.fetch_add(1, Ordering::Relaxed);
-                            }
+                        if !parse(path, &buf) {
+                            errors.fetch_add(1, Ordering::Relaxed);
                         }
                     }
                     Err(e) => {
