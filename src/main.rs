@@ -498,6 +498,22 @@ impl<W: Write> Write for Guarded<W> {
     }
 }
 
+/// Writes a whole text to stdout: 0, or 2 after saying why. A reader that has gone
+/// (`iamlint rule K009 | head -1`) is not an error, and never a panic as `print!` would make it.
+fn print_out(text: &str) -> u8 {
+    let mut stdout = Guarded::new(std::io::stdout().lock());
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("iamlint: cannot write to stdout: {err}");
+            2
+        }
+    }
+}
+
 fn use_color(choice: Color) -> bool {
     match choice {
         Color::Always => true,
@@ -530,8 +546,7 @@ fn list_rules() -> u8 {
             rule.code, rule.name, rule.severity, kinds, rule.summary
         ));
     }
-    print!("{out}");
-    0
+    print_out(&out)
 }
 
 fn show_rule(wanted: &str) -> u8 {
@@ -539,14 +554,10 @@ fn show_rule(wanted: &str) -> u8 {
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted);
     match found {
-        Some(rule) => {
-            println!(
-                "{} {} ({}, {})\n",
-                rule.code, rule.name, rule.severity, rule.category
-            );
-            print!("{}", rule.body);
-            0
-        }
+        Some(rule) => print_out(&format!(
+            "{} {} ({}, {})\n\n{}",
+            rule.code, rule.name, rule.severity, rule.category, rule.body
+        )),
         None => {
             eprintln!("iamlint: no rule `{wanted}`; `iamlint rules` lists them");
             2
@@ -556,10 +567,7 @@ fn show_rule(wanted: &str) -> u8 {
 
 fn build_catalog(package: &std::path::Path) -> u8 {
     match iamlint::catalog::convert(package) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+        Ok(text) => print_out(&text),
         Err(err) => {
             eprintln!("iamlint: {err}");
             2
@@ -590,15 +598,9 @@ fn expand(args: ExpandArgs) -> u8 {
         (true, ExpandFormat::Table) => expansion.complement_table(catalog),
         (true, ExpandFormat::Json) => expansion.complement_json(catalog),
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("iamlint: {err}");
-            return 2;
-        }
+    let printed = print_out(&out);
+    if printed != 0 {
+        return printed;
     }
     let unmatched = expansion.unmatched();
     for p in &unmatched {
