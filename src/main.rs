@@ -1,5 +1,6 @@
 //! The `iamlint` command line: parses arguments, runs the library's pipeline, prints.
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
@@ -83,29 +84,33 @@ enum CatalogCommand {
 struct CheckArgs {
     /// Files and directories to check (`-` reads stdin); defaults to the current directory.
     paths: Vec<PathBuf>,
+    /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The lowest severity that makes the run fail (exit 1) [default: warning].
-    #[arg(long, value_parser = parse_fail_on)]
+    /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
+    #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
     /// Treat every document as this kind of policy instead of detecting it.
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
     /// Read this config file instead of looking for iamlint.toml.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Run only these rules (codes, code prefixes or names; comma-separated).
+    /// Run only these rules: codes (any case), code prefixes (`K`, `A00`) or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
     select: Vec<Selector>,
-    /// Skip these rules (codes, code prefixes or names; comma-separated).
+    /// Skip these rules: codes (any case), code prefixes or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
     ignore: Vec<Selector>,
-    /// When walking directories, check only files matching these globs.
-    #[arg(long)]
+    /// When walking directories, check only files matching these globs (comma-separated or
+    /// repeated). As in .gitignore: `*` stays within a folder, `**` crosses folders, a glob with
+    /// a `/` is relative to the walked directory and one without matches at any depth.
+    #[arg(long, value_name = "GLOBS")]
     include: Vec<String>,
-    /// When walking directories, skip files matching these globs.
-    #[arg(long)]
+    /// When walking directories, skip files matching these globs (written as for `--include`).
+    #[arg(long, value_name = "GLOBS")]
     exclude: Vec<String>,
+    /// Colour in the human format: `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// Use this AWS action catalog (from `iamlint catalog build`) instead of the embedded one.
@@ -120,7 +125,8 @@ struct CheckArgs {
     /// Record every current finding in this baseline file and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Print how many findings each rule raised instead of the findings.
+    /// Print how many findings each rule raised instead of the findings: a table, or JSON
+    /// with `--format json`.
     #[arg(long)]
     statistics: bool,
     /// Treat named files like files found in a directory walk: JSON that is not a policy
@@ -139,15 +145,20 @@ enum Color {
     Never,
 }
 
-fn parse_fail_on(text: &str) -> Result<FailOn, String> {
-    FailOn::parse(text).ok_or_else(|| "expected error, warning, info or never".into())
+/// `--fail-on`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info", "never"]).try_map(
+        |text: String| FailOn::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
+    )
 }
 
-fn parse_kind(text: &str) -> Result<PolicyKind, String> {
-    PolicyKind::parse(text).ok_or_else(|| {
-        let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("expected one of {}", names.join(", "))
-    })
+/// `--kind`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
+    clap::builder::PossibleValuesParser::new(PolicyKind::ALL.map(PolicyKind::as_str)).try_map(
+        |text: String| {
+            PolicyKind::parse(&text).ok_or_else(|| format!("`{text}` is not a policy kind"))
+        },
+    )
 }
 
 fn main() -> ExitCode {
@@ -168,6 +179,16 @@ fn check(args: CheckArgs) -> u8 {
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();
+    if args.statistics
+        && args.output.is_none()
+        && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
+    {
+        eprintln!(
+            "iamlint: --statistics prints a table, or JSON with --format json; to write the \
+             report in another format as well, add --output FILE"
+        );
+        return 2;
+    }
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => std::env::current_dir()
@@ -397,9 +418,13 @@ impl Run<'_> {
             };
             let mut out = out;
             let printed = (|| {
-                statistics.write(&mut out)?;
-                if !args.quiet {
-                    writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                if args.format == Format::Json {
+                    statistics.write_json(&outcome.summary(), &outcome.errors, &mut out)?;
+                } else {
+                    statistics.write(&mut out)?;
+                    if !args.quiet {
+                        writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                    }
                 }
                 out.flush()
             })();

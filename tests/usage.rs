@@ -44,3 +44,134 @@ fn no_subcommand_panics_on_a_closed_stdout() {
         }
     }
 }
+
+#[test]
+fn select_takes_spaces_after_commas_and_codes_in_any_case() {
+    let out = iamlint(
+        repo(),
+        &[
+            "check",
+            "examples",
+            "--format",
+            "concise",
+            "--select",
+            "k001, K008",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rules: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| Some(line.split_once('[')?.1.split_once(']')?.0))
+        .collect();
+    assert_eq!(rules, ["K001", "K008"].into(), "{text}");
+    let out = iamlint(repo(), &["check", "examples", "--ignore", " p, c ,a"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The files `iamlint check . --include GLOBS` checks in a small tree, sorted.
+fn included(globs: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    for name in [
+        "docs/a.json",
+        "docs/sub/b.json",
+        "top.json",
+        "guide.markdown",
+    ] {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = if name.ends_with(".markdown") {
+            format!("```json\n{policy}\n```\n")
+        } else {
+            policy.to_string()
+        };
+        std::fs::write(path, text).unwrap();
+    }
+    let mut args = vec!["check", ".", "--format", "concise", "--quiet"];
+    for glob in globs {
+        args.extend(["--include", glob]);
+    }
+    let out = iamlint(dir.path(), &args);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let mut files: Vec<String> = stdout(&out)
+        .lines()
+        .filter_map(|line| line.split(':').next())
+        .map(|path| path.trim_start_matches("./").to_string())
+        .collect();
+    files.dedup();
+    files.sort();
+    files.dedup();
+    files
+}
+
+#[test]
+fn include_globs_split_at_commas_and_read_as_in_gitignore() {
+    let all = [
+        "docs/a.json",
+        "docs/sub/b.json",
+        "guide.markdown",
+        "top.json",
+    ];
+    assert_eq!(included(&["*.json,*.markdown"]), all);
+    assert_eq!(included(&["*.json, *.markdown"]), all);
+    assert_eq!(included(&["*.{json,markdown}"]), all, "a comma in braces");
+    assert_eq!(
+        included(&["*.markdown", "top.json"]),
+        ["guide.markdown", "top.json"]
+    );
+    // `*` stays within a folder; `**` crosses folders; a glob with `/` starts at the root.
+    assert_eq!(included(&["docs/*.json"]), ["docs/a.json"]);
+    assert_eq!(included(&["./docs/*.json"]), ["docs/a.json"]);
+    assert_eq!(
+        included(&["docs/**/*.json"]),
+        ["docs/a.json", "docs/sub/b.json"]
+    );
+    assert_eq!(included(&["sub/*.json"]), Vec::<String>::new());
+    assert_eq!(included(&["**/sub/*.json"]), ["docs/sub/b.json"]);
+}
+
+#[test]
+fn statistics_in_the_json_format_are_json() {
+    let out = iamlint(
+        repo(),
+        &["check", "examples", "--statistics", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = value["statistics"].as_array().unwrap();
+    let p016 = rows
+        .iter()
+        .find(|r| r["rule"] == "P016")
+        .expect("P016 counted");
+    assert_eq!(p016["name"], "placeholder");
+    let total: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    assert_eq!(value["summary"]["findings"].as_u64(), Some(total));
+    // A format with no statistics of its own is refused rather than answered in text.
+    let out = iamlint(
+        repo(),
+        &["check", "examples", "--statistics", "--format", "sarif"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--output"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_help_lists_the_values_of_every_choice_and_describes_color() {
+    let out = iamlint(repo(), &["check", "-h"]);
+    let help = stdout(&out);
+    let line_of = |flag: &str| {
+        help.lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} in {help}"))
+            .to_string()
+    };
+    assert!(line_of("--fail-on").contains("error, warning, info, never"));
+    assert!(line_of("--kind").contains("identity, boundary, resource, kms-key, trust, scp, rcp"));
+    assert!(line_of("--format").contains("human, concise, json, sarif, github, junit"));
+    let color = line_of("--color");
+    assert!(
+        color.contains("NO_COLOR") && color.contains("auto, always, never"),
+        "{color}"
+    );
+}
