@@ -551,11 +551,7 @@ fn use_color(choice: Color) -> bool {
 }
 
 fn list_rules() -> u8 {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{:<6} {:<32} {:<8} {:<18} {}\n",
-        "CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"
-    ));
+    let mut rows = vec![["CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"].map(String::from)];
     for rule in iamlint::rules::all_rules() {
         let kinds = if rule.kinds.is_empty() {
             "all".to_string()
@@ -566,10 +562,28 @@ fn list_rules() -> u8 {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        out.push_str(&format!(
-            "{:<6} {:<32} {:<8} {:<18} {}\n",
-            rule.code, rule.name, rule.severity, kinds, rule.summary
-        ));
+        rows.push([
+            rule.code.to_string(),
+            rule.name.to_string(),
+            rule.severity.to_string(),
+            kinds,
+            rule.summary.to_string(),
+        ]);
+    }
+    // Each column as wide as its widest cell, so that the summaries line up.
+    let mut widths = [0; 4];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        for (width, cell) in widths.iter().zip(row) {
+            out.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(&row[4]);
+        out.push('\n');
     }
     print_out(&out)
 }

@@ -175,3 +175,27 @@ fn check_help_lists_the_values_of_every_choice_and_describes_color() {
         "{color}"
     );
 }
+
+#[test]
+fn the_rules_table_lines_up_its_columns() {
+    let out = iamlint(repo(), &["rules"]);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let columns: Vec<usize> = ["NAME", "SEVERITY", "KINDS", "SUMMARY"]
+        .iter()
+        .map(|name| header.find(name).unwrap())
+        .collect();
+    let mut rows = 0;
+    for line in lines {
+        rows += 1;
+        for &at in &columns {
+            let (before, cell) = line.split_at(at);
+            assert!(
+                before.ends_with(' ') && !cell.starts_with(' '),
+                "a cell starts at column {at}: {line}"
+            );
+        }
+    }
+    assert!(rows > 40, "{text}");
+}

@@ -1,3 +1,5 @@
+//! What the package declares holds.
+//!
 //! The minimum Rust version is declared once (`rust-version` in Cargo.toml), said once in the
 //! README, and stays true: every locked dependency, dev-dependencies included (the README's
 //! second command is `cargo test`), must build on it. A dependency added or updated to a
@@ -139,4 +141,39 @@ fn versions_compare_as_numbers() {
     assert_eq!(version("1.89.0"), Some((1, 89, 0)));
     assert!(version("1.100").unwrap() > version("1.99.9").unwrap());
     assert_eq!(version("1.x"), None);
+}
+
+#[test]
+fn the_licence_and_every_file_the_package_includes_exist() {
+    let metadata = metadata();
+    let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let include = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("include = "))
+        .expect("Cargo.toml lists what the package includes");
+    let plain: Vec<&str> = include
+        .trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .map(|entry| entry.trim().trim_matches('"'))
+        .filter(|entry| !entry.contains('*'))
+        .collect();
+    assert!(plain.contains(&"LICENSE"), "{plain:?}");
+    for path in plain {
+        assert!(
+            repo().join(path).is_file(),
+            "Cargo.toml includes {path}, which is missing"
+        );
+    }
+    let root = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "iamlint")
+        .unwrap();
+    assert_eq!(root["license"], "MIT");
+    let licence = std::fs::read_to_string(repo().join("LICENSE")).unwrap();
+    assert!(
+        licence.starts_with("MIT License"),
+        "LICENSE is the MIT licence"
+    );
 }
