@@ -112,9 +112,13 @@ pub fn check_text(
             return file.finish(opts, &enabled);
         }
     }
+    let unquoted;
     let extracted = match format {
         FileFormat::Json => extract::whole(&text.text, text.body_offset),
-        FileFormat::Markdown => extract::markdown(&text.text),
+        FileFormat::Markdown => {
+            unquoted = extract::unquote(&text.text);
+            extract::markdown(&unquoted)
+        }
     };
     for open in &extracted.unterminated {
         let d = Diagnostic::new(

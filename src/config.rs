@@ -143,7 +143,9 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if let (Some(catalog), Some(dir)) = (&config.catalog, path.parent()) {
-            config.catalog = Some(dir.join(catalog));
+            // Resolved in full, so that an error about it names the file it looked for.
+            let joined = dir.join(catalog);
+            config.catalog = Some(std::path::absolute(&joined).unwrap_or(joined));
         }
         config.path = Some(path.to_path_buf());
         Ok(config)

@@ -214,7 +214,13 @@ fn check(args: CheckArgs) -> u8 {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
             Err(err) => {
-                eprintln!("iamlint: catalog error: {err}");
+                match (&args.catalog, &config.path) {
+                    (None, Some(config)) => eprintln!(
+                        "iamlint: catalog error: {err} (`catalog` in {})",
+                        config.display()
+                    ),
+                    _ => eprintln!("iamlint: catalog error: {err}"),
+                }
                 return 2;
             }
         },

@@ -199,3 +199,30 @@ fn the_rules_table_lines_up_its_columns() {
     }
     assert!(rows > 40, "{text}");
 }
+
+#[test]
+fn a_policy_in_a_block_quote_is_checked_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Runbook\n\n> **Example**\n>\n> ```json\n> {\"Version\": \"2012-10-17\",\n>  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}\n> ```\n";
+    std::fs::write(dir.path().join("guide.md"), text).unwrap();
+    let out = iamlint(dir.path(), &["check", "guide.md", "--format", "concise"]);
+    let report = stdout(&out);
+    assert!(report.contains("guide.md:7:49: warning[A001]"), "{report}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_missing_catalog_is_named_by_its_resolved_path_and_its_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "catalog = \"aws-catalog.jsonl\"\n",
+    )
+    .unwrap();
+    let out = iamlint(dir.path(), &["check", "--config", "iamlint.toml", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let resolved = dir.path().join("aws-catalog.jsonl");
+    assert!(err.contains(&format!("{}:", resolved.display())), "{err}");
+    assert!(err.contains("`catalog` in iamlint.toml"), "{err}");
+}
