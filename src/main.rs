@@ -58,6 +58,10 @@ struct ExpandArgs {
     /// List every action NOT matched by any pattern (what a `NotAction` grants), by service.
     #[arg(long)]
     not: bool,
+    /// With `--not`: one line per service, with its count of actions per access level,
+    /// instead of every action.
+    #[arg(long, requires = "not")]
+    summary: bool,
     #[arg(long, value_enum, default_value_t = ExpandFormat::Table)]
     format: ExpandFormat,
     /// Use this AWS action catalog instead of the embedded one.
@@ -637,11 +641,13 @@ fn expand(args: ExpandArgs) -> u8 {
         None => Catalog::embedded(),
     };
     let expansion = iamlint::expand::Expansion::new(catalog, &args.patterns);
-    let out = match (args.not, args.format) {
-        (false, ExpandFormat::Table) => expansion.table(),
-        (false, ExpandFormat::Json) => expansion.json(),
-        (true, ExpandFormat::Table) => expansion.complement_table(catalog),
-        (true, ExpandFormat::Json) => expansion.complement_json(catalog),
+    let out = match (args.not, args.summary, args.format) {
+        (false, _, ExpandFormat::Table) => expansion.table(),
+        (false, _, ExpandFormat::Json) => expansion.json(),
+        (true, false, ExpandFormat::Table) => expansion.complement_table(catalog),
+        (true, false, ExpandFormat::Json) => expansion.complement_json(catalog),
+        (true, true, ExpandFormat::Table) => expansion.complement_summary_table(catalog),
+        (true, true, ExpandFormat::Json) => expansion.complement_summary_json(catalog),
     };
     let printed = print_out(&out);
     if printed != 0 {
@@ -649,8 +655,11 @@ fn expand(args: ExpandArgs) -> u8 {
     }
     let unmatched = expansion.unmatched();
     for p in &unmatched {
+        let hint = iamlint::expand::Expansion::suggestion(catalog, p)
+            .map(|closest| format!("; did you mean `{closest}`?"))
+            .unwrap_or_default();
         eprintln!(
-            "iamlint: `{p}` matches no action in the catalog ({})",
+            "iamlint: `{p}` matches no action in the catalog ({}){hint}",
             catalog.source_version()
         );
     }
