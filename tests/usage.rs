@@ -226,3 +226,84 @@ fn a_missing_catalog_is_named_by_its_resolved_path_and_its_config() {
     assert!(err.contains(&format!("{}:", resolved.display())), "{err}");
     assert!(err.contains("`catalog` in iamlint.toml"), "{err}");
 }
+
+/// The JSON findings of `iamlint check` on one file holding `text`.
+fn findings_of(name: &str, text: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let mut args = vec!["check", name, "--format", "json"];
+    args.extend(extra);
+    let out = iamlint(dir.path(), &args);
+    let value: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    value["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_trailing_comma_is_reported_at_the_comma() {
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [],\n}\n";
+    let findings = findings_of("p.json", text, &[]);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let j001 = &findings[0];
+    assert_eq!(j001["rule"], "J001");
+    assert_eq!(
+        (j001["line"].as_u64(), j001["column"].as_u64()),
+        (Some(3), Some(18))
+    );
+    let message = j001["message"].as_str().unwrap();
+    assert!(message.contains("trailing comma"), "{message}");
+    assert!(!message.contains("not closed"), "{message}");
+}
+
+#[test]
+fn a_misspelt_element_is_one_finding_with_its_did_you_mean() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resources": "arn:aws:s3:::reports/*"}]}"#;
+    let findings = findings_of("p.json", text, &[]);
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["P001"], "{findings:#?}");
+    let help = findings[0]["help"].as_str().unwrap();
+    assert!(help.starts_with("did you mean `Resource`?"), "{help}");
+    assert!(
+        !help.contains("case-sensitive"),
+        "not a matter of case: {help}"
+    );
+    // A matter of case says so.
+    let text = text.replace("\"Resources\"", "\"resource\"");
+    let findings = findings_of("p.json", &text, &[]);
+    let help = findings[0]["help"].as_str().unwrap();
+    assert!(help.contains("case-sensitive"), "{help}");
+}
+
+#[test]
+fn a_suggested_sid_spells_accented_letters_in_ascii() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Zugriff für Größe", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}"#;
+    let findings = findings_of("p.json", text, &["--select", "P008"]);
+    let help = findings[0]["help"].as_str().unwrap();
+    assert!(help.contains("`ZugriffFuerGroesse`"), "{help}");
+}
+
+#[test]
+fn root_delegation_help_and_cross_account_message_read_plainly() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}, "Action": "kms:Decrypt", "Resource": "*"}]}"#;
+    let findings = findings_of("key.json", text, &["--select", "K001,K006"]);
+    let of = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} in {findings:#?}"))
+    };
+    let help = of("K001")["help"].as_str().unwrap();
+    assert!(help.starts_with("nothing to change"), "{help}");
+    assert!(!help.contains("without both"), "{help}");
+    let message = of("K006")["message"].as_str().unwrap();
+    let open = message.find('(').expect("one parenthesis");
+    assert!(
+        !message[open + 1..].contains('('),
+        "no nested parentheses: {message}"
+    );
+}
