@@ -170,6 +170,9 @@ pub fn check_text(
             .consumer
             .as_ref()
             .and_then(|c| Some((c.kind?, c.reason.clone())));
+        // Detection cannot tell an SCP from an identity policy: when the document looks like
+        // an organization policy, the findings that kind would not raise say how to mark it.
+        let mut resembles = None;
         let classification = match (opts.kind, opts.config.kind_for(file_path), consumed) {
             (Some(kind), _, _) => policy::Classification {
                 kind,
@@ -183,7 +186,13 @@ pub fn check_text(
                 kind,
                 reason: reason.into(),
             },
-            (None, None, None) => policy::classify(&model),
+            (None, None, None) => {
+                let detected = policy::classify(&model);
+                resembles = policy::kind::resembles_organization_policy(&model)
+                    .filter(|&org| org != detected.kind)
+                    .map(|org| (org, detected.kind));
+                detected
+            }
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
@@ -208,6 +217,9 @@ pub fn check_text(
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
+            if let Some((org, detected)) = resembles {
+                mark_as_hint(&mut d, org, detected);
+            }
             if let Some(consumer) = &doc.consumer {
                 // A template's pointer reads as a path in the template.
                 d.pointer.insert_str(0, &consumer.pointer);
@@ -224,6 +236,25 @@ pub fn check_text(
     }
     file.relate();
     file.finish(opts, &enabled)
+}
+
+/// Adds to the help of a finding that `org` (an SCP or RCP kind) would not raise how to
+/// check the document as that kind.
+fn mark_as_hint(d: &mut Diagnostic, org: PolicyKind, detected: PolicyKind) {
+    let applies = rules::meta(d.code).is_none_or(|m| m.kinds.is_empty() || m.kinds.contains(&org));
+    if applies {
+        return;
+    }
+    let name = org.as_str();
+    let hint = format!(
+        "this document looks like an {upper} but was detected as {detected}: if it is one, check it \
+         with `--kind {name}` or map its path to \"{name}\" under `[kinds]` in iamlint.toml",
+        upper = name.to_ascii_uppercase()
+    );
+    d.help = Some(match d.help.take() {
+        Some(help) => format!("{help}; {hint}").into(),
+        None => hint.into(),
+    });
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.

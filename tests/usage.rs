@@ -307,3 +307,46 @@ fn root_delegation_help_and_cross_account_message_read_plainly() {
         "no nested parentheses: {message}"
     );
 }
+
+#[test]
+fn a_document_that_looks_like_an_scp_or_rcp_says_how_to_mark_it() {
+    let full_access = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let findings = findings_of("scp.json", full_access, &[]);
+    let a001 = findings.iter().find(|f| f["rule"] == "A001").expect("A001");
+    let help = a001["help"].as_str().unwrap();
+    assert!(help.contains("looks like an SCP"), "{help}");
+    assert!(
+        help.contains("`--kind scp`") && help.contains("`[kinds]`"),
+        "{help}"
+    );
+    // Marked, it is checked as an SCP, where `Allow * *` is AWS's default.
+    let findings = findings_of("scp.json", full_access, &["--kind", "scp"]);
+    assert!(
+        findings.iter().all(|f| f["rule"] != "A001"),
+        "{findings:#?}"
+    );
+
+    let rcp = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+      {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+       "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}"#;
+    let findings = findings_of("rcp.json", rcp, &[]);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["help"].as_str().unwrap().contains("`--kind rcp`")),
+        "{findings:#?}"
+    );
+
+    // An identity policy gets no such hint, even one whose `Allow *` sits among narrower grants.
+    let identity = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+      {"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let findings = findings_of("role.json", identity, &[]);
+    assert!(!findings.is_empty());
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f["help"].as_str().unwrap().contains("--kind")),
+        "{findings:#?}"
+    );
+}
