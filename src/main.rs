@@ -358,6 +358,7 @@ impl Run<'_> {
         let style = Style {
             color: false,
             quiet: args.quiet,
+            width: None,
         };
         let cannot_write = |err: std::io::Error| {
             eprintln!(
@@ -443,6 +444,7 @@ impl Run<'_> {
             let style = Style {
                 color: use_color(args.color),
                 quiet: args.quiet,
+                width: terminal_width(),
             };
             let mut emitter = Emitter::new(args.format, style, out);
             let outcome = match self.stream(filter, &mut emitter, None) {
@@ -547,6 +549,21 @@ fn print_out(text: &str) -> u8 {
             2
         }
     }
+}
+
+/// The terminal's width when stdout is one (else `COLUMNS`, else 100, when the terminal does
+/// not say); `None` when it is a pipe or a file.
+fn terminal_width() -> Option<usize> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    let width = terminal_size::terminal_size_of(&stdout)
+        .map(|(terminal_size::Width(width), _)| usize::from(width))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .filter(|&width| width > 0)
+        .unwrap_or(100);
+    Some(width)
 }
 
 fn use_color(choice: Color) -> bool {
