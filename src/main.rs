@@ -185,6 +185,7 @@ fn check(args: CheckArgs) -> u8 {
         .build_global();
     if args.statistics
         && args.output.is_none()
+        && args.write_baseline.is_none()
         && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
     {
         eprintln!(

@@ -154,6 +154,23 @@ fn statistics_in_the_json_format_are_json() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--output"), "{}", stderr(&out));
+    // Recording a baseline prints no statistics, so the format does not matter there.
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let out = iamlint(
+        repo(),
+        &[
+            "check",
+            "examples",
+            "--statistics",
+            "--format",
+            "sarif",
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(baseline.is_file());
 }
 
 #[test]
