@@ -38,6 +38,9 @@ mod n003_operator_type_mismatch;
 mod n004_invalid_condition_value;
 mod n005_wildcard_without_like;
 mod n006_for_all_values_single_valued;
+mod n007_key_case_duplicate;
+mod n008_bool_multiple_values;
+mod n009_variable_in_numeric_or_date;
 mod p001_unknown_element;
 mod p002_missing_element;
 mod p003_conflicting_elements;
@@ -55,6 +58,8 @@ mod p014_unknown_condition_operator;
 mod p015_malformed_arn;
 mod p016_placeholder;
 mod p017_invalid_element_type;
+mod p018_empty_condition;
+mod p019_empty_sid;
 pub mod principals;
 mod t001_public_trust;
 mod t002_web_identity_unpinned;
@@ -118,6 +123,9 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("N004", n004_invalid_condition_value::check),
     ("N005", n005_wildcard_without_like::check),
     ("N006", n006_for_all_values_single_valued::check),
+    ("N007", n007_key_case_duplicate::check),
+    ("N008", n008_bool_multiple_values::check),
+    ("N009", n009_variable_in_numeric_or_date::check),
     ("P001", p001_unknown_element::check),
     ("P002", p002_missing_element::check),
     ("P003", p003_conflicting_elements::check),
@@ -135,6 +143,8 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("P015", p015_malformed_arn::check),
     ("P016", p016_placeholder::check),
     ("P017", p017_invalid_element_type::check),
+    ("P018", p018_empty_condition::check),
+    ("P019", p019_empty_sid::check),
     ("T001", t001_public_trust::check),
     ("T002", t002_web_identity_unpinned::check),
     ("T003", t003_service_confused_deputy::check),

@@ -1,0 +1,41 @@
+//! N007 key-case-duplicate: one operator names the same condition key twice, spelled with
+//! different capitals. AWS compares keys case-insensitively and rejects the policy. Keys
+//! spelled identically are J002's (a duplicate JSON key).
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        let Some(block) = s.condition.and_then(|c| c.value.members()) else {
+            continue;
+        };
+        for op in block {
+            let keys = op.value.members().unwrap_or_default();
+            for (i, key) in keys.iter().enumerate() {
+                let earlier = &keys[..i];
+                // A spelling seen before is J002's duplicate; a new spelling of a seen key is ours.
+                let first = earlier
+                    .iter()
+                    .find(|e| e.key.eq_ignore_ascii_case(&key.key));
+                let Some(first) = first.filter(|_| !earlier.iter().any(|e| e.key == key.key))
+                else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::new(
+                        "N007",
+                        key.key_span,
+                        format!(
+                            "`{}` repeats `{}` under `{}` with different capitals; AWS compares keys without regard to case",
+                            key.key, first.key, op.key
+                        ),
+                    )
+                    .label(first.key_span, "first spelled here")
+                    .help("keep one spelling and merge the two lists of values")
+                    .at(format!("{}/Condition/{}/{}", s.pointer, op.key, key.key)),
+                );
+            }
+        }
+    }
+}
