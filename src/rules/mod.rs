@@ -21,6 +21,8 @@ mod c004_wildcard_expansion;
 mod c005_arn_matches_no_resource_type;
 mod c006_action_resource_mismatch;
 mod c007_resource_star;
+mod c008_redundant_action;
+mod c009_redundant_resource;
 mod j002_duplicate_key;
 mod k001_root_delegation;
 mod k002_kms_full_access;
@@ -107,6 +109,8 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("C005", c005_arn_matches_no_resource_type::check),
     ("C006", c006_action_resource_mismatch::check),
     ("C007", c007_resource_star::check),
+    ("C008", c008_redundant_action::check),
+    ("C009", c009_redundant_resource::check),
     ("J002", j002_duplicate_key::check),
     ("K001", k001_root_delegation::check),
     ("K002", k002_kms_full_access::check),
