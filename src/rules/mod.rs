@@ -67,6 +67,7 @@ mod t001_public_trust;
 mod t002_web_identity_unpinned;
 mod t003_service_confused_deputy;
 mod t004_invalid_principal;
+mod t005_trust_element_not_allowed;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
 pub use lookup::Resolutions;
@@ -153,6 +154,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("T002", t002_web_identity_unpinned::check),
     ("T003", t003_service_confused_deputy::check),
     ("T004", t004_invalid_principal::check),
+    ("T005", t005_trust_element_not_allowed::check),
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
