@@ -68,6 +68,7 @@ mod t002_web_identity_unpinned;
 mod t003_service_confused_deputy;
 mod t004_invalid_principal;
 mod t005_trust_element_not_allowed;
+mod t006_federated_action_mismatch;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
 pub use lookup::Resolutions;
@@ -155,6 +156,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("T003", t003_service_confused_deputy::check),
     ("T004", t004_invalid_principal::check),
     ("T005", t005_trust_element_not_allowed::check),
+    ("T006", t006_federated_action_mismatch::check),
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
