@@ -44,6 +44,7 @@ mod n007_key_case_duplicate;
 mod n008_bool_multiple_values;
 mod n009_variable_in_numeric_or_date;
 mod n010_multivalued_key_without_set;
+mod n011_null_with_set_operator;
 mod p001_unknown_element;
 mod p002_missing_element;
 mod p003_conflicting_elements;
@@ -134,6 +135,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("N008", n008_bool_multiple_values::check),
     ("N009", n009_variable_in_numeric_or_date::check),
     ("N010", n010_multivalued_key_without_set::check),
+    ("N011", n011_null_with_set_operator::check),
     ("P001", p001_unknown_element::check),
     ("P002", p002_missing_element::check),
     ("P003", p003_conflicting_elements::check),

@@ -4,6 +4,7 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::policy::Str;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -25,13 +26,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(
                         "N007",
-                        key.key_span,
+                        Str::of_key(key).span,
                         format!(
                             "`{}` repeats `{}` under `{}` with different capitals; AWS compares keys without regard to case",
                             key.key, first.key, op.key
                         ),
                     )
-                    .label(first.key_span, "first spelled here")
+                    .label(Str::of_key(first).span, "first spelled here")
                     .help("keep one spelling and merge the two lists of values")
                     .at(format!("{}/Condition/{}/{}", s.pointer, op.key, key.key)),
                 );
