@@ -71,6 +71,7 @@ mod t003_service_confused_deputy;
 mod t004_invalid_principal;
 mod t005_trust_element_not_allowed;
 mod t006_federated_action_mismatch;
+mod t007_github_org_wide;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
 pub use lookup::Resolutions;
@@ -161,6 +162,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("T004", t004_invalid_principal::check),
     ("T005", t005_trust_element_not_allowed::check),
     ("T006", t006_federated_action_mismatch::check),
+    ("T007", t007_github_org_wide::check),
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
