@@ -72,6 +72,7 @@ mod t004_invalid_principal;
 mod t005_trust_element_not_allowed;
 mod t006_federated_action_mismatch;
 mod t007_github_org_wide;
+mod t008_roles_anywhere_actions;
 
 pub use docs::{all as all_rules, meta, parse as parse_doc, RuleMeta};
 pub use lookup::Resolutions;
@@ -163,6 +164,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("T005", t005_trust_element_not_allowed::check),
     ("T006", t006_federated_action_mismatch::check),
     ("T007", t007_github_org_wide::check),
+    ("T008", t008_roles_anywhere_actions::check),
 ];
 
 /// Codes the pipeline raises itself: before there is a policy to check (bytes, JSON,
