@@ -45,6 +45,7 @@ mod n008_bool_multiple_values;
 mod n009_variable_in_numeric_or_date;
 mod n010_multivalued_key_without_set;
 mod n011_null_with_set_operator;
+mod n012_spoofable_condition_key;
 mod p001_unknown_element;
 mod p002_missing_element;
 mod p003_conflicting_elements;
@@ -138,6 +139,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("N009", n009_variable_in_numeric_or_date::check),
     ("N010", n010_multivalued_key_without_set::check),
     ("N011", n011_null_with_set_operator::check),
+    ("N012", n012_spoofable_condition_key::check),
     ("P001", p001_unknown_element::check),
     ("P002", p002_missing_element::check),
     ("P003", p003_conflicting_elements::check),
