@@ -46,6 +46,7 @@ mod n009_variable_in_numeric_or_date;
 mod n010_multivalued_key_without_set;
 mod n011_null_with_set_operator;
 mod n012_spoofable_condition_key;
+mod n013_private_source_ip;
 mod p001_unknown_element;
 mod p002_missing_element;
 mod p003_conflicting_elements;
@@ -140,6 +141,7 @@ pub static CHECKS: &[(&str, Check)] = &[
     ("N010", n010_multivalued_key_without_set::check),
     ("N011", n011_null_with_set_operator::check),
     ("N012", n012_spoofable_condition_key::check),
+    ("N013", n013_private_source_ip::check),
     ("P001", p001_unknown_element::check),
     ("P002", p002_missing_element::check),
     ("P003", p003_conflicting_elements::check),
