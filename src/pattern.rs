@@ -702,6 +702,9 @@ pub fn redundant_patterns(
     ignore_case: bool,
     covers: impl Fn(&str, &str) -> bool,
 ) -> Vec<(usize, usize)> {
+    if values.len() < 2 {
+        return Vec::new();
+    }
     let fold = |text: &str| {
         if ignore_case {
             text.to_ascii_lowercase()
@@ -710,16 +713,28 @@ pub fn redundant_patterns(
         }
     };
     let mut by_head: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    // The lengths heads come in: only those prefixes of a value are looked up.
+    let mut lengths = std::collections::BTreeSet::new();
+    // A value without wildcards covers only its equal: found by one lookup of the whole.
+    let mut exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
     for (j, value) in values.iter().enumerate() {
-        let head = value.find(['*', '?']).map_or(*value, |at| &value[..at]);
-        by_head.entry(fold(head)).or_default().push(j);
+        match value.find(['*', '?']) {
+            Some(at) => {
+                lengths.insert(at);
+                by_head.entry(fold(&value[..at])).or_default().push(j);
+            }
+            None => exact.entry(fold(value)).or_default().push(j),
+        }
     }
     let mut out = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let folded = fold(value);
-        let mut candidates: Vec<usize> = (0..=folded.len())
+        let mut candidates: Vec<usize> = lengths
+            .iter()
+            .copied()
             .filter(|&k| folded.is_char_boundary(k))
             .filter_map(|k| by_head.get(&folded[..k]))
+            .chain(exact.get(&folded))
             .flatten()
             .copied()
             .filter(|&j| j != i)
