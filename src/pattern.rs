@@ -624,6 +624,9 @@ fn eq_ignore_case(a: char, b: char) -> bool {
         }
 }
 
+/// Character pairs [`pattern_covers`] compares at most: far beyond any real action or ARN.
+const MAX_COVER_WORK: usize = 1 << 20;
+
 /// Does every string `specific` can match also match `general`? Both are IAM wildcard
 /// patterns (`*`, `?`): `s3:*` covers `s3:Get*`, `s3:Get*` covers `s3:GetObject`, and
 /// `s3:Get?bject` does not cover `s3:Get*`. A `*` in `specific` is covered only by a `*`
@@ -664,12 +667,18 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
     {
         return false;
     }
+    // The full match below costs the product of the lengths: a pair too long to compare in
+    // reasonable time is not claimed to be covered (a hostile 1 MB pattern stays cheap).
+    if general.len().saturating_mul(specific.len()) > MAX_COVER_WORK {
+        return false;
+    }
     let (g, s): (Vec<char>, Vec<char>) = (general.chars().collect(), specific.chars().collect());
     // covered[j]: whether g[..i] covers s[..j], row by row over i.
     let mut covered = vec![false; s.len() + 1];
     covered[0] = true;
+    let mut next = vec![false; s.len() + 1];
     for &gc in &g {
-        let mut next = vec![false; s.len() + 1];
+        next.fill(false);
         if gc == '*' {
             // `*` takes any run of `specific`, wildcards included.
             let mut reached = false;
@@ -687,7 +696,7 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
                     };
             }
         }
-        covered = next;
+        std::mem::swap(&mut covered, &mut next);
     }
     covered[s.len()]
 }

@@ -5,6 +5,7 @@
 use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
+use std::collections::{HashMap, HashSet};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -13,16 +14,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         for op in block {
             let keys = op.value.members().unwrap_or_default();
+            // Each key, lower-cased, to its first member; and every spelling seen. Maps, not
+            // a scan of the earlier keys: a generated block can have thousands.
+            let mut first_of: HashMap<String, usize> = HashMap::new();
+            let mut spellings: HashSet<&str> = HashSet::new();
             for (i, key) in keys.iter().enumerate() {
-                let earlier = &keys[..i];
+                let first = *first_of.entry(key.key.to_ascii_lowercase()).or_insert(i);
                 // A spelling seen before is J002's duplicate; a new spelling of a seen key is ours.
-                let first = earlier
-                    .iter()
-                    .find(|e| e.key.eq_ignore_ascii_case(&key.key));
-                let Some(first) = first.filter(|_| !earlier.iter().any(|e| e.key == key.key))
-                else {
+                if !spellings.insert(&key.key) || first == i {
                     continue;
-                };
+                }
+                let first = &keys[first];
                 out.push(
                     Diagnostic::new(
                         "N007",
