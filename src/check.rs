@@ -131,9 +131,13 @@ pub fn check_consumed(
             return file.finish(opts, &enabled);
         }
     }
+    let unquoted;
     let mut extracted = match format {
         FileFormat::Json => extract::json(&text.text, text.body_offset),
-        FileFormat::Markdown => extract::markdown(&text.text),
+        FileFormat::Markdown => {
+            unquoted = extract::unquote(&text.text);
+            extract::markdown(&unquoted)
+        }
         FileFormat::Yaml => template::read_yaml(&text.text, text.body_offset),
         FileFormat::Terraform => extract::terraform(&text.text),
         FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
@@ -198,6 +202,9 @@ pub fn check_consumed(
             .consumer
             .as_ref()
             .and_then(|c| Some((c.kind?, c.reason.clone())));
+        // Detection cannot tell an SCP from an identity policy: when the document looks like
+        // an organization policy, the findings that kind would not raise say how to mark it.
+        let mut resembles = None;
         let classification = match (opts.kind, opts.config.kind_for(file_path), consumed) {
             (Some(kind), _, _) => policy::Classification {
                 kind,
@@ -211,7 +218,13 @@ pub fn check_consumed(
                 kind,
                 reason: reason.into(),
             },
-            (None, None, None) => policy::classify(&model),
+            (None, None, None) => {
+                let detected = policy::classify(&model);
+                resembles = policy::kind::resembles_organization_policy(&model)
+                    .filter(|&org| org != detected.kind)
+                    .map(|org| (org, detected.kind));
+                detected
+            }
         };
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
@@ -238,6 +251,9 @@ pub fn check_consumed(
         };
         for mut d in rules::run(&cx, applies) {
             d.sid = sid_at(&model, &d.pointer);
+            if let Some((org, detected)) = resembles {
+                mark_as_hint(&mut d, org, detected);
+            }
             in_template(doc.consumer.as_ref(), &mut d.pointer);
             file.push(d, index, Some(doc.offset), Some(kind));
         }
@@ -286,6 +302,26 @@ fn in_template(consumer: Option<&extract::Consumer>, pointer: &mut String) {
         }
     }
     pointer.insert_str(0, &consumer.pointer);
+}
+
+/// Adds to the help of a finding that `org` (an SCP or RCP kind) would not raise how to
+/// check the document as that kind.
+fn mark_as_hint(d: &mut Diagnostic, org: PolicyKind, detected: PolicyKind) {
+    let meta = d.code.meta();
+    let applies = meta.kinds.is_empty() || meta.kinds.contains(&org);
+    if applies {
+        return;
+    }
+    let name = org.as_str();
+    let hint = format!(
+        "this document looks like an {upper} but was detected as {detected}: if it is one, check it \
+         with `--kind {name}` or map its path to \"{name}\" under `[kinds]` in iamlint.toml",
+        upper = name.to_ascii_uppercase()
+    );
+    d.help = Some(match d.help.take() {
+        Some(help) => format!("{help}; {hint}").into(),
+        None => hint.into(),
+    });
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.

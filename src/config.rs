@@ -59,11 +59,15 @@ pub struct Suppression {
 pub struct Selector(String);
 
 impl Selector {
+    /// Spaces around the text are ignored (`--select 'K001, K008'`), and codes are read in
+    /// any case (`k001`), as `iamlint rule p016` reads them.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let known = crate::rules::all_rules()
-            .iter()
-            .any(|r| r.code.starts_with(text) || r.name == text);
-        if text == "ALL" || (!text.is_empty() && known) {
+        let text = text.trim();
+        let code = text.to_ascii_uppercase();
+        let rules = crate::rules::all_rules();
+        if code == "ALL" || (!code.is_empty() && rules.iter().any(|r| r.code.starts_with(&code))) {
+            Ok(Selector(code))
+        } else if rules.iter().any(|r| r.name == text) {
             Ok(Selector(text.to_string()))
         } else {
             Err(format!(
@@ -139,7 +143,9 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config = Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if let (Some(catalog), Some(dir)) = (&config.catalog, path.parent()) {
-            config.catalog = Some(dir.join(catalog));
+            // Resolved in full, so that an error about it names the file it looked for.
+            let joined = dir.join(catalog);
+            config.catalog = Some(std::path::absolute(&joined).unwrap_or(joined));
         }
         config.path = Some(path.to_path_buf());
         Ok(config)

@@ -1,7 +1,7 @@
 //! `iamlint expand`: what action patterns grant, and with `--not` what a `NotAction` leaves
 //! granted, rendered as a table or JSON for reviewers reading a policy in a terminal.
 
-use crate::catalog::{Action, Catalog, Service};
+use crate::catalog::{AccessLevel, Action, Catalog, Service};
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -29,6 +29,22 @@ impl<'c> Expansion<'c> {
             .filter(|(_, m)| m.is_empty())
             .map(|(p, _)| p.as_str())
             .collect()
+    }
+
+    /// What `pattern` may have meant when it matches nothing, as check's C001 and C002 say:
+    /// the closest action of its service (`kms:Decrpyt` -> `kms:Decrypt`), or the closest
+    /// service to an unknown one.
+    pub fn suggestion(catalog: &Catalog, pattern: &str) -> Option<String> {
+        let (service, name) = pattern.split_once(':')?;
+        if catalog.service(service).is_none() {
+            let closest = catalog.suggest_service(service)?;
+            return Some(format!("{closest}:{name}"));
+        }
+        if name.contains(['*', '?']) {
+            return None;
+        }
+        let closest = catalog.suggest_action(service, name)?;
+        Some(format!("{service}:{closest}"))
     }
 
     /// Every action no pattern matches, grouped by service: what a `NotAction` grants.
@@ -99,6 +115,50 @@ impl<'c> Expansion<'c> {
         out
     }
 
+    /// The complement as one line per service: its count and how many of each access level.
+    pub fn complement_summary_table(&self, catalog: &'c Catalog) -> String {
+        let services = self.complement(catalog);
+        let total: usize = services.iter().map(|(_, rest)| rest.len()).sum();
+        let mut out = format!(
+            "NotAction {} leaves {total} actions in {} services:\n\n",
+            self.patterns.join(", "),
+            services.len()
+        );
+        let width = services
+            .iter()
+            .map(|(s, _)| s.prefix.len())
+            .max()
+            .unwrap_or(0);
+        for (s, rest) in &services {
+            let levels: Vec<String> = levels(rest)
+                .map(|(level, n)| format!("{n} {}", level.as_str()))
+                .collect();
+            out.push_str(&format!(
+                "  {:<width$}  {:>5}  {}\n",
+                s.prefix,
+                rest.len(),
+                levels.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// [`Self::complement_summary_table`] as JSON: counts per service and access level.
+    pub fn complement_summary_json(&self, catalog: &'c Catalog) -> String {
+        let services = self.complement(catalog);
+        let total: usize = services.iter().map(|(_, rest)| rest.len()).sum();
+        let services: Vec<_> = services
+            .iter()
+            .map(|(s, rest)| {
+                let access: serde_json::Map<String, serde_json::Value> = levels(rest)
+                    .map(|(level, n)| (level.as_str().to_string(), n.into()))
+                    .collect();
+                json!({"service": s.prefix, "count": rest.len(), "access": access})
+            })
+            .collect();
+        pretty(&json!({"not": self.patterns, "total": total, "services": services}))
+    }
+
     pub fn complement_json(&self, catalog: &'c Catalog) -> String {
         let services = self.complement(catalog);
         let total: usize = services.iter().map(|(_, rest)| rest.len()).sum();
@@ -110,6 +170,14 @@ impl<'c> Expansion<'c> {
             .collect();
         pretty(&json!({"not": self.patterns, "total": total, "services": services}))
     }
+}
+
+/// How many of `actions` have each access level, in the catalog's order, leaving out zeros.
+fn levels<'a>(actions: &'a [&Action]) -> impl Iterator<Item = (AccessLevel, usize)> + 'a {
+    AccessLevel::ALL.into_iter().filter_map(|level| {
+        let n = actions.iter().filter(|a| a.access_level == level).count();
+        (n > 0).then_some((level, n))
+    })
 }
 
 fn row(service: &Service, action: &Action) -> String {

@@ -1,5 +1,6 @@
 //! The `iamlint` command line: parses arguments, runs the library's pipeline, prints.
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
@@ -60,7 +61,7 @@ struct ExplainArgs {
     #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
     format: ExplainFormat,
     /// Treat every document as this kind (identity, resource, kms-key, trust, ...).
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
     /// Use this AWS action catalog instead of the embedded one.
     #[arg(long)]
@@ -82,6 +83,10 @@ struct ExpandArgs {
     /// List every action NOT matched by any pattern (what a `NotAction` grants), by service.
     #[arg(long)]
     not: bool,
+    /// With `--not`: one line per service, with its count of actions per access level,
+    /// instead of every action.
+    #[arg(long, requires = "not")]
+    summary: bool,
     #[arg(long, value_enum, default_value_t = ExpandFormat::Table)]
     format: ExpandFormat,
     /// Use this AWS action catalog instead of the embedded one.
@@ -108,29 +113,33 @@ enum CatalogCommand {
 struct CheckArgs {
     /// Files and directories to check (`-` reads stdin); defaults to the current directory.
     paths: Vec<PathBuf>,
+    /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The lowest severity that makes the run fail (exit 1) [default: warning].
-    #[arg(long, value_parser = parse_fail_on)]
+    /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
+    #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
     /// Treat every document as this kind of policy instead of detecting it.
-    #[arg(long, value_parser = parse_kind)]
+    #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
     /// Read this config file instead of looking for iamlint.toml.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Run only these rules (codes, code prefixes or names; comma-separated).
+    /// Run only these rules: codes (any case), code prefixes (`K`, `A00`) or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
     select: Vec<Selector>,
-    /// Skip these rules (codes, code prefixes or names; comma-separated).
+    /// Skip these rules: codes (any case), code prefixes or names, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = Selector::parse)]
     ignore: Vec<Selector>,
-    /// When walking directories, check only files matching these globs.
-    #[arg(long)]
+    /// When walking directories, check only files matching these globs (comma-separated or
+    /// repeated). As in .gitignore: `*` stays within a folder, `**` crosses folders, a glob with
+    /// a `/` is relative to the walked directory and one without matches at any depth.
+    #[arg(long, value_name = "GLOBS")]
     include: Vec<String>,
-    /// When walking directories, skip files matching these globs.
-    #[arg(long)]
+    /// When walking directories, skip files matching these globs (written as for `--include`).
+    #[arg(long, value_name = "GLOBS")]
     exclude: Vec<String>,
+    /// Colour in the human format: `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// Use this AWS action catalog (from `iamlint catalog build`) instead of the embedded one.
@@ -145,7 +154,8 @@ struct CheckArgs {
     /// Record every current finding in this baseline file and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Print how many findings each rule raised instead of the findings.
+    /// Print how many findings each rule raised instead of the findings: a table, or JSON
+    /// with `--format json`.
     #[arg(long)]
     statistics: bool,
     /// Treat named files like files found in a directory walk: JSON that is not a policy
@@ -164,15 +174,20 @@ enum Color {
     Never,
 }
 
-fn parse_fail_on(text: &str) -> Result<FailOn, String> {
-    FailOn::parse(text).ok_or_else(|| "expected error, warning, info or never".into())
+/// `--fail-on`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info", "never"]).try_map(
+        |text: String| FailOn::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
+    )
 }
 
-fn parse_kind(text: &str) -> Result<PolicyKind, String> {
-    PolicyKind::parse(text).ok_or_else(|| {
-        let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("expected one of {}", names.join(", "))
-    })
+/// `--kind`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
+    clap::builder::PossibleValuesParser::new(PolicyKind::ALL.map(PolicyKind::as_str)).try_map(
+        |text: String| {
+            PolicyKind::parse(&text).ok_or_else(|| format!("`{text}` is not a policy kind"))
+        },
+    )
 }
 
 fn main() -> ExitCode {
@@ -194,6 +209,17 @@ fn check(args: CheckArgs) -> u8 {
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();
+    if args.statistics
+        && args.output.is_none()
+        && args.write_baseline.is_none()
+        && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
+    {
+        eprintln!(
+            "iamlint: --statistics prints a table, or JSON with --format json; to write the \
+             report in another format as well, add --output FILE"
+        );
+        return 2;
+    }
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => std::env::current_dir()
@@ -219,7 +245,13 @@ fn check(args: CheckArgs) -> u8 {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
             Err(err) => {
-                eprintln!("iamlint: catalog error: {err}");
+                match (&args.catalog, &config.path) {
+                    (None, Some(config)) => eprintln!(
+                        "iamlint: catalog error: {err} (`catalog` in {})",
+                        config.display()
+                    ),
+                    _ => eprintln!("iamlint: catalog error: {err}"),
+                }
                 return 2;
             }
         },
@@ -352,6 +384,7 @@ impl Run<'_> {
         let style = Style {
             color: false,
             quiet: args.quiet,
+            width: None,
         };
         let cannot_write = |err: std::io::Error| {
             eprintln!(
@@ -422,9 +455,13 @@ impl Run<'_> {
             };
             let mut out = out;
             let printed = (|| {
-                statistics.write(&mut out)?;
-                if !args.quiet {
-                    writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                if args.format == Format::Json {
+                    statistics.write_json(&outcome.summary(), &outcome.errors, &mut out)?;
+                } else {
+                    statistics.write(&mut out)?;
+                    if !args.quiet {
+                        writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                    }
                 }
                 out.flush()
             })();
@@ -433,6 +470,7 @@ impl Run<'_> {
             let style = Style {
                 color: use_color(args.color),
                 quiet: args.quiet,
+                width: terminal_width(),
             };
             let mut emitter = Emitter::new(args.format, style, out);
             let outcome = match self.stream(filter, &mut emitter, None) {
@@ -523,6 +561,37 @@ impl<W: Write> Write for Guarded<W> {
     }
 }
 
+/// Writes a whole text to stdout: 0, or 2 after saying why. A reader that has gone
+/// (`iamlint rule K009 | head -1`) is not an error, and never a panic as `print!` would make it.
+fn print_out(text: &str) -> u8 {
+    let mut stdout = Guarded::new(std::io::stdout().lock());
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("iamlint: cannot write to stdout: {err}");
+            2
+        }
+    }
+}
+
+/// The terminal's width when stdout is one (else `COLUMNS`, else 100, when the terminal does
+/// not say); `None` when it is a pipe or a file.
+fn terminal_width() -> Option<usize> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    let width = terminal_size::terminal_size_of(&stdout)
+        .map(|(terminal_size::Width(width), _)| usize::from(width))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .filter(|&width| width > 0)
+        .unwrap_or(100);
+    Some(width)
+}
+
 fn use_color(choice: Color) -> bool {
     match choice {
         Color::Always => true,
@@ -535,11 +604,7 @@ fn use_color(choice: Color) -> bool {
 }
 
 fn list_rules() -> u8 {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{:<6} {:<32} {:<8} {:<18} {}\n",
-        "CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"
-    ));
+    let mut rows = vec![["CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"].map(String::from)];
     for rule in iamlint::rules::all_rules() {
         let kinds = if rule.kinds.is_empty() {
             "all".to_string()
@@ -550,13 +615,30 @@ fn list_rules() -> u8 {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        out.push_str(&format!(
-            "{:<6} {:<32} {:<8} {:<18} {}\n",
-            rule.code, rule.name, rule.severity, kinds, rule.summary
-        ));
+        rows.push([
+            rule.code.to_string(),
+            rule.name.to_string(),
+            rule.severity.to_string(),
+            kinds,
+            rule.summary.to_string(),
+        ]);
     }
-    print!("{out}");
-    0
+    // Each column as wide as its widest cell, so that the summaries line up.
+    let mut widths = [0; 4];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        for (width, cell) in widths.iter().zip(row) {
+            out.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(&row[4]);
+        out.push('\n');
+    }
+    print_out(&out)
 }
 
 fn show_rule(wanted: &str) -> u8 {
@@ -564,14 +646,10 @@ fn show_rule(wanted: &str) -> u8 {
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted);
     match found {
-        Some(rule) => {
-            println!(
-                "{} {} ({}, {})\n",
-                rule.code, rule.name, rule.severity, rule.category
-            );
-            print!("{}", rule.body);
-            0
-        }
+        Some(rule) => print_out(&format!(
+            "{} {} ({}, {})\n\n{}",
+            rule.code, rule.name, rule.severity, rule.category, rule.body
+        )),
         None => {
             eprintln!("iamlint: no rule `{wanted}`; `iamlint rules` lists them");
             2
@@ -581,10 +659,7 @@ fn show_rule(wanted: &str) -> u8 {
 
 fn build_catalog(package: &std::path::Path) -> u8 {
     match iamlint::catalog::convert(package) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+        Ok(text) => print_out(&text),
         Err(err) => {
             eprintln!("iamlint: {err}");
             2
@@ -609,26 +684,25 @@ fn expand(args: ExpandArgs) -> u8 {
         None => Catalog::embedded(),
     };
     let expansion = iamlint::expand::Expansion::new(catalog, &args.patterns);
-    let out = match (args.not, args.format) {
-        (false, ExpandFormat::Table) => expansion.table(),
-        (false, ExpandFormat::Json) => expansion.json(),
-        (true, ExpandFormat::Table) => expansion.complement_table(catalog),
-        (true, ExpandFormat::Json) => expansion.complement_json(catalog),
+    let out = match (args.not, args.summary, args.format) {
+        (false, _, ExpandFormat::Table) => expansion.table(),
+        (false, _, ExpandFormat::Json) => expansion.json(),
+        (true, false, ExpandFormat::Table) => expansion.complement_table(catalog),
+        (true, false, ExpandFormat::Json) => expansion.complement_json(catalog),
+        (true, true, ExpandFormat::Table) => expansion.complement_summary_table(catalog),
+        (true, true, ExpandFormat::Json) => expansion.complement_summary_json(catalog),
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("iamlint: {err}");
-            return 2;
-        }
+    let printed = print_out(&out);
+    if printed != 0 {
+        return printed;
     }
     let unmatched = expansion.unmatched();
     for p in &unmatched {
+        let hint = iamlint::expand::Expansion::suggestion(catalog, p)
+            .map(|closest| format!("; did you mean `{closest}`?"))
+            .unwrap_or_default();
         eprintln!(
-            "iamlint: `{p}` matches no action in the catalog ({})",
+            "iamlint: `{p}` matches no action in the catalog ({}){hint}",
             catalog.source_version()
         );
     }

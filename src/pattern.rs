@@ -639,6 +639,142 @@ fn eq_ignore_case(a: char, b: char) -> bool {
         }
 }
 
+/// Character pairs [`pattern_covers`] compares at most: far beyond any real action or ARN.
+const MAX_COVER_WORK: usize = 1 << 20;
+
+/// Does every string `specific` can match also match `general`? Both are IAM wildcard
+/// patterns (`*`, `?`): `s3:*` covers `s3:Get*`, `s3:Get*` covers `s3:GetObject`, and
+/// `s3:Get?bject` does not cover `s3:Get*`. A `*` in `specific` is covered only by a `*`
+/// in `general`, and a `?` in `specific` by a `?` or `*`. Actions compare without regard
+/// to case, ARNs with it.
+pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
+    let same = |a: char, b: char| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    // Most pairs differ in the text before `general`'s first wildcard or after its last:
+    // settled here, without the full match (lists of thousands of actions are compared
+    // pairwise).
+    let is_wild = |c: char| c == '*' || c == '?';
+    let Some(first) = general.find(is_wild) else {
+        return general.len() == specific.len()
+            && general
+                .chars()
+                .zip(specific.chars())
+                .all(|(a, b)| same(a, b));
+    };
+    let last = general.rfind(is_wild).unwrap_or(first);
+    let (head, tail) = (&general[..first], &general[last + 1..]);
+    let fits = |part: &str, text: Option<&str>| {
+        text.is_some_and(|t| t.chars().zip(part.chars()).all(|(b, a)| same(a, b)))
+    };
+    if !fits(head, specific.get(..head.len()))
+        || !fits(
+            tail,
+            specific
+                .len()
+                .checked_sub(tail.len())
+                .and_then(|at| specific.get(at..)),
+        )
+    {
+        return false;
+    }
+    // The full match below costs the product of the lengths: a pair too long to compare in
+    // reasonable time is not claimed to be covered (a hostile 1 MB pattern stays cheap).
+    if general.len().saturating_mul(specific.len()) > MAX_COVER_WORK {
+        return false;
+    }
+    let (g, s): (Vec<char>, Vec<char>) = (general.chars().collect(), specific.chars().collect());
+    // covered[j]: whether g[..i] covers s[..j], row by row over i.
+    let mut covered = vec![false; s.len() + 1];
+    covered[0] = true;
+    let mut next = vec![false; s.len() + 1];
+    for &gc in &g {
+        next.fill(false);
+        if gc == '*' {
+            // `*` takes any run of `specific`, wildcards included.
+            let mut reached = false;
+            for j in 0..=s.len() {
+                reached |= covered[j];
+                next[j] = reached;
+            }
+        } else {
+            for j in 0..s.len() {
+                let sc = s[j];
+                next[j + 1] = covered[j]
+                    && match gc {
+                        '?' => sc != '*',
+                        _ => sc != '*' && sc != '?' && same(gc, sc),
+                    };
+            }
+        }
+        std::mem::swap(&mut covered, &mut next);
+    }
+    covered[s.len()]
+}
+
+/// Each value of a list that another value covers, with the first value that covers it;
+/// of two equal values the later one is the redundant one. `covers` must imply that the
+/// general value's text before its first wildcard starts the specific one (compared without
+/// case when `ignore_case`), so candidates are found by prefix: action lists run to
+/// thousands of entries.
+pub fn redundant_patterns(
+    values: &[&str],
+    ignore_case: bool,
+    covers: impl Fn(&str, &str) -> bool,
+) -> Vec<(usize, usize)> {
+    if values.len() < 2 {
+        return Vec::new();
+    }
+    let fold = |text: &str| {
+        if ignore_case {
+            text.to_ascii_lowercase()
+        } else {
+            text.to_string()
+        }
+    };
+    let mut by_head: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    // The lengths heads come in: only those prefixes of a value are looked up.
+    let mut lengths = std::collections::BTreeSet::new();
+    // A value without wildcards covers only its equal: found by one lookup of the whole.
+    let mut exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (j, value) in values.iter().enumerate() {
+        match value.find(['*', '?']) {
+            Some(at) => {
+                lengths.insert(at);
+                by_head.entry(fold(&value[..at])).or_default().push(j);
+            }
+            None => exact.entry(fold(value)).or_default().push(j),
+        }
+    }
+    let mut out = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let folded = fold(value);
+        let mut candidates: Vec<usize> = lengths
+            .iter()
+            .copied()
+            .filter(|&k| folded.is_char_boundary(k))
+            .filter_map(|k| by_head.get(&folded[..k]))
+            .chain(exact.get(&folded))
+            .flatten()
+            .copied()
+            .filter(|&j| j != i)
+            .collect();
+        candidates.sort_unstable();
+        let by = candidates.into_iter().find(|&j| {
+            let other = values[j];
+            covers(other, value) && (j < i || !covers(value, other))
+        });
+        if let Some(j) = by {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -902,5 +1038,27 @@ mod tests {
                 assert_eq!(cmp_ignore_case(a, b), lowered, "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn one_pattern_covers_another() {
+        assert!(pattern_covers("s3:*", "s3:Get*", true));
+        assert!(pattern_covers("s3:get*", "s3:GetObject", true));
+        assert!(pattern_covers("*", "s3:Get?bject", true));
+        assert!(pattern_covers("s3:Get?bject", "s3:Get?bject", true));
+        assert!(!pattern_covers("s3:Get?bject", "s3:Get*", true));
+        assert!(!pattern_covers("s3:GetObject", "s3:Get*", true));
+        assert!(!pattern_covers("s3:Get*", "s3:*", true));
+        assert!(!pattern_covers(
+            "arn:aws:s3:::Bucket/*",
+            "arn:aws:s3:::bucket/a",
+            false
+        ));
+        assert!(pattern_covers(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/*",
+            false
+        ));
+        assert!(!pattern_covers("ab", "abc", true));
     }
 }

@@ -1,4 +1,4 @@
-//! "Did you mean" suggestions by edit distance.
+//! "Did you mean" suggestions by edit distance, and ASCII spellings of names.
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
 /// transpositions, so `Decrpyt` is one edit from `Decrypt`), ignoring case.
@@ -96,8 +96,87 @@ fn letters_apart(letters: &[i32; 32], other: &str) -> usize {
     only_first.max(-only_other).unsigned_abs() as usize
 }
 
+/// `text` in ASCII for a name that allows only ASCII (an identity policy's `Sid`): Latin
+/// letters lose their accents (`é` -> `e`), German ones are written out (`ü` -> `ue`,
+/// `ß` -> `ss`), and other characters are kept for the caller to treat as separators.
+pub fn to_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match ascii_of(c) {
+            Some(ascii) => out.push_str(ascii),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn ascii_of(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' => "ae",
+        'ö' => "oe",
+        'ü' => "ue",
+        'Ä' => "Ae",
+        'Ö' => "Oe",
+        'Ü' => "Ue",
+        'ß' => "ss",
+        'æ' => "ae",
+        'Æ' => "Ae",
+        'œ' => "oe",
+        'Œ' => "Oe",
+        'ø' => "o",
+        'Ø' => "O",
+        'đ' | 'ð' => "d",
+        'Đ' | 'Ð' => "D",
+        'ł' => "l",
+        'Ł' => "L",
+        'þ' => "th",
+        'Þ' => "Th",
+        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "A",
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
+        'Ç' | 'Ć' | 'Č' | 'Ĉ' | 'Ċ' => "C",
+        'ď' => "d",
+        'Ď' => "D",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ĕ' | 'Ė' | 'Ę' | 'Ě' => "E",
+        'ğ' | 'ĝ' | 'ġ' | 'ģ' => "g",
+        'Ğ' | 'Ĝ' | 'Ġ' | 'Ģ' => "G",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'Ĭ' | 'Į' | 'İ' => "I",
+        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
+        'Ñ' | 'Ń' | 'Ň' | 'Ņ' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ō' | 'ŏ' | 'ő' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ō' | 'Ŏ' | 'Ő' => "O",
+        'ř' | 'ŕ' => "r",
+        'Ř' | 'Ŕ' => "R",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'Ś' | 'Š' | 'Ş' | 'Ș' => "S",
+        'ť' | 'ţ' | 'ț' => "t",
+        'Ť' | 'Ţ' | 'Ț' => "T",
+        'ù' | 'ú' | 'û' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' | 'Ų' => "U",
+        'ý' | 'ÿ' => "y",
+        'Ý' | 'Ÿ' => "Y",
+        'ź' | 'ż' | 'ž' => "z",
+        'Ź' | 'Ż' | 'Ž' => "Z",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_are_spelt_in_ascii() {
+        assert_eq!(super::to_ascii("Zugriff für Größe"), "Zugriff fuer Groesse");
+        assert_eq!(super::to_ascii("Accès créé"), "Acces cree");
+        assert_eq!(super::to_ascii("Łódź-Ärger"), "Lodz-Aerger");
+        assert_eq!(
+            super::to_ascii("鍵"),
+            "鍵",
+            "what has no ASCII spelling stays"
+        );
+    }
+
     use super::*;
 
     /// Names with transpositions, case differences and empty strings.

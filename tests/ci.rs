@@ -496,7 +496,24 @@ fn hook_field(text: &str, key: &str) -> String {
 fn the_pre_commit_hook_runs_on_a_list_of_files() {
     let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
     assert_eq!(hook_field(&text, "id"), "iamlint");
-    assert_eq!(hook_field(&text, "language"), "rust");
+    // pre-commit pip-installs the repository: maturin builds the binary from Cargo.lock.
+    assert_eq!(hook_field(&text, "language"), "python");
+    let pyproject = std::fs::read_to_string(repo().join("pyproject.toml")).unwrap();
+    for line in [
+        "build-backend = \"maturin\"",
+        "bindings = \"bin\"",
+        "locked = true",
+    ] {
+        assert!(
+            pyproject.lines().any(|l| l == line),
+            "pyproject.toml: {line}"
+        );
+    }
+    // `R.MD`, `KEY.JSON` and `STACK.YAML` are policies and templates too.
+    assert_eq!(
+        hook_field(&text, "files"),
+        r"(?i)\.(json|md|markdown|ya?ml|template|tf|tpl|tftpl)$"
+    );
     assert_eq!(hook_field(&text, "require_serial"), "false");
     let entry = hook_field(&text, "entry");
     let mut words = entry.split_whitespace();

@@ -290,7 +290,7 @@ fn bad_inputs_give_findings_with_places_and_the_run_goes_on() {
 fn rules_and_rule_print_the_rulebook() {
     let out = iamlint(repo(), &["rules"]);
     assert!(
-        stdout(&out).contains("P016   placeholder"),
+        stdout(&out).contains("P016  placeholder"),
         "{}",
         stdout(&out)
     );

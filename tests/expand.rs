@@ -128,3 +128,74 @@ fn a_broken_catalog_file_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("catalog error"));
 }
+
+#[test]
+fn expand_suggests_the_action_or_service_a_typo_meant() {
+    let out = iamlint(
+        repo(),
+        &["expand", "kms:Decrpyt", "kmz:Decrypt", "kms:Decrpt*"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let line_of = |pattern: &str| {
+        err.lines()
+            .find(|l| l.contains(&format!("`{pattern}` matches no action")))
+            .unwrap_or_else(|| panic!("{pattern} in {err}"))
+    };
+    assert!(
+        line_of("kms:Decrpyt").ends_with("did you mean `kms:Decrypt`?"),
+        "{err}"
+    );
+    assert!(
+        line_of("kmz:Decrypt").ends_with("did you mean `kms:Decrypt`?"),
+        "{err}"
+    );
+    assert!(!line_of("kms:Decrpt*").contains("did you mean"), "{err}");
+}
+
+#[test]
+fn expand_not_summary_gives_one_line_per_service() {
+    let full = stdout(&iamlint(
+        repo(),
+        &["expand", "--not", "--format", "json", "iam:*"],
+    ));
+    let full: serde_json::Value = serde_json::from_str(&full).unwrap();
+    let out = iamlint(repo(), &["expand", "--not", "--summary", "iam:*"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let services = full["services"].as_array().unwrap();
+    // A heading, a blank line, then one line per service.
+    assert_eq!(text.lines().count(), services.len() + 2, "{text}");
+    let kms = services.iter().find(|s| s["service"] == "kms").unwrap();
+    let kms_line = text
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("kms"))
+        .expect("a kms line");
+    let count = kms["count"].as_u64().unwrap();
+    assert_eq!(
+        kms_line.split_whitespace().nth(1),
+        Some(count.to_string().as_str())
+    );
+    assert!(kms_line.contains("Write"), "{kms_line}");
+
+    let json = stdout(&iamlint(
+        repo(),
+        &["expand", "--not", "--summary", "--format", "json", "iam:*"],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["total"], full["total"]);
+    let kms_summary = json["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "kms")
+        .unwrap();
+    let by_level: u64 = kms_summary["access"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_level, count);
+    assert!(kms_summary.get("actions").is_none(), "no action list");
+}

@@ -192,9 +192,10 @@ fn bad_hcl_is_reported_at_its_place() {
     let report = check("heredoc_syntax.tf");
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule, "J001");
+    // At the trailing comma, not at the brace after it.
     assert_eq!(
         (report.findings[0].line, report.findings[0].column),
-        (12, 5)
+        (11, 43)
     );
     let report = check("unterminated_heredoc.tf");
     assert_eq!(report.findings[0].rule, "J010");

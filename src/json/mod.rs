@@ -195,6 +195,16 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A comma right before the closing bracket: reported at the comma, whose removal is the
+    /// fix, rather than as a construct left open (it is closed).
+    fn trailing_comma(&self, comma: usize, what: &str) -> ParseError {
+        ParseError {
+            message: format!("trailing comma: JSON allows no comma after the last {what}"),
+            span: Span::new(comma, comma + 1),
+            opened_at: None,
+        }
+    }
+
     fn unclosed(&self, message: &str, open: usize, what: &str) -> ParseError {
         let mut err = self.error_here(message);
         err.opened_at = Some((
@@ -213,15 +223,14 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Value::Object(Vec::new()));
         }
+        let mut comma = None;
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
-                let message = if self.bytes.get(self.pos) == Some(&b'}') {
-                    "trailing comma before `}` is not allowed in JSON"
-                } else {
-                    "expected a string key in double quotes"
-                };
-                return Err(self.unclosed(message, open, "object"));
+                return Err(match (comma, self.bytes.get(self.pos)) {
+                    (Some(comma), Some(b'}')) => self.trailing_comma(comma, "member"),
+                    _ => self.unclosed("expected a string key in double quotes", open, "object"),
+                });
             }
             let key_start = self.pos;
             let key = self.string()?;
@@ -240,7 +249,10 @@ impl<'a> Parser<'a> {
             });
             self.skip_ws();
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    comma = Some(self.pos);
+                    self.pos += 1;
+                }
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(Value::Object(self.open_members.drain(base..).collect()));
@@ -265,14 +277,11 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Value::Array(Vec::new()));
         }
+        let mut comma = None;
         loop {
             self.skip_ws();
-            if self.bytes.get(self.pos) == Some(&b']') {
-                return Err(self.unclosed(
-                    "trailing comma before `]` is not allowed in JSON",
-                    open,
-                    "array",
-                ));
+            if let (Some(comma), Some(b']')) = (comma, self.bytes.get(self.pos)) {
+                return Err(self.trailing_comma(comma, "item"));
             }
             if self.pos >= self.bytes.len() {
                 return Err(self.unclosed("expected a JSON value", open, "array"));
@@ -281,7 +290,10 @@ impl<'a> Parser<'a> {
             self.open_items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    comma = Some(self.pos);
+                    self.pos += 1;
+                }
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(Value::Array(self.open_items.drain(base..).collect()));
@@ -518,9 +530,14 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_offending_character() {
-        let err = parse("{\"a\": 1,}").unwrap_err();
-        assert_eq!(err.span, Span::new(8, 9));
-        assert!(err.message.contains("trailing comma"));
+        let err = parse("{\"a\": 1,\n}").unwrap_err();
+        assert_eq!(err.span, Span::new(7, 8), "at the comma");
+        assert!(err.message.starts_with("trailing comma"), "{}", err.message);
+        assert!(!err.message.contains("not closed"));
+        assert!(err.opened_at.is_none(), "the object is closed");
+        let err = parse("[1, 2 , ]").unwrap_err();
+        assert_eq!(err.span, Span::new(6, 7));
+        assert!(err.message.contains("last item"), "{}", err.message);
         let err = parse("{\"a\": [1, 2").unwrap_err();
         assert_eq!(err.span, Span::new(11, 11));
         assert_eq!(err.opened_at.unwrap().0, Span::new(6, 7));

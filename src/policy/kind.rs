@@ -115,6 +115,61 @@ pub fn classify(policy: &Policy) -> Classification {
     }
 }
 
+/// Condition keys that name the organization: guardrails of SCPs and RCPs test them.
+const ORGANIZATION_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:resourceorgid",
+    "aws:resourceorgpaths",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+
+/// The organization policy a detected document looks like, if any: AWS's FullAWSAccess
+/// statement (`Allow` `*` on `*`) or a `Deny` guardrail keyed on the organization, with no
+/// principal for an SCP, and with `"Principal": "*"` in every statement for an RCP. The
+/// document alone cannot tell an SCP from an identity policy (AdministratorAccess has the
+/// same statement as FullAWSAccess), so this only says how to mark one, in a help text.
+pub fn resembles_organization_policy(policy: &Policy) -> Option<PolicyKind> {
+    let statements = &policy.statements;
+    let full_access = |s: &super::Statement| {
+        s.is_allow()
+            && s.not_action.is_none()
+            && s.not_resource.is_none()
+            && s.conditions().is_empty()
+            && matches!(s.actions(), [a] if a.value == "*")
+            && matches!(s.resources(), [r] if r.value == "*")
+    };
+    let guardrail = |s: &super::Statement| {
+        !s.is_allow()
+            && s.conditions()
+                .iter()
+                .any(|c| ORGANIZATION_KEYS.contains(&c.key.value.to_ascii_lowercase().as_str()))
+    };
+    // FullAWSAccess tells only when nothing else is allowed beside it: a role policy with
+    // an `Allow *` among narrower grants is an identity policy gone wide, not an SCP.
+    let telling = statements.iter().any(guardrail)
+        || (statements.iter().any(full_access)
+            && statements.iter().all(|s| !s.is_allow() || full_access(s)));
+    if !telling {
+        return None;
+    }
+    let no_principal = |s: &super::Statement| s.principal.is_none() && s.not_principal.is_none();
+    if statements.iter().all(no_principal) {
+        return Some(PolicyKind::Scp);
+    }
+    // An RCP names every principal (`*`) and allows nothing but RCPFullAWSAccess.
+    let everyone = |s: &super::Statement| {
+        s.not_principal.is_none()
+            && !s.principals().is_empty()
+            && s.principals().iter().all(|p| p.is_wildcard())
+    };
+    statements
+        .iter()
+        .all(|s| everyone(s) && (!s.is_allow() || full_access(s)))
+        .then_some(PolicyKind::Rcp)
+}
+
 #[cfg(test)]
 mod names {
     use super::PolicyKind;

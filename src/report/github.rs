@@ -10,6 +10,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let style = super::Style {
         color: false,
         quiet: true,
+        width: None,
     };
     super::write(report, super::Format::Github, &style, out)
 }

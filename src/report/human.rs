@@ -82,9 +82,17 @@ pub fn render(findings: &[&Finding], source: &str, style: &super::Style) -> io::
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Text wraps at spaces only, never inside a `code span` (JSON, an ARN template) nor at a
+    // hyphen or slash, and a word longer than the line stays whole.
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::Custom(words_outside_code))
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let handler = match style.width {
+        Some(width) => handler.with_width(width),
+        None => handler.with_wrap_lines(false),
+    };
     // One copy of the text for all the findings of the file.
     let source: Arc<str> = Arc::from(source);
     let mut rendered = String::new();
@@ -109,6 +117,38 @@ pub fn render(findings: &[&Finding], source: &str, style: &super::Style) -> io::
         writeln!(out)?;
     }
     Ok(out)
+}
+
+/// Splits a line into the words text may wrap between: at spaces outside backticks, so that a
+/// code span is one word however many spaces it holds.
+fn words_outside_code(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'`' => in_code = !in_code,
+            b' ' if !in_code => {
+                // The word takes the spaces after it, as textwrap expects.
+                let mut end = at;
+                while end < bytes.len() && bytes[end] == b' ' {
+                    end += 1;
+                }
+                words.push(textwrap::core::Word::from(&line[start..end]));
+                start = end;
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// The longest line quoted. A minified policy is one line: quoting it for each of its
@@ -186,4 +226,83 @@ pub fn finish(out: &mut dyn Write, style: &super::Style, end: &super::End) -> io
         return Ok(());
     }
     writeln!(out, "{}", super::summary_line(end.summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Span;
+
+    fn finding(source: &str, token: &str, message: &str, help: &str) -> Finding {
+        let start = source.find(token).unwrap();
+        Finding {
+            rule: "C005",
+            name: "arn-matches-no-resource-type",
+            severity: Severity::Warning,
+            message: message.into(),
+            path: "p.json".into(),
+            line: 1,
+            column: start + 1,
+            end_line: 1,
+            end_column: start + token.len() + 1,
+            help: help.to_string().into(),
+            document: 0,
+            kind: None,
+            pointer: "/Statement/0/Resource".into(),
+            sid: None,
+            snippet: token.into(),
+            labels: Vec::new(),
+            span: Span::new(start, start + token.len()),
+        }
+    }
+
+    fn rendered(finding: &Finding, source: &str, width: Option<usize>) -> String {
+        let style = crate::report::Style {
+            color: false,
+            quiet: false,
+            width,
+        };
+        String::from_utf8(render(&[finding], source, &style).unwrap()).unwrap()
+    }
+
+    const SOURCE: &str = r#"{"Resource": "arn:aws:s3:::reports-bucket/some/object-key"}"#;
+    const MESSAGE: &str = "`arn:aws:s3:::reports-bucket/some/object-key` matches no resource type of `s3:GetObject`: expected object `arn:${Partition}:s3:::${BucketName}/${ObjectName}`";
+    const HELP: &str = r#"add `"Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:ref:refs/heads/main"}}` to the statement, and keep the rest as it is"#;
+
+    /// Every code span of `text` must sit whole on one line of `out`.
+    fn spans_whole(text: &str, out: &str) {
+        for (i, span) in text.split('`').enumerate() {
+            if i % 2 == 1 {
+                assert!(out.contains(span), "`{span}` split in:\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn wraps_to_the_width_but_never_inside_a_code_span() {
+        let f = finding(SOURCE, "arn:aws:s3", MESSAGE, HELP);
+        let out = rendered(&f, SOURCE, Some(60));
+        spans_whole(MESSAGE, &out);
+        spans_whole(HELP, &out);
+        // It did wrap: the same finding takes more lines than on a wide terminal.
+        let narrow_lines = out.lines().count();
+        let wide = rendered(&f, SOURCE, Some(400));
+        assert!(narrow_lines > wide.lines().count(), "{out}\n---\n{wide}");
+    }
+
+    #[test]
+    fn without_a_width_nothing_wraps() {
+        let f = finding(SOURCE, "arn:aws:s3", MESSAGE, HELP);
+        let out = rendered(&f, SOURCE, None);
+        assert!(out.lines().any(|l| l.ends_with(MESSAGE)), "{out}");
+        assert!(out.lines().any(|l| l.ends_with(HELP)), "{out}");
+    }
+
+    #[test]
+    fn words_break_at_spaces_outside_backticks() {
+        let words: Vec<String> = words_outside_code("add `a b`  and c")
+            .map(|w| format!("{}|{}", w.word, w.whitespace))
+            .collect();
+        assert_eq!(words, ["add| ", "`a b`|  ", "and| ", "c|"]);
+    }
 }

@@ -17,6 +17,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let style = super::Style {
         color: false,
         quiet: false,
+        width: None,
     };
     super::write(report, super::Format::Junit, &style, out)
 }

@@ -39,6 +39,9 @@ pub struct Style {
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
+    /// The human format's width, where it wraps its text: the terminal's; `None` (a pipe or
+    /// a file) wraps nothing, so that tools and editors see each message on one line.
+    pub width: Option<usize>,
 }
 
 /// The path an input is shown with, by its place in the input order.

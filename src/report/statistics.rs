@@ -2,7 +2,8 @@
 
 use crate::spool::Spool;
 use crate::stream::{Checked, Sink};
-use crate::Report;
+use crate::{InputError, Report, Summary};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -12,10 +13,54 @@ pub struct Statistics {
     counts: BTreeMap<(&'static str, &'static str), usize>,
 }
 
+/// One rule's row in `--statistics --format json`.
+#[derive(Serialize)]
+struct Row<'a> {
+    rule: &'a str,
+    name: &'a str,
+    count: usize,
+}
+
+/// `--statistics --format json`: the rows, then the run's errors and summary as the JSON
+/// format writes them.
+#[derive(Serialize)]
+struct JsonStatistics<'a> {
+    statistics: Vec<Row<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [InputError],
+    summary: &'a Summary,
+}
+
 impl Statistics {
-    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut rows: Vec<(&(&str, &str), &usize)> = self.counts.iter().collect();
+    /// Most findings first, then by code.
+    fn rows(&self) -> Vec<(&(&'static str, &'static str), &usize)> {
+        let mut rows: Vec<_> = self.counts.iter().collect();
         rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        rows
+    }
+
+    pub fn write_json(
+        &self,
+        summary: &Summary,
+        errors: &[InputError],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let statistics = self
+            .rows()
+            .into_iter()
+            .map(|(&(rule, name), &count)| Row { rule, name, count })
+            .collect();
+        let value = JsonStatistics {
+            statistics,
+            errors,
+            summary,
+        };
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)
+    }
+
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let rows = self.rows();
         let width = rows
             .iter()
             .map(|r| r.1.to_string().len())

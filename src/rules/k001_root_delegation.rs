@@ -54,7 +54,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     accounts.iter().map(|a| describe_account(a)).collect::<Vec<_>>().join(", ")
                 ),
             )
-            .help("keep it unless another statement lets administrators manage the key: without both, the key becomes unmanageable")
+            .help("nothing to change: this statement keeps the key manageable; remove it only if another statement gives key administrators `kms:PutKeyPolicy`, or no one may be able to change the key policy")
             .at(format!("{}/Action", s.pointer)),
         );
     }

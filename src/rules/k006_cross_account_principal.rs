@@ -41,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Code::K006,
                     p.value.span,
                     format!(
-                        "`{}` is in account {acct}, another account than this policy's own ({}, {})",
+                        "`{}` is in account {acct}, not in this policy's own account {} ({})",
                         p.value.value, home.account, home.how
                     ),
                 )

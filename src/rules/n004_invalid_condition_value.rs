@@ -181,7 +181,7 @@ fn is_ip_or_cidr(v: &str) -> bool {
 fn is_base64(v: &str) -> bool {
     let body = v.trim_end_matches('=');
     !v.is_empty()
-        && v.len() % 4 == 0
+        && v.len().is_multiple_of(4)
         && v.len() - body.len() <= 2
         && body
             .bytes()

@@ -2,7 +2,7 @@
 //! that holds one value. `ForAllValues:` is true when the key is absent, so in an Allow it
 //! grants requests that carry no such key at all.
 
-use super::lookup::{condition_key, operator, KeyLookup};
+use super::lookup::{condition_key, operator, KeyLookup, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -13,7 +13,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(op) = operator(entry.operator.value) else {
                 continue;
             };
-            let Some(set) = op.set else {
+            // `Null` with a set prefix is N011's: it compares no values at all.
+            let Some(set) = op.set.filter(|_| op.kind != OperatorType::Null) else {
                 continue;
             };
             let KeyLookup::Known { name, kind, .. } =

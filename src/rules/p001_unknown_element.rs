@@ -31,11 +31,38 @@ fn unknown(node: &Node, known: &[&str], level: &str, pointer: &str, out: &mut Ve
         )
         .at(format!("{pointer}/{}", member.key));
         diagnostic = match crate::suggest::closest(&member.key, known.iter().copied()) {
-            Some(name) => diagnostic.help(format!(
-                "did you mean `{name}`? element names are case-sensitive"
-            )),
+            Some(name) => {
+                let case = if name.eq_ignore_ascii_case(&member.key) {
+                    "; element names are case-sensitive"
+                } else {
+                    ""
+                };
+                // P002 leaves the missing element to this finding: one problem, one finding.
+                let missing = if has_key(node, name) {
+                    String::new()
+                } else {
+                    format!(" (as written, the {level} has no `{name}`)")
+                };
+                diagnostic.help(format!("did you mean `{name}`?{case}{missing}"))
+            }
             None => diagnostic.help(format!("a {level} accepts only: {}", known.join(", "))),
         };
         out.push(diagnostic);
     }
+}
+
+fn has_key(node: &Node, key: &str) -> bool {
+    node.members()
+        .unwrap_or_default()
+        .iter()
+        .any(|m| m.key == key)
+}
+
+/// Whether a key of `node` that is not an element is a misspelling of `element`, which
+/// P001 then reports with its did-you-mean (`"Resources"` for `Resource`).
+pub(super) fn misspelt(node: &Node, known: &[&str], element: &str) -> bool {
+    node.members().unwrap_or_default().iter().any(|m| {
+        !known.contains(&&*m.key)
+            && crate::suggest::closest(&m.key, known.iter().copied()) == Some(element)
+    })
 }

@@ -1,14 +1,16 @@
 //! P002 missing-element: a required element is absent, so AWS rejects the policy.
 
+use super::p001_unknown_element::misspelt;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
-use crate::policy::{PolicyKind, Statement};
+use crate::policy::{PolicyKind, Statement, POLICY_ELEMENTS, STATEMENT_ELEMENTS};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let policy = cx.policy;
-    if policy.statement.is_none() {
+    // A misspelt element (`"Resources"`) is P001's finding, with its did-you-mean.
+    if policy.statement.is_none() && !misspelt(policy.root, POLICY_ELEMENTS, "Statement") {
         out.push(
             Diagnostic::new(
                 Code::P002,
@@ -20,6 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for s in &policy.statements {
         let brace = opening(s.node.span);
+        let misspelt = |element: &str| misspelt(s.node, STATEMENT_ELEMENTS, element);
         let mut missing = |what: &str, help: &str| {
             out.push(
                 Diagnostic::new(Code::P002, brace, format!("statement has no {what}"))
@@ -27,13 +30,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .at(s.pointer.clone()),
             );
         };
-        if s.effect.is_none() {
+        if s.effect.is_none() && !misspelt("Effect") {
             missing(
                 "`Effect`",
                 "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
             );
         }
-        if s.action.is_none() && s.not_action.is_none() {
+        if s.action.is_none()
+            && s.not_action.is_none()
+            && !misspelt("Action")
+            && !misspelt("NotAction")
+        {
             missing(
                 "`Action` (or `NotAction`)",
                 "add an `Action` listing what the statement allows or denies",
@@ -50,6 +57,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             && cx.kind != PolicyKind::Trust
             && !implied_by_type
             && !(cx.kind == PolicyKind::Resource && resource_implied_by_service(s))
+            && !misspelt("Resource")
+            && !misspelt("NotResource")
         {
             let help = if cx.kind == PolicyKind::KmsKey {
                 "add `\"Resource\": \"*\"`: in a key policy it means this key"

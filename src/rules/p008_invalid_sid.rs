@@ -16,8 +16,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if literal.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let suggestion: String = sid
-            .value
+        // Letters with accents are spelt in ASCII rather than dropped: `Größe` -> `Groesse`.
+        let suggestion: String = crate::suggest::to_ascii(sid.value)
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(|w| w[..1].to_ascii_uppercase() + &w[1..])

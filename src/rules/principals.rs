@@ -66,7 +66,7 @@ pub fn home_account(policy: &Policy, key_policy: bool) -> Option<Home> {
             if roots.iter().all(|r| r == first) {
                 return Some(Home {
                     account: first.to_string(),
-                    how: "the account the key policy delegates to (its root principal)",
+                    how: "the account the key policy delegates to through its root principal",
                     from_root: true,
                 });
             }

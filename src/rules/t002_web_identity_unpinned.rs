@@ -188,7 +188,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
                 principal.span,
                 format!("GitHub Actions tokens are accepted without a `{key}` condition: a workflow in any GitHub repository can assume this role"),
             )
-            .help(format!("add \"Condition\": {{\"StringLike\": {{\"{key}\": \"repo:<org>/<repo>:ref:refs/heads/main\"}}}}"))
+            .help(format!("add `\"Condition\": {{\"StringLike\": {{\"{key}\": \"repo:<org>/<repo>:ref:refs/heads/main\"}}}}`"))
             .at(format!("{}/Principal", s.pointer)),
         );
         return;

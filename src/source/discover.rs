@@ -2,7 +2,7 @@
 //! honoured (inside a git repository or not) and include/exclude globs applied.
 
 use super::{Input, Origin};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +16,7 @@ impl Filters {
     pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
         Ok(Filters {
             include: build(include)?,
-            has_include: !include.is_empty(),
+            has_include: include.iter().any(|arg| !split_globs(arg).is_empty()),
             exclude: build(exclude)?,
         })
     }
@@ -51,18 +51,49 @@ impl Filters {
     }
 }
 
+/// The globs of `--include`/`--exclude`, read as in .gitignore: `*` stays within a folder,
+/// `**` crosses folders, a glob with a `/` is relative to the walked directory and one without
+/// matches at any depth. An argument may hold several, comma-separated (`*.tf,*.json`).
 fn build(globs: &[String]) -> Result<GlobSet, String> {
     let mut set = GlobSetBuilder::new();
-    for glob in globs {
-        // A bare name matches at any depth, as it does in .gitignore.
+    for glob in globs.iter().flat_map(|arg| split_globs(arg)) {
         let pattern = if glob.contains('/') {
-            glob.clone()
+            // `./docs/*.md` and `/docs/*.md` mean the same as `docs/*.md`.
+            let anchored = glob.strip_prefix("./").unwrap_or(glob);
+            anchored.trim_start_matches('/').to_string()
         } else {
             format!("**/{glob}")
         };
-        set.add(Glob::new(&pattern).map_err(|e| format!("invalid glob `{glob}`: {e}"))?);
+        let compiled = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid glob `{glob}`: {e}"))?;
+        set.add(compiled);
     }
     set.build().map_err(|e| e.to_string())
+}
+
+/// Splits at the commas outside braces: `*.tf,*.{yml,yaml}` is two globs.
+fn split_globs(arg: &str) -> Vec<&str> {
+    let mut globs = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in arg.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                globs.push(&arg[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    globs.push(&arg[start..]);
+    globs
+        .into_iter()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 pub struct Discovered {

@@ -208,6 +208,57 @@ pub fn markdown(text: &str) -> Extracted<'_> {
     out
 }
 
+/// The Markdown text with the block-quote markers of quoted lines blanked out, when a fence
+/// opens inside a block quote (`> ```json`), so that [`markdown`] finds the fence and the
+/// policy in it. Each `>` becomes a space: every byte keeps its place, so spans, lines and
+/// columns are the host file's. Borrowed, without a copy, when no fence is quoted.
+pub fn unquote(text: &str) -> std::borrow::Cow<'_, str> {
+    let quoted_fence = text.split_inclusive('\n').any(|line| {
+        let (marks, rest) = quote_prefix(line);
+        marks > 0 && {
+            let rest = rest.trim_start_matches(' ');
+            rest.starts_with("```") || rest.starts_with("~~~")
+        }
+    });
+    if !quoted_fence {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (marks, _) = quote_prefix(line);
+        let mut seen = 0;
+        for c in line.chars() {
+            if seen < marks && c == '>' {
+                seen += 1;
+                out.push(' ');
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How many block-quote markers open a line (`> > text` has two; at most three spaces before
+/// each), and the text after them.
+fn quote_prefix(line: &str) -> (usize, &str) {
+    let mut marks = 0;
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        if rest.len() - trimmed.len() > 3 {
+            return (marks, rest);
+        }
+        match trimmed.strip_prefix('>') {
+            Some(after) => {
+                marks += 1;
+                rest = after;
+            }
+            None => return (marks, rest),
+        }
+    }
+}
+
 /// A fence opens with three or more backticks or tildes, indented at most three spaces.
 fn opening_fence(line: &str, line_start: usize, line_end: usize) -> Option<Fence> {
     let indent = line.len() - line.trim_start_matches(' ').len();
@@ -269,6 +320,25 @@ mod tests {
         assert_eq!(found.documents[0].container, Container::JsonFence);
         assert_eq!(found.documents[1].container, Container::PlainFence);
         assert!(found.unterminated.is_empty());
+    }
+
+    #[test]
+    fn a_fence_in_a_block_quote_is_found_in_place() {
+        let text = "# T\n> Note:\n> ```json\n> {\"a\": 1}\n> ```\n>\n>~~~\n>{}\n>~~~\n";
+        let unquoted = unquote(text);
+        assert_eq!(unquoted.len(), text.len());
+        let found = markdown(&unquoted);
+        assert_eq!(found.documents.len(), 2);
+        let first = &found.documents[0];
+        assert!(matches!(first.body, Body::Text("  {\"a\": 1}\n")));
+        assert_eq!(&text[first.offset + 2..][..8], "{\"a\": 1}");
+        assert!(matches!(found.documents[1].body, Body::Text(" {}\n")));
+        assert!(found.unterminated.is_empty());
+        // Without a quoted fence nothing is copied.
+        assert!(matches!(
+            unquote("> quote\n```json\n{}\n```\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
