@@ -223,12 +223,29 @@ pub fn check_text(
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
+/// Found by the statement's index, not by comparing pointers: a policy can have 150,000
+/// statements, each with a finding.
 fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
-    let statement = model.statements.iter().find(|s| {
-        pointer
-            .strip_prefix(s.pointer.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })?;
+    let statement = match model.statements.first() {
+        // `Statement` is one object: every pointer under it is in that statement.
+        Some(only) if only.pointer == "/Statement" => only,
+        _ => {
+            let rest = pointer.strip_prefix("/Statement/")?;
+            let index = rest.split('/').next()?.parse::<usize>().ok()?;
+            // Statements are in array order; items that are not objects are left out.
+            let at = model
+                .statements
+                .binary_search_by_key(&index, |s| s.index)
+                .ok()?;
+            &model.statements[at]
+        }
+    };
+    let inside = pointer
+        .strip_prefix(statement.pointer.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if !inside {
+        return None;
+    }
     let sid = statement.sid?.value.as_str()?;
     Some(sid.to_string())
 }
@@ -403,6 +420,29 @@ fn shorten_quoted(message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sid_at_finds_the_statement_by_its_index() {
+        let array =
+            json::parse(r#"{"Statement": [{"Sid": "A"}, 7, {"Effect": "Allow"}, {"Sid": "D"}]}"#)
+                .unwrap();
+        let model = policy::build(&array);
+        assert_eq!(
+            sid_at(&model, "/Statement/0/Resource").as_deref(),
+            Some("A")
+        );
+        assert_eq!(sid_at(&model, "/Statement/3").as_deref(), Some("D"));
+        // Not an object, no `Sid`, no such statement, not a statement's pointer.
+        assert_eq!(sid_at(&model, "/Statement/1/Sid"), None);
+        assert_eq!(sid_at(&model, "/Statement/2/Effect"), None);
+        assert_eq!(sid_at(&model, "/Statement/9"), None);
+        assert_eq!(sid_at(&model, "/Statement/03"), None);
+        assert_eq!(sid_at(&model, "/Version"), None);
+        let object = json::parse(r#"{"Statement": {"Sid": "One", "Action": "s3:*"}}"#).unwrap();
+        let model = policy::build(&object);
+        assert_eq!(sid_at(&model, "/Statement/Action").as_deref(), Some("One"));
+        assert_eq!(sid_at(&model, "/Statementx"), None);
+    }
 
     #[test]
     fn long_quotes_are_shortened_short_ones_kept() {
