@@ -2,13 +2,12 @@
 //! findings placed in the host file. Each stage hands its result forward only.
 
 use crate::catalog::Catalog;
-use crate::config::{Config, SeverityOverride};
-use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::{self, Span};
-use crate::location::LineIndex;
+use crate::place::{Host, Locate, RuleSet};
 use crate::policy::{self, PolicyKind};
-use crate::relate;
-use crate::rules::{self, Context};
+use crate::rules::{self, relate, Context};
 use crate::source::extract::{self, Body, Container};
 use crate::source::{read, FileFormat, Origin};
 use serde::Serialize;
@@ -85,18 +84,13 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
-    let ignored_here = opts.config.ignores_for(file_path);
-    let enabled = |code: &str| {
-        rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
-    };
+    let rule_set = RuleSet::for_path(&opts.config, file_path);
     let mut file = FileCheck {
-        path: Arc::from(path),
-        text: &text.text,
-        index: None,
+        host: Host::new(Arc::from(path), &text.text),
         diagnostics: Vec::new(),
         documents: Vec::new(),
         facts: relate::FileFacts {
-            x001_enabled: enabled("X001"),
+            x001_enabled: rule_set.enabled("X001").is_some(),
             ..relate::FileFacts::default()
         },
     };
@@ -109,7 +103,7 @@ pub fn check_text(
             None,
         );
         if problem.fatal {
-            return file.finish(opts, &enabled);
+            return file.finish(opts, &rule_set);
         }
     }
     let extracted = match format {
@@ -184,7 +178,7 @@ pub fn check_text(
         let kind = classification.kind;
         let line = file.line_of(doc.offset + root.span.start);
         file.documents.push(DocumentReport {
-            path: file.path.clone(),
+            path: file.host.path().clone(),
             document: index,
             line,
             kind,
@@ -198,11 +192,7 @@ pub fn check_text(
             trusted_accounts: &opts.config.trusted_accounts,
             resources: Default::default(),
         };
-        let applies = |m: &rules::RuleMeta| {
-            opts.config.enabled(m.code, m.name, &ignored_here)
-                && (m.kinds.is_empty() || m.kinds.contains(&kind))
-        };
-        for mut d in rules::run(&cx, applies) {
+        for mut d in rules::run(&cx, |m| rule_set.applies(m, kind)) {
             d.sid = sid_at(&model, &d.pointer);
             if let Some(consumer) = &doc.consumer {
                 // A template's pointer reads as a path in the template.
@@ -219,7 +209,7 @@ pub fn check_text(
         ));
     }
     file.relate();
-    file.finish(opts, &enabled)
+    file.finish(opts, &rule_set)
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
@@ -262,21 +252,18 @@ fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
 }
 
 struct FileCheck<'a> {
-    path: Arc<str>,
-    text: &'a str,
-    index: Option<LineIndex<'a>>,
+    host: Host<'a>,
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
     facts: relate::FileFacts,
 }
 
-impl<'a> FileCheck<'a> {
+impl FileCheck<'_> {
     /// Places the documents' facts and relates the documents of this file to each other.
     fn relate(&mut self) {
-        let text = self.text;
         let mut facts = std::mem::take(&mut self.facts);
-        facts.place(self.index(), text);
+        facts.place(&mut self.host);
         for (d, document) in relate::within_file(&facts.documents) {
             let kind = facts
                 .documents
@@ -304,117 +291,28 @@ impl<'a> FileCheck<'a> {
         self.diagnostics.push((d, document, kind));
     }
 
-    fn index(&mut self) -> &LineIndex<'a> {
-        let text = self.text;
-        self.index.get_or_insert_with(|| LineIndex::new(text))
-    }
-
     fn line_of(&mut self, offset: usize) -> usize {
-        self.index().position(offset).line
+        self.host.index().position(offset).line
     }
 
-    fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+    fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> FileReport {
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
-            let Some(meta) = rules::meta(d.code) else {
-                continue;
-            };
-            if !enabled(d.code) {
-                continue;
-            }
-            let severity = match opts.config.severity_override(d.code, meta.name) {
-                Some(SeverityOverride::Set(s)) => *s,
-                _ => d.severity.unwrap_or(meta.severity),
-            };
-            findings.push(self.place(d, meta, severity, document, kind));
+            findings.extend(rule_set.place(d, &mut self.host, document, kind));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
-            .then(|| self.text.to_string());
+            .then(|| self.host.text().to_string());
         FileReport {
-            path: self.path,
+            path: self.host.path().clone(),
             documents: self.documents,
             findings,
             source,
             facts: self.facts,
         }
     }
-
-    fn place(
-        &mut self,
-        d: Diagnostic,
-        meta: &'static rules::RuleMeta,
-        severity: Severity,
-        document: usize,
-        kind: Option<PolicyKind>,
-    ) -> Finding {
-        let text = self.text;
-        let index = self.index();
-        let (start, end) = index.range(d.span);
-        let labels = d
-            .labels
-            .iter()
-            .map(|(span, message)| {
-                let (s, e) = index.range(*span);
-                Label {
-                    message: message.clone(),
-                    line: s.line,
-                    column: s.column,
-                    end_line: e.line,
-                    end_column: e.column,
-                    span: *span,
-                }
-            })
-            .collect();
-        Finding {
-            rule: meta.code,
-            name: meta.name,
-            severity,
-            message: shorten_quoted(d.message),
-            path: self.path.clone(),
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-            help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
-            document,
-            kind,
-            pointer: d.pointer,
-            sid: d.sid,
-            snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
-            labels,
-            span: d.span,
-        }
-    }
-}
-
-/// Messages quote the offending value in backticks; a hostile policy's value can be a
-/// megabyte long, and one line of output must not be. Quotes longer than this many
-/// characters keep their start and end around an ellipsis.
-const QUOTE_LIMIT: usize = 120;
-
-fn shorten_quoted(message: String) -> String {
-    let too_long = |(i, part): (usize, &str)| i % 2 == 1 && part.chars().count() > QUOTE_LIMIT;
-    if message.len() <= QUOTE_LIMIT || !message.split('`').enumerate().any(too_long) {
-        return message;
-    }
-    let mut out = String::with_capacity(message.len());
-    for (i, part) in message.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        let chars = part.chars().count();
-        if i % 2 == 1 && chars > QUOTE_LIMIT {
-            out.extend(part.chars().take(QUOTE_LIMIT - 20));
-            out.push('…');
-            out.extend(part.chars().skip(chars - 19));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -442,18 +340,5 @@ mod tests {
         let model = policy::build(&object);
         assert_eq!(sid_at(&model, "/Statement/Action").as_deref(), Some("One"));
         assert_eq!(sid_at(&model, "/Statementx"), None);
-    }
-
-    #[test]
-    fn long_quotes_are_shortened_short_ones_kept() {
-        let long = format!("`Sid` `{}` is odd", "a".repeat(10_000));
-        let short = shorten_quoted(long);
-        assert_eq!(
-            short.chars().count(),
-            "`Sid` `` is odd".chars().count() + QUOTE_LIMIT
-        );
-        assert!(short.starts_with("`Sid` `aaa") && short.ends_with("a` is odd"));
-        let kept = format!("`{}` `b`", "é".repeat(100));
-        assert_eq!(shorten_quoted(kept.clone()), kept);
     }
 }

@@ -6,7 +6,7 @@
 //! with (stably, so inputs with one path keep their input order and share one place, their
 //! findings merged). A file waits only when its findings depend on files not yet checked:
 //! one granting use of a KMS key waits for the rest of its directory (X001, see
-//! [`crate::relate`]), and the files after it wait behind it; the config file's unused
+//! [`crate::rules::relate`]), and the files after it wait behind it; the config file's unused
 //! suppressions (L001) wait for every file before them. Everything else is filtered and
 //! rendered on the thread that checked it; the calling thread only writes, in order.
 
@@ -14,7 +14,8 @@ use crate::check::{FileReport, Options};
 use crate::config::FailOn;
 use crate::diagnostic::Severity;
 use crate::filter::{suppress, Accepted, Filter};
-use crate::relate::{self, KeyPolicy};
+use crate::place::RuleSet;
+use crate::rules::relate::{self, KeyPolicy};
 use crate::source::{discover, Input};
 use crate::spool::Spool;
 use crate::{InputError, Selection, Summary};
@@ -756,12 +757,10 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
                     for waiting in directory_waiting.remove(&directory).unwrap_or_default() {
                         if let Some(w) = parked.get_mut(&waiting) {
                             if let Some(file) = w.file.as_mut() {
-                                relate::with_directory(
-                                    file,
-                                    plan.order[waiting],
-                                    &keys,
-                                    &opts.config,
-                                );
+                                let input = plan.order[waiting];
+                                let rules =
+                                    RuleSet::for_path(&opts.config, &plan.inputs[input].path);
+                                relate::with_directory(file, input, &keys, &rules);
                             }
                             w.unrelated = false;
                             release.push(waiting);

@@ -4,10 +4,10 @@
 //! that walk a folder, since a run on named files sees only part of the tree.
 
 use crate::check::FileReport;
-use crate::config::{Config, SeverityOverride, Suppression};
-use crate::diagnostic::{Finding, Severity};
+use crate::config::{Config, Suppression};
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
-use crate::location::LineIndex;
+use crate::place::{Host, RuleSet};
 use crate::rules;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,7 +74,8 @@ fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
 /// itself; `None` when every entry was used (or L001 is off). Only a run that walked a
 /// folder may call an entry unused: one on named files sees part of the tree.
 pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport> {
-    let meta = rules::meta(UNUSED_SUPPRESSION)?;
+    let rule_set = RuleSet::for_config(config);
+    rule_set.enabled(UNUSED_SUPPRESSION)?;
     let unused: Vec<&Suppression> = config
         .suppressions
         .iter()
@@ -82,21 +83,17 @@ pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport>
         .filter(|(_, used)| !used.load(Ordering::Relaxed))
         .map(|(entry, _)| entry)
         .collect();
-    if unused.is_empty() || !config.enabled(meta.code, meta.name, &[]) {
+    if unused.is_empty() {
         return None;
     }
-    let severity = match config.severity_override(meta.code, meta.name) {
-        Some(SeverityOverride::Set(severity)) => *severity,
-        _ => meta.severity,
-    };
-    let path = display_path(config);
-    let index = LineIndex::new(&config.source);
+    let path: std::sync::Arc<str> = display_path(config).into();
+    let mut host = Host::new(path.clone(), &config.source);
     let findings = unused
         .iter()
-        .map(|entry| place(entry, meta, severity, &path, &config.source, &index))
+        .filter_map(|entry| rule_set.place(unused_entry(entry, &config.source), &mut host, 0, None))
         .collect();
     Some(FileReport {
-        path: path.into(),
+        path,
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
@@ -110,49 +107,28 @@ pub fn reports_unused(config: &Config) -> bool {
         && rules::meta(UNUSED_SUPPRESSION).is_some_and(|m| config.enabled(m.code, m.name, &[]))
 }
 
-fn place(
-    entry: &Suppression,
-    meta: &'static rules::RuleMeta,
-    severity: Severity,
-    path: &str,
-    source: &str,
-    index: &LineIndex,
-) -> Finding {
+/// L001 about one entry.
+fn unused_entry(entry: &Suppression, source: &str) -> Diagnostic {
     // Underline the entry's first line (its `[[suppress]]` header), not the whole table.
     let start = entry.span.start.min(source.len());
     let line_end = source[start..]
         .find('\n')
         .map_or(source.len(), |n| start + n);
     let span = Span::new(start, line_end.min(entry.span.end.max(start)));
-    let (from, to) = index.range(span);
     let statement = entry
         .statement
         .as_deref()
         .map(|s| format!(" in statement `{s}`"))
         .unwrap_or_default();
-    Finding {
-        rule: meta.code,
-        name: meta.name,
-        severity,
-        message: format!(
+    Diagnostic::new(
+        UNUSED_SUPPRESSION,
+        span,
+        format!(
             "this suppression of `{}` for `{}`{statement} matched no finding",
             entry.rule.as_str(),
             entry.path.glob()
         ),
-        path: path.into(),
-        line: from.line,
-        column: from.column,
-        end_line: to.line,
-        end_column: to.column,
-        help: meta.fix.into(),
-        document: 0,
-        kind: None,
-        pointer: String::new(),
-        sid: None,
-        snippet: source.get(span.start..span.end).unwrap_or("").to_string(),
-        labels: Vec::new(),
-        span,
-    }
+    )
 }
 
 /// The config's path as the user would write it: relative to the working folder if inside it.

@@ -55,6 +55,7 @@ mod p015_malformed_arn;
 mod p016_placeholder;
 mod p017_invalid_element_type;
 pub mod principals;
+pub mod relate;
 mod t001_public_trust;
 mod t002_web_identity_unpinned;
 mod t003_service_confused_deputy;

@@ -9,24 +9,20 @@
 //! key policy qualifies, first in the same file, then among the other files of the same
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
+use super::principals;
 use crate::check::FileReport;
-use crate::config::SeverityOverride;
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::json::Span;
-use crate::location::LineIndex;
+use crate::place::{Host, RuleSet, Spot};
 use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
-use crate::rules::principals;
 use std::collections::BTreeMap;
 
 /// A place in the host file, kept after the document is gone.
 #[derive(Clone, Debug, Default)]
 pub struct Anchor {
     pub span: Span,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    pub snippet: String,
+    /// Its lines, columns and text, once the file's line index exists (see [`FileFacts::place`]).
+    pub spot: Spot,
     pub pointer: String,
     /// The `Sid` of the statement the place lies in, which anchors baseline fingerprints.
     pub sid: Option<String>,
@@ -46,16 +42,8 @@ impl Anchor {
         }
     }
 
-    fn place(&mut self, index: &LineIndex, text: &str) {
-        let (start, end) = index.range(self.span);
-        self.line = start.line;
-        self.column = start.column;
-        self.end_line = end.line;
-        self.end_column = end.column;
-        self.snippet = text
-            .get(self.span.start..self.span.end)
-            .unwrap_or("")
-            .to_string();
+    fn place(&mut self, host: &mut Host) {
+        self.spot = Spot::of(host, self.span);
     }
 }
 
@@ -127,16 +115,16 @@ impl FileFacts {
     }
 
     /// Fills in lines and columns once the file's line index exists.
-    pub fn place(&mut self, index: &LineIndex, text: &str) {
+    pub fn place(&mut self, host: &mut Host) {
         for doc in &mut self.documents {
             if let Some(key) = &mut doc.key {
-                key.anchor.place(index, text);
+                key.anchor.place(host);
             }
             for grant in &mut doc.grants {
-                grant.anchor.place(index, text);
+                grant.anchor.place(host);
             }
             for p in &mut doc.placeholders {
-                p.anchor.place(index, text);
+                p.anchor.place(host);
             }
         }
     }
@@ -309,7 +297,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             let Some(key) = key_for(grant, &keys) else {
                 continue;
             };
-            let where_ = format!("at line {}", key.anchor.line);
+            let where_ = format!("at line {}", key.anchor.spot.start.line);
             if let Some(message) = unreachable(grant, key, &where_) {
                 let mut d = Diagnostic::new("X001", grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
@@ -450,30 +438,9 @@ pub fn needs_directory(file: &FileReport) -> bool {
     file.facts.x001_enabled && file.facts.may_relate()
 }
 
-/// Relations across files of one directory: a grant in one file, the key policy in another.
-/// Findings are added to the file holding the grant; every file's findings stay sorted.
-pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
-    let mut keys: BTreeMap<String, Vec<KeyPolicy>> = BTreeMap::new();
-    for (i, file) in files.iter().enumerate() {
-        keys.entry(directory_of(&file.path))
-            .or_default()
-            .extend(key_policies(file, i));
-    }
-    for (i, file) in files.iter_mut().enumerate() {
-        if let Some(nearby) = keys.get(&directory_of(&file.path)) {
-            with_directory(file, i, nearby, config);
-        }
-    }
-}
-
 /// Relates file `id`'s grants to `keys`, the key policies of every file of its directory
 /// (its own included).
-pub fn with_directory(
-    file: &mut FileReport,
-    id: usize,
-    keys: &[KeyPolicy],
-    config: &crate::config::Config,
-) {
+pub fn with_directory(file: &mut FileReport, id: usize, keys: &[KeyPolicy], rules: &RuleSet) {
     if !needs_directory(file) {
         return;
     }
@@ -504,11 +471,16 @@ pub fn with_directory(
             else {
                 continue;
             };
-            let where_ = format!("in {path}:{}:{}", key.anchor.line, key.anchor.column);
+            let at = &key.anchor.spot.start;
+            let where_ = format!("in {path}:{}:{}", at.line, at.column);
             if let Some(message) = unreachable(grant, key, &where_) {
-                if let Some(finding) = finding(config, file, doc, grant, message) {
-                    added.push(finding);
-                }
+                // No label: the key policy is in another file.
+                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                    .help(X001_HELP)
+                    .at(grant.anchor.pointer.clone());
+                d.sid = grant.anchor.sid.clone();
+                let mut spot = grant.anchor.spot.clone();
+                added.extend(rules.place(d, &mut spot, doc.document, Some(doc.kind)));
             }
         }
     }
@@ -517,39 +489,4 @@ pub fn with_directory(
         file.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-}
-
-fn finding(
-    config: &crate::config::Config,
-    file: &FileReport,
-    doc: &DocFacts,
-    grant: &KeyGrant,
-    message: String,
-) -> Option<Finding> {
-    let meta = crate::rules::meta("X001")?;
-    let severity = match config.severity_override(meta.code, meta.name) {
-        Some(SeverityOverride::Set(s)) => *s,
-        Some(SeverityOverride::Off) => return None,
-        None => meta.severity,
-    };
-    let a = &grant.anchor;
-    Some(Finding {
-        rule: meta.code,
-        name: meta.name,
-        severity,
-        message,
-        path: file.path.clone(),
-        line: a.line,
-        column: a.column,
-        end_line: a.end_line,
-        end_column: a.end_column,
-        help: X001_HELP.into(),
-        document: doc.document,
-        kind: Some(doc.kind),
-        pointer: a.pointer.clone(),
-        sid: a.sid.clone(),
-        snippet: a.snippet.clone(),
-        labels: Vec::new(),
-        span: a.span,
-    })
 }
