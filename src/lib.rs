@@ -17,6 +17,7 @@ pub mod place;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod sink;
 pub mod source;
 pub mod spool;
 pub mod stream;
@@ -140,7 +141,7 @@ pub struct Selection<'a> {
 /// [`filter::apply`]); the report's order does not depend on the number of threads. This is
 /// [`stream::run`] with a sink that keeps every file.
 pub fn run(selection: &Selection, opts: &Options) -> Result<Report, String> {
-    let mut collect = stream::Collect::default();
+    let mut collect = sink::Collect::default();
     let outcome = stream::run(selection, opts, None, &mut collect).map_err(|e| e.to_string())?;
     let mut files = collect.files;
     files.sort_by_key(|c| c.input);

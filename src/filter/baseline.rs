@@ -5,8 +5,8 @@
 
 use crate::check::FileReport;
 use crate::diagnostic::{normalize_path, Finding};
+use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
-use crate::stream::{Checked, Sink};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

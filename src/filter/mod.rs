@@ -56,16 +56,6 @@ impl<'a> Filter<'a> {
         }
     }
 
-    /// Marks the entries another filter saw used as used here too.
-    pub fn absorb_usage(&self, other: &Filter) {
-        use std::sync::atomic::Ordering::Relaxed;
-        for (mine, theirs) in self.used.iter().zip(&other.used) {
-            if theirs.load(Relaxed) {
-                mine.store(true, Relaxed);
-            }
-        }
-    }
-
     /// The report entry for the config file with its unused suppressions (L001), matched
     /// against the baseline (which may record them) but never suppressed itself. Call it
     /// once every file has been filtered; `input` is its place after every input.

@@ -8,7 +8,6 @@ use crate::config::{Config, Suppression};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
 use crate::place::{Host, RuleSet};
-use crate::rules;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -33,27 +32,6 @@ pub fn filter(config: &Config, used: &[AtomicBool], file: &mut FileReport) -> us
         !accepted
     });
     before - file.findings.len()
-}
-
-/// Whether an entry could accept a finding in the file at `path`: the run can then skip
-/// files no entry is about when it only needs to know which entries are used.
-pub fn may_match(config: &Config, path: &Path) -> bool {
-    let relative = config.relative(path);
-    config
-        .suppressions
-        .iter()
-        .any(|entry| entry.path.is_match(&*relative))
-}
-
-/// Whether an entry could accept a finding that relates files of a directory (X001).
-pub fn may_match_relations(config: &Config) -> bool {
-    let Some(meta) = rules::meta("X001") else {
-        return false;
-    };
-    config
-        .suppressions
-        .iter()
-        .any(|entry| entry.rule.matches(meta.code, meta.name))
 }
 
 fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
@@ -101,12 +79,6 @@ pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport>
     })
 }
 
-/// Whether this run can raise L001 at all, and so must learn which entries every file uses.
-pub fn reports_unused(config: &Config) -> bool {
-    !config.suppressions.is_empty()
-        && rules::meta(UNUSED_SUPPRESSION).is_some_and(|m| config.enabled(m.code, m.name, &[]))
-}
-
 /// L001 about one entry.
 fn unused_entry(entry: &Suppression, source: &str) -> Diagnostic {
     // Underline the entry's first line (its `[[suppress]]` header), not the whole table.
@@ -132,7 +104,7 @@ fn unused_entry(entry: &Suppression, source: &str) -> Diagnostic {
 }
 
 /// The config's path as the user would write it: relative to the working folder if inside it.
-pub fn display_path(config: &Config) -> String {
+fn display_path(config: &Config) -> String {
     let Some(path) = &config.path else {
         return crate::config::FILE_NAME.to_string();
     };

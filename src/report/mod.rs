@@ -12,8 +12,8 @@ pub mod statistics;
 
 use crate::check::FileReport;
 use crate::diagnostic::Finding;
+use crate::sink::{Checked, Sink};
 use crate::spool::{Spilled, Spool};
-use crate::stream::{Checked, Sink};
 use crate::{InputError, Report, Summary};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `--statistics`: how many findings each rule raised, most first, for planning a clean-up.
 
+use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
-use crate::stream::{Checked, Sink};
 use crate::Report;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
