@@ -3,15 +3,15 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::json::{self, Span};
+use crate::outcome::InputError;
+pub use crate::outcome::{DocumentReport, FileReport};
 use crate::place::{Host, Locate, RuleSet};
 use crate::policy::{self, PolicyKind};
 use crate::rules::{self, relate, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{read, FileFormat, Origin};
-use serde::Serialize;
-use std::borrow::Cow;
+use crate::source::{self, read, FileFormat, Input, Origin};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -43,26 +43,6 @@ impl Options {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct DocumentReport {
-    pub path: Arc<str>,
-    pub document: usize,
-    pub line: usize,
-    pub kind: PolicyKind,
-    pub kind_reason: Cow<'static, str>,
-}
-
-#[derive(Debug, Default)]
-pub struct FileReport {
-    /// Shared with its documents and findings.
-    pub path: Arc<str>,
-    pub documents: Vec<DocumentReport>,
-    pub findings: Vec<Finding>,
-    pub source: Option<String>,
-    /// Compact facts for relating this file's policies to other files' (see `relate`).
-    pub facts: relate::FileFacts,
-}
-
 /// Checks one file's bytes. `path` is what findings will show; `file_path` is used to
 /// match the config's path globs.
 pub fn check_bytes(
@@ -76,6 +56,7 @@ pub fn check_bytes(
     check_text(path, file_path, read::decode(bytes), format, origin, opts)
 }
 
+/// Checks one file's text (see [`check_bytes`]).
 pub fn check_text(
     path: &str,
     file_path: &Path,
@@ -84,6 +65,17 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
+    check_file(path, file_path, text, format, origin, opts).0
+}
+
+fn check_file(
+    path: &str,
+    file_path: &Path,
+    text: read::Text,
+    format: FileFormat,
+    origin: Origin,
+    opts: &Options,
+) -> (FileReport, relate::FileFacts) {
     let rule_set = RuleSet::for_path(&opts.config, file_path);
     let mut file = FileCheck {
         host: Host::new(Arc::from(path), &text.text),
@@ -212,6 +204,52 @@ pub fn check_text(
     file.finish(opts, &rule_set)
 }
 
+/// Reads and checks one input of a run; with the facts its documents leave for relating
+/// them to other files' (X001).
+pub(crate) fn check_input(
+    input: &Input,
+    opts: &Options,
+) -> Result<(FileReport, relate::FileFacts), InputError> {
+    let error = |message: String| InputError {
+        path: input.display().into_owned(),
+        message,
+    };
+    let (bytes, format) = match input.origin {
+        Origin::Stdin => {
+            let bytes = read::stdin().map_err(error)?;
+            let format = match &bytes {
+                Ok(b) => source::sniff_format(&String::from_utf8_lossy(&b[..b.len().min(4096)])),
+                Err(_) => source::FileFormat::Json,
+            };
+            (bytes, format)
+        }
+        Origin::Walk => (
+            read::read_walked_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+        Origin::Explicit => (
+            read::read_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+    };
+    let text = match bytes {
+        Ok(bytes) => read::decode(bytes),
+        Err(size) => read::too_large(size),
+    };
+    let origin = match input.origin {
+        Origin::Explicit if opts.policies_only => Origin::Walk,
+        origin => origin,
+    };
+    Ok(check_file(
+        &input.display(),
+        &input.path,
+        text,
+        format,
+        origin,
+        opts,
+    ))
+}
+
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
 /// Found by the statement's index, not by comparing pointers: a policy can have 150,000
 /// statements, each with a finding.
@@ -295,7 +333,7 @@ impl FileCheck<'_> {
         self.host.index().position(offset).line
     }
 
-    fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> FileReport {
+    fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> (FileReport, relate::FileFacts) {
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
@@ -305,13 +343,13 @@ impl FileCheck<'_> {
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.host.text().to_string());
-        FileReport {
+        let file = FileReport {
             path: self.host.path().clone(),
             documents: self.documents,
             findings,
             source,
-            facts: self.facts,
-        }
+        };
+        (file, self.facts)
     }
 }
 

@@ -6,13 +6,11 @@
 
 use crate::config::{Config, Selector, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
-use crate::json::Span;
-use crate::location::{LineIndex, Position};
+pub use crate::location::{Host, Locate, Spot};
 use crate::policy::PolicyKind;
 use crate::rules::{self, RuleMeta};
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The rules in force for one file: the config's selection, severity overrides and the
 /// per-path ignores whose glob matches the file, resolved once per file.
@@ -111,93 +109,6 @@ impl<'c> RuleSet<'c> {
     }
 }
 
-/// A host file as placement sees it: its path, and lines, columns and text for its spans.
-pub trait Locate {
-    fn path(&self) -> &Arc<str>;
-    fn range(&mut self, span: Span) -> (Position, Position);
-    fn snippet(&self, span: Span) -> &str;
-}
-
-/// A host file whose text is at hand; its line index is built on the first finding.
-pub struct Host<'t> {
-    path: Arc<str>,
-    text: &'t str,
-    index: Option<LineIndex<'t>>,
-}
-
-impl<'t> Host<'t> {
-    pub fn new(path: Arc<str>, text: &'t str) -> Self {
-        Host {
-            path,
-            text,
-            index: None,
-        }
-    }
-
-    pub fn index(&mut self) -> &LineIndex<'t> {
-        let text = self.text;
-        self.index.get_or_insert_with(|| LineIndex::new(text))
-    }
-
-    pub fn text(&self) -> &'t str {
-        self.text
-    }
-}
-
-impl Locate for Host<'_> {
-    fn path(&self) -> &Arc<str> {
-        &self.path
-    }
-
-    fn range(&mut self, span: Span) -> (Position, Position) {
-        self.index().range(span)
-    }
-
-    fn snippet(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
-    }
-}
-
-/// One place of a host file whose text is gone, kept with its lines and columns: what a
-/// finding made after the file was checked (X001 across files) can point at.
-#[derive(Clone, Debug, Default)]
-pub struct Spot {
-    pub path: Arc<str>,
-    pub span: Span,
-    pub start: Position,
-    pub end: Position,
-    pub snippet: String,
-}
-
-impl Spot {
-    /// Records `span` of the host file.
-    pub fn of(host: &mut Host, span: Span) -> Self {
-        let (start, end) = host.range(span);
-        Spot {
-            path: host.path.clone(),
-            span,
-            start,
-            end,
-            snippet: host.snippet(span).to_string(),
-        }
-    }
-}
-
-impl Locate for Spot {
-    fn path(&self) -> &Arc<str> {
-        &self.path
-    }
-
-    /// The spot's own place: the only span it knows.
-    fn range(&mut self, _: Span) -> (Position, Position) {
-        (self.start, self.end)
-    }
-
-    fn snippet(&self, _: Span) -> &str {
-        &self.snippet
-    }
-}
-
 /// Messages quote the offending value in backticks; a hostile policy's value can be a
 /// megabyte long, and one line of output must not be. Quotes longer than this many
 /// characters keep their start and end around an ellipsis.
@@ -228,6 +139,7 @@ fn shorten_quoted(message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Span;
 
     #[test]
     fn long_quotes_are_shortened_short_ones_kept() {

@@ -2,7 +2,7 @@
 //! report's order. Below both the run that feeds it and the emitters and filters that are
 //! sinks, so neither imports the other.
 
-use crate::check::FileReport;
+use crate::outcome::FileReport;
 use crate::spool::Spool;
 use std::io;
 
@@ -84,7 +84,7 @@ impl<A: Sink> Sink for Option<A> {
     }
 }
 
-/// Keeps every file: the whole [`crate::Report`] for library users.
+/// Keeps every file: the whole [`crate::outcome::Report`] for library users.
 #[derive(Default)]
 pub struct Collect {
     pub files: Vec<Checked>,

@@ -129,10 +129,7 @@ fn report_of(findings: Vec<Finding>) -> iamlint::Report {
         findings,
         ..Default::default()
     };
-    iamlint::Report {
-        files: vec![file],
-        ..iamlint::Report::default()
-    }
+    iamlint::Report::of_files(vec![file])
 }
 
 #[test]

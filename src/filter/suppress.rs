@@ -3,10 +3,10 @@
 //! that accepts nothing is reported (L001), so stale suppressions do not pile up — in runs
 //! that walk a folder, since a run on named files sees only part of the tree.
 
-use crate::check::FileReport;
 use crate::config::{Config, Suppression};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
+use crate::outcome::FileReport;
 use crate::place::{Host, RuleSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,7 +75,6 @@ pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport>
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
-        facts: Default::default(),
     })
 }
 

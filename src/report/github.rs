@@ -3,7 +3,7 @@
 //! `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message`.
 
 use crate::diagnostic::{normalize_path, Finding, Severity};
-use crate::Report;
+use crate::outcome::Report;
 use std::io::{self, Write};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {

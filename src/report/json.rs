@@ -5,10 +5,10 @@
 //! checked the file, and written as the files stream past; the documents, which follow
 //! them, are kept until the end.
 
-use crate::check::DocumentReport;
 use crate::diagnostic::Finding;
+use crate::outcome::DocumentReport;
+use crate::outcome::Report;
 use crate::policy::PolicyKind;
-use crate::Report;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -41,8 +41,8 @@ impl Document {
 #[derive(Serialize)]
 struct Rest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [crate::InputError],
-    summary: &'a crate::Summary,
+    errors: &'a [crate::outcome::InputError],
+    summary: &'a crate::outcome::Summary,
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -211,7 +211,7 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     // parser finds a string's plain runs, and copied whole.
     let mut clean = 0;
     loop {
-        let i = crate::json::plain_run_end(bytes, clean);
+        let i = crate::bytes::plain_run_end(bytes, clean);
         out.extend_from_slice(&bytes[clean..i]);
         let Some(&b) = bytes.get(i) else {
             break;
@@ -252,10 +252,10 @@ mod tests {
     #[derive(Serialize)]
     struct Whole<'a> {
         findings: Vec<&'a Finding>,
-        documents: Vec<&'a crate::check::DocumentReport>,
+        documents: Vec<&'a crate::outcome::DocumentReport>,
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
-        errors: &'a [crate::InputError],
-        summary: crate::Summary,
+        errors: &'a [crate::outcome::InputError],
+        summary: crate::outcome::Summary,
     }
 
     fn report_of(policy: &str) -> Report {
@@ -267,10 +267,7 @@ mod tests {
             Origin::Explicit,
             &Options::default(),
         );
-        Report {
-            files: vec![file],
-            ..Report::default()
-        }
+        Report::of_files(vec![file])
     }
 
     fn both(report: &Report) -> (String, String) {
@@ -279,7 +276,7 @@ mod tests {
         let whole = Whole {
             findings: report.findings(),
             documents: report.documents().collect(),
-            errors: &report.errors,
+            errors: &report.outcome.errors,
             summary: report.summary(),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();

@@ -2,9 +2,9 @@
 //! test suite and each policy document a test case (a file without documents is one test
 //! case); a case with findings fails, and its failure lists them.
 
-use crate::check::FileReport;
 use crate::diagnostic::{Finding, Severity};
-use crate::Report;
+use crate::outcome::FileReport;
+use crate::outcome::Report;
 use std::io::{self, Write};
 
 /// One test case: a document of a file, or the whole file.

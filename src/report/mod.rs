@@ -10,11 +10,10 @@ pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
-use crate::check::FileReport;
 use crate::diagnostic::Finding;
+use crate::outcome::{InputError, Report, Summary};
 use crate::sink::{Checked, Sink};
 use crate::spool::{Spilled, Spool};
-use crate::{InputError, Report, Summary};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -281,23 +280,13 @@ pub fn replay<S: Sink>(report: &Report, sink: &mut S) -> io::Result<()> {
             .iter()
             .map(|&i| Checked {
                 input: i,
-                file: copy(&report.files[i]),
+                file: report.files[i].clone(),
             })
             .collect();
         sink.accept(S::render(&renderer, &mut group)?, &mut spool)?;
         start = end;
     }
     Ok(())
-}
-
-fn copy(file: &FileReport) -> FileReport {
-    FileReport {
-        path: file.path.clone(),
-        documents: file.documents.clone(),
-        findings: file.findings.clone(),
-        source: file.source.clone(),
-        facts: file.facts.clone(),
-    }
 }
 
 /// Writes a whole report in one format.
@@ -317,7 +306,7 @@ pub fn write(
     };
     emitter.finish(&End {
         summary: &report.summary(),
-        errors: &report.errors,
+        errors: &report.outcome.errors,
         path_of: &path_of,
     })?;
     Ok(())

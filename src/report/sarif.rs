@@ -3,8 +3,8 @@
 //! (the one baselines use), so an alert survives edits elsewhere in the file.
 
 use crate::diagnostic::{normalize_path, Finding, Severity};
+use crate::outcome::Report;
 use crate::rules::{self, RuleMeta};
-use crate::Report;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -92,7 +92,7 @@ pub fn finish(out: &mut dyn Write, records: &[Record], end: &super::End) -> io::
     writeln!(out)
 }
 
-fn log(metas: &[&RuleMeta], errors: &[crate::InputError], results: Vec<Value>) -> Value {
+fn log(metas: &[&RuleMeta], errors: &[crate::outcome::InputError], results: Vec<Value>) -> Value {
     let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {

@@ -1,8 +1,8 @@
 //! `--statistics`: how many findings each rule raised, most first, for planning a clean-up.
 
+use crate::outcome::Report;
 use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
-use crate::Report;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 

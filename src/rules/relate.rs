@@ -10,12 +10,12 @@
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
 use super::principals;
-use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
-use crate::place::{Host, RuleSet, Spot};
+use crate::location::{Host, Spot};
 use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A place in the host file, kept after the document is gone.
 #[derive(Clone, Debug, Default)]
@@ -375,20 +375,20 @@ pub fn directory_of(path: &str) -> String {
 pub struct KeyPolicy {
     /// Which file of the run holds it (any number unique per file).
     pub file: usize,
-    pub path: std::sync::Arc<str>,
+    pub path: Arc<str>,
     pub key: KeyFacts,
 }
 
 /// The key policies of a file that grants in other files can relate to.
-pub fn key_policies(file: &FileReport, id: usize) -> Vec<KeyPolicy> {
-    file.facts
+pub fn key_policies(facts: &FileFacts, path: &Arc<str>, id: usize) -> Vec<KeyPolicy> {
+    facts
         .documents
         .iter()
         .filter_map(|d| d.key.as_ref())
         .filter(|k| k.home_key.is_some())
         .map(|key| KeyPolicy {
             file: id,
-            path: file.path.clone(),
+            path: path.clone(),
             key: key.clone(),
         })
         .collect()
@@ -413,39 +413,44 @@ impl KeyCounts {
 /// given the key policies `counts` of its directory so far (its own among them): each grant
 /// pairs with the one key policy of its own file, or with none because two or more others
 /// qualify. Such a file need not wait for the rest of its directory.
-pub fn settled(file: &FileReport, counts: &KeyCounts) -> bool {
+pub fn settled(facts: &FileFacts, counts: &KeyCounts) -> bool {
     let own = |account: &str| {
-        file.facts
+        facts
             .documents
             .iter()
             .filter_map(|d| d.key.as_ref())
             .filter(|k| k.home_key.as_deref() == Some(account))
             .count()
     };
-    file.facts
-        .documents
-        .iter()
-        .flat_map(|d| &d.grants)
-        .all(|grant| {
-            let mine = own(&grant.account_key);
-            let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
-            mine == 1 || all.saturating_sub(mine) >= 2
-        })
+    facts.documents.iter().flat_map(|d| &d.grants).all(|grant| {
+        let mine = own(&grant.account_key);
+        let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
+        mine == 1 || all.saturating_sub(mine) >= 2
+    })
 }
 
 /// Whether the file's findings depend on the other files of its directory.
-pub fn needs_directory(file: &FileReport) -> bool {
-    file.facts.x001_enabled && file.facts.may_relate()
+pub fn needs_directory(facts: &FileFacts) -> bool {
+    facts.x001_enabled && facts.may_relate()
 }
 
-/// Relates file `id`'s grants to `keys`, the key policies of every file of its directory
-/// (its own included).
-pub fn with_directory(file: &mut FileReport, id: usize, keys: &[KeyPolicy], rules: &RuleSet) {
-    if !needs_directory(file) {
-        return;
+/// X001 across files, still to place: at a spot of the file holding the grant, in one of
+/// its documents.
+pub struct Related {
+    pub diagnostic: Diagnostic,
+    pub spot: Spot,
+    pub document: usize,
+    pub kind: PolicyKind,
+}
+
+/// Relates the grants of file `id` (its `facts`) to `keys`, the key policies of every file
+/// of its directory (its own included).
+pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<Related> {
+    if !needs_directory(facts) {
+        return Vec::new();
     }
     let mut added = Vec::new();
-    for doc in &file.facts.documents {
+    for doc in &facts.documents {
         for grant in &doc.grants {
             let nearby = keys
                 .iter()
@@ -479,14 +484,14 @@ pub fn with_directory(file: &mut FileReport, id: usize, keys: &[KeyPolicy], rule
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
                 d.sid = grant.anchor.sid.clone();
-                let mut spot = grant.anchor.spot.clone();
-                added.extend(rules.place(d, &mut spot, doc.document, Some(doc.kind)));
+                added.push(Related {
+                    diagnostic: d,
+                    spot: grant.anchor.spot.clone(),
+                    document: doc.document,
+                    kind: doc.kind,
+                });
             }
         }
     }
-    if !added.is_empty() {
-        file.findings.extend(added);
-        file.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
+    added
 }

@@ -25,6 +25,13 @@ pub enum FileFormat {
     Markdown,
 }
 
+/// Where the paths come from and which to keep.
+pub struct Selection<'a> {
+    pub paths: &'a [PathBuf],
+    pub include: &'a [String],
+    pub exclude: &'a [String],
+}
+
 #[derive(Clone, Debug)]
 pub struct Input {
     pub path: PathBuf,

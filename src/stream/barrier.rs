@@ -4,23 +4,30 @@
 //! unless what it will find is decided already.
 
 use super::plan::Plan;
-use crate::check::FileReport;
-use crate::rules::relate::{self, KeyCounts, KeyPolicy};
+use crate::outcome::FileReport;
+use crate::rules::relate::{self, FileFacts, KeyCounts, KeyPolicy};
 use std::collections::HashMap;
+
+/// A checked file that waits, with the facts its documents leave for relating them to other
+/// files' (dropped once it has been related).
+pub(super) struct Pending {
+    pub file: FileReport,
+    pub facts: FileFacts,
+}
 
 /// How a checked file arrives.
 pub(super) enum Arrival {
     /// Rendered already: nothing waits for it but its directory's count.
     Gone,
     /// Waits for its group or its directory.
-    Waiting(FileReport),
+    Waiting(Pending),
     /// Could not be read.
     Failed,
 }
 
 /// A file that waits, and whether it still waits for its directory.
 struct Parked {
-    file: Option<FileReport>,
+    file: Option<Pending>,
     unrelated: bool,
 }
 
@@ -64,7 +71,7 @@ impl Barrier {
         position: usize,
         keys: Vec<KeyPolicy>,
         arrival: Arrival,
-        relate: &mut dyn FnMut(usize, &mut FileReport, &[KeyPolicy]),
+        relate: &mut dyn FnMut(usize, &mut Pending, &[KeyPolicy]),
     ) {
         self.group_left[plan.group_start(position)] -= 1;
         let directory = plan.directory[position];
@@ -88,9 +95,9 @@ impl Barrier {
                 self.release.push(position);
             }
             Arrival::Waiting(file) => {
-                let unrelated = relate::needs_directory(&file)
+                let unrelated = relate::needs_directory(&file.facts)
                     && plan.shares_directory(position)
-                    && !relate::settled(&file, counts);
+                    && !relate::settled(&file.facts, counts);
                 if unrelated {
                     self.directory_waiting
                         .entry(directory)
@@ -119,7 +126,10 @@ impl Barrier {
                 let Some(w) = parked.get_mut(&p) else {
                     return false;
                 };
-                let decided = w.file.as_ref().is_none_or(|f| relate::settled(f, counts));
+                let decided = w
+                    .file
+                    .as_ref()
+                    .is_none_or(|f| relate::settled(&f.facts, counts));
                 if decided {
                     w.unrelated = false;
                     release.push(p);
@@ -163,7 +173,7 @@ impl Barrier {
                 continue;
             }
             let group = (start..end)
-                .filter_map(|p| Some((plan.order[p], self.parked.remove(&p)?.file?)))
+                .filter_map(|p| Some((plan.order[p], self.parked.remove(&p)?.file?.file)))
                 .collect();
             groups.push((start, group));
         }
@@ -176,11 +186,11 @@ mod tests {
     use super::super::plan::tests::inputs;
     use super::*;
     use crate::policy::PolicyKind;
-    use crate::rules::relate::{Anchor, DocFacts, FileFacts, KeyFacts, KeyGrant};
+    use crate::rules::relate::{Anchor, DocFacts, KeyFacts, KeyGrant};
 
     const ACCOUNT: &str = "111122223333";
 
-    fn file(path: &str, grants: bool, keys: usize) -> FileReport {
+    fn file(path: &str, grants: bool, keys: usize) -> Pending {
         let grant = KeyGrant {
             key_arn: format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k"),
             account: ACCOUNT.into(),
@@ -209,18 +219,20 @@ mod tests {
             grants: Vec::new(),
             placeholders: Vec::new(),
         }));
-        FileReport {
-            path: path.into(),
+        Pending {
+            file: FileReport {
+                path: path.into(),
+                ..FileReport::default()
+            },
             facts: FileFacts {
                 documents,
                 x001_enabled: true,
             },
-            ..FileReport::default()
         }
     }
 
-    fn keys(file: &FileReport, input: usize) -> Vec<KeyPolicy> {
-        relate::key_policies(file, input)
+    fn keys(pending: &Pending, input: usize) -> Vec<KeyPolicy> {
+        relate::key_policies(&pending.facts, &pending.file.path, input)
     }
 
     #[test]
@@ -229,9 +241,8 @@ mod tests {
         let plan = Plan::new(&inputs, (0..4).collect());
         let mut barrier = Barrier::new(&plan);
         let mut related = Vec::new();
-        let mut relate = |input: usize, _: &mut FileReport, keys: &[KeyPolicy]| {
-            related.push((input, keys.len()))
-        };
+        let mut relate =
+            |input: usize, _: &mut Pending, keys: &[KeyPolicy]| related.push((input, keys.len()));
         let grant = file("d/a.json", true, 0);
         barrier.arrive(&plan, 0, Vec::new(), Arrival::Waiting(grant), &mut relate);
         assert!(barrier.released(&plan).is_empty(), "waits for d/b and d/c");
@@ -258,7 +269,7 @@ mod tests {
         let inputs = inputs(&["d/a.json", "d/b.json", "d/c.json", "d/z.json"]);
         let plan = Plan::new(&inputs, (0..4).collect());
         let mut barrier = Barrier::new(&plan);
-        let mut relate = |_: usize, _: &mut FileReport, _: &[KeyPolicy]| {};
+        let mut relate = |_: usize, _: &mut Pending, _: &[KeyPolicy]| {};
         // Its own key policy qualifies: the grant pairs with it, whatever comes.
         let own = file("d/a.json", true, 1);
         let own_keys = keys(&own, 0);
@@ -279,7 +290,7 @@ mod tests {
         let inputs = inputs(&["a.json", "a.json"]);
         let plan = Plan::new(&inputs, (0..2).collect());
         let mut barrier = Barrier::new(&plan);
-        let mut relate = |_: usize, _: &mut FileReport, _: &[KeyPolicy]| {};
+        let mut relate = |_: usize, _: &mut Pending, _: &[KeyPolicy]| {};
         let first = file("a.json", false, 0);
         barrier.arrive(&plan, 1, Vec::new(), Arrival::Waiting(first), &mut relate);
         assert!(barrier.released(&plan).is_empty());

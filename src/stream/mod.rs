@@ -15,17 +15,15 @@ mod plan;
 mod reorder;
 mod spill;
 
-use crate::check::{FileReport, Options};
-use crate::config::FailOn;
-use crate::diagnostic::Severity;
-use crate::filter::{Accepted, Filter};
+use crate::check::{self, Options};
+use crate::filter::Filter;
+use crate::outcome::{Accepted, InputError, Outcome, Tally};
 use crate::place::RuleSet;
 use crate::rules::relate::{self, KeyPolicy};
 use crate::sink::{Checked, Sink};
-use crate::source::{discover, Input};
+use crate::source::{discover, Input, Selection};
 use crate::spool::Spool;
-use crate::{InputError, Selection, Summary};
-use barrier::{Arrival, Barrier, Group};
+use barrier::{Arrival, Barrier, Group, Pending};
 use plan::Plan;
 use reorder::Reorder;
 use spill::{Held, Holding};
@@ -33,92 +31,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
-
-/// Counts of what went out, kept instead of the findings themselves.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
-    pub files: usize,
-    pub documents: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub suppressed: usize,
-    pub baselined: usize,
-    /// The most severe finding reported.
-    pub worst: Option<Severity>,
-}
-
-impl Tally {
-    pub fn file(&mut self, file: &FileReport, accepted: Accepted) {
-        self.files += 1;
-        self.documents += file.documents.len();
-        self.suppressed += accepted.suppressed;
-        self.baselined += accepted.baselined;
-        for finding in &file.findings {
-            match finding.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
-            }
-            self.worst = self.worst.max(Some(finding.severity));
-        }
-    }
-
-    fn add(&mut self, other: &Tally) {
-        self.files += other.files;
-        self.documents += other.documents;
-        self.errors += other.errors;
-        self.warnings += other.warnings;
-        self.infos += other.infos;
-        self.suppressed += other.suppressed;
-        self.baselined += other.baselined;
-        self.worst = self.worst.max(other.worst);
-    }
-}
-
-/// What a streamed run leaves besides its output.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// Paths that could not be read, in the order `crate::Report::errors` has them.
-    pub errors: Vec<InputError>,
-    pub tally: Tally,
-    pub stale_baseline: usize,
-    /// The files of the run, in input order.
-    pub inputs: Vec<Input>,
-}
-
-impl Outcome {
-    /// The path input `i` is shown with.
-    pub fn path_of(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
-        self.inputs.get(i).map(Input::display)
-    }
-
-    pub fn summary(&self) -> Summary {
-        let t = &self.tally;
-        Summary {
-            files: t.files,
-            documents: t.documents,
-            findings: t.errors + t.warnings + t.infos,
-            errors: t.errors,
-            warnings: t.warnings,
-            infos: t.infos,
-            suppressed: t.suppressed,
-            baselined: t.baselined,
-            stale_baseline: self.stale_baseline,
-        }
-    }
-
-    /// 2 when an input could not be read, 1 when a finding reaches the threshold, else 0.
-    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
-        if !self.errors.is_empty() {
-            return 2;
-        }
-        match fail_on {
-            FailOn::Never => 0,
-            FailOn::Severity(threshold) => i32::from(self.tally.worst >= Some(threshold)),
-        }
-    }
-}
 
 #[derive(Debug)]
 pub enum RunError {
@@ -182,6 +94,7 @@ pub fn run<S: Sink>(
     outcome.tally = streamed.tally;
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
+    outcome.walked = walked;
     Ok(outcome)
 }
 
@@ -304,7 +217,7 @@ enum Done<P> {
     /// A file that waits for its directory or its group.
     Waiting {
         position: usize,
-        file: FileReport,
+        file: Pending,
         keys: Vec<KeyPolicy>,
     },
     Failed {
@@ -335,9 +248,17 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
     let mut next_spawn = 0;
     let mut checking = 0;
     let mut outstanding = 0;
-    let mut relate = |input: usize, file: &mut FileReport, keys: &[KeyPolicy]| {
+    let mut relate = |input: usize, pending: &mut Pending, keys: &[KeyPolicy]| {
+        let related = relate::with_directory(&pending.facts, input, keys);
+        if related.is_empty() {
+            return;
+        }
         let rules = RuleSet::for_path(&opts.config, &plan.inputs[input].path);
-        relate::with_directory(file, input, keys, &rules);
+        let findings = &mut pending.file.findings;
+        for mut r in related {
+            findings.extend(rules.place(r.diagnostic, &mut r.spot, r.document, Some(r.kind)));
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     };
 
     // FIFO: this thread runs queued tasks while it waits, and in queue order the file it waits
@@ -456,20 +377,20 @@ fn check_one<S: Sink>(
     renderer: &S::Renderer,
 ) -> Done<S::Part> {
     let input = plan.order[position];
-    let file = match crate::check_input(&plan.inputs[input], opts) {
-        Ok(file) => file,
+    let (file, facts) = match check::check_input(&plan.inputs[input], opts) {
+        Ok(checked) => checked,
         Err(error) => return Done::Failed { position, error },
     };
     let shared_directory = plan.shares_directory(position);
     let keys = if shared_directory {
-        relate::key_policies(&file, input)
+        relate::key_policies(&facts, &file.path, input)
     } else {
         Vec::new()
     };
-    if !plan.alone(position) || (shared_directory && relate::needs_directory(&file)) {
+    if !plan.alone(position) || (shared_directory && relate::needs_directory(&facts)) {
         return Done::Waiting {
             position,
-            file,
+            file: Pending { file, facts },
             keys,
         };
     }
