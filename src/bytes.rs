@@ -1,6 +1,8 @@
 //! Byte scans shared by the JSON parser and the JSON report, which stop at the same bytes:
 //! kept below both so the report does not reach into the parser.
 
+#![warn(unreachable_pub)]
+
 /// Whether a byte ends a plain run inside a string: the closing quote, an escape, or a
 /// control character (which JSON requires to be escaped).
 fn ends_plain_run(b: u8) -> bool {
@@ -13,7 +15,7 @@ fn ends_plain_run(b: u8) -> bool {
 /// time: a word has a stop byte where one of three byte-wise tests sets a byte's high bit.
 /// Each test can also mark bytes above a true hit (a borrow carries upward), never below,
 /// so the lowest mark is the first stop.
-pub fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
+pub(crate) fn plain_run_end(bytes: &[u8], mut pos: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word;

@@ -3,8 +3,11 @@
 //! The library runs the same pipeline as the CLI: [`stream::run`] hands each checked file to
 //! a sink in the report's order (the CLI's emitters write it out and drop it); [`run`]
 //! collects them into a whole [`Report`]; [`check::check_bytes`] checks one file's bytes.
+//!
+//! Modules that only the pipeline uses are `pub(crate)`; those that say so warn
+//! (`unreachable_pub`) on items that look public but are not.
 
-pub mod bytes;
+pub(crate) mod bytes;
 pub mod catalog;
 pub mod check;
 pub mod config;
@@ -12,16 +15,16 @@ pub mod diagnostic;
 pub mod expand;
 pub mod filter;
 pub mod json;
-pub mod location;
+pub(crate) mod location;
 pub mod outcome;
 pub mod pattern;
-pub mod place;
+pub(crate) mod place;
 pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod sink;
 pub mod source;
-pub mod spool;
+pub(crate) mod spool;
 pub mod stream;
 pub mod suggest;
 

@@ -1,5 +1,7 @@
 //! Byte offsets → 1-based lines and character columns.
 
+#![warn(unreachable_pub)]
+
 use crate::json::Span;
 use std::cell::Cell;
 use std::sync::Arc;
@@ -76,7 +78,7 @@ fn line_starts(bytes: &[u8]) -> Vec<usize> {
 }
 
 /// A host file as placement sees it: its path, and lines, columns and text for its spans.
-pub trait Locate {
+pub(crate) trait Locate {
     fn path(&self) -> &Arc<str>;
     fn range(&mut self, span: Span) -> (Position, Position);
     fn snippet(&self, span: Span) -> &str;

@@ -4,9 +4,11 @@
 //! decides whether the finding is reported and at which severity; the host file gives its
 //! place. One function, so the producers cannot drift apart.
 
+#![warn(unreachable_pub)]
+
 use crate::config::{Config, Selector, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
-pub use crate::location::{Host, Locate, Spot};
+use crate::location::Locate;
 use crate::policy::PolicyKind;
 use crate::rules::{self, RuleMeta};
 use std::borrow::Cow;
@@ -14,14 +16,14 @@ use std::path::Path;
 
 /// The rules in force for one file: the config's selection, severity overrides and the
 /// per-path ignores whose glob matches the file, resolved once per file.
-pub struct RuleSet<'c> {
+pub(crate) struct RuleSet<'c> {
     config: &'c Config,
     ignored_here: Vec<&'c Selector>,
 }
 
 impl<'c> RuleSet<'c> {
     /// For the file at `path` (matched against the config's per-path globs).
-    pub fn for_path(config: &'c Config, path: &Path) -> Self {
+    pub(crate) fn for_path(config: &'c Config, path: &Path) -> Self {
         RuleSet {
             config,
             ignored_here: config.ignores_for(path),
@@ -29,7 +31,7 @@ impl<'c> RuleSet<'c> {
     }
 
     /// For the config file itself: no per-path ignore is about it.
-    pub fn for_config(config: &'c Config) -> Self {
+    pub(crate) fn for_config(config: &'c Config) -> Self {
         RuleSet {
             config,
             ignored_here: Vec::new(),
@@ -38,7 +40,7 @@ impl<'c> RuleSet<'c> {
 
     /// The rule's metadata when the rule reports in this file; `None` when it is off here
     /// or unknown.
-    pub fn enabled(&self, code: &str) -> Option<&'static RuleMeta> {
+    pub(crate) fn enabled(&self, code: &str) -> Option<&'static RuleMeta> {
         let meta = rules::meta(code)?;
         self.config
             .enabled(meta.code, meta.name, &self.ignored_here)
@@ -46,7 +48,7 @@ impl<'c> RuleSet<'c> {
     }
 
     /// Whether a rule runs on a document of this kind in this file.
-    pub fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
+    pub(crate) fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
         self.config
             .enabled(meta.code, meta.name, &self.ignored_here)
             && (meta.kinds.is_empty() || meta.kinds.contains(&kind))
@@ -62,7 +64,7 @@ impl<'c> RuleSet<'c> {
 
     /// The one way a diagnostic (spans in host-file coordinates) becomes a finding: `None`
     /// when its rule does not report in this file.
-    pub fn place(
+    pub(crate) fn place(
         &self,
         d: Diagnostic,
         host: &mut impl Locate,
@@ -140,6 +142,7 @@ fn shorten_quoted(message: String) -> String {
 mod tests {
     use super::*;
     use crate::json::Span;
+    use crate::location::{Host, Spot};
 
     #[test]
     fn long_quotes_are_shortened_short_ones_kept() {

@@ -35,9 +35,9 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         .lines()
         .filter_map(|l| {
             let l = l.trim();
-            let name = l
-                .strip_prefix("pub mod ")
-                .or_else(|| l.strip_prefix("mod "))?;
+            let name = ["pub mod ", "pub(crate) mod ", "mod "]
+                .iter()
+                .find_map(|p| l.strip_prefix(p))?;
             Some(name.trim_end_matches(';').to_string())
         })
         .collect();
@@ -91,6 +91,7 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 let uses = text.lines().any(|l| {
                     let l = l.trim();
                     !l.starts_with("pub mod ")
+                        && !l.starts_with("pub(crate) mod ")
                         && !l.starts_with("mod ")
                         && l.contains(&format!("{module}::"))
                 });

@@ -6,8 +6,9 @@
 use crate::config::{Config, Suppression};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
+use crate::location::Host;
 use crate::outcome::FileReport;
-use crate::place::{Host, RuleSet};
+use crate::place::RuleSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -49,7 +49,7 @@ pub(super) struct Barrier {
 pub(super) type Group = Vec<(usize, FileReport)>;
 
 impl Barrier {
-    pub fn new(plan: &Plan) -> Self {
+    pub(super) fn new(plan: &Plan) -> Self {
         let n = plan.len();
         Barrier {
             group_left: (0..n).map(|p| plan.group_end[p] - p).collect(),
@@ -65,7 +65,7 @@ impl Barrier {
     /// Takes in the file at `position` with the key policies others of its directory can
     /// relate to. `relate` adds to a waiting file (input number) what the key policies of
     /// its whole directory show, once they have all come.
-    pub fn arrive(
+    pub(super) fn arrive(
         &mut self,
         plan: &Plan,
         position: usize,
@@ -159,7 +159,7 @@ impl Barrier {
 
     /// The groups whose every file has come and been related, by first position, with
     /// their files (none when none could be read).
-    pub fn released(&mut self, plan: &Plan) -> Vec<(usize, Group)> {
+    pub(super) fn released(&mut self, plan: &Plan) -> Vec<(usize, Group)> {
         let mut release = std::mem::take(&mut self.release);
         release.sort_unstable();
         release.dedup();

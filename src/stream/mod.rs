@@ -10,6 +10,8 @@
 //! thread that checked it; the calling thread only writes, in order. The config file's
 //! unused suppressions (L001) are known only once every file is filtered: they come last.
 
+#![warn(unreachable_pub)]
+
 mod barrier;
 mod plan;
 mod reorder;

@@ -28,7 +28,7 @@ fn directory_name(shown: &str) -> &str {
 
 impl<'a> Plan<'a> {
     /// The plan for the inputs numbered in `order` (any subset of `inputs`).
-    pub fn new(inputs: &'a [Input], mut order: Vec<usize>) -> Self {
+    pub(super) fn new(inputs: &'a [Input], mut order: Vec<usize>) -> Self {
         // Stable: inputs shown with one path keep their input order.
         order.sort_by_cached_key(|&i| inputs[i].display());
         let n = order.len();
@@ -92,21 +92,21 @@ impl<'a> Plan<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.order.len()
     }
 
-    pub fn group_start(&self, position: usize) -> usize {
+    pub(super) fn group_start(&self, position: usize) -> usize {
         self.group_start[position]
     }
 
     /// Whether the file at `position` is the only one shown with its path.
-    pub fn alone(&self, position: usize) -> bool {
+    pub(super) fn alone(&self, position: usize) -> bool {
         self.group_end[position] == position + 1 && self.group_start[position] == position
     }
 
     /// Whether other files share the directory of `position`.
-    pub fn shares_directory(&self, position: usize) -> bool {
+    pub(super) fn shares_directory(&self, position: usize) -> bool {
         self.directory_size[self.directory[position]] > 1
     }
 }
@@ -118,7 +118,7 @@ pub(super) mod tests {
     use crate::source::Origin;
     use std::path::PathBuf;
 
-    pub fn inputs(paths: &[&str]) -> Vec<Input> {
+    pub(crate) fn inputs(paths: &[&str]) -> Vec<Input> {
         paths
             .iter()
             .map(|p| Input {

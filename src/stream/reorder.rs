@@ -15,7 +15,7 @@ pub(super) struct Reorder<P> {
 }
 
 impl<P> Reorder<P> {
-    pub fn new(end: usize) -> Self {
+    pub(super) fn new(end: usize) -> Self {
         Reorder {
             next: 0,
             end,
@@ -24,12 +24,12 @@ impl<P> Reorder<P> {
     }
 
     /// The part of the group of positions `[start, end)`.
-    pub fn put(&mut self, start: usize, end: usize, part: Option<P>) {
+    pub(super) fn put(&mut self, start: usize, end: usize, part: Option<P>) {
         self.early.insert(start, (end, part));
     }
 
     /// The next part in the report's order, if it has come.
-    pub fn pop(&mut self) -> Option<P> {
+    pub(super) fn pop(&mut self) -> Option<P> {
         while self.next < self.end {
             let (end, part) = self.early.remove(&self.next)?;
             self.next = end;
@@ -41,7 +41,7 @@ impl<P> Reorder<P> {
     }
 
     /// Whether every group's part has gone out.
-    pub fn done(&self) -> bool {
+    pub(super) fn done(&self) -> bool {
         self.next >= self.end
     }
 }

@@ -21,12 +21,16 @@ pub(super) struct Holding {
 }
 
 impl Holding {
-    pub fn new(limit: usize) -> Self {
+    pub(super) fn new(limit: usize) -> Self {
         Holding { bytes: 0, limit }
     }
 
     /// A part to keep until its turn, moved to `spool` if too much waits already.
-    pub fn hold<S: Sink>(&mut self, part: io::Result<S::Part>, spool: &mut Spool) -> Held<S::Part> {
+    pub(super) fn hold<S: Sink>(
+        &mut self,
+        part: io::Result<S::Part>,
+        spool: &mut Spool,
+    ) -> Held<S::Part> {
         let part = match part {
             Ok(part) if self.bytes > self.limit => S::spill(part, spool),
             part => part,
@@ -37,7 +41,7 @@ impl Holding {
     }
 
     /// The part, now that its turn has come.
-    pub fn release<P>(&mut self, held: Held<P>) -> io::Result<P> {
+    pub(super) fn release<P>(&mut self, held: Held<P>) -> io::Result<P> {
         self.bytes -= held.weight;
         held.part
     }
