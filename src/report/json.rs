@@ -9,6 +9,7 @@ use crate::diagnostic::Finding;
 use crate::outcome::DocumentReport;
 use crate::outcome::Report;
 use crate::policy::PolicyKind;
+use crate::sink::Checked;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -237,6 +238,47 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
         clean = i + 1;
     }
     out.push(b'"');
+}
+
+pub(crate) struct Json;
+
+impl super::Emit for Json {
+    fn opening(&self) -> &'static [u8] {
+        OPENING
+    }
+
+    fn render(
+        &self,
+        group: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        let mut part = super::Part::text(render(found, false)?);
+        part.kept.documents = group
+            .iter()
+            .flat_map(|c| c.file.documents.iter().map(|d| Document::new(c.input, d)))
+            .collect();
+        Ok(part)
+    }
+
+    /// Rendered as if after another finding: the first drops its comma.
+    fn join<'t>(&self, text: &'t [u8], first: bool) -> &'t [u8] {
+        match text.split_first() {
+            Some((b',', rest)) if first => rest,
+            _ => text,
+        }
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut super::Kept,
+        _: &super::Style,
+        end: &super::End,
+    ) -> io::Result<()> {
+        kept.documents.sort_by_key(|d| d.input);
+        finish(out, kept.wrote, &kept.documents, end)
+    }
 }
 
 #[cfg(test)]

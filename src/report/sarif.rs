@@ -5,6 +5,7 @@
 use crate::diagnostic::{normalize_path, Finding, Severity};
 use crate::outcome::Report;
 use crate::rules::{self, RuleMeta};
+use crate::sink::Checked;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -219,6 +220,32 @@ fn uri(path: &str) -> String {
         format!("file://{out}")
     } else {
         out
+    }
+}
+
+pub(crate) struct Sarif;
+
+impl super::Emit for Sarif {
+    fn render(
+        &self,
+        _: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        Ok(super::Part::kept(super::Kept {
+            sarif: found.iter().map(|f| Record::new(f)).collect(),
+            ..super::Kept::default()
+        }))
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut super::Kept,
+        _: &super::Style,
+        end: &super::End,
+    ) -> io::Result<()> {
+        finish(out, &kept.sarif, end)
     }
 }
 
