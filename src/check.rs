@@ -2,6 +2,7 @@
 //! findings placed in the host file. Each stage hands its result forward only.
 
 use crate::catalog::Catalog;
+use crate::code::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, Span};
@@ -27,20 +28,15 @@ pub struct Options {
     /// `--policies-only`: a file named on the command line is treated like one found by a
     /// walk, so JSON that is not a policy is skipped quietly (hooks pass every changed file).
     pub policies_only: bool,
-    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
-    pub catalog: Option<std::sync::Arc<Catalog>>,
-    /// Action patterns resolved in `catalog` so far, shared by every file of the run (set
-    /// `catalog` before the run starts: the cache belongs to it).
-    pub resolutions: crate::rules::Resolutions,
+    /// The catalog (`--catalog FILE`, the config's `catalog`, or the embedded one) and
+    /// what the run has looked up in it, shared by every file.
+    pub lookups: crate::rules::Lookups,
 }
 
 impl Options {
     /// The AWS action catalog the rules consult. Services are parsed on first use.
     pub fn catalog(&self) -> &Catalog {
-        match &self.catalog {
-            Some(catalog) => catalog,
-            None => Catalog::embedded(),
-        }
+        self.lookups.catalog()
     }
 }
 
@@ -83,7 +79,7 @@ fn check_file(
         diagnostics: Vec::new(),
         documents: Vec::new(),
         facts: relate::FileFacts {
-            x001_enabled: rule_set.enabled("X001").is_some(),
+            x001_enabled: rule_set.enabled(Code::X001).is_some(),
             ..relate::FileFacts::default()
         },
     };
@@ -105,7 +101,7 @@ fn check_file(
     };
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
-            "J007",
+            Code::J007,
             *open,
             "this code fence is never closed, so it runs to the end of the file",
         )
@@ -123,7 +119,7 @@ fn check_file(
                 }
                 Err(err) => {
                     if reports_syntax_errors(doc, origin) {
-                        let mut d = Diagnostic::new("J001", err.span, format!("invalid JSON: {}", err.message))
+                        let mut d = Diagnostic::new(Code::J001, err.span, format!("invalid JSON: {}", err.message))
                         .help("fix the JSON syntax; policy documents are strict JSON (no comments or trailing commas)");
                         if let Some((span, label)) = err.opened_at {
                             d = d.label(span, label);
@@ -141,7 +137,7 @@ fn check_file(
                     Some(_) => "it has no `Statement`".to_string(),
                 };
                 let start = root.span.start;
-                let d = Diagnostic::new("J005", Span::new(start, start + 1), format!("not a policy document: {what}"))
+                let d = Diagnostic::new(Code::J005, Span::new(start, start + 1), format!("not a policy document: {what}"))
                     .help("iamlint checks IAM and KMS policy documents, objects with `Version` and `Statement`");
                 file.push(d, index, Some(doc.offset), None);
             }
@@ -177,14 +173,7 @@ fn check_file(
             kind,
             kind_reason: classification.reason,
         });
-        let cx = Context {
-            policy: &model,
-            kind,
-            catalog: opts.catalog(),
-            resolutions: &opts.resolutions,
-            trusted_accounts: &opts.config.trusted_accounts,
-            resources: Default::default(),
-        };
+        let cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
         for mut d in rules::run(&cx, |m| rule_set.applies(m, kind)) {
             d.sid = sid_at(&model, &d.pointer);
             if let Some(consumer) = &doc.consumer {

@@ -1,6 +1,7 @@
 //! The one finding type every stage shares: rules produce [`Diagnostic`]s against a
 //! document; the pipeline places them in the host file as [`Finding`]s; emitters print them.
 
+use crate::code::Code;
 use crate::json::Span;
 use crate::policy::PolicyKind;
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ impl std::fmt::Display for Severity {
 /// What a rule says about one place in one document (spans relative to the document).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub span: Span,
     pub message: String,
     /// Borrowed when it is fixed text, so most findings do not copy it.
@@ -59,7 +60,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             span,

@@ -10,6 +10,7 @@
 pub(crate) mod bytes;
 pub mod catalog;
 pub mod check;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod expand;

@@ -218,8 +218,7 @@ fn check(args: CheckArgs) -> u8 {
         kind: args.kind,
         keep_sources,
         policies_only: args.policies_only,
-        catalog,
-        resolutions: Default::default(),
+        lookups: iamlint::rules::Lookups::new(catalog),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

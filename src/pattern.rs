@@ -328,9 +328,10 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob {
     chars: Box<[char]>,
-    /// Where its leading colons stand: those before any `*` or `?`, at most five (the ones
-    /// that end an ARN's `arn`, partition, service, region and account). Found once rather
-    /// than at every comparison.
+    /// Where its leading colons stand: those before any `*` or `?` (in a whole ARN, the
+    /// first five whatever comes before them), at most five (the ones that end an ARN's
+    /// `arn`, partition, service, region and account). Found once rather than at every
+    /// comparison.
     colons: [u32; ARN_COLONS],
     /// How many of `colons` there are.
     fixed: usize,
@@ -350,9 +351,14 @@ impl Glob {
     fn from_chars(chars: Box<[char]>) -> Glob {
         let mut colons = [0; ARN_COLONS];
         let mut fixed = 0;
+        // In a whole ARN (`arn:` and at least five colons), the first five colons end its
+        // fields whatever the fields hold: IAM matches an ARN field by field, so a `*` that
+        // fills the Region field stands for a Region and never reaches into the resource.
+        let arn = chars.starts_with(&['a', 'r', 'n', ':'])
+            && chars.iter().filter(|&&c| c == ':').count() >= ARN_COLONS;
         for (i, &c) in chars.iter().enumerate() {
             match c {
-                '*' | '?' => break,
+                '*' | '?' if !arn => break,
                 ':' => {
                     let Ok(at) = u32::try_from(i) else {
                         break;
@@ -376,16 +382,25 @@ impl Glob {
     /// Can some string match both patterns? A search over pairs of positions, so it stays
     /// polynomial on any input.
     pub fn intersects(&self, other: &Glob) -> bool {
+        self.meets(other, None)
+    }
+
+    /// [`Glob::intersects`], reusing the run's buffers and answers.
+    pub fn intersects_reusing(&self, other: &Glob, reuse: &Intersections) -> bool {
+        self.meets(other, Some(reuse))
+    }
+
+    fn meets(&self, other: &Glob, reuse: Option<&Intersections>) -> bool {
         // Nothing before a leading colon can match a colon, so in any string both patterns
         // match, their first `shared` colons fall on the same places: the fields between
         // them, and what follows the last, meet or not each on their own. A different service
         // or resource type shows at once.
         let shared = self.fixed.min(other.fixed);
         if shared == 0 {
-            return parts_intersect(&self.chars, &other.chars);
+            return parts_intersect(&self.chars, &other.chars, reuse);
         }
         let meet = |a: Option<&[char]>, b: Option<&[char]>| match (a, b) {
-            (Some(a), Some(b)) => parts_intersect(a, b),
+            (Some(a), Some(b)) => parts_intersect(a, b, reuse),
             _ => false,
         };
         // The service (the third field), then the resource, tell most pairs apart.
@@ -428,7 +443,7 @@ fn ends_agree(x: char, y: char) -> Option<bool> {
 }
 
 /// Can some string match both patterns?
-fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
+fn parts_intersect(mut a: &[char], mut b: &[char], reuse: Option<&Intersections>) -> bool {
     // Two characters that are neither `*` nor a segment each match exactly one: the ends
     // of both patterns must agree there, which settles most pairs without the search.
     // (The same literal on both sides, the usual case, is tested first.)
@@ -457,7 +472,7 @@ fn parts_intersect(mut a: &[char], mut b: &[char]) -> bool {
         // A bucket name against `${BucketName}/${ObjectName}`: a `/` one side spells needs a
         // `/`, `?` or `*` on the other (a segment never holds one).
         _ if !separators_fit(a, b) || !separators_fit(b, a) => false,
-        _ => search_intersection(a, b),
+        _ => search_intersection(a, b, reuse),
     }
 }
 
@@ -493,32 +508,45 @@ type Answers = rustc_hash::FxHashMap<Box<[u32]>, bool>;
 /// How many answers a thread keeps before it starts over: a bound on memory.
 const MAX_ANSWERS: usize = 4096;
 
-thread_local! {
-    /// Reused by a thread's searches: the rules run many small ones, each of which would
-    /// otherwise allocate and zero its own.
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
-    /// The same resource and template pairs recur across policies (`arn:aws:kms:*:*:key/*`
-    /// against the key template): an answer depends only on the two patterns.
-    static ANSWERS: std::cell::RefCell<(Answers, Vec<u32>)> = std::cell::RefCell::default();
+/// What intersection searches reuse, per thread: one scratch buffer (the rules run many
+/// small searches, each of which would otherwise allocate and zero its own) and the answers
+/// so far (the same resource and template pairs recur across policies:
+/// `arn:aws:kms:*:*:key/*` against the key template; an answer depends only on the two
+/// patterns). The run owns one (`rules::Lookups`) and passes it to
+/// [`Glob::intersects_reusing`].
+#[derive(Default)]
+pub struct Intersections {
+    local: thread_local::ThreadLocal<std::cell::RefCell<Reuse>>,
 }
 
-fn search_intersection(a: &[char], b: &[char]) -> bool {
-    ANSWERS.with(|answers| {
-        let Ok(mut answers) = answers.try_borrow_mut() else {
-            return search(a, b);
-        };
-        let (known, key) = &mut *answers;
-        pair_key(a, b, key);
-        if let Some(&answer) = known.get(key.as_slice()) {
-            return answer;
-        }
-        let answer = search(a, b);
-        if known.len() >= MAX_ANSWERS {
-            known.clear();
-        }
-        known.insert(key.as_slice().into(), answer);
-        answer
-    })
+#[derive(Default)]
+struct Reuse {
+    answers: Answers,
+    /// The key being looked up, built in place.
+    key: Vec<u32>,
+    scratch: Scratch,
+}
+
+fn search_intersection(a: &[char], b: &[char], reuse: Option<&Intersections>) -> bool {
+    let local = reuse.map(|r| r.local.get_or_default());
+    let Some(Ok(mut reuse)) = local.map(|cell| cell.try_borrow_mut()) else {
+        return search_with(a, b, &mut Scratch::default());
+    };
+    let Reuse {
+        answers,
+        key,
+        scratch,
+    } = &mut *reuse;
+    pair_key(a, b, key);
+    if let Some(&answer) = answers.get(key.as_slice()) {
+        return answer;
+    }
+    let answer = search_with(a, b, scratch);
+    if answers.len() >= MAX_ANSWERS {
+        answers.clear();
+    }
+    answers.insert(key.as_slice().into(), answer);
+    answer
 }
 
 /// Both patterns in one key: the length of the first, then the characters of both.
@@ -526,13 +554,6 @@ fn pair_key(a: &[char], b: &[char], key: &mut Vec<u32>) {
     key.clear();
     key.push(u32::try_from(a.len()).unwrap_or(u32::MAX));
     key.extend(a.iter().chain(b).map(|&c| u32::from(c)));
-}
-
-fn search(a: &[char], b: &[char]) -> bool {
-    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-        Ok(mut scratch) => search_with(a, b, &mut scratch),
-        Err(_) => search_with(a, b, &mut Scratch::default()),
-    })
 }
 
 fn search_with(a: &[char], b: &[char], (seen, stack): &mut Scratch) -> bool {
@@ -621,6 +642,22 @@ fn eq_ignore_case(a: char, b: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wildcard_filling_an_arn_field_stays_in_that_field() {
+        let instance = "arn:*:ec2:*:*:instance/*";
+        assert!(!patterns_intersect(
+            "arn:aws:ec2:*:123456789012:fake_resource_type/*",
+            instance
+        ));
+        assert!(patterns_intersect(
+            "arn:aws:ec2:*:123456789012:instance/*",
+            instance
+        ));
+        assert!(patterns_intersect("arn:aws:ec2:*:*:*", instance));
+        // Not a whole ARN: the wildcard may still stand for the fields it leaves out.
+        assert!(patterns_intersect("arn:aws:ec2:*", instance));
+    }
 
     /// Deterministic pseudo-random numbers below `n` (a linear congruential generator), so
     /// the randomized agreement tests need no crate and fail the same way every run.
@@ -773,6 +810,25 @@ mod tests {
     /// Comparing field by field and trimming the ends give the same answers as the plain
     /// search over whole patterns.
     #[test]
+    fn reused_answers_are_the_same_answers() {
+        let reuse = Intersections::default();
+        let pairs = [
+            (
+                "arn:aws:s3:::b/*a*",
+                "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            ),
+            ("arn:aws:s3:::b/*a*b", "arn:aws:s3:::*/x*"),
+            ("*a?b*", "*b?a*"),
+        ];
+        for _ in 0..2 {
+            for (a, b) in pairs {
+                let (a, b) = (Glob::new(a), Glob::new(b));
+                assert_eq!(a.intersects_reusing(&b, &reuse), a.intersects(&b));
+            }
+        }
+    }
+
+    #[test]
     fn shortcuts_agree_with_the_search() {
         let parts = [
             "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
@@ -792,7 +848,7 @@ mod tests {
             let fast =
                 Glob::from_chars(a.clone().into()).intersects(&Glob::from_chars(b.clone().into()));
             both += usize::from(fast);
-            assert_eq!(fast, search_intersection(&a, &b), "{a:?} {b:?}");
+            assert_eq!(fast, search_intersection(&a, &b, None), "{a:?} {b:?}");
         }
         assert!(both > 100, "only {both} pairs intersect");
     }

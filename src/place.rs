@@ -6,11 +6,12 @@
 
 #![warn(unreachable_pub)]
 
+use crate::code::Code;
 use crate::config::{Config, Selector, SeverityOverride};
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
 use crate::location::Locate;
 use crate::policy::PolicyKind;
-use crate::rules::{self, RuleMeta};
+use crate::rules::RuleMeta;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -40,8 +41,8 @@ impl<'c> RuleSet<'c> {
 
     /// The rule's metadata when the rule reports in this file; `None` when it is off here
     /// or unknown.
-    pub(crate) fn enabled(&self, code: &str) -> Option<&'static RuleMeta> {
-        let meta = rules::meta(code)?;
+    pub(crate) fn enabled(&self, code: Code) -> Option<&'static RuleMeta> {
+        let meta = code.meta();
         self.config
             .enabled(meta.code, meta.name, &self.ignored_here)
             .then_some(meta)
@@ -166,7 +167,7 @@ mod tests {
         let config =
             config("[severity]\nP016 = \"error\"\n[per-path-ignores]\n\"legacy/*\" = [\"P016\"]\n");
         let text = "ab\n\"ACCOUNT-ID\"";
-        let d = || Diagnostic::new("P016", Span::new(4, 14), "`x` is a placeholder");
+        let d = || Diagnostic::new(Code::P016, Span::new(4, 14), "`x` is a placeholder");
         let here = RuleSet::for_path(&config, Path::new("new/a.json"));
         let mut host = Host::new("new/a.json".into(), text);
         let f = here.place(d(), &mut host, 0, None).expect("reported");
@@ -175,7 +176,6 @@ mod tests {
         assert_eq!(f.snippet, "ACCOUNT-ID");
         let legacy = RuleSet::for_path(&config, Path::new("legacy/a.json"));
         assert!(legacy.place(d(), &mut host, 0, None).is_none());
-        assert!(here.enabled("NOPE").is_none());
     }
 
     #[test]
@@ -187,7 +187,7 @@ mod tests {
         let mut spot = Spot::of(&mut host, span);
         drop(text);
         let message = format!("`{}` is quoted", "x".repeat(500));
-        let d = Diagnostic::new("P016", span, message);
+        let d = Diagnostic::new(Code::P016, span, message);
         let f = RuleSet::for_path(&config, Path::new("a.json"))
             .place(d, &mut spot, 0, None)
             .unwrap();

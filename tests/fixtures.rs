@@ -1,9 +1,14 @@
 //! Fixture-driven snapshot tests. `tests/fixtures/rules/CODE/` holds `fail_*` files, each of
 //! which must raise CODE, and `pass_*` files, which must not; a `@kind` before the extension
-//! (`fail_app_role@kms-key.json`) checks the file as that kind. Every finding of every
-//! fixture is snapshotted in `snapshots/`, so a change in any rule's output is reviewed.
+//! (`fail_app_role@kms-key.json`) checks the file as that kind.
+//!
+//! Each rule's fixtures are one test, named after the rule (`cargo test k003`), run with that
+//! rule alone and snapshotted as `snapshots/rule__CODE__<fixture>.snap`: adding or changing a
+//! rule touches its own snapshots only. One more snapshot, `fixtures__all_rules_corpus`, holds
+//! every finding of every rule on every fixture, so a change in any rule's output is reviewed.
 
 use iamlint::check::{check_bytes, Options};
+use iamlint::config::Config;
 use iamlint::policy::PolicyKind;
 use iamlint::source::{format_of, Origin};
 use std::path::{Path, PathBuf};
@@ -12,8 +17,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-/// Checks one file as the CLI would, with paths shown relative to the repository.
-fn check(path: &Path) -> Vec<String> {
+/// Checks one file as the CLI would, with paths shown relative to the repository; with
+/// `only`, that rule alone runs.
+fn check_with(path: &Path, only: Option<&str>) -> Vec<String> {
     let relative = path
         .strip_prefix(root())
         .unwrap()
@@ -23,8 +29,13 @@ fn check(path: &Path) -> Vec<String> {
     let kind = stem
         .split_once('@')
         .map(|(_, k)| PolicyKind::parse(k).unwrap_or_else(|| panic!("{relative}: kind `{k}`")));
+    let config = match only {
+        Some(code) => Config::parse(&format!("select = [\"{code}\"]")).unwrap(),
+        None => Config::default(),
+    };
     let opts = Options {
         kind,
+        config,
         ..Options::default()
     };
     let bytes = std::fs::read(path).unwrap();
@@ -48,6 +59,12 @@ fn check(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Every rule on one file.
+fn check(path: &Path) -> Vec<String> {
+    check_with(path, None)
+}
+
+/// `tests/fixtures/rules/CODE/*`, as (code, path), sorted.
 fn fixtures() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for dir in std::fs::read_dir(root().join("tests/fixtures/rules")).unwrap() {
@@ -61,35 +78,93 @@ fn fixtures() -> Vec<(String, PathBuf)> {
     out
 }
 
-#[test]
-fn rule_fixtures_fail_and_pass_as_named() {
+fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
     settings.set_prepend_module_to_snapshot(false);
-    let _guard = settings.bind_to_scope();
-    for (code, path) in fixtures() {
+    settings
+}
+
+/// Runs `code`'s fixtures with `code` alone: each `fail_` file raises it, no `pass_` file
+/// does, and the rule finds the same there as when every rule runs (rules do not depend on
+/// each other). Every fixture is checked before the test fails, so one does not hide another;
+/// the snapshots are compared last.
+fn rule_fixtures(code: &str) {
+    let _guard = snapshot_settings().bind_to_scope();
+    let tag = format!("[{code}]");
+    let mut problems = Vec::new();
+    let mut snapshots = Vec::new();
+    for (_, path) in fixtures().into_iter().filter(|(c, _)| c == code) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let findings = check(&path);
-        let fired = findings.iter().any(|f| f.contains(&format!("[{code}]")));
-        if name.starts_with("fail_") {
-            assert!(
-                fired,
+        let findings = check_with(&path, Some(code));
+        let fired = findings.iter().any(|f| f.contains(&tag));
+        if name.starts_with("fail_") && !fired {
+            problems.push(format!(
                 "{code}/{name} should raise {code}; it raised {findings:#?}"
-            );
-        } else if name.starts_with("pass_") {
-            assert!(
-                !fired,
+            ));
+        } else if name.starts_with("pass_") && fired {
+            problems.push(format!(
                 "{code}/{name} must not raise {code}; it raised {findings:#?}"
-            );
-        } else {
-            panic!("{code}/{name}: fixture names start with fail_ or pass_");
+            ));
+        } else if !name.starts_with("fail_") && !name.starts_with("pass_") {
+            problems.push(format!(
+                "{code}/{name}: fixture names start with fail_ or pass_"
+            ));
+        }
+        let among_all: Vec<String> = check(&path)
+            .into_iter()
+            .filter(|f| f.contains(&tag))
+            .collect();
+        if findings != among_all {
+            problems.push(format!(
+                "{code}/{name}: alone, {code} finds {findings:#?}; among all rules, {among_all:#?}"
+            ));
         }
         let stem = name
             .rsplit_once('.')
             .map_or(name.as_str(), |(s, _)| s)
             .replace('@', "_");
-        insta::assert_snapshot!(format!("rule__{code}__{stem}"), findings.join("\n"));
+        snapshots.push((format!("rule__{code}__{stem}"), findings.join("\n")));
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for (name, findings) in snapshots {
+        insta::assert_snapshot!(name, findings);
+    }
+}
+
+/// `rule_tests! { k003_key_user_administers => "K003", ... }`: one test per rule, written by
+/// `build.rs` from the rulebook, so a new rule's test needs no edit here.
+macro_rules! rule_tests {
+    ($($test:ident => $code:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                rule_fixtures($code);
+            }
+        )*
+    };
+}
+
+include!(concat!(env!("OUT_DIR"), "/rule_tests.rs"));
+
+/// Every rule on every fixture, in one snapshot: what the rules say together.
+#[test]
+fn all_rules_corpus() {
+    let _guard = snapshot_settings().bind_to_scope();
+    let mut corpus = String::new();
+    for (_, path) in fixtures() {
+        let relative = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        corpus.push_str(&format!("## {relative}\n"));
+        for finding in check(&path) {
+            corpus.push_str(&finding);
+            corpus.push('\n');
+        }
+    }
+    insta::assert_snapshot!("fixtures__all_rules_corpus", corpus);
 }
 
 #[test]
@@ -117,6 +192,13 @@ fn every_rule_has_failing_and_passing_fixtures() {
             "{} has no passing fixture in tests/fixtures/rules/{}/",
             rule.code,
             rule.code
+        );
+    }
+    for (code, path) in &fixtures {
+        assert!(
+            iamlint::rules::meta(code).is_some(),
+            "{}: tests/fixtures/rules/{code}/ names no rule",
+            path.display()
         );
     }
 }

@@ -55,6 +55,12 @@ fn seed_with_kms_star_for_the_api_role_warns_once_on_that_action() {
     assert_eq!(f.pointer, "/Statement/1/Action");
     let line = changed[..at].matches('\n').count() + 1;
     assert_eq!(f.line, line, "on the API role's Action line");
+    let page = iamlint::rules::meta("K002").unwrap();
+    assert_eq!(f.help, page.fix, "the help is the page's `fix` line");
+    assert!(
+        page.body.contains("`kms:RotateKeyOnDemand`") && f.help.contains("kms:RotateKeyOnDemand"),
+        "the help names every administrative action the page lists"
+    );
     assert!(
         f.message.contains("role/paypollen-api-role"),
         "{}",

@@ -12,6 +12,7 @@ mod global;
 mod index;
 mod line;
 mod model;
+pub mod undocumented;
 
 use crate::pattern::{self, Wildcard};
 use index::{LazyIndex, Probe};

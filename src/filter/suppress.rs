@@ -3,6 +3,7 @@
 //! that accepts nothing is reported (L001), so stale suppressions do not pile up — in runs
 //! that walk a folder, since a run on named files sees only part of the tree.
 
+use crate::code::Code;
 use crate::config::{Config, Suppression};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
@@ -12,7 +13,7 @@ use crate::place::RuleSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub const UNUSED_SUPPRESSION: &str = "L001";
+pub const UNUSED_SUPPRESSION: Code = Code::L001;
 
 /// Drops the findings of one file that a `[[suppress]]` entry accepts, marks those entries
 /// used, and says how many it dropped. Files can be filtered on any thread, in any order.

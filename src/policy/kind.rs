@@ -114,3 +114,21 @@ pub fn classify(policy: &Policy) -> Classification {
         reason: "detected: has a Principal".into(),
     }
 }
+
+#[cfg(test)]
+mod names {
+    use super::PolicyKind;
+
+    /// `build.rs` turns a page's `kinds: kms-key` into `PolicyKind::KmsKey` by this rule.
+    #[test]
+    fn each_kind_is_its_variant_in_kebab_case() {
+        for kind in PolicyKind::ALL {
+            let camel: String = kind
+                .as_str()
+                .split('-')
+                .map(|part| part[..1].to_ascii_uppercase() + &part[1..])
+                .collect();
+            assert_eq!(camel, format!("{kind:?}"));
+        }
+    }
+}

@@ -137,6 +137,25 @@ pub fn has_wildcard(value: &str) -> bool {
     memchr::memchr2(b'*', b'?', value.as_bytes()).is_some()
 }
 
+/// Whether a value holds a `*` or `?` that matches: one outside `${...}`, where `${*}` and
+/// `${?}` are how a policy writes the characters literally (condition values, N005).
+pub fn has_unescaped_wildcard(value: &str) -> bool {
+    if !has_wildcard(value) {
+        return false;
+    }
+    let mut in_variable = false;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => in_variable = true,
+            '}' => in_variable = false,
+            '*' | '?' if !in_variable => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// One principal value: `"*"` alone has no kind; `{"AWS": [...]}` gives kind `AWS`.
 #[derive(Clone, Copy, Debug)]
 pub struct PrincipalValue<'a> {
@@ -351,4 +370,20 @@ fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntr
 /// manifests and API responses share the `.json` ending).
 pub fn looks_like_policy(root: &Node) -> bool {
     root.get("Statement").is_some() || root.get("Version").is_some()
+}
+
+#[cfg(test)]
+mod wildcard_tests {
+    use super::{has_unescaped_wildcard, has_wildcard};
+
+    #[test]
+    fn an_escaped_wildcard_is_a_literal_character() {
+        assert!(has_unescaped_wildcard("arn:aws:iam::*:role/admin"));
+        assert!(has_unescaped_wildcard("a?c"));
+        assert!(!has_unescaped_wildcard("literal-${*}-star"));
+        assert!(!has_unescaped_wildcard("${?}"));
+        assert!(has_unescaped_wildcard("${*}*"));
+        assert!(!has_unescaped_wildcard("plain"));
+        assert!(has_wildcard("${*}"), "the plain test sees every `*`");
+    }
 }

@@ -1,6 +1,7 @@
 //! A001 allow-all-actions: `"Action": "*"` in an Allow grants every action of every service.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -11,7 +12,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .filter(|a| a.value == "*" || a.value == "*:*")
         {
             out.push(
-                Diagnostic::new("A001", action.span, "`Action: \"*\"` allows every action of every AWS service")
+                Diagnostic::new(Code::A001, action.span, "`Action: \"*\"` allows every action of every AWS service")
                     .help("list the actions the principal needs; `iamlint expand` shows what a pattern grants")
                     .at(format!("{}/Action", s.pointer)),
             );

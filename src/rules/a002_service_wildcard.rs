@@ -2,6 +2,7 @@
 //! and future ones, administration included.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::PolicyKind;
 
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    "A002",
+                    Code::A002,
                     action.span,
                     format!(
                         "`{}` allows every `{service}` action, administration included",

@@ -2,6 +2,7 @@
 //! condition that narrows who can call: anyone, in any account, anonymous included.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{ConditionEntry, Statement};
 
@@ -56,7 +57,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         for p in s.principals().iter().filter(|p| p.is_wildcard()) {
             out.push(
-                Diagnostic::new("A006", p.value.span, "this statement allows anyone, in any AWS account or none, to call it")
+                Diagnostic::new(Code::A006, p.value.span, "this statement allows anyone, in any AWS account or none, to call it")
                     .help("name the principals, or add a condition such as `aws:PrincipalOrgID` or `aws:SourceAccount` that limits the callers")
                     .at(format!("{}/Principal", s.pointer)),
             );

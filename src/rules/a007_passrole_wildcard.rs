@@ -2,6 +2,7 @@
 //! role in the account, administrators included, to a service it controls.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::wildcard_match;
 
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         });
         for action in passes {
             out.push(
-                Diagnostic::new("A007", action.span, "`iam:PassRole` on every role lets the holder pass any role, administrators included, to a service")
+                Diagnostic::new(Code::A007, action.span, "`iam:PassRole` on every role lets the holder pass any role, administrators included, to a service")
                     .help("limit `Resource` to the role ARNs to pass, and add an `iam:PassedToService` condition")
                     .at(format!("{}/Action", s.pointer)),
             );

@@ -1,9 +1,12 @@
 //! C001 unknown-service: an action whose service prefix is not an AWS service. The
-//! statement then grants or denies nothing for it.
+//! statement then grants or denies nothing for it. A prefix the catalog lacks but that AWS
+//! retired, or that AWS's own managed policies use, is said as such, as information.
 
 use super::lookup::ActionName;
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::catalog::undocumented;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The last prefix found in the catalog: lists of actions mostly run service by service,
@@ -18,7 +21,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     _ => {
                         out.push(
                             Diagnostic::new(
-                                "C001",
+                                Code::C001,
                                 value.span,
                                 format!(
                                     "`{}` has no service prefix, so it matches no action",
@@ -34,8 +37,45 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if known == Some(name.service) || crate::policy::has_wildcard(name.service) {
                     continue;
                 }
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     known = Some(name.service);
+                    continue;
+                }
+                let pointer = format!("{}/{}", s.pointer, member.key);
+                let span = value.sub_span(name.service_range());
+                if let Some(retired) = undocumented::retired_service(name.service) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::C001,
+                            span,
+                            format!(
+                                "`{}` is {}, which AWS retired ({}): `{}` grants nothing today",
+                                name.service, retired.name, retired.retired, value.value
+                            ),
+                        )
+                        .help(format!(
+                            "remove the action; the retirement is documented at {}",
+                            retired.source
+                        ))
+                        .severity(Severity::Info)
+                        .at(pointer),
+                    );
+                    continue;
+                }
+                if let Some(policy) = undocumented::managed_policy_using_service(name.service) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::C001,
+                            span,
+                            format!(
+                                "`{}` is not in AWS's service reference, but AWS's own managed policy {policy} uses it: an undocumented AWS service, which iamlint cannot check further",
+                                name.service
+                            ),
+                        )
+                        .help("nothing to fix if you meant this service; the catalog cannot say which actions it has")
+                        .severity(Severity::Info)
+                        .at(pointer),
+                    );
                     continue;
                 }
                 let close = super::lookup::closest_service(cx, name.service);
@@ -48,15 +88,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(
                     Diagnostic::new(
-                        "C001",
-                        value.sub_span(name.service_range()),
+                        Code::C001,
+                        span,
                         format!(
                             "`{}` is not an AWS service prefix, so `{}` matches no action{guess}",
                             name.service, value.value
                         ),
                     )
                     .help(help)
-                    .at(format!("{}/{}", s.pointer, member.key)),
+                    .at(pointer),
                 );
             }
         }

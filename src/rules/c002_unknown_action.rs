@@ -1,9 +1,12 @@
 //! C002 unknown-action: an action name the service does not have (`kms:Decrpyt`). AWS
-//! accepts the policy, and the statement silently grants or denies nothing for it.
+//! accepts the policy, and the statement silently grants or denies nothing for it. An action
+//! AWS grants in its own managed policies is real though undocumented: information.
 
 use super::lookup::{action_names, closest_action, resolve, Resolved};
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::catalog::undocumented;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -13,10 +16,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if name.name.is_empty() {
-                if cx.catalog.service(name.service).is_some() {
+                if cx.catalog().service(name.service).is_some() {
                     out.push(
                         Diagnostic::new(
-                            "C002",
+                            Code::C002,
                             value.span,
                             format!("`{}` names no action after the colon", value.value),
                         )
@@ -35,6 +38,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !found.is_empty() {
                 continue;
             }
+            if let Some(policy) = undocumented::managed_policy_using_action(name.service, name.name)
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::C002,
+                        value.sub_span(name.name_range()),
+                        format!(
+                            "`{}` is not in AWS's service reference for `{}`, but AWS's own managed policy {policy} grants it: an undocumented action, which iamlint cannot check further",
+                            name.name, name.service
+                        ),
+                    )
+                    .help("nothing to fix if you meant this action")
+                    .severity(Severity::Info)
+                    .at(format!("{}/{}", s.pointer, member.key)),
+                );
+                continue;
+            }
             let close = closest_action(cx, &name);
             let guess = close
                 .map(|c| format!("; did you mean `{}:{c}`?", name.service))
@@ -45,12 +65,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
                         name.service,
                         name.service,
-                        cx.catalog.source_version()
+                        cx.catalog().source_version()
                     ),
                 };
             out.push(
                 Diagnostic::new(
-                    "C002",
+                    Code::C002,
                     value.sub_span(name.name_range()),
                     format!(
                         "`{}` is not an action of `{}`, so this matches nothing{guess}",

@@ -3,6 +3,7 @@
 
 use super::lookup::{action_names, resolve, Resolved};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::has_wildcard;
 
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    "C003",
+                    Code::C003,
                     value.span,
                     format!("`{}` matches no AWS action", value.value),
                 )

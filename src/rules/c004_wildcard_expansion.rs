@@ -5,6 +5,7 @@
 use super::lookup::{expansion, resolve, ActionName, Matches, Resolved};
 use super::{allows, Context};
 use crate::catalog::{AccessLevel, Action, Service};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{has_wildcard, PolicyKind};
 
@@ -45,11 +46,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let (message, admin) = &*described;
             let pointer = format!("{}/Action", s.pointer);
             let d = if *admin {
-                Diagnostic::new("C004", value.span, message.clone())
+                Diagnostic::new(Code::C004, value.span, message.clone())
                     .severity(admin_severity(cx.kind))
                     .help("permissions-management actions let the holder change who can access the resource; list only the actions needed")
             } else {
-                Diagnostic::new("C004", value.span, message.clone())
+                Diagnostic::new(Code::C004, value.span, message.clone())
                     .severity(Severity::Info)
                     .help("nothing to fix if these are all intended; list the actions to pin the grant down")
             };

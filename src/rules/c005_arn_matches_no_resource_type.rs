@@ -4,6 +4,7 @@
 
 use super::lookup::{list_names, sort_templates, statement_actions};
 use super::{resources, Context};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::arn;
 
@@ -80,7 +81,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "C005",
+                    Code::C005,
                     span,
                     format!(
                         "`{}` matches no resource type of this statement's actions: {expected}",

@@ -4,6 +4,7 @@
 
 use super::lookup::{list_names, ActionName};
 use super::{resources, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -62,7 +63,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                Diagnostic::new("C006", value.span, message)
+                Diagnostic::new(Code::C006, value.span, message)
                     .help("add the resource this action acts on, or move the action to a statement with the right resources")
                     .at(format!("{}/Action", s.pointer)),
             );

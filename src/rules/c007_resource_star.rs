@@ -1,31 +1,101 @@
 //! C007 resource-star: `"Resource": "*"` in an identity policy's Allow for actions that can
-//! be scoped to specific resources. Least privilege names the resources.
+//! be scoped to specific resources. Least privilege names the resources. A condition that
+//! narrows the target (`iam:AWSServiceName`, `aws:ResourceTag/...`) scopes it as well. An
+//! ARN that is `*` in all but its partition, service and resource type (`arn:*:cloudtrail:*:*:trail/*`,
+//! `arn:aws:s3:::*/*`) is effectively `*`, and is said the same way.
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
-use super::{allows, Context};
+use super::{allows, resources, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{has_wildcard, strings};
+use crate::pattern::Glob;
+use crate::policy::{arn, has_wildcard, Str};
 
 /// How many of the scoped actions the message names.
 const SHOWN: usize = 6;
 
+/// Whether every character is `*`: a field that stands for any value (an empty field, as
+/// S3's Region and account, holds nothing to narrow either).
+fn any_value(field: &str) -> bool {
+    field.bytes().all(|b| b == b'*')
+}
+
+/// An ARN that names every resource of its type in every Region and account: its Region
+/// and account are `*` (or empty) and its resource is `*`-only segments, after the literal
+/// resource type of one of the service's ARN templates at most (`trail/*`, `*/*`, `*`; not
+/// `my-bucket/*`, whose first segment is a name).
+pub fn effectively_star(cx: &Context, value: &str) -> bool {
+    let Ok(parts) = arn::split(value) else {
+        return false;
+    };
+    // The partition is not a narrowing: an account lives in one.
+    if !(any_value(parts.region.text) && any_value(parts.account.text)) {
+        return false;
+    }
+    let mut segments = parts.resource.text.split(['/', ':']);
+    let first = segments.next().unwrap_or_default();
+    let rest: Vec<&str> = segments.collect();
+    if !rest.iter().all(|s| !s.is_empty() && any_value(s)) {
+        return false;
+    }
+    if !first.is_empty() && any_value(first) {
+        return true;
+    }
+    !rest.is_empty() && is_resource_type(cx, parts.service.text, first)
+}
+
+/// Whether `word` is the literal type that starts the resource part of one of the service's
+/// ARN templates (`trail` in `arn:${Partition}:cloudtrail:${Region}:${Account}:trail/${TrailName}`).
+fn is_resource_type(cx: &Context, service: &str, word: &str) -> bool {
+    // A template's variable part (`${BucketName}`) is a name, not a type.
+    if word.contains('$') {
+        return false;
+    }
+    let Some(arns) = cx
+        .catalog()
+        .service_id(service)
+        .and_then(|id| cx.catalog().arns(id))
+    else {
+        return false;
+    };
+    arns.templates.iter().any(|t| {
+        arn::split(t.template).is_ok_and(|p| {
+            let resource = p.resource.text;
+            let end = resource.find(['/', ':']).unwrap_or(resource.len());
+            &resource[..end] == word
+        })
+    })
+}
+
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        let Some(resource) = s.resource else {
+        if s.resource.is_none() || super::conditions::scopes_target(s) {
             continue;
-        };
-        let Some(star) = strings(&resource.value)
-            .into_iter()
-            .find(|r| r.value == "*")
+        }
+        let Some(star) = s
+            .resources()
+            .iter()
+            .find(|r| r.value == "*" || effectively_star(cx, r.value))
         else {
             continue;
+        };
+        let literal = star.value == "*";
+        // An effectively-`*` ARN counts the actions whose resource types it reaches.
+        let glob = (!literal).then(|| Glob::new(star.value));
+        let fits = |i: usize| {
+            let Some(glob) = &glob else {
+                return true;
+            };
+            resources::of(cx, s.index)
+                .and_then(|r| r.action_templates(cx, i))
+                .is_some_and(|mut templates| templates.any(|t| t.glob.intersects(glob)))
         };
         // Only the names the message shows are formatted: a statement may list hundreds.
         let mut shown: Vec<String> = Vec::new();
         let mut scoped = 0;
-        for &value in s.actions() {
+        for (i, &value) in s.actions().iter().enumerate() {
             // Wildcards are C004's: their expansion already says what they reach.
-            if has_wildcard(value.value) || ActionName::parse(value).is_none() {
+            if has_wildcard(value.value) || ActionName::parse(value).is_none() || !fits(i) {
                 continue;
             }
             let Resolved::Actions(found) = resolve(cx, value.value) else {
@@ -41,18 +111,59 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if scoped == 0 {
             continue;
         }
-        let these = if scoped == 1 { "it" } else { "them" };
         out.push(
-            Diagnostic::new(
-                "C007",
-                star.span,
-                format!(
-                    "`\"Resource\": \"*\"` grants {} on every resource, though AWS lets you scope {these} to specific ARNs",
-                    list_first(shown.into_iter(), scoped, SHOWN)
-                ),
+            diagnostic(
+                star,
+                literal,
+                list_first(shown.into_iter(), scoped, SHOWN),
+                scoped,
             )
-            .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")
             .at(format!("{}/Resource", s.pointer)),
         );
+    }
+}
+
+fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diagnostic {
+    let these = if scoped == 1 { "it" } else { "them" };
+    let message = if literal {
+        format!("`\"Resource\": \"*\"` grants {actions} on every resource, though AWS lets you scope {these} to specific ARNs")
+    } else {
+        format!("`{}` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants {actions} on every resource of its type, though AWS lets you scope {these} to specific ARNs", star.value)
+    };
+    Diagnostic::new(Code::C007, star.span, message)
+        .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::effectively_star;
+    use crate::policy::{build, PolicyKind};
+
+    #[test]
+    fn arns_that_name_every_resource_of_their_type() {
+        let root = crate::json::parse("{}").unwrap();
+        let policy = build(&root);
+        let lookups = super::super::Lookups::default();
+        let cx = super::Context::new(&policy, PolicyKind::Identity, &lookups, &[]);
+        for star in [
+            "arn:*:cloudtrail:*:*:trail/*",
+            "arn:aws:s3:::*/*",
+            "arn:aws:s3:::*",
+            "arn:aws:sns:*:*:*",
+            "arn:aws:logs:*:*:log-group:*",
+        ] {
+            assert!(effectively_star(&cx, star), "{star}");
+        }
+        for scoped in [
+            "*",
+            "arn:aws:cloudtrail:*:111122223333:trail/*",
+            "arn:aws:cloudtrail:us-east-1:*:trail/*",
+            "arn:aws:s3:::my-bucket/*",
+            "arn:aws:s3:::logs-*/*",
+            "arn:aws:iam::*:role/app-*",
+            "arn:aws:s3:::${BucketName}/*",
+        ] {
+            assert!(!effectively_star(&cx, scoped), "{scoped}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! J002 duplicate-key: an object names the same key twice; AWS silently keeps one.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Value};
 use crate::policy::Str;
@@ -61,7 +62,7 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>)
                 if let Some(first) = duplicate {
                     out.push(
                         Diagnostic::new(
-                            "J002",
+                            Code::J002,
                             Str::of_key(member).span,
                             format!(
                                 "duplicate key `{}`: AWS uses only one of the two values",

@@ -3,6 +3,7 @@
 //! the key manageable. Information, never a warning: removing it risks a lockout.
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, Statement};
 
@@ -41,7 +42,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect();
         out.push(
             Diagnostic::new(
-                "K001",
+                Code::K001,
                 all.span,
                 format!(
                     "key access is delegated to IAM policies in {}; this is AWS's default key policy statement",

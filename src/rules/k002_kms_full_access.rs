@@ -4,6 +4,7 @@
 
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -24,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::new(
-                    "K002",
+                    Code::K002,
                     action.span,
                     format!(
                         "`{}` gives {} every action on this key: administration, deletion and every cryptographic use",
@@ -36,7 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             .join(", ")
                     ),
                 )
-                .help("give key administrators the administrative actions (kms:Create*, kms:Describe*, kms:Enable*, kms:List*, kms:Put*, kms:Update*, kms:Revoke*, kms:Disable*, kms:Get*, kms:Delete*, kms:TagResource, kms:UntagResource, kms:ScheduleKeyDeletion, kms:CancelKeyDeletion) and key users only the cryptographic ones they call (kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*)")
+                // The help is the page's `fix` line: one place for it.
                 .at(format!("{}/Action", s.pointer)),
             );
         }

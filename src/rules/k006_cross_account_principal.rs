@@ -4,6 +4,7 @@
 
 use super::principals::{account, home_account};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{arn, PolicyKind};
 
@@ -26,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 Diagnostic::new(
-                    "K006",
+                    Code::K006,
                     p.value.span,
                     format!("`{}` is in account {acct}, which is not listed in `trusted-accounts`", p.value.value),
                 )
@@ -37,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 Diagnostic::new(
-                    "K006",
+                    Code::K006,
                     p.value.span,
                     format!(
                         "`{}` is in account {acct}, another account than this policy's own ({}, {})",

@@ -3,9 +3,10 @@
 //! condition. A suggestion: binding use to a service or to the data narrows what a
 //! leaked credential can decrypt.
 
-use super::kms::{self, CRYPTO};
+use super::kms::{self, KmsSet};
 use super::principals::is_root;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -24,13 +25,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         // `kms:*` is K002's; the first token that reaches a cryptographic action carries it.
         let Some(token) = s.actions().iter().find(|t| {
-            !kms::is_every_kms_action(t.value) && !kms::reached(t.value, CRYPTO).is_empty()
+            !kms::is_every_kms_action(t.value) && !cx.kms().reached(t.value, KmsSet::Use).is_empty()
         }) else {
             continue;
         };
         out.push(
             Diagnostic::new(
-                "K008",
+                Code::K008,
                 token.span,
                 format!(
                     "this key-user statement allows `{}` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",

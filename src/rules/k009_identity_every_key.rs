@@ -2,21 +2,13 @@
 //! keys on `"Resource": "*"`. The role can then use every key in the account whose key
 //! policy delegates to IAM (AWS's default), not just the one it needs.
 
-use super::kms;
+use super::kms::{self, KmsSet};
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, Str};
 
 /// What a stolen credential could do with any key.
-const SENSITIVE: &[&str] = &[
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyPair",
-    "kms:GenerateDataKeyPairWithoutPlaintext",
-    "kms:GenerateDataKeyWithoutPlaintext",
-];
-
 /// Conditions that pick keys or callers without naming key ARNs.
 fn narrows(key: &str) -> bool {
     kms::is_context_key(key)
@@ -43,18 +35,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         // `"Action": "*"` is A001's: that policy grants everything, not just every key.
         // Only the first action reached is named.
-        let first = s
-            .actions()
-            .iter()
-            .filter(|t| t.value != "*")
-            .find_map(|t| kms::reached(t.value, SENSITIVE).first().copied());
+        let first = s.actions().iter().filter(|t| t.value != "*").find_map(|t| {
+            cx.kms()
+                .reached(t.value, KmsSet::Plaintext)
+                .first()
+                .copied()
+        });
         let Some(first) = first else {
             continue;
         };
         for resource in s.resources().iter().filter(|r| every_key(r)) {
             out.push(
                 Diagnostic::new(
-                    "K009",
+                    Code::K009,
                     resource.span,
                     format!(
                         "`{first}` on `{}`: this role can use every KMS key in the account whose key policy delegates to IAM, not only the key it needs",

@@ -1,50 +1,270 @@
 //! What KMS actions mean for a key: which are cryptographic use, which administer or
-//! destroy the key, and which actions a statement's patterns reach. Shared by the K rules
-//! and by the cross-document facts.
+//! destroy the key, which hand it on, and which actions a statement's patterns reach.
+//! The sets are data (`rules/kms-actions.toml`), read once per run against the run's
+//! catalog and kept with the run's lookups ([`super::Lookups`]); the K rules ask
+//! through `cx.kms()`.
 
+use super::lookup::Memo;
 use crate::catalog::Catalog;
 use crate::pattern::wildcard_match;
 use crate::policy::{Statement, Str};
+use serde::Deserialize;
 
-/// Cryptographic use of a key. (`static`, not `const`: one address, see [`member_bit`].)
-pub static CRYPTO: &[&str] = &[
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyPair",
-    "kms:GenerateDataKeyPairWithoutPlaintext",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:Sign",
-    "kms:Verify",
-    "kms:GenerateMac",
-    "kms:VerifyMac",
-    "kms:DeriveSharedSecret",
-];
+const DATA: &str = include_str!("../../rules/kms-actions.toml");
 
-/// Actions that change who controls the key, or disable or destroy it. A principal that
-/// also uses the key should not hold them (separation of duties).
-pub static ADMIN: &[&str] = &[
-    "kms:PutKeyPolicy",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-    "kms:DisableKey",
-    "kms:EnableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKeyRotation",
-    "kms:RotateKeyOnDemand",
-    "kms:DeleteImportedKeyMaterial",
-    "kms:ImportKeyMaterial",
-    "kms:UpdateKeyDescription",
-    "kms:UpdatePrimaryRegion",
-    "kms:ReplicateKey",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:UpdateAlias",
-];
+/// A set of `rules/kms-actions.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KmsSet {
+    /// `use`: cryptographic use of the key.
+    Use,
+    /// `administration`: changing who controls the key, disabling or destroying it.
+    Administration,
+    /// `grants`: handing the key's use to other principals.
+    Grants,
+    /// `key-policy`: changing the key policy itself.
+    KeyPolicy,
+    /// `plaintext`: actions that return plaintext or data keys.
+    Plaintext,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Data {
+    #[serde(rename = "use")]
+    use_: Vec<String>,
+    administration: Vec<String>,
+    grants: Vec<String>,
+    key_policy: Vec<String>,
+    plaintext: Vec<String>,
+}
+
+/// The KMS action sets, as positions in one list of names, with what the run's catalog
+/// knows and the wildcard patterns already matched.
+pub struct KmsActions {
+    /// Every action a set names, once; its position is its bit.
+    names: Vec<String>,
+    /// Each set's members as positions in `names`, in the data's order (by [`KmsSet`]).
+    sets: [Vec<usize>; 5],
+    /// The actions the run's catalog knows: every one if it has no KMS service.
+    known: Bits,
+    /// What each wildcard pattern reaches: the same few (`kms:Create*`,
+    /// `kms:GenerateDataKey*`) recur in every key policy.
+    wildcards: Memo<Bits>,
+}
+
+impl KmsActions {
+    /// The embedded sets, read against `catalog` (`--catalog`, or the embedded one).
+    pub fn load(catalog: &Catalog) -> Result<Self, String> {
+        let data: Data =
+            toml::from_str(DATA).map_err(|e| format!("rules/kms-actions.toml: {e}"))?;
+        let mut names: Vec<String> = Vec::new();
+        let mut members = |list: Vec<String>| -> Result<Vec<usize>, String> {
+            list.into_iter()
+                .map(|name| {
+                    if !name.starts_with("kms:") {
+                        return Err(format!(
+                            "rules/kms-actions.toml: `{name}` is not a kms: action"
+                        ));
+                    }
+                    Ok(match names.iter().position(|n| *n == name) {
+                        Some(i) => i,
+                        None => {
+                            names.push(name);
+                            names.len() - 1
+                        }
+                    })
+                })
+                .collect()
+        };
+        let sets = [
+            members(data.use_)?,
+            members(data.administration)?,
+            members(data.grants)?,
+            members(data.key_policy)?,
+            members(data.plaintext)?,
+        ];
+        let known = match catalog.service("kms") {
+            Some(kms) => Bits::from_positions(
+                names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| kms.action(short(a)).is_some())
+                    .map(|(i, _)| i),
+            ),
+            None => Bits::all(names.len()),
+        };
+        Ok(KmsActions {
+            names,
+            sets,
+            known,
+            wildcards: Memo::default(),
+        })
+    }
+
+    /// Every action name of the sets, for the test against the catalog.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// The members of `set`, in the data's order.
+    pub fn members(&self, set: KmsSet) -> impl Iterator<Item = &str> {
+        self.set(set).iter().map(|&i| self.names[i].as_str())
+    }
+
+    fn set(&self, set: KmsSet) -> &[usize] {
+        &self.sets[set as usize]
+    }
+
+    /// The first member of `set` an Allow statement grants.
+    pub fn grants_any(&self, s: &Statement, set: KmsSet) -> Option<&str> {
+        let granted = self.granted(s);
+        self.set(set)
+            .iter()
+            .find(|&&i| granted.contains(i))
+            .map(|&i| self.names[i].as_str())
+    }
+
+    /// Whether an Allow statement grants any member of `set`.
+    pub fn grants(&self, s: &Statement, set: KmsSet) -> bool {
+        self.grants_any(s, set).is_some()
+    }
+
+    /// The `Action` tokens of a statement that reach a member of `set`.
+    pub fn tokens_reaching<'a>(&self, s: &'a Statement, set: KmsSet) -> Vec<Str<'a>> {
+        s.actions()
+            .iter()
+            .copied()
+            .filter(|p| {
+                let mask = self.mask(p.value);
+                self.set(set).iter().any(|&i| mask.contains(i))
+            })
+            .collect()
+    }
+
+    /// The members of `set` a pattern reaches and the run's catalog knows.
+    pub fn reached(&self, pattern: &str, set: KmsSet) -> Vec<&str> {
+        // Asked of every action of every statement (K009): most are settled here.
+        if !may_name_kms(pattern) {
+            return Vec::new();
+        }
+        let mask = self.mask(pattern);
+        if mask.is_empty() {
+            return Vec::new();
+        }
+        self.set(set)
+            .iter()
+            .filter(|&&i| mask.contains(i) && self.known.contains(i))
+            .map(|&i| self.names[i].as_str())
+            .collect()
+    }
+
+    /// The known actions an Allow statement grants: through `Action`, or through a
+    /// `NotAction` that does not exclude them.
+    fn granted(&self, s: &Statement) -> Bits {
+        if let Some(member) = s.not_action {
+            let mut excluded = Bits::default();
+            for p in crate::policy::strings(&member.value) {
+                excluded.union_with(&self.mask(p.value));
+            }
+            return excluded.complement(self.names.len());
+        }
+        let mut granted = Bits::default();
+        for p in s.actions() {
+            granted.union_with(&self.mask(p.value));
+        }
+        granted
+    }
+
+    /// The known actions a pattern reaches.
+    fn mask(&self, pattern: &str) -> Bits {
+        if !may_name_kms(pattern) {
+            return Bits::default();
+        }
+        if crate::policy::has_wildcard(pattern) {
+            // Matched once per thread: no lock for these few, cheap patterns.
+            self.wildcards.get_or_insert(
+                pattern,
+                || false,
+                || {
+                    Bits::from_positions(
+                        self.names
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| wildcard_match(pattern, a))
+                            .map(|(i, _)| i),
+                    )
+                },
+            )
+        } else {
+            Bits::from_positions(
+                self.names
+                    .iter()
+                    .position(|a| a.eq_ignore_ascii_case(pattern)),
+            )
+        }
+    }
+}
+
+/// Whether a pattern may reach a `kms:` action (every action of the sets is one).
+#[inline]
+fn may_name_kms(pattern: &str) -> bool {
+    // A pattern whose first character is an ASCII byte that is neither `k` nor a wildcard
+    // reaches none. Most actions stop here.
+    match pattern.as_bytes().first() {
+        Some(b'k' | b'K' | b'*' | b'?') => {}
+        Some(b) if !b.is_ascii() => {}
+        _ => return false,
+    }
+    // Most actions of a statement belong to other services: a literal ASCII service
+    // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
+    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
+    !(service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms"))
+}
+
+/// A set of positions in [`KmsActions::names`]; empty without allocating.
+#[derive(Clone, Default, Debug, PartialEq, Eq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn from_positions(positions: impl IntoIterator<Item = usize>) -> Self {
+        let mut bits = Bits::default();
+        for i in positions {
+            if bits.0.len() <= i / 64 {
+                bits.0.resize(i / 64 + 1, 0);
+            }
+            bits.0[i / 64] |= 1 << (i % 64);
+        }
+        bits
+    }
+
+    fn all(len: usize) -> Self {
+        Bits::from_positions(0..len)
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0
+            .get(i / 64)
+            .is_some_and(|word| word & (1 << (i % 64)) != 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|&word| word == 0)
+    }
+
+    fn union_with(&mut self, other: &Bits) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (word, other) in self.0.iter_mut().zip(&other.0) {
+            *word |= other;
+        }
+    }
+
+    /// The positions below `len` not in the set.
+    fn complement(&self, len: usize) -> Bits {
+        Bits::from_positions((0..len).filter(|&i| !self.contains(i)))
+    }
+}
 
 /// Condition keys that tie key use to a calling service or to the data being protected.
 pub fn is_context_key(key: &str) -> bool {
@@ -62,164 +282,6 @@ pub fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
-/// Every action the KMS rules ask about: a pattern is matched against these once and the
-/// answer kept as a bit set (see [`mask`]).
-fn universe() -> impl Iterator<Item = &'static str> {
-    CRYPTO
-        .iter()
-        .chain(ADMIN)
-        .chain(std::iter::once(&"kms:CreateGrant"))
-        .copied()
-}
-
-/// The bit of a known action; 0 for any other.
-fn bit(action: &str) -> u64 {
-    let kms = action
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
-    if !kms {
-        return 0;
-    }
-    // The K rules ask about this module's own names many times per statement: those, and
-    // policies spelled in AWS's case, are found by a binary search.
-    let bits = bits_by_name();
-    match bits.binary_search_by(|(name, _)| name.cmp(&action)) {
-        Ok(i) => bits[i].1,
-        Err(_) => bits
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(action))
-            .map_or(0, |(_, bit)| *bit),
-    }
-}
-
-/// The bit of a member of one of this module's sets: the sets are usually the very
-/// constants of [`universe`], found by address before any string is compared.
-fn member_bit(action: &str) -> u64 {
-    universe()
-        .position(|known| std::ptr::eq(known, action))
-        .map_or_else(|| bit(action), |i| 1 << i)
-}
-
-/// Each action of [`universe`] with its bit, sorted by name.
-fn bits_by_name() -> &'static [(&'static str, u64)] {
-    static BITS: std::sync::OnceLock<Vec<(&'static str, u64)>> = std::sync::OnceLock::new();
-    BITS.get_or_init(|| {
-        let mut bits: Vec<_> = universe().enumerate().map(|(i, a)| (a, 1 << i)).collect();
-        bits.sort_unstable();
-        bits
-    })
-}
-
-/// The known actions a pattern reaches, as a bit set.
-fn mask(pattern: &str) -> u64 {
-    // Every known action starts with `k`: a pattern whose first character is an ASCII
-    // byte that is neither `k` nor a wildcard reaches none. Most actions stop here.
-    match pattern.as_bytes().first() {
-        Some(b'k' | b'K' | b'*' | b'?') => {}
-        Some(b) if !b.is_ascii() => {}
-        _ => return 0,
-    }
-    // Most actions of a statement belong to other services: a literal ASCII service
-    // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
-    if service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms") {
-        return 0;
-    }
-    if pattern.contains(['*', '?']) {
-        wildcard_mask(pattern)
-    } else {
-        bit(pattern)
-    }
-}
-
-/// The known actions the action catalog also knows, so a curated name the catalog has
-/// dropped or not yet learned is never reported.
-fn in_catalog() -> u64 {
-    static MASK: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *MASK.get_or_init(|| match Catalog::embedded().service("kms") {
-        Some(kms) => universe()
-            .enumerate()
-            .filter(|(_, a)| kms.action(short(a)).is_some())
-            .fold(0, |m, (i, _)| m | 1 << i),
-        None => u64::MAX,
-    })
-}
-
-/// The same few wildcards (`kms:Create*`, `kms:GenerateDataKey*`) recur in every key
-/// policy, so each thread keeps their masks; the cache is bounded by clearing it when it
-/// grows large.
-fn wildcard_mask(pattern: &str) -> u64 {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        static MASKS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
-    }
-    MASKS.with(|cell| {
-        if let Some(mask) = cell.borrow().get(pattern) {
-            return *mask;
-        }
-        let mask = universe()
-            .enumerate()
-            .filter(|(_, a)| wildcard_match(pattern, a))
-            .fold(0u64, |mask, (i, _)| mask | 1 << i);
-        let mut masks = cell.borrow_mut();
-        if masks.len() >= 4096 {
-            masks.clear();
-        }
-        masks.insert(pattern.to_string(), mask);
-        mask
-    })
-}
-
-/// Whether the action pattern reaches `action`, one of the actions named in this module.
-pub fn reaches(pattern: &str, action: &str) -> bool {
-    mask(pattern) & member_bit(action) != 0
-}
-
-/// The known actions an Allow statement grants: through `Action`, or through a `NotAction`
-/// that does not exclude them.
-fn granted(s: &Statement) -> u64 {
-    if let Some(member) = s.not_action {
-        let excluded = crate::policy::strings(&member.value)
-            .iter()
-            .fold(0, |m, p| m | mask(p.value));
-        return !excluded;
-    }
-    s.actions().iter().fold(0, |m, p| m | mask(p.value))
-}
-
-/// The first member of `set` the statement grants.
-pub fn grants_any<'s>(s: &Statement, set: &[&'s str]) -> Option<&'s str> {
-    let granted = granted(s);
-    set.iter().copied().find(|a| granted & member_bit(a) != 0)
-}
-
-/// Whether an Allow statement grants `action`.
-pub fn grants(s: &Statement, action: &str) -> bool {
-    grants_any(s, &[action]).is_some()
-}
-
-/// The `Action` tokens of a statement that reach `action`.
-pub fn tokens_reaching<'a>(s: &'a Statement, action: &str) -> Vec<Str<'a>> {
-    s.actions()
-        .iter()
-        .copied()
-        .filter(|p| reaches(p.value, action))
-        .collect()
-}
-
-/// The members of `set` a pattern reaches and the action catalog knows.
-pub fn reached<'s>(pattern: &str, set: &[&'s str]) -> Vec<&'s str> {
-    let reached = mask(pattern) & in_catalog();
-    if reached == 0 {
-        return Vec::new();
-    }
-    set.iter()
-        .copied()
-        .filter(|a| reached & member_bit(a) != 0)
-        .collect()
-}
-
 /// `kms:*` or `*`: every KMS action at once.
 pub fn is_every_kms_action(pattern: &str) -> bool {
     pattern == "*" || pattern.eq_ignore_ascii_case("kms:*")
@@ -234,40 +296,79 @@ pub fn short(action: &str) -> &str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_known_action_has_a_bit() {
-        assert!(universe().count() <= 64);
-        assert!(universe().all(|a| bit(a) != 0));
+    fn kms() -> KmsActions {
+        KmsActions::load(Catalog::embedded()).unwrap()
+    }
+
+    fn reaches(kms: &KmsActions, pattern: &str, action: &str) -> bool {
+        let i = kms.names.iter().position(|n| n == action).unwrap();
+        kms.mask(pattern).contains(i)
     }
 
     #[test]
-    fn a_member_has_its_bit_whether_found_by_address_or_by_name() {
-        for action in universe() {
-            let copy = action.to_string();
-            assert_eq!(member_bit(action), bit(action));
-            assert_eq!(member_bit(&copy), bit(action));
-        }
-        assert_eq!(member_bit("kms:NotAnAction"), 0);
+    fn every_name_of_the_data_is_in_the_embedded_catalog() {
+        let kms = kms();
+        let service = Catalog::embedded().service("kms").unwrap();
+        let unknown: Vec<&str> = kms
+            .names()
+            .filter(|a| service.action(short(a)).is_none())
+            .collect();
+        assert!(unknown.is_empty(), "not in the catalog: {unknown:?}");
     }
 
     #[test]
     fn patterns_reach_what_iam_would_match() {
-        assert!(reaches("kms:*", "kms:PutKeyPolicy"));
-        assert!(reaches("*", "kms:PutKeyPolicy"));
-        assert!(reaches("KMS:decrypt", "kms:Decrypt"));
+        let kms = kms();
+        assert!(reaches(&kms, "kms:*", "kms:PutKeyPolicy"));
+        assert!(reaches(&kms, "*", "kms:PutKeyPolicy"));
+        assert!(reaches(&kms, "KMS:decrypt", "kms:Decrypt"));
         assert!(reaches(
+            &kms,
             "kms:GenerateDataKey*",
             "kms:GenerateDataKeyPairWithoutPlaintext"
         ));
-        assert!(!reaches("kms:Create*", "kms:Decrypt"));
-        assert!(!reaches("s3:*", "kms:Decrypt") && !reaches("kmsx:*", "kms:Decrypt"));
-        assert!(reaches("k?s:Decrypt", "kms:Decrypt") && reaches("*:Decrypt", "kms:Decrypt"));
-        assert!(reaches("KMS:Decrypt", "kms:Decrypt"));
-        assert!(!reaches("s3:*", "kms:Decrypt"));
+        assert!(!reaches(&kms, "kms:Create*", "kms:Decrypt"));
+        assert!(!reaches(&kms, "s3:*", "kms:Decrypt") && !reaches(&kms, "kmsx:*", "kms:Decrypt"));
+        assert!(
+            reaches(&kms, "k?s:Decrypt", "kms:Decrypt")
+                && reaches(&kms, "*:Decrypt", "kms:Decrypt")
+        );
         assert_eq!(
-            reached("kms:Disable*", ADMIN),
+            kms.reached("kms:Disable*", KmsSet::Administration),
             ["kms:DisableKey", "kms:DisableKeyRotation"]
         );
-        assert!(reached("kms:Nothing*", ADMIN).is_empty());
+        assert!(kms
+            .reached("kms:Nothing*", KmsSet::Administration)
+            .is_empty());
+    }
+
+    /// `--catalog`: an action the run's catalog lacks is never reported as reached.
+    #[test]
+    fn the_run_catalog_decides_what_is_known() {
+        let text = concat!(
+            r#"{"source":"test","version":"1","services":1,"actions":2}"#,
+            "\n",
+            r#"{"prefix":"kms","name":"AWS Key Management Service","actions":[{"name":"DisableKey","access":"Write"},{"name":"Decrypt","access":"Write"}]}"#,
+            "\n"
+        );
+        let catalog = Catalog::parse(text.into()).unwrap();
+        let kms = KmsActions::load(&catalog).unwrap();
+        assert_eq!(
+            kms.reached("kms:Disable*", KmsSet::Administration),
+            ["kms:DisableKey"]
+        );
+        assert_eq!(kms.reached("kms:*", KmsSet::Use), ["kms:Decrypt"]);
+    }
+
+    #[test]
+    fn bits_past_one_word() {
+        let bits = Bits::from_positions([3, 70, 130]);
+        assert!(bits.contains(70) && bits.contains(130) && !bits.contains(71));
+        let rest = bits.complement(131);
+        assert!(!rest.contains(130) && rest.contains(129) && !rest.contains(131));
+        let mut union = Bits::default();
+        union.union_with(&bits);
+        assert_eq!(union, bits);
+        assert!(Bits::default().is_empty() && !bits.is_empty());
     }
 }

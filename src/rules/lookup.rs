@@ -1,10 +1,11 @@
 //! Looks the names a statement uses up in the AWS catalog: action patterns and condition
 //! keys. The C and N rules share it so that every rule resolves a name the same way.
 
+use super::kms::KmsActions;
 use crate::catalog::{
     global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
 };
-use crate::pattern::{Glob, Wildcard};
+use crate::pattern::{Glob, Intersections, Wildcard};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -79,7 +80,7 @@ pub enum Resolved<'c> {
     Actions(Matches<'c>),
 }
 
-/// The actions an action pattern matches, read from the run's [`Resolutions`] without
+/// The actions an action pattern matches, read from the run's [`Lookups`] without
 /// copying them.
 pub struct Matches<'c> {
     catalog: &'c Catalog,
@@ -92,7 +93,7 @@ enum Positions {
     Nothing,
     /// A name without wildcards: one action, kept without allocating.
     One { service: ServiceId, action: usize },
-    /// A wildcard's matches, shared through the run's [`Resolutions`].
+    /// A wildcard's matches, shared through the run's [`Lookups`].
     Set(Arc<ActionSet>),
 }
 
@@ -162,11 +163,17 @@ impl<'c> Matches<'c> {
     }
 }
 
-/// Action patterns resolved once per run: every rule and every document look up the same
-/// names, and a wildcard's expansion is the costly part of a check. Matches are kept as
-/// positions in the catalog, so the cache borrows nothing and threads can share it.
+/// The run's lookups: the catalog, and everything worked out from it once per run and
+/// shared by every rule, document and thread. Every speed trick the rules rely on (memos,
+/// per-thread buffers) lives here, behind these queries, not in a rule's file.
+///
+/// Action patterns are resolved once per run: every rule and every document look up the
+/// same names, and a wildcard's expansion is the costly part of a check. Matches are kept
+/// as positions in the catalog, so the memo borrows nothing and threads can share it.
 #[derive(Default)]
-pub struct Resolutions {
+pub struct Lookups {
+    /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
+    catalog: Option<Arc<Catalog>>,
     patterns: Memo<Found>,
     /// Typo suggestions for unknown action names (a position in the service's actions): a
     /// typo tends to repeat across files, and each suggestion measures every action name.
@@ -176,6 +183,41 @@ pub struct Resolutions {
     /// What a wildcard grants, as C004 words it (and whether it reaches permissions
     /// management): the same wildcards recur in file after file.
     expansions: Memo<Arc<(String, bool)>>,
+    /// The KMS action sets, read against the run's catalog when a K rule first asks.
+    kms: OnceLock<KmsActions>,
+    /// Buffers and answers of resource-against-template searches (C005, C006).
+    intersections: Intersections,
+}
+
+impl Lookups {
+    /// Lookups in `catalog` (`None`: the embedded one).
+    pub fn new(catalog: Option<Arc<Catalog>>) -> Self {
+        Lookups {
+            catalog,
+            ..Lookups::default()
+        }
+    }
+
+    /// The AWS action catalog the rules consult. Services are parsed on first use.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.catalog {
+            Some(catalog) => catalog,
+            None => Catalog::embedded(),
+        }
+    }
+
+    /// What resource-against-template searches reuse ([`crate::pattern::Glob::intersects_reusing`]).
+    pub fn intersections(&self) -> &Intersections {
+        &self.intersections
+    }
+
+    /// The KMS action sets as the run's catalog knows them.
+    pub fn kms(&self) -> &KmsActions {
+        self.kms.get_or_init(|| {
+            // The data is embedded and checked by `kms`'s tests: a failure is a build defect.
+            KmsActions::load(self.catalog()).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
 }
 
 /// C004's description of the actions `pattern` matches, worked out once per run by `describe`.
@@ -184,13 +226,13 @@ pub fn expansion(
     pattern: &str,
     describe: impl FnOnce() -> (String, bool),
 ) -> Arc<(String, bool)> {
-    cx.resolutions
+    cx.lookups
         .expansions
         .get_or_insert_with(pattern, || Arc::new(describe()))
 }
 
 /// A map from names to what was worked out for them, shared by the threads of a run.
-struct Memo<V: Send> {
+pub(super) struct Memo<V: Send> {
     seen: Mutex<FxHashMap<String, V>>,
     /// Each thread's copy of what it has looked up: the rules ask for the same names many
     /// times per document, and a lock shared by all threads makes every hit a contended one.
@@ -213,7 +255,7 @@ impl<V: Clone + Send> Memo<V> {
 
     /// Like [`Memo::get_or_insert_with`], but work that `costly` finds cheap is redone by
     /// each thread rather than shared: no lock, and one copy of the key.
-    fn get_or_insert(
+    pub(super) fn get_or_insert(
         &self,
         key: &str,
         costly: impl FnOnce() -> bool,
@@ -267,14 +309,14 @@ struct ActionSet {
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
-/// What an action pattern names, through the run's [`Resolutions`].
+/// What an action pattern names, through the run's [`Lookups`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
     // A name without wildcards takes two hash probes to find: each thread does that itself.
     let is_wildcard = || crate::policy::has_wildcard(pattern);
     let found = cx
-        .resolutions
+        .lookups
         .patterns
-        .get_or_insert(pattern, is_wildcard, || find(cx.catalog, pattern));
+        .get_or_insert(pattern, is_wildcard, || find(cx.catalog(), pattern));
     let found = match found {
         Found::Everything => return Resolved::Everything,
         Found::Malformed => return Resolved::Malformed,
@@ -287,7 +329,7 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
         Found::Actions(set) => Positions::Set(set),
     };
     Resolved::Actions(Matches {
-        catalog: cx.catalog,
+        catalog: cx.catalog(),
         found,
     })
 }
@@ -295,9 +337,9 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
 /// The action of `name`'s service closest to its misspelt action name (`kms:Decrpyt` →
 /// `Decrypt`); a name that only differs in case gives its canonical spelling.
 pub fn closest_action<'c>(cx: &super::Context<'c>, name: &ActionName) -> Option<&'c str> {
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let (id, i) = cx
-        .resolutions
+        .lookups
         .suggestions
         .get_or_insert_with(name.text.value, || {
             let id = catalog.service_id(name.service)?;
@@ -316,9 +358,9 @@ pub fn closest_service<'c>(cx: &super::Context<'c>, prefix: &str) -> Option<&'c 
     if prefix.chars().count() < 2 {
         return None;
     }
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let id = cx
-        .resolutions
+        .lookups
         .service_suggestions
         .get_or_insert_with(prefix, || {
             catalog.service_id(catalog.suggest_service(prefix)?)
@@ -542,7 +584,7 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
 /// global key for `aws:`, else a key of the service its prefix names, or the same key
 /// under the closest service prefix. Edit distances are costly: only for a finding.
 pub fn key_suggestion(cx: &super::Context, key: &str) -> Option<String> {
-    let catalog = cx.catalog;
+    let catalog = cx.catalog();
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
         let names = crate::catalog::global_condition_keys()

@@ -4,12 +4,13 @@
 
 use super::lookup::{condition_key, key_suggestion, KeyLookup};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for entry in s.conditions() {
-            let KeyLookup::Unknown = condition_key(cx.catalog, s, entry.key.value) else {
+            let KeyLookup::Unknown = condition_key(cx.catalog(), s, entry.key.value) else {
                 continue;
             };
             let suggestion = key_suggestion(cx, entry.key.value);
@@ -21,12 +22,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Some(close) => format!("replace it with `{close}`"),
                 None => format!(
                     "see the global condition keys and the service's keys in the Service Authorization Reference (catalog {})",
-                    cx.catalog.source_version()
+                    cx.catalog().source_version()
                 ),
             };
             out.push(
                 Diagnostic::new(
-                    "N001",
+                    Code::N001,
                     entry.key.span,
                     format!("`{}` is not a known condition key{guess}", entry.key.value),
                 )

@@ -5,6 +5,7 @@
 use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
 use super::Context;
 use crate::catalog::{Action, Service};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -20,7 +21,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 name,
                 global: false,
                 ..
-            } = condition_key(cx.catalog, s, entry.key.value)
+            } = condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };
@@ -46,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
             out.push(
                 Diagnostic::new(
-                    "N002",
+                    Code::N002,
                     entry.key.span,
                     format!(
                         "no action of this statement supports `{}` ({})",

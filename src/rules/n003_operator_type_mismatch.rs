@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_key, operator, KeyLookup};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let KeyLookup::Known {
                 name, kind, also, ..
-            } = condition_key(cx.catalog, s, entry.key.value)
+            } = condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };
@@ -37,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "N003",
+                    Code::N003,
                     entry.operator.span,
                     format!(
                         "`{}` compares as {}, but `{name}` is of type {}: use {expected}",

@@ -1,9 +1,13 @@
 //! N004 invalid-condition-value: a condition value that does not parse as its operator's
 //! type: a CIDR for `IpAddress`, an ISO 8601 date or epoch seconds for `Date*`, a number
-//! for `Numeric*`, `true`/`false` for `Bool` and `Null`, base64 for `BinaryEquals`.
+//! for `Numeric*`, `true`/`false` for `Bool` and `Null`, base64 for `BinaryEquals`; an ARN
+//! for `Arn*` operators and for keys of type ARN (`aws:SourceArn`, `aws:PrincipalArn`), where
+//! text that is not one (a Terraform expression written as a literal string) never matches.
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_key, condition_values, operator, KeyLookup, OperatorType};
 use super::Context;
+use crate::catalog::ConditionType;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -28,7 +32,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     "an IPv4 or IPv6 address or CIDR range such as `203.0.113.0/24`",
                 ),
                 OperatorType::Binary => (is_base64, "base64-encoded bytes"),
-                OperatorType::String | OperatorType::Arn => continue,
+                OperatorType::Arn => (is_arn, ARN),
+                // A string compared with a key of type ARN must be one to ever match.
+                OperatorType::String if arn_key(cx, s, entry.key.value) => (is_arn, ARN),
+                OperatorType::String => continue,
             };
             for (value, span) in condition_values(entry.values) {
                 // Policy variables are substituted at request time; placeholders are P016's.
@@ -40,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        "N004",
+                        Code::N004,
                         span,
                         format!(
                             "`{value}` is not a valid value for `{}`: expected {expected}",
@@ -53,6 +60,21 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+const ARN: &str = "an ARN such as `arn:aws:sns:us-east-1:111122223333:topic` (a value that is not one never matches)";
+
+/// Whether the key is of type ARN (`aws:SourceArn`, `aws:PrincipalArn`, a service's ARN key).
+fn arn_key(cx: &Context, s: &crate::policy::Statement, key: &str) -> bool {
+    matches!(
+        condition_key(cx.catalog(), s, key),
+        KeyLookup::Known { kind, .. } if kind.element() == ConditionType::Arn
+    )
+}
+
+/// `arn:...`, or only wildcards (`*` under `StringLike` or `ArnLike` matches any ARN).
+fn is_arn(v: &str) -> bool {
+    v.starts_with("arn:") || (!v.is_empty() && v.bytes().all(|b| b == b'*' || b == b'?'))
 }
 
 fn is_number(v: &str) -> bool {

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_values, operator, OperatorType};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Value};
 
@@ -28,12 +29,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "StringLike".to_string()
             };
             for (value, span) in condition_values(entry.values) {
-                if !has_wildcard(&value) {
+                if !crate::policy::has_unescaped_wildcard(&value) {
                     continue;
                 }
                 out.push(
                     Diagnostic::new(
-                        "N005",
+                        Code::N005,
                         span,
                         format!(
                             "`{}` compares exactly, so the wildcard in `{value}` is a literal character",
@@ -49,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether any string of a condition's values holds a `*` or `?` (numbers and booleans
-/// cannot), before [`has_wildcard`] looks closer.
+/// cannot), before [`crate::policy::has_unescaped_wildcard`] looks closer.
 fn may_have_wildcard(values: &Node) -> bool {
     let wild = |n: &Node| match &n.value {
         Value::String(s) => crate::policy::has_wildcard(s),
@@ -59,19 +60,4 @@ fn may_have_wildcard(values: &Node) -> bool {
         Value::Array(items) => items.iter().any(wild),
         _ => wild(values),
     }
-}
-
-/// `*` or `?` outside `${...}` (where `${*}` and `${?}` are how a policy writes them literally).
-fn has_wildcard(value: &str) -> bool {
-    let mut depth = false;
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' if chars.peek() == Some(&'{') => depth = true,
-            '}' => depth = false,
-            '*' | '?' if !depth => return true,
-            _ => {}
-        }
-    }
-    false
 }

@@ -4,6 +4,7 @@
 
 use super::lookup::{condition_key, operator, KeyLookup};
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -15,7 +16,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(set) = op.set else {
                 continue;
             };
-            let KeyLookup::Known { name, kind, .. } = condition_key(cx.catalog, s, entry.key.value)
+            let KeyLookup::Known { name, kind, .. } =
+                condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };
@@ -38,7 +40,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "N006",
+                    Code::N006,
                     entry.operator.span,
                     format!(
                         "`{}` on `{name}`, a single-valued key ({}): {why}",

@@ -1,6 +1,7 @@
 //! P001 unknown-element: a key that is not part of the policy grammar; AWS rejects it.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Node;
 use crate::policy::{Str, POLICY_ELEMENTS, STATEMENT_ELEMENTS};
@@ -24,7 +25,7 @@ fn unknown(node: &Node, known: &[&str], level: &str, pointer: &str, out: &mut Ve
             continue;
         }
         let mut diagnostic = Diagnostic::new(
-            "P001",
+            Code::P001,
             Str::of_key(member).span,
             format!("`{}` is not a {level} element", member.key),
         )

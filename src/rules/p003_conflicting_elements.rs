@@ -1,6 +1,7 @@
 //! P003 conflicting-elements: `Action` with `NotAction` (or the Resource/Principal pairs).
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let (Some(yes), Some(no)) = (yes, no) {
                 out.push(
                     Diagnostic::new(
-                        "P003",
+                        Code::P003,
                         Str::of_key(no).span,
                         format!(
                             "a statement cannot have both `{}` and `{}`",

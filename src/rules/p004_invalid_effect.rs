@@ -1,6 +1,7 @@
 //! P004 invalid-effect: `Effect` is a string other than exactly `Allow` or `Deny`.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -19,7 +20,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "P004",
+                Code::P004,
                 effect.span,
                 format!("`Effect` must be `Allow` or `Deny`, not `{}`", effect.value),
             )

@@ -1,6 +1,7 @@
 //! P005 invalid-version: `Version` is a string but not one of the two policy language versions.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -11,7 +12,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if version.value != "2012-10-17" && version.value != "2008-10-17" {
         out.push(
             Diagnostic::new(
-                "P005",
+                Code::P005,
                 version.span,
                 format!("`{}` is not a policy language version", version.value),
             )

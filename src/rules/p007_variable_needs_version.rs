@@ -2,6 +2,7 @@
 //! Version 2012-10-17; otherwise they are matched as literal text and never match.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{strings, Str};
 
@@ -29,7 +30,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        "P007",
+                        Code::P007,
                         value.sub_span(start..start + len + 1),
                         format!("policy variable `{variable}` is literal text without `\"Version\": \"2012-10-17\"`"),
                     )

@@ -2,6 +2,7 @@
 //! (key and other resource policies are looser: see P009).
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -20,7 +21,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
             .collect();
         let mut diagnostic = Diagnostic::new(
-            "P008",
+            Code::P008,
             sid.span,
             format!(
                 "`Sid` `{}` has characters other than letters and digits",

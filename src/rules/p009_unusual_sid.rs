@@ -1,7 +1,10 @@
-//! P009 unusual-sid: a key or resource policy `Sid` with characters beyond letters, digits,
-//! spaces, `_`, `-` and `.`. Services differ in what they accept, so this is information.
+//! P009 unusual-sid: a key or resource policy `Sid` with characters beyond printable ASCII.
+//! Resource policies take free text as `Sid` (S3 accepts `Allow-CloudFront:GetObject (OAC)`;
+//! key policies accept any printable ASCII), so only what some service rejects is reported:
+//! control characters and non-ASCII letters. Information, as services differ.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -13,14 +16,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(c) = sid
             .value
             .chars()
-            .find(|&c| !(c.is_ascii_alphanumeric() || " _-.".contains(c)))
+            .find(|&c| !(c == ' ' || c.is_ascii_graphic()))
         {
             out.push(
                 Diagnostic::new(
-                    "P009",
+                    Code::P009,
                     sid.span,
                     format!(
-                        "`Sid` `{}` contains `{c}`, which some services reject",
+                        "`Sid` `{}` contains `{c}`, outside printable ASCII, which some services reject",
                         sid.value
                     ),
                 )

@@ -1,6 +1,7 @@
 //! P010 duplicate-sid: two statements share a `Sid`; AWS requires them to be unique.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                "P010",
+                Code::P010,
                 sid.span,
                 format!("`Sid` `{}` is used by an earlier statement", sid.value),
             )

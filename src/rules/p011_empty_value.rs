@@ -1,6 +1,7 @@
 //! P011 empty-value: an empty list, string or object where AWS needs at least one value.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Value};
 
@@ -45,7 +46,7 @@ fn report_node(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnostic>)
         _ => return,
     };
     out.push(
-        Diagnostic::new("P011", node.span, format!("`{key}` is {what}"))
+        Diagnostic::new(Code::P011, node.span, format!("`{key}` is {what}"))
             .help(format!("give `{key}` a value, or remove it"))
             .at(format!("{pointer}/{key}")),
     );

@@ -2,6 +2,7 @@
 //! boundary or SCP): those apply to whoever holds them, and AWS rejects the element.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::Str;
 
@@ -10,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             out.push(
                 Diagnostic::new(
-                    "P012",
+                    Code::P012,
                     Str::of_key(member).span,
                     format!("`{}` is not allowed in this {} policy", member.key, cx.kind),
                 )

@@ -1,6 +1,7 @@
 //! P013 missing-principal: a statement of a resource, key or trust policy names nobody.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 
@@ -10,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let start = s.node.span.start;
             out.push(
                 Diagnostic::new(
-                    "P013",
+                    Code::P013,
                     Span::new(start, start + 1),
                     format!("statement of a {} policy has no `Principal`", cx.kind),
                 )

@@ -1,6 +1,7 @@
 //! P014 unknown-condition-operator: AWS rejects a condition operator it does not know.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 /// Every base operator; each but `Null` also takes an `IfExists` suffix, and any may take
@@ -84,7 +85,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "P014",
+                    Code::P014,
                     crate::policy::Str::of_key(op).span,
                     format!("`{}` is not a condition operator", op.key),
                 )

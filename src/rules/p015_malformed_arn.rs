@@ -2,6 +2,7 @@
 //! placeholders are left to P016, so each problem is reported once, as what it is.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
@@ -52,7 +53,7 @@ fn report(
     if let Some((span, why)) = problem {
         out.push(
             Diagnostic::new(
-                "P015",
+                Code::P015,
                 span,
                 format!("malformed ARN `{}`: {why}", value.value),
             )

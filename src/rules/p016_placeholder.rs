@@ -2,6 +2,7 @@
 //! AWS rejects such a principal, and such a resource never matches anything.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{placeholder, strings, Str};
 
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let word = &value.value[range.clone()];
                 out.push(
                     Diagnostic::new(
-                        "P016",
+                        Code::P016,
                         value.sub_span(range.clone()),
                         format!("unresolved placeholder `{word}`"),
                     )

@@ -3,6 +3,7 @@
 //! that is a list). AWS rejects such a policy.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Value};
 use crate::policy::Str;
@@ -65,7 +66,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn wrong(node: &Node, what: &str, expected: &str, pointer: &str) -> Diagnostic {
     Diagnostic::new(
-        "P017",
+        Code::P017,
         node.span,
         format!("{what} must be {expected}, not {}", node.type_name()),
     )
@@ -113,7 +114,7 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
         Value::String(s) if s == "*" => {}
         Value::String(s) => out.push(
             Diagnostic::new(
-                "P017",
+                Code::P017,
                 Str::of_value(&member.value).map_or(member.value.span, |v| v.span),
                 format!("a `{}` string must be `*`, not `{s}`", member.key),
             )
@@ -136,7 +137,7 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::new(
-                            "P017",
+                            Code::P017,
                             Str::of_key(entry).span,
                             format!("`{}` is not a principal type", entry.key),
                         )

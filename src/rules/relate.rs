@@ -10,6 +10,7 @@
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
 use super::principals;
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::location::{Host, Spot};
@@ -299,7 +300,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             };
             let where_ = format!("at line {}", key.anchor.spot.start.line);
             if let Some(message) = unreachable(grant, key, &where_) {
-                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
@@ -346,7 +347,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             continue;
         };
         let mut d = Diagnostic::new(
-            "X002",
+            Code::X002,
             other.anchor.span,
             format!(
                 "placeholder `{}` is spelled `{}` elsewhere in this file: a find-and-replace for one spelling misses the other",
@@ -480,7 +481,7 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
             let where_ = format!("in {path}:{}:{}", at.line, at.column);
             if let Some(message) = unreachable(grant, key, &where_) {
                 // No label: the key policy is in another file.
-                let mut d = Diagnostic::new("X001", grant.anchor.span, message)
+                let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
                 d.sid = grant.anchor.sid.clone();

@@ -128,10 +128,11 @@ impl<'a> Resources<'a> {
             return false;
         };
         let globs = self.globs();
-        actions
-            .accepted
-            .get(accepted)
-            .is_some_and(|accepted| accepted.iter().any(|&t| template_fits(actions, globs, t)))
+        actions.accepted.get(accepted).is_some_and(|accepted| {
+            accepted
+                .iter()
+                .any(|&t| template_fits(cx, actions, globs, t))
+        })
     }
 
     /// Whether the value at `i` fits some template of the statement's actions: it is not an
@@ -145,7 +146,7 @@ impl<'a> Resources<'a> {
         globs
             .of_value
             .get(i)
-            .is_some_and(|range| range.clone().any(|g| glob_fits(actions, globs, g)))
+            .is_some_and(|range| range.clone().any(|g| glob_fits(cx, actions, globs, g)))
     }
 
     /// Whether every value fits some template of the statement's actions, as C005 judges
@@ -188,7 +189,7 @@ impl<'a> Resources<'a> {
 }
 
 /// Does glob `g` meet one of the templates? A template found on the way is noted as met.
-fn glob_fits(actions: &Actions, globs: &Globs, g: usize) -> bool {
+fn glob_fits(cx: &Context, actions: &Actions, globs: &Globs, g: usize) -> bool {
     let (glob, known) = &globs.all[g];
     if let Some(known) = known.get() {
         return known;
@@ -196,7 +197,7 @@ fn glob_fits(actions: &Actions, globs: &Globs, g: usize) -> bool {
     let found = actions
         .templates
         .iter()
-        .find(|(t, _)| glob.intersects(&t.glob));
+        .find(|(t, _)| glob.intersects_reusing(&t.glob, cx.lookups.intersections()));
     if let Some((_, template_fits)) = found {
         template_fits.set(Some(true));
     }
@@ -205,12 +206,16 @@ fn glob_fits(actions: &Actions, globs: &Globs, g: usize) -> bool {
 }
 
 /// Does template `t` meet one of the globs? A glob found on the way is noted as met.
-fn template_fits(actions: &Actions, globs: &Globs, t: usize) -> bool {
+fn template_fits(cx: &Context, actions: &Actions, globs: &Globs, t: usize) -> bool {
     let (template, known) = &actions.templates[t];
     if let Some(known) = known.get() {
         return known;
     }
-    let found = globs.all.iter().find(|(g, _)| g.intersects(&template.glob));
+    let reuse = cx.lookups.intersections();
+    let found = globs
+        .all
+        .iter()
+        .find(|(g, _)| g.intersects_reusing(&template.glob, reuse));
     if let Some((_, glob_fits)) = found {
         glob_fits.set(Some(true));
     }

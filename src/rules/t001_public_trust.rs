@@ -4,6 +4,7 @@
 
 use super::a006_public_principal::is_scoped;
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for p in s.principals().iter().filter(|p| p.is_wildcard()) {
             out.push(
                 Diagnostic::new(
-                    "T001",
+                    Code::T001,
                     p.value.span,
                     "anyone, in any AWS account, can assume this role",
                 )

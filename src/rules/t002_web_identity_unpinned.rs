@@ -1,11 +1,14 @@
 //! T002 web-identity-unpinned: a trust policy that accepts tokens from a web-identity
 //! provider without the condition that says *whose* tokens. GitHub Actions needs
 //! `token.actions.githubusercontent.com:sub` naming repositories (any GitHub user can mint
-//! a token for their own repository); Cognito, Google and other OIDC providers need `aud`
-//! naming your application.
+//! a token for their own repository). Cognito, Google, Facebook and Login with Amazon need
+//! the audience naming your application or identity pool. Other OIDC providers (EKS IRSA,
+//! GitLab…) are pinned by `sub`: STS already checks `aud` against the client IDs registered
+//! for the provider, so an audience alone is a warning, not an error.
 
 use super::{allows, Context};
-use crate::diagnostic::Diagnostic;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{arn, strings, ConditionEntry, Statement, Str};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
@@ -42,6 +45,17 @@ fn entries<'s>(s: &'s Statement, key: &str) -> Vec<ConditionEntry<'s>> {
         .collect()
 }
 
+/// How a provider's tokens are pinned to a caller.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pinning {
+    /// Cognito, Google, Facebook, Login with Amazon: the audience is the application or
+    /// identity pool of the account, and must be named (Google's `sub`, one user, also pins).
+    Audience,
+    /// EKS IRSA and other OIDC providers: STS checks `aud` against the client IDs registered
+    /// for the provider; `sub` (the service account, the project) is what pins the caller.
+    Subject,
+}
+
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
         for p in s.principals() {
@@ -53,30 +67,115 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             if host.eq_ignore_ascii_case(GITHUB) {
                 github(s, p.value, out);
+                continue;
+            }
+            // A provider named by a template value (`${...}`, `Fn::Sub`): its conditions can
+            // only be recognized by their last part.
+            if host.contains("${") || !host.contains('.') {
+                if !has_any_pin(s) {
+                    unpinned(s, p.value, host, "sub", Severity::Warning, out);
+                }
+                continue;
+            }
+            // Facebook and Login with Amazon name the audience `app_id`, the others `aud`.
+            let audience = if host.eq_ignore_ascii_case("graph.facebook.com")
+                || host.eq_ignore_ascii_case("www.amazon.com")
+            {
+                "app_id"
             } else {
-                // Facebook and Login with Amazon name the audience `app_id`, the others `aud`.
-                let audience = if host.eq_ignore_ascii_case("graph.facebook.com")
-                    || host.eq_ignore_ascii_case("www.amazon.com")
-                {
-                    "app_id"
-                } else {
-                    "aud"
-                };
-                let key = format!("{host}:{audience}");
-                if entries(s, &key).is_empty() {
-                    out.push(
-                        Diagnostic::new(
-                            "T002",
-                            p.value.span,
-                            format!("tokens from `{host}` are accepted without a `{key}` condition: a token issued to any application of this provider can assume the role"),
-                        )
-                        .help(format!("add \"Condition\": {{\"StringEquals\": {{\"{key}\": \"<your application or identity pool ID>\"}}}}"))
-                        .at(format!("{}/Principal", s.pointer)),
-                    );
+                "aud"
+            };
+            let pinning = if host.eq_ignore_ascii_case("cognito-identity.amazonaws.com")
+                || host.eq_ignore_ascii_case("accounts.google.com")
+                || audience == "app_id"
+            {
+                Pinning::Audience
+            } else {
+                Pinning::Subject
+            };
+            let has_audience = !entries(s, &format!("{host}:{audience}")).is_empty();
+            let subject = entries(s, &format!("{host}:sub"));
+            let has_subject = !subject.is_empty() && !subject.iter().all(admits_anyone);
+            match pinning {
+                Pinning::Audience => {
+                    // Google's `sub` names one Google account: that pins the caller too.
+                    let google = host.eq_ignore_ascii_case("accounts.google.com");
+                    if !(has_audience || google && has_subject) {
+                        unpinned(s, p.value, host, audience, Severity::Error, out);
+                    }
+                }
+                Pinning::Subject => {
+                    if has_subject {
+                        continue;
+                    }
+                    // With an audience only, the caller is any identity the provider issues
+                    // tokens to for that client: every service account of an EKS cluster.
+                    let severity = if has_audience {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
+                    unpinned(s, p.value, host, "sub", severity, out);
                 }
             }
         }
     }
+}
+
+/// A `sub` entry whose every value, under a `...Like` operator, is a bare wildcard.
+fn admits_anyone(entry: &ConditionEntry) -> bool {
+    entry.operator.value.to_ascii_lowercase().contains("like")
+        && strings(entry.values)
+            .iter()
+            .all(|v| v.value.chars().all(|c| c == '*' || c == '?'))
+}
+
+/// Whether some `...:sub`, `...:aud` or `...:app_id` condition requires a match, whatever
+/// its provider part: for providers named by template values.
+fn has_any_pin(s: &Statement) -> bool {
+    s.conditions().iter().any(|c| {
+        c.requires_match()
+            && c.key.value.rsplit_once(':').is_some_and(|(_, last)| {
+                ["sub", "aud", "app_id"]
+                    .iter()
+                    .any(|k| last.eq_ignore_ascii_case(k))
+            })
+    })
+}
+
+fn unpinned(
+    s: &Statement,
+    principal: Str,
+    host: &str,
+    claim: &str,
+    severity: Severity,
+    out: &mut Vec<Diagnostic>,
+) {
+    let key = format!("{host}:{claim}");
+    let (message, help) = if claim == "sub" {
+        (
+            {
+                let who = if host.contains("oidc.eks.") {
+                    "any service account of the EKS cluster"
+                } else {
+                    "any subject (user, project, workload) this provider issues tokens to"
+                };
+                format!("tokens from `{host}` are accepted without a `{key}` condition: {who} can assume the role")
+            },
+            format!("add \"Condition\": {{\"StringEquals\": {{\"{key}\": \"<the subject: system:serviceaccount:<namespace>:<name>, project path…>\"}}}}"),
+        )
+    } else {
+        (
+            format!("tokens from `{host}` are accepted without a `{key}` condition: a token issued to any application of this provider can assume the role"),
+            format!("add \"Condition\": {{\"StringEquals\": {{\"{key}\": \"<your application or identity pool ID>\"}}}}"),
+        )
+    };
+    out.push(
+        Diagnostic::new(Code::T002, principal.span, message)
+            .help(help)
+            .severity(severity)
+            .at(format!("{}/Principal", s.pointer)),
+    );
 }
 
 fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
@@ -85,7 +184,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
     if subs.is_empty() {
         out.push(
             Diagnostic::new(
-                "T002",
+                Code::T002,
                 principal.span,
                 format!("GitHub Actions tokens are accepted without a `{key}` condition: a workflow in any GitHub repository can assume this role"),
             )
@@ -103,7 +202,7 @@ fn github(s: &Statement, principal: Str, out: &mut Vec<Diagnostic>) {
             if admits_any_owner(value.value) {
                 out.push(
                     Diagnostic::new(
-                        "T002",
+                        Code::T002,
                         value.span,
                         format!("`{}` admits workflows from repositories of any GitHub owner: the `sub` condition does not pin the caller", value.value),
                     )

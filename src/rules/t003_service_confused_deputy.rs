@@ -3,6 +3,7 @@
 //! of them can make it use this resource on their behalf (the confused-deputy problem).
 
 use super::{allows, Context};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{ConditionEntry, PolicyKind};
 
@@ -31,10 +32,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // `kms:EncryptionContext:aws:logs:arn` idiom) pins whom the service acts for.
         if cx.kind == PolicyKind::KmsKey
             && s.conditions().iter().any(|c| {
-                c.key
-                    .value
-                    .to_ascii_lowercase()
-                    .starts_with("kms:encryptioncontext:")
+                c.requires_match()
+                    && super::kms::starts_with_ignore_ascii_case(
+                        c.key.value,
+                        "kms:encryptioncontext:",
+                    )
             })
         {
             continue;
@@ -48,14 +50,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    "T003",
+                    Code::T003,
                     p.value.span,
                     format!(
                         "`{}` may act here for any AWS account: no `aws:SourceArn` or `aws:SourceAccount` condition says on whose behalf",
                         p.value.value
                     ),
                 )
-                .help("add \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}} or an `aws:SourceArn` naming the resource the service acts for")
+                .help(if cx.kind == PolicyKind::KmsKey && p.value.value.starts_with("logs.") {
+                    "add \"Condition\": {\"ArnLike\": {\"kms:EncryptionContext:aws:logs:arn\": \"arn:aws:logs:<region>:<account>:log-group:<name>\"}}, naming the log groups CloudWatch Logs encrypts for"
+                } else {
+                    "add \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<your account>\"}} or an `aws:SourceArn` naming the resource the service acts for"
+                })
                 .at(format!("{}/Principal", s.pointer)),
             );
         }

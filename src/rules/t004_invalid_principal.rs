@@ -1,11 +1,14 @@
 //! T004 invalid-principal: a principal AWS does not accept: an IAM group, a wildcard inside
 //! an ARN, an ARN of the wrong service or form, a service principal not shaped
 //! `name.amazonaws.com`. Unknown principal types are P017's, syntax errors in an ARN
-//! P015's and placeholders P016's, so each problem is reported once.
+//! P015's and placeholders P016's, so each problem is reported once. In a key policy,
+//! CloudWatch Logs written `logs.amazonaws.com` is accepted but never matches: Logs calls
+//! KMS as its regional principal, `logs.<region>.amazonaws.com` (a warning).
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
-use crate::policy::{arn, placeholder, principal_values, PrincipalValue};
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::{arn, placeholder, principal_values, PolicyKind, PrincipalValue};
 
 const TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 const WEB_IDENTITY: &[&str] = &[
@@ -20,10 +23,26 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             let pointer = format!("{}/{}", s.pointer, member.key);
             for p in principal_values(member) {
+                if cx.kind == PolicyKind::KmsKey
+                    && p.has_type("Service")
+                    && p.value.value.eq_ignore_ascii_case("logs.amazonaws.com")
+                {
+                    out.push(
+                        Diagnostic::new(
+                            Code::T004,
+                            p.value.span,
+                            "`logs.amazonaws.com` never matches in a key policy: CloudWatch Logs calls KMS as its regional principal, `logs.<region>.amazonaws.com`",
+                        )
+                        .help("write the Region the log groups are in: \"Service\": \"logs.us-east-1.amazonaws.com\", with a `kms:EncryptionContext:aws:logs:arn` condition naming them")
+                        .severity(Severity::Warning)
+                        .at(pointer.clone()),
+                    );
+                    continue;
+                }
                 if let Some((span, why)) = problem(&p) {
                     out.push(
                         Diagnostic::new(
-                            "T004",
+                            Code::T004,
                             span,
                             format!("invalid principal `{}`: {why}", p.value.value),
                         )

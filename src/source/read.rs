@@ -19,7 +19,7 @@ pub struct Text {
 
 /// What is wrong with the bytes, in rule terms: `fatal` problems stop analysis of the file.
 pub struct EncodingProblem {
-    pub code: &'static str,
+    pub code: crate::code::Code,
     pub message: String,
     pub span: Span,
     pub fatal: bool,
@@ -109,7 +109,7 @@ pub fn too_large(size: Oversize) -> Text {
         text: String::new(),
         body_offset: 0,
         problem: Some(EncodingProblem {
-            code: "J006",
+            code: crate::code::Code::J006,
             message: format!("file is {size}, over iamlint's limit of {MAX_FILE_BYTES} bytes; no policy is that large"),
             span: Span::new(0, 0),
             fatal: true,
@@ -123,7 +123,7 @@ pub fn decode(bytes: Vec<u8>) -> Text {
             text: String::new(),
             body_offset: 0,
             problem: Some(EncodingProblem {
-                code: "J003",
+                code: crate::code::Code::J003,
                 message: "file is UTF-16 encoded; policy documents must be UTF-8".into(),
                 span: Span::new(0, 0),
                 fatal: true,
@@ -135,7 +135,7 @@ pub fn decode(bytes: Vec<u8>) -> Text {
             text: String::new(),
             body_offset: 0,
             problem: Some(EncodingProblem {
-                code: "J003",
+                code: crate::code::Code::J003,
                 message:
                     "file looks UTF-16 encoded (no byte order mark); policy documents must be UTF-8"
                         .into(),
@@ -149,7 +149,7 @@ pub fn decode(bytes: Vec<u8>) -> Text {
             text,
             body_offset: 3,
             problem: Some(EncodingProblem {
-                code: "J004",
+                code: crate::code::Code::J004,
                 message: "file starts with a UTF-8 byte order mark".into(),
                 span: Span::new(0, 3),
                 fatal: false,
@@ -168,7 +168,7 @@ pub fn decode(bytes: Vec<u8>) -> Text {
                 text,
                 body_offset: 0,
                 problem: Some(EncodingProblem {
-                    code: "J003",
+                    code: crate::code::Code::J003,
                     message: format!("invalid UTF-8 at byte {at}; policy documents must be UTF-8"),
                     span: Span::new(at, at + 3),
                     fatal: true,
