@@ -18,7 +18,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if op.set.is_some() || op.kind == OperatorType::Null {
                 continue;
             }
-            let KeyLookup::Known { name, kind, .. } = condition_key(cx.catalog(), s, entry.key.value)
+            let KeyLookup::Known { name, kind, .. } =
+                condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
             };
