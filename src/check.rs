@@ -3,18 +3,18 @@
 
 use crate::catalog::Catalog;
 use crate::code::Code;
-use crate::config::{Config, SeverityOverride};
-use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::filter::inline;
 use crate::json::{self, Span};
-use crate::location::LineIndex;
+use crate::location::{Host, Locate};
+use crate::outcome::InputError;
+pub use crate::outcome::{DocumentReport, FileReport};
+use crate::place::RuleSet;
 use crate::policy::{self, PolicyKind};
-use crate::relate;
-use crate::rules::{self, Context};
+use crate::rules::{self, relate, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{read, template, FileFormat, Origin};
-use serde::Serialize;
-use std::borrow::Cow;
+use crate::source::{self, read, template, FileFormat, Input, Origin};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -41,32 +41,6 @@ impl Options {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct DocumentReport {
-    pub path: Arc<str>,
-    pub document: usize,
-    pub line: usize,
-    pub kind: PolicyKind,
-    pub kind_reason: Cow<'static, str>,
-    /// The template resource that holds the document: its logical id or address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// That resource's type (`AWS::KMS::Key`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct FileReport {
-    /// Shared with its documents and findings.
-    pub path: Arc<str>,
-    pub documents: Vec<DocumentReport>,
-    pub findings: Vec<Finding>,
-    pub source: Option<String>,
-    /// Compact facts for relating this file's policies to other files' (see `relate`).
-    pub facts: relate::FileFacts,
-}
-
 /// Checks one file's bytes. `path` is what findings will show; `file_path` is used to
 /// match the config's path globs.
 pub fn check_bytes(
@@ -80,6 +54,7 @@ pub fn check_bytes(
     check_text(path, file_path, read::decode(bytes), format, origin, opts)
 }
 
+/// Checks one file's text (see [`check_bytes`]).
 pub fn check_text(
     path: &str,
     file_path: &Path,
@@ -88,12 +63,12 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
-    check_consumed(path, file_path, text, format, origin, None, opts)
+    check_file(path, file_path, text, format, origin, None, opts).0
 }
 
-/// [`check_text`] for a file that a template reads as a policy (Terraform's
-/// `file("key.json")`): `consumer` decides the kind of its whole-file document.
-pub fn check_consumed(
+/// Checks one file; `consumer`, for a file a template reads as a policy (Terraform's
+/// `file("key.json")`), decides the kind of its whole-file document.
+fn check_file(
     path: &str,
     file_path: &Path,
     text: read::Text,
@@ -101,21 +76,16 @@ pub fn check_consumed(
     origin: Origin,
     consumer: Option<&extract::Consumer>,
     opts: &Options,
-) -> FileReport {
-    let ignored_here = opts.config.ignores_for(file_path);
-    let enabled = |code: &str| {
-        rules::meta(code).is_some_and(|m| opts.config.enabled(code, m.name, &ignored_here))
-    };
+) -> (FileReport, relate::FileFacts) {
+    let rule_set = RuleSet::for_path(&opts.config, file_path);
     let mut file = FileCheck {
-        path: Arc::from(path),
-        text: &text.text,
-        index: None,
+        host: Host::new(Arc::from(path), &text.text),
         diagnostics: Vec::new(),
         documents: Vec::new(),
         format,
         resources: Vec::new(),
         facts: relate::FileFacts {
-            x001_enabled: enabled("X001"),
+            x001_enabled: rule_set.enabled(Code::X001).is_some(),
             ..relate::FileFacts::default()
         },
     };
@@ -128,7 +98,7 @@ pub fn check_consumed(
             None,
         );
         if problem.fatal {
-            return file.finish(opts, &enabled);
+            return file.finish(opts, &rule_set);
         }
     }
     let unquoted;
@@ -232,7 +202,7 @@ pub fn check_consumed(
             file.resources.push((index, consumer.resource));
         }
         file.documents.push(DocumentReport {
-            path: file.path.clone(),
+            path: file.host.path().clone(),
             document: index,
             line,
             kind,
@@ -245,11 +215,7 @@ pub fn check_consumed(
             .consumer
             .as_ref()
             .and_then(|c| c.resource_type.as_deref());
-        let applies = |m: &rules::RuleMeta| {
-            opts.config.enabled(m.code, m.name, &ignored_here)
-                && (m.kinds.is_empty() || m.kinds.contains(&kind))
-        };
-        for mut d in rules::run(&cx, applies) {
+        for mut d in rules::run(&cx, |m| rule_set.applies(m, kind)) {
             d.sid = sid_at(&model, &d.pointer);
             if let Some((org, detected)) = resembles {
                 mark_as_hint(&mut d, org, detected);
@@ -287,7 +253,59 @@ pub fn check_consumed(
         }
     }
     file.relate();
-    file.finish(opts, &enabled)
+    file.finish(opts, &rule_set)
+}
+
+/// Reads and checks one input of a run; with the facts its documents leave for relating
+/// them to other files' (X001).
+pub(crate) fn check_input(
+    input: &Input,
+    opts: &Options,
+) -> Result<(FileReport, relate::FileFacts), InputError> {
+    let error = |message: String| InputError {
+        path: input.display().into_owned(),
+        message,
+    };
+    let (bytes, format) = match input.origin {
+        Origin::Stdin => {
+            let bytes = read::stdin().map_err(error)?;
+            let format = match &bytes {
+                Ok(b) => source::sniff_format(&String::from_utf8_lossy(&b[..b.len().min(4096)])),
+                Err(_) => source::FileFormat::Json,
+            };
+            (bytes, format)
+        }
+        Origin::Walk => (
+            read::read_walked_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+        Origin::Explicit => (
+            read::read_file(&input.path).map_err(error)?,
+            source::format_of(&input.path),
+        ),
+    };
+    let text = match bytes {
+        Ok(bytes) => read::decode(bytes),
+        Err(size) => read::too_large(size),
+    };
+    // A file a Terraform module reads (`templatefile("key.json", …)`) is a template.
+    let format = match format {
+        FileFormat::Json if input.consumer.is_some() => FileFormat::TerraformTemplate,
+        format => format,
+    };
+    let origin = match input.origin {
+        Origin::Explicit if opts.policies_only => Origin::Walk,
+        origin => origin,
+    };
+    Ok(check_file(
+        &input.display(),
+        &input.path,
+        text,
+        format,
+        origin,
+        input.consumer.as_deref(),
+        opts,
+    ))
 }
 
 /// A document's pointer as a path in its template: the consumer's pointer continued (without
@@ -325,12 +343,29 @@ fn mark_as_hint(d: &mut Diagnostic, org: PolicyKind, detected: PolicyKind) {
 }
 
 /// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
+/// Found by the statement's index, not by comparing pointers: a policy can have 150,000
+/// statements, each with a finding.
 fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
-    let statement = model.statements.iter().find(|s| {
-        pointer
-            .strip_prefix(s.pointer.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })?;
+    let statement = match model.statements.first() {
+        // `Statement` is one object: every pointer under it is in that statement.
+        Some(only) if only.pointer == "/Statement" => only,
+        _ => {
+            let rest = pointer.strip_prefix("/Statement/")?;
+            let index = rest.split('/').next()?.parse::<usize>().ok()?;
+            // Statements are in array order; items that are not objects are left out.
+            let at = model
+                .statements
+                .binary_search_by_key(&index, |s| s.index)
+                .ok()?;
+            &model.statements[at]
+        }
+    };
+    let inside = pointer
+        .strip_prefix(statement.pointer.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if !inside {
+        return None;
+    }
     let sid = statement.sid?.value.as_str()?;
     Some(sid.to_string())
 }
@@ -347,9 +382,7 @@ fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
 }
 
 struct FileCheck<'a> {
-    path: Arc<str>,
-    text: &'a str,
-    index: Option<LineIndex<'a>>,
+    host: Host<'a>,
     /// Diagnostics in host-file coordinates, with their document and its kind.
     diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
     documents: Vec<DocumentReport>,
@@ -359,12 +392,11 @@ struct FileCheck<'a> {
     facts: relate::FileFacts,
 }
 
-impl<'a> FileCheck<'a> {
+impl FileCheck<'_> {
     /// Places the documents' facts and relates the documents of this file to each other.
     fn relate(&mut self) {
-        let text = self.text;
         let mut facts = std::mem::take(&mut self.facts);
-        facts.place(self.index(), text);
+        facts.place(&mut self.host);
         for (d, document) in relate::within_file(&facts.documents) {
             let kind = facts
                 .documents
@@ -392,20 +424,15 @@ impl<'a> FileCheck<'a> {
         self.diagnostics.push((d, document, kind));
     }
 
-    fn index(&mut self) -> &LineIndex<'a> {
-        let text = self.text;
-        self.index.get_or_insert_with(|| LineIndex::new(text))
-    }
-
     fn line_of(&mut self, offset: usize) -> usize {
-        self.index().position(offset).line
+        self.host.index().position(offset).line
     }
 
-    fn finish(mut self, opts: &Options, enabled: &dyn Fn(&str) -> bool) -> FileReport {
+    fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> (FileReport, relate::FileFacts) {
         let comments = match self.format {
             FileFormat::Yaml | FileFormat::Terraform => {
-                let text = self.text;
-                inline::comments(text, self.index())
+                let text = self.host.text();
+                inline::comments(text, self.host.index())
             }
             _ => Vec::new(),
         };
@@ -415,15 +442,7 @@ impl<'a> FileCheck<'a> {
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let mut findings = Vec::with_capacity(diagnostics.len());
         for (d, document, kind) in diagnostics {
-            let meta = d.code.meta();
-            if !enabled(meta.code) {
-                continue;
-            }
-            let severity = match opts.config.severity_override(meta.code, meta.name) {
-                Some(SeverityOverride::Set(s)) => *s,
-                _ => d.severity.unwrap_or(meta.severity),
-            };
-            findings.push(self.place(d, meta, severity, document, kind));
+            findings.extend(rule_set.place(d, &mut self.host, document, kind));
         }
         if comments.iter().any(|c| c.reason) {
             self.drop_commented(&mut findings, &comments);
@@ -431,14 +450,14 @@ impl<'a> FileCheck<'a> {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
-            .then(|| self.text.to_string());
-        FileReport {
-            path: self.path,
+            .then(|| self.host.text().to_string());
+        let file = FileReport {
+            path: self.host.path().clone(),
             documents: self.documents,
             findings,
             source,
-            facts: self.facts,
-        }
+        };
+        (file, self.facts)
     }
 
     /// Drops the findings a suppression comment with a reason names, on the finding's line
@@ -460,80 +479,6 @@ impl<'a> FileCheck<'a> {
             })
         });
     }
-
-    fn place(
-        &mut self,
-        d: Diagnostic,
-        meta: &'static rules::RuleMeta,
-        severity: Severity,
-        document: usize,
-        kind: Option<PolicyKind>,
-    ) -> Finding {
-        let text = self.text;
-        let index = self.index();
-        let (start, end) = index.range(d.span);
-        let labels = d
-            .labels
-            .iter()
-            .map(|(span, message)| {
-                let (s, e) = index.range(*span);
-                Label {
-                    message: message.clone(),
-                    line: s.line,
-                    column: s.column,
-                    end_line: e.line,
-                    end_column: e.column,
-                    span: *span,
-                }
-            })
-            .collect();
-        Finding {
-            rule: meta.code,
-            name: meta.name,
-            severity,
-            message: shorten_quoted(d.message),
-            path: self.path.clone(),
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-            help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
-            document,
-            kind,
-            pointer: d.pointer,
-            sid: d.sid,
-            snippet: text.get(d.span.start..d.span.end).unwrap_or("").to_string(),
-            labels,
-            span: d.span,
-        }
-    }
-}
-
-/// Messages quote the offending value in backticks; a hostile policy's value can be a
-/// megabyte long, and one line of output must not be. Quotes longer than this many
-/// characters keep their start and end around an ellipsis.
-const QUOTE_LIMIT: usize = 120;
-
-fn shorten_quoted(message: String) -> String {
-    let too_long = |(i, part): (usize, &str)| i % 2 == 1 && part.chars().count() > QUOTE_LIMIT;
-    if message.len() <= QUOTE_LIMIT || !message.split('`').enumerate().any(too_long) {
-        return message;
-    }
-    let mut out = String::with_capacity(message.len());
-    for (i, part) in message.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        let chars = part.chars().count();
-        if i % 2 == 1 && chars > QUOTE_LIMIT {
-            out.extend(part.chars().take(QUOTE_LIMIT - 20));
-            out.push('…');
-            out.extend(part.chars().skip(chars - 19));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -541,15 +486,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_quotes_are_shortened_short_ones_kept() {
-        let long = format!("`Sid` `{}` is odd", "a".repeat(10_000));
-        let short = shorten_quoted(long);
+    fn sid_at_finds_the_statement_by_its_index() {
+        let array =
+            json::parse(r#"{"Statement": [{"Sid": "A"}, 7, {"Effect": "Allow"}, {"Sid": "D"}]}"#)
+                .unwrap();
+        let model = policy::build(&array);
         assert_eq!(
-            short.chars().count(),
-            "`Sid` `` is odd".chars().count() + QUOTE_LIMIT
+            sid_at(&model, "/Statement/0/Resource").as_deref(),
+            Some("A")
         );
-        assert!(short.starts_with("`Sid` `aaa") && short.ends_with("a` is odd"));
-        let kept = format!("`{}` `b`", "é".repeat(100));
-        assert_eq!(shorten_quoted(kept.clone()), kept);
+        assert_eq!(sid_at(&model, "/Statement/3").as_deref(), Some("D"));
+        // Not an object, no `Sid`, no such statement, not a statement's pointer.
+        assert_eq!(sid_at(&model, "/Statement/1/Sid"), None);
+        assert_eq!(sid_at(&model, "/Statement/2/Effect"), None);
+        assert_eq!(sid_at(&model, "/Statement/9"), None);
+        assert_eq!(sid_at(&model, "/Statement/03"), None);
+        assert_eq!(sid_at(&model, "/Version"), None);
+        let object = json::parse(r#"{"Statement": {"Sid": "One", "Action": "s3:*"}}"#).unwrap();
+        let model = policy::build(&object);
+        assert_eq!(sid_at(&model, "/Statement/Action").as_deref(), Some("One"));
+        assert_eq!(sid_at(&model, "/Statementx"), None);
     }
 }

@@ -1,7 +1,10 @@
 //! Byte offsets → 1-based lines and character columns.
 
+#![warn(unreachable_pub)]
+
 use crate::json::Span;
 use std::cell::Cell;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Position {
@@ -72,6 +75,93 @@ fn line_starts(bytes: &[u8]) -> Vec<usize> {
     starts.push(0);
     starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
     starts
+}
+
+/// A host file as placement sees it: its path, and lines, columns and text for its spans.
+pub(crate) trait Locate {
+    fn path(&self) -> &Arc<str>;
+    fn range(&mut self, span: Span) -> (Position, Position);
+    fn snippet(&self, span: Span) -> &str;
+}
+
+/// A host file whose text is at hand; its line index is built on the first finding.
+pub struct Host<'t> {
+    path: Arc<str>,
+    text: &'t str,
+    index: Option<LineIndex<'t>>,
+}
+
+impl<'t> Host<'t> {
+    pub fn new(path: Arc<str>, text: &'t str) -> Self {
+        Host {
+            path,
+            text,
+            index: None,
+        }
+    }
+
+    pub fn index(&mut self) -> &LineIndex<'t> {
+        let text = self.text;
+        self.index.get_or_insert_with(|| LineIndex::new(text))
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+}
+
+impl Locate for Host<'_> {
+    fn path(&self) -> &Arc<str> {
+        &self.path
+    }
+
+    fn range(&mut self, span: Span) -> (Position, Position) {
+        self.index().range(span)
+    }
+
+    fn snippet(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// One place of a host file whose text is gone, kept with its lines and columns: what a
+/// finding made after the file was checked (X001 across files) can point at.
+#[derive(Clone, Debug, Default)]
+pub struct Spot {
+    pub path: Arc<str>,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    pub snippet: String,
+}
+
+impl Spot {
+    /// Records `span` of the host file.
+    pub fn of(host: &mut Host, span: Span) -> Self {
+        let (start, end) = host.range(span);
+        Spot {
+            path: host.path.clone(),
+            span,
+            start,
+            end,
+            snippet: host.snippet(span).to_string(),
+        }
+    }
+}
+
+impl Locate for Spot {
+    fn path(&self) -> &Arc<str> {
+        &self.path
+    }
+
+    /// The spot's own place: the only span it knows.
+    fn range(&mut self, _: Span) -> (Position, Position) {
+        (self.start, self.end)
+    }
+
+    fn snippet(&self, _: Span) -> &str {
+        &self.snippet
+    }
 }
 
 #[cfg(test)]

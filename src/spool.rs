@@ -2,6 +2,8 @@
 //! a temporary file once there is much of it, and read back when its turn comes: memory
 //! holds a window of the run, however long the wait.
 
+#![warn(unreachable_pub)]
+
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;

@@ -129,10 +129,7 @@ fn report_of(findings: Vec<Finding>) -> iamlint::Report {
         findings,
         ..Default::default()
     };
-    iamlint::Report {
-        files: vec![file],
-        ..iamlint::Report::default()
-    }
+    iamlint::Report::of_files(vec![file])
 }
 
 #[test]
@@ -604,4 +601,34 @@ fn a_suppression_used_through_standard_input_is_not_called_unused() {
     let text = stdout(&out);
     assert!(!text.contains("X001"), "suppressed: {text}");
     assert!(!text.contains("L001"), "the suppression was used: {text}");
+}
+
+/// The config's unused suppressions are known once every file has been filtered: they come
+/// at the end of the report, also when the config's path sorts before the files (each file
+/// is checked once, not first to learn which suppressions it uses).
+#[test]
+fn unused_suppressions_come_at_the_end_of_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for folder in ["a", "z"] {
+        std::fs::create_dir_all(p.join(folder)).unwrap();
+        std::fs::write(p.join(folder).join("key.json"), POLICY).unwrap();
+    }
+    std::fs::write(
+        p.join("iamlint.toml"),
+        "[[suppress]]\nrule = \"P016\"\npath = \"a/*.json\"\nreason = \"filled in later\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+    )
+    .unwrap();
+    let out = iamlint(p, &["check", "a", "z", "--format", "concise"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("z/key.json:")), "{text}");
+    assert!(!text.contains("a/key.json"), "suppressed: {text}");
+    assert_eq!(
+        lines.last().copied(),
+        Some("iamlint.toml:6:1: info[L001] this suppression of `P016` for `templates/**` matched no finding"),
+        "{text}"
+    );
+    assert_eq!(text.matches("L001").count(), 1, "{text}");
 }

@@ -315,6 +315,39 @@ fn an_object_of_200_000_keys_on_one_line_is_not_quadratic() {
 }
 
 #[test]
+fn a_policy_of_150_000_statements_is_linear() {
+    // 10 MB, each statement with its own `Sid` and a finding (`Resource: "*"`, C007), one
+    // duplicate `Sid` at the end: finding each finding's statement, or each `Sid`'s first
+    // use, by searching the statements before it would take minutes (the run's minute-long
+    // hang limit catches it); linear work takes about a second.
+    let dir = tempfile::tempdir().unwrap();
+    let statements: Vec<String> = (0..150_000)
+        .map(|i| {
+            format!(
+                "{{\"Sid\": \"S{i}\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}}"
+            )
+        })
+        .chain(std::iter::once(
+            "{\"Sid\": \"S7\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}".to_string(),
+        ))
+        .collect();
+    let policy = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}",
+        statements.join(",\n")
+    );
+    assert!(policy.len() > 10_000_000);
+    std::fs::write(dir.path().join("many.json"), &policy).unwrap();
+    let run = concise(dir.path(), &["many.json"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.matches("info[C007]").count(), 150_000);
+    has(&run, "many.json:150001:");
+    has(
+        &run,
+        "many.json:150002:10: error[P010] `Sid` `S7` is used by an earlier",
+    );
+}
+
+#[test]
 fn the_human_format_does_not_quote_a_minified_line_for_each_finding() {
     // 3,000 unknown condition keys on one 45 KB line: quoting the line with each finding
     // would print (and hold) the file 3,000 times over.

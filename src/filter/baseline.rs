@@ -3,10 +3,10 @@
 //! matched by [`Finding::fingerprint`] (rule, path, policy element, offending text), never
 //! by line, and counted: two identical findings in the baseline absorb two, not more.
 
-use crate::check::FileReport;
 use crate::diagnostic::{normalize_path, Finding};
+use crate::outcome::FileReport;
+use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
-use crate::stream::{Checked, Sink};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,7 +46,7 @@ impl Baseline {
     }
 
     /// Every finding of the report (see [`Baseline::from_entries`]).
-    pub fn from_report(report: &crate::Report) -> Baseline {
+    pub fn from_report(report: &crate::outcome::Report) -> Baseline {
         Baseline::from_entries(report.findings().into_iter().map(entry).collect())
     }
 

@@ -10,18 +10,12 @@ pub mod baseline;
 pub mod inline;
 pub mod suppress;
 
-use crate::check::FileReport;
 use crate::config::Config;
-use crate::Report;
+pub use crate::outcome::Accepted;
+use crate::outcome::FileReport;
+use crate::outcome::{Report, Tally};
 use baseline::{Baseline, Matcher};
 use std::sync::atomic::AtomicBool;
-
-/// How many findings of a file the config and the baseline accepted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Accepted {
-    pub suppressed: usize,
-    pub baselined: usize,
-}
 
 pub struct Filter<'a> {
     pub config: &'a Config,
@@ -57,16 +51,6 @@ impl<'a> Filter<'a> {
         }
     }
 
-    /// Marks the entries another filter saw used as used here too.
-    pub fn absorb_usage(&self, other: &Filter) {
-        use std::sync::atomic::Ordering::Relaxed;
-        for (mine, theirs) in self.used.iter().zip(&other.used) {
-            if theirs.load(Relaxed) {
-                mine.store(true, Relaxed);
-            }
-        }
-    }
-
     /// The report entry for the config file with its unused suppressions (L001), matched
     /// against the baseline (which may record them) but never suppressed itself. Call it
     /// once every file has been filtered; `input` is its place after every input.
@@ -91,19 +75,21 @@ impl<'a> Filter<'a> {
     }
 }
 
-/// Filters a whole report, in its file order, as a streaming run filters each file.
+/// Filters a whole report, in its file order, as a streamed run filters each file, and
+/// counts what is left as the run does.
 pub fn apply(report: &mut Report, config: &Config, baseline: Option<&Baseline>) {
     let filter = Filter::new(config, baseline);
+    let mut tally = Tally::default();
     for (input, file) in report.files.iter_mut().enumerate() {
         let accepted = filter.file(file, input);
-        report.suppressed += accepted.suppressed;
-        report.baselined += accepted.baselined;
+        tally.file(file, accepted);
     }
-    if report.walked {
+    if report.outcome.walked {
         if let Some((file, accepted)) = filter.config_report(report.files.len()) {
-            report.baselined += accepted.baselined;
+            tally.file(&file, accepted);
             report.files.push(file);
         }
     }
-    report.stale_baseline += filter.stale_baseline();
+    report.outcome.tally = tally;
+    report.outcome.stale_baseline += filter.stale_baseline();
 }

@@ -3,16 +3,17 @@
 //! that accepts nothing is reported (L001), so stale suppressions do not pile up — in runs
 //! that walk a folder, since a run on named files sees only part of the tree.
 
-use crate::check::FileReport;
-use crate::config::{Config, SeverityOverride, Suppression};
-use crate::diagnostic::{Finding, Severity};
+use crate::code::Code;
+use crate::config::{Config, Suppression};
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::json::Span;
-use crate::location::LineIndex;
-use crate::rules;
+use crate::location::Host;
+use crate::outcome::FileReport;
+use crate::place::RuleSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub const UNUSED_SUPPRESSION: &str = "L001";
+pub const UNUSED_SUPPRESSION: Code = Code::L001;
 
 /// Drops the findings of one file that a `[[suppress]]` entry accepts, marks those entries
 /// used, and says how many it dropped. Files can be filtered on any thread, in any order.
@@ -35,27 +36,6 @@ pub fn filter(config: &Config, used: &[AtomicBool], file: &mut FileReport) -> us
     before - file.findings.len()
 }
 
-/// Whether an entry could accept a finding in the file at `path`: the run can then skip
-/// files no entry is about when it only needs to know which entries are used.
-pub fn may_match(config: &Config, path: &Path) -> bool {
-    let relative = config.relative(path);
-    config
-        .suppressions
-        .iter()
-        .any(|entry| entry.path.is_match(&*relative))
-}
-
-/// Whether an entry could accept a finding that relates files of a directory (X001).
-pub fn may_match_relations(config: &Config) -> bool {
-    let Some(meta) = rules::meta("X001") else {
-        return false;
-    };
-    config
-        .suppressions
-        .iter()
-        .any(|entry| entry.rule.matches(meta.code, meta.name))
-}
-
 fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
     if !entry.rule.matches(finding.rule, finding.name) || !entry.path.is_match(relative) {
         return false;
@@ -74,7 +54,8 @@ fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
 /// itself; `None` when every entry was used (or L001 is off). Only a run that walked a
 /// folder may call an entry unused: one on named files sees part of the tree.
 pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport> {
-    let meta = rules::meta(UNUSED_SUPPRESSION)?;
+    let rule_set = RuleSet::for_config(config);
+    rule_set.enabled(UNUSED_SUPPRESSION)?;
     let unused: Vec<&Suppression> = config
         .suppressions
         .iter()
@@ -82,81 +63,49 @@ pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport>
         .filter(|(_, used)| !used.load(Ordering::Relaxed))
         .map(|(entry, _)| entry)
         .collect();
-    if unused.is_empty() || !config.enabled(meta.code, meta.name, &[]) {
+    if unused.is_empty() {
         return None;
     }
-    let severity = match config.severity_override(meta.code, meta.name) {
-        Some(SeverityOverride::Set(severity)) => *severity,
-        _ => meta.severity,
-    };
-    let path = display_path(config);
-    let index = LineIndex::new(&config.source);
+    let path: std::sync::Arc<str> = display_path(config).into();
+    let mut host = Host::new(path.clone(), &config.source);
     let findings = unused
         .iter()
-        .map(|entry| place(entry, meta, severity, &path, &config.source, &index))
+        .filter_map(|entry| rule_set.place(unused_entry(entry, &config.source), &mut host, 0, None))
         .collect();
     Some(FileReport {
-        path: path.into(),
+        path,
         documents: Vec::new(),
         findings,
         source: Some(config.source.clone()),
-        facts: Default::default(),
     })
 }
 
-/// Whether this run can raise L001 at all, and so must learn which entries every file uses.
-pub fn reports_unused(config: &Config) -> bool {
-    !config.suppressions.is_empty()
-        && rules::meta(UNUSED_SUPPRESSION).is_some_and(|m| config.enabled(m.code, m.name, &[]))
-}
-
-fn place(
-    entry: &Suppression,
-    meta: &'static rules::RuleMeta,
-    severity: Severity,
-    path: &str,
-    source: &str,
-    index: &LineIndex,
-) -> Finding {
+/// L001 about one entry.
+fn unused_entry(entry: &Suppression, source: &str) -> Diagnostic {
     // Underline the entry's first line (its `[[suppress]]` header), not the whole table.
     let start = entry.span.start.min(source.len());
     let line_end = source[start..]
         .find('\n')
         .map_or(source.len(), |n| start + n);
     let span = Span::new(start, line_end.min(entry.span.end.max(start)));
-    let (from, to) = index.range(span);
     let statement = entry
         .statement
         .as_deref()
         .map(|s| format!(" in statement `{s}`"))
         .unwrap_or_default();
-    Finding {
-        rule: meta.code,
-        name: meta.name,
-        severity,
-        message: format!(
+    Diagnostic::new(
+        UNUSED_SUPPRESSION,
+        span,
+        format!(
             "this suppression of `{}` for `{}`{statement} matched no finding",
             entry.rule.as_str(),
             entry.path.glob()
         ),
-        path: path.into(),
-        line: from.line,
-        column: from.column,
-        end_line: to.line,
-        end_column: to.column,
-        help: meta.fix.into(),
-        document: 0,
-        kind: None,
-        pointer: String::new(),
-        sid: None,
-        snippet: source.get(span.start..span.end).unwrap_or("").to_string(),
-        labels: Vec::new(),
-        span,
-    }
+    )
 }
 
 /// The config's path as the user would write it: relative to the working folder if inside it.
-pub fn display_path(config: &Config) -> String {
+fn display_path(config: &Config) -> String {
     let Some(path) = &config.path else {
         return crate::config::FILE_NAME.to_string();
     };

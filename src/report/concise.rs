@@ -1,6 +1,7 @@
 //! `path:line:col: severity[CODE] message`, one line per finding: for editors and grep.
 
 use crate::diagnostic::Finding;
+use crate::sink::Checked;
 use std::io::Write;
 
 pub fn render(findings: &[&Finding]) -> Vec<u8> {
@@ -14,4 +15,27 @@ pub fn render(findings: &[&Finding]) -> Vec<u8> {
         );
     }
     out
+}
+
+pub(crate) struct Concise;
+
+impl super::Emit for Concise {
+    fn render(
+        &self,
+        _: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> std::io::Result<super::Part> {
+        Ok(super::Part::text(render(found)))
+    }
+
+    fn finish(
+        &self,
+        _: &mut dyn Write,
+        _: &mut super::Kept,
+        _: &super::Style,
+        _: &super::End,
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
 }

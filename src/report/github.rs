@@ -3,7 +3,8 @@
 //! `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message`.
 
 use crate::diagnostic::{normalize_path, Finding, Severity};
-use crate::Report;
+use crate::outcome::Report;
+use crate::sink::Checked;
 use std::io::{self, Write};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -63,6 +64,29 @@ pub fn escape_data(text: &str) -> String {
 /// A property value also must not contain the `:` and `,` that delimit properties.
 pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub(crate) struct Github;
+
+impl super::Emit for Github {
+    fn render(
+        &self,
+        _: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        Ok(super::Part::text(render(found)))
+    }
+
+    fn finish(
+        &self,
+        _: &mut dyn Write,
+        _: &mut super::Kept,
+        _: &super::Style,
+        _: &super::End,
+    ) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

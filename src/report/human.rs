@@ -2,6 +2,7 @@
 //! then a one-line summary.
 
 use crate::diagnostic::{Finding, Severity};
+use crate::sink::Checked;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;
 use std::io::{self, Write};
@@ -226,6 +227,34 @@ pub fn finish(out: &mut dyn Write, style: &super::Style, end: &super::End) -> io
         return Ok(());
     }
     writeln!(out, "{}", super::summary_line(end.summary))
+}
+
+pub(crate) struct Human;
+
+impl super::Emit for Human {
+    fn render(
+        &self,
+        group: &[Checked],
+        found: &[&Finding],
+        style: &super::Style,
+    ) -> io::Result<super::Part> {
+        let source = group.iter().rev().find_map(|c| c.file.source.as_deref());
+        Ok(super::Part::text(render(
+            found,
+            source.unwrap_or(""),
+            style,
+        )?))
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        _: &mut super::Kept,
+        style: &super::Style,
+        end: &super::End,
+    ) -> io::Result<()> {
+        finish(out, style, end)
+    }
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 //! checked the file, and written as the files stream past; the documents, which follow
 //! them, are kept until the end.
 
-use crate::check::DocumentReport;
 use crate::diagnostic::Finding;
+use crate::outcome::DocumentReport;
+use crate::outcome::Report;
 use crate::policy::PolicyKind;
-use crate::Report;
+use crate::sink::Checked;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -45,8 +46,8 @@ impl Document {
 #[derive(Serialize)]
 struct Rest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [crate::InputError],
-    summary: &'a crate::Summary,
+    errors: &'a [crate::outcome::InputError],
+    summary: &'a crate::outcome::Summary,
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -224,7 +225,7 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     // parser finds a string's plain runs, and copied whole.
     let mut clean = 0;
     loop {
-        let i = crate::json::plain_run_end(bytes, clean);
+        let i = crate::bytes::plain_run_end(bytes, clean);
         out.extend_from_slice(&bytes[clean..i]);
         let Some(&b) = bytes.get(i) else {
             break;
@@ -252,6 +253,47 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     out.push(b'"');
 }
 
+pub(crate) struct Json;
+
+impl super::Emit for Json {
+    fn opening(&self) -> &'static [u8] {
+        OPENING
+    }
+
+    fn render(
+        &self,
+        group: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        let mut part = super::Part::text(render(found, false)?);
+        part.kept.documents = group
+            .iter()
+            .flat_map(|c| c.file.documents.iter().map(|d| Document::new(c.input, d)))
+            .collect();
+        Ok(part)
+    }
+
+    /// Rendered as if after another finding: the first drops its comma.
+    fn join<'t>(&self, text: &'t [u8], first: bool) -> &'t [u8] {
+        match text.split_first() {
+            Some((b',', rest)) if first => rest,
+            _ => text,
+        }
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut super::Kept,
+        _: &super::Style,
+        end: &super::End,
+    ) -> io::Result<()> {
+        kept.documents.sort_by_key(|d| d.input);
+        finish(out, kept.wrote, &kept.documents, end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,10 +307,10 @@ mod tests {
     #[derive(Serialize)]
     struct Whole<'a> {
         findings: Vec<&'a Finding>,
-        documents: Vec<&'a crate::check::DocumentReport>,
+        documents: Vec<&'a crate::outcome::DocumentReport>,
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
-        errors: &'a [crate::InputError],
-        summary: crate::Summary,
+        errors: &'a [crate::outcome::InputError],
+        summary: crate::outcome::Summary,
     }
 
     fn report_of(policy: &str) -> Report {
@@ -280,10 +322,7 @@ mod tests {
             Origin::Explicit,
             &Options::default(),
         );
-        Report {
-            files: vec![file],
-            ..Report::default()
-        }
+        Report::of_files(vec![file])
     }
 
     fn both(report: &Report) -> (String, String) {
@@ -292,7 +331,7 @@ mod tests {
         let whole = Whole {
             findings: report.findings(),
             documents: report.documents().collect(),
-            errors: &report.errors,
+            errors: &report.outcome.errors,
             summary: report.summary(),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();

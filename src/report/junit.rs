@@ -2,9 +2,10 @@
 //! test suite and each policy document a test case (a file without documents is one test
 //! case); a case with findings fails, and its failure lists them.
 
-use crate::check::FileReport;
 use crate::diagnostic::{Finding, Severity};
-use crate::Report;
+use crate::outcome::FileReport;
+use crate::outcome::Report;
+use crate::sink::Checked;
 use std::io::{self, Write};
 
 /// One test case: a document of a file, or the whole file.
@@ -182,6 +183,33 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+pub(crate) struct Junit;
+
+impl super::Emit for Junit {
+    fn render(
+        &self,
+        group: &[Checked],
+        _: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        Ok(super::Part::kept(super::Kept {
+            suites: group.iter().map(|c| Suite::new(c.input, &c.file)).collect(),
+            ..super::Kept::default()
+        }))
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut super::Kept,
+        _: &super::Style,
+        _: &super::End,
+    ) -> io::Result<()> {
+        kept.suites.sort_by_key(|s| s.input);
+        finish(out, &kept.suites)
+    }
 }
 
 #[cfg(test)]

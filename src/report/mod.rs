@@ -10,11 +10,10 @@ pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
-use crate::check::FileReport;
 use crate::diagnostic::Finding;
+use crate::outcome::{InputError, Report, Summary};
+use crate::sink::{Checked, Sink};
 use crate::spool::{Spilled, Spool};
-use crate::stream::{Checked, Sink};
-use crate::{InputError, Report, Summary};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -66,16 +65,87 @@ pub fn findings(group: &[Checked]) -> Vec<&Finding> {
     all
 }
 
-/// One group as an emitter rendered it: text for the output now, or what the format's end
-/// needs (the formats that open with totals keep compact records instead).
-pub enum Part {
-    Text(Text),
-    Json {
-        findings: Text,
-        documents: Vec<json::Document>,
-    },
-    Sarif(Vec<sarif::Record>),
-    Junit(Vec<junit::Suite>),
+/// One output format: the one implementation (in the format's own file) and the one entry in
+/// [`Format::emit`] that a new format needs.
+pub(crate) trait Emit: Sync {
+    /// Written before the first group.
+    fn opening(&self) -> &'static [u8] {
+        b""
+    }
+
+    /// Renders one group (on any thread): its findings are `found`, in the report's order.
+    fn render(&self, group: &[Checked], found: &[&Finding], style: &Style) -> io::Result<Part>;
+
+    /// The text of a group as it goes out after the others: the JSON format's first finding
+    /// drops the comma it was rendered with.
+    fn join<'t>(&self, text: &'t [u8], _first: bool) -> &'t [u8] {
+        text
+    }
+
+    /// Writes what only the end knows, with what the groups left for it.
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut Kept,
+        style: &Style,
+        end: &End,
+    ) -> io::Result<()>;
+}
+
+impl Format {
+    /// The format's implementation.
+    fn emit(self) -> &'static dyn Emit {
+        match self {
+            Format::Human => &human::Human,
+            Format::Concise => &concise::Concise,
+            Format::Json => &json::Json,
+            Format::Sarif => &sarif::Sarif,
+            Format::Github => &github::Github,
+            Format::Junit => &junit::Junit,
+        }
+    }
+}
+
+/// One group as a format rendered it: text for the output now, and what the format's end
+/// needs (the formats that open with totals keep compact records instead of text).
+pub struct Part {
+    text: Text,
+    kept: Kept,
+}
+
+impl Part {
+    pub(crate) fn text(bytes: Vec<u8>) -> Part {
+        Part {
+            text: Text::Here(bytes),
+            kept: Kept::default(),
+        }
+    }
+
+    pub(crate) fn kept(kept: Kept) -> Part {
+        Part {
+            text: Text::Here(Vec::new()),
+            kept,
+        }
+    }
+}
+
+/// What the formats keep until the end, gathered from every group.
+#[derive(Default)]
+pub struct Kept {
+    /// Whether any group wrote text.
+    pub(crate) wrote: bool,
+    /// The JSON format's `documents` list.
+    pub(crate) documents: Vec<json::Document>,
+    pub(crate) sarif: Vec<sarif::Record>,
+    pub(crate) suites: Vec<junit::Suite>,
+}
+
+impl Kept {
+    fn extend(&mut self, other: Kept) {
+        self.documents.extend(other.documents);
+        self.sarif.extend(other.sarif);
+        self.suites.extend(other.suites);
+    }
 }
 
 /// Rendered text, in memory or moved to the spool while it waits.
@@ -112,40 +182,37 @@ impl Text {
     }
 }
 
+/// What rendering a group needs, on any thread.
+pub struct Renderer {
+    emit: &'static dyn Emit,
+    style: Style,
+}
+
 /// Writes a report in one format as its files stream past.
 pub struct Emitter<W: Write> {
-    format: Format,
+    emit: &'static dyn Emit,
     style: Style,
     out: W,
     /// Whether the format's opening was written.
     begun: bool,
-    /// Whether a JSON finding was written (the next one follows a comma).
-    wrote_finding: bool,
-    documents: Vec<json::Document>,
-    sarif: Vec<sarif::Record>,
-    suites: Vec<junit::Suite>,
+    kept: Kept,
 }
 
 impl<W: Write> Emitter<W> {
     pub fn new(format: Format, style: Style, out: W) -> Self {
         Emitter {
-            format,
+            emit: format.emit(),
             style,
             out,
             begun: false,
-            wrote_finding: false,
-            documents: Vec::new(),
-            sarif: Vec::new(),
-            suites: Vec::new(),
+            kept: Kept::default(),
         }
     }
 
     fn begin(&mut self) -> io::Result<()> {
         if !self.begun {
             self.begun = true;
-            if self.format == Format::Json {
-                self.out.write_all(json::OPENING)?;
-            }
+            self.out.write_all(self.emit.opening())?;
         }
         Ok(())
     }
@@ -153,115 +220,47 @@ impl<W: Write> Emitter<W> {
     /// Writes what only the end knows; returns the writer.
     pub fn finish(mut self, end: &End) -> io::Result<W> {
         self.begin()?;
-        let out = &mut self.out;
-        match self.format {
-            Format::Human => human::finish(out, &self.style, end)?,
-            Format::Concise | Format::Github => {}
-            Format::Json => {
-                self.documents.sort_by_key(|d| d.input);
-                json::finish(out, self.wrote_finding, &self.documents, end)?
-            }
-            Format::Sarif => sarif::finish(out, &self.sarif, end)?,
-            Format::Junit => {
-                self.suites.sort_by_key(|s| s.input);
-                junit::finish(out, &self.suites)?
-            }
-        }
+        self.emit
+            .finish(&mut self.out, &mut self.kept, &self.style, end)?;
         Ok(self.out)
     }
 }
 
 impl<W: Write> Sink for Emitter<W> {
     type Part = Part;
-    type Renderer = (Format, Style);
+    type Renderer = Renderer;
 
-    fn renderer(&self) -> (Format, Style) {
-        (self.format, self.style)
-    }
-
-    fn render(&(format, style): &(Format, Style), group: &mut Vec<Checked>) -> io::Result<Part> {
-        let found = findings(group);
-        Ok(match format {
-            Format::Human => {
-                let source = group.iter().rev().find_map(|c| c.file.source.as_deref());
-                Part::Text(Text::Here(human::render(
-                    &found,
-                    source.unwrap_or(""),
-                    &style,
-                )?))
-            }
-            Format::Concise => Part::Text(Text::Here(concise::render(&found))),
-            Format::Github => Part::Text(Text::Here(github::render(&found))),
-            Format::Json => Part::Json {
-                findings: Text::Here(json::render(&found, false)?),
-                documents: group
-                    .iter()
-                    .flat_map(|c| {
-                        c.file
-                            .documents
-                            .iter()
-                            .map(|d| json::Document::new(c.input, d))
-                    })
-                    .collect(),
-            },
-            Format::Sarif => Part::Sarif(found.iter().map(|f| sarif::Record::new(f)).collect()),
-            Format::Junit => Part::Junit(
-                group
-                    .iter()
-                    .map(|c| junit::Suite::new(c.input, &c.file))
-                    .collect(),
-            ),
-        })
-    }
-
-    fn weight(part: &Part) -> usize {
-        match part {
-            Part::Text(text) | Part::Json { findings: text, .. } => text.weight(),
-            Part::Sarif(_) | Part::Junit(_) => 0,
+    fn renderer(&self) -> Renderer {
+        Renderer {
+            emit: self.emit,
+            style: self.style,
         }
     }
 
+    fn render(renderer: &Renderer, group: &mut Vec<Checked>) -> io::Result<Part> {
+        renderer
+            .emit
+            .render(group, &findings(group), &renderer.style)
+    }
+
+    fn weight(part: &Part) -> usize {
+        part.text.weight()
+    }
+
     fn spill(part: Part, spool: &mut Spool) -> io::Result<Part> {
-        Ok(match part {
-            Part::Text(text) => Part::Text(text.spill(spool)?),
-            Part::Json {
-                findings,
-                documents,
-            } => Part::Json {
-                findings: findings.spill(spool)?,
-                documents,
-            },
-            part => part,
+        Ok(Part {
+            text: part.text.spill(spool)?,
+            kept: part.kept,
         })
     }
 
     fn accept(&mut self, part: Part, spool: &mut Spool) -> io::Result<()> {
         self.begin()?;
-        match part {
-            Part::Text(text) => self.out.write_all(&text.bytes(spool)?),
-            Part::Json {
-                findings,
-                documents,
-            } => {
-                self.documents.extend(documents);
-                let findings = findings.bytes(spool)?;
-                // Rendered as if after another finding: the first drops its comma.
-                let text = match findings.split_first() {
-                    Some((b',', rest)) if !self.wrote_finding => rest,
-                    _ => &findings[..],
-                };
-                self.wrote_finding |= !findings.is_empty();
-                self.out.write_all(text)
-            }
-            Part::Sarif(records) => {
-                self.sarif.extend(records);
-                Ok(())
-            }
-            Part::Junit(suites) => {
-                self.suites.extend(suites);
-                Ok(())
-            }
-        }
+        self.kept.extend(part.kept);
+        let text = part.text.bytes(spool)?;
+        let joined = self.emit.join(&text, !self.kept.wrote);
+        self.kept.wrote |= !text.is_empty();
+        self.out.write_all(joined)
     }
 }
 
@@ -284,23 +283,13 @@ pub fn replay<S: Sink>(report: &Report, sink: &mut S) -> io::Result<()> {
             .iter()
             .map(|&i| Checked {
                 input: i,
-                file: copy(&report.files[i]),
+                file: report.files[i].clone(),
             })
             .collect();
         sink.accept(S::render(&renderer, &mut group)?, &mut spool)?;
         start = end;
     }
     Ok(())
-}
-
-fn copy(file: &FileReport) -> FileReport {
-    FileReport {
-        path: file.path.clone(),
-        documents: file.documents.clone(),
-        findings: file.findings.clone(),
-        source: file.source.clone(),
-        facts: file.facts.clone(),
-    }
 }
 
 /// Writes a whole report in one format.
@@ -320,7 +309,7 @@ pub fn write(
     };
     emitter.finish(&End {
         summary: &report.summary(),
-        errors: &report.errors,
+        errors: &report.outcome.errors,
         path_of: &path_of,
     })?;
     Ok(())

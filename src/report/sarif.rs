@@ -3,8 +3,9 @@
 //! (the one baselines use), so an alert survives edits elsewhere in the file.
 
 use crate::diagnostic::{normalize_path, Finding, Severity};
+use crate::outcome::Report;
 use crate::rules::{self, RuleMeta};
-use crate::Report;
+use crate::sink::Checked;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -93,7 +94,7 @@ pub fn finish(out: &mut dyn Write, records: &[Record], end: &super::End) -> io::
     writeln!(out)
 }
 
-fn log(metas: &[&RuleMeta], errors: &[crate::InputError], results: Vec<Value>) -> Value {
+fn log(metas: &[&RuleMeta], errors: &[crate::outcome::InputError], results: Vec<Value>) -> Value {
     let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
@@ -220,6 +221,32 @@ fn uri(path: &str) -> String {
         format!("file://{out}")
     } else {
         out
+    }
+}
+
+pub(crate) struct Sarif;
+
+impl super::Emit for Sarif {
+    fn render(
+        &self,
+        _: &[Checked],
+        found: &[&Finding],
+        _: &super::Style,
+    ) -> io::Result<super::Part> {
+        Ok(super::Part::kept(super::Kept {
+            sarif: found.iter().map(|f| Record::new(f)).collect(),
+            ..super::Kept::default()
+        }))
+    }
+
+    fn finish(
+        &self,
+        out: &mut dyn Write,
+        kept: &mut super::Kept,
+        _: &super::Style,
+        end: &super::End,
+    ) -> io::Result<()> {
+        finish(out, &kept.sarif, end)
     }
 }
 

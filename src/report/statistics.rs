@@ -1,8 +1,9 @@
 //! `--statistics`: how many findings each rule raised, most first, for planning a clean-up.
 
+use crate::outcome::Report;
+use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
-use crate::stream::{Checked, Sink};
-use crate::{InputError, Report, Summary};
+use crate::{InputError, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

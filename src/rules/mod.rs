@@ -73,6 +73,7 @@ mod p017_invalid_element_type;
 mod p018_empty_condition;
 mod p019_empty_sid;
 pub mod principals;
+pub mod relate;
 mod t001_public_trust;
 mod t002_web_identity_unpinned;
 mod t003_service_confused_deputy;

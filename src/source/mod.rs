@@ -43,6 +43,13 @@ pub enum FileFormat {
     Yaml,
 }
 
+/// Where the paths come from and which to keep.
+pub struct Selection<'a> {
+    pub paths: &'a [PathBuf],
+    pub include: &'a [String],
+    pub exclude: &'a [String],
+}
+
 #[derive(Clone, Debug)]
 pub struct Input {
     pub path: PathBuf,

@@ -9,25 +9,21 @@
 //! key policy qualifies, first in the same file, then among the other files of the same
 //! directory. Placeholders are compared between the documents of one Markdown file (a guide).
 
-use crate::check::FileReport;
+use super::principals;
 use crate::code::Code;
-use crate::config::SeverityOverride;
-use crate::diagnostic::{Diagnostic, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::json::Span;
-use crate::location::LineIndex;
+use crate::location::{Host, Spot};
 use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
-use crate::rules::principals;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A place in the host file, kept after the document is gone.
 #[derive(Clone, Debug, Default)]
 pub struct Anchor {
     pub span: Span,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    pub snippet: String,
+    /// Its lines, columns and text, once the file's line index exists (see [`FileFacts::place`]).
+    pub spot: Spot,
     pub pointer: String,
     /// The `Sid` of the statement the place lies in, which anchors baseline fingerprints.
     pub sid: Option<String>,
@@ -47,16 +43,8 @@ impl Anchor {
         }
     }
 
-    fn place(&mut self, index: &LineIndex, text: &str) {
-        let (start, end) = index.range(self.span);
-        self.line = start.line;
-        self.column = start.column;
-        self.end_line = end.line;
-        self.end_column = end.column;
-        self.snippet = text
-            .get(self.span.start..self.span.end)
-            .unwrap_or("")
-            .to_string();
+    fn place(&mut self, host: &mut Host) {
+        self.spot = Spot::of(host, self.span);
     }
 }
 
@@ -138,19 +126,19 @@ impl FileFacts {
     }
 
     /// Fills in lines and columns once the file's line index exists.
-    pub fn place(&mut self, index: &LineIndex, text: &str) {
+    pub fn place(&mut self, host: &mut Host) {
         for doc in &mut self.documents {
             if let Some(key) = &mut doc.key {
-                key.anchor.place(index, text);
+                key.anchor.place(host);
             }
             for grant in &mut doc.grants {
-                grant.anchor.place(index, text);
+                grant.anchor.place(host);
             }
             for (grant, _) in &mut doc.template_grants {
-                grant.anchor.place(index, text);
+                grant.anchor.place(host);
             }
             for p in &mut doc.placeholders {
-                p.anchor.place(index, text);
+                p.anchor.place(host);
             }
         }
     }
@@ -372,7 +360,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             let Some(key) = key_for(grant, &keys) else {
                 continue;
             };
-            let where_ = format!("at line {}", key.anchor.line);
+            let where_ = format!("at line {}", key.anchor.spot.start.line);
             if let Some(message) = unreachable(grant, key, &where_) {
                 let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
@@ -410,7 +398,7 @@ fn template_key_grants(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             let named = named_principals(key);
             let message = format!(
                 "`{}` on `{}` has no effect: the key policy of `{id}` at line {} does not allow the stack's account root (`arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root`), so IAM policies cannot grant use of the key; only the principals it names can use it ({named})",
-                grant.action, grant.key_arn, key.anchor.line
+                grant.action, grant.key_arn, key.anchor.spot.start.line
             );
             let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                 .label(key.anchor.span, "this key policy does not delegate to IAM")
@@ -486,20 +474,20 @@ pub fn directory_of(path: &str) -> String {
 pub struct KeyPolicy {
     /// Which file of the run holds it (any number unique per file).
     pub file: usize,
-    pub path: std::sync::Arc<str>,
+    pub path: Arc<str>,
     pub key: KeyFacts,
 }
 
 /// The key policies of a file that grants in other files can relate to.
-pub fn key_policies(file: &FileReport, id: usize) -> Vec<KeyPolicy> {
-    file.facts
+pub fn key_policies(facts: &FileFacts, path: &Arc<str>, id: usize) -> Vec<KeyPolicy> {
+    facts
         .documents
         .iter()
         .filter_map(|d| d.key.as_ref())
         .filter(|k| k.home_key.is_some())
         .map(|key| KeyPolicy {
             file: id,
-            path: file.path.clone(),
+            path: path.clone(),
             key: key.clone(),
         })
         .collect()
@@ -524,60 +512,44 @@ impl KeyCounts {
 /// given the key policies `counts` of its directory so far (its own among them): each grant
 /// pairs with the one key policy of its own file, or with none because two or more others
 /// qualify. Such a file need not wait for the rest of its directory.
-pub fn settled(file: &FileReport, counts: &KeyCounts) -> bool {
+pub fn settled(facts: &FileFacts, counts: &KeyCounts) -> bool {
     let own = |account: &str| {
-        file.facts
+        facts
             .documents
             .iter()
             .filter_map(|d| d.key.as_ref())
             .filter(|k| k.home_key.as_deref() == Some(account))
             .count()
     };
-    file.facts
-        .documents
-        .iter()
-        .flat_map(|d| &d.grants)
-        .all(|grant| {
-            let mine = own(&grant.account_key);
-            let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
-            mine == 1 || all.saturating_sub(mine) >= 2
-        })
+    facts.documents.iter().flat_map(|d| &d.grants).all(|grant| {
+        let mine = own(&grant.account_key);
+        let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
+        mine == 1 || all.saturating_sub(mine) >= 2
+    })
 }
 
 /// Whether the file's findings depend on the other files of its directory.
-pub fn needs_directory(file: &FileReport) -> bool {
-    file.facts.x001_enabled && file.facts.may_relate()
+pub fn needs_directory(facts: &FileFacts) -> bool {
+    facts.x001_enabled && facts.may_relate()
 }
 
-/// Relations across files of one directory: a grant in one file, the key policy in another.
-/// Findings are added to the file holding the grant; every file's findings stay sorted.
-pub fn across_files(files: &mut [FileReport], config: &crate::config::Config) {
-    let mut keys: BTreeMap<String, Vec<KeyPolicy>> = BTreeMap::new();
-    for (i, file) in files.iter().enumerate() {
-        keys.entry(directory_of(&file.path))
-            .or_default()
-            .extend(key_policies(file, i));
-    }
-    for (i, file) in files.iter_mut().enumerate() {
-        if let Some(nearby) = keys.get(&directory_of(&file.path)) {
-            with_directory(file, i, nearby, config);
-        }
-    }
+/// X001 across files, still to place: at a spot of the file holding the grant, in one of
+/// its documents.
+pub struct Related {
+    pub diagnostic: Diagnostic,
+    pub spot: Spot,
+    pub document: usize,
+    pub kind: PolicyKind,
 }
 
-/// Relates file `id`'s grants to `keys`, the key policies of every file of its directory
-/// (its own included).
-pub fn with_directory(
-    file: &mut FileReport,
-    id: usize,
-    keys: &[KeyPolicy],
-    config: &crate::config::Config,
-) {
-    if !needs_directory(file) {
-        return;
+/// Relates the grants of file `id` (its `facts`) to `keys`, the key policies of every file
+/// of its directory (its own included).
+pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<Related> {
+    if !needs_directory(facts) {
+        return Vec::new();
     }
     let mut added = Vec::new();
-    for doc in &file.facts.documents {
+    for doc in &facts.documents {
         for grant in &doc.grants {
             let nearby = keys
                 .iter()
@@ -603,52 +575,22 @@ pub fn with_directory(
             else {
                 continue;
             };
-            let where_ = format!("in {path}:{}:{}", key.anchor.line, key.anchor.column);
+            let at = &key.anchor.spot.start;
+            let where_ = format!("in {path}:{}:{}", at.line, at.column);
             if let Some(message) = unreachable(grant, key, &where_) {
-                if let Some(finding) = finding(config, file, doc, grant, message) {
-                    added.push(finding);
-                }
+                // No label: the key policy is in another file.
+                let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
+                    .help(X001_HELP)
+                    .at(grant.anchor.pointer.clone());
+                d.sid = grant.anchor.sid.clone();
+                added.push(Related {
+                    diagnostic: d,
+                    spot: grant.anchor.spot.clone(),
+                    document: doc.document,
+                    kind: doc.kind,
+                });
             }
         }
     }
-    if !added.is_empty() {
-        file.findings.extend(added);
-        file.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
-}
-
-fn finding(
-    config: &crate::config::Config,
-    file: &FileReport,
-    doc: &DocFacts,
-    grant: &KeyGrant,
-    message: String,
-) -> Option<Finding> {
-    let meta = crate::rules::meta("X001")?;
-    let severity = match config.severity_override(meta.code, meta.name) {
-        Some(SeverityOverride::Set(s)) => *s,
-        Some(SeverityOverride::Off) => return None,
-        None => meta.severity,
-    };
-    let a = &grant.anchor;
-    Some(Finding {
-        rule: meta.code,
-        name: meta.name,
-        severity,
-        message,
-        path: file.path.clone(),
-        line: a.line,
-        column: a.column,
-        end_line: a.end_line,
-        end_column: a.end_column,
-        help: X001_HELP.into(),
-        document: doc.document,
-        kind: Some(doc.kind),
-        pointer: a.pointer.clone(),
-        sid: a.sid.clone(),
-        snippet: a.snippet.clone(),
-        labels: Vec::new(),
-        span: a.span,
-    })
+    added
 }

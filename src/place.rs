@@ -1,0 +1,201 @@
+//! Where a diagnostic becomes a finding, whoever made it: a single-document rule, a
+//! cross-document rule (within a file or across a directory), a pipeline code (J001, J005,
+//! J007) or the config's unused suppressions (L001). The rule set in force for the file
+//! decides whether the finding is reported and at which severity; the host file gives its
+//! place. One function, so the producers cannot drift apart.
+
+#![warn(unreachable_pub)]
+
+use crate::code::Code;
+use crate::config::{Config, Selector, SeverityOverride};
+use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::location::Locate;
+use crate::policy::PolicyKind;
+use crate::rules::RuleMeta;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// The rules in force for one file: the config's selection, severity overrides and the
+/// per-path ignores whose glob matches the file, resolved once per file.
+pub(crate) struct RuleSet<'c> {
+    config: &'c Config,
+    ignored_here: Vec<&'c Selector>,
+}
+
+impl<'c> RuleSet<'c> {
+    /// For the file at `path` (matched against the config's per-path globs).
+    pub(crate) fn for_path(config: &'c Config, path: &Path) -> Self {
+        RuleSet {
+            config,
+            ignored_here: config.ignores_for(path),
+        }
+    }
+
+    /// For the config file itself: no per-path ignore is about it.
+    pub(crate) fn for_config(config: &'c Config) -> Self {
+        RuleSet {
+            config,
+            ignored_here: Vec::new(),
+        }
+    }
+
+    /// The rule's metadata when the rule reports in this file; `None` when it is off here
+    /// or unknown.
+    pub(crate) fn enabled(&self, code: Code) -> Option<&'static RuleMeta> {
+        let meta = code.meta();
+        self.config
+            .enabled(meta.code, meta.name, &self.ignored_here)
+            .then_some(meta)
+    }
+
+    /// Whether a rule runs on a document of this kind in this file.
+    pub(crate) fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
+        self.config
+            .enabled(meta.code, meta.name, &self.ignored_here)
+            && (meta.kinds.is_empty() || meta.kinds.contains(&kind))
+    }
+
+    /// The config's override, else what the rule found, else the rule's default.
+    fn severity(&self, meta: &RuleMeta, found: Option<Severity>) -> Severity {
+        match self.config.severity_override(meta.code, meta.name) {
+            Some(SeverityOverride::Set(severity)) => *severity,
+            _ => found.unwrap_or(meta.severity),
+        }
+    }
+
+    /// The one way a diagnostic (spans in host-file coordinates) becomes a finding: `None`
+    /// when its rule does not report in this file.
+    pub(crate) fn place(
+        &self,
+        d: Diagnostic,
+        host: &mut impl Locate,
+        document: usize,
+        kind: Option<PolicyKind>,
+    ) -> Option<Finding> {
+        let meta = self.enabled(d.code)?;
+        let severity = self.severity(meta, d.severity);
+        let (start, end) = host.range(d.span);
+        let labels = d
+            .labels
+            .iter()
+            .map(|(span, message)| {
+                let (s, e) = host.range(*span);
+                Label {
+                    message: message.clone(),
+                    line: s.line,
+                    column: s.column,
+                    end_line: e.line,
+                    end_column: e.column,
+                    span: *span,
+                }
+            })
+            .collect();
+        Some(Finding {
+            rule: meta.code,
+            name: meta.name,
+            severity,
+            message: shorten_quoted(d.message),
+            path: host.path().clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
+            document,
+            kind,
+            pointer: d.pointer,
+            sid: d.sid,
+            snippet: host.snippet(d.span).to_string(),
+            labels,
+            span: d.span,
+        })
+    }
+}
+
+/// Messages quote the offending value in backticks; a hostile policy's value can be a
+/// megabyte long, and one line of output must not be. Quotes longer than this many
+/// characters keep their start and end around an ellipsis.
+const QUOTE_LIMIT: usize = 120;
+
+fn shorten_quoted(message: String) -> String {
+    let too_long = |(i, part): (usize, &str)| i % 2 == 1 && part.chars().count() > QUOTE_LIMIT;
+    if message.len() <= QUOTE_LIMIT || !message.split('`').enumerate().any(too_long) {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let chars = part.chars().count();
+        if i % 2 == 1 && chars > QUOTE_LIMIT {
+            out.extend(part.chars().take(QUOTE_LIMIT - 20));
+            out.push('…');
+            out.extend(part.chars().skip(chars - 19));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Span;
+    use crate::location::{Host, Spot};
+
+    #[test]
+    fn long_quotes_are_shortened_short_ones_kept() {
+        let long = format!("`Sid` `{}` is odd", "a".repeat(10_000));
+        let short = shorten_quoted(long);
+        assert_eq!(
+            short.chars().count(),
+            "`Sid` `` is odd".chars().count() + QUOTE_LIMIT
+        );
+        assert!(short.starts_with("`Sid` `aaa") && short.ends_with("a` is odd"));
+        let kept = format!("`{}` `b`", "é".repeat(100));
+        assert_eq!(shorten_quoted(kept.clone()), kept);
+    }
+
+    fn config(text: &str) -> Config {
+        Config::parse(text).unwrap()
+    }
+
+    #[test]
+    fn selection_severity_and_per_path_ignores_apply_to_every_producer() {
+        let config =
+            config("[severity]\nP016 = \"error\"\n[per-path-ignores]\n\"legacy/*\" = [\"P016\"]\n");
+        let text = "ab\n\"ACCOUNT-ID\"";
+        let d = || Diagnostic::new(Code::P016, Span::new(4, 14), "`x` is a placeholder");
+        let here = RuleSet::for_path(&config, Path::new("new/a.json"));
+        let mut host = Host::new("new/a.json".into(), text);
+        let f = here.place(d(), &mut host, 0, None).expect("reported");
+        assert_eq!((f.rule, f.severity), ("P016", Severity::Error));
+        assert_eq!((f.line, f.column, f.end_column), (2, 2, 12));
+        assert_eq!(f.snippet, "ACCOUNT-ID");
+        let legacy = RuleSet::for_path(&config, Path::new("legacy/a.json"));
+        assert!(legacy.place(d(), &mut host, 0, None).is_none());
+    }
+
+    #[test]
+    fn a_spot_places_a_finding_after_its_text_is_gone() {
+        let config = config("");
+        let text = String::from("{\n  \"k\": \"`long`\"\n}");
+        let mut host = Host::new("a.json".into(), &text);
+        let span = Span::new(10, 16);
+        let mut spot = Spot::of(&mut host, span);
+        drop(text);
+        let message = format!("`{}` is quoted", "x".repeat(500));
+        let d = Diagnostic::new(Code::P016, span, message);
+        let f = RuleSet::for_path(&config, Path::new("a.json"))
+            .place(d, &mut spot, 0, None)
+            .unwrap();
+        assert_eq!((f.line, f.column), (2, 9));
+        assert_eq!(f.snippet, "`long`");
+        assert!(
+            f.message.chars().count() < 200,
+            "shortened like any finding"
+        );
+    }
+}
