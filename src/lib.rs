@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod evaluate;
 pub mod expand;
 pub mod filter;
 pub mod json;
