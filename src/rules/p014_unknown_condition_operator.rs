@@ -75,7 +75,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for op in block {
-            if base_operator(&op.key).is_some() {
+            // An operator a template fills in (`test = var.trust_condition_test`) is known
+            // only at deploy time.
+            if base_operator(&op.key).is_some() || crate::policy::template::has_template(&op.key) {
                 continue;
             }
             let bare = op.key.rsplit(':').next().unwrap_or(&op.key);

@@ -133,7 +133,11 @@ fn principal(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
         ),
         Value::Object(entries) => {
             for entry in entries {
-                if !PRINCIPAL_TYPES.contains(&&*entry.key) {
+                // A type a template fills in (`type = var.trusted_entity_type`) is known only
+                // at deploy time.
+                if !PRINCIPAL_TYPES.contains(&&*entry.key)
+                    && !crate::policy::template::has_template(&entry.key)
+                {
                     let help = match crate::suggest::closest(
                         &entry.key,
                         PRINCIPAL_TYPES.iter().copied(),
