@@ -736,11 +736,12 @@ pub fn redundant_patterns(
             text.to_string()
         }
     };
-    let mut by_head: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    // Short keys hashed per value and per head length: FxHash, not SipHash.
+    let mut by_head: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
     // The lengths heads come in: only those prefixes of a value are looked up.
     let mut lengths = std::collections::BTreeSet::new();
     // A value without wildcards covers only its equal: found by one lookup of the whole.
-    let mut exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut exact: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
     for (j, value) in values.iter().enumerate() {
         match value.find(['*', '?']) {
             Some(at) => {
