@@ -123,8 +123,8 @@ struct CheckArgs {
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
     /// The lowest severity to show [default: warning in the human and concise formats, which
-    /// count the information they hide in the summary line; info in the others]. It changes
-    /// what is printed, not the exit code (see --fail-on).
+    /// count the information they hide in the summary line, or info with `--fail-on info`;
+    /// info in the others]. It changes what is printed, not the exit code (see --fail-on).
     #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
     show: Option<Severity>,
     /// Treat every document as this kind of policy instead of detecting it.
@@ -365,11 +365,17 @@ impl Run<'_> {
         }
     }
 
-    /// The lowest severity the report shows: `--show`, else warning for the formats people
-    /// read (information is counted in their summary line) and everything for the others.
+    /// The lowest severity the report shows: `--show`, else the config's `show` (for the
+    /// formats people read), else warning for those
+    /// read (information is counted in their summary line; shown when it fails the run, so
+    /// that a failing run always shows why) and everything for the others.
     fn show(&self) -> Severity {
-        self.args.show.unwrap_or(match self.args.format {
-            Format::Human | Format::Concise => Severity::Warning,
+        let read = matches!(self.args.format, Format::Human | Format::Concise);
+        let configured = self.opts.config.show.filter(|_| read);
+        let chosen = self.args.show.or(configured);
+        chosen.unwrap_or(match (self.args.format, self.fail_on) {
+            (_, FailOn::Severity(Severity::Info)) => Severity::Info,
+            (Format::Human | Format::Concise, _) => Severity::Warning,
             _ => Severity::Info,
         })
     }

@@ -414,6 +414,12 @@ fn information_is_counted_in_the_summary_and_shown_on_request() {
     // --show is about what is printed; --fail-on about the exit code.
     let out = iamlint(repo(), &["check", CONSOLE_KEY_POLICY, "--fail-on", "info"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // What fails the run is shown, unless --show says otherwise.
+    assert!(
+        stdout(&out).contains("K001[root-delegation]"),
+        "{}",
+        stdout(&out)
+    );
     // Formats for programs keep every finding unless asked.
     let all = findings_of(
         "key.json",
@@ -574,4 +580,31 @@ fn junit_fails_only_on_findings_at_or_above_the_threshold() {
     let xml = stdout(&out);
     assert!(xml.contains(r#"<failure message="warning[P016]"#), "{xml}");
     assert!(xml.contains("<system-out>"), "{xml}");
+}
+
+#[test]
+fn the_config_may_show_information_and_names_a_wrong_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = std::fs::read_to_string(repo().join(CONSOLE_KEY_POLICY)).unwrap();
+    std::fs::write(dir.path().join("key.json"), key).unwrap();
+    std::fs::write(dir.path().join("iamlint.toml"), "show = \"info\"\n").unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("info[K001]"), "{}", stdout(&out));
+    // The command line wins.
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check", "key.json", "--format", "concise", "--show", "warning",
+        ],
+    );
+    assert!(!stdout(&out).contains("info[K001]"), "{}", stdout(&out));
+    std::fs::write(dir.path().join("iamlint.toml"), "show = \"notes\"\n").unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("(show): expected error, warning or info, found `notes`"),
+        "{err}"
+    );
 }
