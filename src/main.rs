@@ -122,9 +122,10 @@ struct CheckArgs {
     /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
-    /// The lowest severity to show [default: warning in the human and concise formats, which
-    /// count the information they hide in the summary line, or info with `--fail-on info`;
-    /// info in the others]. It changes what is printed, not the exit code (see --fail-on).
+    /// The lowest severity to show [default: the config's `show`, else warning in the human
+    /// and concise formats, which count the information they hide in the summary line (info
+    /// with `--fail-on info`), and info in the others]. It changes what is printed, not the
+    /// exit code (see --fail-on).
     #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
     show: Option<Severity>,
     /// Treat every document as this kind of policy instead of detecting it.
