@@ -13,29 +13,41 @@ use crate::policy::{Effect, Statement, Str};
 /// Statements compared at most: pairs grow with the square of their number, and real
 /// policies have a few dozen (an SCP or bucket policy at its size quota, about a hundred).
 const MAX_STATEMENTS: usize = 300;
+/// Pattern comparisons at most per document: far more than any real policy needs (AWS's
+/// managed policies, the largest there are, need under a million), so hostile input with
+/// huge lists stays bounded; past it the rule says nothing more.
+const MAX_COMPARISONS: usize = 4_000_000;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let statements = &cx.policy.statements;
     if statements.len() > MAX_STATEMENTS {
         return;
     }
+    let mut budget = MAX_COMPARISONS;
     for (i, s) in statements.iter().enumerate() {
         if !comparable(s) {
             continue;
         }
         // Of two identical statements the later one is redundant.
-        let by = statements.iter().enumerate().find(|&(j, other)| {
-            j != i && comparable(other) && covers(other, s) && (j < i || !covers(s, other))
-        });
-        let Some((_, by)) = by else {
+        let mut by = None;
+        for (j, other) in statements.iter().enumerate() {
+            if j == i || !comparable(other) || !covers(other, s, &mut budget) {
+                continue;
+            }
+            let mutual = covers(s, other, &mut budget);
+            if j < i || !mutual {
+                by = Some((other, mutual));
+                break;
+            }
+        }
+        if budget == 0 {
+            return;
+        }
+        let Some((by, mutual)) = by else {
             continue;
         };
         let (span, by_span) = (anchor(s), anchor(by));
-        let what = if covers(s, by) {
-            "repeats"
-        } else {
-            "is covered by"
-        };
+        let what = if mutual { "repeats" } else { "is covered by" };
         out.push(
             Diagnostic::new(
                 Code::C020,
@@ -63,7 +75,7 @@ fn comparable(s: &Statement) -> bool {
 }
 
 /// Whether `general` allows (or denies) everything `specific` does.
-fn covers(general: &Statement, specific: &Statement) -> bool {
+fn covers(general: &Statement, specific: &Statement, budget: &mut usize) -> bool {
     general.effect() == specific.effect()
         && same_node(
             general.principal.map(|m| &m.value),
@@ -74,16 +86,31 @@ fn covers(general: &Statement, specific: &Statement) -> bool {
             specific.condition.map(|m| &m.value),
         )
         && general.resource.is_some() == specific.resource.is_some()
-        && all_covered(specific.actions(), general.actions(), |g, s| {
+        && all_covered(specific.actions(), general.actions(), budget, |g, s| {
             pattern_covers(g, s, true)
         })
-        && all_covered(specific.resources(), general.resources(), arn_covers)
+        && all_covered(
+            specific.resources(),
+            general.resources(),
+            budget,
+            arn_covers,
+        )
 }
 
-fn all_covered(specific: &[Str], general: &[Str], covers: impl Fn(&str, &str) -> bool) -> bool {
-    specific
-        .iter()
-        .all(|s| general.iter().any(|g| covers(g.value, s.value)))
+/// Whether every pattern of `specific` is covered by one of `general`; `false` once the
+/// budget of comparisons is spent.
+fn all_covered(
+    specific: &[Str],
+    general: &[Str],
+    budget: &mut usize,
+    covers: impl Fn(&str, &str) -> bool,
+) -> bool {
+    specific.iter().all(|s| {
+        general.iter().any(|g| {
+            *budget = budget.saturating_sub(1);
+            *budget > 0 && covers(g.value, s.value)
+        })
+    })
 }
 
 /// The same JSON value, wherever it stands; object members in any order.

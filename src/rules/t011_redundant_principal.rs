@@ -5,27 +5,35 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{PrincipalValue, Str};
+use crate::policy::{arn, PrincipalValue, Str};
+use std::collections::HashMap;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         let principals = s.principals();
+        // Looked up by value, so a statement with thousands of principals stays linear.
+        let mut first: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+        let mut accounts: HashMap<&str, usize> = HashMap::new();
+        let mut roles: HashMap<(&str, &str, &str), usize> = HashMap::new();
         for (i, p) in principals.iter().enumerate() {
-            let covering = principals
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .find(|&(j, other)| covers(other, p, j < i));
-            let Some((_, by)) = covering else {
+            first
+                .entry((p.kind.map(|k| k.value), p.value.value))
+                .or_insert(i);
+            if p.has_type("AWS") {
+                if arn::is_account_id(p.value.value) {
+                    accounts.entry(p.value.value).or_insert(i);
+                }
+                if let Some(role) = role_of(p.value) {
+                    roles.entry(role).or_insert(i);
+                }
+            }
+        }
+        for (i, p) in principals.iter().enumerate() {
+            let by = covering(p, i, &first, &accounts, &roles);
+            let Some((by, what, how)) = by else {
                 continue;
             };
-            let (what, how) = if same_value(by, p) {
-                ("is listed twice", "the same principal")
-            } else if by.value.value.contains(":role/") {
-                ("is a session of a role the statement names", "its role")
-            } else {
-                ("is the same account as another entry", "the same account")
-            };
+            let by = &principals[by];
             out.push(
                 Diagnostic::new(
                     Code::T011,
@@ -39,28 +47,36 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn same_value(a: &PrincipalValue, b: &PrincipalValue) -> bool {
-    a.kind.map(|k| k.value) == b.kind.map(|k| k.value) && a.value.value == b.value.value
-}
-
-/// Whether `by` makes `p` redundant. Of two equal entries the later one is redundant.
-fn covers(by: &PrincipalValue, p: &PrincipalValue, by_is_earlier: bool) -> bool {
-    if same_value(by, p) {
-        return by_is_earlier;
+/// The entry that makes principal `i` redundant, with what to say about it. Of two equal
+/// entries the later one is redundant; of an account id and its root ARN, the ARN.
+fn covering(
+    p: &PrincipalValue,
+    i: usize,
+    first: &HashMap<(Option<&str>, &str), usize>,
+    accounts: &HashMap<&str, usize>,
+    roles: &HashMap<(&str, &str, &str), usize>,
+) -> Option<(usize, &'static str, &'static str)> {
+    let earlier = first[&(p.kind.map(|k| k.value), p.value.value)];
+    if earlier != i {
+        return Some((earlier, "is listed twice", "the same principal"));
     }
-    if !(by.has_type("AWS") && p.has_type("AWS")) {
-        return false;
+    if !p.has_type("AWS") {
+        return None;
     }
-    // An account id and that account's root ARN are one principal: the ARN is the redundant one.
-    if let Some(account) = root_account(p.value) {
-        if by.value.value == account {
-            return true;
-        }
+    if let Some(&by) = root_account(p.value).and_then(|a| accounts.get(a)) {
+        return Some((
+            by,
+            "is the same account as another entry",
+            "the same account",
+        ));
     }
     // `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION` is one session of `role/.../NAME`.
-    session_of(p.value).is_some_and(|(partition, account, role)| {
-        role_of(by.value).is_some_and(|(bp, ba, br)| bp == partition && ba == account && br == role)
-    })
+    let by = session_of(p.value).and_then(|session| roles.get(&session))?;
+    Some((
+        *by,
+        "is a session of a role the statement names",
+        "its role",
+    ))
 }
 
 fn root_account<'a>(v: Str<'a>) -> Option<&'a str> {
