@@ -9,8 +9,8 @@ use crate::policy::{Statement, Str};
 
 /// The services whose resources RCPs govern (AWS Organizations, "List of AWS services
 /// that support RCPs"): S3, STS, KMS, SQS and Secrets Manager from the start; ECR and
-/// OpenSearch Serverless since June 2025; Cognito identity pools, CloudWatch Logs and
-/// DynamoDB since.
+/// OpenSearch Serverless since June 2025; Cognito, CloudWatch Logs and DynamoDB since (all
+/// eleven are in AWS's data-perimeter RCP examples).
 const SUPPORTED: &[&str] = &[
     "s3",
     "sts",
@@ -20,6 +20,7 @@ const SUPPORTED: &[&str] = &[
     "ecr",
     "aoss",
     "cognito-identity",
+    "cognito-idp",
     "logs",
     "dynamodb",
 ];

@@ -49,7 +49,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             continue;
         };
-        if s.conditions().iter().any(|c| is_one_of(c, SERVICE_KEYS)) {
+        // A statement that also needs another key to match (`ForAnyValue:StringLike` on
+        // `aws:TagKeys`) refuses some requests, not every caller outside: no perimeter.
+        let targeted = s
+            .conditions()
+            .iter()
+            .any(|c| c.requires_match() && !is_one_of(c, SERVICE_KEYS));
+        if targeted || s.conditions().iter().any(|c| is_one_of(c, SERVICE_KEYS)) {
             continue;
         }
         out.push(
