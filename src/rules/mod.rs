@@ -3,6 +3,7 @@
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
 mod conditions;
+mod e006_forbidden_access;
 mod lookup;
 mod registry;
 mod resources;
@@ -105,6 +106,8 @@ pub struct Context<'a> {
     catalog: &'a Catalog,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
+    /// Access no policy may grant (`[[forbid]]`, `--forbid`): E006.
+    pub forbidden: &'a [crate::access::forbid::Forbidden],
     /// Each statement's resources against its actions' ARN templates, worked out when a
     /// rule first asks.
     pub resources: resources::Cache<'a>,
@@ -126,6 +129,7 @@ impl<'a> Context<'a> {
             lookups,
             catalog: lookups.catalog(),
             trusted_accounts,
+            forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
         }
