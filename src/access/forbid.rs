@@ -39,14 +39,22 @@ pub struct Hit<'s, 'a> {
 }
 
 impl Forbidden {
-    /// The catalog actions the entry names; `None` when it names no actions (any action).
-    pub fn targets<'c>(&self, catalog: &'c Catalog) -> Option<Vec<Target<'c>>> {
+    /// The catalog actions the entry names, of the services `wanted` accepts; `None` when it
+    /// names no actions (any action).
+    pub fn targets<'c>(
+        &self,
+        catalog: &'c Catalog,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Option<Vec<Target<'c>>> {
         if self.actions.is_empty() {
             return None;
         }
         let mut out: Vec<Target<'c>> = Vec::new();
         for pattern in &self.actions {
             for (service, action) in catalog.expand(pattern) {
+                if !wanted(service.prefix) {
+                    continue;
+                }
                 let name = format!("{}:{}", service.prefix, action.name);
                 if out.iter().any(|t| t.name == name) {
                     continue;
@@ -110,9 +118,12 @@ impl Forbidden {
         }
         match &grant.principals {
             Principals::Unstated => false,
-            Principals::Listed(values) => values
-                .iter()
-                .any(|v| self.principals.iter().any(|p| principal_meets(v, p))),
+            // A wildcard principal stands for whoever its conditions on the caller admit.
+            Principals::Listed(values) => values.iter().any(|v| {
+                self.principals
+                    .iter()
+                    .any(|p| principal_meets(v, p) && (v.value.value != "*" || admitted(grant, p)))
+            }),
             Principals::Except(excluded) => self
                 .principals
                 .iter()
@@ -156,12 +167,56 @@ fn principal_meets(value: &PrincipalValue, pattern: &str) -> bool {
     }
 }
 
+/// Whether the `Allow`'s conditions on the caller's account and ARN (ANDed, each met by
+/// one of its values) can let `principal` (or, for an account root, someone of its account)
+/// through. Other conditions are not about who calls, and admit anyone.
+fn admitted(grant: &Grant, principal: &str) -> bool {
+    if principal == "*" {
+        return true;
+    }
+    let principal = as_arn(principal);
+    let account = account_of(&principal);
+    let whole_account = principal.ends_with(":root");
+    grant
+        .conditions
+        .iter()
+        .filter(|c| c.narrows == super::Narrows::Target)
+        .all(|c| {
+            let matches = |value: &str| {
+                if c.is_key("aws:PrincipalAccount") {
+                    account.is_some_and(|a| crate::pattern::wildcard_match(value, a))
+                } else if c.is_key("aws:PrincipalArn") {
+                    crate::pattern::wildcard_match(value, &principal)
+                        || whole_account
+                            && account.is_some_and(|a| {
+                                value
+                                    .split(':')
+                                    .nth(4)
+                                    .is_some_and(|v| crate::pattern::wildcard_match(v, a))
+                            })
+                } else {
+                    true
+                }
+            };
+            c.values.iter().any(|(v, _)| matches(v))
+        })
+}
+
 impl<'a> Access<'a> {
     /// Every `Allow` through which the document grants what `entry` forbids, after the
     /// `Deny` statements: one hit per (statement token, action).
     pub fn forbidden<'s>(&'s self, entry: &Forbidden, catalog: &Catalog) -> Vec<Hit<'s, 'a>> {
         let mut out = Vec::new();
-        let named = entry.targets(catalog);
+        // Only the services the document's `Allow` statements can name: most documents name
+        // none of a forbidden service's actions, and resolving them is the cost.
+        let every_service = !self.any_service.is_empty()
+            || self
+                .allows
+                .iter()
+                .any(|g| !matches!(g.actions, super::Actions::Listed(_)));
+        let named = entry.targets(catalog, |prefix| {
+            every_service || self.by_service.contains_key(&super::service_key(prefix))
+        });
         for grant in &self.allows {
             if !entry.reaches_principal(grant) {
                 continue;
@@ -298,6 +353,16 @@ mod tests {
             1
         );
         assert!(hits(text, &entry(&["sqs:*"], &[], &["444455556666"])).is_empty());
+        // A wildcard principal narrowed by a condition on the caller's account or ARN.
+        let narrowed = r#"{"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/writer*"}}}
+        ]}"#;
+        let put = |who: &str| hits(narrowed, &entry(&["s3:PutObject"], &[], &[who])).len();
+        assert_eq!(put("arn:aws:iam::111122223333:role/writer-2"), 1);
+        assert_eq!(put("111122223333"), 1);
+        assert_eq!(put("arn:aws:iam::111122223333:role/reader"), 0);
+        assert_eq!(put("444455556666"), 0);
         // An identity policy names nobody: an entry about principals does not apply.
         let identity =
             r#"{"Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}"#;
