@@ -219,3 +219,106 @@ fn the_engine_agrees_with_the_evaluator_on_forbidden_access() {
     );
     assert!(imprecise * 20 < reported, "{imprecise} of {reported}");
 }
+
+/// Bucket policies built from a wildcard `Allow` under each condition and each `Deny`: A006
+/// reports a statement exactly when the evaluator lets some caller from outside (another
+/// account and organization, another endpoint, a role of any name) read an object.
+#[test]
+fn a006_agrees_with_the_evaluator_on_public_access() {
+    use iamlint::check::{check_bytes, Options};
+    use iamlint::source::{format_of, Origin};
+    let bucket = "arn:aws:s3:::example-reports";
+    let conditions = [
+        "",
+        r#", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+        r#", "Condition": {"StringLike": {"aws:PrincipalOrgID": "*"}}"#,
+        r#", "Condition": {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+        r#", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#,
+        r#", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/reader"}}"#,
+        r#", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
+        r#", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+        r#", "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+        r#", "Condition": {"Bool": {"aws:SecureTransport": "true"}}"#,
+        r#", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}"#,
+        r#", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}"#,
+    ];
+    let denies = [
+        String::new(),
+        format!(
+            r#", {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["{bucket}", "{bucket}/*"], "Condition": {{"StringNotEquals": {{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}}}"#
+        ),
+        format!(
+            r#", {{"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "{bucket}/*", "Condition": {{"StringNotEquals": {{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}}}"#
+        ),
+        format!(
+            r#", {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "{bucket}/*", "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}}"#
+        ),
+        format!(
+            r#", {{"Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "s3:GetObject", "Resource": "{bucket}/*"}}"#
+        ),
+    ];
+    // Roles of any name, in an account of another organization or of none.
+    let outsiders: Vec<Request> = [
+        ("reader", Some("o-outsider")),
+        ("x", Some("o-outsider")),
+        ("x", None),
+    ]
+    .iter()
+    .map(|(name, org)| {
+        let arn = format!("arn:aws:iam::999999999999:role/{name}");
+        let request = Request::new("s3:GetObject", &format!("{bucket}/report.csv"))
+            .principal("AWS", &arn)
+            .context("aws:PrincipalArn", &[&arn])
+            .context("aws:PrincipalAccount", &["999999999999"])
+            .context("aws:SourceVpce", &["vpce-outsider"])
+            .context("aws:SecureTransport", &["true"])
+            .context("aws:SourceIp", &["198.51.100.7"])
+            .context("aws:PrincipalIsAWSService", &["false"]);
+        match org {
+            Some(org) => request.context("aws:PrincipalOrgID", &[org]),
+            None => request,
+        }
+    })
+    .collect();
+    let opts = Options {
+        config: Config::parse("select = [\"A006\"]").unwrap(),
+        kind: Some(iamlint::policy::PolicyKind::Resource),
+        ..Options::default()
+    };
+    let (mut public, mut closed) = (0, 0);
+    for condition in &conditions {
+        for deny in &denies {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{bucket}/*"{condition}}}{deny}]}}"#
+            );
+            let root = iamlint::json::parse(&text).unwrap();
+            let policy = iamlint::policy::build(&root);
+            let open = outsiders
+                .iter()
+                .any(|r| evaluate(&policy, r) == Ok(Decision::Allow));
+            let path = std::path::Path::new("bucket.json");
+            let report = check_bytes(
+                "bucket.json",
+                path,
+                text.clone().into_bytes(),
+                format_of(path),
+                Origin::Explicit,
+                &opts,
+            );
+            let reported = report.findings.iter().any(|f| f.rule == "A006");
+            assert_eq!(
+                reported, open,
+                "A006 {reported}, an outsider allowed {open}: {text}"
+            );
+            if open {
+                public += 1;
+            } else {
+                closed += 1;
+            }
+        }
+    }
+    assert!(
+        public > 10 && closed > 10,
+        "{public} public, {closed} closed"
+    );
+}
