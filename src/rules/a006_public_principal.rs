@@ -11,6 +11,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.kind == crate::policy::PolicyKind::Trust {
         return;
     }
+    // A VPC endpoint policy filters what passes through the endpoint and grants nothing:
+    // callers need their own permissions, and only callers in the VPC reach it. AWS's
+    // default endpoint policy is `*` to `*`.
+    const FILTERS: &[&str] = &[
+        "AWS::EC2::VPCEndpoint",
+        "aws_vpc_endpoint",
+        "aws_vpc_endpoint_policy",
+    ];
+    if cx.resource_type.is_some_and(|t| FILTERS.contains(&t)) {
+        return;
+    }
     for s in allows(cx) {
         let wildcards: Vec<_> = s.principals().iter().filter(|p| p.is_wildcard()).collect();
         if wildcards.is_empty() || !is_public(cx.policy, s) {
