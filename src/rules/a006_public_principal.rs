@@ -14,12 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // A VPC endpoint policy filters what passes through the endpoint and grants nothing:
     // callers need their own permissions, and only callers in the VPC reach it. AWS's
     // default endpoint policy is `*` to `*`.
-    const FILTERS: &[&str] = &[
-        "AWS::EC2::VPCEndpoint",
-        "aws_vpc_endpoint",
-        "aws_vpc_endpoint_policy",
-    ];
-    if cx.resource_type.is_some_and(|t| FILTERS.contains(&t)) {
+    if cx.is_vpc_endpoint_policy() {
         return;
     }
     for s in allows(cx) {

@@ -22,7 +22,8 @@ struct Group<'h, 's, 'a> {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    if cx.forbidden.is_empty() {
+    // A VPC endpoint's policy filters and grants nothing.
+    if cx.forbidden.is_empty() || cx.is_vpc_endpoint_policy() {
         return;
     }
     let access = access(cx);
@@ -97,7 +98,7 @@ fn diagnostic(group: &Group) -> Diagnostic {
     message.push_str(&format!(": {}", reasons.join("; ")));
     let mut d = Diagnostic::new(Code::E006, first.token.span, "");
     let mut labelled = vec![first.token.span];
-    let allow_conditions: Vec<String> = grant.conditions.iter().map(|c| c.describe()).collect();
+    let allow_conditions: Vec<String> = grant.conditions.iter().map(described).collect();
     if !allow_conditions.is_empty() {
         message.push_str(&format!(
             " (granted when {})",
@@ -113,7 +114,7 @@ fn diagnostic(group: &Group) -> Diagnostic {
     let mut denied: Vec<String> = Vec::new();
     for hit in &group.hits {
         for deny in &hit.denied_when {
-            let when: Vec<String> = deny.conditions.iter().map(|c| c.describe()).collect();
+            let when: Vec<String> = deny.conditions.iter().map(described).collect();
             let when = when.join(" and ");
             if !denied.contains(&when) {
                 denied.push(when);
@@ -121,7 +122,7 @@ fn diagnostic(group: &Group) -> Diagnostic {
             for c in &deny.conditions {
                 if !labelled.contains(&c.key.span) {
                     labelled.push(c.key.span);
-                    d = d.label(c.key.span, format!("denied only when {}", c.describe()));
+                    d = d.label(c.key.span, format!("denied only when {}", described(c)));
                 }
             }
         }
@@ -152,4 +153,16 @@ fn quoted(values: &[String]) -> String {
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A condition in words; one whose values a template fills in (`{"Ref": …}` in a JSON
+/// template) says so rather than showing no value.
+fn described(c: &crate::access::Condition) -> String {
+    match c.values.is_empty() {
+        true => format!(
+            "`{}` {} a value set at deployment",
+            c.key.value, c.operator.value
+        ),
+        false => c.describe(),
+    }
 }

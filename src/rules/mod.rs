@@ -140,6 +140,17 @@ impl<'a> Context<'a> {
         self.lookups.kms()
     }
 
+    /// Whether the document is a VPC endpoint's policy (as its template says): it filters
+    /// what passes through the endpoint and grants nothing by itself.
+    pub fn is_vpc_endpoint_policy(&self) -> bool {
+        const ENDPOINTS: &[&str] = &[
+            "AWS::EC2::VPCEndpoint",
+            "aws_vpc_endpoint",
+            "aws_vpc_endpoint_policy",
+        ];
+        self.resource_type.is_some_and(|t| ENDPOINTS.contains(&t))
+    }
+
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).
     pub fn catalog(&self) -> &'a Catalog {
         self.catalog
