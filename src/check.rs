@@ -230,6 +230,7 @@ fn check_file(
             doc.offset,
             format == FileFormat::Markdown,
             doc.consumer.as_ref().map(|c| c.address.as_str()),
+            doc.consumer.as_ref().map_or(&[][..], |c| &c.readers),
         );
         if doc.consumer.is_some() {
             let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);

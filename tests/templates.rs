@@ -231,7 +231,13 @@ fn x001_relates_a_getatt_grant_to_its_key_in_the_template() {
         .filter(|f| f.rule == "X001")
         .map(|f| f.snippet.as_str())
         .collect();
-    assert_eq!(x001, ["ClosedKey.Arn"]);
+    assert_eq!(
+        x001,
+        [
+            "ClosedKey.Arn",
+            "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${ClosedKey}"
+        ]
+    );
     let finding = report.findings.iter().find(|f| f.rule == "X001").unwrap();
     assert_eq!(
         finding.pointer,

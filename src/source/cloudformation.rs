@@ -94,6 +94,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                     address: resource.key.to_string(),
                     pointer,
                     bare_statements: false,
+                    readers: Vec::new(),
                     resource: resource.key_span,
                 };
                 match slot.holds {
@@ -104,6 +105,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                             wrap_statements(statements, node.span),
                             Consumer {
                                 bare_statements: true,
+                                readers: Vec::new(),
                                 ..consumer
                             },
                         ));

@@ -284,6 +284,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: format!("{kind}.{name}"),
                     pointer,
                     bare_statements: false,
+                    readers: Vec::new(),
                     resource: span_of(&block.ident),
                 };
                 (consumer, slot.is_some())
@@ -296,6 +297,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: address.clone(),
                     pointer: format!("/{}/{key}", address.replace('.', "/")),
                     bare_statements: false,
+                    readers: Vec::new(),
                     resource: span_of(&attr.key),
                 },
                 false,
@@ -431,6 +433,14 @@ impl<'a, 'b> Reader<'a, 'b> {
             let name = label(block);
             let address = format!("data.aws_iam_policy_document.{name}");
             let by = self.consumer_of(name);
+            let mut readers: Vec<String> = self
+                .references
+                .iter()
+                .filter(|r| r.name == name)
+                .map(|r| r.consumer.address.clone())
+                .collect();
+            readers.sort();
+            readers.dedup();
             let consumer = Consumer {
                 kind: by.and_then(|c| c.kind),
                 reason: by.map_or(String::new(), |c| format!("{} (via {address})", c.reason)),
@@ -438,6 +448,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 address,
                 pointer: format!("/data/aws_iam_policy_document/{name}"),
                 bare_statements: false,
+                readers,
                 resource: span_of(&block.ident),
             };
             if let Some(root) = self.policy_document(block) {

@@ -206,6 +206,8 @@ mod tests {
             anchor: Anchor::default(),
             resource: None,
             delegates_here: false,
+            names_unknown: false,
+            readers: Vec::new(),
         };
         let mut documents = vec![DocFacts {
             document: 0,
