@@ -432,8 +432,12 @@ impl FileCheck<'_> {
     fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> (FileReport, relate::FileFacts) {
         let comments = match self.format {
             FileFormat::Yaml | FileFormat::Terraform => {
+                let syntax = match self.format {
+                    FileFormat::Terraform => inline::Syntax::Hcl,
+                    _ => inline::Syntax::Yaml,
+                };
                 let text = self.host.text();
-                inline::comments(text, self.host.index())
+                inline::comments(text, self.host.index(), syntax)
             }
             _ => Vec::new(),
         };

@@ -297,3 +297,17 @@ fn x001_relates_grants_across_the_files_of_a_module() {
         "names the other file: {message}"
     );
 }
+
+/// Blocks and locals declared twice are J002 at the second declaration; `#`, `//` and
+/// `/* */` comments in and around policies read as comments, and `//` suppressions work.
+#[test]
+fn duplicate_blocks_and_every_comment_style() {
+    let report = check("duplicate_blocks.tf");
+    let found: Vec<(usize, &str)> = report.findings.iter().map(|f| (f.line, f.rule)).collect();
+    assert_eq!(found, [(8, "J002"), (26, "J002")], "{:#?}", report.findings);
+    let statements = report.documents.len();
+    assert_eq!(
+        statements, 3,
+        "both trust policies and the role policy are read"
+    );
+}

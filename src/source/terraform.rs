@@ -99,10 +99,62 @@ pub fn read(text: &str) -> Read<'_> {
         references: Vec::new(),
         data_sources: Vec::new(),
     };
+    reader.out.notes.extend(duplicate_blocks(&body));
     reader.collect_locals(&body);
     reader.body(&body, &Place::Top);
     reader.policy_documents();
     reader.out
+}
+
+/// J002 for a block or local the file declares twice (`resource "aws_iam_role" "app"`
+/// twice, one local in two `locals` blocks): Terraform rejects the module. The parser
+/// reports an attribute set twice in one body; these it accepts.
+fn duplicate_blocks(body: &HclBody) -> Vec<Diagnostic> {
+    let mut first: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut declare = |address: String, span: Span, out: &mut Vec<Diagnostic>| match first
+        .get(&address)
+    {
+        Some(&earlier) => out.push(
+            Diagnostic::new(
+                Code::J002,
+                span,
+                format!("duplicate `{address}`: Terraform rejects a module that declares it twice"),
+            )
+            .label(earlier, "first declared here")
+            .help(format!("keep one `{address}`, or rename the other")),
+        ),
+        None => {
+            first.insert(address, span);
+        }
+    };
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let named = match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [kind, name]) => Some(format!("{kind}.{name}")),
+            ("data", [kind, name]) => Some(format!("data.{kind}.{name}")),
+            ("module" | "variable" | "output", [name]) => {
+                Some(format!("{}.{name}", block.ident.as_str()))
+            }
+            _ => None,
+        };
+        if let Some(address) = named {
+            let span = match (block.labels.first(), block.labels.last()) {
+                (Some(a), Some(b)) => Span::new(span_of(a).start, span_of(b).end),
+                _ => span_of(&block.ident),
+            };
+            declare(address, span, &mut out);
+        } else if block.ident.as_str() == "locals" {
+            for attr in block.body.attributes() {
+                declare(
+                    format!("local.{}", attr.key.as_str()),
+                    span_of(&attr.key),
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
 }
 
 fn syntax_error(text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
