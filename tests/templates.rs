@@ -75,6 +75,7 @@ fn every_template_fixture_is_snapshotted() {
         "x001-getatt.yaml",
         "duplicate-keys.yaml",
         "transform-and-nested.yaml",
+        "vpc-endpoint-policy.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");
@@ -300,4 +301,19 @@ fn what_a_template_makes_at_deployment_is_noted_not_guessed() {
         1,
         "only the written policy is a document"
     );
+}
+
+/// A VPC endpoint's policy only limits what passes through the endpoint: its default
+/// full-access statement is no public grant. A bucket policy's `"Principal": "*"` is.
+#[test]
+fn an_endpoint_policy_s_full_access_is_not_a_public_grant() {
+    let relative = "tests/fixtures/templates/vpc-endpoint-policy.yaml";
+    let report = check_named(relative, std::fs::read(root().join(relative)).unwrap());
+    let found: Vec<(usize, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with('A'))
+        .map(|f| (f.line, f.rule))
+        .collect();
+    assert_eq!(found, [(25, "A006")]);
 }

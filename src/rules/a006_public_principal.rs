@@ -51,6 +51,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.kind == crate::policy::PolicyKind::Trust {
         return;
     }
+    // Only callers inside the endpoint's network use it, each with its own permissions.
+    if cx.is_endpoint_policy() {
+        return;
+    }
     for s in allows(cx) {
         if is_scoped(s) {
             continue;

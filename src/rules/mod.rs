@@ -131,6 +131,17 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether the document is a VPC endpoint's policy (known from its template): such a
+    /// policy grants nothing, it only limits what requests through the endpoint may do, so
+    /// `"Principal": "*"` with `"Action": "*"` there is AWS's default full-access endpoint
+    /// policy, not a public grant.
+    pub fn is_endpoint_policy(&self) -> bool {
+        matches!(
+            self.resource_type,
+            Some("AWS::EC2::VPCEndpoint" | "aws_vpc_endpoint" | "aws_vpc_endpoint_policy")
+        )
+    }
+
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
     pub fn kms(&self) -> &'a kms::KmsActions {
         self.lookups.kms()
