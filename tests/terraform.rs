@@ -311,3 +311,38 @@ fn duplicate_blocks_and_every_comment_style() {
         "both trust policies and the role policy are read"
     );
 }
+
+/// A suppression comment on the grant's line, or on its resource's first line, accepts an
+/// X001 that another file of the module makes, as it would one made in its own file.
+#[test]
+fn x001_across_files_honours_the_grant_file_s_comments() {
+    use iamlint::{run, Selection};
+    let key =
+        std::fs::read_to_string(root().join("tests/fixtures/terraform/x001_keys.tf")).unwrap();
+    let (keys, grants) = key.split_at(key.find("resource \"aws_iam_policy\"").unwrap());
+    let on_line = grants.replace(
+        "        aws_kms_key.closed.arn,",
+        "        aws_kms_key.closed.arn, # iamlint: ignore[X001] key users are added by a grant, SEC-11",
+    );
+    let on_resource = format!(
+        "// iamlint: ignore[key-grant-without-delegation] the key is being migrated, SEC-12\n{grants}"
+    );
+    for (grants, left) in [(on_line.as_str(), 1), (on_resource.as_str(), 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kms.tf"), keys).unwrap();
+        std::fs::write(dir.path().join("iam.tf"), grants).unwrap();
+        let paths = vec![dir.path().to_path_buf()];
+        let selection = Selection {
+            paths: &paths,
+            include: &[],
+            exclude: &[],
+        };
+        let report = run(&selection, &Options::default()).unwrap();
+        let x001 = report
+            .findings()
+            .into_iter()
+            .filter(|f| f.rule == "X001")
+            .count();
+        assert_eq!(x001, left, "{grants}");
+    }
+}

@@ -121,6 +121,10 @@ pub struct DocFacts {
 pub struct FileFacts {
     pub documents: Vec<DocFacts>,
     pub x001_enabled: bool,
+    /// Lines where a suppression comment in this file accepts X001 (`# iamlint:
+    /// ignore[X001] …` on the grant's line or on its resource's first line): a finding
+    /// another file's key policy adds here is dropped as one made here would be.
+    pub x001_ignored_lines: Vec<usize>,
 }
 
 impl FileFacts {
@@ -673,6 +677,12 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
             else {
                 continue;
             };
+            if facts
+                .x001_ignored_lines
+                .contains(&grant.anchor.spot.start.line)
+            {
+                continue;
+            }
             let at = &key.anchor.spot.start;
             let where_ = format!("in {path}:{}:{}", at.line, at.column);
             if let Some(message) = unreachable(grant, key, &where_) {
@@ -698,6 +708,12 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
             let (Some(key), None) = (declared.next(), declared.next()) else {
                 continue;
             };
+            if facts
+                .x001_ignored_lines
+                .contains(&grant.anchor.spot.start.line)
+            {
+                continue;
+            }
             let at = &key.key.anchor.spot.start;
             let where_ = format!("in {}:{}:{}", key.path, at.line, at.column);
             if let Some(d) = template_key_unreachable(grant, key_id, &key.key, &where_) {

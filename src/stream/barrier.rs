@@ -233,6 +233,7 @@ mod tests {
             facts: FileFacts {
                 documents,
                 x001_enabled: true,
+                x001_ignored_lines: Vec::new(),
             },
         }
     }
