@@ -346,3 +346,16 @@ fn x001_across_files_honours_the_grant_file_s_comments() {
         assert_eq!(x001, left, "{grants}");
     }
 }
+
+/// A key whose policy an `aws_kms_key_policy` sets: the grant relates to that policy through
+/// its `key_id`; a key with no policy at all has AWS's default, which delegates to IAM.
+#[test]
+fn x001_follows_aws_kms_key_policy_to_its_key() {
+    let report = check("x001_key_policy_resource.tf");
+    let x001: Vec<&str> = at(&report)
+        .into_iter()
+        .filter(|(rule, _)| *rule == "X001")
+        .map(|(_, snippet)| snippet)
+        .collect();
+    assert_eq!(x001, ["aws_kms_key.separate.arn"]);
+}

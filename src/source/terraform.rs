@@ -157,6 +157,21 @@ fn duplicate_blocks(body: &HclBody) -> Vec<Diagnostic> {
     out
 }
 
+/// The key a `key_id` expression names: `aws_kms_key.app` from `aws_kms_key.app.id`,
+/// `.key_id` or `.arn` (also inside `"${…}"`).
+fn key_address(expression: &str) -> Option<String> {
+    let inner = expression
+        .strip_prefix("\"${")
+        .and_then(|e| e.strip_suffix("}\""))
+        .unwrap_or(expression);
+    let address = ["id", "key_id", "arn"]
+        .iter()
+        .find_map(|attribute| inner.strip_suffix(attribute)?.strip_suffix('.'))?;
+    let name = address.strip_prefix("aws_kms_key.")?;
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    (!name.is_empty() && name.bytes().all(plain)).then(|| address.to_string())
+}
+
 fn syntax_error(text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
     let at = err.location().offset().min(text.len());
     let message = err.message().lines().next().unwrap_or("").trim();
@@ -329,6 +344,16 @@ impl<'a, 'b> Reader<'a, 'b> {
                     }
                     None => format!("/resource/{kind}/{name}/{key}"),
                 };
+                // `aws_kms_key_policy` sets the policy of the key its `key_id` names: a grant
+                // on that key relates to this policy (X001).
+                let readers = match (*kind, block.body.get_attribute("key_id")) {
+                    ("aws_kms_key_policy", Some(key_id)) => {
+                        key_address(&self.reference(span_of(&key_id.value)))
+                            .into_iter()
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
                 let consumer = Consumer {
                     kind: slot.flatten(),
                     reason: format!("terraform: {kind}.{attribute}"),
@@ -336,7 +361,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: format!("{kind}.{name}"),
                     pointer,
                     bare_statements: false,
-                    readers: Vec::new(),
+                    readers,
                     resource: span_of(&block.ident),
                 };
                 (consumer, slot.is_some())
@@ -489,7 +514,8 @@ impl<'a, 'b> Reader<'a, 'b> {
                 .references
                 .iter()
                 .filter(|r| r.name == name)
-                .map(|r| r.consumer.address.clone())
+                .flat_map(|r| std::iter::once(&r.consumer.address).chain(&r.consumer.readers))
+                .cloned()
                 .collect();
             readers.sort();
             readers.dedup();
