@@ -1,0 +1,581 @@
+//! `iamlint diff`: does a new version of a policy allow a request the old one denies?
+//!
+//! Built on the access engine ([`crate::access`]): each new `Allow` statement is cut into
+//! pieces (one resource value × one principal, with its conditions) and asked, per catalog
+//! action it grants, whether an old `Allow` covers the piece (action named, resources and
+//! principals wider, conditions implied) and whether every old `Deny` that could take part
+//! of it away is still there (a new `Deny` covering it). What stays uncovered is new access:
+//! one change per statement token and reason, with an example request found by searching a
+//! few candidates and checking them against both documents ([`witness`]).
+//!
+//! Sound first: every comparison answers "covers" only when it is sure, so anything out of
+//! reach (an operator it does not compare, a policy variable, a `NotPrincipal`) comes out
+//! as possible new access with the reason, never as a silent pass.
+
+pub mod condition;
+pub mod files;
+pub mod region;
+pub mod render;
+pub mod shape;
+pub mod witness;
+
+use crate::access::{Access, Actions, Grant, Principals, Resources};
+use crate::catalog::Catalog;
+use crate::json::Span;
+use crate::policy::Str;
+use region::{Piece, Side, Where, Who};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use shape::Shape;
+use std::collections::BTreeSet;
+pub use witness::Witness;
+
+/// Why a new statement grants something the old document did not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// No old `Allow` names the action.
+    WiderAction,
+    /// Old statements grant the action, on fewer resources.
+    WiderResource,
+    /// Old statements grant it, to fewer principals.
+    NewPrincipal,
+    /// Old statements grant it under a condition the new one drops or loosens.
+    LooserCondition,
+    /// An old `Deny` that took part of it away is gone or narrower.
+    RemovedDeny,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::WiderAction => "wider action",
+            Reason::WiderResource => "wider resource",
+            Reason::NewPrincipal => "new principal",
+            Reason::LooserCondition => "looser condition",
+            Reason::RemovedDeny => "removed or narrowed Deny",
+        }
+    }
+}
+
+/// An old statement, for "closest".
+#[derive(Clone, Debug)]
+pub struct Closest {
+    pub pointer: String,
+    pub sid: Option<String>,
+    pub span: Span,
+    /// What it grants or denies, in words.
+    pub summary: String,
+}
+
+/// One piece of new access, at the new statement's token.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub reason: Reason,
+    /// The new statement's pointer (`/Statement/2`) and Sid.
+    pub pointer: String,
+    pub sid: Option<String>,
+    /// The token that grants it, in the document's coordinates.
+    pub span: Span,
+    pub token: String,
+    /// The catalog actions newly granted through it (names outside the catalog as written).
+    pub actions: Vec<String>,
+    pub why: String,
+    pub witness: Option<Witness>,
+    pub closest: Option<Closest>,
+}
+
+/// Statements equal in meaning up to order, Sid and the case of action names.
+fn canonical(g: &Grant, variables: bool) -> String {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v.join("\u{1}")
+    };
+    let strs = |v: &[Str], lower: bool| {
+        sorted(
+            v.iter()
+                .map(|s| match lower {
+                    true => s.value.to_ascii_lowercase(),
+                    false => s.value.to_string(),
+                })
+                .collect(),
+        )
+    };
+    let actions = match &g.actions {
+        Actions::Listed(v) => format!("A{}", strs(v, true)),
+        Actions::Except { excluded, .. } => format!("N{}", strs(excluded, true)),
+        Actions::Unstated => "-".into(),
+    };
+    let resources = match &g.resources {
+        Resources::Listed(v) => format!("R{}", strs(v, false)),
+        Resources::Except { excluded, .. } => format!("N{}", strs(excluded, false)),
+        Resources::Unstated => "-".into(),
+    };
+    let who = |ps: &[crate::policy::PrincipalValue]| {
+        sorted(
+            ps.iter()
+                .map(|p| format!("{}={}", p.kind.map_or("", |k| k.value), p.value.value))
+                .collect(),
+        )
+    };
+    let principals = match &g.principals {
+        Principals::Listed(ps) => format!("P{}", who(ps)),
+        Principals::Except(ps) => format!("N{}", who(ps)),
+        Principals::Unstated => "-".into(),
+    };
+    let conditions = sorted(
+        g.conditions
+            .iter()
+            .map(|c| {
+                let values = sorted(c.values.iter().map(|(v, _)| v.clone()).collect());
+                format!(
+                    "{}\u{2}{}\u{2}{values}",
+                    c.operator.value,
+                    c.key.value.to_ascii_lowercase()
+                )
+            })
+            .collect(),
+    );
+    format!("{variables}\u{3}{actions}\u{3}{resources}\u{3}{principals}\u{3}{conditions}")
+}
+
+struct Prepared<'s, 'a> {
+    piece: Piece<'s, 'a>,
+    /// Old `Allow` statements that cover the piece whatever the action.
+    covering: Vec<usize>,
+    /// New `Deny` statements that take the whole piece away.
+    removed: Vec<usize>,
+    /// The piece cut by a condition's values, each with its covering statements.
+    splits: Vec<Vec<usize>>,
+}
+
+#[derive(Default)]
+struct Group {
+    actions: BTreeSet<String>,
+    /// (action, piece) pairs to search an example request in.
+    samples: Vec<(String, usize)>,
+    closest: Option<usize>,
+    closest_is_deny: bool,
+    span: Option<Span>,
+    token: String,
+    note: Option<String>,
+}
+
+/// Every piece of access `new` grants that `old` did not.
+pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
+    let old_allows: FxHashSet<String> = old
+        .access
+        .allows
+        .iter()
+        .map(|g| canonical(g, old.variables))
+        .collect();
+    let new_denies: FxHashSet<String> = new
+        .access
+        .denies
+        .iter()
+        .map(|g| canonical(g, new.variables))
+        .collect();
+    let names = |g: &Grant, a: &str| g.token_for(a).is_some();
+    let mut groups: FxHashMap<(usize, usize, Reason), Group> = FxHashMap::default();
+    let mut pieces_of: Vec<Vec<Prepared>> = Vec::new();
+    for (si, s) in new.access.allows.iter().enumerate() {
+        let covering = |piece: &Piece| -> Vec<usize> {
+            (old.access.allows.iter().enumerate())
+                .filter(|(_, t)| region::covers(t, old, piece, new))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let prepared: Vec<Prepared> = if old_allows.contains(&canonical(s, new.variables)) {
+            Vec::new()
+        } else {
+            Piece::all(s)
+                .into_iter()
+                .map(|piece| Prepared {
+                    covering: covering(&piece),
+                    removed: (new.access.denies.iter().enumerate())
+                        .filter(|(_, d)| region::covers(d, new, &piece, new))
+                        .map(|(i, _)| i)
+                        .collect(),
+                    splits: piece.split().iter().map(covering).collect(),
+                    piece,
+                })
+                .collect()
+        };
+        if !prepared.is_empty() {
+            for target in Access::expand(s, catalog) {
+                let a = target.name.as_str();
+                for (pi, p) in prepared.iter().enumerate() {
+                    let named_by =
+                        |ids: &[usize]| ids.iter().any(|&t| names(&old.access.allows[t], a));
+                    if p.removed.iter().any(|&d| names(&new.access.denies[d], a))
+                        || named_by(&p.covering)
+                        || (!p.splits.is_empty() && p.splits.iter().all(|c| named_by(c)))
+                    {
+                        continue;
+                    }
+                    record(&mut groups, si, pi, a, s, &p.piece, old, new);
+                }
+            }
+            outside_catalog(&mut groups, si, s, &prepared, old, new, catalog);
+        }
+        pieces_of.push(prepared);
+    }
+    removed_denies(&mut groups, old, new, &new_denies, catalog);
+    finish(groups, old, new)
+}
+
+/// Which old statement comes closest to granting `a` in `piece`, and so why it is new.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    groups: &mut FxHashMap<(usize, usize, Reason), Group>,
+    si: usize,
+    pi: usize,
+    a: &str,
+    s: &Grant,
+    piece: &Piece,
+    old: &Side,
+    new: &Side,
+) {
+    let action_token = s.token_for(a);
+    let mut best: Option<(usize, [bool; 3])> = None;
+    for (ti, t) in old.access.allows.iter().enumerate() {
+        if t.token_for(a).is_none() {
+            continue;
+        }
+        let fit = [
+            region::resource_covered(&t.resources, old.variables, &piece.resource, new.variables),
+            region::principal_covered(&t.principals, &piece.principal),
+            region::conditions_implied(
+                &t.conditions,
+                &piece.conditions,
+                old.variables == new.variables,
+            ),
+        ];
+        let score = |f: &[bool; 3]| f.iter().filter(|x| **x).count();
+        if best.as_ref().is_none_or(|(_, b)| score(&fit) > score(b)) {
+            best = Some((ti, fit));
+        }
+    }
+    let fallback = action_token.map(|t| (t.span, t.value.to_string()));
+    let (reason, token, closest, note) = match best {
+        None => (Reason::WiderAction, fallback, None, None),
+        Some((ti, [false, ..])) => {
+            let token = match piece.resource {
+                Where::Value(v) => Some((v.span, v.value.to_string())),
+                Where::Except(_) => s
+                    .statement
+                    .not_resource
+                    .map(|m| (m.key_span, m.key.to_string())),
+                Where::Any => fallback,
+            };
+            let note = piece
+                .resource_text()
+                .filter(|r| r.contains("${"))
+                .map(|_| "a policy variable in a resource is compared as written".to_string());
+            (Reason::WiderResource, token, Some(ti), note)
+        }
+        Some((ti, [true, false, _])) => {
+            let token = match piece.principal {
+                Who::Value(p) => Some((p.value.span, p.value.value.to_string())),
+                Who::Except(_) => s
+                    .statement
+                    .not_principal
+                    .map(|m| (m.key_span, m.key.to_string())),
+                Who::Anyone => fallback,
+            };
+            (Reason::NewPrincipal, token, Some(ti), None)
+        }
+        Some((ti, _)) => {
+            let t = &old.access.allows[ti];
+            let missing = t.conditions.iter().find(|w| {
+                !piece
+                    .conditions
+                    .iter()
+                    .any(|g| condition::implies(g, w, old.variables == new.variables))
+            });
+            let loosened = missing.and_then(|w| {
+                piece
+                    .conditions
+                    .iter()
+                    .find(|g| g.key.value.eq_ignore_ascii_case(w.key.value))
+            });
+            let token = match loosened {
+                Some(c) => Some((c.key.span, c.key.value.to_string())),
+                None => s
+                    .statement
+                    .condition
+                    .or(s.statement.effect)
+                    .map(|m| (m.key_span, m.key.to_string()))
+                    .or(fallback),
+            };
+            let note = missing.map(|w| match loosened {
+                Some(c) => format!("{} is looser than the old {}", c.describe(), w.describe()),
+                None => format!("the old condition {} is gone", w.describe()),
+            });
+            (Reason::LooserCondition, token, Some(ti), note)
+        }
+    };
+    let Some((span, text)) = token else { return };
+    let group = groups.entry((si, span.start, reason)).or_default();
+    if group.actions.insert(a.to_string()) && group.samples.len() < 3 {
+        group.samples.push((a.to_string(), pi));
+    }
+    if group.span.is_none() {
+        group.span = Some(span);
+        group.token = text;
+        group.closest = closest;
+        group.note = note;
+    }
+}
+
+/// Action names the catalog does not list: a new pattern or `NotAction` must be covered by
+/// an old one as a pattern.
+fn outside_catalog(
+    groups: &mut FxHashMap<(usize, usize, Reason), Group>,
+    si: usize,
+    s: &Grant,
+    prepared: &[Prepared],
+    old: &Side,
+    _new: &Side,
+    catalog: &Catalog,
+) {
+    let lower = |t: &str| Shape::text(&t.to_ascii_lowercase(), false);
+    let covered_by = |t: &Grant, wanted: &Actions| match (&t.actions, wanted) {
+        (Actions::Listed(ts), Actions::Listed(ws)) => ws
+            .iter()
+            .all(|w| ts.iter().any(|t| lower(t.value).covers(&lower(w.value)))),
+        (Actions::Listed(ts), Actions::Except { .. }) => ts.iter().any(|t| t.value == "*"),
+        (Actions::Except { excluded: ys, .. }, Actions::Except { excluded: xs, .. }) => ys
+            .iter()
+            .all(|y| xs.iter().any(|x| lower(x.value).covers(&lower(y.value)))),
+        (Actions::Except { excluded: ys, .. }, Actions::Listed(ws)) => ws.iter().all(|w| {
+            !ys.iter().any(|y| {
+                crate::pattern::patterns_intersect(
+                    &y.value.to_ascii_lowercase(),
+                    &w.value.to_ascii_lowercase(),
+                )
+            })
+        }),
+        _ => false,
+    };
+    let unknown: Vec<Str> = match &s.actions {
+        Actions::Listed(tokens) => tokens
+            .iter()
+            .filter(|t| catalog.expand(t.value).is_empty())
+            .copied()
+            .collect(),
+        Actions::Except { key, .. } => vec![*key],
+        Actions::Unstated => Vec::new(),
+    };
+    for token in unknown {
+        let wanted = match &s.actions {
+            Actions::Listed(_) => Actions::Listed(vec![token]),
+            other => other.clone(),
+        };
+        for (pi, p) in prepared.iter().enumerate() {
+            if p.covering
+                .iter()
+                .any(|&t| covered_by(&old.access.allows[t], &wanted))
+            {
+                continue;
+            }
+            let group = groups
+                .entry((si, token.span.start, Reason::WiderAction))
+                .or_default();
+            let name = match &s.actions {
+                Actions::Listed(_) => token.value.to_string(),
+                _ => "actions outside the catalog".to_string(),
+            };
+            group.actions.insert(name);
+            if group.span.is_none() {
+                group.span = Some(token.span);
+                group.token = token.value.to_string();
+                group.note = Some("names actions the AWS catalog does not list".to_string());
+            }
+            let _ = pi;
+            break;
+        }
+    }
+}
+
+/// Old `Deny` statements that no new `Deny` keeps, where a new `Allow` meets them.
+fn removed_denies(
+    groups: &mut FxHashMap<(usize, usize, Reason), Group>,
+    old: &Side,
+    new: &Side,
+    new_denies: &FxHashSet<String>,
+    catalog: &Catalog,
+) {
+    for (di, d0) in old.access.denies.iter().enumerate() {
+        if new_denies.contains(&canonical(d0, old.variables)) {
+            continue;
+        }
+        let d0_pieces = Piece::all(d0);
+        let keeping: Vec<&Grant> = new
+            .access
+            .denies
+            .iter()
+            .filter(|d1| d0_pieces.iter().all(|p| region::covers(d1, new, p, old)))
+            .collect();
+        for target in Access::expand(d0, catalog) {
+            let a = target.name.as_str();
+            if keeping.iter().any(|d1| d1.token_for(a).is_some()) {
+                continue;
+            }
+            for (si, s) in new.access.allows.iter().enumerate() {
+                let Some(token) = s.token_for(a) else {
+                    continue;
+                };
+                let pieces = Piece::all(s);
+                let Some(pi) = pieces.iter().position(|p| {
+                    region::resource_meets(&d0.resources, &p.resource)
+                        && region::principal_meets_all(&d0.principals, &p.principal)
+                }) else {
+                    continue;
+                };
+                let group = groups
+                    .entry((si, token.span.start, Reason::RemovedDeny))
+                    .or_default();
+                if group.actions.insert(a.to_string()) && group.samples.len() < 3 {
+                    group.samples.push((a.to_string(), pi));
+                }
+                if group.span.is_none() {
+                    group.span = Some(token.span);
+                    group.token = token.value.to_string();
+                    group.closest = Some(di);
+                    group.closest_is_deny = true;
+                }
+            }
+        }
+    }
+}
+
+fn summary(g: &Grant) -> String {
+    let list = |v: &[Str]| {
+        let mut shown: Vec<String> = v.iter().take(3).map(|s| format!("`{}`", s.value)).collect();
+        if v.len() > 3 {
+            shown.push(format!("{} more", v.len() - 3));
+        }
+        shown.join(", ")
+    };
+    let actions = match &g.actions {
+        Actions::Listed(v) => list(v),
+        Actions::Except { excluded, .. } => format!("every action but {}", list(excluded)),
+        Actions::Unstated => "no action".into(),
+    };
+    let resources = match &g.resources {
+        Resources::Listed(v) => format!(" on {}", list(v)),
+        Resources::Except { excluded, .. } => format!(" on every resource but {}", list(excluded)),
+        Resources::Unstated => String::new(),
+    };
+    let principals = match &g.principals {
+        Principals::Listed(ps) => {
+            let v: Vec<Str> = ps.iter().map(|p| p.value).collect();
+            format!(" to {}", list(&v))
+        }
+        Principals::Except(_) => " to everyone but those listed".into(),
+        Principals::Unstated => String::new(),
+    };
+    let conditions = match g.conditions.len() {
+        0 => String::new(),
+        _ => format!(
+            " when {}",
+            g.conditions
+                .iter()
+                .map(|c| c.describe())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    };
+    format!("{actions}{resources}{principals}{conditions}")
+}
+
+fn closest_of(g: &Grant) -> Closest {
+    Closest {
+        pointer: g.statement.pointer.clone(),
+        sid: g
+            .statement
+            .sid
+            .and_then(|m| m.value.as_str())
+            .map(str::to_string),
+        span: g.statement.node.span,
+        summary: summary(g),
+    }
+}
+
+fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Side) -> Vec<Change> {
+    let mut keys: Vec<_> = groups.keys().copied().collect();
+    keys.sort();
+    let mut groups = groups;
+    let mut out = Vec::new();
+    for key in keys {
+        let Some(g) = groups.remove(&key) else {
+            continue;
+        };
+        let (si, _, reason) = key;
+        let s = &new.access.allows[si];
+        let pieces = Piece::all(s);
+        let mut witness = None;
+        for (a, pi) in &g.samples {
+            let Some(piece) = pieces.get(*pi) else {
+                continue;
+            };
+            let principal = match piece.principal {
+                Who::Value(p) => Some(p),
+                _ => None,
+            };
+            witness = witness::find(a, s, piece.resource_text(), principal, new, old);
+            if witness.is_some() {
+                break;
+            }
+        }
+        let closest = g.closest.map(|i| match g.closest_is_deny {
+            true => closest_of(&old.access.denies[i]),
+            false => closest_of(&old.access.allows[i]),
+        });
+        let actions: Vec<String> = g.actions.into_iter().collect();
+        let what = match actions.as_slice() {
+            [one] => format!("`{one}`"),
+            [first, ..] => format!("{} actions, such as `{first}`,", actions.len()),
+            [] => "access".to_string(),
+        };
+        let mut why = match reason {
+            Reason::WiderAction => {
+                format!("`{}` grants {what} that no old statement allowed", g.token)
+            }
+            Reason::WiderResource => format!(
+                "`{}` grants {what} on resources the old policy did not",
+                g.token
+            ),
+            Reason::NewPrincipal => format!("`{}` is a new principal for {what}", g.token),
+            Reason::LooserCondition => format!("grants {what} under looser conditions than before"),
+            Reason::RemovedDeny => format!("an old Deny that took away {what} is gone or narrower"),
+        };
+        if let Some(note) = &g.note {
+            why.push_str(&format!(": {note}"));
+        }
+        if witness.is_none() {
+            why.push_str(" (no example request could be confirmed, so this may be new access)");
+        }
+        out.push(Change {
+            reason,
+            pointer: s.statement.pointer.clone(),
+            sid: s
+                .statement
+                .sid
+                .and_then(|m| m.value.as_str())
+                .map(str::to_string),
+            span: g.span.unwrap_or(s.statement.node.span),
+            token: g.token,
+            actions,
+            why,
+            witness,
+            closest,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
