@@ -267,7 +267,8 @@ fn compares(compare: Compare, value: &str, wanted: &str) -> bool {
             .zip(number(wanted))
             .and_then(|(a, b)| a.partial_cmp(&b))
             .is_some_and(|o| o == order || (or_equal && o.is_eq())),
-        Compare::Ip => ip_within(value, wanted),
+        // A request carries one address, not a range.
+        Compare::Ip => !value.contains('/') && ip_within(value, wanted),
         Compare::Date | Compare::Null => false,
     }
 }
@@ -318,6 +319,7 @@ pub fn violate(c: &Condition, context: &mut Context) {
     }
     if let (Some(op), Some(first)) = (operator(c.operator.value), values(c).next()) {
         let value = match op.compare {
+            Compare::Ip if op.negated => first.split('/').next().unwrap_or(first).to_string(),
             _ if op.negated => first.to_string(),
             Compare::Null => return,
             _ => "zq9-other".to_string(),

@@ -19,7 +19,7 @@ pub mod render;
 pub mod shape;
 pub mod witness;
 
-use crate::access::{Access, Actions, Grant, Principals, Resources};
+use crate::access::{Actions, Grant, Principals, Resources};
 use crate::catalog::Catalog;
 use crate::json::Span;
 use crate::policy::Str;
@@ -148,6 +148,9 @@ struct Prepared<'s, 'a> {
     removed: Vec<usize>,
     /// The piece cut by a condition's values, each with its covering statements.
     splits: Vec<Vec<usize>>,
+    /// For each old `Allow`: whether its resources, principals and conditions cover the
+    /// piece (for saying why it is new).
+    fits: Vec<[bool; 3]>,
 }
 
 #[derive(Default)]
@@ -178,7 +181,6 @@ pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
         .collect();
     let names = |g: &Grant, a: &str| g.token_for(a).is_some();
     let mut groups: FxHashMap<(usize, usize, Reason), Group> = FxHashMap::default();
-    let mut pieces_of: Vec<Vec<Prepared>> = Vec::new();
     for (si, s) in new.access.allows.iter().enumerate() {
         let covering = |piece: &Piece| -> Vec<usize> {
             (old.access.allows.iter().enumerate())
@@ -198,13 +200,19 @@ pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
                         .map(|(i, _)| i)
                         .collect(),
                     splits: piece.split().iter().map(covering).collect(),
+                    fits: old
+                        .access
+                        .allows
+                        .iter()
+                        .map(|t| fit(t, &piece, old, new))
+                        .collect(),
                     piece,
                 })
                 .collect()
         };
         if !prepared.is_empty() {
-            for target in Access::expand(s, catalog) {
-                let a = target.name.as_str();
+            for name in actions_of(s, catalog) {
+                let a = name.as_str();
                 for (pi, p) in prepared.iter().enumerate() {
                     let named_by =
                         |ids: &[usize]| ids.iter().any(|&t| names(&old.access.allows[t], a));
@@ -214,15 +222,52 @@ pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
                     {
                         continue;
                     }
-                    record(&mut groups, si, pi, a, s, &p.piece, old, new);
+                    record(&mut groups, si, pi, a, s, &p.piece, &p.fits, old, new);
                 }
             }
             outside_catalog(&mut groups, si, s, &prepared, old, new, catalog);
         }
-        pieces_of.push(prepared);
     }
     removed_denies(&mut groups, old, new, &new_denies, catalog);
     finish(groups, old, new)
+}
+
+fn fit(t: &Grant, piece: &Piece, old: &Side, new: &Side) -> [bool; 3] {
+    [
+        region::resource_covered(&t.resources, old.variables, &piece.resource, new.variables),
+        region::principal_covered(&t.principals, &piece.principal),
+        region::conditions_implied(
+            &t.conditions,
+            &piece.conditions,
+            old.variables == new.variables,
+        ),
+    ]
+}
+
+/// The catalog actions a statement names (`NotAction`: all the others), as `service:Action`.
+fn actions_of(g: &Grant, catalog: &Catalog) -> Vec<String> {
+    match &g.actions {
+        Actions::Listed(patterns) => {
+            let mut out: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| catalog.expand(p.value))
+                .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        }
+        Actions::Except { .. } => catalog
+            .services()
+            .flat_map(|s| {
+                s.actions
+                    .iter()
+                    .map(move |a| format!("{}:{}", s.prefix, a.name))
+            })
+            .filter(|name| g.token_for(name).is_some())
+            .collect(),
+        Actions::Unstated => Vec::new(),
+    }
 }
 
 /// Which old statement comes closest to granting `a` in `piece`, and so why it is new.
@@ -234,6 +279,7 @@ fn record(
     a: &str,
     s: &Grant,
     piece: &Piece,
+    fits: &[[bool; 3]],
     old: &Side,
     new: &Side,
 ) {
@@ -243,15 +289,7 @@ fn record(
         if t.token_for(a).is_none() {
             continue;
         }
-        let fit = [
-            region::resource_covered(&t.resources, old.variables, &piece.resource, new.variables),
-            region::principal_covered(&t.principals, &piece.principal),
-            region::conditions_implied(
-                &t.conditions,
-                &piece.conditions,
-                old.variables == new.variables,
-            ),
-        ];
+        let fit = fits[ti];
         let score = |f: &[bool; 3]| f.iter().filter(|x| **x).count();
         if best.as_ref().is_none_or(|(_, b)| score(&fit) > score(b)) {
             best = Some((ti, fit));
@@ -418,8 +456,8 @@ fn removed_denies(
             .iter()
             .filter(|d1| d0_pieces.iter().all(|p| region::covers(d1, new, p, old)))
             .collect();
-        for target in Access::expand(d0, catalog) {
-            let a = target.name.as_str();
+        for name in actions_of(d0, catalog) {
+            let a = name.as_str();
             if keeping.iter().any(|d1| d1.token_for(a).is_some()) {
                 continue;
             }
@@ -504,10 +542,41 @@ fn closest_of(g: &Grant) -> Closest {
     }
 }
 
-fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Side) -> Vec<Change> {
+/// A document that is new altogether: one change per statement, its tokens together.
+fn per_statement(
+    groups: FxHashMap<(usize, usize, Reason), Group>,
+) -> FxHashMap<(usize, usize, Reason), Group> {
     let mut keys: Vec<_> = groups.keys().copied().collect();
     keys.sort();
     let mut groups = groups;
+    let mut out: FxHashMap<(usize, usize, Reason), Group> = FxHashMap::default();
+    for key in keys {
+        let Some(g) = groups.remove(&key) else {
+            continue;
+        };
+        match out.get_mut(&(key.0, 0, key.2)) {
+            Some(first) => {
+                first.token.push_str(&format!("`, `{}", g.token));
+                for a in g.actions {
+                    first.actions.insert(a);
+                }
+            }
+            None => {
+                out.insert((key.0, 0, key.2), g);
+            }
+        }
+    }
+    out
+}
+
+fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Side) -> Vec<Change> {
+    let added = old.access.allows.is_empty() && old.access.denies.is_empty();
+    let mut groups = match added {
+        true => per_statement(groups),
+        false => groups,
+    };
+    let mut keys: Vec<_> = groups.keys().copied().collect();
+    keys.sort();
     let mut out = Vec::new();
     for key in keys {
         let Some(g) = groups.remove(&key) else {
@@ -537,10 +606,11 @@ fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Si
         let actions: Vec<String> = g.actions.into_iter().collect();
         let what = match actions.as_slice() {
             [one] => format!("`{one}`"),
-            [first, ..] => format!("{} actions, such as `{first}`,", actions.len()),
+            [first, ..] => format!("{} actions (such as `{first}`)", actions.len()),
             [] => "access".to_string(),
         };
         let mut why = match reason {
+            Reason::WiderAction if added => format!("a new policy: `{}` grants {what}", g.token),
             Reason::WiderAction => {
                 format!("`{}` grants {what} that no old statement allowed", g.token)
             }

@@ -57,6 +57,8 @@ pub fn substitute(text: &str, context: &Context, variables: bool) -> Option<Stri
         let body = &rest[start + 2..start + len];
         let value = match body {
             "*" | "?" | "$" => Some(body.to_string()),
+            // A template value stands for itself.
+            _ if !crate::policy::template::is_policy_variable(body) => Some(format!("${{{body}}}")),
             _ => {
                 let key = variable_key(body).to_ascii_lowercase();
                 context
@@ -197,13 +199,8 @@ pub fn find(
         if let Resources::Listed(values) = &d.resources {
             for v in values.iter().take(4) {
                 let mut vars = Vec::new();
-                let value = Shape::arn(v.value, old.variables).instance("zq9-new", &mut |body| {
-                    vars.push((
-                        variable_key(body).to_ascii_lowercase(),
-                        "zq9-user".to_string(),
-                    ));
-                    "zq9-user".to_string()
-                });
+                let value = Shape::arn(v.value, old.variables)
+                    .instance("zq9-new", &mut |b| fill(b, &mut vars));
                 resources.push((value, vars));
             }
         }
@@ -235,22 +232,31 @@ pub fn find(
 
 type Candidate = (String, Vec<(String, String)>);
 
+/// A value for a `${…}` in an example resource: a policy variable gets one, set in the
+/// request's context; a template value (`${AWS::AccountId}`) stays as written.
+fn fill(body: &str, vars: &mut Vec<(String, String)>) -> String {
+    if !crate::policy::template::is_policy_variable(body) {
+        return format!("${{{body}}}");
+    }
+    vars.push((
+        variable_key(body).to_ascii_lowercase(),
+        "zq9-user".to_string(),
+    ));
+    "zq9-user".to_string()
+}
+
 fn resource_candidates(grant: &Grant, resource: Option<&str>, variables: bool) -> Vec<Candidate> {
     let generic = [
+        "*",
         "arn:aws:s3:::zq9-new/zq9",
         "arn:aws:iam::999988887777:role/zq9-new",
-        "*",
     ];
     match (resource, &grant.resources) {
         (Some(r), _) => ["zq9-new", "", "zq9/zq9"]
             .iter()
             .map(|filler| {
                 let mut vars = Vec::new();
-                let value = Shape::arn(r, variables).instance(filler, &mut |body| {
-                    let key = variable_key(body).to_ascii_lowercase();
-                    vars.push((key, "zq9-user".to_string()));
-                    "zq9-user".to_string()
-                });
+                let value = Shape::arn(r, variables).instance(filler, &mut |b| fill(b, &mut vars));
                 (value, vars)
             })
             .collect(),
