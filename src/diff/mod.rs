@@ -27,7 +27,6 @@ use region::{Piece, Side, Where, Who};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use shape::Shape;
-use std::collections::BTreeSet;
 pub use witness::Witness;
 
 /// Why a new statement grants something the old document did not.
@@ -155,7 +154,8 @@ struct Prepared<'s, 'a> {
 
 #[derive(Default)]
 struct Group {
-    actions: BTreeSet<String>,
+    /// In the order met, possibly repeated across pieces: sorted once at the end.
+    actions: Vec<String>,
     /// (action, piece) pairs to search an example request in.
     samples: Vec<(String, usize)>,
     closest: Option<usize>,
@@ -356,8 +356,11 @@ fn record(
     };
     let Some((span, text)) = token else { return };
     let group = groups.entry((si, span.start, reason)).or_default();
-    if group.actions.insert(a.to_string()) && group.samples.len() < 3 {
-        group.samples.push((a.to_string(), pi));
+    if group.actions.last().is_none_or(|l| l != a) {
+        if group.samples.len() < 3 {
+            group.samples.push((a.to_string(), pi));
+        }
+        group.actions.push(a.to_string());
     }
     if group.span.is_none() {
         group.span = Some(span);
@@ -425,7 +428,7 @@ fn outside_catalog(
                 Actions::Listed(_) => token.value.to_string(),
                 _ => "actions outside the catalog".to_string(),
             };
-            group.actions.insert(name);
+            group.actions.push(name);
             if group.span.is_none() {
                 group.span = Some(token.span);
                 group.token = token.value.to_string();
@@ -456,27 +459,36 @@ fn removed_denies(
             .iter()
             .filter(|d1| d0_pieces.iter().all(|p| region::covers(d1, new, p, old)))
             .collect();
+        // The first piece of each new `Allow` that the old `Deny` may meet.
+        let meets: Vec<Option<usize>> = (new.access.allows.iter())
+            .map(|s| {
+                Piece::all(s).iter().position(|p| {
+                    region::resource_meets(&d0.resources, &p.resource)
+                        && region::principal_meets_all(&d0.principals, &p.principal)
+                })
+            })
+            .collect();
+        if meets.iter().all(Option::is_none) {
+            continue;
+        }
         for name in actions_of(d0, catalog) {
             let a = name.as_str();
             if keeping.iter().any(|d1| d1.token_for(a).is_some()) {
                 continue;
             }
             for (si, s) in new.access.allows.iter().enumerate() {
+                let Some(pi) = meets[si] else { continue };
                 let Some(token) = s.token_for(a) else {
-                    continue;
-                };
-                let pieces = Piece::all(s);
-                let Some(pi) = pieces.iter().position(|p| {
-                    region::resource_meets(&d0.resources, &p.resource)
-                        && region::principal_meets_all(&d0.principals, &p.principal)
-                }) else {
                     continue;
                 };
                 let group = groups
                     .entry((si, token.span.start, Reason::RemovedDeny))
                     .or_default();
-                if group.actions.insert(a.to_string()) && group.samples.len() < 3 {
-                    group.samples.push((a.to_string(), pi));
+                if group.actions.last().is_none_or(|l| l != a) {
+                    if group.samples.len() < 3 {
+                        group.samples.push((a.to_string(), pi));
+                    }
+                    group.actions.push(a.to_string());
                 }
                 if group.span.is_none() {
                     group.span = Some(token.span);
@@ -558,7 +570,7 @@ fn per_statement(
             Some(first) => {
                 first.token.push_str(&format!("`, `{}", g.token));
                 for a in g.actions {
-                    first.actions.insert(a);
+                    first.actions.push(a);
                 }
             }
             None => {
@@ -603,7 +615,9 @@ fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Si
             true => closest_of(&old.access.denies[i]),
             false => closest_of(&old.access.allows[i]),
         });
-        let actions: Vec<String> = g.actions.into_iter().collect();
+        let mut actions = g.actions;
+        actions.sort_unstable();
+        actions.dedup();
         let what = match actions.as_slice() {
             [one] => format!("`{one}`"),
             [first, ..] => format!("{} actions (such as `{first}`)", actions.len()),
