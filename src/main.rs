@@ -778,7 +778,7 @@ fn explain(args: ExplainArgs) -> u8 {
 /// `iamlint diff`: 0 when nothing new is granted, 1 when something may be, 2 on an error
 /// (what could be compared is still reported).
 fn diff(args: DiffArgs) -> u8 {
-    use iamlint::diff::{files, render};
+    use iamlint::diff::files;
     let custom = match &args.catalog {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
@@ -807,6 +807,15 @@ fn diff(args: DiffArgs) -> u8 {
                 eprintln!("iamlint: diff takes two files, OLD and NEW (or --git REV [PATHS])");
                 return 2;
             };
+            if old.is_dir() && new.is_dir() {
+                match files::diff_dirs(old, new, args.kind, catalog) {
+                    Ok(result) => return finish_diff(&args, result),
+                    Err(e) => {
+                        eprintln!("iamlint: {e}");
+                        return 2;
+                    }
+                }
+            }
             let read = |p: &PathBuf| {
                 files::Version::read(p)
                     .map_err(|e| eprintln!("iamlint: {e}"))
@@ -822,6 +831,15 @@ fn diff(args: DiffArgs) -> u8 {
             (vec![compared], Vec::new())
         }
     };
+    finish_diff(&args, (compared, errors))
+}
+
+/// Prints the comparison and says how it went (see [`diff`]).
+fn finish_diff(
+    args: &DiffArgs,
+    (compared, errors): (Vec<iamlint::diff::files::FileDiff>, Vec<String>),
+) -> u8 {
+    use iamlint::diff::render;
     for e in &errors {
         eprintln!("iamlint: {e}");
     }

@@ -315,3 +315,79 @@ pub fn diff_git(
     }
     Ok((files, errors))
 }
+
+/// The policy files under a directory, as paths relative to it (sorted).
+fn walk(root: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            let path = entry.path();
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned();
+                if is_policy_file(&relative) {
+                    out.push(relative);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Two directories compared file by file, paired by their path inside each (in parallel;
+/// the report keeps the paths' order).
+pub fn diff_dirs(
+    old: &Path,
+    new: &Path,
+    kind: Option<PolicyKind>,
+    catalog: &Catalog,
+) -> Result<(Vec<FileDiff>, Vec<String>), String> {
+    use rayon::prelude::*;
+    let (before, after) = (walk(old)?, walk(new)?);
+    let mut all: Vec<&String> = before.iter().chain(&after).collect();
+    all.sort();
+    all.dedup();
+    let results: Vec<Result<FileDiff, String>> = all
+        .par_iter()
+        .map(|relative| {
+            let read = |root: &Path, list: &[String]| -> Result<Option<Version>, String> {
+                match list.binary_search(relative) {
+                    Ok(_) => Version::read(&root.join(relative)).map(Some),
+                    Err(_) => Ok(None),
+                }
+            };
+            let (o, n) = (read(old, &before)?, read(new, &after)?);
+            let shown = new.join(relative).display().to_string();
+            let format = crate::source::format_of(Path::new(relative.as_str()));
+            Ok(diff_versions(
+                &shown,
+                format,
+                o.as_ref(),
+                n.as_ref(),
+                kind,
+                catalog,
+            ))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((files, errors))
+}

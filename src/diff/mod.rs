@@ -139,6 +139,62 @@ fn canonical(g: &Grant, variables: bool) -> String {
     format!("{variables}\u{3}{actions}\u{3}{resources}\u{3}{principals}\u{3}{conditions}")
 }
 
+/// Which statements name an action, found by the literal service part of their patterns:
+/// one statement with a thousand patterns is asked about thousands of actions.
+struct Namer<'g> {
+    grants: Vec<Index<'g>>,
+}
+
+enum Index<'g> {
+    Listed {
+        by_service: FxHashMap<String, Vec<&'g str>>,
+        /// Patterns whose service part has a wildcard.
+        any: Vec<&'g str>,
+    },
+    /// `NotAction` or no action element: asked of the statement itself.
+    Other,
+}
+
+impl<'g> Namer<'g> {
+    fn of(grants: &'g [Grant]) -> Namer<'g> {
+        let index = |g: &'g Grant| match &g.actions {
+            Actions::Listed(patterns) => {
+                let mut by_service: FxHashMap<String, Vec<&'g str>> = FxHashMap::default();
+                let mut any = Vec::new();
+                for p in patterns {
+                    match p.value.split_once(':') {
+                        Some((service, _)) if !service.contains(['*', '?']) => by_service
+                            .entry(service.to_ascii_lowercase())
+                            .or_default()
+                            .push(p.value),
+                        _ => any.push(p.value),
+                    }
+                }
+                Index::Listed { by_service, any }
+            }
+            _ => Index::Other,
+        };
+        Namer {
+            grants: grants.iter().map(index).collect(),
+        }
+    }
+
+    fn names(&self, grants: &[Grant], i: usize, action: &str) -> bool {
+        match &self.grants[i] {
+            Index::Listed { by_service, any } => {
+                let service = action.split_once(':').map_or(action, |(s, _)| s);
+                let matches = |p: &&str| crate::access::action_matches(p, action);
+                let listed = match service.bytes().any(|b| b.is_ascii_uppercase()) {
+                    true => by_service.get(&service.to_ascii_lowercase()),
+                    false => by_service.get(service),
+                };
+                listed.is_some_and(|ps| ps.iter().any(matches)) || any.iter().any(matches)
+            }
+            Index::Other => grants[i].token_for(action).is_some(),
+        }
+    }
+}
+
 struct Prepared<'s, 'a> {
     piece: Piece<'s, 'a>,
     /// Old `Allow` statements that cover the piece whatever the action.
@@ -179,7 +235,7 @@ pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
         .iter()
         .map(|g| canonical(g, new.variables))
         .collect();
-    let names = |g: &Grant, a: &str| g.token_for(a).is_some();
+    let (old_namer, deny_namer) = (Namer::of(&old.access.allows), Namer::of(&new.access.denies));
     let mut groups: FxHashMap<(usize, usize, Reason), Group> = FxHashMap::default();
     for (si, s) in new.access.allows.iter().enumerate() {
         let covering = |piece: &Piece| -> Vec<usize> {
@@ -214,9 +270,13 @@ pub fn compare(old: &Side, new: &Side, catalog: &Catalog) -> Vec<Change> {
             for name in actions_of(s, catalog) {
                 let a = name.as_str();
                 for (pi, p) in prepared.iter().enumerate() {
-                    let named_by =
-                        |ids: &[usize]| ids.iter().any(|&t| names(&old.access.allows[t], a));
-                    if p.removed.iter().any(|&d| names(&new.access.denies[d], a))
+                    let named_by = |ids: &[usize]| {
+                        ids.iter()
+                            .any(|&t| old_namer.names(&old.access.allows, t, a))
+                    };
+                    if p.removed
+                        .iter()
+                        .any(|&d| deny_namer.names(&new.access.denies, d, a))
                         || named_by(&p.covering)
                         || (!p.splits.is_empty() && p.splits.iter().all(|c| named_by(c)))
                     {
