@@ -118,6 +118,10 @@ pub fn implies(new: &Condition, old: &Condition, variables: bool) -> bool {
     if same_text && (variables || !values(new).any(|v| v.contains("${"))) {
         return true;
     }
+    // `Null: true` (the key is absent) implies whatever holds without the key.
+    if n.compare == Compare::Null && o.compare != Compare::Null {
+        return values(new).all(|v| v.eq_ignore_ascii_case("true")) && holds_when_absent(&o);
+    }
     // Date operators differ in direction under one comparison: only the same text implies.
     if n.compare == Compare::Date || o.compare == Compare::Date {
         return false;
@@ -140,6 +144,28 @@ pub fn implies(new: &Condition, old: &Condition, variables: bool) -> bool {
         // What `old` rules out, `new` rules out too.
         values(old).all(|w| values(new).any(|v| value_implies(o.compare, w, n.compare, v)))
     }
+}
+
+fn holds_when_absent(op: &Operator) -> bool {
+    op.if_exists || op.set == Set::All || (op.negated && op.set == Set::Single)
+}
+
+/// Whether the condition can only hold when its key is present (`Some(true)`), only when it
+/// is absent (`Some(false)`), or either way (`None`).
+fn needs_key(c: &Condition) -> Option<bool> {
+    let op = operator(c.operator.value)?;
+    if op.compare == Compare::Null {
+        let mut vs = values(c).map(|v| v.eq_ignore_ascii_case("true"));
+        let first = vs.next()?;
+        return vs.all(|v| v == first).then_some(!first);
+    }
+    (!holds_when_absent(&op)).then_some(true)
+}
+
+/// Whether no request meets both conditions: one needs the key absent, the other present.
+pub fn excludes(a: &Condition, b: &Condition) -> bool {
+    a.key.value.eq_ignore_ascii_case(b.key.value)
+        && matches!((needs_key(a), needs_key(b)), (Some(x), Some(y)) if x != y)
 }
 
 /// Whether every request value that `a` accepts (compared as `ca`) is accepted by `b`.

@@ -525,6 +525,7 @@ fn removed_denies(
                 Piece::all(s).iter().position(|p| {
                     region::resource_meets(&d0.resources, &p.resource)
                         && region::principal_meets_all(&d0.principals, &p.principal)
+                        && !region::conditions_exclusive(&d0.conditions, &p.conditions)
                 })
             })
             .collect();

@@ -131,6 +131,12 @@ pub fn conditions_implied(wanted: &[Condition], given: &[Condition], variables: 
         .all(|w| given.iter().any(|g| implies(g, w, variables)))
 }
 
+/// Whether no request meets both sets of conditions (a sound "never").
+pub fn conditions_exclusive(xs: &[Condition], ys: &[Condition]) -> bool {
+    xs.iter()
+        .any(|x| ys.iter().any(|y| super::condition::excludes(x, y)))
+}
+
 pub fn resource_covered(outer: &Resources, ov: bool, inner: &Where, iv: bool) -> bool {
     let star = |vs: &[Str]| vs.iter().any(|v| v.value == "*");
     match (outer, inner) {

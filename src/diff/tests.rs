@@ -145,3 +145,25 @@ fn resource_policies_compare_accounts_and_everyone() {
         .as_ref()
         .is_some_and(|(_, id)| !id.contains("111122223333")));
 }
+
+#[test]
+fn a_deny_that_cannot_meet_the_new_grant_is_not_missed() {
+    // AWS's tag-based reference policy: deny when the tag is absent.
+    let old = policy(
+        r#"{"Effect": "Allow", "Action": "*", "Resource": "*"},
+           {"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Null": {"aws:ResourceTag/team": "true"}}}"#,
+    );
+    let tagged = policy(
+        r#"{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "red"}}}"#,
+    );
+    assert!(diff(&old, &tagged).is_empty());
+    // The same Deny written as a negation covers the old one.
+    let denied = policy(
+        r#"{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*"},
+           {"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "red"}}}"#,
+    );
+    assert!(diff(&old, &denied).is_empty());
+    let untagged =
+        policy(r#"{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*"}"#);
+    assert_eq!(diff(&old, &untagged).len(), 1);
+}
