@@ -53,7 +53,7 @@ pub fn summary_line(files: &[FileDiff]) -> String {
         n => format!(
             "May grant new access: {} in {} of {compared}.",
             plural(n, "change", "changes"),
-            plural(t.widened, "document", "documents"),
+            t.widened,
         ),
     }
 }
