@@ -474,7 +474,7 @@ fn outside_catalog(
             Actions::Listed(_) => Actions::Listed(vec![token]),
             other => other.clone(),
         };
-        for (pi, p) in prepared.iter().enumerate() {
+        for p in prepared {
             if p.covering
                 .iter()
                 .any(|&t| covered_by(&old.access.allows[t], &wanted))
@@ -494,7 +494,6 @@ fn outside_catalog(
                 group.token = token.value.to_string();
                 group.note = Some("names actions the AWS catalog does not list".to_string());
             }
-            let _ = pi;
             break;
         }
     }
@@ -532,6 +531,7 @@ fn removed_denies(
         if meets.iter().all(Option::is_none) {
             continue;
         }
+        outside_catalog_denied(groups, di, d0, &keeping, &meets, new, catalog);
         for name in actions_of(d0, catalog) {
             let a = name.as_str();
             if keeping.iter().any(|d1| d1.token_for(a).is_some()) {
@@ -557,6 +557,62 @@ fn removed_denies(
                     group.closest = Some(di);
                     group.closest_is_deny = true;
                 }
+            }
+        }
+    }
+}
+
+/// An old `Deny` of actions the catalog does not list (a new service): a new `Allow` whose
+/// patterns may name them gains them unless a kept `Deny` names the same patterns.
+fn outside_catalog_denied(
+    groups: &mut FxHashMap<(usize, usize, Reason), Group>,
+    di: usize,
+    d0: &Grant,
+    keeping: &[&Grant],
+    meets: &[Option<usize>],
+    new: &Side,
+    catalog: &Catalog,
+) {
+    let Actions::Listed(patterns) = &d0.actions else {
+        return;
+    };
+    let lower = |t: &str| Shape::text(&t.to_ascii_lowercase(), false);
+    for p in patterns
+        .iter()
+        .filter(|p| catalog.expand(p.value).is_empty())
+    {
+        let kept = keeping.iter().any(|d1| match &d1.actions {
+            Actions::Listed(ts) => ts.iter().any(|t| lower(t.value).covers(&lower(p.value))),
+            _ => false,
+        });
+        if kept {
+            continue;
+        }
+        for (si, s) in new.access.allows.iter().enumerate() {
+            if meets[si].is_none() {
+                continue;
+            }
+            let token = match &s.actions {
+                Actions::Listed(ts) => ts.iter().copied().find(|t| {
+                    crate::pattern::patterns_intersect(
+                        &t.value.to_ascii_lowercase(),
+                        &p.value.to_ascii_lowercase(),
+                    )
+                }),
+                Actions::Except { key, .. } => Some(*key),
+                Actions::Unstated => None,
+            };
+            let Some(token) = token else { continue };
+            let group = groups
+                .entry((si, token.span.start, Reason::RemovedDeny))
+                .or_default();
+            group.actions.push(p.value.to_string());
+            if group.span.is_none() {
+                group.span = Some(token.span);
+                group.token = token.value.to_string();
+                group.closest = Some(di);
+                group.closest_is_deny = true;
+                group.note = Some("names actions the AWS catalog does not list".to_string());
             }
         }
     }

@@ -167,3 +167,16 @@ fn a_deny_that_cannot_meet_the_new_grant_is_not_missed() {
         policy(r#"{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*"}"#);
     assert_eq!(diff(&old, &untagged).len(), 1);
 }
+
+#[test]
+fn a_removed_deny_of_actions_outside_the_catalog_is_new_access() {
+    let old = policy(
+        r#"{"Effect": "Allow", "Action": "*", "Resource": "*"},
+           {"Effect": "Deny", "Action": "zq9newservice:*", "Resource": "*"}"#,
+    );
+    let new = policy(r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#);
+    let changes = diff(&old, &new);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].reason, Reason::RemovedDeny);
+    assert!(diff(&old, &old).is_empty());
+}
