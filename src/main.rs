@@ -54,6 +54,36 @@ enum Command {
     /// Show each policy document's effective access: escalation methods, grants by access
     /// level, what a Deny removes; for a key policy who administers, uses, grants and deletes.
     Explain(ExplainArgs),
+    /// Does a change grant new access? Compares OLD and NEW policy files (or, with `--git
+    /// REV`, the working tree with that revision) and reports each request NEW allows that
+    /// OLD denies. Exit 0: no new access; 1: may grant new access; 2: an error.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// OLD and NEW files; with `--git`, the paths to compare (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Compare each policy file of the working tree with its version at this git revision.
+    #[arg(long, value_name = "REV")]
+    git: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Treat every document as this kind (identity, resource, kms-key, trust, ...).
+    #[arg(long, value_parser = kind_parser())]
+    kind: Option<PolicyKind>,
+    /// Use this AWS action catalog instead of the embedded one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(clap::Args)]
@@ -219,6 +249,7 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
         Command::Expand(args) => expand(args),
         Command::Explain(args) => explain(args),
+        Command::Diff(args) => diff(args),
     };
     ExitCode::from(code)
 }
@@ -794,4 +825,87 @@ fn explain(args: ExplainArgs) -> u8 {
     };
     print!("{text}");
     code
+}
+
+/// `iamlint diff`: 0 when nothing new is granted, 1 when something may be, 2 on an error
+/// (what could be compared is still reported).
+fn diff(args: DiffArgs) -> u8 {
+    use iamlint::diff::files;
+    let custom = match &args.catalog {
+        Some(path) => match iamlint::catalog::Catalog::from_file(path) {
+            Ok(catalog) => Some(std::sync::Arc::new(catalog)),
+            Err(e) => {
+                eprintln!("iamlint: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let lookups = iamlint::rules::Lookups::new(custom);
+    let catalog = lookups.catalog();
+    let (compared, errors) = match &args.git {
+        Some(rev) => {
+            let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+            match files::diff_git(rev, &paths, args.kind, catalog) {
+                Ok(result) => result,
+                Err(e) => {
+                    eprintln!("iamlint: {e}");
+                    return 2;
+                }
+            }
+        }
+        None => {
+            let [old, new] = args.paths.as_slice() else {
+                eprintln!("iamlint: diff takes two files, OLD and NEW (or --git REV [PATHS])");
+                return 2;
+            };
+            if old.is_dir() && new.is_dir() {
+                match files::diff_dirs(old, new, args.kind, catalog) {
+                    Ok(result) => return finish_diff(&args, result),
+                    Err(e) => {
+                        eprintln!("iamlint: {e}");
+                        return 2;
+                    }
+                }
+            }
+            let read = |p: &PathBuf| {
+                files::Version::read(p)
+                    .map_err(|e| eprintln!("iamlint: {e}"))
+                    .ok()
+            };
+            let (Some(o), Some(n)) = (read(old), read(new)) else {
+                return 2;
+            };
+            let format = iamlint::source::format_of(new);
+            let path = new.display().to_string();
+            let compared =
+                files::diff_versions(&path, format, Some(&o), Some(&n), args.kind, catalog);
+            (vec![compared], Vec::new())
+        }
+    };
+    finish_diff(&args, (compared, errors))
+}
+
+/// Prints the comparison and says how it went (see [`diff`]).
+fn finish_diff(
+    args: &DiffArgs,
+    (compared, errors): (Vec<iamlint::diff::files::FileDiff>, Vec<String>),
+) -> u8 {
+    use iamlint::diff::render;
+    for e in &errors {
+        eprintln!("iamlint: {e}");
+    }
+    let text = match args.format {
+        DiffFormat::Human => render::human(&compared),
+        DiffFormat::Json => render::json(&compared),
+        DiffFormat::Sarif => render::sarif(&compared),
+        DiffFormat::Github => render::github(&compared),
+        DiffFormat::Markdown => render::markdown(&compared),
+    };
+    let printed = print_out(&text);
+    if !errors.is_empty() || printed != 0 {
+        2
+    } else {
+        u8::from(render::totals(&compared).changes > 0)
+    }
 }
