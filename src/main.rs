@@ -740,6 +740,8 @@ fn explain(args: ExplainArgs) -> u8 {
         ExplainFormat::Json => iamlint::explain::json(&explained),
         ExplainFormat::Markdown => iamlint::explain::markdown(&explained),
     };
-    print!("{text}");
-    code
+    match print_out(&text) {
+        0 => code,
+        failed => failed,
+    }
 }
