@@ -328,6 +328,7 @@ impl Run<'_> {
                 for err in &outcome.errors {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
+                self.warn_unmatched_baseline(filter, &outcome);
                 Ok(outcome)
             }
             Err(RunError::Selection(err)) => {
@@ -352,12 +353,34 @@ impl Run<'_> {
         }
     }
 
+    /// A baseline that names none of the files checked absorbs nothing: say so, since every
+    /// finding it was recorded for is back. A run on named files (a hook on the changed
+    /// ones) often checks only files with no entries: there, only a baseline whose files
+    /// do not exist at all is worth the line.
+    fn warn_unmatched_baseline(&self, filter: &Filter, outcome: &Outcome) {
+        let (Some(matcher), Some(path)) = (&filter.baseline, &self.args.baseline) else {
+            return;
+        };
+        if outcome.inputs.is_empty()
+            || !matcher.matched_no_file()
+            || (!outcome.walked && matcher.names_an_existing_file())
+        {
+            return;
+        }
+        eprintln!(
+            "iamlint: warning: the baseline {} names none of the files checked (its paths are \
+             relative to its folder, {})",
+            path.display(),
+            matcher.root().display()
+        );
+    }
+
     fn exit_code(&self, outcome: &Outcome) -> u8 {
         outcome.exit_code(self.fail_on) as u8
     }
 
     fn write_baseline(&self, filter: &mut Filter, path: &std::path::Path) -> u8 {
-        let mut recorder = Recorder::default();
+        let mut recorder = Recorder::new(path);
         let outcome = match self.stream(filter, &mut recorder, None) {
             Ok(outcome) => outcome,
             Err(code) => return code,
