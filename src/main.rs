@@ -124,7 +124,7 @@ struct CheckArgs {
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
-    /// Read this config file instead of looking for iamlint.toml.
+    /// Read this config file instead of the nearest iamlint.toml above the paths checked.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Run only these rules: codes (any case), code prefixes (`K`, `A00`) or names, comma-separated.
@@ -222,11 +222,16 @@ fn check(args: CheckArgs) -> u8 {
         );
         return 2;
     }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => std::env::current_dir()
             .map_err(|e| e.to_string())
-            .and_then(|dir| Config::discover(&dir)),
+            .and_then(|cwd| Config::discover_for(&paths, &cwd)),
     };
     let mut config = match config {
         Ok(config) => config,
@@ -277,11 +282,6 @@ fn check(args: CheckArgs) -> u8 {
         keep_sources,
         policies_only: args.policies_only,
         lookups: iamlint::rules::Lookups::new(catalog),
-    };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
     };
     let selection = iamlint::Selection {
         paths: &paths,

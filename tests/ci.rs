@@ -617,7 +617,7 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
     std::fs::write(
         p.join("iamlint.toml"),
         "[[suppress]]\nrule = \"P016\"\npath = \"a/*.json\"\nreason = \"filled in later\"\n\n\
-         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+         [[suppress]]\nrule = \"P016\"\npath = \"z/templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
     let out = iamlint(p, &["check", "a", "z", "--format", "concise"]);
@@ -627,7 +627,7 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
     assert!(!text.contains("a/key.json"), "suppressed: {text}");
     assert_eq!(
         lines.last().copied(),
-        Some("iamlint.toml:6:1: info[L001] this suppression of `P016` for `templates/**` matched no finding"),
+        Some("iamlint.toml:6:1: info[L001] this suppression of `P016` for `z/templates/**` matched no finding"),
         "{text}"
     );
     assert_eq!(text.matches("L001").count(), 1, "{text}");
@@ -850,3 +850,117 @@ fn a_baseline_of_the_first_format_is_named_with_what_to_do() {
 
 /// A policy with no finding.
 const CLEAN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+
+/// `cfg/iamlint.toml` in a tree with a folder beside it that has no config.
+fn config_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for folder in ["cfg/policies", "cfg/templates", "other"] {
+        std::fs::create_dir_all(p.join(folder)).unwrap();
+    }
+    std::fs::write(p.join("cfg/policies/key.json"), POLICY).unwrap();
+    std::fs::write(p.join("other/key.json"), POLICY).unwrap();
+    std::fs::write(
+        p.join("cfg/iamlint.toml"),
+        "[[suppress]]\nrule = \"placeholder\"\npath = \"policies/*.json\"\nreason = \"filled in on deploy\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_config_is_the_nearest_above_the_checked_paths() {
+    let dir = config_tree();
+    let p = dir.path();
+    // From outside `cfg`: its config applies (the placeholders are suppressed), and the
+    // walk of its whole folder may call the templates entry unused.
+    let out = iamlint(p, &["check", "cfg", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("warning[P016]"), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "cfg/iamlint.toml:6:1: info[L001] this suppression of `P016` for `templates/**` matched no finding\n"
+    );
+    // A file named from outside: its folder's config applies too.
+    let out = iamlint(
+        p,
+        &["check", "cfg/policies/key.json", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    // --config still overrides: with none, the placeholders fail the run.
+    std::fs::write(p.join("empty.toml"), "").unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "cfg",
+            "--config",
+            "empty.toml",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("P016"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_subfolder_s_run_calls_no_suppression_for_other_paths_unused() {
+    let dir = config_tree();
+    let p = dir.path();
+    for (cwd, args) in [
+        (p.join("cfg/policies"), vec!["check"]),
+        (p.join("cfg"), vec!["check", "policies"]),
+        (p.to_path_buf(), vec!["check", "cfg/policies"]),
+        // A filtered walk sees part of the tree too.
+        (
+            p.join("cfg"),
+            vec!["check", ".", "--include", "policies/*.json"],
+        ),
+    ] {
+        let mut args = args;
+        args.extend(["--format", "concise"]);
+        let out = iamlint(&cwd, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+        assert_eq!(stdout(&out), "", "{cwd:?} {args:?}");
+    }
+    // The templates folder walked: its entry is unused, the other is not its business.
+    let out = iamlint(
+        &p.join("cfg"),
+        &["check", "templates", "--format", "concise"],
+    );
+    assert!(
+        stdout(&out).contains("info[L001] this suppression of `P016` for `templates/**`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(stdout(&out).matches("L001").count(), 1, "{}", stdout(&out));
+}
+
+#[test]
+fn paths_under_different_configs_are_an_error_naming_them() {
+    let dir = config_tree();
+    let p = dir.path();
+    let out = iamlint(p, &["check", "cfg/policies", "other"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cfg/policies and other have different configs")
+            && err.contains("cfg/iamlint.toml")
+            && err.contains("--config"),
+        "{err}"
+    );
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "cfg/policies",
+            "other",
+            "--config",
+            "cfg/iamlint.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -86,10 +86,22 @@ pub fn run<S: Sink>(
     let mut errors = streamed.errors;
     errors.sort_by_key(|(input, _)| *input);
     outcome.errors.extend(errors.into_iter().map(|(_, e)| e));
-    // Only a run that walked a folder may call a suppression unused: one on named files sees
-    // part of the tree.
-    if let (Ok(()), Some(filter), true) = (&streamed.written, filter, walked) {
-        streamed.written = unused_suppressions(filter, inputs.len(), sink, &mut streamed.tally);
+    // Only a walk may call a suppression unused, and only one whose files it all saw: a run
+    // on named files, a subfolder or a filtered walk sees part of the tree.
+    let folders: Vec<std::path::PathBuf> =
+        if selection.include.is_empty() && selection.exclude.is_empty() {
+            selection
+                .paths
+                .iter()
+                .filter(|p| p.is_dir())
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+    if let (Ok(()), Some(filter)) = (&streamed.written, filter) {
+        streamed.written =
+            unused_suppressions(filter, &folders, inputs.len(), sink, &mut streamed.tally);
     }
     if let Err(err) = streamed.written {
         return Err(RunError::Output(err, outcome.errors));
@@ -98,6 +110,7 @@ pub fn run<S: Sink>(
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
     outcome.walked = walked;
+    outcome.folders = folders;
     Ok(outcome)
 }
 
@@ -145,11 +158,12 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
 /// The config file's entry, with its unused suppressions (L001), after every file.
 fn unused_suppressions<S: Sink>(
     filter: &Filter,
+    folders: &[std::path::PathBuf],
     input: usize,
     sink: &mut S,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let Some((file, accepted)) = filter.config_report(input) else {
+    let Some((file, accepted)) = filter.config_report(input, folders) else {
         return Ok(());
     };
     tally.file(&file, accepted);
