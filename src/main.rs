@@ -329,6 +329,9 @@ impl Run<'_> {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
                 self.warn_unmatched_baseline(filter, &outcome);
+                for glob in &outcome.unmatched_includes {
+                    warn_unmatched_include(glob);
+                }
                 Ok(outcome)
             }
             Err(RunError::Selection(err)) => {
@@ -521,6 +524,20 @@ impl Run<'_> {
             }
         }
     }
+}
+
+/// An `--include` glob that matched nothing checks nothing, which is rarely what was meant.
+fn warn_unmatched_include(glob: &str) {
+    // A glob with a `/` starts at the walked folder; the likely intent is any depth.
+    let hint = if glob.contains('/') && !glob.starts_with("**") {
+        let tail = glob.trim_start_matches("./").trim_start_matches('/');
+        format!(
+            " (a glob with a `/` starts at the folder walked; `**/{tail}` matches at any depth)"
+        )
+    } else {
+        String::new()
+    };
+    eprintln!("iamlint: warning: --include `{glob}` matched no file{hint}");
 }
 
 /// Where `--output` goes: the file, or nowhere when it cannot be created.

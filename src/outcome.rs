@@ -131,6 +131,8 @@ pub struct Outcome {
     /// The folders the run walked whole (no `--include` or `--exclude`): a `[[suppress]]`
     /// entry whose files all lie in one of them can be called unused.
     pub folders: Vec<std::path::PathBuf>,
+    /// The `--include` globs that matched no file in the folders walked.
+    pub unmatched_includes: Vec<String>,
 }
 
 impl Outcome {

@@ -377,3 +377,43 @@ fn a_document_that_looks_like_an_scp_or_rcp_says_how_to_mark_it() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn an_include_glob_that_matches_nothing_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    std::fs::create_dir_all(dir.path().join("docs/old")).unwrap();
+    std::fs::write(dir.path().join("docs/old/a.json"), policy).unwrap();
+    std::fs::write(dir.path().join("top.json"), policy).unwrap();
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "concise",
+            "--include",
+            "old/*.json, *.json",
+            "--include",
+            "*.tf",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: --include `old/*.json` matched no file")
+            && err.contains("`**/old/*.json` matches at any depth"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: --include `*.tf` matched no file\n"),
+        "{err}"
+    );
+    assert!(!err.contains("`*.json`"), "{err}");
+    // Named files are not walked: no word about globs.
+    let out = iamlint(
+        dir.path(),
+        &["check", "top.json", "--include", "*.tf", "--quiet"],
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

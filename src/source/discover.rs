@@ -9,14 +9,22 @@ use std::sync::{Arc, Mutex};
 pub struct Filters {
     include: GlobSet,
     has_include: bool,
+    /// The include globs as given, in the glob set's order.
+    include_globs: Vec<String>,
     exclude: GlobSet,
 }
 
 impl Filters {
     pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
+        let include_globs: Vec<String> = include
+            .iter()
+            .flat_map(|arg| split_globs(arg))
+            .map(String::from)
+            .collect();
         Ok(Filters {
             include: build(include)?,
-            has_include: include.iter().any(|arg| !split_globs(arg).is_empty()),
+            has_include: !include_globs.is_empty(),
+            include_globs,
             exclude: build(exclude)?,
         })
     }
@@ -100,13 +108,18 @@ pub struct Discovered {
     pub inputs: Vec<Input>,
     /// Paths that could not be listed, with why; reported as I/O errors.
     pub errors: Vec<(String, String)>,
+    /// The `--include` globs that matched no file of any walk (none when nothing was walked).
+    pub unmatched_includes: Vec<String>,
 }
 
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
     let mut found = Discovered {
         inputs: Vec::new(),
         errors: Vec::new(),
+        unmatched_includes: Vec::new(),
     };
+    let mut matched = vec![false; filters.include_globs.len()];
+    let mut walked = false;
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
@@ -116,7 +129,8 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
                 consumer: None,
             });
         } else if path.is_dir() {
-            walk(path, filters, &mut found);
+            walked = true;
+            walk(path, filters, &mut found, &mut matched);
         } else {
             // Named explicitly: checked even when a glob or .gitignore would skip it; a missing
             // file surfaces as an I/O error when it is read.
@@ -127,10 +141,19 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             });
         }
     }
+    if walked {
+        found.unmatched_includes = filters
+            .include_globs
+            .iter()
+            .zip(&matched)
+            .filter(|(_, matched)| !**matched)
+            .map(|(glob, _)| glob.clone())
+            .collect();
+    }
     found
 }
 
-fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
+fn walk(root: &Path, filters: &Filters, found: &mut Discovered, matched: &mut [bool]) {
     let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     if let Some(bad) = absolute.ancestors().find_map(blocking_ignore_file) {
         found
@@ -165,7 +188,7 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
         })
         .build();
     let (first_input, first_error) = (found.inputs.len(), found.errors.len());
-    walk_entries(root, walker, filters, found);
+    walk_entries(root, walker, filters, found, matched);
     let blocked = blocked.lock().map(|mut list| std::mem::take(&mut *list));
     found.errors.extend(blocked.unwrap_or_default());
     // The walk goes in the file system's order, which differs between machines: its files
@@ -219,7 +242,14 @@ fn blocked_message(bad: &Path) -> String {
     )
 }
 
-fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mut Discovered) {
+/// `matched` marks the include globs that matched a file wanted here.
+fn walk_entries(
+    root: &Path,
+    walker: ignore::Walk,
+    filters: &Filters,
+    found: &mut Discovered,
+    matched: &mut [bool],
+) {
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -232,6 +262,12 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                     false => entry.path(),
                 };
                 if filters.wants(relative) {
+                    // Which globs matched, until each has: for the word on one that never does.
+                    if filters.has_include && matched.contains(&false) {
+                        for index in filters.include.matches(relative) {
+                            matched[index] = true;
+                        }
+                    }
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,

@@ -68,6 +68,7 @@ pub fn run<S: Sink>(
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
+        unmatched_includes: found.unmatched_includes,
         errors: found
             .errors
             .into_iter()
