@@ -332,6 +332,9 @@ impl Run<'_> {
                 for glob in &outcome.unmatched_includes {
                     warn_unmatched_include(glob);
                 }
+                if self.args.config.is_none() {
+                    warn_unread_configs(&outcome.configs, self.opts.config.path.as_deref());
+                }
                 Ok(outcome)
             }
             Err(RunError::Selection(err)) => {
@@ -538,6 +541,24 @@ fn warn_unmatched_include(glob: &str) {
         String::new()
     };
     eprintln!("iamlint: warning: --include `{glob}` matched no file{hint}");
+}
+
+/// A run reads one config, the nearest above the paths checked: one met deeper in the walk
+/// is not read, which its author would not guess.
+fn warn_unread_configs(met: &[PathBuf], in_use: Option<&std::path::Path>) {
+    let in_use = in_use.and_then(|p| p.canonicalize().ok());
+    for path in met {
+        if path.canonicalize().ok() == in_use {
+            continue;
+        }
+        let folder = path.parent().unwrap_or(path);
+        eprintln!(
+            "iamlint: warning: {} is not read: a run reads one config, the nearest above the \
+             paths checked; check {} on its own to use it",
+            path.display(),
+            folder.display()
+        );
+    }
 }
 
 /// Where `--output` goes: the file, or nowhere when it cannot be created.

@@ -133,6 +133,8 @@ pub struct Outcome {
     pub folders: Vec<std::path::PathBuf>,
     /// The `--include` globs that matched no file in the folders walked.
     pub unmatched_includes: Vec<String>,
+    /// The `iamlint.toml` files met in the folders walked, read or not.
+    pub configs: Vec<std::path::PathBuf>,
 }
 
 impl Outcome {

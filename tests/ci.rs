@@ -964,3 +964,31 @@ fn paths_under_different_configs_are_an_error_naming_them() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn a_config_deeper_in_the_walk_is_said_not_to_be_read() {
+    let dir = config_tree();
+    let p = dir.path();
+    std::fs::write(p.join("cfg/templates/iamlint.toml"), "ignore = [\"K\"]\n").unwrap();
+    let out = iamlint(p, &["check", "cfg", "--format", "concise"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: cfg/templates/iamlint.toml is not read")
+            && err.contains("check cfg/templates on its own"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is not read").count(),
+        1,
+        "not the one in use: {err}"
+    );
+    // Walked on its own, it is the config in use.
+    let out = iamlint(p, &["check", "cfg/templates", "--format", "concise"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // --config chooses deliberately: nothing to say.
+    let out = iamlint(
+        p,
+        &["check", "cfg", "--config", "cfg/iamlint.toml", "--quiet"],
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

@@ -69,6 +69,7 @@ pub fn run<S: Sink>(
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
         unmatched_includes: found.unmatched_includes,
+        configs: found.configs,
         errors: found
             .errors
             .into_iter()
