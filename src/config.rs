@@ -20,6 +20,7 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
+    show: Option<Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -154,6 +155,8 @@ pub struct Config {
     pub select: Vec<Selector>,
     pub ignore: Vec<Selector>,
     pub fail_on: Option<FailOn>,
+    /// `show = "info"`: the lowest severity the human and concise formats print.
+    pub show: Option<Severity>,
     pub severity: Vec<(Selector, SeverityOverride)>,
     pub kinds: Vec<(GlobMatcher, PolicyKind)>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
@@ -291,6 +294,15 @@ impl Config {
                     "{} (fail-on): expected error, warning, info or never, found `{}`",
                     at(fail_on.span()),
                     fail_on.get_ref()
+                )
+            })?);
+        }
+        if let Some(show) = &raw.show {
+            config.show = Some(Severity::parse(show.get_ref()).ok_or_else(|| {
+                format!(
+                    "{} (show): expected error, warning or info, found `{}`",
+                    at(show.span()),
+                    show.get_ref()
                 )
             })?);
         }

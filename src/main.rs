@@ -4,6 +4,7 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
+use iamlint::diagnostic::Severity;
 use iamlint::filter::baseline::{Baseline, Recorder};
 use iamlint::filter::Filter;
 use iamlint::outcome::Outcome;
@@ -121,6 +122,12 @@ struct CheckArgs {
     /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
+    /// The lowest severity to show [default: the config's `show`, else warning in the human
+    /// and concise formats, which count the information they hide in the summary line (info
+    /// with `--fail-on info`), and info in the others]. It changes what is printed, not the
+    /// exit code (see --fail-on).
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    show: Option<Severity>,
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
@@ -180,6 +187,13 @@ enum Color {
 fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
     clap::builder::PossibleValuesParser::new(["error", "warning", "info", "never"]).try_map(
         |text: String| FailOn::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
+    )
+}
+
+/// `--show`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info"]).try_map(
+        |text: String| Severity::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
     )
 }
 
@@ -247,7 +261,7 @@ fn check(args: CheckArgs) -> u8 {
     let fail_on = args
         .fail_on
         .or(config.fail_on)
-        .unwrap_or(FailOn::Severity(iamlint::diagnostic::Severity::Warning));
+        .unwrap_or(FailOn::Severity(Severity::Warning));
     let catalog = match args.catalog.as_ref().or(config.catalog.as_ref()) {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
@@ -329,9 +343,6 @@ impl Run<'_> {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
                 self.warn_unmatched_baseline(filter, &outcome);
-                for glob in &outcome.unmatched_includes {
-                    warn_unmatched_include(glob);
-                }
                 if self.args.config.is_none() {
                     warn_unread_configs(&outcome.configs, self.opts.config.path.as_deref());
                 }
@@ -381,6 +392,21 @@ impl Run<'_> {
         );
     }
 
+    /// The lowest severity the report shows: `--show`, else the config's `show` (for the
+    /// formats people read), else warning for those
+    /// read (information is counted in their summary line; shown when it fails the run, so
+    /// that a failing run always shows why) and everything for the others.
+    fn show(&self) -> Severity {
+        let read = matches!(self.args.format, Format::Human | Format::Concise);
+        let configured = self.opts.config.show.filter(|_| read);
+        let chosen = self.args.show.or(configured);
+        chosen.unwrap_or(match (self.args.format, self.fail_on) {
+            (_, FailOn::Severity(Severity::Info)) => Severity::Info,
+            (Format::Human | Format::Concise, _) => Severity::Warning,
+            _ => Severity::Info,
+        })
+    }
+
     fn exit_code(&self, outcome: &Outcome) -> u8 {
         outcome.exit_code(self.fail_on) as u8
     }
@@ -416,6 +442,8 @@ impl Run<'_> {
             color: false,
             quiet: args.quiet,
             width: None,
+            show: self.show(),
+            fail_on: self.fail_on,
         };
         let cannot_write = |err: std::io::Error| {
             eprintln!(
@@ -462,7 +490,7 @@ impl Run<'_> {
                 statistics.write(&mut out)?;
             }
             if !args.quiet {
-                writeln!(out, "{}", report::summary_line(end.summary))?;
+                writeln!(out, "{}", report::summary_line(end.summary, style.show))?;
             }
             out.flush()
         })();
@@ -491,7 +519,9 @@ impl Run<'_> {
                 } else {
                     statistics.write(&mut out)?;
                     if !args.quiet {
-                        writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                        // The table counts every finding, information included.
+                        let line = report::summary_line(&outcome.summary(), Severity::Info);
+                        writeln!(out, "{line}")?;
                     }
                 }
                 out.flush()
@@ -502,6 +532,8 @@ impl Run<'_> {
                 color: use_color(args.color),
                 quiet: args.quiet,
                 width: terminal_width(),
+                show: self.show(),
+                fail_on: self.fail_on,
             };
             let mut emitter = Emitter::new(args.format, style, out);
             let outcome = match self.stream(filter, &mut emitter, None) {
@@ -527,20 +559,6 @@ impl Run<'_> {
             }
         }
     }
-}
-
-/// An `--include` glob that matched nothing checks nothing, which is rarely what was meant.
-fn warn_unmatched_include(glob: &str) {
-    // A glob with a `/` starts at the walked folder; the likely intent is any depth.
-    let hint = if glob.contains('/') && !glob.starts_with("**") {
-        let tail = glob.trim_start_matches("./").trim_start_matches('/');
-        format!(
-            " (a glob with a `/` starts at the folder walked; `**/{tail}` matches at any depth)"
-        )
-    } else {
-        String::new()
-    };
-    eprintln!("iamlint: warning: --include `{glob}` matched no file{hint}");
 }
 
 /// A run reads one config, the nearest above the paths checked: one met deeper in the walk

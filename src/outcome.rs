@@ -71,6 +71,12 @@ pub struct Summary {
     pub baselined: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub stale_baseline: usize,
+    /// Inputs that could not be read (listed apart, as `errors`, in the JSON report).
+    #[serde(skip)]
+    pub unread: usize,
+    /// `--include` globs that matched no file of a walk.
+    #[serde(skip)]
+    pub unmatched_includes: Vec<String>,
 }
 
 /// Counts of what went out, kept instead of the findings themselves.
@@ -131,7 +137,7 @@ pub struct Outcome {
     /// The folders the run walked whole (no `--include` or `--exclude`): a `[[suppress]]`
     /// entry whose files all lie in one of them can be called unused.
     pub folders: Vec<std::path::PathBuf>,
-    /// The `--include` globs that matched no file in the folders walked.
+    /// `--include` globs that matched no walked file.
     pub unmatched_includes: Vec<String>,
     /// The `iamlint.toml` files met in the folders walked, read or not.
     pub configs: Vec<std::path::PathBuf>,
@@ -155,6 +161,8 @@ impl Outcome {
             suppressed: t.suppressed,
             baselined: t.baselined,
             stale_baseline: self.stale_baseline,
+            unread: self.errors.len(),
+            unmatched_includes: self.unmatched_includes.clone(),
         }
     }
 

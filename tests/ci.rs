@@ -226,6 +226,7 @@ fn a_baseline_absorbs_old_findings_wherever_they_move_and_new_ones_still_fail() 
             "baseline.json",
             "--format",
             "concise",
+            "--quiet",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -254,6 +255,7 @@ fn baseline_entries_are_counted_and_stale_ones_reported() {
             "b.json",
             "--format",
             "concise",
+            "--quiet",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -322,7 +324,10 @@ fn suppressions_accept_findings_and_unused_ones_are_reported_at_their_entry() {
          [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    let out = iamlint(
+        p,
+        &["check", ".", "--format", "concise", "--show", "info", "-q"],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -352,7 +357,7 @@ fn suppressions_accept_findings_and_unused_ones_are_reported_at_their_entry() {
         "[[suppress]]\nrule = \"P016\"\npath = \"**\"\nstatement = \"/Statement/1\"\nreason = \"x\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    let out = iamlint(p, &["check", ".", "--format", "concise", "--show", "info"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).contains("iamlint.toml:1:1: info[L001]"),
@@ -620,7 +625,12 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
          [[suppress]]\nrule = \"P016\"\npath = \"z/templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", "a", "z", "--format", "concise"]);
+    let out = iamlint(
+        p,
+        &[
+            "check", "a", "z", "--format", "concise", "--show", "info", "-q",
+        ],
+    );
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.iter().any(|l| l.starts_with("z/key.json:")), "{text}");
@@ -753,6 +763,12 @@ fn a_baseline_matches_from_any_working_folder() {
     // Recorded inside the repository: `cd repo && iamlint check --write-baseline bl.json`.
     let out = iamlint(&repo, &["check", "--write-baseline", "bl.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recorded = stderr(&out)
+        .split_whitespace()
+        .nth(2)
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("iamlint: recorded N findings");
+    assert!(recorded > 3, "{}", stderr(&out));
     let text = std::fs::read_to_string(repo.join("bl.json")).unwrap();
     assert!(
         text.contains("\"path\": \"policies/policy.json\""),
@@ -787,7 +803,7 @@ fn a_baseline_matches_from_any_working_folder() {
         let out = iamlint(cwd, &args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
         assert!(
-            stdout(&out).contains("Not shown: 7 in the baseline"),
+            stdout(&out).contains(&format!("Not shown: {recorded} in the baseline")),
             "{args:?}: {}",
             stdout(&out)
         );
@@ -875,7 +891,8 @@ fn the_config_is_the_nearest_above_the_checked_paths() {
     let p = dir.path();
     // From outside `cfg`: its config applies (the placeholders are suppressed), and the
     // walk of its whole folder may call the templates entry unused.
-    let out = iamlint(p, &["check", "cfg", "--format", "concise"]);
+    let shown = ["--format", "concise", "--quiet", "--show", "info"];
+    let out = iamlint(p, &[&["check", "cfg"][..], &shown].concat());
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!stdout(&out).contains("warning[P016]"), "{}", stdout(&out));
     assert_eq!(
@@ -885,7 +902,7 @@ fn the_config_is_the_nearest_above_the_checked_paths() {
     // A file named from outside: its folder's config applies too.
     let out = iamlint(
         p,
-        &["check", "cfg/policies/key.json", "--format", "concise"],
+        &[&["check", "cfg/policies/key.json"][..], &shown].concat(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "");
@@ -921,7 +938,7 @@ fn a_subfolder_s_run_calls_no_suppression_for_other_paths_unused() {
         ),
     ] {
         let mut args = args;
-        args.extend(["--format", "concise"]);
+        args.extend(["--format", "concise", "--quiet", "--show", "info"]);
         let out = iamlint(&cwd, &args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
         assert_eq!(stdout(&out), "", "{cwd:?} {args:?}");
@@ -929,7 +946,14 @@ fn a_subfolder_s_run_calls_no_suppression_for_other_paths_unused() {
     // The templates folder walked: its entry is unused, the other is not its business.
     let out = iamlint(
         &p.join("cfg"),
-        &["check", "templates", "--format", "concise"],
+        &[
+            "check",
+            "templates",
+            "--format",
+            "concise",
+            "--show",
+            "info",
+        ],
     );
     assert!(
         stdout(&out).contains("info[L001] this suppression of `P016` for `templates/**`"),

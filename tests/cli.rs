@@ -160,6 +160,8 @@ fn directory_walk_honours_gitignore_and_globs() {
             "package.json",
             "--format",
             "concise",
+            "--show",
+            "info",
         ],
     );
     let text = stdout(&out);

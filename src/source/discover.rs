@@ -8,23 +8,22 @@ use std::sync::{Arc, Mutex};
 
 pub struct Filters {
     include: GlobSet,
-    has_include: bool,
-    /// The include globs as given, in the glob set's order.
+    /// The include globs, one per argument's comma-separated part, in the set's order.
     include_globs: Vec<String>,
+    has_include: bool,
     exclude: GlobSet,
 }
 
 impl Filters {
     pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
-        let include_globs: Vec<String> = include
-            .iter()
-            .flat_map(|arg| split_globs(arg))
-            .map(String::from)
-            .collect();
         Ok(Filters {
             include: build(include)?,
-            has_include: !include_globs.is_empty(),
-            include_globs,
+            include_globs: include
+                .iter()
+                .flat_map(|arg| split_globs(arg))
+                .map(str::to_string)
+                .collect(),
+            has_include: include.iter().any(|arg| !split_globs(arg).is_empty()),
             exclude: build(exclude)?,
         })
     }
@@ -38,13 +37,20 @@ impl Filters {
     /// is JSON, Markdown, YAML, a `.template` or Terraform) and no exclude glob does. A
     /// YAML file that is no template is dropped when it is read, by a byte search before any
     /// parsing.
-    fn wants(&self, relative: &Path) -> bool {
+    /// `matched` marks the include globs that matched a wanted file.
+    fn wants(&self, relative: &Path, matched: &mut [bool]) -> bool {
         // A glob set prepares each path (copies and normalises it) even when it has no globs.
         if !self.exclude.is_empty() && self.exclude.is_match(relative) {
             return false;
         }
         if self.has_include {
-            return self.include.is_match(relative);
+            let hits = self.include.matches(relative);
+            for &hit in &hits {
+                if let Some(mark) = matched.get_mut(hit) {
+                    *mark = true;
+                }
+            }
+            return !hits.is_empty();
         }
         relative
             .extension()
@@ -108,7 +114,7 @@ pub struct Discovered {
     pub inputs: Vec<Input>,
     /// Paths that could not be listed, with why; reported as I/O errors.
     pub errors: Vec<(String, String)>,
-    /// The `--include` globs that matched no file of any walk (none when nothing was walked).
+    /// The `--include` globs that matched no file of a walk (none when nothing was walked).
     pub unmatched_includes: Vec<String>,
     /// The `iamlint.toml` files met in the walks.
     pub configs: Vec<PathBuf>,
@@ -149,7 +155,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             .include_globs
             .iter()
             .zip(&matched)
-            .filter(|(_, matched)| !**matched)
+            .filter(|(_, &hit)| !hit)
             .map(|(glob, _)| glob.clone())
             .collect();
     }
@@ -245,7 +251,6 @@ fn blocked_message(bad: &Path) -> String {
     )
 }
 
-/// `matched` marks the include globs that matched a file wanted here.
 fn walk_entries(
     root: &Path,
     walker: ignore::Walk,
@@ -267,13 +272,7 @@ fn walk_entries(
                     true => entry.path().strip_prefix(root).unwrap_or(entry.path()),
                     false => entry.path(),
                 };
-                if filters.wants(relative) {
-                    // Which globs matched, until each has: for the word on one that never does.
-                    if filters.has_include && matched.contains(&false) {
-                        for index in filters.include.matches(relative) {
-                            matched[index] = true;
-                        }
-                    }
+                if filters.wants(relative, matched) {
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,

@@ -64,11 +64,11 @@ pub fn run<S: Sink>(
     let found = discover::discover(selection.paths, &filters);
     let walked = selection.paths.iter().any(|p| p.is_dir());
     let mut inputs = found.inputs;
+    let found_unmatched = found.unmatched_includes;
     crate::source::modules::file_consumers(&mut inputs);
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
-        unmatched_includes: found.unmatched_includes,
         configs: found.configs,
         errors: found
             .errors
@@ -113,6 +113,7 @@ pub fn run<S: Sink>(
     outcome.inputs = inputs;
     outcome.walked = walked;
     outcome.folders = folders;
+    outcome.unmatched_includes = found_unmatched;
     Ok(outcome)
 }
 
