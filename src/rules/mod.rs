@@ -2,8 +2,14 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod c020_redundant_statement;
+mod c021_other_service_in_resource_policy;
 mod conditions;
 mod lookup;
+mod policy_types;
+mod q001_policy_size_quota;
+mod r001_rcp_syntax;
+mod r002_rcp_service_principals_not_exempt;
 mod registry;
 mod resources;
 
@@ -82,6 +88,10 @@ mod t005_trust_element_not_allowed;
 mod t006_federated_action_mismatch;
 mod t007_github_org_wide;
 mod t008_roles_anywhere_actions;
+mod t009_trust_wildcard_principal;
+mod t010_source_identity_without_action;
+mod t011_redundant_principal;
+mod t012_federated_principal_in_resource_policy;
 
 pub use crate::code::Code;
 pub use lookup::Lookups;
