@@ -216,6 +216,7 @@ fn check_file(
             resource_type: doc.consumer.as_ref().and_then(|c| c.resource_type.clone()),
         });
         let mut cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
+        cx.forbidden = &opts.config.forbidden;
         // A template's resource, else what the config says holds the file.
         cx.resource_type = doc
             .consumer
