@@ -161,7 +161,7 @@ struct CheckArgs {
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
-    /// Read this config file instead of looking for iamlint.toml.
+    /// Read this config file instead of the nearest iamlint.toml above the paths checked.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Run only these rules: codes (any case), code prefixes (`K`, `A00`) or names, comma-separated.
@@ -271,11 +271,16 @@ fn check(args: CheckArgs) -> u8 {
         );
         return 2;
     }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => std::env::current_dir()
             .map_err(|e| e.to_string())
-            .and_then(|dir| Config::discover(&dir)),
+            .and_then(|cwd| Config::discover_for(&paths, &cwd)),
     };
     let mut config = match config {
         Ok(config) => config,
@@ -340,11 +345,6 @@ fn check(args: CheckArgs) -> u8 {
         }
         return 2;
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let selection = iamlint::Selection {
         paths: &paths,
         include: &args.include,
@@ -390,6 +390,10 @@ impl Run<'_> {
                 for err in &outcome.errors {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
+                self.warn_unmatched_baseline(filter, &outcome);
+                if self.args.config.is_none() {
+                    warn_unread_configs(&outcome.configs, self.opts.config.path.as_deref());
+                }
                 Ok(outcome)
             }
             Err(RunError::Selection(err)) => {
@@ -414,6 +418,28 @@ impl Run<'_> {
         }
     }
 
+    /// A baseline that names none of the files checked absorbs nothing: say so, since every
+    /// finding it was recorded for is back. A run on named files (a hook on the changed
+    /// ones) often checks only files with no entries: there, only a baseline whose files
+    /// do not exist at all is worth the line.
+    fn warn_unmatched_baseline(&self, filter: &Filter, outcome: &Outcome) {
+        let (Some(matcher), Some(path)) = (&filter.baseline, &self.args.baseline) else {
+            return;
+        };
+        if outcome.inputs.is_empty()
+            || !matcher.matched_no_file()
+            || (!outcome.walked && matcher.names_an_existing_file())
+        {
+            return;
+        }
+        eprintln!(
+            "iamlint: warning: the baseline {} names none of the files checked (its paths are \
+             relative to its folder, {})",
+            path.display(),
+            matcher.root().display()
+        );
+    }
+
     /// The lowest severity the report shows: `--show`, else the config's `show` (for the
     /// formats people read), else warning for those
     /// read (information is counted in their summary line; shown when it fails the run, so
@@ -434,7 +460,7 @@ impl Run<'_> {
     }
 
     fn write_baseline(&self, filter: &mut Filter, path: &std::path::Path) -> u8 {
-        let mut recorder = Recorder::default();
+        let mut recorder = Recorder::new(path);
         let outcome = match self.stream(filter, &mut recorder, None) {
             Ok(outcome) => outcome,
             Err(code) => return code,
@@ -580,6 +606,24 @@ impl Run<'_> {
                 2
             }
         }
+    }
+}
+
+/// A run reads one config, the nearest above the paths checked: one met deeper in the walk
+/// is not read, which its author would not guess.
+fn warn_unread_configs(met: &[PathBuf], in_use: Option<&std::path::Path>) {
+    let in_use = in_use.and_then(|p| p.canonicalize().ok());
+    for path in met {
+        if path.canonicalize().ok() == in_use {
+            continue;
+        }
+        let folder = path.parent().unwrap_or(path);
+        eprintln!(
+            "iamlint: warning: {} is not read: a run reads one config, the nearest above the \
+             paths checked; check {} on its own to use it",
+            path.display(),
+            folder.display()
+        );
     }
 }
 
@@ -823,8 +867,10 @@ fn explain(args: ExplainArgs) -> u8 {
         ExplainFormat::Json => iamlint::explain::json(&explained),
         ExplainFormat::Markdown => iamlint::explain::markdown(&explained),
     };
-    print!("{text}");
-    code
+    match print_out(&text) {
+        0 => code,
+        failed => failed,
+    }
 }
 
 /// `iamlint diff`: 0 when nothing new is granted, 1 when something may be, 2 on an error
