@@ -15,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             for &value in s.strings_of(member).iter() {
                 if value.value != "*" {
-                    let problem = problem(value);
+                    let problem = problem(value).or_else(|| fields_for_service(cx, value));
                     report(
                         value,
                         problem,
@@ -94,8 +94,10 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                 ),
                 (
                     parts.region,
-                    has_wildcard(parts.region.text) || plain(parts.region.text),
-                    "a region such as `us-east-1`, or empty",
+                    has_wildcard(parts.region.text)
+                        || parts.region.text.is_empty()
+                        || arn::is_region(parts.region.text),
+                    "a Region such as `us-east-1`, or empty",
                 ),
                 (
                     parts.account,
@@ -138,4 +140,78 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                 })
         }
     }
+}
+
+/// A Region or account field that the ARN's service never has, or always needs: every ARN
+/// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
+/// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
+/// its *Missing ARN field*). Only literal fields of a known service are judged.
+fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
+    let text = value.value;
+    let parts = arn::split(text).ok()?;
+    let service = parts.service.text;
+    if has_wildcard(service) || service.contains('{') {
+        return None;
+    }
+    let svc = cx.catalog().service(service)?;
+    // A service's list holds other services' types it acts on (SSM's `bucket`, `iam-role`).
+    let all = || {
+        svc.resource_types
+            .iter()
+            .flat_map(|t| t.arns.iter().copied())
+            .filter(|f| f.split(':').nth(2) == Some(service))
+    };
+    // The formats whose resource part fits this ARN's (`example-bucket` is a bucket, not an
+    // access point); all of them when none fits.
+    let fitting: Vec<&str> = all()
+        .filter(|f| {
+            f.splitn(6, ':').nth(5).is_some_and(|r| {
+                crate::pattern::pattern_covers(&template::fill(r, "*"), parts.resource.text, false)
+            })
+        })
+        .collect();
+    let formats: Vec<&str> = if fitting.is_empty() {
+        all().collect()
+    } else {
+        fitting
+    };
+    // `arn:${Partition}:sqs:${Region}:${Account}:${QueueName}`: whether the Region (3) or
+    // account (4) field of every format is empty, or of none.
+    let filled = |index: usize| {
+        let empty = formats
+            .iter()
+            .filter(|f| f.split(':').nth(index).is_some_and(str::is_empty))
+            .count();
+        match empty {
+            0 if !formats.is_empty() => Some(true),
+            n if n == formats.len() && n > 0 => Some(false),
+            _ => None,
+        }
+    };
+    for (field, index, name) in [(parts.region, 3, "Region"), (parts.account, 4, "account")] {
+        if field.text.contains(['{', '<']) || !placeholder::find(field.text).is_empty() {
+            continue;
+        }
+        match (filled(index), field.text.is_empty()) {
+            // A pattern with wildcards elsewhere (`arn:aws:kms:*::*`, in AWS's own managed
+            // policies) is left alone; a literal ARN without the field names nothing.
+            (Some(true), true) if !has_wildcard(text) => {
+                return Some((
+                    value.span,
+                    format!(
+                        "`{service}` ARNs need a{} {name} field, and it is empty",
+                        if name == "account" { "n" } else { "" }
+                    ),
+                ))
+            }
+            (Some(false), false) if !has_wildcard(field.text) => {
+                return Some((
+                    value.sub_span(field.range.0..field.range.1),
+                    format!("`{service}` ARNs have no {name}: remove `{}`", field.text),
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
 }
