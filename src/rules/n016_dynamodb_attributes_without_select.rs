@@ -1,7 +1,8 @@
 //! N016 dynamodb-attributes-without-select: an Allow that limits `dynamodb:Attributes`
 //! without a `dynamodb:Select` condition. A `Query` or `Scan` that asks for all attributes
 //! (`Select: ALL_ATTRIBUTES`, or no projection) names no attribute for the key to check,
-//! so the attribute list restricts nothing for it.
+//! so the attribute list restricts nothing for it. Statements that allow neither `Query`
+//! nor `Scan` (the actions that take `Select`) are left alone.
 
 use super::Context;
 use crate::code::Code;
@@ -9,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        if !s.is_allow() || s.has_condition_key("dynamodb:Select") {
+        if !s.is_allow() || s.has_condition_key("dynamodb:Select") || !reads_by_select(s) {
             continue;
         }
         for entry in s.conditions() {
@@ -27,4 +28,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether the statement's `Action` reaches `dynamodb:Query` or `dynamodb:Scan`.
+fn reads_by_select(s: &crate::policy::Statement) -> bool {
+    s.actions().iter().any(|a| {
+        ["dynamodb:Query", "dynamodb:Scan"]
+            .iter()
+            .any(|name| crate::pattern::pattern_covers(a.value, name, true))
+    })
 }

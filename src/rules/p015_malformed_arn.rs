@@ -96,7 +96,9 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                     parts.region,
                     has_wildcard(parts.region.text)
                         || parts.region.text.is_empty()
-                        || arn::is_region(parts.region.text),
+                        || arn::is_region(parts.region.text)
+                        // `region`, `your-region`: a placeholder the reader fills in.
+                        || parts.region.text.to_ascii_lowercase().contains("region"),
                     "a Region such as `us-east-1`, or empty",
                 ),
                 (
