@@ -157,29 +157,15 @@ fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
     }
     let svc = cx.catalog().service(service)?;
     // A service's list holds other services' types it acts on (SSM's `bucket`, `iam-role`).
-    let all = || {
-        svc.resource_types
-            .iter()
-            .flat_map(|t| t.arns.iter().copied())
-            .filter(|f| f.split(':').nth(2) == Some(service))
-    };
-    // The formats whose resource part fits this ARN's (`example-bucket` is a bucket, not an
-    // access point); all of them when none fits.
-    let fitting: Vec<&str> = all()
-        .filter(|f| {
-            f.splitn(6, ':').nth(5).is_some_and(|r| {
-                crate::pattern::pattern_covers(&template::fill(r, "*"), parts.resource.text, false)
-            })
-        })
+    let mut formats: Vec<&str> = svc
+        .resource_types
+        .iter()
+        .flat_map(|t| t.arns.iter().copied())
+        .filter(|f| f.split(':').nth(2) == Some(service))
         .collect();
-    let formats: Vec<&str> = if fitting.is_empty() {
-        all().collect()
-    } else {
-        fitting
-    };
     // `arn:${Partition}:sqs:${Region}:${Account}:${QueueName}`: whether the Region (3) or
-    // account (4) field of every format is empty, or of none.
-    let filled = |index: usize| {
+    // account (4) field of every format is filled (`Some(true)`), of none (`Some(false)`).
+    let filled = |formats: &[&str], index: usize| {
         let empty = formats
             .iter()
             .filter(|f| f.split(':').nth(index).is_some_and(str::is_empty))
@@ -190,14 +176,32 @@ fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
             _ => None,
         }
     };
-    for (field, index, name) in [(parts.region, 3, "Region"), (parts.account, 4, "account")] {
-        if field.text.contains(['{', '<']) || !placeholder::find(field.text).is_empty() {
-            continue;
+    // Where the formats disagree, those whose resource part fits this ARN's decide
+    // (`example-bucket` is an S3 bucket, not an access point), if any fits.
+    if filled(&formats, 3).is_none() || filled(&formats, 4).is_none() {
+        let fitting: Vec<&str> = formats
+            .iter()
+            .copied()
+            .filter(|f| {
+                f.splitn(6, ':').nth(5).is_some_and(|r| {
+                    crate::pattern::pattern_covers(
+                        &template::fill(r, "*"),
+                        parts.resource.text,
+                        false,
+                    )
+                })
+            })
+            .collect();
+        if !fitting.is_empty() {
+            formats = fitting;
         }
-        match (filled(index), field.text.is_empty()) {
+    }
+    let literal = |t: &str| !t.contains(['{', '<']) && placeholder::find(t).is_empty();
+    for (field, index, name) in [(parts.region, 3, "Region"), (parts.account, 4, "account")] {
+        match (filled(&formats, index), field.text.is_empty()) {
             // A pattern with wildcards elsewhere (`arn:aws:kms:*::*`, in AWS's own managed
             // policies) is left alone; a literal ARN without the field names nothing.
-            (Some(true), true) if !has_wildcard(text) => {
+            (Some(true), true) if !has_wildcard(text) && literal(text) => {
                 return Some((
                     value.span,
                     format!(
@@ -206,7 +210,7 @@ fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
                     ),
                 ))
             }
-            (Some(false), false) if !has_wildcard(field.text) => {
+            (Some(false), false) if !has_wildcard(field.text) && literal(field.text) => {
                 return Some((
                     value.sub_span(field.range.0..field.range.1),
                     format!("`{service}` ARNs have no {name}: remove `{}`", field.text),
