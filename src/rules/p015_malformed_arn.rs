@@ -155,50 +155,30 @@ fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
     if has_wildcard(service) || service.contains('{') {
         return None;
     }
-    let svc = cx.catalog().service(service)?;
-    // A service's list holds other services' types it acts on (SSM's `bucket`, `iam-role`).
-    let mut formats: Vec<&str> = svc
-        .resource_types
-        .iter()
-        .flat_map(|t| t.arns.iter().copied())
-        .filter(|f| f.split(':').nth(2) == Some(service))
-        .collect();
-    // `arn:${Partition}:sqs:${Region}:${Account}:${QueueName}`: whether the Region (3) or
-    // account (4) field of every format is filled (`Some(true)`), of none (`Some(false)`).
-    let filled = |formats: &[&str], index: usize| {
-        let empty = formats
-            .iter()
-            .filter(|f| f.split(':').nth(index).is_some_and(str::is_empty))
-            .count();
-        match empty {
-            0 if !formats.is_empty() => Some(true),
-            n if n == formats.len() && n > 0 => Some(false),
-            _ => None,
+    // Only a literal ARN can miss a field, and only a literal field be one too many.
+    let possible = [parts.region.text, parts.account.text].map(|field| {
+        if field.is_empty() {
+            !has_wildcard(text)
+        } else {
+            !has_wildcard(field)
         }
-    };
+    });
+    if possible == [false, false] {
+        return None;
+    }
+    let catalog = cx.catalog();
+    let arns = catalog.arns(catalog.service_id(service)?)?;
+    let mut fields = arns.own_fields();
     // Where the formats disagree, those whose resource part fits this ARN's decide
     // (`example-bucket` is an S3 bucket, not an access point), if any fits.
-    if filled(&formats, 3).is_none() || filled(&formats, 4).is_none() {
-        let fitting: Vec<&str> = formats
-            .iter()
-            .copied()
-            .filter(|f| {
-                f.splitn(6, ':').nth(5).is_some_and(|r| {
-                    crate::pattern::pattern_covers(
-                        &template::fill(r, "*"),
-                        parts.resource.text,
-                        false,
-                    )
-                })
-            })
-            .collect();
-        if !fitting.is_empty() {
-            formats = fitting;
+    if (0..2).any(|i| possible[i] && fields[i].is_none()) {
+        if let Some(fitting) = arns.fields_for_resource(parts.resource.text) {
+            fields = fitting;
         }
     }
     let literal = |t: &str| !t.contains(['{', '<']) && placeholder::find(t).is_empty();
     for (field, index, name) in [(parts.region, 3, "Region"), (parts.account, 4, "account")] {
-        match (filled(&formats, index), field.text.is_empty()) {
+        match (fields[index - 3], field.text.is_empty()) {
             // A pattern with wildcards elsewhere (`arn:aws:kms:*::*`, in AWS's own managed
             // policies) is left alone; a literal ARN without the field names nothing.
             (Some(true), true) if !has_wildcard(text) && literal(text) => {
