@@ -20,6 +20,7 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
+    show: Option<Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -113,8 +114,10 @@ pub struct Config {
     pub select: Vec<Selector>,
     pub ignore: Vec<Selector>,
     pub fail_on: Option<FailOn>,
+    /// `show = "info"`: the lowest severity the human and concise formats print.
+    pub show: Option<Severity>,
     pub severity: Vec<(Selector, SeverityOverride)>,
-    pub kinds: Vec<(GlobMatcher, PolicyKind)>,
+    pub kinds: Vec<(GlobMatcher, (PolicyKind, Option<&'static str>))>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
     /// `catalog = "path"`: an AWS action catalog file to use instead of the embedded one,
     /// relative to the config's folder once loaded.
@@ -195,6 +198,15 @@ impl Config {
                 )
             })?);
         }
+        if let Some(show) = &raw.show {
+            config.show = Some(Severity::parse(show.get_ref()).ok_or_else(|| {
+                format!(
+                    "{} (show): expected error, warning or info, found `{}`",
+                    at(show.span()),
+                    show.get_ref()
+                )
+            })?);
+        }
         for (rule, level) in &raw.severity {
             let value = match level.get_ref().as_str() {
                 "off" => SeverityOverride::Off,
@@ -209,8 +221,12 @@ impl Config {
             config.severity.push((selector(rule, "severity")?, value));
         }
         for (pattern, kind) in &raw.kinds {
-            let parsed = PolicyKind::parse(kind.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+            let parsed = PolicyKind::parse_held(kind.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = PolicyKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .chain(crate::policy::kind::HELD.iter().map(|h| h.0))
+                    .collect();
                 format!(
                     "{} (kinds.\"{}\"): expected one of {}, found `{}`",
                     at(kind.span()),
@@ -285,6 +301,12 @@ impl Config {
     }
 
     pub fn kind_for(&self, path: &Path) -> Option<(PolicyKind, String)> {
+        self.held_for(path).map(|(kind, reason, _)| (kind, reason))
+    }
+
+    /// The kind the config gives a path, why, and the resource type of what holds the
+    /// document where the config names one (`s3-bucket`).
+    pub fn held_for(&self, path: &Path) -> Option<(PolicyKind, String, Option<&'static str>)> {
         if self.kinds.is_empty() {
             return None;
         }
@@ -292,7 +314,13 @@ impl Config {
         self.kinds
             .iter()
             .find(|(glob, _)| glob.is_match(&rel))
-            .map(|(glob, kind)| (*kind, format!("config: path matches `{}`", glob.glob())))
+            .map(|(glob, (kind, held))| {
+                (
+                    *kind,
+                    format!("config: path matches `{}`", glob.glob()),
+                    *held,
+                )
+            })
     }
 
     /// Whether a rule runs at all for this file.

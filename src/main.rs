@@ -4,6 +4,7 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
+use iamlint::diagnostic::Severity;
 use iamlint::filter::baseline::{Baseline, Recorder};
 use iamlint::filter::Filter;
 use iamlint::outcome::Outcome;
@@ -121,6 +122,12 @@ struct CheckArgs {
     /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
+    /// The lowest severity to show [default: the config's `show`, else warning in the human
+    /// and concise formats, which count the information they hide in the summary line (info
+    /// with `--fail-on info`), and info in the others]. It changes what is printed, not the
+    /// exit code (see --fail-on).
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    show: Option<Severity>,
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
@@ -183,6 +190,13 @@ fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
     )
 }
 
+/// `--show`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info"]).try_map(
+        |text: String| Severity::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
+    )
+}
+
 /// `--kind`'s values, listed by `check -h` and in clap's error for a wrong one.
 fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
     clap::builder::PossibleValuesParser::new(PolicyKind::ALL.map(PolicyKind::as_str)).try_map(
@@ -242,7 +256,7 @@ fn check(args: CheckArgs) -> u8 {
     let fail_on = args
         .fail_on
         .or(config.fail_on)
-        .unwrap_or(FailOn::Severity(iamlint::diagnostic::Severity::Warning));
+        .unwrap_or(FailOn::Severity(Severity::Warning));
     let catalog = match args.catalog.as_ref().or(config.catalog.as_ref()) {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
@@ -352,6 +366,21 @@ impl Run<'_> {
         }
     }
 
+    /// The lowest severity the report shows: `--show`, else the config's `show` (for the
+    /// formats people read), else warning for those
+    /// read (information is counted in their summary line; shown when it fails the run, so
+    /// that a failing run always shows why) and everything for the others.
+    fn show(&self) -> Severity {
+        let read = matches!(self.args.format, Format::Human | Format::Concise);
+        let configured = self.opts.config.show.filter(|_| read);
+        let chosen = self.args.show.or(configured);
+        chosen.unwrap_or(match (self.args.format, self.fail_on) {
+            (_, FailOn::Severity(Severity::Info)) => Severity::Info,
+            (Format::Human | Format::Concise, _) => Severity::Warning,
+            _ => Severity::Info,
+        })
+    }
+
     fn exit_code(&self, outcome: &Outcome) -> u8 {
         outcome.exit_code(self.fail_on) as u8
     }
@@ -387,6 +416,8 @@ impl Run<'_> {
             color: false,
             quiet: args.quiet,
             width: None,
+            show: self.show(),
+            fail_on: self.fail_on,
         };
         let cannot_write = |err: std::io::Error| {
             eprintln!(
@@ -433,7 +464,7 @@ impl Run<'_> {
                 statistics.write(&mut out)?;
             }
             if !args.quiet {
-                writeln!(out, "{}", report::summary_line(end.summary))?;
+                writeln!(out, "{}", report::summary_line(end.summary, style.show))?;
             }
             out.flush()
         })();
@@ -462,7 +493,9 @@ impl Run<'_> {
                 } else {
                     statistics.write(&mut out)?;
                     if !args.quiet {
-                        writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                        // The table counts every finding, information included.
+                        let line = report::summary_line(&outcome.summary(), Severity::Info);
+                        writeln!(out, "{line}")?;
                     }
                 }
                 out.flush()
@@ -473,6 +506,8 @@ impl Run<'_> {
                 color: use_color(args.color),
                 quiet: args.quiet,
                 width: terminal_width(),
+                show: self.show(),
+                fail_on: self.fail_on,
             };
             let mut emitter = Emitter::new(args.format, style, out);
             let outcome = match self.stream(filter, &mut emitter, None) {

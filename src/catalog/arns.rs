@@ -84,7 +84,7 @@ impl ServiceArns {
             .iter()
             .filter_map(|f| {
                 let fields: Vec<&str> = f.splitn(6, ':').collect();
-                let resource = crate::policy::template::fill(fields.get(5)?, "*").into_owned();
+                let resource = parts_to_star(fields.get(5)?);
                 Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
             })
             .collect();
@@ -142,6 +142,28 @@ fn own_formats<'t>(prefix: &str, formats: impl Iterator<Item = &'t str>) -> Vec<
     formats
         .filter(|f| f.split(':').nth(2) == Some(prefix))
         .collect()
+}
+
+/// A format's resource part with each `${Part}` as `*` (`accesspoint/${AccessPointName}` ->
+/// `accesspoint/*`), for `pattern_covers`.
+fn parts_to_star(resource: &str) -> String {
+    let mut out = String::with_capacity(resource.len());
+    let mut rest = resource;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether field `index` (3: Region, 4: account) of every format is filled (`Some(true)`),

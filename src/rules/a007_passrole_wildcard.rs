@@ -1,14 +1,18 @@
-//! A007 passrole-wildcard: `iam:PassRole` on `"Resource": "*"` lets the holder hand any
-//! role in the account, administrators included, to a service it controls.
+//! A007 passrole-wildcard: `iam:PassRole` on every role (`"Resource": "*"`, or a role ARN
+//! such as `arn:aws:iam::*:role/*`) lets the holder hand any role in the account,
+//! administrators included, to a service it controls.
 
 use super::{allows, Context};
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::pattern::wildcard_match;
+use crate::policy::{arn, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        if !s.resources().iter().any(|r| r.value == "*") {
+        let star = s.resources().iter().any(|r| r.value == "*");
+        let every_role = s.resources().iter().find(|r| is_every_role(r));
+        if !star && every_role.is_none() {
             continue;
         }
         // `*` and `iam:*` are already reported as such (A001, A002).
@@ -21,11 +25,36 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 && wildcard_match(a.value, "iam:PassRole")
         });
         for action in passes {
-            out.push(
+            let mut d = if star {
                 Diagnostic::new(Code::A007, action.span, "`iam:PassRole` on every role lets the holder pass any role, administrators included, to a service")
-                    .help("limit `Resource` to the role ARNs to pass, and add an `iam:PassedToService` condition")
-                    .at(format!("{}/Action", s.pointer)),
-            );
+            } else {
+                let role = every_role.expect("checked above");
+                let d = Diagnostic::new(
+                    Code::A007,
+                    action.span,
+                    format!("`iam:PassRole` on `{}`, every role, lets the holder pass any role, administrators included, to a service", role.value),
+                )
+                .label(role.span, "every role");
+                // Pinned to the receiving service, the role passed is still any role: a
+                // narrower risk, the pattern AWS's own managed policies use.
+                if s.has_condition_key("iam:PassedToService") {
+                    d.severity(Severity::Info)
+                } else {
+                    d
+                }
+            };
+            d = d
+                .help("limit `Resource` to the role ARNs to pass, and add an `iam:PassedToService` condition")
+                .at(format!("{}/Action", s.pointer));
+            out.push(d);
         }
     }
+}
+
+/// A role ARN whose name part is only a wildcard (`role/*`): every role of the account (or,
+/// with `*` for the account, of every account).
+fn is_every_role(resource: &Str) -> bool {
+    arn::split(resource.value).is_ok_and(|a| {
+        a.service.text == "iam" && matches!(a.resource.text, "role/*" | "role*" | "*")
+    })
 }

@@ -37,7 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// are compared in turn; the resource field is the rest after the fifth colon. Values with
 /// template or policy variables (`${...}`) are left alone: what they stand for is not known
 /// here.
-fn arn_covers(general: &str, specific: &str) -> bool {
+pub(super) fn arn_covers(general: &str, specific: &str) -> bool {
     if general.contains("${") || specific.contains("${") {
         return general == specific;
     }

@@ -3,6 +3,8 @@
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
 mod c010_wildcard_in_arn_service;
+mod c020_redundant_statement;
+mod c021_other_service_in_resource_policy;
 mod conditions;
 mod lookup;
 mod n014_ip_range_host_bits;
@@ -13,6 +15,10 @@ mod n018_arn_key_string_operator;
 mod n019_redundant_condition_value;
 mod n020_key_not_sent_by_action;
 mod p020_invalid_policy_variable;
+mod policy_types;
+mod q001_policy_size_quota;
+mod r001_rcp_syntax;
+mod r002_rcp_service_principals_not_exempt;
 mod registry;
 mod resources;
 
@@ -91,6 +97,10 @@ mod t005_trust_element_not_allowed;
 mod t006_federated_action_mismatch;
 mod t007_github_org_wide;
 mod t008_roles_anywhere_actions;
+mod t009_trust_wildcard_principal;
+mod t010_source_identity_without_action;
+mod t011_redundant_principal;
+mod t012_federated_principal_in_resource_policy;
 
 pub use crate::code::Code;
 pub use lookup::Lookups;
