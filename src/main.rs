@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check policy files, directories or `-` (stdin) and report problems.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules,
     /// Print one rule's documentation: what it flags, why, examples, how to fix.
@@ -174,6 +174,10 @@ struct CheckArgs {
     /// Print only the findings: no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Report every statement that grants one of these actions (patterns, comma-separated or
+    /// repeated) as E006, as a `[[forbid]]` entry of the config would.
+    #[arg(long, value_name = "ACTIONS")]
+    forbid: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -209,7 +213,7 @@ fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Rule { rule } => show_rule(&rule),
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
@@ -283,6 +287,12 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => None,
     };
+    for list in &args.forbid {
+        if let Err(err) = config.forbid_actions(list) {
+            eprintln!("iamlint: {err}");
+            return 2;
+        }
+    }
     // The human format quotes each finding's lines, on the terminal and in `--output` alike.
     let keep_sources = args.format == Format::Human && !args.statistics;
     let opts = Options {
@@ -292,6 +302,13 @@ fn check(args: CheckArgs) -> u8 {
         policies_only: args.policies_only,
         lookups: iamlint::rules::Lookups::new(catalog),
     };
+    if let Err(err) = opts.config.check_forbidden(opts.catalog()) {
+        match (&opts.config.path, err.starts_with("--forbid")) {
+            (Some(path), false) => eprintln!("iamlint: config error: {}: {err}", path.display()),
+            _ => eprintln!("iamlint: {err}"),
+        }
+        return 2;
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -6,6 +6,7 @@ mod c010_wildcard_in_arn_service;
 mod c020_redundant_statement;
 mod c021_other_service_in_resource_policy;
 mod conditions;
+mod e006_forbidden_access;
 mod lookup;
 mod n014_ip_range_host_bits;
 mod n015_list_prefix_bypass;
@@ -124,6 +125,8 @@ pub struct Context<'a> {
     catalog: &'a Catalog,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
+    /// Access no policy may grant (`[[forbid]]`, `--forbid`): E006.
+    pub forbidden: &'a [crate::access::forbid::Forbidden],
     /// Each statement's resources against its actions' ARN templates, worked out when a
     /// rule first asks.
     pub resources: resources::Cache<'a>,
@@ -145,9 +148,21 @@ impl<'a> Context<'a> {
             lookups,
             catalog: lookups.catalog(),
             trusted_accounts,
+            forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
         }
+    }
+
+    /// Whether the document is a VPC endpoint's policy (known from its template): such a
+    /// policy grants nothing, it only limits what requests through the endpoint may do, so
+    /// `"Principal": "*"` with `"Action": "*"` there is AWS's default full-access endpoint
+    /// policy, not a public grant.
+    pub fn is_vpc_endpoint_policy(&self) -> bool {
+        matches!(
+            self.resource_type,
+            Some("AWS::EC2::VPCEndpoint" | "aws_vpc_endpoint" | "aws_vpc_endpoint_policy")
+        )
     }
 
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
