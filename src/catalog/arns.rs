@@ -22,6 +22,12 @@ pub struct ServiceArns {
     ranges: Vec<Option<(u32, u32)>>,
     /// Every action's templates, as positions in `templates`, one action after another.
     accepted: Vec<u32>,
+    /// Whether the Region and the account field of every format of the service's own
+    /// resource types is filled (`Some(true)`), of none (`Some(false)`), or they disagree.
+    own_fields: [Option<bool>; 2],
+    /// The service's own formats: the resource part as a pattern (`accesspoint/*`), and
+    /// whether the Region and the account field are filled.
+    own: Vec<(String, [bool; 2])>,
 }
 
 impl ServiceArns {
@@ -72,11 +78,53 @@ impl ServiceArns {
                 ))
             })
             .collect();
+        let own_list = own_formats(service.prefix, templates.iter().map(|t| t.template));
+        let own_fields = [fields_filled(&own_list, 3), fields_filled(&own_list, 4)];
+        let own = own_list
+            .iter()
+            .filter_map(|f| {
+                let fields: Vec<&str> = f.splitn(6, ':').collect();
+                let resource = parts_to_star(fields.get(5)?);
+                Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
+            })
+            .collect();
         ServiceArns {
             templates,
             ranges,
             accepted,
+            own_fields,
+            own,
         }
+    }
+
+    /// Like [`ServiceArns::own_fields`], for the formats whose resource part matches
+    /// `resource` (an ARN's text after its fifth colon); `None` when none does.
+    pub fn fields_for_resource(&self, resource: &str) -> Option<[Option<bool>; 2]> {
+        let mut fitting = self
+            .own
+            .iter()
+            .filter(|(pattern, _)| crate::pattern::pattern_covers(pattern, resource, false))
+            .peekable();
+        fitting.peek()?;
+        let (mut all, mut none) = ([true; 2], [true; 2]);
+        for (_, filled) in fitting {
+            for i in 0..2 {
+                all[i] &= filled[i];
+                none[i] &= !filled[i];
+            }
+        }
+        let verdict = |i: usize| match (all[i], none[i]) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        Some([verdict(0), verdict(1)])
+    }
+
+    /// For the formats of the service's own resource types: whether every one has a Region
+    /// and an account field (`Some(true)`), none has (`Some(false)`), or they disagree.
+    pub fn own_fields(&self) -> [Option<bool>; 2] {
+        self.own_fields
     }
 
     /// The templates the action at `action` (its position in [`Service::actions`]) accepts,
@@ -85,6 +133,51 @@ impl ServiceArns {
     pub fn accepted(&self, action: usize) -> Option<&[u32]> {
         let (start, end) = (*self.ranges.get(action)?)?;
         self.accepted.get(start as usize..end as usize)
+    }
+}
+
+/// The formats of a service's own resource types: a service's list also holds other
+/// services' types it acts on (SSM's `bucket`, `iam-role`).
+fn own_formats<'t>(prefix: &str, formats: impl Iterator<Item = &'t str>) -> Vec<&'t str> {
+    formats
+        .filter(|f| f.split(':').nth(2) == Some(prefix))
+        .collect()
+}
+
+/// A format's resource part with each `${Part}` as `*` (`accesspoint/${AccessPointName}` ->
+/// `accesspoint/*`), for `pattern_covers`.
+fn parts_to_star(resource: &str) -> String {
+    let mut out = String::with_capacity(resource.len());
+    let mut rest = resource;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether field `index` (3: Region, 4: account) of every format is filled (`Some(true)`),
+/// of none (`Some(false)`), or they disagree (`None`, also for no formats).
+fn fields_filled(formats: &[&str], index: usize) -> Option<bool> {
+    let empty = formats
+        .iter()
+        .filter(|f| f.split(':').nth(index).is_some_and(str::is_empty))
+        .count();
+    match empty {
+        _ if formats.is_empty() => None,
+        0 => Some(true),
+        n if n == formats.len() => Some(false),
+        _ => None,
     }
 }
 

@@ -67,6 +67,22 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
     })
 }
 
+/// A Region code: two to four letters, words, and a number (`us-east-1`, `us-gov-west-1`,
+/// `eusc-de-east-1`).
+pub fn is_region(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    let letters = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    (2..=4).contains(&first.len())
+        && letters(first)
+        && rest.len() >= 2
+        && rest[..rest.len() - 1].iter().all(|p| letters(p))
+        && rest
+            .last()
+            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }

@@ -352,6 +352,83 @@ pub fn instantiate(text: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
+/// How a policy variable is written wrong (IAM Access Analyzer's variable checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// `${aws:username` with no `}` after it.
+    MissingBrace,
+    /// `${aws:username, 'anon}`: the default does not start and end with `'`.
+    MissingQuote,
+    /// `${aws: username}`: a space inside the variable's name.
+    Space,
+    /// `${}`.
+    Empty,
+}
+
+/// The policy variables of `text` that AWS cannot read, each with the bytes it spans. Only
+/// what would be a policy variable once mended counts: a template value (`${var.x}`,
+/// `${ var.x }`, `${AWS::Region}`) is never one.
+pub fn malformed_variables(text: &str) -> Vec<(Range<usize>, Malformed)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(at) = memchr::memmem::find(&bytes[i..], b"${") {
+        let start = i + at;
+        let body = &text[start + 2..];
+        // The variable ends at its `}`, unless another `${` opens first.
+        let close = body.find('}');
+        let reopen = body.find("${");
+        match close {
+            Some(end) if reopen.is_none_or(|r| r > end) => {
+                let expr = &body[..end];
+                let range = start..start + 2 + end + 1;
+                if let Some(kind) = malformed_expr(expr) {
+                    found.push((range, kind));
+                }
+                i = start + 2 + end + 1;
+            }
+            _ => {
+                // No `}` before the text ends or the next variable opens: a missing brace, if
+                // what follows `${` names a variable.
+                let name_len = body
+                    .bytes()
+                    .take_while(|&b| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b))
+                    .count();
+                let name = body[..name_len].trim_end_matches('/');
+                if is_policy_variable(name) {
+                    found.push((start..start + 2 + name.len(), Malformed::MissingBrace));
+                }
+                i = start + 2;
+            }
+        }
+    }
+    found
+}
+
+fn malformed_expr(expr: &str) -> Option<Malformed> {
+    if expr.trim().is_empty() {
+        return Some(Malformed::Empty);
+    }
+    if is_policy_variable(expr) {
+        return None;
+    }
+    let (name, default) = match expr.split_once(',') {
+        Some((name, default)) => (name, Some(default)),
+        None => (expr, None),
+    };
+    let squeezed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    if !is_policy_variable(&squeezed) {
+        return None;
+    }
+    if squeezed.len() != name.trim().len() || (default.is_none() && squeezed.len() != name.len()) {
+        return Some(Malformed::Space);
+    }
+    match default {
+        Some(d) if !is_quoted_default(d) => Some(Malformed::MissingQuote),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,5 +606,32 @@ mod tests {
             instantiate("lambda.amazonaws.com").as_deref(),
             Some("lambda.amazonaws.com")
         );
+    }
+
+    #[test]
+    fn malformed_variables_are_found_and_template_values_left() {
+        use super::{malformed_variables, Malformed::*};
+        let kinds =
+            |t: &str| -> Vec<_> { malformed_variables(t).into_iter().map(|(_, k)| k).collect() };
+        assert_eq!(kinds("arn:aws:s3:::b/${aws:username/*"), [MissingBrace]);
+        assert_eq!(malformed_variables("home/${aws:username")[0].0, 5..19);
+        assert_eq!(kinds("b/${aws:username/${aws:userid}"), [MissingBrace]);
+        assert_eq!(kinds("${aws:PrincipalTag/team, 'x}"), [MissingQuote]);
+        assert_eq!(kinds("${aws:username, anon}"), [MissingQuote]);
+        assert_eq!(kinds("${aws: username}"), [Space]);
+        assert_eq!(kinds("${ aws:username }"), [Space]);
+        assert_eq!(kinds("a/${}/b"), [Empty]);
+        for fine in [
+            "${aws:username}",
+            "${aws:username, 'anonymous user'}",
+            "${ var.bucket }",
+            "${AWS::Region}",
+            "${var.x",
+            "${Fn::If}",
+            "no variables",
+            "${s3:prefix}",
+        ] {
+            assert!(malformed_variables(fine).is_empty(), "{fine}");
+        }
     }
 }

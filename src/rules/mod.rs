@@ -2,11 +2,20 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod c010_wildcard_in_arn_service;
 mod c020_redundant_statement;
 mod c021_other_service_in_resource_policy;
 mod conditions;
 mod e006_forbidden_access;
 mod lookup;
+mod n014_ip_range_host_bits;
+mod n015_list_prefix_bypass;
+mod n016_dynamodb_attributes_without_select;
+mod n017_missing_paired_key;
+mod n018_arn_key_string_operator;
+mod n019_redundant_condition_value;
+mod n020_key_not_sent_by_action;
+mod p020_invalid_policy_variable;
 mod policy_types;
 mod q001_policy_size_quota;
 mod r001_rcp_syntax;

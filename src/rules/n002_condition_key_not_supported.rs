@@ -1,6 +1,7 @@
 //! N002 condition-key-not-supported: a service condition key that none of the statement's
 //! actions supports. The request never carries the key, so the condition does not hold
-//! as intended. Global keys apply to every action and are never reported.
+//! as intended. Global keys apply to every action and are never reported. When some of the
+//! actions support the key, the others are N020's.
 
 use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
 use super::Context;

@@ -35,7 +35,35 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 OperatorType::Arn => (is_arn, ARN),
                 // A string compared with a key of type ARN must be one to ever match.
                 OperatorType::String if arn_key(cx, s, entry.key.value) => (is_arn, ARN),
-                OperatorType::String => continue,
+                OperatorType::String => {
+                    if let Some(known) = key_values(entry.key.value) {
+                        let ignore_case = op.base.contains("IgnoreCase");
+                        for (value, span) in condition_values(entry.values) {
+                            // A wildcard under an exact operator is N005's.
+                            if crate::policy::has_wildcard(&value)
+                                || crate::policy::template::has_parts(&value)
+                                || known.accepts(&value, ignore_case)
+                                || !crate::policy::placeholder::find(&value).is_empty()
+                            {
+                                continue;
+                            }
+                            out.push(
+                                Diagnostic::new(
+                                    Code::N004,
+                                    span,
+                                    format!(
+                                        "`{value}` is not a valid value for `{}`: expected {}",
+                                        entry.key.value,
+                                        known.expected()
+                                    ),
+                                )
+                                .help(format!("write {}", known.expected()))
+                                .at(entry.pointer(&s.pointer)),
+                            );
+                        }
+                    }
+                    continue;
+                }
             };
             for (value, span) in condition_values(entry.values) {
                 // Policy variables are substituted at request time and template values at
@@ -76,6 +104,203 @@ fn arn_key(cx: &Context, s: &crate::policy::Statement, key: &str) -> bool {
 /// `arn:...`, or only wildcards (`*` under `StringLike` or `ArnLike` matches any ARN).
 fn is_arn(v: &str) -> bool {
     v.starts_with("arn:") || (!v.is_empty() && v.bytes().all(|b| b == b'*' || b == b'?'))
+}
+
+/// String keys whose values AWS draws from a fixed form or list: a value outside it never
+/// matches (IAM Access Analyzer's *Invalid Region*, VPC, VPC endpoint and KMS value checks).
+enum KeyValues {
+    Region,
+    /// An id with this prefix and 8 or 17 lowercase hex digits (`vpc-1a2b3c4d`).
+    Id(&'static str),
+    OneOf(&'static [&'static str]),
+}
+
+impl KeyValues {
+    fn accepts(&self, value: &str, ignore_case: bool) -> bool {
+        let folded;
+        let value = if ignore_case {
+            folded = value.to_ascii_lowercase();
+            folded.as_str()
+        } else {
+            value
+        };
+        match self {
+            KeyValues::Region => crate::policy::arn::is_region(value),
+            KeyValues::Id(prefix) => value.strip_prefix(prefix).is_some_and(|hex| {
+                matches!(hex.len(), 8 | 17)
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            }),
+            KeyValues::OneOf(names) => names
+                .iter()
+                .any(|n| *n == value || (ignore_case && n.eq_ignore_ascii_case(value))),
+        }
+    }
+
+    fn expected(&self) -> String {
+        match self {
+            KeyValues::Region => "a Region code such as `us-east-1`".to_string(),
+            KeyValues::Id(prefix) => {
+                format!("an id such as `{prefix}1a2b3c4d` (8 or 17 lowercase hex digits)")
+            }
+            KeyValues::OneOf(names) => {
+                format!(
+                    "one of {}",
+                    super::lookup::list_first(
+                        names.iter().map(|n| format!("`{n}`")),
+                        names.len(),
+                        6
+                    )
+                )
+            }
+        }
+    }
+}
+
+const KEY_SPECS: &[&str] = &[
+    "SYMMETRIC_DEFAULT",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "ECC_NIST_P256",
+    "ECC_NIST_P384",
+    "ECC_NIST_P521",
+    "ECC_SECG_P256K1",
+    "HMAC_224",
+    "HMAC_256",
+    "HMAC_384",
+    "HMAC_512",
+    "SM2",
+    "ML_DSA_44",
+    "ML_DSA_65",
+    "ML_DSA_87",
+];
+const KEY_USAGES: &[&str] = &[
+    "ENCRYPT_DECRYPT",
+    "SIGN_VERIFY",
+    "GENERATE_VERIFY_MAC",
+    "KEY_AGREEMENT",
+];
+
+/// The AWS KMS keys with enumerated values, from the AWS KMS developer guide's condition
+/// keys page, and the global and EC2 keys of a fixed form.
+fn key_values(key: &str) -> Option<KeyValues> {
+    const KMS: &[(&str, &[&str])] = &[
+        ("kms:KeySpec", KEY_SPECS),
+        ("kms:CustomerMasterKeySpec", KEY_SPECS),
+        ("kms:KeyUsage", KEY_USAGES),
+        ("kms:CustomerMasterKeyUsage", KEY_USAGES),
+        (
+            "kms:KeyOrigin",
+            &["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"],
+        ),
+        (
+            "kms:EncryptionAlgorithm",
+            &[
+                "SYMMETRIC_DEFAULT",
+                "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256",
+                "SM2PKE",
+            ],
+        ),
+        (
+            "kms:SigningAlgorithm",
+            &[
+                "RSASSA_PSS_SHA_256",
+                "RSASSA_PSS_SHA_384",
+                "RSASSA_PSS_SHA_512",
+                "RSASSA_PKCS1_V1_5_SHA_256",
+                "RSASSA_PKCS1_V1_5_SHA_384",
+                "RSASSA_PKCS1_V1_5_SHA_512",
+                "ECDSA_SHA_256",
+                "ECDSA_SHA_384",
+                "ECDSA_SHA_512",
+                "SM2DSA",
+                "ML_DSA_SHAKE_256",
+            ],
+        ),
+        (
+            "kms:MacAlgorithm",
+            &[
+                "HMAC_SHA_224",
+                "HMAC_SHA_256",
+                "HMAC_SHA_384",
+                "HMAC_SHA_512",
+            ],
+        ),
+        ("kms:MessageType", &["RAW", "DIGEST", "EXTERNAL_MU"]),
+        (
+            "kms:DataKeyPairSpec",
+            &[
+                "RSA_2048",
+                "RSA_3072",
+                "RSA_4096",
+                "ECC_NIST_P256",
+                "ECC_NIST_P384",
+                "ECC_NIST_P521",
+                "ECC_SECG_P256K1",
+                "SM2",
+            ],
+        ),
+        (
+            "kms:ExpirationModel",
+            &["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+        ),
+        (
+            "kms:WrappingAlgorithm",
+            &[
+                "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256",
+                "RSA_AES_KEY_WRAP_SHA_1",
+                "RSA_AES_KEY_WRAP_SHA_256",
+                "SM2PKE",
+            ],
+        ),
+        (
+            "kms:WrappingKeySpec",
+            &["RSA_2048", "RSA_3072", "RSA_4096", "SM2"],
+        ),
+        ("kms:KeyAgreementAlgorithm", &["ECDH"]),
+        (
+            "kms:GrantConstraintType",
+            &["EncryptionContextEquals", "EncryptionContextSubset"],
+        ),
+        (
+            "kms:GrantOperations",
+            &[
+                "Decrypt",
+                "Encrypt",
+                "GenerateDataKey",
+                "GenerateDataKeyPair",
+                "GenerateDataKeyPairWithoutPlaintext",
+                "GenerateDataKeyWithoutPlaintext",
+                "ReEncryptFrom",
+                "ReEncryptTo",
+                "Sign",
+                "Verify",
+                "GetPublicKey",
+                "CreateGrant",
+                "RetireGrant",
+                "DescribeKey",
+                "GenerateMac",
+                "VerifyMac",
+                "DeriveSharedSecret",
+            ],
+        ),
+    ];
+    if key.eq_ignore_ascii_case("aws:RequestedRegion") || key.eq_ignore_ascii_case("ec2:Region") {
+        return Some(KeyValues::Region);
+    }
+    if key.eq_ignore_ascii_case("aws:SourceVpc") {
+        return Some(KeyValues::Id("vpc-"));
+    }
+    if key.eq_ignore_ascii_case("aws:SourceVpce") {
+        return Some(KeyValues::Id("vpce-"));
+    }
+    KMS.iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(key))
+        .map(|(_, names)| KeyValues::OneOf(names))
 }
 
 fn is_number(v: &str) -> bool {
@@ -206,5 +431,16 @@ mod tests {
         );
         assert!(is_base64("QmluYXJ5") && !is_base64("not base64!"));
         assert!(is_bool("TRUE") && !is_bool("yes"));
+        use crate::policy::arn::is_region;
+        assert!(
+            is_region("us-east-1") && is_region("us-gov-west-1") && is_region("eusc-de-east-1")
+        );
+        assert!(!is_region("us-east") && !is_region("US-EAST-1") && !is_region("useast1"));
+        let vpc = key_values("aws:SourceVpc").unwrap();
+        assert!(vpc.accepts("vpc-1a2b3c4d", false) && vpc.accepts("vpc-0123456789abcdef0", false));
+        assert!(!vpc.accepts("vpc-1a2b3c", false) && !vpc.accepts("vpce-1a2b3c4d", false));
+        let usage = key_values("kms:KeyUsage").unwrap();
+        assert!(usage.accepts("SIGN_VERIFY", false) && !usage.accepts("sign_verify", false));
+        assert!(usage.accepts("sign_verify", true));
     }
 }

@@ -17,7 +17,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let shorthand = api_gateway && value.value.starts_with("execute-api:/");
                 if value.value != "*" && !shorthand {
-                    let problem = problem(value);
+                    let problem = problem(value).or_else(|| fields_for_service(cx, value));
                     report(
                         value,
                         problem,
@@ -112,8 +112,12 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                 ),
                 (
                     parts.region,
-                    has_wildcard(parts.region.text) || plain(parts.region.text),
-                    "a region such as `us-east-1`, or empty",
+                    has_wildcard(parts.region.text)
+                        || parts.region.text.is_empty()
+                        || arn::is_region(parts.region.text)
+                        // `region`, `your-region`: a placeholder the reader fills in.
+                        || parts.region.text.to_ascii_lowercase().contains("region"),
+                    "a Region such as `us-east-1`, or empty",
                 ),
                 (
                     parts.account,
@@ -156,4 +160,62 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                 })
         }
     }
+}
+
+/// A Region or account field that the ARN's service never has, or always needs: every ARN
+/// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
+/// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
+/// its *Missing ARN field*). Only literal fields of a known service are judged.
+fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
+    let text = value.value;
+    let parts = arn::split(text).ok()?;
+    let service = parts.service.text;
+    if has_wildcard(service) || service.contains('{') {
+        return None;
+    }
+    // Only a literal ARN can miss a field, and only a literal field be one too many.
+    let possible = [parts.region.text, parts.account.text].map(|field| {
+        if field.is_empty() {
+            !has_wildcard(text)
+        } else {
+            !has_wildcard(field)
+        }
+    });
+    if possible == [false, false] {
+        return None;
+    }
+    let catalog = cx.catalog();
+    let arns = catalog.arns(catalog.service_id(service)?)?;
+    let mut fields = arns.own_fields();
+    // Where the formats disagree, those whose resource part fits this ARN's decide
+    // (`example-bucket` is an S3 bucket, not an access point), if any fits.
+    if (0..2).any(|i| possible[i] && fields[i].is_none()) {
+        if let Some(fitting) = arns.fields_for_resource(parts.resource.text) {
+            fields = fitting;
+        }
+    }
+    let literal = |t: &str| !t.contains(['{', '<']) && placeholder::find(t).is_empty();
+    for (field, index, name) in [(parts.region, 3, "Region"), (parts.account, 4, "account")] {
+        match (fields[index - 3], field.text.is_empty()) {
+            // A pattern with wildcards elsewhere (`arn:aws:kms:*::*`, in AWS's own managed
+            // policies) is left alone; a literal ARN without the field names nothing.
+            (Some(true), true) if !has_wildcard(text) && literal(text) => {
+                return Some((
+                    value.span,
+                    format!(
+                        "`{service}` ARNs need a{} {name} field, and it is empty",
+                        if name == "account" { "n" } else { "" }
+                    ),
+                ))
+            }
+            (Some(false), false) if !has_wildcard(field.text) && literal(field.text) => {
+                return Some((
+                    value.sub_span(field.range.0..field.range.1),
+                    format!("`{service}` ARNs have no {name}: remove `{}`", field.text),
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
 }

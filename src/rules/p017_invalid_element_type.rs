@@ -216,6 +216,34 @@ fn condition(member: &Member, statement: &str, out: &mut Vec<Diagnostic>) {
                     &pointer(),
                 ));
             }
+            // One list, one JSON type (IAM Access Analyzer's *Invalid condition data type*):
+            // each value whose type differs from the first value's.
+            if let Value::Array(items) = &key.value.value {
+                let mut scalars = items.iter().filter(|n| scalar(n));
+                if let Some(first) = scalars.next() {
+                    let kind = std::mem::discriminant(&first.value);
+                    for node in scalars.filter(|n| std::mem::discriminant(&n.value) != kind) {
+                        out.push(
+                            Diagnostic::new(
+                                Code::P017,
+                                crate::policy::Str::of_value(node).map_or(node.span, |s| s.span),
+                                format!(
+                                    "the values of `{}` mix JSON types: this is {} where the first is {}",
+                                    key.key,
+                                    node.type_name(),
+                                    first.type_name()
+                                ),
+                            )
+                            .help(format!(
+                                "write every value of `{}` as {}",
+                                key.key,
+                                first.type_name()
+                            ))
+                            .at(pointer()),
+                        );
+                    }
+                }
+            }
         }
     }
 }

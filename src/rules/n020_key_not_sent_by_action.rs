@@ -1,0 +1,74 @@
+//! N020 key-not-sent-by-action: in an Allow, a service condition key that some actions of
+//! the statement support and an action named in full does not. That action's requests never
+//! carry the key, so a condition that needs the key present never allows it. (When no
+//! action supports the key, N002 reports it.) Wildcards are left out: `ec2:*` with a tag
+//! condition grants what the tag can scope, by design.
+
+use super::lookup::{action_supports_key, condition_key, list_names, resolve, KeyLookup, Resolved};
+use super::Context;
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::policy::has_wildcard;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        if !s.is_allow() {
+            continue;
+        }
+        for entry in s.conditions() {
+            if !entry.requires_match() {
+                continue;
+            }
+            let KeyLookup::Known {
+                name,
+                global: false,
+                ..
+            } = condition_key(cx.catalog(), s, entry.key.value)
+            else {
+                continue;
+            };
+            let mut supported = false;
+            let mut missing: Vec<String> = Vec::new();
+            for action in s.actions() {
+                let Resolved::Actions(found) = resolve(cx, action.value) else {
+                    continue;
+                };
+                for (svc, a) in found.iter() {
+                    if action_supports_key(svc, a, name) || rides_along(svc.prefix, a.name) {
+                        supported = true;
+                    } else if !has_wildcard(action.value)
+                        && !missing.iter().any(|m| m[1..m.len() - 1] == *action.value)
+                    {
+                        missing.push(format!("`{}`", action.value));
+                    }
+                }
+            }
+            if !supported || missing.is_empty() {
+                continue;
+            }
+            let one = missing.len() == 1;
+            out.push(
+                Diagnostic::new(
+                    Code::N020,
+                    entry.key.span,
+                    format!(
+                        "{} never {} `{}`, so this condition never allows {}",
+                        list_names(&missing, 4),
+                        if one { "sends" } else { "send" },
+                        entry.key.value,
+                        if one { "it" } else { "them" },
+                    ),
+                )
+                .help("move these actions to a statement of their own without this condition")
+                .at(entry.pointer(&s.pointer)),
+            );
+        }
+    }
+}
+
+/// `sts:TagSession`, `sts:SetSourceIdentity` and `sts:SetContext` are authorized with the
+/// `AssumeRole*` request they come with, so they see its keys (`cognito-identity.amazonaws.com:aud`)
+/// whatever the catalog lists for them.
+fn rides_along(service: &str, action: &str) -> bool {
+    service == "sts" && matches!(action, "TagSession" | "SetSourceIdentity" | "SetContext")
+}
