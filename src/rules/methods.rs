@@ -201,7 +201,9 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
     for method in all().iter().filter(|m| m.family == family) {
         // Outside escalation a blanket grant is not reported (below): when only blankets
         // name the method's first action, the method need not be worked out.
-        if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
+        if family != Family::Escalation
+            && (!access.names(&method.actions[0]) || only_blankets_name(access, &method.actions[0]))
+        {
             continue;
         }
         let Some(done) = complete(method, access, cx.catalog(), &mut memo) else {

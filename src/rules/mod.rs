@@ -181,3 +181,53 @@ fn allow_with_negation<'a>(
         }
     }
 }
+
+/// Reports each value of a list that another value of the same list covers (C008 for
+/// actions, C009 for resources): one finding on the value that can go, labelling the one
+/// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
+/// `prepare` reads each value once for `covers`, which may be asked about many pairs.
+fn redundant_values<'a, T>(
+    cx: &'a Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    code: Code,
+    lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
+    ignore_case: bool,
+    prepare: impl Fn(&'a str) -> T,
+    covers: impl Fn(&T, &T) -> bool,
+) {
+    for s in &cx.policy.statements {
+        for member in lists(s).into_iter().flatten() {
+            let values = s.strings_of(member);
+            let texts: Vec<&'a str> = values.iter().map(|v| v.value).collect();
+            if texts.len() < 2 {
+                continue;
+            }
+            let prepared: Vec<T> = texts.iter().map(|&t| prepare(t)).collect();
+            let redundant = crate::pattern::redundant_patterns(&texts, ignore_case, |g, s| {
+                covers(&prepared[g], &prepared[s])
+            });
+            for (i, covering) in redundant {
+                let (value, by) = (values[i], values[covering]);
+                let equal = if ignore_case {
+                    value.value.eq_ignore_ascii_case(by.value)
+                } else {
+                    value.value == by.value
+                };
+                let message = if equal {
+                    format!("`{}` is listed twice in `{}`", value.value, member.key)
+                } else {
+                    format!(
+                        "`{}` is already matched by `{}` in `{}`",
+                        value.value, by.value, member.key
+                    )
+                };
+                out.push(
+                    Diagnostic::new(code, value.span, message)
+                        .label(by.span, "this covers it")
+                        .help(format!("remove `{}`", value.value))
+                        .at(format!("{}/{}", s.pointer, member.key)),
+                );
+            }
+        }
+    }
+}
