@@ -730,35 +730,35 @@ fn covers_table<C: Copy + Into<char>>(g: &[C], s: &[C], same: impl Fn(C, C) -> b
 }
 
 /// Each value of a list that another value covers, with the first value that covers it;
-/// of two equal values the later one is the redundant one. `covers(general, specific)`
-/// takes positions in `values` (so a caller can prepare each value once) and must imply
-/// that the general value's text before its first wildcard starts the specific one
-/// (compared without case when `ignore_case`), so candidates are found by prefix: action
-/// lists run to thousands of entries.
+/// of two equal values the later one is the redundant one. Candidates are found by key, not
+/// by comparing every pair (action lists run to thousands of entries): `keys` holds one text
+/// per value (the value itself, or the part of it that decides, such as an ARN's resource),
+/// and `covers(general, specific)`, which takes positions in the list, must imply that the
+/// specific key starts with the general key's text before its first wildcard, and equals
+/// the general key when that has none (compared without case when `ignore_case`).
 pub fn redundant_patterns(
-    values: &[&str],
+    keys: &[&str],
     ignore_case: bool,
     covers: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
     const END: usize = usize::MAX;
-    let n = values.len();
+    let n = keys.len();
     if n < 2 {
         return Vec::new();
     }
-    // Every value folded once, into one buffer: the keys are slices of it.
+    // Every key folded once, into one buffer.
     let buffer: String;
     let keys: Vec<&str> = if ignore_case {
-        buffer = values.concat().to_ascii_lowercase();
+        buffer = keys.concat().to_ascii_lowercase();
         let mut at = 0;
-        values
-            .iter()
+        keys.iter()
             .map(|v| {
                 at += v.len();
                 &buffer[at - v.len()..at]
             })
             .collect()
     } else {
-        values.to_vec()
+        keys.to_vec()
     };
     // Values with the same key are chained, in order: the first one in the map, each one's
     // next in `next_same`. A value without wildcards covers only its equal, found by its

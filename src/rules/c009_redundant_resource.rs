@@ -15,7 +15,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         Code::C009,
         |s| [s.resource, s.not_resource],
         false,
-        Resource::new,
+        // An ARN is covered field by field, so its resource alone finds the candidates.
+        |text| {
+            let resource = Resource::new(text);
+            let key = resource.fields.map_or(text, |f| f[5]);
+            (resource, key)
+        },
         Resource::covers,
     );
 }

@@ -201,9 +201,7 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
     for method in all().iter().filter(|m| m.family == family) {
         // Outside escalation a blanket grant is not reported (below): when only blankets
         // name the method's first action, the method need not be worked out.
-        if family != Family::Escalation
-            && (!access.names(&method.actions[0]) || only_blankets_name(access, &method.actions[0]))
-        {
+        if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
             continue;
         }
         let Some(done) = complete(method, access, cx.catalog(), &mut memo) else {
@@ -357,9 +355,8 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 /// Whether every `Allow` that names `action` names it through a blanket token.
 fn only_blankets_name(access: &Access, action: &str) -> bool {
     access
-        .allows
+        .naming(action)
         .iter()
-        .filter_map(|g| Some((g, g.token_for(action)?)))
         .all(|(g, token)| is_blanket_token(g, token.value))
 }
 

@@ -185,14 +185,15 @@ fn allow_with_negation<'a>(
 /// Reports each value of a list that another value of the same list covers (C008 for
 /// actions, C009 for resources): one finding on the value that can go, labelling the one
 /// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
-/// `prepare` reads each value once for `covers`, which may be asked about many pairs.
+/// `prepare` reads each value once for `covers`, which may be asked about many pairs, and
+/// gives its key (see [`crate::pattern::redundant_patterns`]).
 fn redundant_values<'a, T>(
     cx: &'a Context<'_>,
     out: &mut Vec<Diagnostic>,
     code: Code,
     lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
     ignore_case: bool,
-    prepare: impl Fn(&'a str) -> T,
+    prepare: impl Fn(&'a str) -> (T, &'a str),
     covers: impl Fn(&T, &T) -> bool,
 ) {
     for s in &cx.policy.statements {
@@ -202,8 +203,8 @@ fn redundant_values<'a, T>(
             if texts.len() < 2 {
                 continue;
             }
-            let prepared: Vec<T> = texts.iter().map(|&t| prepare(t)).collect();
-            let redundant = crate::pattern::redundant_patterns(&texts, ignore_case, |g, s| {
+            let (prepared, keys): (Vec<T>, Vec<&str>) = texts.iter().map(|&t| prepare(t)).unzip();
+            let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
                 covers(&prepared[g], &prepared[s])
             });
             for (i, covering) in redundant {
