@@ -5,22 +5,11 @@ use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::wildcard_match;
+use crate::policy::{Statement, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        if !s.resources().iter().any(|r| r.value == "*") {
-            continue;
-        }
-        // `*` and `iam:*` are already reported as such (A001, A002).
-        // Compared in place: most actions are not IAM's, and need no copy to tell.
-        let passes = s.actions().iter().filter(|a| {
-            a.value
-                .get(..4)
-                .is_some_and(|service| service.eq_ignore_ascii_case("iam:"))
-                && !a.value.eq_ignore_ascii_case("iam:*")
-                && wildcard_match(a.value, "iam:PassRole")
-        });
-        for action in passes {
+        for action in s.actions().iter().filter(|a| flags(s, a)) {
             out.push(
                 Diagnostic::new(Code::A007, action.span, "`iam:PassRole` on every role lets the holder pass any role, administrators included, to a service")
                     .help("limit `Resource` to the role ARNs to pass, and add an `iam:PassedToService` condition")
@@ -28,4 +17,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether A007 reports `action`, a token of the `Allow` statement `s`'s `Action`: it reaches
+/// `iam:PassRole` and the statement's `Resource` holds `*`. E001 asks too, to fold this
+/// finding into its own when the token completes a method.
+pub(super) fn flags(s: &Statement, action: &Str) -> bool {
+    // `*` and `iam:*` are already reported as such (A001, A002).
+    // Compared in place: most actions are not IAM's, and need no copy to tell.
+    action
+        .value
+        .get(..4)
+        .is_some_and(|service| service.eq_ignore_ascii_case("iam:"))
+        && !action.value.eq_ignore_ascii_case("iam:*")
+        && wildcard_match(action.value, "iam:PassRole")
+        && s.resources().iter().any(|r| r.value == "*")
 }

@@ -269,16 +269,23 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
     for completed in list {
         for step in &completed.steps {
             let reach = &step.reach;
+            // An `iam:PassRole` on every role is A007's finding too: this one says it, with
+            // the method it completes.
+            let a007 = step.action == "iam:PassRole"
+                && super::a007_passrole_wildcard::flags(reach.grant.statement, &reach.token);
+            if a007 && !d.folds.contains(&(Code::A007, reach.token.span)) {
+                d = d.folds(Code::A007, reach.token.span);
+            }
             if !labelled.contains(&reach.token.span) {
                 labelled.push(reach.token.span);
-                let a007 = if step.action == "iam:PassRole" && reach.scope.is_open() {
-                    " (A007)"
-                } else {
-                    ""
-                };
                 d = d.label(
                     reach.token.span,
-                    format!("`{}` {}{a007}", step.action, where_(&reach.scope)),
+                    format!(
+                        "`{}` {}{}",
+                        step.action,
+                        where_(&reach.scope),
+                        if a007 { " (A007)" } else { "" }
+                    ),
                 );
             }
             for t in reach.scope.tokens() {

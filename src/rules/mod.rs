@@ -144,13 +144,19 @@ impl<'a> Context<'a> {
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
 
-/// Runs every check whose rule `applies` accepts.
+/// Runs every check whose rule `applies` accepts. One problem, one finding: a finding that
+/// another one folds in ([`Diagnostic::folds`]) is dropped.
 pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, check) in CHECKS {
         if applies(code.meta()) {
             check(cx, &mut out);
         }
+    }
+    let folded: Vec<(Code, crate::json::Span)> =
+        out.iter().flat_map(|d| d.folds.iter().copied()).collect();
+    if !folded.is_empty() {
+        out.retain(|d| !folded.contains(&(d.code, d.span)));
     }
     out
 }
