@@ -175,7 +175,12 @@ fn check_file(
         // Detection cannot tell an SCP from an identity policy: when the document looks like
         // an organization policy, the findings that kind would not raise say how to mark it.
         let mut resembles = None;
-        let classification = match (opts.kind, opts.config.kind_for(file_path), consumed) {
+        let from_config = opts.config.held_for(file_path);
+        let classification = match (
+            opts.kind,
+            from_config.clone().map(|(kind, reason, _)| (kind, reason)),
+            consumed,
+        ) {
             (Some(kind), _, _) => policy::Classification {
                 kind,
                 reason: "flag: --kind".into(),
@@ -211,10 +216,16 @@ fn check_file(
             resource_type: doc.consumer.as_ref().and_then(|c| c.resource_type.clone()),
         });
         let mut cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
+        cx.forbidden = &opts.config.forbidden;
+        // A template's resource, else what the config says holds the file.
         cx.resource_type = doc
             .consumer
             .as_ref()
-            .and_then(|c| c.resource_type.as_deref());
+            .and_then(|c| c.resource_type.as_deref())
+            .or(from_config
+                .as_ref()
+                .filter(|_| opts.kind.is_none())
+                .and_then(|(_, _, held)| *held));
         for mut d in rules::run(&cx, |m| rule_set.applies(m, kind)) {
             d.sid = sid_at(&model, &d.pointer);
             if let Some((org, detected)) = resembles {

@@ -2,6 +2,8 @@
 //! policy. Every key is checked: a typo is an error naming the key and its line, never a
 //! setting silently ignored.
 
+use crate::access::forbid::Forbidden;
+use crate::catalog::Catalog;
 use crate::diagnostic::Severity;
 use crate::policy::PolicyKind;
 use globset::{Glob, GlobMatcher};
@@ -20,6 +22,7 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
+    show: Option<Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -31,6 +34,20 @@ struct RawConfig {
     trusted_accounts: Vec<Spanned<String>>,
     #[serde(default)]
     suppress: Vec<Spanned<RawSuppression>>,
+    #[serde(default)]
+    forbid: Vec<Spanned<RawForbid>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForbid {
+    #[serde(default)]
+    actions: Vec<Spanned<String>>,
+    #[serde(default)]
+    resources: Vec<Spanned<String>>,
+    #[serde(default)]
+    principals: Vec<Spanned<String>>,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,8 +130,10 @@ pub struct Config {
     pub select: Vec<Selector>,
     pub ignore: Vec<Selector>,
     pub fail_on: Option<FailOn>,
+    /// `show = "info"`: the lowest severity the human and concise formats print.
+    pub show: Option<Severity>,
     pub severity: Vec<(Selector, SeverityOverride)>,
-    pub kinds: Vec<(GlobMatcher, PolicyKind)>,
+    pub kinds: Vec<(GlobMatcher, (PolicyKind, Option<&'static str>))>,
     pub per_path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
     /// `catalog = "path"`: an AWS action catalog file to use instead of the embedded one,
     /// relative to the config's folder once loaded.
@@ -125,6 +144,11 @@ pub struct Config {
     /// Accounts whose principals are expected in resource and key policies; when set,
     /// principals from any other account are warnings (K006).
     pub trusted_accounts: Vec<String>,
+    /// `[[forbid]]` entries and `--forbid` actions: access no policy may grant (E006).
+    pub forbidden: Vec<Forbidden>,
+    /// Each `[[forbid]]` entry's action patterns with the line they are on, to check them
+    /// against the run's catalog once it is known ([`Config::check_forbidden`]).
+    forbidden_actions: Vec<(String, usize)>,
 }
 
 impl Config {
@@ -146,6 +170,13 @@ impl Config {
             // Resolved in full, so that an error about it names the file it looked for.
             let joined = dir.join(catalog);
             config.catalog = Some(std::path::absolute(&joined).unwrap_or(joined));
+        }
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        for entry in &mut config.forbidden {
+            entry.origin = entry.origin.replacen("config", &name, 1);
         }
         config.path = Some(path.to_path_buf());
         Ok(config)
@@ -195,6 +226,15 @@ impl Config {
                 )
             })?);
         }
+        if let Some(show) = &raw.show {
+            config.show = Some(Severity::parse(show.get_ref()).ok_or_else(|| {
+                format!(
+                    "{} (show): expected error, warning or info, found `{}`",
+                    at(show.span()),
+                    show.get_ref()
+                )
+            })?);
+        }
         for (rule, level) in &raw.severity {
             let value = match level.get_ref().as_str() {
                 "off" => SeverityOverride::Off,
@@ -209,8 +249,12 @@ impl Config {
             config.severity.push((selector(rule, "severity")?, value));
         }
         for (pattern, kind) in &raw.kinds {
-            let parsed = PolicyKind::parse(kind.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.as_str()).collect();
+            let parsed = PolicyKind::parse_held(kind.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = PolicyKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .chain(crate::policy::kind::HELD.iter().map(|h| h.0))
+                    .collect();
                 format!(
                     "{} (kinds.\"{}\"): expected one of {}, found `{}`",
                     at(kind.span()),
@@ -262,8 +306,88 @@ impl Config {
                 span,
             });
         }
+        for entry in &raw.forbid {
+            let line = text[..entry.span().start.min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            config
+                .forbidden
+                .push(forbidden(entry.get_ref(), line, &at)?);
+            for action in &entry.get_ref().actions {
+                let line = text[..action.span().start.min(text.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                config
+                    .forbidden_actions
+                    .push((action.get_ref().trim().to_string(), line));
+            }
+        }
         config.source = text.to_string();
         Ok(config)
+    }
+
+    /// Adds `--forbid ACTIONS` (comma-separated action patterns) as one more forbidden
+    /// access, checked against the catalog like the config's.
+    pub fn forbid_actions(&mut self, list: &str) -> Result<(), String> {
+        let actions: Vec<String> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(String::from)
+            .collect();
+        if actions.is_empty() {
+            return Err("--forbid: expected action patterns such as `iam:PassRole`".into());
+        }
+        for action in &actions {
+            check_action_pattern(action).map_err(|e| format!("--forbid: {e}"))?;
+        }
+        self.forbidden.push(Forbidden {
+            actions,
+            reason: "named by `--forbid`".into(),
+            origin: "--forbid".into(),
+            ..Forbidden::default()
+        });
+        Ok(())
+    }
+
+    /// Every forbidden action pattern must name an action of the run's catalog: a misspelt
+    /// one would forbid nothing and pass every policy.
+    pub fn check_forbidden(&self, catalog: &Catalog) -> Result<(), String> {
+        let config_actions = self
+            .forbidden_actions
+            .iter()
+            .map(|(a, line)| (a.as_str(), format!("line {line} (forbid.actions)")));
+        let flag_actions = self
+            .forbidden
+            .iter()
+            .filter(|f| f.origin == "--forbid")
+            .flat_map(|f| &f.actions)
+            .map(|a| (a.as_str(), "--forbid".to_string()));
+        for (action, at) in config_actions.chain(flag_actions) {
+            if !catalog.expand(action).is_empty() {
+                continue;
+            }
+            let hint = action
+                .split_once(':')
+                .and_then(|(service, name)| {
+                    if catalog.service(service).is_none() {
+                        catalog
+                            .suggest_service(service)
+                            .map(|s| format!(" (no service `{service}`; did you mean `{s}`?)"))
+                    } else {
+                        catalog
+                            .suggest_action(service, name)
+                            .map(|a| format!(" (did you mean `{service}:{a}`?)"))
+                    }
+                })
+                .unwrap_or_default();
+            return Err(format!(
+                "{at}: `{action}` matches no action in the AWS action catalog{hint}"
+            ));
+        }
+        Ok(())
     }
 
     /// The path a glob is matched against: relative to the config's folder where possible.
@@ -285,6 +409,12 @@ impl Config {
     }
 
     pub fn kind_for(&self, path: &Path) -> Option<(PolicyKind, String)> {
+        self.held_for(path).map(|(kind, reason, _)| (kind, reason))
+    }
+
+    /// The kind the config gives a path, why, and the resource type of what holds the
+    /// document where the config names one (`s3-bucket`).
+    pub fn held_for(&self, path: &Path) -> Option<(PolicyKind, String, Option<&'static str>)> {
         if self.kinds.is_empty() {
             return None;
         }
@@ -292,7 +422,13 @@ impl Config {
         self.kinds
             .iter()
             .find(|(glob, _)| glob.is_match(&rel))
-            .map(|(glob, kind)| (*kind, format!("config: path matches `{}`", glob.glob())))
+            .map(|(glob, (kind, held))| {
+                (
+                    *kind,
+                    format!("config: path matches `{}`", glob.glob()),
+                    *held,
+                )
+            })
     }
 
     /// Whether a rule runs at all for this file.
@@ -339,4 +475,76 @@ impl Config {
             .max_by_key(|(s, _)| if s.0 == name { usize::MAX } else { s.0.len() })
             .map(|(_, o)| o)
     }
+}
+
+/// An action pattern as a policy writes one: `*`, or `service:Action` with wildcards.
+fn check_action_pattern(action: &str) -> Result<(), String> {
+    let valid = action == "*"
+        || action.split_once(':').is_some_and(|(service, name)| {
+            !service.is_empty()
+                && !name.is_empty()
+                && !name.contains(':')
+                && !action.contains(char::is_whitespace)
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an action pattern such as `iam:PassRole` or `s3:Delete*`, found `{action}`"
+        ))
+    }
+}
+
+/// One `[[forbid]]` entry, checked: a reason, actions or resources, and values shaped as a
+/// policy would write them.
+fn forbidden(
+    entry: &RawForbid,
+    line: usize,
+    at: &impl Fn(std::ops::Range<usize>) -> String,
+) -> Result<Forbidden, String> {
+    let reason = entry
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            format!("line {line} ([[forbid]]): a forbidden access needs a `reason` saying why")
+        })?;
+    if entry.actions.is_empty() && entry.resources.is_empty() {
+        return Err(format!(
+            "line {line} ([[forbid]]): name the `actions` (and optionally `resources`) no policy may grant"
+        ));
+    }
+    for action in &entry.actions {
+        check_action_pattern(action.get_ref().trim())
+            .map_err(|e| format!("{} (forbid.actions): {e}", at(action.span())))?;
+    }
+    for resource in &entry.resources {
+        let value = resource.get_ref().trim();
+        if value != "*" && !value.starts_with("arn:") {
+            return Err(format!(
+                "{} (forbid.resources): expected `*` or an ARN pattern such as `arn:aws:s3:::payroll/*`, found `{value}`",
+                at(resource.span())
+            ));
+        }
+    }
+    for principal in &entry.principals {
+        let value = principal.get_ref().trim();
+        if value.is_empty() || value.contains(char::is_whitespace) {
+            return Err(format!(
+                "{} (forbid.principals): expected `*`, an account ID, an ARN or a service name, found `{value}`",
+                at(principal.span())
+            ));
+        }
+    }
+    let strings = |v: &[Spanned<String>]| -> Vec<String> {
+        v.iter().map(|s| s.get_ref().trim().to_string()).collect()
+    };
+    Ok(Forbidden {
+        actions: strings(&entry.actions),
+        resources: strings(&entry.resources),
+        principals: strings(&entry.principals),
+        reason: reason.to_string(),
+        origin: format!("config line {line}"),
+    })
 }

@@ -4,6 +4,7 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
 use iamlint::config::{Config, FailOn, Selector};
+use iamlint::diagnostic::Severity;
 use iamlint::filter::baseline::{Baseline, Recorder};
 use iamlint::filter::Filter;
 use iamlint::outcome::Outcome;
@@ -37,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check policy files, directories or `-` (stdin) and report problems.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules,
     /// Print one rule's documentation: what it flags, why, examples, how to fix.
@@ -121,6 +122,12 @@ struct CheckArgs {
     /// The lowest severity that makes the run fail (exit 1) [default: warning, or the config's].
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
+    /// The lowest severity to show [default: the config's `show`, else warning in the human
+    /// and concise formats, which count the information they hide in the summary line (info
+    /// with `--fail-on info`), and info in the others]. It changes what is printed, not the
+    /// exit code (see --fail-on).
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    show: Option<Severity>,
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
@@ -167,6 +174,10 @@ struct CheckArgs {
     /// Print only the findings: no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Report every statement that grants one of these actions (patterns, comma-separated or
+    /// repeated) as E006, as a `[[forbid]]` entry of the config would.
+    #[arg(long, value_name = "ACTIONS")]
+    forbid: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,6 +194,13 @@ fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
     )
 }
 
+/// `--show`'s values, listed by `check -h` and in clap's error for a wrong one.
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    clap::builder::PossibleValuesParser::new(["error", "warning", "info"]).try_map(
+        |text: String| Severity::parse(&text).ok_or_else(|| format!("`{text}` is not a severity")),
+    )
+}
+
 /// `--kind`'s values, listed by `check -h` and in clap's error for a wrong one.
 fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
     clap::builder::PossibleValuesParser::new(PolicyKind::ALL.map(PolicyKind::as_str)).try_map(
@@ -195,7 +213,7 @@ fn kind_parser() -> impl TypedValueParser<Value = PolicyKind> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Rule { rule } => show_rule(&rule),
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
@@ -242,7 +260,7 @@ fn check(args: CheckArgs) -> u8 {
     let fail_on = args
         .fail_on
         .or(config.fail_on)
-        .unwrap_or(FailOn::Severity(iamlint::diagnostic::Severity::Warning));
+        .unwrap_or(FailOn::Severity(Severity::Warning));
     let catalog = match args.catalog.as_ref().or(config.catalog.as_ref()) {
         Some(path) => match iamlint::catalog::Catalog::from_file(path) {
             Ok(catalog) => Some(std::sync::Arc::new(catalog)),
@@ -269,6 +287,12 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => None,
     };
+    for list in &args.forbid {
+        if let Err(err) = config.forbid_actions(list) {
+            eprintln!("iamlint: {err}");
+            return 2;
+        }
+    }
     // The human format quotes each finding's lines, on the terminal and in `--output` alike.
     let keep_sources = args.format == Format::Human && !args.statistics;
     let opts = Options {
@@ -278,6 +302,13 @@ fn check(args: CheckArgs) -> u8 {
         policies_only: args.policies_only,
         lookups: iamlint::rules::Lookups::new(catalog),
     };
+    if let Err(err) = opts.config.check_forbidden(opts.catalog()) {
+        match (&opts.config.path, err.starts_with("--forbid")) {
+            (Some(path), false) => eprintln!("iamlint: config error: {}: {err}", path.display()),
+            _ => eprintln!("iamlint: {err}"),
+        }
+        return 2;
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -352,6 +383,21 @@ impl Run<'_> {
         }
     }
 
+    /// The lowest severity the report shows: `--show`, else the config's `show` (for the
+    /// formats people read), else warning for those
+    /// read (information is counted in their summary line; shown when it fails the run, so
+    /// that a failing run always shows why) and everything for the others.
+    fn show(&self) -> Severity {
+        let read = matches!(self.args.format, Format::Human | Format::Concise);
+        let configured = self.opts.config.show.filter(|_| read);
+        let chosen = self.args.show.or(configured);
+        chosen.unwrap_or(match (self.args.format, self.fail_on) {
+            (_, FailOn::Severity(Severity::Info)) => Severity::Info,
+            (Format::Human | Format::Concise, _) => Severity::Warning,
+            _ => Severity::Info,
+        })
+    }
+
     fn exit_code(&self, outcome: &Outcome) -> u8 {
         outcome.exit_code(self.fail_on) as u8
     }
@@ -387,6 +433,8 @@ impl Run<'_> {
             color: false,
             quiet: args.quiet,
             width: None,
+            show: self.show(),
+            fail_on: self.fail_on,
         };
         let cannot_write = |err: std::io::Error| {
             eprintln!(
@@ -433,7 +481,7 @@ impl Run<'_> {
                 statistics.write(&mut out)?;
             }
             if !args.quiet {
-                writeln!(out, "{}", report::summary_line(end.summary))?;
+                writeln!(out, "{}", report::summary_line(end.summary, style.show))?;
             }
             out.flush()
         })();
@@ -462,7 +510,9 @@ impl Run<'_> {
                 } else {
                     statistics.write(&mut out)?;
                     if !args.quiet {
-                        writeln!(out, "{}", report::summary_line(&outcome.summary()))?;
+                        // The table counts every finding, information included.
+                        let line = report::summary_line(&outcome.summary(), Severity::Info);
+                        writeln!(out, "{line}")?;
                     }
                 }
                 out.flush()
@@ -473,6 +523,8 @@ impl Run<'_> {
                 color: use_color(args.color),
                 quiet: args.quiet,
                 width: terminal_width(),
+                show: self.show(),
+                fail_on: self.fail_on,
             };
             let mut emitter = Emitter::new(args.format, style, out);
             let outcome = match self.stream(filter, &mut emitter, None) {

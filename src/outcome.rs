@@ -71,6 +71,12 @@ pub struct Summary {
     pub baselined: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub stale_baseline: usize,
+    /// Inputs that could not be read (listed apart, as `errors`, in the JSON report).
+    #[serde(skip)]
+    pub unread: usize,
+    /// `--include` globs that matched no file of a walk.
+    #[serde(skip)]
+    pub unmatched_includes: Vec<String>,
 }
 
 /// Counts of what went out, kept instead of the findings themselves.
@@ -128,6 +134,8 @@ pub struct Outcome {
     /// files, maybe in several batches) sees part of the tree, so it cannot call a
     /// suppression unused.
     pub walked: bool,
+    /// `--include` globs that matched no walked file.
+    pub unmatched_includes: Vec<String>,
 }
 
 impl Outcome {
@@ -148,6 +156,8 @@ impl Outcome {
             suppressed: t.suppressed,
             baselined: t.baselined,
             stale_baseline: self.stale_baseline,
+            unread: self.errors.len(),
+            unmatched_includes: self.unmatched_includes.clone(),
         }
     }
 

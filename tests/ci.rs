@@ -226,6 +226,7 @@ fn a_baseline_absorbs_old_findings_wherever_they_move_and_new_ones_still_fail() 
             "baseline.json",
             "--format",
             "concise",
+            "--quiet",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -254,6 +255,7 @@ fn baseline_entries_are_counted_and_stale_ones_reported() {
             "b.json",
             "--format",
             "concise",
+            "--quiet",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -322,7 +324,10 @@ fn suppressions_accept_findings_and_unused_ones_are_reported_at_their_entry() {
          [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    let out = iamlint(
+        p,
+        &["check", ".", "--format", "concise", "--show", "info", "-q"],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -352,7 +357,7 @@ fn suppressions_accept_findings_and_unused_ones_are_reported_at_their_entry() {
         "[[suppress]]\nrule = \"P016\"\npath = \"**\"\nstatement = \"/Statement/1\"\nreason = \"x\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", ".", "--format", "concise"]);
+    let out = iamlint(p, &["check", ".", "--format", "concise", "--show", "info"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).contains("iamlint.toml:1:1: info[L001]"),
@@ -620,7 +625,12 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
          [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
-    let out = iamlint(p, &["check", "a", "z", "--format", "concise"]);
+    let out = iamlint(
+        p,
+        &[
+            "check", "a", "z", "--format", "concise", "--show", "info", "-q",
+        ],
+    );
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.iter().any(|l| l.starts_with("z/key.json:")), "{text}");

@@ -160,6 +160,8 @@ fn directory_walk_honours_gitignore_and_globs() {
             "package.json",
             "--format",
             "concise",
+            "--show",
+            "info",
         ],
     );
     let text = stdout(&out);
@@ -221,6 +223,36 @@ fn config_selects_overrides_and_maps_kinds() {
     assert!(findings
         .iter()
         .any(|f| f["path"].as_str().unwrap().contains("keys") && f["rule"] == "A001"));
+}
+
+#[test]
+fn config_names_what_holds_a_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "[kinds]\n\"buckets/*.json\" = \"s3-bucket\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("buckets")).unwrap();
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":["s3:GetObject","kms:Decrypt"],"Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
+    std::fs::write(dir.path().join("buckets/b.json"), policy).unwrap();
+    std::fs::write(dir.path().join("other/b.json"), policy).unwrap();
+    let out = iamlint(dir.path(), &["check", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c021: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "C021")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(c021.len(), 1, "{c021:?}");
+    assert!(
+        c021[0].contains("buckets"),
+        "the bucket policy named by the config"
+    );
+    assert_eq!(json["documents"][0]["kind"], "resource");
 }
 
 #[test]

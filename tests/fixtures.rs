@@ -29,10 +29,15 @@ fn check_with(path: &Path, only: Option<&str>) -> Vec<String> {
     let kind = stem
         .split_once('@')
         .map(|(_, k)| PolicyKind::parse(k).unwrap_or_else(|| panic!("{relative}: kind `{k}`")));
-    let config = match only {
-        Some(code) => Config::parse(&format!("select = [\"{code}\"]")).unwrap(),
-        None => Config::default(),
-    };
+    // A rule that acts on the config's settings (E006's `[[forbid]]`) finds them in its
+    // folder's `iamlint.toml`.
+    let settings = path
+        .parent()
+        .map(|dir| dir.join("iamlint.toml"))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let select = only.map_or(String::new(), |code| format!("select = [\"{code}\"]\n"));
+    let config = Config::parse(&format!("{select}{settings}")).unwrap();
     let opts = Options {
         kind,
         config,
@@ -71,7 +76,11 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         let dir = dir.unwrap().path();
         let code = dir.file_name().unwrap().to_string_lossy().into_owned();
         for file in std::fs::read_dir(&dir).unwrap() {
-            out.push((code.clone(), file.unwrap().path()));
+            let path = file.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "iamlint.toml") {
+                continue;
+            }
+            out.push((code.clone(), path));
         }
     }
     out.sort();

@@ -68,7 +68,16 @@ fn iamlint(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn concise(dir: &Path, paths: &[&str]) -> Run {
-    let mut args = vec!["check", "--format", "concise", "--fail-on", "never"];
+    let mut args = vec![
+        "check",
+        "--format",
+        "concise",
+        "--fail-on",
+        "never",
+        "--show",
+        "info",
+        "--quiet",
+    ];
     args.extend(paths);
     iamlint(dir, &args)
 }

@@ -202,7 +202,12 @@ fn machine_formats_carry_template_findings() {
 fn a_named_yaml_file_without_policies_gets_a_note_not_invalid_json() {
     let out = iamlint(
         repo(),
-        &["check", "tests/fixtures/rules/J009/fail_workflow.yml"],
+        &[
+            "check",
+            "tests/fixtures/rules/J009/fail_workflow.yml",
+            "--show",
+            "info",
+        ],
     );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");

@@ -56,6 +56,9 @@ fn select_takes_spaces_after_commas_and_codes_in_any_case() {
             "concise",
             "--select",
             "k001, K008",
+            "--show",
+            "info",
+            "--quiet",
         ],
     );
     let text = stdout(&out);
@@ -365,5 +368,243 @@ fn a_document_that_looks_like_an_scp_or_rcp_says_how_to_mark_it() {
             .iter()
             .all(|f| !f["help"].as_str().unwrap().contains("--kind")),
         "{findings:#?}"
+    );
+}
+
+/// AWS's console default key policy: administrators, users and grants for AWS resources.
+const CONSOLE_KEY_POLICY: &str =
+    "tests/fixtures/rules/K003/pass_aws_default_key_policy@kms-key.json";
+
+#[test]
+fn information_is_counted_in_the_summary_and_shown_on_request() {
+    for format in ["human", "concise"] {
+        let out = iamlint(repo(), &["check", CONSOLE_KEY_POLICY, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        // A key policy that is fine prints its summary line and nothing else.
+        assert_eq!(text.lines().count(), 1, "{format}: {text}");
+        assert!(
+            text.starts_with("No problems found in 1 policy (1 file). Not shown: "),
+            "{format}: {text}"
+        );
+        assert!(text.contains(" infos (--show info)."), "{format}: {text}");
+        assert!(!text.contains("problems ("), "{format}: {text}");
+
+        let out = iamlint(
+            repo(),
+            &[
+                "check",
+                CONSOLE_KEY_POLICY,
+                "--format",
+                format,
+                "--show",
+                "info",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("K001"), "{format}: {text}");
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.starts_with("Found ")
+                && last.ends_with(" infos and no problems in 1 policy (1 file)."),
+            "information is no problem: {last}"
+        );
+    }
+    // --show is about what is printed; --fail-on about the exit code.
+    let out = iamlint(repo(), &["check", CONSOLE_KEY_POLICY, "--fail-on", "info"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // What fails the run is shown, unless --show says otherwise.
+    assert!(
+        stdout(&out).contains("K001[root-delegation]"),
+        "{}",
+        stdout(&out)
+    );
+    // Formats for programs keep every finding unless asked.
+    let all = findings_of(
+        "key.json",
+        &std::fs::read_to_string(repo().join(CONSOLE_KEY_POLICY)).unwrap(),
+        &[],
+    );
+    assert!(all.iter().any(|f| f["rule"] == "K001"), "{all:#?}");
+    let shown = findings_of(
+        "key.json",
+        &std::fs::read_to_string(repo().join(CONSOLE_KEY_POLICY)).unwrap(),
+        &["--show", "warning"],
+    );
+    assert!(shown.is_empty(), "{shown:#?}");
+}
+
+#[test]
+fn show_error_counts_the_warnings_it_hides() {
+    let out = iamlint(
+        repo(),
+        &["check", "examples/kms-key-policy.json", "--show", "error"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("Not shown: 2 warnings (--show warning), "),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_console_default_key_policy_gets_no_wildcard_expansion() {
+    let text = std::fs::read_to_string(repo().join(CONSOLE_KEY_POLICY)).unwrap();
+    let findings = findings_of("key.json", &text, &[]);
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"C004"), "{rules:?}");
+    assert!(
+        rules.iter().all(|r| ["K001", "K008"].contains(r)),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_key_user_administering_is_one_finding_per_statement() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+       "Action": ["kms:Decrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:Disable*"], "Resource": "*"}]}"#;
+    let findings = findings_of("key.json", text, &["--select", "K003"]);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let message = findings[0]["message"].as_str().unwrap();
+    for action in [
+        "kms:ScheduleKeyDeletion",
+        "kms:PutKeyPolicy",
+        "kms:Disable*",
+    ] {
+        assert!(message.contains(action), "{message}");
+    }
+}
+
+#[test]
+fn resource_star_leaves_every_key_to_k009_and_pass_role_to_a007() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+      {"Sid": "Keys", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+      {"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+      {"Sid": "Read", "Effect": "Allow", "Action": ["kms:Decrypt", "s3:GetObject"], "Resource": "*"}]}"#;
+    let findings = findings_of("p.json", text, &[]);
+    let of = |rule: &str| -> Vec<&serde_json::Value> {
+        findings.iter().filter(|f| f["rule"] == rule).collect()
+    };
+    assert_eq!(of("K009").len(), 2, "{findings:#?}");
+    assert_eq!(of("A007").len(), 1, "{findings:#?}");
+    let c007 = of("C007");
+    assert_eq!(c007.len(), 1, "{findings:#?}");
+    let message = c007[0]["message"].as_str().unwrap();
+    assert!(message.contains("s3:GetObject"), "{message}");
+    assert!(!message.contains("kms:Decrypt"), "{message}");
+}
+
+#[test]
+fn a_run_that_checks_nothing_or_not_everything_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = iamlint(dir.path(), &["check", "empty"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("Nothing checked: "), "{text}");
+    assert!(!text.contains("No problems found"), "{text}");
+
+    std::fs::write(
+        dir.path().join("ok.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}"#,
+    )
+    .unwrap();
+    let out = iamlint(dir.path(), &["check", "missing.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert_eq!(text.trim(), "Nothing checked: 1 input could not be read.");
+    let out = iamlint(dir.path(), &["check", "missing.json", "ok.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("in 1 policy (1 file); 1 input could not be read."),
+        "{text}"
+    );
+
+    let out = iamlint(dir.path(), &["check", ".", "--include", "*.json,*.nothing"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("--include `*.nothing` matched no file"),
+        "{text}"
+    );
+    assert!(!text.contains("`*.json`"), "{text}");
+}
+
+#[test]
+fn junit_fails_only_on_findings_at_or_above_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    // K001 is information, P016 a warning.
+    let key = r#"{"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    std::fs::write(dir.path().join("key.json"), key).unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(0));
+    let xml = stdout(&out);
+    assert!(
+        xml.contains(r#"<testsuites name="iamlint" tests="1" failures="0""#),
+        "{xml}"
+    );
+    assert!(!xml.contains("<failure"), "{xml}");
+    assert!(xml.contains("<system-out>key.json:2:"), "{xml}");
+
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check",
+            "key.json",
+            "--format",
+            "junit",
+            "--fail-on",
+            "info",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(r#"failures="1""#), "{}", stdout(&out));
+
+    // The failure quotes the most severe finding, not the first.
+    let bad = key.replace(
+        "\"Resource\": \"*\"}]}",
+        "\"Resource\": \"*\"},\n      {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/ROLE-NAME\"}, \"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}]}",
+    );
+    assert_ne!(bad, key);
+    std::fs::write(dir.path().join("key.json"), bad).unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = stdout(&out);
+    assert!(xml.contains(r#"<failure message="warning[P016]"#), "{xml}");
+    assert!(xml.contains("<system-out>"), "{xml}");
+}
+
+#[test]
+fn the_config_may_show_information_and_names_a_wrong_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = std::fs::read_to_string(repo().join(CONSOLE_KEY_POLICY)).unwrap();
+    std::fs::write(dir.path().join("key.json"), key).unwrap();
+    std::fs::write(dir.path().join("iamlint.toml"), "show = \"info\"\n").unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("info[K001]"), "{}", stdout(&out));
+    // The command line wins.
+    let out = iamlint(
+        dir.path(),
+        &[
+            "check", "key.json", "--format", "concise", "--show", "warning",
+        ],
+    );
+    assert!(!stdout(&out).contains("info[K001]"), "{}", stdout(&out));
+    std::fs::write(dir.path().join("iamlint.toml"), "show = \"notes\"\n").unwrap();
+    let out = iamlint(dir.path(), &["check", "key.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("(show): expected error, warning or info, found `notes`"),
+        "{err}"
     );
 }

@@ -12,6 +12,7 @@
 //! grant standing and is kept with it.
 
 pub mod condition;
+pub mod forbid;
 pub mod scope;
 
 use crate::catalog::{Action, ArnTemplate, Catalog, Service};
@@ -317,6 +318,8 @@ pub struct Access<'a> {
     same_name: Vec<usize>,
     by_service: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, Vec<(usize, usize)>>,
     any_service: Vec<(usize, usize)>,
+    /// The literal service parts of all those patterns, in lower case.
+    services: rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>,
 }
 
 /// An action name hashed and compared without regard to ASCII case, as AWS compares them.
@@ -364,6 +367,7 @@ impl<'a> Access<'a> {
             same_name: Vec::new(),
             by_service: Default::default(),
             any_service: Vec::new(),
+            services: Default::default(),
         };
         for s in &policy.statements {
             match s.effect() {
@@ -379,6 +383,9 @@ impl<'a> Access<'a> {
                 continue;
             }
             for (p, pattern) in grant.patterns.iter().enumerate() {
+                if let Some(service) = pattern.service() {
+                    access.services.insert(service_key(service));
+                }
                 match pattern {
                     ActionPattern::Literal(name) => {
                         access.listed.push((g, p));
@@ -495,9 +502,23 @@ impl<'a> Access<'a> {
         grant: &Grant,
         action: &str,
     ) -> (Option<&'s Grant<'a>>, Vec<&'s Grant<'a>>) {
+        self.denial_within(grant, action, &[])
+    }
+
+    /// [`Access::denial`] for the part of the grant that reaches `within` (resource
+    /// patterns; empty: all of it): a `Deny` that covers every one of them removes that
+    /// part even where it leaves the rest of the grant standing.
+    #[allow(clippy::type_complexity)]
+    pub fn denial_within<'s>(
+        &'s self,
+        grant: &Grant,
+        action: &str,
+        within: &[String],
+    ) -> (Option<&'s Grant<'a>>, Vec<&'s Grant<'a>>) {
         let mut when = Vec::new();
         for deny in &self.denies {
-            if !deny_covers(deny, grant, action) {
+            if !deny_covers(deny, grant, action) && !deny_covers_within(deny, grant, action, within)
+            {
                 continue;
             }
             if deny.conditions.is_empty() {
@@ -553,14 +574,29 @@ impl<'a> Access<'a> {
     }
 }
 
-/// Whether `deny` (its conditions aside) covers what `allow` grants of `action` at `scope`:
-/// it names the action, its resources cover every resource the grant reaches, and its
-/// principals include the grant's.
-fn deny_covers(deny: &Grant, allow: &Grant, action: &str) -> bool {
-    if deny.token_for(action).is_none() {
+/// Whether `deny` (its conditions aside) covers `allow`'s grant of `action` on every resource
+/// of `within` (patterns), whatever else the grant reaches.
+fn deny_covers_within(deny: &Grant, allow: &Grant, action: &str, within: &[String]) -> bool {
+    if within.is_empty() || deny.token_for(action).is_none() || !deny_principals(deny, allow) {
         return false;
     }
-    let principals = match (&deny.principals, &allow.principals) {
+    match &deny.resources {
+        Resources::Listed(values) => within
+            .iter()
+            .all(|t| values.iter().any(|v| scope::covers(v.value, t))),
+        Resources::Except { excluded, .. } => within.iter().all(|t| {
+            let reached = Glob::new(&scope::without_variables(t));
+            !excluded
+                .iter()
+                .any(|x| Glob::new(&scope::without_variables(x.value)).intersects(&reached))
+        }),
+        Resources::Unstated => true,
+    }
+}
+
+/// Whether `deny`'s principals include every principal `allow` names.
+fn deny_principals(deny: &Grant, allow: &Grant) -> bool {
+    match (&deny.principals, &allow.principals) {
         (Principals::Unstated, _) => true,
         (Principals::Listed(denied), _) if denied.iter().any(PrincipalValue::is_wildcard) => true,
         (Principals::Listed(denied), Principals::Listed(allowed)) => allowed.iter().all(|a| {
@@ -569,9 +605,23 @@ fn deny_covers(deny: &Grant, allow: &Grant, action: &str) -> bool {
             })
         }),
         _ => false,
-    };
-    if !principals {
+    }
+}
+
+/// Whether `deny` (its conditions aside) covers what `allow` grants of `action` at `scope`:
+/// it names the action, its resources cover every resource the grant reaches, and its
+/// principals include the grant's.
+fn deny_covers(deny: &Grant, allow: &Grant, action: &str) -> bool {
+    if deny.token_for(action).is_none() {
         return false;
+    }
+    if !deny_principals(deny, allow) {
+        return false;
+    }
+    // A Deny without a resource element (trust and other resource policies) denies on the
+    // resource the policy is attached to, the only one an Allow there can grant.
+    if matches!(deny.resources, Resources::Unstated) {
+        return true;
     }
     // Every value the grant lists, not only those that fit the action: stricter, never wrong.
     let granted: &[Str] = match &allow.resources {

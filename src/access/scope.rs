@@ -67,7 +67,7 @@ pub fn of_values<'a>(values: &[Str<'a>], templates: Option<&[&ArnTemplate]>) -> 
 
 /// Whether a resource value can name a resource of one of the templates (policy variables
 /// count as any text).
-fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
+pub fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
     let glob = Glob::new(&without_variables(value));
     templates.iter().any(|t| glob.intersects(&t.glob))
 }

@@ -43,6 +43,50 @@ impl PolicyKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
+    /// A kind, or what holds the document (`s3-bucket`, `managed-policy`…) as the config's
+    /// `[kinds]` may name it: its kind and the CloudFormation resource type that stands for
+    /// the holder, so the rules that depend on it (size quotas, what a bucket policy may
+    /// name) apply as in a template.
+    pub fn parse_held(name: &str) -> Option<(Self, Option<&'static str>)> {
+        if let Some(kind) = Self::parse(name) {
+            return Some((kind, None));
+        }
+        HELD.iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|&(_, kind, resource_type)| (kind, Some(resource_type)))
+    }
+}
+
+/// The holders a config can name, with the kind and resource type each stands for.
+pub const HELD: &[(&str, PolicyKind, &str)] = &[
+    (
+        "managed-policy",
+        PolicyKind::Identity,
+        "AWS::IAM::ManagedPolicy",
+    ),
+    ("role-policy", PolicyKind::Identity, "AWS::IAM::RolePolicy"),
+    ("user-policy", PolicyKind::Identity, "AWS::IAM::UserPolicy"),
+    (
+        "group-policy",
+        PolicyKind::Identity,
+        "AWS::IAM::GroupPolicy",
+    ),
+    ("s3-bucket", PolicyKind::Resource, "AWS::S3::BucketPolicy"),
+    ("sqs-queue", PolicyKind::Resource, "AWS::SQS::QueuePolicy"),
+    ("sns-topic", PolicyKind::Resource, "AWS::SNS::TopicPolicy"),
+    (
+        "secretsmanager-secret",
+        PolicyKind::Resource,
+        "AWS::SecretsManager::ResourcePolicy",
+    ),
+    (
+        "ecr-repository",
+        PolicyKind::Resource,
+        "AWS::ECR::Repository",
+    ),
+];
+
+impl PolicyKind {
     /// Policies attached to a resource name who they grant to; the others must not.
     pub fn requires_principal(self) -> bool {
         matches!(

@@ -29,13 +29,14 @@ impl super::Emit for Concise {
         Ok(super::Part::text(render(found)))
     }
 
+    /// The summary line, as the human format ends, so that what `--show` hides is counted.
     fn finish(
         &self,
-        _: &mut dyn Write,
+        out: &mut dyn Write,
         _: &mut super::Kept,
-        _: &super::Style,
-        _: &super::End,
+        style: &super::Style,
+        end: &super::End,
     ) -> std::io::Result<()> {
-        Ok(())
+        super::human::finish(out, style, end)
     }
 }

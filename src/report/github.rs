@@ -9,9 +9,8 @@ use std::io::{self, Write};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let style = super::Style {
-        color: false,
         quiet: true,
-        width: None,
+        ..super::Style::plain()
     };
     super::write(report, super::Format::Github, &style, out)
 }

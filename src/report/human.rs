@@ -226,7 +226,7 @@ pub fn finish(out: &mut dyn Write, style: &super::Style, end: &super::End) -> io
     if style.quiet {
         return Ok(());
     }
-    writeln!(out, "{}", super::summary_line(end.summary))
+    writeln!(out, "{}", super::summary_line(end.summary, style.show))
 }
 
 pub(crate) struct Human;
@@ -287,9 +287,8 @@ mod tests {
 
     fn rendered(finding: &Finding, source: &str, width: Option<usize>) -> String {
         let style = crate::report::Style {
-            color: false,
-            quiet: false,
             width,
+            ..crate::report::Style::plain()
         };
         String::from_utf8(render(&[finding], source, &style).unwrap()).unwrap()
     }

@@ -51,11 +51,7 @@ struct Rest<'a> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let style = super::Style {
-        color: false,
-        quiet: false,
-        width: None,
-    };
+    let style = super::Style::plain();
     super::write(report, super::Format::Json, &style, out)
 }
 

@@ -1,8 +1,10 @@
 //! `--format junit`: JUnit XML as GitLab, Jenkins and most CI servers read it. Each file is a
 //! test suite and each policy document a test case (a file without documents is one test
-//! case); a case with findings fails, and its failure lists them.
+//! case). A case fails only on findings at or above the run's fail threshold (`--fail-on`),
+//! so that a run that exits 0 has no failures; its other findings go to its `system-out`.
 
-use crate::diagnostic::{Finding, Severity};
+use crate::config::FailOn;
+use crate::diagnostic::Finding;
 use crate::outcome::FileReport;
 use crate::outcome::Report;
 use crate::sink::Checked;
@@ -15,11 +17,7 @@ struct Case<'a> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let style = super::Style {
-        color: false,
-        quiet: false,
-        width: None,
-    };
+    let style = super::Style::plain();
     super::write(report, super::Format::Junit, &style, out)
 }
 
@@ -34,12 +32,22 @@ pub struct Suite {
 }
 
 impl Suite {
-    pub fn new(input: usize, file: &FileReport) -> Self {
-        let cases = cases(file);
-        let failures = cases.iter().filter(|c| !c.findings.is_empty()).count();
+    pub fn new(input: usize, file: &FileReport, style: &super::Style) -> Self {
+        let mut cases = cases(file);
+        for case in &mut cases {
+            case.findings.retain(|f| f.severity >= style.show);
+        }
+        let fails = |f: &&Finding| match style.fail_on {
+            FailOn::Severity(threshold) => f.severity >= threshold,
+            FailOn::Never => false,
+        };
+        let failures = cases
+            .iter()
+            .filter(|c| c.findings.iter().any(fails))
+            .count();
         let mut text = Vec::new();
         // Writing to a Vec cannot fail.
-        let _ = write_suite(&mut text, file, &cases, failures);
+        let _ = write_suite(&mut text, file, &cases, failures, &fails);
         text.shrink_to_fit();
         Suite {
             input,
@@ -55,6 +63,7 @@ fn write_suite(
     file: &FileReport,
     cases: &[Case],
     failed: usize,
+    fails: &dyn Fn(&&Finding) -> bool,
 ) -> io::Result<()> {
     writeln!(
         out,
@@ -63,7 +72,7 @@ fn write_suite(
         cases.len()
     )?;
     for case in cases {
-        write_case(out, &file.path, case)?;
+        write_case(out, &file.path, case, fails)?;
     }
     writeln!(out, "  </testsuite>")
 }
@@ -119,7 +128,12 @@ fn cases(file: &FileReport) -> Vec<Case<'_>> {
         .collect()
 }
 
-fn write_case(out: &mut dyn Write, path: &str, case: &Case) -> io::Result<()> {
+fn write_case(
+    out: &mut dyn Write,
+    path: &str,
+    case: &Case,
+    fails: &dyn Fn(&&Finding) -> bool,
+) -> io::Result<()> {
     let open = format!(
         r#"    <testcase classname="{}" name="{}" file="{}""#,
         escape(path),
@@ -130,40 +144,44 @@ fn write_case(out: &mut dyn Write, path: &str, case: &Case) -> io::Result<()> {
         return writeln!(out, "{open} />");
     }
     writeln!(out, "{open}>")?;
-    let worst = case
-        .findings
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(Severity::Info);
-    let first = case.findings[0];
-    let message = if case.findings.len() == 1 {
-        format!("{}[{}] {}", first.severity, first.rule, first.message)
-    } else {
+    let line = |f: &Finding| {
         format!(
-            "{} problems, the first: {}[{}] {}",
-            case.findings.len(),
-            first.severity,
-            first.rule,
-            first.message
+            "{}:{}:{}: {}[{}] {}\nhelp: {}",
+            f.path, f.line, f.column, f.severity, f.rule, f.message, f.help
         )
     };
-    let body: Vec<String> = case
+    let failing: Vec<&Finding> = case.findings.iter().copied().filter(fails).collect();
+    // The message quotes the most severe failing finding, the first of them in the file.
+    let worst = failing.iter().map(|f| f.severity).max();
+    if let (Some(worst), Some(first)) = (worst, failing.iter().find(|f| Some(f.severity) == worst))
+    {
+        let quoted = format!("{}[{}] {}", first.severity, first.rule, first.message);
+        let message = if failing.len() == 1 {
+            quoted
+        } else {
+            format!("{} problems, the most severe: {quoted}", failing.len())
+        };
+        let body: Vec<String> = failing.iter().map(|f| line(f)).collect();
+        writeln!(
+            out,
+            r#"      <failure message="{}" type="{worst}">{}</failure>"#,
+            escape(&message),
+            escape(&body.join("\n"))
+        )?;
+    }
+    let passing: Vec<String> = case
         .findings
         .iter()
-        .map(|f| {
-            format!(
-                "{}:{}:{}: {}[{}] {}\nhelp: {}",
-                f.path, f.line, f.column, f.severity, f.rule, f.message, f.help
-            )
-        })
+        .filter(|f| !fails(f))
+        .map(|f| line(f))
         .collect();
-    writeln!(
-        out,
-        r#"      <failure message="{}" type="{worst}">{}</failure>"#,
-        escape(&message),
-        escape(&body.join("\n"))
-    )?;
+    if !passing.is_empty() {
+        writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            escape(&passing.join("\n"))
+        )?;
+    }
     writeln!(out, "    </testcase>")
 }
 
@@ -192,10 +210,13 @@ impl super::Emit for Junit {
         &self,
         group: &[Checked],
         _: &[&Finding],
-        _: &super::Style,
+        style: &super::Style,
     ) -> io::Result<super::Part> {
         Ok(super::Part::kept(super::Kept {
-            suites: group.iter().map(|c| Suite::new(c.input, &c.file)).collect(),
+            suites: group
+                .iter()
+                .map(|c| Suite::new(c.input, &c.file, style))
+                .collect(),
             ..super::Kept::default()
         }))
     }

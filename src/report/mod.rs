@@ -10,7 +10,8 @@ pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
-use crate::diagnostic::Finding;
+use crate::config::FailOn;
+use crate::diagnostic::{Finding, Severity};
 use crate::outcome::{InputError, Report, Summary};
 use crate::sink::{Checked, Sink};
 use crate::spool::{Spilled, Spool};
@@ -41,6 +42,24 @@ pub struct Style {
     /// The human format's width, where it wraps its text: the terminal's; `None` (a pipe or
     /// a file) wraps nothing, so that tools and editors see each message on one line.
     pub width: Option<usize>,
+    /// The lowest severity written: `--show` (the human and concise formats hide
+    /// information by default; the summary line counts what they hide).
+    pub show: Severity,
+    /// The lowest severity that fails the run: JUnit reports only those as failures.
+    pub fail_on: FailOn,
+}
+
+impl Style {
+    /// Every finding, no colour, no wrapping: a whole report written for a program.
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            quiet: false,
+            width: None,
+            show: Severity::Info,
+            fail_on: FailOn::Severity(Severity::Warning),
+        }
+    }
 }
 
 /// The path an input is shown with, by its place in the input order.
@@ -55,10 +74,14 @@ pub struct End<'a> {
     pub path_of: PathOf<'a>,
 }
 
-/// The findings of one group (one path), in the report's order: each file's are sorted, and
-/// the files of one path are merged (stably, in input order).
-pub fn findings(group: &[Checked]) -> Vec<&Finding> {
-    let mut all: Vec<&Finding> = group.iter().flat_map(|c| &c.file.findings).collect();
+/// The findings of one group (one path) at or above `show`, in the report's order: each
+/// file's are sorted, and the files of one path are merged (stably, in input order).
+pub fn findings(group: &[Checked], show: Severity) -> Vec<&Finding> {
+    let mut all: Vec<&Finding> = group
+        .iter()
+        .flat_map(|c| &c.file.findings)
+        .filter(|f| f.severity >= show)
+        .collect();
     if group.len() > 1 {
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
@@ -238,9 +261,11 @@ impl<W: Write> Sink for Emitter<W> {
     }
 
     fn render(renderer: &Renderer, group: &mut Vec<Checked>) -> io::Result<Part> {
-        renderer
-            .emit
-            .render(group, &findings(group), &renderer.style)
+        renderer.emit.render(
+            group,
+            &findings(group, renderer.style.show),
+            &renderer.style,
+        )
     }
 
     fn weight(part: &Part) -> usize {
@@ -334,21 +359,73 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The one-line summary: what was found, in how much, and what the config and the
-/// baseline accepted (shown only when they accepted something).
-pub fn summary_line(summary: &Summary) -> String {
+/// The one-line summary of a run whose report shows findings from `show` up: what was
+/// checked, the problems found (errors and warnings; information is counted apart, as it is
+/// no problem), what could not be read, and what the report leaves out: findings below
+/// `show`, and those the config and the baseline accepted.
+pub fn summary_line(summary: &Summary, show: Severity) -> String {
     let files = plural(summary.files, "file", "files");
     let documents = plural(summary.documents, "policy", "policies");
-    let mut line = if summary.findings == 0 {
-        format!("No problems found in {documents} ({files}).")
+    let problems = summary.errors + summary.warnings;
+    let infos_shown = summary.infos > 0 && show <= Severity::Info;
+    let infos = plural(summary.infos, "info", "infos");
+    let mut line = if summary.documents == 0 && problems == 0 {
+        // Files that hold no policy (skipped in a walk, or notes when named) are no check.
+        let mut line = match (summary.files, summary.unread) {
+            (0, 0) => "Nothing checked: no policy file found in the paths given".to_string(),
+            (0, _) => "Nothing checked".to_string(),
+            (_, _) => format!("Nothing checked: no policy found in {files}"),
+        };
+        if infos_shown {
+            line.push_str(&format!(" ({infos})"));
+        }
+        line
+    } else if problems == 0 && infos_shown {
+        format!("Found {infos} and no problems in {documents} ({files})")
+    } else if problems == 0 {
+        format!("No problems found in {documents} ({files})")
     } else {
+        let kinds = Summary {
+            errors: summary.errors,
+            warnings: summary.warnings,
+            ..Summary::default()
+        };
+        let also = if infos_shown {
+            format!(" and {infos}")
+        } else {
+            String::new()
+        };
         format!(
-            "Found {} ({}) in {documents} ({files}).",
-            plural(summary.findings, "problem", "problems"),
-            counts(summary)
+            "Found {} ({}){also} in {documents} ({files})",
+            plural(problems, "problem", "problems"),
+            counts(&kinds)
         )
     };
+    if summary.unread > 0 {
+        let joint = if line == "Nothing checked" {
+            ": "
+        } else {
+            "; "
+        };
+        line.push_str(&format!(
+            "{joint}{} could not be read",
+            plural(summary.unread, "input", "inputs")
+        ));
+    }
+    for glob in &summary.unmatched_includes {
+        line.push_str(&format!("; --include `{glob}` matched no file"));
+    }
+    line.push('.');
     let mut accepted = Vec::new();
+    if summary.warnings > 0 && show > Severity::Warning {
+        accepted.push(format!(
+            "{} (--show warning)",
+            plural(summary.warnings, "warning", "warnings")
+        ));
+    }
+    if summary.infos > 0 && show > Severity::Info {
+        accepted.push(format!("{infos} (--show info)"));
+    }
     if summary.suppressed > 0 {
         accepted.push(format!("{} suppressed by the config", summary.suppressed));
     }

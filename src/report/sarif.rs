@@ -13,11 +13,7 @@ use std::sync::Arc;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let style = super::Style {
-        color: false,
-        quiet: false,
-        width: None,
-    };
+    let style = super::Style::plain();
     super::write(report, super::Format::Sarif, &style, out)
 }
 

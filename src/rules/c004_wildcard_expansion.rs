@@ -1,6 +1,9 @@
 //! C004 wildcard-expansion: what an action wildcard in an Allow grants, with the access
 //! levels it reaches. Reaching *Permissions management* actions (`s3:Put*` reaches
-//! `PutBucketPolicy`) is a warning; anything else is information for the reader.
+//! `PutBucketPolicy`) is a warning; anything else is information for the reader. In a KMS
+//! key policy a `kms:` wildcard reaches only what can be done with that key: AWS's own
+//! default key policy names its administrators and users that way (`kms:Create*`,
+//! `kms:GenerateDataKey*`), and the K rules judge who holds which duty, so C004 leaves them.
 
 use super::lookup::{expansion, resolve, ActionName, Matches, Resolved};
 use super::{allows, Context};
@@ -9,8 +12,8 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::{has_wildcard, PolicyKind};
 
-/// In a KMS key policy, wildcards reaching `PutKeyPolicy` or `CreateGrant` are how AWS's
-/// default policy names the key administrators; the K rules judge who holds them.
+/// In a KMS key policy, a wildcard of another service reaching permissions management grants
+/// nothing on the key: information.
 fn admin_severity(kind: PolicyKind) -> Severity {
     if kind == PolicyKind::KmsKey {
         Severity::Info
@@ -31,6 +34,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(name) = ActionName::parse(value) else {
                 continue;
             };
+            if cx.kind == PolicyKind::KmsKey && name.service.eq_ignore_ascii_case("kms") {
+                continue;
+            }
             // `*` (also spelt `*:*`) and `svc:*` are A001's and A002's findings.
             let everything = name.name == "*" && name.service.chars().all(|c| c == '*');
             if name.is_service_wide() || everything {

@@ -2,10 +2,12 @@
 //! be scoped to specific resources. Least privilege names the resources. A condition that
 //! narrows the target (`iam:AWSServiceName`, `aws:ResourceTag/...`) scopes it as well. An
 //! ARN that is `*` in all but its partition, service and resource type (`arn:*:cloudtrail:*:*:trail/*`,
-//! `arn:aws:s3:::*/*`) is effectively `*`, and is said the same way.
+//! `arn:aws:s3:::*/*`) is effectively `*`, and is said the same way. One problem, one
+//! finding: the KMS actions of a statement that can use every key are K009's, and
+//! `iam:PassRole` on `*` is A007's.
 
 use super::lookup::{list_first, resolve, ActionName, Resolved};
-use super::{allows, resources, Context};
+use super::{allows, kms, resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::Glob;
@@ -82,6 +84,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let literal = star.value == "*";
+        // What a more specific rule already reports on this `*`.
+        let every_key = kms::every_key(star) && cx.kms().every_key_use(s).is_some();
+        let owned = |service: &str, action: &str| {
+            (every_key && service == "kms") || (literal && service == "iam" && action == "PassRole")
+        };
         // An effectively-`*` ARN counts the actions whose resource types it reaches.
         let glob = (!literal).then(|| Glob::new(star.value));
         let fits = |i: usize| {
@@ -103,7 +110,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Resolved::Actions(found) = resolve(cx, value.value) else {
                 continue;
             };
-            for (svc, action) in found.iter().filter(|(_, a)| !a.resource_types.is_empty()) {
+            let scopable = found
+                .iter()
+                .filter(|(svc, a)| !a.resource_types.is_empty() && !owned(svc.prefix, a.name));
+            for (svc, action) in scopable {
                 if shown.len() < SHOWN {
                     shown.push(format!("{}:{}", svc.prefix, action.name));
                 }

@@ -68,6 +68,12 @@ impl<'a> Resource<'a> {
     }
 }
 
+/// Whether resource pattern `general` matches everything `specific` does, as C009 compares
+/// them ([`Resource::covers`]); C020 asks too.
+pub(super) fn arn_covers(general: &str, specific: &str) -> bool {
+    Resource::covers(&Resource::new(general), &Resource::new(specific))
+}
+
 /// The six colon-separated fields of an ARN, the last one keeping any further colons.
 fn fields(arn: &str) -> Option<[&str; 6]> {
     let mut out = [""; 6];
@@ -84,11 +90,7 @@ fn fields(arn: &str) -> Option<[&str; 6]> {
 
 #[cfg(test)]
 mod tests {
-    use super::Resource;
-
-    fn arn_covers(general: &str, specific: &str) -> bool {
-        Resource::covers(&Resource::new(general), &Resource::new(specific))
-    }
+    use super::arn_covers;
 
     #[test]
     fn resources_are_covered_field_by_field() {

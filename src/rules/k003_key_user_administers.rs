@@ -50,6 +50,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        // One finding per statement, on its first administrative action; the others are
+        // named in the message and labelled.
+        let mut admins = Vec::new();
         for token in s.actions() {
             // `kms:*` and `*` are reported on their own (K002, A001).
             if kms::is_every_kms_action(token.value) {
@@ -65,17 +68,37 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("`{}` (reaching {})", token.value, names.join(", "))
             };
-            out.push(
-                Diagnostic::new(
-                    Code::K003,
-                    token.span,
-                    format!(
-                        "`{principal}` uses this key (`{crypto}`) and is also allowed {what}: one principal can both use the key and administer or destroy it"
-                    ),
-                )
-                .help("give administrative actions to a separate key-administrator role, and keep key users to the cryptographic actions they call")
-                .at(format!("{}/Action", s.pointer)),
-            );
+            admins.push((token, what));
         }
+        let Some(((first, _), others)) = admins.split_first() else {
+            continue;
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::K003,
+            first.span,
+            format!(
+                "`{principal}` uses this key (`{crypto}`) and is also allowed {}: one principal can both use the key and administer or destroy it",
+                and_list(admins.iter().map(|(_, what)| what.as_str()))
+            ),
+        )
+        .help("give administrative actions to a separate key-administrator role, and keep key users to the cryptographic actions they call")
+        .at(format!("{}/Action", s.pointer));
+        for (token, _) in others {
+            diagnostic = diagnostic.label(token.span, "also administration");
+        }
+        out.push(diagnostic);
     }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let count = items.len();
+    let mut text = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            text.push_str(if i + 1 == count { " and " } else { ", " });
+        }
+        text.push_str(item);
+    }
+    text
 }

@@ -129,6 +129,21 @@ impl KmsActions {
         self.grants_any(s, set).is_some()
     }
 
+    /// The first action returning plaintext or data keys (the first in the data's order that
+    /// the first such token reaches) that an Allow statement grants on every key it may
+    /// reach: none when a condition picks keys or callers (an encryption context,
+    /// `kms:ViaService`, an alias or a resource tag). K009's finding, which C007 leaves to it.
+    pub fn every_key_use(&self, s: &Statement) -> Option<&str> {
+        if s.conditions().iter().any(|c| narrows_keys(c.key.value)) {
+            return None;
+        }
+        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
+        s.actions()
+            .iter()
+            .filter(|t| t.value != "*")
+            .find_map(|t| self.reached(t.value, KmsSet::Plaintext).first().copied())
+    }
+
     /// The `Action` tokens of a statement that reach a member of `set`.
     pub fn tokens_reaching<'a>(&self, s: &'a Statement, set: KmsSet) -> Vec<Str<'a>> {
         s.actions()
@@ -267,6 +282,25 @@ impl Bits {
 }
 
 /// Condition keys that tie key use to a calling service or to the data being protected.
+/// Conditions that pick keys or callers without naming key ARNs.
+pub fn narrows_keys(key: &str) -> bool {
+    is_context_key(key)
+        || key.eq_ignore_ascii_case("kms:resourcealiases")
+        || key.eq_ignore_ascii_case("kms:requestalias")
+        || starts_with_ignore_ascii_case(key, "aws:resourcetag/")
+}
+
+/// `*`, or a KMS ARN that matches every key (`arn:aws:kms:*:*:key/*`).
+pub fn every_key(resource: &Str) -> bool {
+    if resource.value == "*" {
+        return true;
+    }
+    crate::policy::arn::split(resource.value).is_ok_and(|parts| {
+        wildcard_match(parts.service.text, "kms")
+            && matches!(parts.resource.text, "*" | "key/*" | "*/*")
+    })
+}
+
 pub fn is_context_key(key: &str) -> bool {
     // Compared in place: asked for every condition key, and most are not KMS's.
     starts_with_ignore_ascii_case(key, "kms:encryptioncontext:")

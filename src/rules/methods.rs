@@ -361,10 +361,12 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 
 /// Whether every `Allow` that names `action` names it through a blanket token.
 fn only_blankets_name(access: &Access, action: &str) -> bool {
-    access
-        .naming(action)
-        .iter()
-        .all(|(g, token)| is_blanket_token(g, token.value))
+    // Most documents name none of a method's actions: settled without collecting.
+    !access.names(action)
+        || access
+            .naming(action)
+            .iter()
+            .all(|(g, token)| is_blanket_token(g, token.value))
 }
 
 fn action_key(grant: &Grant) -> &'static str {

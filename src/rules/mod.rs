@@ -2,8 +2,15 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod c020_redundant_statement;
+mod c021_other_service_in_resource_policy;
 mod conditions;
+mod e006_forbidden_access;
 mod lookup;
+mod policy_types;
+mod q001_policy_size_quota;
+mod r001_rcp_syntax;
+mod r002_rcp_service_principals_not_exempt;
 mod registry;
 mod resources;
 
@@ -82,6 +89,10 @@ mod t005_trust_element_not_allowed;
 mod t006_federated_action_mismatch;
 mod t007_github_org_wide;
 mod t008_roles_anywhere_actions;
+mod t009_trust_wildcard_principal;
+mod t010_source_identity_without_action;
+mod t011_redundant_principal;
+mod t012_federated_principal_in_resource_policy;
 
 pub use crate::code::Code;
 pub use lookup::Lookups;
@@ -105,6 +116,8 @@ pub struct Context<'a> {
     catalog: &'a Catalog,
     /// `trusted-accounts` from the config: accounts whose principals are expected.
     pub trusted_accounts: &'a [String],
+    /// Access no policy may grant (`[[forbid]]`, `--forbid`): E006.
+    pub forbidden: &'a [crate::access::forbid::Forbidden],
     /// Each statement's resources against its actions' ARN templates, worked out when a
     /// rule first asks.
     pub resources: resources::Cache<'a>,
@@ -126,6 +139,7 @@ impl<'a> Context<'a> {
             lookups,
             catalog: lookups.catalog(),
             trusted_accounts,
+            forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
         }
@@ -134,6 +148,17 @@ impl<'a> Context<'a> {
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
     pub fn kms(&self) -> &'a kms::KmsActions {
         self.lookups.kms()
+    }
+
+    /// Whether the document is a VPC endpoint's policy (as its template says): it filters
+    /// what passes through the endpoint and grants nothing by itself.
+    pub fn is_vpc_endpoint_policy(&self) -> bool {
+        const ENDPOINTS: &[&str] = &[
+            "AWS::EC2::VPCEndpoint",
+            "aws_vpc_endpoint",
+            "aws_vpc_endpoint_policy",
+        ];
+        self.resource_type.is_some_and(|t| ENDPOINTS.contains(&t))
     }
 
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).

@@ -2,17 +2,18 @@
 //! `{"AWS": "*"}` with no condition that pins the caller). Every AWS account in the world,
 //! and for some actions anonymous callers, can then act as the role.
 
-use super::a006_public_principal::is_scoped;
+use super::principals::is_public;
 use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        if is_scoped(s) {
+        let wildcards: Vec<_> = s.principals().iter().filter(|p| p.is_wildcard()).collect();
+        if wildcards.is_empty() || !is_public(cx.policy, s) {
             continue;
         }
-        for p in s.principals().iter().filter(|p| p.is_wildcard()) {
+        for p in wildcards {
             out.push(
                 Diagnostic::new(
                     Code::T001,

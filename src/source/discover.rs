@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 
 pub struct Filters {
     include: GlobSet,
+    /// The include globs, one per argument's comma-separated part, in the set's order.
+    include_globs: Vec<String>,
     has_include: bool,
     exclude: GlobSet,
 }
@@ -16,6 +18,11 @@ impl Filters {
     pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
         Ok(Filters {
             include: build(include)?,
+            include_globs: include
+                .iter()
+                .flat_map(|arg| split_globs(arg))
+                .map(str::to_string)
+                .collect(),
             has_include: include.iter().any(|arg| !split_globs(arg).is_empty()),
             exclude: build(exclude)?,
         })
@@ -30,13 +37,20 @@ impl Filters {
     /// is JSON, Markdown, YAML, a `.template` or Terraform) and no exclude glob does. A
     /// YAML file that is no template is dropped when it is read, by a byte search before any
     /// parsing.
-    fn wants(&self, relative: &Path) -> bool {
+    /// `matched` marks the include globs that matched a wanted file.
+    fn wants(&self, relative: &Path, matched: &mut [bool]) -> bool {
         // A glob set prepares each path (copies and normalises it) even when it has no globs.
         if !self.exclude.is_empty() && self.exclude.is_match(relative) {
             return false;
         }
         if self.has_include {
-            return self.include.is_match(relative);
+            let hits = self.include.matches(relative);
+            for &hit in &hits {
+                if let Some(mark) = matched.get_mut(hit) {
+                    *mark = true;
+                }
+            }
+            return !hits.is_empty();
         }
         relative
             .extension()
@@ -100,13 +114,18 @@ pub struct Discovered {
     pub inputs: Vec<Input>,
     /// Paths that could not be listed, with why; reported as I/O errors.
     pub errors: Vec<(String, String)>,
+    /// The `--include` globs that matched no file of a walk (none when nothing was walked).
+    pub unmatched_includes: Vec<String>,
 }
 
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
     let mut found = Discovered {
         inputs: Vec::new(),
         errors: Vec::new(),
+        unmatched_includes: Vec::new(),
     };
+    let mut matched = vec![false; filters.include_globs.len()];
+    let mut walked = false;
     for path in paths {
         let display = path.to_string_lossy().into_owned();
         if display == "-" {
@@ -116,7 +135,8 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
                 consumer: None,
             });
         } else if path.is_dir() {
-            walk(path, filters, &mut found);
+            walked = true;
+            walk(path, filters, &mut found, &mut matched);
         } else {
             // Named explicitly: checked even when a glob or .gitignore would skip it; a missing
             // file surfaces as an I/O error when it is read.
@@ -127,10 +147,19 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
             });
         }
     }
+    if walked {
+        found.unmatched_includes = filters
+            .include_globs
+            .iter()
+            .zip(&matched)
+            .filter(|(_, &hit)| !hit)
+            .map(|(glob, _)| glob.clone())
+            .collect();
+    }
     found
 }
 
-fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
+fn walk(root: &Path, filters: &Filters, found: &mut Discovered, matched: &mut [bool]) {
     let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     if let Some(bad) = absolute.ancestors().find_map(blocking_ignore_file) {
         found
@@ -165,7 +194,7 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered) {
         })
         .build();
     let (first_input, first_error) = (found.inputs.len(), found.errors.len());
-    walk_entries(root, walker, filters, found);
+    walk_entries(root, walker, filters, found, matched);
     let blocked = blocked.lock().map(|mut list| std::mem::take(&mut *list));
     found.errors.extend(blocked.unwrap_or_default());
     // The walk goes in the file system's order, which differs between machines: its files
@@ -219,7 +248,13 @@ fn blocked_message(bad: &Path) -> String {
     )
 }
 
-fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mut Discovered) {
+fn walk_entries(
+    root: &Path,
+    walker: ignore::Walk,
+    filters: &Filters,
+    found: &mut Discovered,
+    matched: &mut [bool],
+) {
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -231,7 +266,7 @@ fn walk_entries(root: &Path, walker: ignore::Walk, filters: &Filters, found: &mu
                     true => entry.path().strip_prefix(root).unwrap_or(entry.path()),
                     false => entry.path(),
                 };
-                if filters.wants(relative) {
+                if filters.wants(relative, matched) {
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,

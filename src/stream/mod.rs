@@ -64,6 +64,7 @@ pub fn run<S: Sink>(
     let found = discover::discover(selection.paths, &filters);
     let walked = selection.paths.iter().any(|p| p.is_dir());
     let mut inputs = found.inputs;
+    let found_unmatched = found.unmatched_includes;
     crate::source::modules::file_consumers(&mut inputs);
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
@@ -98,6 +99,7 @@ pub fn run<S: Sink>(
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
     outcome.walked = walked;
+    outcome.unmatched_includes = found_unmatched;
     Ok(outcome)
 }
 

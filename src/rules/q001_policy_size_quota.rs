@@ -1,0 +1,107 @@
+//! Q001 policy-size-quota: a document larger than AWS accepts for its kind (and, in a
+//! template, for the resource that holds it). Counted as IAM counts: every character
+//! except whitespace outside strings, so the finding holds however the file is laid out.
+
+use super::policy_types::{identity_quota, resource_policy};
+use super::Context;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::{Node, Span, Value};
+use crate::policy::PolicyKind;
+
+/// Role trust policies: 2,048 characters by default, raised on request up to 4,096.
+const TRUST_DEFAULT: usize = 2048;
+const TRUST_MAX: usize = 4096;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some((quota, what)) = quota(cx) else {
+        return;
+    };
+    let size = compact_len(cx.policy.root);
+    if size <= quota {
+        return;
+    }
+    let root = cx.policy.root.span;
+    let at = Span::new(root.start, root.start + 1);
+    let d = if cx.kind == PolicyKind::Trust && size > TRUST_MAX {
+        Diagnostic::new(Code::Q001, at, format!("the policy has {size} characters without whitespace, over the {TRUST_MAX} AWS accepts for a role trust policy even with a raised quota"))
+    } else if cx.kind == PolicyKind::Trust {
+        Diagnostic::new(Code::Q001, at, format!("the policy has {size} characters without whitespace, over the {quota} AWS accepts for {what}"))
+            .severity(Severity::Warning)
+            .help("AWS accepts it only where the account's quota for role trust policies was raised (at most 4,096); otherwise shorten it")
+    } else {
+        Diagnostic::new(Code::Q001, at, format!("the policy has {size} characters without whitespace, over the {quota} AWS accepts for {what}"))
+    };
+    out.push(d);
+}
+
+fn quota(cx: &Context) -> Option<(usize, &'static str)> {
+    let held_by = cx.resource_type;
+    Some(match cx.kind {
+        // Only where the holder says which quota applies: AWS managed policies, the usual
+        // JSON files without one, are not held to the customer quotas.
+        PolicyKind::Identity => identity_quota(held_by?)?,
+        PolicyKind::Boundary => (6144, "a managed policy (a permissions boundary is one)"),
+        PolicyKind::Trust => (TRUST_DEFAULT, "a role trust policy (the default quota)"),
+        PolicyKind::Scp => (5120, "a service control policy"),
+        PolicyKind::Rcp => (5120, "a resource control policy"),
+        PolicyKind::KmsKey => (32 * 1024, "a KMS key policy"),
+        PolicyKind::Resource => {
+            let t = held_by.and_then(resource_policy)?;
+            (t.quota?, t.article_name)
+        }
+    })
+}
+
+/// The characters of the document written compactly: whitespace between tokens dropped,
+/// strings with their quotes and escapes.
+pub fn compact_len(node: &Node) -> usize {
+    match &node.value {
+        Value::Null => 4,
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Value::Number(n) => n.chars().count(),
+        Value::String(s) => string_len(s),
+        // The brackets, and a comma between items.
+        Value::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(compact_len).sum::<usize>()
+        }
+        Value::Object(members) => {
+            2 + members.len().saturating_sub(1)
+                + members
+                    .iter()
+                    .map(|m| string_len(&m.key) + 1 + compact_len(&m.value))
+                    .sum::<usize>()
+        }
+    }
+}
+
+fn string_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\t' | '\r' => 2,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_len;
+
+    #[test]
+    fn counts_a_document_as_written_without_whitespace() {
+        let text = r#"{ "Version" : "2012-10-17",
+            "Statement": [ {"Effect": "Allow", "Action": ["s3:Get*", "a\"b"], "Resource": "*"} ] }"#;
+        let compact: String = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","a\"b"],"Resource":"*"}]}"#.into();
+        let root = crate::json::parse(text).unwrap();
+        assert_eq!(compact_len(&root), compact.chars().count());
+    }
+}
