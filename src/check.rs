@@ -241,6 +241,7 @@ fn check_file(
             doc.offset,
             format == FileFormat::Markdown,
             doc.consumer.as_ref().map(|c| c.address.as_str()),
+            doc.consumer.as_ref().map_or(&[][..], |c| &c.readers),
         );
         if doc.consumer.is_some() {
             let anchors = facts.key.iter_mut().map(|k| &mut k.anchor);
@@ -442,8 +443,12 @@ impl FileCheck<'_> {
     fn finish(mut self, opts: &Options, rule_set: &RuleSet) -> (FileReport, relate::FileFacts) {
         let comments = match self.format {
             FileFormat::Yaml | FileFormat::Terraform => {
+                let syntax = match self.format {
+                    FileFormat::Terraform => inline::Syntax::Hcl,
+                    _ => inline::Syntax::Yaml,
+                };
                 let text = self.host.text();
-                inline::comments(text, self.host.index())
+                inline::comments(text, self.host.index(), syntax)
             }
             _ => Vec::new(),
         };
@@ -456,6 +461,7 @@ impl FileCheck<'_> {
             findings.extend(rule_set.place(d, &mut self.host, document, kind));
         }
         if comments.iter().any(|c| c.reason) {
+            self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -473,6 +479,41 @@ impl FileCheck<'_> {
 
     /// Drops the findings a suppression comment with a reason names, on the finding's line
     /// or on its resource's.
+    /// The lines whose grants X001 may not be reported on, by this file's comments: a
+    /// comment's own target line, and every line of a resource whose first line it targets.
+    /// (Only a file with grants needs them: they judge findings other files add.)
+    fn x001_ignored_lines(&mut self, comments: &[inline::Comment]) -> Vec<usize> {
+        let x001 = Code::X001.meta();
+        let targets: Vec<usize> = comments
+            .iter()
+            .filter(|c| c.reason && c.names(x001.code, x001.name))
+            .map(|c| c.target)
+            .collect();
+        if targets.is_empty() || !self.facts.may_relate() {
+            return Vec::new();
+        }
+        let mut lines = targets.clone();
+        let resource_lines: Vec<(usize, usize)> = self
+            .resources
+            .clone()
+            .into_iter()
+            .map(|(document, span)| (document, self.line_of(span.start)))
+            .collect();
+        for doc in &self.facts.documents {
+            let Some(&(_, line)) = resource_lines.iter().find(|(d, _)| *d == doc.document) else {
+                continue;
+            };
+            if targets.contains(&line) {
+                let grants = doc
+                    .grants
+                    .iter()
+                    .chain(doc.template_grants.iter().map(|(g, _)| g));
+                lines.extend(grants.map(|g| g.anchor.spot.start.line));
+            }
+        }
+        lines
+    }
+
     fn drop_commented(&mut self, findings: &mut Vec<Finding>, comments: &[inline::Comment]) {
         let resource_lines: Vec<(usize, usize)> = std::mem::take(&mut self.resources)
             .into_iter()

@@ -75,6 +75,47 @@ pub struct Suppression {
 #[derive(Clone, Debug)]
 pub struct Selector(String);
 
+impl Suppression {
+    /// Whether a walk of the folders `scopes` (see [`Config::scopes`]) saw every file this
+    /// entry's glob can match: one of them holds the glob's literal leading folders
+    /// (`legacy` for `legacy/**/*.json`).
+    pub fn within(&self, scopes: &[PathBuf]) -> bool {
+        let glob = self.path.glob().glob();
+        let literal: PathBuf = Path::new(glob)
+            .components()
+            .take_while(|c| {
+                !c.as_os_str()
+                    .to_string_lossy()
+                    .contains(['*', '?', '[', '{'])
+            })
+            .collect();
+        scopes.iter().any(|scope| literal.starts_with(scope))
+    }
+}
+
+/// The nearest `iamlint.toml` in `start` or a folder above it.
+fn nearest(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The folder a config is looked for from: a folder's own, a file's folder, resolved
+/// (`..` and links) so that its ancestors are the real ones.
+fn folder_of(path: &Path, cwd: &Path) -> PathBuf {
+    let folder = if path.is_dir() {
+        path
+    } else {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        }
+    };
+    let joined = cwd.join(folder);
+    joined.canonicalize().unwrap_or(joined)
+}
+
 impl Selector {
     /// Spaces around the text are ignored (`--select 'K001, K008'`), and codes are read in
     /// any case (`k001`), as `iamlint rule p016` reads them.
@@ -154,13 +195,71 @@ pub struct Config {
 impl Config {
     /// Finds `iamlint.toml` in `start` or the nearest folder above it.
     pub fn discover(start: &Path) -> Result<Config, String> {
-        for dir in start.ancestors() {
-            let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate);
+        match nearest(start) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// The config for checking `paths` from `cwd`: the nearest `iamlint.toml` at or above
+    /// each path (a folder's own, a file's folder's), as ruff finds its settings; for
+    /// standard input and paths with none above them, the nearest above `cwd`. A run reads
+    /// one config, so paths under different ones are an error naming two of them.
+    pub fn discover_for(paths: &[PathBuf], cwd: &Path) -> Result<Config, String> {
+        let fallback = nearest(cwd);
+        let mut chosen: Option<(&Path, Option<PathBuf>)> = None;
+        for path in paths {
+            let found = if path.as_os_str() == "-" {
+                fallback.clone()
+            } else {
+                nearest(&folder_of(path, cwd)).or_else(|| fallback.clone())
+            };
+            match &chosen {
+                None => chosen = Some((path, found)),
+                Some((first, config)) if *config != found => {
+                    let name = |c: &Option<PathBuf>| match c {
+                        Some(c) => c.display().to_string(),
+                        None => "no iamlint.toml".to_string(),
+                    };
+                    return Err(format!(
+                        "{} and {} have different configs ({} and {}); a run reads one \
+                         config: check them in separate runs, or choose one with --config",
+                        first.display(),
+                        path.display(),
+                        name(config),
+                        name(&found)
+                    ));
+                }
+                Some(_) => {}
             }
         }
-        Ok(Config::default())
+        match chosen.and_then(|(_, config)| config) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// The walked `folders` as seen from the config's folder: empty for that folder or one
+    /// above it, `policies` for a folder inside it; folders beside it are left out.
+    pub fn scopes(&self, folders: &[PathBuf]) -> Vec<PathBuf> {
+        let base = match self.path.as_deref().and_then(Path::parent) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let Ok(base) = base.canonicalize() else {
+            return Vec::new();
+        };
+        folders
+            .iter()
+            .filter_map(|folder| {
+                let folder = folder.canonicalize().ok()?;
+                if base.starts_with(&folder) {
+                    Some(PathBuf::new())
+                } else {
+                    folder.strip_prefix(&base).ok().map(Path::to_path_buf)
+                }
+            })
+            .collect()
     }
 
     pub fn load(path: &Path) -> Result<Config, String> {

@@ -155,38 +155,49 @@ impl Finding {
         (&self.path, self.line, self.column, self.rule, &self.message)
     }
 
-    /// The policy element the finding is about, anchored at its statement's `Sid` when the
-    /// statement has one, so inserting or reordering statements does not change it.
+    /// The policy element the finding is about: its pointer without list positions
+    /// (`/Statement/3/Action/1` -> `/Statement/Action`). A template's document continues
+    /// its resource's pointer, so the logical id or address stays
+    /// (`/Resources/AppKey/Properties/KeyPolicy/Statement/Principal`). Without positions,
+    /// reordering statements or removing an action before this one leaves it unchanged;
+    /// the statement's `Sid` is left out, so renaming it does too.
     pub fn element(&self) -> String {
-        let Some(sid) = &self.sid else {
-            return self.pointer.clone();
-        };
-        // A template's document continues its resource's pointer
-        // (`/Resources/AppKey/Properties/KeyPolicy/Statement/0/…`): the logical id stays, the
-        // statement's index gives way to its Sid.
-        let (template, rest) = match self.pointer.find("/Statement") {
-            Some(at) => (
-                &self.pointer[..at],
-                &self.pointer[at + "/Statement".len()..],
-            ),
-            None => ("", self.pointer.as_str()),
-        };
-        let rest = match rest.strip_prefix('/') {
-            Some(tail) if tail.starts_with(|c: char| c.is_ascii_digit()) => {
-                tail.trim_start_matches(|c: char| c.is_ascii_digit())
+        let mut element = String::with_capacity(self.pointer.len());
+        for step in self.pointer.split('/').skip(1) {
+            if !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
             }
-            _ => rest,
-        };
-        format!("{template}/Statement[Sid={sid}]{rest}")
+            element.push('/');
+            element.push_str(step);
+        }
+        element
+    }
+
+    /// The offending text as the fingerprint reads it: without white space, so that
+    /// reformatting leaves it unchanged, and empty for a whole object or list (a statement
+    /// whose content changes as its other findings are fixed).
+    pub fn token(&self) -> String {
+        let text = self.snippet.trim_start();
+        if text.starts_with(['{', '[']) {
+            return String::new();
+        }
+        text.chars().filter(|c| !c.is_whitespace()).collect()
     }
 
     /// A line-independent identity: rule, path, policy element and offending text. Edits
-    /// elsewhere in the file leave it unchanged; baselines and SARIF's `partialFingerprints`
-    /// both use it.
+    /// elsewhere in the file leave it unchanged, and so do renaming a `Sid`, reordering
+    /// statements, reformatting and fixing another finding; SARIF's `partialFingerprints`
+    /// use it with the path as shown.
     pub fn fingerprint(&self) -> String {
-        let path = normalize_path(&self.path);
+        self.fingerprint_in(&normalize_path(&self.path))
+    }
+
+    /// The fingerprint with the path spelled as the caller keeps it (a baseline: relative
+    /// to its own folder).
+    pub fn fingerprint_in(&self, path: &str) -> String {
         let element = self.element();
-        let parts: [&str; 4] = [self.rule, &path, &element, &self.snippet];
+        let token = self.token();
+        let parts: [&str; 4] = [self.rule, path, &element, &token];
         format!("{:016x}", fnv1a(&parts))
     }
 }
@@ -241,18 +252,14 @@ mod tests {
     }
 
     #[test]
-    fn element_is_anchored_at_the_sid() {
+    fn element_leaves_out_list_positions_and_the_sid() {
         assert_eq!(
             finding("/Statement/12/Resource/0", Some("Read")).element(),
-            "/Statement[Sid=Read]/Resource/0"
+            "/Statement/Resource"
         );
         assert_eq!(
             finding("/Statement/Resource", Some("Read")).element(),
-            "/Statement[Sid=Read]/Resource"
-        );
-        assert_eq!(
-            finding("/Statement/3/Action", None).element(),
-            "/Statement/3/Action"
+            "/Statement/Resource"
         );
         assert_eq!(
             finding(
@@ -260,19 +267,43 @@ mod tests {
                 Some("Use")
             )
             .element(),
-            "/Resources/AppKey/Properties/KeyPolicy/Statement[Sid=Use]/Principal"
+            "/Resources/AppKey/Properties/KeyPolicy/Statement/Principal"
+        );
+        assert_eq!(
+            finding(
+                "/Statement/0/Condition/StringEquals/aws:SourceAccount",
+                None
+            )
+            .element(),
+            "/Statement/Condition/StringEquals/aws:SourceAccount"
         );
     }
 
     #[test]
-    fn fingerprint_ignores_place_but_not_content() {
+    fn fingerprint_ignores_place_sid_and_layout_but_not_content() {
         let a = finding("/Statement/0/Resource", Some("Read"));
-        let mut moved = finding("/Statement/4/Resource", Some("Read"));
+        let mut moved = finding("/Statement/4/Resource/2", Some("Renamed"));
         moved.line = 40;
         moved.path = "a.json".into();
         assert_eq!(a.fingerprint(), moved.fingerprint());
         let mut other = finding("/Statement/0/Resource", Some("Read"));
         other.snippet = "Y".into();
         assert_ne!(a.fingerprint(), other.fingerprint());
+        let mut elsewhere = finding("/Statement/0/Action", Some("Read"));
+        elsewhere.snippet = "X".into();
+        assert_ne!(a.fingerprint(), elsewhere.fingerprint());
+        assert_ne!(a.fingerprint(), a.fingerprint_in("other/a.json"));
+    }
+
+    #[test]
+    fn token_ignores_white_space_and_whole_objects() {
+        let mut spaced = finding("/Statement/0/Action", None);
+        spaced.snippet = "s3:Get Object\n ".into();
+        assert_eq!(spaced.token(), "s3:GetObject");
+        let mut statement = finding("/Statement/0", Some("A"));
+        statement.snippet = "{ \"Sid\": \"A\", \"Effect\": \"Allow\" }".into();
+        assert_eq!(statement.token(), "");
+        statement.snippet = "[\"a\"]".into();
+        assert_eq!(statement.token(), "");
     }
 }

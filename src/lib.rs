@@ -14,6 +14,7 @@ pub mod check;
 pub mod code;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod evaluate;
 pub mod expand;
 pub mod explain;

@@ -54,6 +54,36 @@ enum Command {
     /// Show each policy document's effective access: escalation methods, grants by access
     /// level, what a Deny removes; for a key policy who administers, uses, grants and deletes.
     Explain(ExplainArgs),
+    /// Does a change grant new access? Compares OLD and NEW policy files (or, with `--git
+    /// REV`, the working tree with that revision) and reports each request NEW allows that
+    /// OLD denies. Exit 0: no new access; 1: may grant new access; 2: an error.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// OLD and NEW files; with `--git`, the paths to compare (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Compare each policy file of the working tree with its version at this git revision.
+    #[arg(long, value_name = "REV")]
+    git: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Treat every document as this kind (identity, resource, kms-key, trust, ...).
+    #[arg(long, value_parser = kind_parser())]
+    kind: Option<PolicyKind>,
+    /// Use this AWS action catalog instead of the embedded one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(clap::Args)]
@@ -131,7 +161,7 @@ struct CheckArgs {
     /// Treat every document as this kind of policy instead of detecting it.
     #[arg(long, value_parser = kind_parser())]
     kind: Option<PolicyKind>,
-    /// Read this config file instead of looking for iamlint.toml.
+    /// Read this config file instead of the nearest iamlint.toml above the paths checked.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Run only these rules: codes (any case), code prefixes (`K`, `A00`) or names, comma-separated.
@@ -219,6 +249,7 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Build { package }) => build_catalog(&package),
         Command::Expand(args) => expand(args),
         Command::Explain(args) => explain(args),
+        Command::Diff(args) => diff(args),
     };
     ExitCode::from(code)
 }
@@ -240,11 +271,16 @@ fn check(args: CheckArgs) -> u8 {
         );
         return 2;
     }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => std::env::current_dir()
             .map_err(|e| e.to_string())
-            .and_then(|dir| Config::discover(&dir)),
+            .and_then(|cwd| Config::discover_for(&paths, &cwd)),
     };
     let mut config = match config {
         Ok(config) => config,
@@ -309,11 +345,6 @@ fn check(args: CheckArgs) -> u8 {
         }
         return 2;
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let selection = iamlint::Selection {
         paths: &paths,
         include: &args.include,
@@ -359,6 +390,10 @@ impl Run<'_> {
                 for err in &outcome.errors {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
+                self.warn_unmatched_baseline(filter, &outcome);
+                if self.args.config.is_none() {
+                    warn_unread_configs(&outcome.configs, self.opts.config.path.as_deref());
+                }
                 Ok(outcome)
             }
             Err(RunError::Selection(err)) => {
@@ -383,6 +418,28 @@ impl Run<'_> {
         }
     }
 
+    /// A baseline that names none of the files checked absorbs nothing: say so, since every
+    /// finding it was recorded for is back. A run on named files (a hook on the changed
+    /// ones) often checks only files with no entries: there, only a baseline whose files
+    /// do not exist at all is worth the line.
+    fn warn_unmatched_baseline(&self, filter: &Filter, outcome: &Outcome) {
+        let (Some(matcher), Some(path)) = (&filter.baseline, &self.args.baseline) else {
+            return;
+        };
+        if outcome.inputs.is_empty()
+            || !matcher.matched_no_file()
+            || (!outcome.walked && matcher.names_an_existing_file())
+        {
+            return;
+        }
+        eprintln!(
+            "iamlint: warning: the baseline {} names none of the files checked (its paths are \
+             relative to its folder, {})",
+            path.display(),
+            matcher.root().display()
+        );
+    }
+
     /// The lowest severity the report shows: `--show`, else the config's `show` (for the
     /// formats people read), else warning for those
     /// read (information is counted in their summary line; shown when it fails the run, so
@@ -403,7 +460,7 @@ impl Run<'_> {
     }
 
     fn write_baseline(&self, filter: &mut Filter, path: &std::path::Path) -> u8 {
-        let mut recorder = Recorder::default();
+        let mut recorder = Recorder::new(path);
         let outcome = match self.stream(filter, &mut recorder, None) {
             Ok(outcome) => outcome,
             Err(code) => return code,
@@ -549,6 +606,24 @@ impl Run<'_> {
                 2
             }
         }
+    }
+}
+
+/// A run reads one config, the nearest above the paths checked: one met deeper in the walk
+/// is not read, which its author would not guess.
+fn warn_unread_configs(met: &[PathBuf], in_use: Option<&std::path::Path>) {
+    let in_use = in_use.and_then(|p| p.canonicalize().ok());
+    for path in met {
+        if path.canonicalize().ok() == in_use {
+            continue;
+        }
+        let folder = path.parent().unwrap_or(path);
+        eprintln!(
+            "iamlint: warning: {} is not read: a run reads one config, the nearest above the \
+             paths checked; check {} on its own to use it",
+            path.display(),
+            folder.display()
+        );
     }
 }
 
@@ -792,6 +867,91 @@ fn explain(args: ExplainArgs) -> u8 {
         ExplainFormat::Json => iamlint::explain::json(&explained),
         ExplainFormat::Markdown => iamlint::explain::markdown(&explained),
     };
-    print!("{text}");
-    code
+    match print_out(&text) {
+        0 => code,
+        failed => failed,
+    }
+}
+
+/// `iamlint diff`: 0 when nothing new is granted, 1 when something may be, 2 on an error
+/// (what could be compared is still reported).
+fn diff(args: DiffArgs) -> u8 {
+    use iamlint::diff::files;
+    let custom = match &args.catalog {
+        Some(path) => match iamlint::catalog::Catalog::from_file(path) {
+            Ok(catalog) => Some(std::sync::Arc::new(catalog)),
+            Err(e) => {
+                eprintln!("iamlint: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let lookups = iamlint::rules::Lookups::new(custom);
+    let catalog = lookups.catalog();
+    let (compared, errors) = match &args.git {
+        Some(rev) => {
+            let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+            match files::diff_git(rev, &paths, args.kind, catalog) {
+                Ok(result) => result,
+                Err(e) => {
+                    eprintln!("iamlint: {e}");
+                    return 2;
+                }
+            }
+        }
+        None => {
+            let [old, new] = args.paths.as_slice() else {
+                eprintln!("iamlint: diff takes two files, OLD and NEW (or --git REV [PATHS])");
+                return 2;
+            };
+            if old.is_dir() && new.is_dir() {
+                match files::diff_dirs(old, new, args.kind, catalog) {
+                    Ok(result) => return finish_diff(&args, result),
+                    Err(e) => {
+                        eprintln!("iamlint: {e}");
+                        return 2;
+                    }
+                }
+            }
+            let read = |p: &PathBuf| {
+                files::Version::read(p)
+                    .map_err(|e| eprintln!("iamlint: {e}"))
+                    .ok()
+            };
+            let (Some(o), Some(n)) = (read(old), read(new)) else {
+                return 2;
+            };
+            let format = iamlint::source::format_of(new);
+            let path = new.display().to_string();
+            let compared =
+                files::diff_versions(&path, format, Some(&o), Some(&n), args.kind, catalog);
+            (vec![compared], Vec::new())
+        }
+    };
+    finish_diff(&args, (compared, errors))
+}
+
+/// Prints the comparison and says how it went (see [`diff`]).
+fn finish_diff(
+    args: &DiffArgs,
+    (compared, errors): (Vec<iamlint::diff::files::FileDiff>, Vec<String>),
+) -> u8 {
+    use iamlint::diff::render;
+    for e in &errors {
+        eprintln!("iamlint: {e}");
+    }
+    let text = match args.format {
+        DiffFormat::Human => render::human(&compared),
+        DiffFormat::Json => render::json(&compared),
+        DiffFormat::Sarif => render::sarif(&compared),
+        DiffFormat::Github => render::github(&compared),
+        DiffFormat::Markdown => render::markdown(&compared),
+    };
+    let printed = print_out(&text);
+    if !errors.is_empty() || printed != 0 {
+        2
+    } else {
+        u8::from(render::totals(&compared).changes > 0)
+    }
 }

@@ -134,8 +134,13 @@ pub struct Outcome {
     /// files, maybe in several batches) sees part of the tree, so it cannot call a
     /// suppression unused.
     pub walked: bool,
+    /// The folders the run walked whole (no `--include` or `--exclude`): a `[[suppress]]`
+    /// entry whose files all lie in one of them can be called unused.
+    pub folders: Vec<std::path::PathBuf>,
     /// `--include` globs that matched no walked file.
     pub unmatched_includes: Vec<String>,
+    /// The `iamlint.toml` files met in the folders walked, read or not.
+    pub configs: Vec<std::path::PathBuf>,
 }
 
 impl Outcome {

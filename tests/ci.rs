@@ -54,7 +54,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             .as_str()
             .unwrap();
         assert!(uri.starts_with("tests/fixtures/ci/"), "relative uri: {uri}");
-        assert!(result["partialFingerprints"]["iamlint/v1"].is_string());
+        assert!(result["partialFingerprints"]["iamlint/v2"].is_string());
     }
     for rule in rules {
         assert!(rule["help"]["markdown"]
@@ -83,7 +83,7 @@ fn sarif_fingerprints_survive_lines_inserted_above() {
                     r["locations"][0]["physicalLocation"]["region"]["startLine"]
                         .as_u64()
                         .unwrap(),
-                    r["partialFingerprints"]["iamlint/v1"]
+                    r["partialFingerprints"]["iamlint/v2"]
                         .as_str()
                         .unwrap()
                         .to_string(),
@@ -622,7 +622,7 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
     std::fs::write(
         p.join("iamlint.toml"),
         "[[suppress]]\nrule = \"P016\"\npath = \"a/*.json\"\nreason = \"filled in later\"\n\n\
-         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+         [[suppress]]\nrule = \"P016\"\npath = \"z/templates/**\"\nreason = \"old templates\"\n",
     )
     .unwrap();
     let out = iamlint(
@@ -637,8 +637,382 @@ fn unused_suppressions_come_at_the_end_of_the_report() {
     assert!(!text.contains("a/key.json"), "suppressed: {text}");
     assert_eq!(
         lines.last().copied(),
-        Some("iamlint.toml:6:1: info[L001] this suppression of `P016` for `templates/**` matched no finding"),
+        Some("iamlint.toml:6:1: info[L001] this suppression of `P016` for `z/templates/**` matched no finding"),
         "{text}"
     );
     assert_eq!(text.matches("L001").count(), 1, "{text}");
+}
+
+/// A policy with findings in two statements; the first one's `Sid` is invalid (P008).
+const SID_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Read the bucket",
+      "Effect": "Allow",
+      "Action": ["s3:*", "ec2:*"],
+      "Resource": "arn:aws:s3:::<BUCKET>/*"
+    },
+    {
+      "Sid": "Pass",
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "*"
+    }
+  ]
+}
+"#;
+
+/// The rules of the findings a concise report lists, sorted.
+fn rules_reported(out: &std::process::Output) -> Vec<String> {
+    let mut rules: Vec<String> = stdout(out)
+        .lines()
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_string()))
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// `iamlint check policy.json --baseline b.json --format concise` in `dir`.
+fn against_baseline(dir: &Path) -> std::process::Output {
+    iamlint(
+        dir,
+        &[
+            "check",
+            "policy.json",
+            "--baseline",
+            "b.json",
+            "--format",
+            "concise",
+        ],
+    )
+}
+
+#[test]
+fn fixing_a_finding_as_its_help_says_brings_no_other_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("policy.json"), SID_POLICY).unwrap();
+    let out = iamlint(p, &["check", "policy.json", "--write-baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // P008's help: rename the Sid, for example to `ReadTheBucket`. Only P008 goes.
+    let out = iamlint(p, &["check", "policy.json", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p008 = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "P008")
+        .expect("P008 on the Sid");
+    assert!(p008["help"].as_str().unwrap().contains("`ReadTheBucket`"));
+    let renamed = SID_POLICY.replace("Read the bucket", "ReadTheBucket");
+    std::fs::write(p.join("policy.json"), &renamed).unwrap();
+    let out = against_baseline(p);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(rules_reported(&out), Vec::<String>::new());
+    let out = iamlint(p, &["check", "policy.json", "--baseline", "b.json"]);
+    assert!(
+        stdout(&out).contains("1 baseline entry no longer occurs"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Fixing another finding in the same statement (dropping `ec2:*`, which matched none
+    // of its resources) leaves the rest of the statement's findings absorbed.
+    let narrowed = renamed.replace(", \"ec2:*\"", "");
+    std::fs::write(p.join("policy.json"), &narrowed).unwrap();
+    let out = against_baseline(p);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // A new problem in that statement is still new; the old one beside it is not.
+    let worse = narrowed.replace(
+        "\"arn:aws:s3:::<BUCKET>/*\"",
+        "[\"arn:aws:s3:::<BUCKET>/*\", \"arn:aws:s3:::<OTHER>/*\"]",
+    );
+    std::fs::write(p.join("policy.json"), &worse).unwrap();
+    let out = against_baseline(p);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(rules_reported(&out), ["P016"], "{}", stdout(&out));
+    assert!(stdout(&out).contains("<OTHER>"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_baseline_survives_reordered_and_reformatted_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("policy.json"), SID_POLICY).unwrap();
+    let out = iamlint(p, &["check", "policy.json", "--write-baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The statements swapped, on one line each, the actions swapped and the Sids renamed.
+    let reordered = r#"{"Version": "2012-10-17", "Statement": [
+{"Sid": "PassAny", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+{"Sid": "Read the bucket", "Effect": "Allow", "Action": ["ec2:*","s3:*"], "Resource": "arn:aws:s3:::<BUCKET>/*"}]}"#;
+    std::fs::write(p.join("policy.json"), reordered).unwrap();
+    let out = against_baseline(p);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(rules_reported(&out), Vec::<String>::new());
+}
+
+#[test]
+fn a_baseline_matches_from_any_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("policies")).unwrap();
+    std::fs::write(repo.join("policies/policy.json"), SID_POLICY).unwrap();
+    // Recorded inside the repository: `cd repo && iamlint check --write-baseline bl.json`.
+    let out = iamlint(&repo, &["check", "--write-baseline", "bl.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recorded = stderr(&out)
+        .split_whitespace()
+        .nth(2)
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("iamlint: recorded N findings");
+    assert!(recorded > 3, "{}", stderr(&out));
+    let text = std::fs::read_to_string(repo.join("bl.json")).unwrap();
+    assert!(
+        text.contains("\"path\": \"policies/policy.json\""),
+        "{text}"
+    );
+    // Checked from the parent, from a subfolder and by an absolute path: all absorbed.
+    let runs: [(&Path, Vec<String>); 3] = [
+        (
+            dir.path(),
+            ["check", "repo", "--baseline", "repo/bl.json"]
+                .map(String::from)
+                .into(),
+        ),
+        (
+            &repo.join("policies"),
+            ["check", "--baseline", "../bl.json"]
+                .map(String::from)
+                .into(),
+        ),
+        (
+            dir.path(),
+            vec![
+                "check".into(),
+                repo.join("policies/policy.json").display().to_string(),
+                "--baseline".into(),
+                repo.join("bl.json").display().to_string(),
+            ],
+        ),
+    ];
+    for (cwd, args) in runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = iamlint(cwd, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+        assert!(
+            stdout(&out).contains(&format!("Not shown: {recorded} in the baseline")),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_baseline_that_names_none_of_the_checked_files_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for folder in ["a", "b"] {
+        std::fs::create_dir(p.join(folder)).unwrap();
+        std::fs::write(p.join(folder).join("policy.json"), SID_POLICY).unwrap();
+    }
+    std::fs::write(p.join("a/clean.json"), CLEAN).unwrap();
+    let out = iamlint(p, &["check", "a", "--write-baseline", "a/bl.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A walk of another folder: nothing absorbed, and a line on stderr says why.
+    let out = iamlint(p, &["check", "b", "--baseline", "a/bl.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the baseline a/bl.json names none of the files checked"),
+        "{}",
+        stderr(&out)
+    );
+    // A hook naming a clean file of the baseline's tree: nothing to say.
+    let out = iamlint(p, &["check", "a/clean.json", "--baseline", "a/bl.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // Named files, none of the baseline's existing (it was moved): said.
+    std::fs::create_dir(p.join("c")).unwrap();
+    std::fs::rename(p.join("a/bl.json"), p.join("c/bl.json")).unwrap();
+    let out = iamlint(p, &["check", "a/policy.json", "--baseline", "c/bl.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("names none of the files checked"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_baseline_of_the_first_format_is_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.json"), SID_POLICY).unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        r#"{"version": 1, "findings": []}"#,
+    )
+    .unwrap();
+    let out = against_baseline(dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("first format") && stderr(&out).contains("--write-baseline"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A policy with no finding.
+const CLEAN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+
+/// `cfg/iamlint.toml` in a tree with a folder beside it that has no config.
+fn config_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for folder in ["cfg/policies", "cfg/templates", "other"] {
+        std::fs::create_dir_all(p.join(folder)).unwrap();
+    }
+    std::fs::write(p.join("cfg/policies/key.json"), POLICY).unwrap();
+    std::fs::write(p.join("other/key.json"), POLICY).unwrap();
+    std::fs::write(
+        p.join("cfg/iamlint.toml"),
+        "[[suppress]]\nrule = \"placeholder\"\npath = \"policies/*.json\"\nreason = \"filled in on deploy\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"templates/**\"\nreason = \"old templates\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_config_is_the_nearest_above_the_checked_paths() {
+    let dir = config_tree();
+    let p = dir.path();
+    // From outside `cfg`: its config applies (the placeholders are suppressed), and the
+    // walk of its whole folder may call the templates entry unused.
+    let shown = ["--format", "concise", "--quiet", "--show", "info"];
+    let out = iamlint(p, &[&["check", "cfg"][..], &shown].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("warning[P016]"), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "cfg/iamlint.toml:6:1: info[L001] this suppression of `P016` for `templates/**` matched no finding\n"
+    );
+    // A file named from outside: its folder's config applies too.
+    let out = iamlint(
+        p,
+        &[&["check", "cfg/policies/key.json"][..], &shown].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    // --config still overrides: with none, the placeholders fail the run.
+    std::fs::write(p.join("empty.toml"), "").unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "cfg",
+            "--config",
+            "empty.toml",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("P016"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_subfolder_s_run_calls_no_suppression_for_other_paths_unused() {
+    let dir = config_tree();
+    let p = dir.path();
+    for (cwd, args) in [
+        (p.join("cfg/policies"), vec!["check"]),
+        (p.join("cfg"), vec!["check", "policies"]),
+        (p.to_path_buf(), vec!["check", "cfg/policies"]),
+        // A filtered walk sees part of the tree too.
+        (
+            p.join("cfg"),
+            vec!["check", ".", "--include", "policies/*.json"],
+        ),
+    ] {
+        let mut args = args;
+        args.extend(["--format", "concise", "--quiet", "--show", "info"]);
+        let out = iamlint(&cwd, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+        assert_eq!(stdout(&out), "", "{cwd:?} {args:?}");
+    }
+    // The templates folder walked: its entry is unused, the other is not its business.
+    let out = iamlint(
+        &p.join("cfg"),
+        &[
+            "check",
+            "templates",
+            "--format",
+            "concise",
+            "--show",
+            "info",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("info[L001] this suppression of `P016` for `templates/**`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(stdout(&out).matches("L001").count(), 1, "{}", stdout(&out));
+}
+
+#[test]
+fn paths_under_different_configs_are_an_error_naming_them() {
+    let dir = config_tree();
+    let p = dir.path();
+    let out = iamlint(p, &["check", "cfg/policies", "other"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cfg/policies and other have different configs")
+            && err.contains("cfg/iamlint.toml")
+            && err.contains("--config"),
+        "{err}"
+    );
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            "cfg/policies",
+            "other",
+            "--config",
+            "cfg/iamlint.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_config_deeper_in_the_walk_is_said_not_to_be_read() {
+    let dir = config_tree();
+    let p = dir.path();
+    std::fs::write(p.join("cfg/templates/iamlint.toml"), "ignore = [\"K\"]\n").unwrap();
+    let out = iamlint(p, &["check", "cfg", "--format", "concise"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: cfg/templates/iamlint.toml is not read")
+            && err.contains("check cfg/templates on its own"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is not read").count(),
+        1,
+        "not the one in use: {err}"
+    );
+    // Walked on its own, it is the config in use.
+    let out = iamlint(p, &["check", "cfg/templates", "--format", "concise"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // --config chooses deliberately: nothing to say.
+    let out = iamlint(
+        p,
+        &["check", "cfg", "--config", "cfg/iamlint.toml", "--quiet"],
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

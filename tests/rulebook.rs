@@ -174,6 +174,7 @@ fn every_example_does_what_its_page_says() {
             // The filter stage runs too: it raises the findings about the config (L001).
             let mut report = Report::of_files(vec![file]);
             report.outcome.walked = true;
+            report.outcome.folders = vec![std::path::PathBuf::from(".")];
             filter::apply(&mut report, &opts.config, None);
             let report = report.findings();
             let fired = report.iter().any(|f| f.rule == rule.code);

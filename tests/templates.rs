@@ -73,6 +73,9 @@ fn every_template_fixture_is_snapshotted() {
         "ecr-repository-policy.yaml",
         "flow-key-policy-under-indented.yaml",
         "x001-getatt.yaml",
+        "duplicate-keys.yaml",
+        "transform-and-nested.yaml",
+        "vpc-endpoint-policy.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");
@@ -236,11 +239,86 @@ fn x001_relates_a_getatt_grant_to_its_key_in_the_template() {
         .filter(|f| f.rule == "X001")
         .map(|f| f.snippet.as_str())
         .collect();
-    assert_eq!(x001, ["ClosedKey.Arn"]);
+    assert_eq!(
+        x001,
+        [
+            "ClosedKey.Arn",
+            "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${ClosedKey}"
+        ]
+    );
     let finding = report.findings.iter().find(|f| f.rule == "X001").unwrap();
     assert_eq!(
         finding.pointer,
         "/Resources/AppPolicy/Properties/PolicyDocument/Statement/0/Resource"
     );
     assert_eq!(finding.labels[0].line, 21, "the closed key's Statement");
+}
+
+/// Keys defined twice outside the policies are J002 at the second key, each once; the
+/// policies of a second `Resources` section are still checked.
+#[test]
+fn duplicate_template_keys_are_reported_and_nothing_is_lost() {
+    let relative = "tests/fixtures/templates/duplicate-keys.yaml";
+    let report = check_named(relative, std::fs::read(root().join(relative)).unwrap());
+    let j002: Vec<(usize, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "J002")
+        .map(|f| (f.line, f.snippet.as_str()))
+        .collect();
+    assert_eq!(
+        j002,
+        [
+            (13, "Action"),
+            (14, "AppRole"),
+            (18, "RoleName"),
+            (25, "Resources")
+        ]
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "A006" && f.line == 34),
+        "the second section's queue policy is checked"
+    );
+}
+
+/// A macro, an included resource or policy and a nested stack's remote template are each
+/// said once at information level; a local nested template is a file of its own.
+#[test]
+fn what_a_template_makes_at_deployment_is_noted_not_guessed() {
+    let relative = "tests/fixtures/templates/transform-and-nested.yaml";
+    let report = check_named(relative, std::fs::read(root().join(relative)).unwrap());
+    let notes: Vec<(usize, &str)> = report.findings.iter().map(|f| (f.line, f.rule)).collect();
+    assert_eq!(
+        notes,
+        [
+            (3, "J011"),
+            (5, "J011"),
+            (12, "J011"),
+            (21, "J011"),
+            (29, "J011")
+        ]
+    );
+    assert_eq!(
+        report.documents.len(),
+        1,
+        "only the written policy is a document"
+    );
+}
+
+/// A VPC endpoint's policy only limits what passes through the endpoint: its default
+/// full-access statement is no public grant. A bucket policy's `"Principal": "*"` is.
+#[test]
+fn an_endpoint_policy_s_full_access_is_not_a_public_grant() {
+    let relative = "tests/fixtures/templates/vpc-endpoint-policy.yaml";
+    let report = check_named(relative, std::fs::read(root().join(relative)).unwrap());
+    let found: Vec<(usize, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with('A'))
+        .map(|f| (f.line, f.rule))
+        .collect();
+    assert_eq!(found, [(25, "A006")]);
 }

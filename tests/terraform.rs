@@ -226,3 +226,136 @@ fn every_fixture_keeps_the_invariants_in_every_format() {
         support::invariants::check_all_ways(&bytes);
     }
 }
+
+/// X001 in one module file: grants on `aws_kms_key.x.arn` and on an ARN built around
+/// `aws_kms_key.x.key_id` relate to that key's policy, also when a data source holds it; a
+/// key whose policy names its account root, one whose principals come from a variable and
+/// one read with `data "aws_kms_key"` are not judged.
+#[test]
+fn x001_relates_grants_to_the_module_s_keys() {
+    let report = check("x001_keys.tf");
+    let x001: Vec<&str> = at(&report)
+        .into_iter()
+        .filter(|(rule, _)| *rule == "X001")
+        .map(|(_, snippet)| snippet)
+        .collect();
+    assert_eq!(
+        x001,
+        [
+            "aws_kms_key.closed.arn",
+            "arn:aws:kms:us-east-1:${data.aws_caller_identity.current.account_id}:key/${aws_kms_key.closed.key_id}",
+        ]
+    );
+    let finding = report.findings.iter().find(|f| f.rule == "X001").unwrap();
+    assert!(
+        finding.message.contains("`aws_kms_key.closed` at line 24"),
+        "{}",
+        finding.message
+    );
+}
+
+/// A module is the `.tf` files of one directory: a grant in `iam.tf` relates to the key
+/// `kms.tf` declares, and to no key of another directory.
+#[test]
+fn x001_relates_grants_across_the_files_of_a_module() {
+    use iamlint::{run, Selection};
+    let key =
+        std::fs::read_to_string(root().join("tests/fixtures/terraform/x001_keys.tf")).unwrap();
+    let (keys, grants) = key.split_at(key.find("resource \"aws_iam_policy\"").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("module")).unwrap();
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    std::fs::write(dir.path().join("module/kms.tf"), keys).unwrap();
+    std::fs::write(dir.path().join("module/iam.tf"), grants).unwrap();
+    std::fs::write(dir.path().join("other/iam.tf"), grants).unwrap();
+    let paths = vec![dir.path().to_path_buf()];
+    let selection = Selection {
+        paths: &paths,
+        include: &[],
+        exclude: &[],
+    };
+    let report = run(&selection, &Options::default()).unwrap();
+    let x001: Vec<(String, String)> = report
+        .findings()
+        .into_iter()
+        .filter(|f| f.rule == "X001")
+        .map(|f| (f.path.replace('\\', "/"), f.snippet.clone()))
+        .collect();
+    assert_eq!(x001.len(), 2, "{x001:#?}");
+    for (path, _) in &x001 {
+        assert!(path.ends_with("module/iam.tf"), "{path}");
+    }
+    assert_eq!(x001[0].1, "aws_kms_key.closed.arn");
+    let message = &report
+        .findings()
+        .into_iter()
+        .find(|f| f.rule == "X001")
+        .unwrap()
+        .message;
+    assert!(
+        message.contains("kms.tf:24:3"),
+        "names the other file: {message}"
+    );
+}
+
+/// Blocks and locals declared twice are J002 at the second declaration; `#`, `//` and
+/// `/* */` comments in and around policies read as comments, and `//` suppressions work.
+#[test]
+fn duplicate_blocks_and_every_comment_style() {
+    let report = check("duplicate_blocks.tf");
+    let found: Vec<(usize, &str)> = report.findings.iter().map(|f| (f.line, f.rule)).collect();
+    assert_eq!(found, [(8, "J002"), (26, "J002")], "{:#?}", report.findings);
+    let statements = report.documents.len();
+    assert_eq!(
+        statements, 3,
+        "both trust policies and the role policy are read"
+    );
+}
+
+/// A suppression comment on the grant's line, or on its resource's first line, accepts an
+/// X001 that another file of the module makes, as it would one made in its own file.
+#[test]
+fn x001_across_files_honours_the_grant_file_s_comments() {
+    use iamlint::{run, Selection};
+    let key =
+        std::fs::read_to_string(root().join("tests/fixtures/terraform/x001_keys.tf")).unwrap();
+    let (keys, grants) = key.split_at(key.find("resource \"aws_iam_policy\"").unwrap());
+    let on_line = grants.replace(
+        "        aws_kms_key.closed.arn,",
+        "        aws_kms_key.closed.arn, # iamlint: ignore[X001] key users are added by a grant, SEC-11",
+    );
+    let on_resource = format!(
+        "// iamlint: ignore[key-grant-without-delegation] the key is being migrated, SEC-12\n{grants}"
+    );
+    for (grants, left) in [(on_line.as_str(), 1), (on_resource.as_str(), 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kms.tf"), keys).unwrap();
+        std::fs::write(dir.path().join("iam.tf"), grants).unwrap();
+        let paths = vec![dir.path().to_path_buf()];
+        let selection = Selection {
+            paths: &paths,
+            include: &[],
+            exclude: &[],
+        };
+        let report = run(&selection, &Options::default()).unwrap();
+        let x001 = report
+            .findings()
+            .into_iter()
+            .filter(|f| f.rule == "X001")
+            .count();
+        assert_eq!(x001, left, "{grants}");
+    }
+}
+
+/// A key whose policy an `aws_kms_key_policy` sets: the grant relates to that policy through
+/// its `key_id`; a key with no policy at all has AWS's default, which delegates to IAM.
+#[test]
+fn x001_follows_aws_kms_key_policy_to_its_key() {
+    let report = check("x001_key_policy_resource.tf");
+    let x001: Vec<&str> = at(&report)
+        .into_iter()
+        .filter(|(rule, _)| *rule == "X001")
+        .map(|(_, snippet)| snippet)
+        .collect();
+    assert_eq!(x001, ["aws_kms_key.separate.arn"]);
+}

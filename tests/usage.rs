@@ -23,7 +23,7 @@ fn into_closed_pipe(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn no_subcommand_panics_on_a_closed_stdout() {
-    let runs: [(&[&str], i32); 7] = [
+    let runs: [(&[&str], i32); 9] = [
         (&["rule", "K009"], 0),
         (&["rules"], 0),
         (&["expand", "kms:*"], 0),
@@ -34,6 +34,16 @@ fn no_subcommand_panics_on_a_closed_stdout() {
             0,
         ),
         (&["check", "-h"], 0),
+        (&["explain", "examples/kms-key-policy.json"], 0),
+        (
+            &[
+                "explain",
+                "examples/kms-key-policy.json",
+                "--format",
+                "markdown",
+            ],
+            0,
+        ),
     ];
     for _ in 0..5 {
         for (args, code) in runs {

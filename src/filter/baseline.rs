@@ -1,7 +1,9 @@
 //! Baselines: `--write-baseline FILE` records today's findings; `--baseline FILE` drops the
 //! findings recorded there, so only new ones are reported and fail the run. Findings are
-//! matched by [`Finding::fingerprint`] (rule, path, policy element, offending text), never
-//! by line, and counted: two identical findings in the baseline absorb two, not more.
+//! matched by [`Finding::fingerprint_in`] (rule, path, policy element without list positions,
+//! offending text), never by line or `Sid`, and counted: two identical findings in the
+//! baseline absorb two, not more. Paths are relative to the baseline file's folder, so a
+//! baseline matches the same files whichever folder iamlint runs from.
 
 use crate::diagnostic::{normalize_path, Finding};
 use crate::outcome::FileReport;
@@ -9,16 +11,23 @@ use crate::sink::{Checked, Sink};
 use crate::spool::Spool;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-const VERSION: u32 = 1;
+/// 2: paths relative to the baseline's folder, fingerprints without `Sid` or list positions.
+/// (1: paths relative to the folder it was written from, elements anchored at the `Sid`.)
+const VERSION: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub version: u32,
     pub findings: Vec<Entry>,
+    /// The folder the entries' paths are relative to: the baseline file's, once loaded;
+    /// empty for the working folder.
+    #[serde(skip)]
+    pub root: PathBuf,
 }
 
 /// One recorded finding. Only the fingerprint is matched; the rest is for the reader of
@@ -42,15 +51,37 @@ impl Baseline {
         Baseline {
             version: VERSION,
             findings,
+            root: PathBuf::new(),
         }
     }
 
-    /// Every finding of the report (see [`Baseline::from_entries`]).
-    pub fn from_report(report: &crate::outcome::Report) -> Baseline {
-        Baseline::from_entries(report.findings().into_iter().map(entry).collect())
+    /// Every finding of the report (see [`Baseline::from_entries`]), for a baseline file
+    /// in `root` (see [`folder_of`]).
+    pub fn from_report(report: &crate::outcome::Report, root: &Path) -> Baseline {
+        let findings = report
+            .findings()
+            .into_iter()
+            .map(|f| entry(f, &relative_to(root, &f.path)))
+            .collect();
+        Baseline::from_entries(findings)
     }
 
+    /// A baseline's text; its paths are read as relative to the working folder (see
+    /// [`Baseline::load`] for a file's).
     pub fn parse(text: &str) -> Result<Baseline, String> {
+        #[derive(Deserialize)]
+        struct Version {
+            version: Option<u32>,
+        }
+        // Asked first, so that an old baseline is named as such rather than as malformed.
+        if let Ok(Version { version: Some(1) }) = serde_json::from_str(text) {
+            return Err(
+                "a baseline of iamlint's first format (its paths relative to the \
+                        folder it was written from, its entries keyed by `Sid`): record it \
+                        again with --write-baseline, from any folder"
+                    .to_string(),
+            );
+        }
         let baseline: Baseline =
             serde_json::from_str(text).map_err(|e| format!("not an iamlint baseline: {e}"))?;
         if baseline.version != VERSION {
@@ -62,9 +93,13 @@ impl Baseline {
         Ok(baseline)
     }
 
-    pub fn load(path: &std::path::Path) -> Result<Baseline, String> {
+    /// A baseline file, its paths relative to its folder.
+    pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let mut baseline =
+            Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        baseline.root = folder_of(path);
+        Ok(baseline)
     }
 
     pub fn to_json(&self) -> String {
@@ -74,35 +109,101 @@ impl Baseline {
     }
 }
 
-pub fn entry(finding: &Finding) -> Entry {
+/// The entry for `finding`, whose file the baseline calls `path` (see [`relative_to`]).
+pub fn entry(finding: &Finding, path: &str) -> Entry {
     Entry {
-        path: normalize_path(&finding.path),
+        path: path.to_string(),
         rule: finding.rule.to_string(),
         element: finding.element(),
         snippet: finding.snippet.clone(),
         message: finding.message.clone(),
-        fingerprint: finding.fingerprint(),
+        fingerprint: finding.fingerprint_in(path),
     }
 }
 
-/// Collects every finding of a run as a baseline entry (`--write-baseline`).
-#[derive(Default)]
+/// The folder a baseline file's paths are relative to: its own, resolved (symbolic links
+/// too), so that the same file is spelt the same way from any working folder.
+pub fn folder_of(baseline: &Path) -> PathBuf {
+    let parent = match baseline.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    parent
+        .canonicalize()
+        .or_else(|_| std::path::absolute(parent))
+        .unwrap_or_else(|_| parent.to_path_buf())
+}
+
+/// A checked file's path as a baseline in `root` spells it: relative to `root`, with `/`
+/// and `..` where the file is outside it. An empty `root` (and standard input, `-`) keeps
+/// the path as shown.
+pub fn relative_to(root: &Path, shown: &str) -> String {
+    if root.as_os_str().is_empty() || shown == "-" {
+        return normalize_path(shown);
+    }
+    let path = Path::new(shown);
+    let resolved = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent.canonicalize().ok().map(|p| p.join(name))
+        }
+        _ => None,
+    };
+    let Some(absolute) = resolved.or_else(|| std::path::absolute(path).ok()) else {
+        return normalize_path(shown);
+    };
+    let from: Vec<Component> = root.components().collect();
+    let to: Vec<Component> = absolute.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        // Another drive, or a path that cannot be resolved against the root.
+        return normalize_path(shown);
+    }
+    let mut steps: Vec<String> = vec!["..".to_string(); from.len() - common];
+    steps.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    steps.join("/")
+}
+
+/// Collects every finding of a run as a baseline entry (`--write-baseline FILE`).
 pub struct Recorder {
+    /// The folder of the baseline file being written.
+    root: PathBuf,
     pub entries: Vec<Entry>,
+}
+
+impl Recorder {
+    /// A recorder for the baseline file `path`, whose entries' paths are relative to its folder.
+    pub fn new(path: &Path) -> Self {
+        Recorder {
+            root: folder_of(path),
+            entries: Vec::new(),
+        }
+    }
 }
 
 impl Sink for Recorder {
     type Part = Vec<Entry>;
-    type Renderer = ();
+    type Renderer = PathBuf;
 
-    fn renderer(&self) {}
+    fn renderer(&self) -> PathBuf {
+        self.root.clone()
+    }
 
-    fn render(_: &(), group: &mut Vec<Checked>) -> std::io::Result<Vec<Entry>> {
-        Ok(group
-            .iter()
-            .flat_map(|c| &c.file.findings)
-            .map(entry)
-            .collect())
+    fn render(root: &PathBuf, group: &mut Vec<Checked>) -> std::io::Result<Vec<Entry>> {
+        let mut entries = Vec::new();
+        for checked in group.iter() {
+            let path = relative_to(root, &checked.file.path);
+            entries.extend(checked.file.findings.iter().map(|f| entry(f, &path)));
+        }
+        Ok(entries)
     }
 
     fn accept(&mut self, part: Vec<Entry>, _: &mut Spool) -> std::io::Result<()> {
@@ -157,15 +258,28 @@ impl<'a> Matcher<'a> {
         self.reserved.insert(input, Mutex::new(mine));
     }
 
+    /// The folder the baseline's paths are relative to.
+    pub fn root(&self) -> &Path {
+        &self.baseline.root
+    }
+
     /// Drops the findings of file `input` the baseline records; returns how many.
     pub fn filter(&self, file: &mut FileReport, input: usize) -> usize {
-        if let Some(checked) = self.checked.get(normalize_path(&file.path).as_str()) {
-            checked.store(true, Ordering::Relaxed);
-        }
-        if file.findings.is_empty() || self.baseline.findings.is_empty() {
+        if self.baseline.findings.is_empty() {
             return 0;
         }
-        let fingerprints: Vec<String> = file.findings.iter().map(Finding::fingerprint).collect();
+        let path = relative_to(self.root(), &file.path);
+        if let Some(checked) = self.checked.get(path.as_str()) {
+            checked.store(true, Ordering::Relaxed);
+        }
+        if file.findings.is_empty() {
+            return 0;
+        }
+        let fingerprints: Vec<String> = file
+            .findings
+            .iter()
+            .map(|f| f.fingerprint_in(&path))
+            .collect();
         let mut keep = Vec::with_capacity(fingerprints.len());
         {
             let mut reserved = self.reserved.get(&input).map(lock);
@@ -212,6 +326,21 @@ impl<'a> Matcher<'a> {
                     })
             })
             .count()
+    }
+}
+
+impl Matcher<'_> {
+    /// Whether the baseline names files but this run checked none of them: most likely it
+    /// was recorded for other files, and every finding it was meant to absorb is back.
+    pub fn matched_no_file(&self) -> bool {
+        !self.checked.is_empty() && !self.checked.values().any(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// Whether any file the baseline names exists (relative to its folder).
+    pub fn names_an_existing_file(&self) -> bool {
+        self.checked
+            .keys()
+            .any(|path| *path != "-" && self.root().join(path).exists())
     }
 }
 

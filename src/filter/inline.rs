@@ -40,8 +40,17 @@ impl Comment {
     }
 }
 
-/// The suppression comments of a YAML text.
-pub fn comments(text: &str, index: &LineIndex) -> Vec<Comment> {
+/// Which comment syntax a text has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// `#` comments.
+    Yaml,
+    /// `#` and `//` comments (`/* */` blocks are not read for suppressions).
+    Hcl,
+}
+
+/// The suppression comments of a YAML or HCL text.
+pub fn comments(text: &str, index: &LineIndex, syntax: Syntax) -> Vec<Comment> {
     const MARK: &str = "iamlint:";
     let mut out = Vec::new();
     if memchr::memmem::find(text.as_bytes(), MARK.as_bytes()).is_none() {
@@ -49,11 +58,15 @@ pub fn comments(text: &str, index: &LineIndex) -> Vec<Comment> {
     }
     let lines: Vec<(usize, &str)> = line_starts(text).collect();
     for (i, &(start, line)) in lines.iter().enumerate() {
-        let Some(hash) = comment_start(line) else {
+        let Some(hash) = comment_start(line, syntax) else {
             continue;
         };
         let comment = &line[hash..];
-        let Some(rest) = comment[1..].trim_start().strip_prefix(MARK) else {
+        let Some(rest) = comment
+            .trim_start_matches(['#', '/'])
+            .trim_start()
+            .strip_prefix(MARK)
+        else {
             continue;
         };
         let Some(rest) = rest.trim_start().strip_prefix("ignore[") else {
@@ -74,7 +87,7 @@ pub fn comments(text: &str, index: &LineIndex) -> Vec<Comment> {
                 .iter()
                 .find(|(_, l)| {
                     let t = l.trim();
-                    !t.is_empty() && !t.starts_with('#')
+                    !t.is_empty() && comment_start(t, syntax) != Some(0)
                 })
                 .map_or(start, |(s, _)| *s)
         } else {
@@ -116,20 +129,24 @@ fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Where a YAML comment starts on a line: a `#` at its start or after a blank, outside
-/// quotes.
-fn comment_start(line: &str) -> Option<usize> {
+/// Where a comment starts on a line: a `#` (or in HCL `//`) at its start or after a blank,
+/// outside quotes.
+fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
     let bytes = line.as_bytes();
+    let hcl = syntax == Syntax::Hcl;
     let mut quote = None;
     for (i, &b) in bytes.iter().enumerate() {
+        let after = |set: &[u8]| i == 0 || set.contains(&bytes[i - 1]);
         match (quote, b) {
-            (None, b'\'' | b'"')
-                if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b':' | b'[' | b'{' | b',') =>
-            {
-                quote = Some(b)
-            }
+            (None, b'"') if hcl => quote = Some(b),
+            (None, b'\'' | b'"') if !hcl && after(b" \t:[{,") => quote = Some(b),
+            // HCL strings escape with a backslash.
+            (Some(b'"'), b'"') if hcl && i > 0 && bytes[i - 1] == b'\\' => {}
             (Some(q), _) if b == q => quote = None,
-            (None, b'#') if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => return Some(i),
+            (None, b'#') if after(b" \t") => return Some(i),
+            (None, b'/') if hcl && bytes.get(i + 1) == Some(&b'/') && after(b" \t") => {
+                return Some(i)
+            }
             _ => {}
         }
     }
@@ -144,7 +161,7 @@ mod tests {
     fn trailing_and_own_line_comments_find_their_targets() {
         let text = "a: 1  # iamlint: ignore[K002] reviewed\n# iamlint: ignore[P016, placeholder]: why\n\n# other\nb: '#x'\nc: 2 # iamlint: ignore[K002]\nd: '# iamlint: ignore[K002] no'\n";
         let index = LineIndex::new(text);
-        let found = comments(text, &index);
+        let found = comments(text, &index, Syntax::Yaml);
         assert_eq!(found.len(), 3);
         assert_eq!((found[0].target, found[0].reason), (1, true));
         assert_eq!(found[0].rules, ["K002"]);
@@ -161,6 +178,21 @@ mod tests {
     #[test]
     fn no_mark_no_work() {
         let text = "a: 1 # a comment\n";
-        assert!(comments(text, &LineIndex::new(text)).is_empty());
+        assert!(comments(text, &LineIndex::new(text), Syntax::Yaml).is_empty());
+    }
+
+    #[test]
+    fn hcl_comments_start_with_a_hash_or_two_slashes_outside_strings() {
+        let text = "a = \"http://x # y\" // iamlint: ignore[A002] why\n// iamlint: ignore[C007] because\n# other\n// more\nb = 1\nc = \"\\\" // iamlint: ignore[X] no\"\n";
+        let found = comments(text, &LineIndex::new(text), Syntax::Hcl);
+        let at: Vec<(usize, &str)> = found
+            .iter()
+            .map(|c| (c.target, c.rules[0].as_str()))
+            .collect();
+        assert_eq!(at, [(1, "A002"), (5, "C007")]);
+        assert!(
+            comments(text, &LineIndex::new(text), Syntax::Yaml).is_empty(),
+            "`//` is no YAML comment"
+        );
     }
 }

@@ -51,11 +51,20 @@ impl<'a> Filter<'a> {
         }
     }
 
-    /// The report entry for the config file with its unused suppressions (L001), matched
-    /// against the baseline (which may record them) but never suppressed itself. Call it
-    /// once every file has been filtered; `input` is its place after every input.
-    pub fn config_report(&self, input: usize) -> Option<(FileReport, Accepted)> {
-        let mut file = suppress::unused_report(self.config, &self.used)?;
+    /// The report entry for the config file with its unused suppressions (L001) among those
+    /// whose files all lie in the walked `folders`, matched against the baseline (which may
+    /// record them) but never suppressed itself. Call it once every file has been filtered;
+    /// `input` is its place after every input.
+    pub fn config_report(
+        &self,
+        input: usize,
+        folders: &[std::path::PathBuf],
+    ) -> Option<(FileReport, Accepted)> {
+        if self.config.suppressions.is_empty() {
+            return None;
+        }
+        let scopes = self.config.scopes(folders);
+        let mut file = suppress::unused_report(self.config, &self.used, &scopes)?;
         let baselined = match &self.baseline {
             Some(matcher) => matcher.filter(&mut file, input),
             None => 0,
@@ -84,11 +93,11 @@ pub fn apply(report: &mut Report, config: &Config, baseline: Option<&Baseline>) 
         let accepted = filter.file(file, input);
         tally.file(file, accepted);
     }
-    if report.outcome.walked {
-        if let Some((file, accepted)) = filter.config_report(report.files.len()) {
-            tally.file(&file, accepted);
-            report.files.push(file);
-        }
+    if let Some((file, accepted)) =
+        filter.config_report(report.files.len(), &report.outcome.folders)
+    {
+        tally.file(&file, accepted);
+        report.files.push(file);
     }
     report.outcome.tally = tally;
     report.outcome.stale_baseline += filter.stale_baseline();

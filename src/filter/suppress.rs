@@ -1,7 +1,8 @@
 //! `[[suppress]]` entries of `iamlint.toml`: each accepts the findings of one rule in the
 //! files matching a glob (optionally in one statement), with a recorded reason. An entry
-//! that accepts nothing is reported (L001), so stale suppressions do not pile up — in runs
-//! that walk a folder, since a run on named files sees only part of the tree.
+//! that accepts nothing is reported (L001), so stale suppressions do not pile up — by runs
+//! that walked every file the entry's path can match, since a run on named files or on a
+//! subfolder sees only part of the tree.
 
 use crate::code::Code;
 use crate::config::{Config, Suppression};
@@ -51,16 +52,21 @@ fn matches(entry: &Suppression, finding: &Finding, relative: &Path) -> bool {
 }
 
 /// The L001 findings about the entries not `used`, in a report entry for the config file
-/// itself; `None` when every entry was used (or L001 is off). Only a run that walked a
-/// folder may call an entry unused: one on named files sees part of the tree.
-pub fn unused_report(config: &Config, used: &[AtomicBool]) -> Option<FileReport> {
+/// itself; `None` when every entry was used (or L001 is off). Only entries whose files all
+/// lie in the walked folders `scopes` (see [`Config::scopes`]) can be called unused: a run on
+/// named files or on a subfolder sees part of the tree.
+pub fn unused_report(
+    config: &Config,
+    used: &[AtomicBool],
+    scopes: &[std::path::PathBuf],
+) -> Option<FileReport> {
     let rule_set = RuleSet::for_config(config);
     rule_set.enabled(UNUSED_SUPPRESSION)?;
     let unused: Vec<&Suppression> = config
         .suppressions
         .iter()
         .zip(used)
-        .filter(|(_, used)| !used.load(Ordering::Relaxed))
+        .filter(|(entry, used)| !used.load(Ordering::Relaxed) && entry.within(scopes))
         .map(|(entry, _)| entry)
         .collect();
     if unused.is_empty() {

@@ -192,7 +192,7 @@ fn result(f: &Record, rule_index: Option<usize>) -> Value {
                 },
             },
         }],
-        "partialFingerprints": { "iamlint/v1": f.fingerprint },
+        "partialFingerprints": { "iamlint/v2": f.fingerprint },
     });
     if let Some(index) = rule_index {
         value["ruleIndex"] = json!(index);

@@ -145,20 +145,20 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether the document is a VPC endpoint's policy (known from its template): such a
+    /// policy grants nothing, it only limits what requests through the endpoint may do, so
+    /// `"Principal": "*"` with `"Action": "*"` there is AWS's default full-access endpoint
+    /// policy, not a public grant.
+    pub fn is_vpc_endpoint_policy(&self) -> bool {
+        matches!(
+            self.resource_type,
+            Some("AWS::EC2::VPCEndpoint" | "aws_vpc_endpoint" | "aws_vpc_endpoint_policy")
+        )
+    }
+
     /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
     pub fn kms(&self) -> &'a kms::KmsActions {
         self.lookups.kms()
-    }
-
-    /// Whether the document is a VPC endpoint's policy (as its template says): it filters
-    /// what passes through the endpoint and grants nothing by itself.
-    pub fn is_vpc_endpoint_policy(&self) -> bool {
-        const ENDPOINTS: &[&str] = &[
-            "AWS::EC2::VPCEndpoint",
-            "aws_vpc_endpoint",
-            "aws_vpc_endpoint_policy",
-        ];
-        self.resource_type.is_some_and(|t| ENDPOINTS.contains(&t))
     }
 
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).

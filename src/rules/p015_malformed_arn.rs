@@ -11,10 +11,12 @@ use crate::policy::arn::{self, PARTITIONS};
 use crate::policy::{has_wildcard, placeholder, template, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let api_gateway = api_gateway_policy(cx);
     for s in &cx.policy.statements {
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             for &value in s.strings_of(member).iter() {
-                if value.value != "*" {
+                let shorthand = api_gateway && value.value.starts_with("execute-api:/");
+                if value.value != "*" && !shorthand {
                     let problem = problem(value);
                     report(
                         value,
@@ -43,6 +45,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Whether the document may be an API Gateway REST API's resource policy, where
+/// `execute-api:/stage/METHOD/path` is API Gateway's shorthand for the API's own ARN
+/// (expanded when the policy is attached). A template says which resource holds the policy;
+/// a JSON file's resource policy may be one.
+fn api_gateway_policy(cx: &Context) -> bool {
+    cx.kind == crate::policy::PolicyKind::Resource
+        && cx.resource_type.is_none_or(|t| {
+            matches!(
+                t,
+                "AWS::ApiGateway::RestApi"
+                    | "aws_api_gateway_rest_api"
+                    | "aws_api_gateway_rest_api_policy"
+            )
+        })
 }
 
 /// `pointer` is spelled out only for a malformed ARN: most are fine.

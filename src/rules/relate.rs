@@ -14,7 +14,9 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::location::{Host, Spot};
-use crate::policy::{arn, placeholder, principal_values, strings, Policy, PolicyKind, Statement};
+use crate::policy::{
+    arn, placeholder, principal_values, strings, template, Policy, PolicyKind, Statement,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -62,12 +64,25 @@ pub struct KeyFacts {
     pub principals: Vec<String>,
     /// The template resource that holds the key policy (its logical id), if any.
     pub resource: Option<String>,
+    /// The resources that read it when it is declared apart (a Terraform
+    /// `data "aws_iam_policy_document"` that `aws_kms_key.app` takes as its `policy`).
+    pub readers: Vec<String>,
     /// An Allow statement names the root of the template's own account
     /// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`): IAM policies of the stack's
     /// account can grant use of the key.
     pub delegates_here: bool,
+    /// An Allow statement names a principal only known at deploy time (`${var.key_users}`,
+    /// `${KeyAdminArn}`): it may be a root, so a grant on the key is not judged.
+    pub names_unknown: bool,
     /// The `Statement` element, where a label points.
     pub anchor: Anchor,
+}
+
+impl KeyFacts {
+    /// Whether this is the policy of the template's key `id` (a logical id or an address).
+    fn is_of(&self, id: &str) -> bool {
+        self.resource.as_deref() == Some(id) || self.readers.iter().any(|r| r == id)
+    }
 }
 
 /// An identity policy's use of one specific key.
@@ -93,8 +108,10 @@ pub struct DocFacts {
     pub kind: PolicyKind,
     pub key: Option<KeyFacts>,
     pub grants: Vec<KeyGrant>,
-    /// Grants on a key of the same template, named by its logical id (`!GetAtt AppKey.Arn`):
-    /// related within the file only.
+    /// Grants on a key of the same template, named by its logical id (`!GetAtt AppKey.Arn`)
+    /// or Terraform address (`aws_kms_key.app.arn`): a CloudFormation template is related
+    /// within its file, a Terraform module across the files of its directory
+    /// ([`module_scoped`]).
     pub template_grants: Vec<(KeyGrant, String)>,
     pub placeholders: Vec<Placeholder>,
 }
@@ -104,23 +121,29 @@ pub struct DocFacts {
 pub struct FileFacts {
     pub documents: Vec<DocFacts>,
     pub x001_enabled: bool,
+    /// Lines where a suppression comment in this file accepts X001 (`# iamlint:
+    /// ignore[X001] …` on the grant's line or on its resource's first line): a finding
+    /// another file's key policy adds here is dropped as one made here would be.
+    pub x001_ignored_lines: Vec<usize>,
 }
 
 impl FileFacts {
     /// Whether another file's facts could add a finding here.
     pub fn may_relate(&self) -> bool {
-        self.documents.iter().any(|d| !d.grants.is_empty())
+        self.documents.iter().any(|d| {
+            !d.grants.is_empty() || d.template_grants.iter().any(|(_, id)| module_scoped(id))
+        })
     }
 
     /// Keeps only what other files can relate to: key policies and key grants. (Placeholders
     /// only ever relate within their own file.)
     pub fn shrink(&mut self) {
-        self.documents
-            .retain(|d| d.key.is_some() || !d.grants.is_empty());
         for d in &mut self.documents {
             d.placeholders = Vec::new();
-            d.template_grants = Vec::new();
+            d.template_grants.retain(|(_, id)| module_scoped(id));
         }
+        self.documents
+            .retain(|d| d.key.is_some() || !d.grants.is_empty() || !d.template_grants.is_empty());
         // Kept until the run ends, for every file: most keep nothing, and should hold nothing.
         self.documents.shrink_to_fit();
     }
@@ -155,6 +178,7 @@ pub fn collect(
     offset: usize,
     guide: bool,
     resource: Option<&str>,
+    readers: &[String],
 ) -> DocFacts {
     let mut facts = DocFacts {
         document,
@@ -172,10 +196,20 @@ pub fn collect(
             let mut delegates_to = Vec::new();
             let mut named = Vec::new();
             let mut delegates_here = false;
+            let mut names_unknown = false;
             for p in allows().flat_map(|s| s.principals()) {
-                if resource.is_some() && p.has_type("AWS") && is_stack_root(p.value.value) {
-                    delegates_here = true;
-                    continue;
+                if resource.is_some() && p.has_type("AWS") {
+                    match template::principal(p.value.value) {
+                        template::Principal::Root(template::Account::This) => {
+                            delegates_here = true;
+                            continue;
+                        }
+                        template::Principal::Unknown
+                        | template::Principal::Root(template::Account::Deployed(_)) => {
+                            names_unknown = true
+                        }
+                        _ => {}
+                    }
                 }
                 match principals::root_account(p.value.value) {
                     Some(account) if principals::is_root(p) => {
@@ -190,7 +224,9 @@ pub fn collect(
                 delegates_to,
                 principals: named,
                 resource: resource.map(str::to_string),
+                readers: readers.to_vec(),
                 delegates_here,
+                names_unknown,
                 anchor: Anchor::new(span, "/Statement".into(), None),
             });
         }
@@ -281,21 +317,44 @@ pub fn collect(
     facts
 }
 
-/// The root of the stack's own account, as a template writes it.
-fn is_stack_root(value: &str) -> bool {
-    matches!(
-        value,
-        "${AWS::AccountId}"
-            | "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
-            | "arn:aws:iam::${AWS::AccountId}:root"
-    )
+/// The key a template names in a grant, by its logical id or Terraform address: the ARN
+/// (`!GetAtt Key.Arn` → `${Key.Arn}`, `aws_kms_key.app.arn`), or a key ARN built around its
+/// ID (`!Sub arn:…:key/${Key}`, `…:key/${aws_kms_key.app.key_id}`). A key read with
+/// `data "aws_kms_key"` exists already: its policy is not in the template.
+fn template_key(value: &str) -> Option<&str> {
+    let reference = match template::whole(value) {
+        Some(expr) => expr
+            .strip_suffix(".Arn")
+            .or_else(|| terraform_key(expr, "arn"))?,
+        None => {
+            let parts = arn::split(value).ok()?;
+            if parts.service.text != "kms" {
+                return None;
+            }
+            let expr = template::whole(parts.resource.text.strip_prefix("key/")?)?;
+            terraform_key(expr, "key_id")
+                .or_else(|| terraform_key(expr, "id"))
+                .unwrap_or(expr)
+        }
+    };
+    let cloudformation =
+        !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_alphanumeric());
+    (cloudformation || module_scoped(reference)).then_some(reference)
 }
 
-/// The logical id of a key a template names by `${Key.Arn}` (what `!GetAtt Key.Arn`
-/// becomes).
-fn template_key(value: &str) -> Option<&str> {
-    let id = value.strip_prefix("${")?.strip_suffix(".Arn}")?;
-    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(id)
+/// `aws_kms_key.NAME` from `aws_kms_key.NAME.<attribute>`.
+fn terraform_key<'a>(expr: &'a str, attribute: &str) -> Option<&'a str> {
+    let address = expr.strip_suffix(attribute)?.strip_suffix('.')?;
+    let name = address.strip_prefix("aws_kms_key.")?;
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    (!name.is_empty() && name.bytes().all(plain)).then_some(address)
+}
+
+/// Whether a key's template id is a Terraform address: a module is the `.tf` files of one
+/// directory, so its grants and keys relate across those files. (A CloudFormation logical id
+/// names a resource of its own template only.)
+fn module_scoped(id: &str) -> bool {
+    id.starts_with("aws_kms_key.")
 }
 
 /// An account as compared between documents: the ID, or "" for any placeholder. A guide's
@@ -385,30 +444,52 @@ fn template_key_grants(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
             let Some(key) = facts
                 .iter()
                 .filter_map(|d| d.key.as_ref())
-                .find(|k| k.resource.as_deref() == Some(id.as_str()))
+                .find(|k| k.is_of(id))
             else {
                 continue;
             };
-            // Any root named (a literal account, or one a parameter fills) may be the stack's
-            // own: only a key policy that names no root at all is reported.
-            let names_a_root = key.principals.iter().any(|p| p.ends_with(":root"));
-            if key.delegates_here || !key.delegates_to.is_empty() || names_a_root {
-                continue;
+            let where_ = format!("at line {}", key.anchor.spot.start.line);
+            if let Some(d) = template_key_unreachable(grant, id, key, &where_) {
+                out.push((
+                    d.label(key.anchor.span, "this key policy does not delegate to IAM"),
+                    doc.document,
+                ));
             }
-            let named = named_principals(key);
-            let message = format!(
-                "`{}` on `{}` has no effect: the key policy of `{id}` at line {} does not allow the stack's account root (`arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root`), so IAM policies cannot grant use of the key; only the principals it names can use it ({named})",
-                grant.action, grant.key_arn, key.anchor.spot.start.line
-            );
-            let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
-                .label(key.anchor.span, "this key policy does not delegate to IAM")
-                .help(X001_HELP)
-                .at(grant.anchor.pointer.clone());
-            d.sid = grant.anchor.sid.clone();
-            out.push((d, doc.document));
         }
     }
     out
+}
+
+/// X001 for a grant on the template's key `id` whose policy (`key`, found `where_`) names no
+/// account root, with no label (the caller adds one when the key policy is in the same file).
+fn template_key_unreachable(
+    grant: &KeyGrant,
+    id: &str,
+    key: &KeyFacts,
+    where_: &str,
+) -> Option<Diagnostic> {
+    // Any root named (a literal account, or one a parameter fills) may be the deploying
+    // account's, and so may a principal only known at deploy time: only a key policy that
+    // names no root at all is reported.
+    let names_a_root = key.principals.iter().any(|p| p.ends_with(":root"));
+    if key.delegates_here || !key.delegates_to.is_empty() || names_a_root || key.names_unknown {
+        return None;
+    }
+    let named = named_principals(key);
+    let root = if module_scoped(id) {
+        "the deploying account's root (`arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root`)"
+    } else {
+        "the stack's account root (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`)"
+    };
+    let message = format!(
+        "`{}` on `{}` has no effect: the key policy of `{id}` {where_} does not allow {root}, so IAM policies cannot grant use of the key; only the principals it names can use it ({named})",
+        grant.action, grant.key_arn
+    );
+    let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
+        .help(X001_HELP)
+        .at(grant.anchor.pointer.clone());
+    d.sid = grant.anchor.sid.clone();
+    Some(d)
 }
 
 /// `ACCOUNT-ID` here, `ACCOUNT_ID` there: one blank spelled two ways, reported once per
@@ -484,7 +565,11 @@ pub fn key_policies(facts: &FileFacts, path: &Arc<str>, id: usize) -> Vec<KeyPol
         .documents
         .iter()
         .filter_map(|d| d.key.as_ref())
-        .filter(|k| k.home_key.is_some())
+        .filter(|k| {
+            k.home_key.is_some()
+                || k.resource.as_deref().is_some_and(module_scoped)
+                || k.readers.iter().any(|r| module_scoped(r))
+        })
         .map(|key| KeyPolicy {
             file: id,
             path: path.clone(),
@@ -521,11 +606,28 @@ pub fn settled(facts: &FileFacts, counts: &KeyCounts) -> bool {
             .filter(|k| k.home_key.as_deref() == Some(account))
             .count()
     };
-    facts.documents.iter().flat_map(|d| &d.grants).all(|grant| {
+    let literal = facts.documents.iter().flat_map(|d| &d.grants).all(|grant| {
         let mine = own(&grant.account_key);
         let all = counts.0.get(&grant.account_key).copied().unwrap_or(0);
         mine == 1 || all.saturating_sub(mine) >= 2
-    })
+    });
+    // A Terraform key may be declared in any file of the module: only one of this file is
+    // known to be the one.
+    let module = facts
+        .documents
+        .iter()
+        .flat_map(|d| &d.template_grants)
+        .all(|(_, id)| own_template_key(facts, id).is_some());
+    literal && module
+}
+
+/// The key policy of this file that the template id names, if this file declares it.
+fn own_template_key<'f>(facts: &'f FileFacts, id: &str) -> Option<&'f KeyFacts> {
+    facts
+        .documents
+        .iter()
+        .filter_map(|d| d.key.as_ref())
+        .find(|k| k.is_of(id))
 }
 
 /// Whether the file's findings depend on the other files of its directory.
@@ -575,6 +677,12 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
             else {
                 continue;
             };
+            if facts
+                .x001_ignored_lines
+                .contains(&grant.anchor.spot.start.line)
+            {
+                continue;
+            }
             let at = &key.anchor.spot.start;
             let where_ = format!("in {path}:{}:{}", at.line, at.column);
             if let Some(message) = unreachable(grant, key, &where_) {
@@ -583,6 +691,32 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
                 d.sid = grant.anchor.sid.clone();
+                added.push(Related {
+                    diagnostic: d,
+                    spot: grant.anchor.spot.clone(),
+                    document: doc.document,
+                    kind: doc.kind,
+                });
+            }
+        }
+        // A Terraform module's grant on a key another of its files declares.
+        for (grant, key_id) in &doc.template_grants {
+            if own_template_key(facts, key_id).is_some() {
+                continue;
+            }
+            let mut declared = keys.iter().filter(|k| k.file != id && k.key.is_of(key_id));
+            let (Some(key), None) = (declared.next(), declared.next()) else {
+                continue;
+            };
+            if facts
+                .x001_ignored_lines
+                .contains(&grant.anchor.spot.start.line)
+            {
+                continue;
+            }
+            let at = &key.key.anchor.spot.start;
+            let where_ = format!("in {}:{}:{}", key.path, at.line, at.column);
+            if let Some(d) = template_key_unreachable(grant, key_id, &key.key, &where_) {
                 added.push(Related {
                     diagnostic: d,
                     spot: grant.anchor.spot.clone(),

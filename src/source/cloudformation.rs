@@ -12,6 +12,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Member, Node, Span, Value};
 use crate::policy::PolicyKind;
+use crate::source::terraform::NOT_CHECKED;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 
@@ -55,10 +56,18 @@ pub fn format_name(root: &Node) -> &'static str {
 /// Reads the policies of the template `root`, whose pointer in its file is `prefix` (empty
 /// for a whole template; `/resources` for Serverless's CloudFormation section).
 pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<'a>) {
-    let Some(resources) = root.get("Resources").and_then(|r| r.value.members()) else {
-        return;
-    };
-    let boundaries = boundary_targets(resources);
+    // Every `Resources` section: a second one is J002 (see `duplicates`), and its policies
+    // are still checked rather than lost.
+    let resources: Vec<&Member<'a>> = root
+        .members()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.key == "Resources")
+        .filter_map(|m| m.value.members())
+        .flatten()
+        .collect();
+    notes(root, &resources, prefix, out);
+    let boundaries = boundary_targets(&resources);
     for resource in resources {
         let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.as_str()) else {
             continue;
@@ -94,6 +103,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                     address: resource.key.to_string(),
                     pointer,
                     bare_statements: false,
+                    readers: Vec::new(),
                     resource: resource.key_span,
                 };
                 match slot.holds {
@@ -104,6 +114,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                             wrap_statements(statements, node.span),
                             Consumer {
                                 bare_statements: true,
+                                readers: Vec::new(),
                                 ..consumer
                             },
                         ));
@@ -115,8 +126,80 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
     }
 }
 
+/// J011 (information) for what the template makes only at deployment, where policies may
+/// be that are not read here: a macro's `Transform`, resources an `Fn::Transform` includes
+/// (`AWS::Include`) or `Fn::ForEach` repeats, and nested stacks whose template is elsewhere.
+fn notes(root: &Node, resources: &[&Member], prefix: &str, out: &mut Reading) {
+    let transforms = root.get("Transform").map(|t| match &t.value.value {
+        Value::Array(items) => items.iter().collect::<Vec<_>>(),
+        _ => vec![&t.value],
+    });
+    for name in transforms.unwrap_or_default() {
+        let Some(macro_name) = name.as_str().filter(|n| !n.starts_with("AWS::")) else {
+            continue;
+        };
+        out.problems.push(
+            Diagnostic::new(
+                NOT_CHECKED,
+                name.span,
+                format!("the macro `{macro_name}` rewrites this template at deployment: its policies are checked as written, not as the macro leaves them"),
+            )
+            .help("check the processed template too (`aws cloudformation get-template --template-stage Processed`)")
+            .at(format!("{prefix}/Transform")),
+        );
+    }
+    for resource in resources {
+        let pointer = format!("{prefix}/Resources/{}", escape(&resource.key));
+        if resource.key == "Fn::Transform" || resource.key.starts_with("Fn::ForEach::") {
+            let what = if resource.key == "Fn::Transform" {
+                "included by `Fn::Transform`"
+            } else {
+                "repeated by `Fn::ForEach`"
+            };
+            out.problems.push(
+                Diagnostic::new(
+                    NOT_CHECKED,
+                    resource.key_span,
+                    format!("resources {what} are made at deployment: their policies are not checked"),
+                )
+                .help("check the processed template too (`aws cloudformation get-template --template-stage Processed`)")
+                .at(pointer),
+            );
+            continue;
+        }
+        let nested = resource
+            .value
+            .get("Type")
+            .is_some_and(|t| t.value.as_str() == Some("AWS::CloudFormation::Stack"));
+        let url = resource
+            .value
+            .get("Properties")
+            .and_then(|p| p.value.get("TemplateURL"));
+        if let Some(url) = url.filter(|_| nested) {
+            // A local path (`aws cloudformation package` uploads it) is a file of its own,
+            // checked when named or walked; a URL or a computed one is not read at all.
+            let written = intrinsics::normalize(&url.value);
+            let Some(shown) = written
+                .as_str()
+                .filter(|u| u.contains("://") || u.starts_with("${"))
+            else {
+                continue;
+            };
+            out.problems.push(
+                Diagnostic::new(
+                    NOT_CHECKED,
+                    url.value.span,
+                    format!("the nested stack's template is at `{shown}`, not in this file: its policies are not checked here"),
+                )
+                .help("check the nested template's file as well")
+                .at(format!("{pointer}/Properties/TemplateURL")),
+            );
+        }
+    }
+}
+
 /// The managed policies a role or user names as its permissions boundary (`!Ref X`).
-fn boundary_targets<'n>(resources: &'n [Member]) -> FxHashSet<&'n str> {
+fn boundary_targets<'n>(resources: &[&'n Member]) -> FxHashSet<&'n str> {
     resources
         .iter()
         .filter_map(|r| r.value.get("Properties")?.value.get("PermissionsBoundary"))
@@ -200,6 +283,20 @@ fn policy<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mut Read
         .get("Statement")
         .and_then(|s| s.value.as_str())
         .is_some_and(|s| s.starts_with("${Fn::"));
+    let slot_made_elsewhere = normalized
+        .as_str()
+        .is_some_and(|s| s.starts_with("${Fn::Transform"));
+    if made_elsewhere || slot_made_elsewhere {
+        out.problems.push(
+            Diagnostic::new(
+                NOT_CHECKED,
+                node.span,
+                "this policy is made by `Fn::Transform` at deployment: it is not checked",
+            )
+            .help("check the processed template too (`aws cloudformation get-template --template-stage Processed`)")
+            .at(consumer.pointer.clone()),
+        );
+    }
     match &normalized.value {
         Value::Object(_) if made_elsewhere => {}
         Value::Object(_) => out.documents.push(document(normalized, consumer)),

@@ -75,6 +75,10 @@ pub struct Consumer {
     /// `iam.role.statements`, `EventBusPolicy` `Statement`): findings' pointers continue the
     /// consumer's pointer without the wrapper's `/Statement` step.
     pub bare_statements: bool,
+    /// The resources whose attributes read this document, when it is declared apart from
+    /// them (`policy = data.aws_iam_policy_document.key.json` in `aws_kms_key.app`): a grant
+    /// on `aws_kms_key.app.arn` relates to it (X001).
+    pub readers: Vec<String>,
     /// The resource's name in the host (a logical id's key): a suppression comment there
     /// covers every finding in the resource's documents.
     pub resource: Span,

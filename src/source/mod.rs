@@ -3,6 +3,7 @@
 
 pub mod cloudformation;
 pub mod discover;
+pub mod duplicates;
 pub mod embedded;
 pub mod extract;
 pub mod intrinsics;

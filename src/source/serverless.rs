@@ -85,6 +85,7 @@ fn statements_document<'a>(
         address: "IamRoleLambdaExecution".into(),
         pointer,
         bare_statements: true,
+        readers: Vec::new(),
         resource: statements.key_span,
     };
     out.documents.push(cloudformation::document(tree, consumer));

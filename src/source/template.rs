@@ -59,6 +59,8 @@ pub fn read_json(text: &str, offset: usize) -> Option<Extracted<'_>> {
     }
     let mut reading = Reading::default();
     cloudformation::read(&root, text, "", &mut reading);
+    let duplicates = super::duplicates::outside_policies(&root, &reading.documents, "");
+    reading.problems.extend(duplicates);
     Some(finish(cloudformation::format_name(&root), reading))
 }
 
@@ -88,9 +90,13 @@ pub fn read_yaml(text: &str, offset: usize) -> Extracted<'_> {
     let mut reading = Reading::default();
     let format = if cloudformation::is_template(&root) {
         cloudformation::read(&root, text, "", &mut reading);
+        let duplicates = super::duplicates::outside_policies(&root, &reading.documents, "");
+        reading.problems.extend(duplicates);
         cloudformation::format_name(&root)
     } else if serverless::is_service(&root) {
         serverless::read(&root, text, &mut reading);
+        let duplicates = super::duplicates::outside_policies(&root, &reading.documents, "");
+        reading.problems.extend(duplicates);
         "Serverless Framework service"
     } else if root.members().is_some() && crate::policy::looks_like_policy(&root) {
         // A policy written in YAML: checked as it stands, its kind detected.

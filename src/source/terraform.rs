@@ -99,10 +99,77 @@ pub fn read(text: &str) -> Read<'_> {
         references: Vec::new(),
         data_sources: Vec::new(),
     };
+    reader.out.notes.extend(duplicate_blocks(&body));
     reader.collect_locals(&body);
     reader.body(&body, &Place::Top);
     reader.policy_documents();
     reader.out
+}
+
+/// J002 for a block or local the file declares twice (`resource "aws_iam_role" "app"`
+/// twice, one local in two `locals` blocks): Terraform rejects the module. The parser
+/// reports an attribute set twice in one body; these it accepts.
+fn duplicate_blocks(body: &HclBody) -> Vec<Diagnostic> {
+    let mut first: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut declare = |address: String, span: Span, out: &mut Vec<Diagnostic>| match first
+        .get(&address)
+    {
+        Some(&earlier) => out.push(
+            Diagnostic::new(
+                Code::J002,
+                span,
+                format!("duplicate `{address}`: Terraform rejects a module that declares it twice"),
+            )
+            .label(earlier, "first declared here")
+            .help(format!("keep one `{address}`, or rename the other")),
+        ),
+        None => {
+            first.insert(address, span);
+        }
+    };
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let named = match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [kind, name]) => Some(format!("{kind}.{name}")),
+            ("data", [kind, name]) => Some(format!("data.{kind}.{name}")),
+            ("module" | "variable" | "output", [name]) => {
+                Some(format!("{}.{name}", block.ident.as_str()))
+            }
+            _ => None,
+        };
+        if let Some(address) = named {
+            let span = match (block.labels.first(), block.labels.last()) {
+                (Some(a), Some(b)) => Span::new(span_of(a).start, span_of(b).end),
+                _ => span_of(&block.ident),
+            };
+            declare(address, span, &mut out);
+        } else if block.ident.as_str() == "locals" {
+            for attr in block.body.attributes() {
+                declare(
+                    format!("local.{}", attr.key.as_str()),
+                    span_of(&attr.key),
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The key a `key_id` expression names: `aws_kms_key.app` from `aws_kms_key.app.id`,
+/// `.key_id` or `.arn` (also inside `"${…}"`).
+fn key_address(expression: &str) -> Option<String> {
+    let inner = expression
+        .strip_prefix("\"${")
+        .and_then(|e| e.strip_suffix("}\""))
+        .unwrap_or(expression);
+    let address = ["id", "key_id", "arn"]
+        .iter()
+        .find_map(|attribute| inner.strip_suffix(attribute)?.strip_suffix('.'))?;
+    let name = address.strip_prefix("aws_kms_key.")?;
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    (!name.is_empty() && name.bytes().all(plain)).then(|| address.to_string())
 }
 
 fn syntax_error(text: &str, err: &hcl_edit::parser::Error) -> Diagnostic {
@@ -277,6 +344,16 @@ impl<'a, 'b> Reader<'a, 'b> {
                     }
                     None => format!("/resource/{kind}/{name}/{key}"),
                 };
+                // `aws_kms_key_policy` sets the policy of the key its `key_id` names: a grant
+                // on that key relates to this policy (X001).
+                let readers = match (*kind, block.body.get_attribute("key_id")) {
+                    ("aws_kms_key_policy", Some(key_id)) => {
+                        key_address(&self.reference(span_of(&key_id.value)))
+                            .into_iter()
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
                 let consumer = Consumer {
                     kind: slot.flatten(),
                     reason: format!("terraform: {kind}.{attribute}"),
@@ -284,6 +361,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: format!("{kind}.{name}"),
                     pointer,
                     bare_statements: false,
+                    readers,
                     resource: span_of(&block.ident),
                 };
                 (consumer, slot.is_some())
@@ -296,6 +374,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                     address: address.clone(),
                     pointer: format!("/{}/{key}", address.replace('.', "/")),
                     bare_statements: false,
+                    readers: Vec::new(),
                     resource: span_of(&attr.key),
                 },
                 false,
@@ -431,6 +510,15 @@ impl<'a, 'b> Reader<'a, 'b> {
             let name = label(block);
             let address = format!("data.aws_iam_policy_document.{name}");
             let by = self.consumer_of(name);
+            let mut readers: Vec<String> = self
+                .references
+                .iter()
+                .filter(|r| r.name == name)
+                .flat_map(|r| std::iter::once(&r.consumer.address).chain(&r.consumer.readers))
+                .cloned()
+                .collect();
+            readers.sort();
+            readers.dedup();
             let consumer = Consumer {
                 kind: by.and_then(|c| c.kind),
                 reason: by.map_or(String::new(), |c| format!("{} (via {address})", c.reason)),
@@ -438,6 +526,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 address,
                 pointer: format!("/data/aws_iam_policy_document/{name}"),
                 bare_statements: false,
+                readers,
                 resource: span_of(&block.ident),
             };
             if let Some(root) = self.policy_document(block) {

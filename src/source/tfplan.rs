@@ -80,6 +80,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
                     address: resource.address.to_string(),
                     pointer: format!("{}/{pointer}", resource.pointer),
                     bare_statements: false,
+                    readers: Vec::new(),
                     // Plan JSON has no comments to suppress findings with.
                     resource: Span::default(),
                 };

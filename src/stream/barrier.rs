@@ -206,6 +206,8 @@ mod tests {
             anchor: Anchor::default(),
             resource: None,
             delegates_here: false,
+            names_unknown: false,
+            readers: Vec::new(),
         };
         let mut documents = vec![DocFacts {
             document: 0,
@@ -231,6 +233,7 @@ mod tests {
             facts: FileFacts {
                 documents,
                 x001_enabled: true,
+                x001_ignored_lines: Vec::new(),
             },
         }
     }

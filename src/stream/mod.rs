@@ -18,7 +18,7 @@ mod reorder;
 mod spill;
 
 use crate::check::{self, Options};
-use crate::filter::Filter;
+use crate::filter::{baseline, Filter};
 use crate::outcome::{Accepted, InputError, Outcome, Tally};
 use crate::place::RuleSet;
 use crate::rules::relate::{self, KeyPolicy};
@@ -69,6 +69,7 @@ pub fn run<S: Sink>(
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
+        configs: found.configs,
         errors: found
             .errors
             .into_iter()
@@ -87,10 +88,22 @@ pub fn run<S: Sink>(
     let mut errors = streamed.errors;
     errors.sort_by_key(|(input, _)| *input);
     outcome.errors.extend(errors.into_iter().map(|(_, e)| e));
-    // Only a run that walked a folder may call a suppression unused: one on named files sees
-    // part of the tree.
-    if let (Ok(()), Some(filter), true) = (&streamed.written, filter, walked) {
-        streamed.written = unused_suppressions(filter, inputs.len(), sink, &mut streamed.tally);
+    // Only a walk may call a suppression unused, and only one whose files it all saw: a run
+    // on named files, a subfolder or a filtered walk sees part of the tree.
+    let folders: Vec<std::path::PathBuf> =
+        if selection.include.is_empty() && selection.exclude.is_empty() {
+            selection
+                .paths
+                .iter()
+                .filter(|p| p.is_dir())
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+    if let (Ok(()), Some(filter)) = (&streamed.written, filter) {
+        streamed.written =
+            unused_suppressions(filter, &folders, inputs.len(), sink, &mut streamed.tally);
     }
     if let Err(err) = streamed.written {
         return Err(RunError::Output(err, outcome.errors));
@@ -99,6 +112,7 @@ pub fn run<S: Sink>(
     outcome.stale_baseline = filter.map_or(0, Filter::stale_baseline);
     outcome.inputs = inputs;
     outcome.walked = walked;
+    outcome.folders = folders;
     outcome.unmatched_includes = found_unmatched;
     Ok(outcome)
 }
@@ -107,26 +121,30 @@ pub fn run<S: Sink>(
 /// the same baseline entries, which go to the first in input order. Their findings are
 /// learned first, so each can be matched when its turn in the report comes.
 fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -> io::Result<()> {
-    let mut shown: HashMap<String, BTreeSet<std::borrow::Cow<str>>> = HashMap::new();
-    for input in inputs {
-        shown
-            .entry(crate::diagnostic::normalize_path(&input.display()))
-            .or_default()
-            .insert(input.display());
+    let Some(root) = filter.baseline.as_ref().map(|m| m.root().to_path_buf()) else {
+        return Ok(());
+    };
+    // As the baseline spells them: `a.json` from its folder and `repo/a.json` from above.
+    let keys: Vec<String> = inputs
+        .iter()
+        .map(|input| baseline::relative_to(&root, &input.display()))
+        .collect();
+    let mut shown: HashMap<&str, BTreeSet<std::borrow::Cow<str>>> = HashMap::new();
+    for (input, key) in inputs.iter().zip(&keys) {
+        shown.entry(key).or_default().insert(input.display());
     }
     let shared: Vec<usize> = (0..inputs.len())
-        .filter(|&i| {
-            shown
-                .get(&crate::diagnostic::normalize_path(&inputs[i].display()))
-                .is_some_and(|s| s.len() > 1)
-        })
+        .filter(|&i| shown.get(keys[i].as_str()).is_some_and(|s| s.len() > 1))
         .collect();
     if shared.is_empty() {
         return Ok(());
     }
     let plan = Plan::new(inputs, with_directories(inputs, &shared));
     let learner = Filter::new(filter.config, None);
-    let mut record = Fingerprints::default();
+    let mut record = Fingerprints {
+        root,
+        files: Vec::new(),
+    };
     drive(&plan, opts, Some(&learner), &mut record).written?;
     let Some(matcher) = filter.baseline.as_mut() else {
         return Ok(());
@@ -143,11 +161,12 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
 /// The config file's entry, with its unused suppressions (L001), after every file.
 fn unused_suppressions<S: Sink>(
     filter: &Filter,
+    folders: &[std::path::PathBuf],
     input: usize,
     sink: &mut S,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let Some((file, accepted)) = filter.config_report(input) else {
+    let Some((file, accepted)) = filter.config_report(input, folders) else {
         return Ok(());
     };
     tally.file(&file, accepted);
@@ -167,21 +186,29 @@ fn with_directories(inputs: &[Input], some: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// Each file's fingerprints after suppression.
-#[derive(Default)]
+/// Each file's fingerprints after suppression, as a baseline in `root` computes them.
 struct Fingerprints {
+    root: std::path::PathBuf,
     files: Vec<(usize, Vec<String>)>,
 }
 
 impl Sink for Fingerprints {
     type Part = Vec<(usize, Vec<String>)>;
-    type Renderer = ();
-    fn renderer(&self) {}
-    fn render(_: &(), group: &mut Vec<Checked>) -> io::Result<Self::Part> {
+    type Renderer = std::path::PathBuf;
+    fn renderer(&self) -> std::path::PathBuf {
+        self.root.clone()
+    }
+    fn render(root: &std::path::PathBuf, group: &mut Vec<Checked>) -> io::Result<Self::Part> {
         Ok(group
             .iter()
             .map(|c| {
-                let prints = c.file.findings.iter().map(|f| f.fingerprint()).collect();
+                let path = baseline::relative_to(root, &c.file.path);
+                let prints = c
+                    .file
+                    .findings
+                    .iter()
+                    .map(|f| f.fingerprint_in(&path))
+                    .collect();
                 (c.input, prints)
             })
             .collect())
