@@ -57,6 +57,10 @@ pub struct Diagnostic {
     pub severity: Option<Severity>,
     /// The `Sid` of the statement the pointer lies in, filled in by the pipeline.
     pub sid: Option<String>,
+    /// Findings of other rules that this one says in full (E001 on a method that passes a
+    /// role says what A007 says of that `iam:PassRole`): when both rules run, only this one
+    /// is reported (`rules::run`).
+    pub folds: Vec<(Code, Span)>,
 }
 
 impl Diagnostic {
@@ -70,6 +74,7 @@ impl Diagnostic {
             pointer: String::new(),
             severity: None,
             sid: None,
+            folds: Vec::new(),
         }
     }
 
@@ -90,6 +95,12 @@ impl Diagnostic {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// This finding takes the place of `code`'s finding at `span`.
+    pub fn folds(mut self, code: Code, span: Span) -> Self {
+        self.folds.push((code, span));
         self
     }
 }

@@ -648,53 +648,65 @@ const MAX_COVER_WORK: usize = 1 << 20;
 /// in `general`, and a `?` in `specific` by a `?` or `*`. Actions compare without regard
 /// to case, ARNs with it.
 pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
-    let same = |a: char, b: char| {
+    let same = |a: u8, b: u8| {
         if ignore_case {
             a.eq_ignore_ascii_case(&b)
         } else {
             a == b
         }
     };
+    // Byte by byte: a multi-byte character is equal only to itself, and ASCII case folding
+    // never touches its bytes.
+    let same_text =
+        |a: &[u8], b: &[u8]| a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| same(a, b));
+    let (g, s) = (general.as_bytes(), specific.as_bytes());
     // Most pairs differ in the text before `general`'s first wildcard or after its last:
     // settled here, without the full match (lists of thousands of actions are compared
     // pairwise).
-    let is_wild = |c: char| c == '*' || c == '?';
-    let Some(first) = general.find(is_wild) else {
-        return general.len() == specific.len()
-            && general
-                .chars()
-                .zip(specific.chars())
-                .all(|(a, b)| same(a, b));
+    let Some(first) = memchr::memchr2(b'*', b'?', g) else {
+        return same_text(g, s);
     };
-    let last = general.rfind(is_wild).unwrap_or(first);
-    let (head, tail) = (&general[..first], &general[last + 1..]);
-    let fits = |part: &str, text: Option<&str>| {
-        text.is_some_and(|t| t.chars().zip(part.chars()).all(|(b, a)| same(a, b)))
-    };
-    if !fits(head, specific.get(..head.len()))
-        || !fits(
-            tail,
-            specific
-                .len()
-                .checked_sub(tail.len())
-                .and_then(|at| specific.get(at..)),
-        )
+    let last = memchr::memrchr2(b'*', b'?', g).unwrap_or(first);
+    let (head, tail) = (&g[..first], &g[last + 1..]);
+    if head.len() + tail.len() > s.len()
+        || !same_text(head, &s[..head.len()])
+        || !same_text(tail, &s[s.len() - tail.len()..])
     {
         return false;
     }
+    // One `*` and nothing else: it takes whatever lies between, wildcards included.
+    if first == last && g[first] == b'*' {
+        return true;
+    }
     // The full match below costs the product of the lengths: a pair too long to compare in
     // reasonable time is not claimed to be covered (a hostile 1 MB pattern stays cheap).
-    if general.len().saturating_mul(specific.len()) > MAX_COVER_WORK {
+    if g.len().saturating_mul(s.len()) > MAX_COVER_WORK {
         return false;
     }
-    let (g, s): (Vec<char>, Vec<char>) = (general.chars().collect(), specific.chars().collect());
+    if general.is_ascii() && specific.is_ascii() {
+        covers_table(g, s, same)
+    } else {
+        let (g, s): (Vec<char>, Vec<char>) =
+            (general.chars().collect(), specific.chars().collect());
+        covers_table(&g, &s, |a: char, b: char| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        })
+    }
+}
+
+/// The full comparison of [`pattern_covers`], over bytes or characters.
+fn covers_table<C: Copy + Into<char>>(g: &[C], s: &[C], same: impl Fn(C, C) -> bool) -> bool {
     // covered[j]: whether g[..i] covers s[..j], row by row over i.
     let mut covered = vec![false; s.len() + 1];
     covered[0] = true;
     let mut next = vec![false; s.len() + 1];
-    for &gc in &g {
+    for &gc in g {
         next.fill(false);
-        if gc == '*' {
+        if gc.into() == '*' {
             // `*` takes any run of `specific`, wildcards included.
             let mut reached = false;
             for j in 0..=s.len() {
@@ -704,10 +716,11 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
         } else {
             for j in 0..s.len() {
                 let sc = s[j];
+                let sc_char: char = sc.into();
                 next[j + 1] = covered[j]
-                    && match gc {
-                        '?' => sc != '*',
-                        _ => sc != '*' && sc != '?' && same(gc, sc),
+                    && match gc.into() {
+                        '?' => sc_char != '*',
+                        _ => sc_char != '*' && sc_char != '?' && same(gc, sc),
                     };
             }
         }
@@ -717,58 +730,93 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
 }
 
 /// Each value of a list that another value covers, with the first value that covers it;
-/// of two equal values the later one is the redundant one. `covers` must imply that the
-/// general value's text before its first wildcard starts the specific one (compared without
-/// case when `ignore_case`), so candidates are found by prefix: action lists run to
-/// thousands of entries.
+/// of two equal values the later one is the redundant one. Candidates are found by key, not
+/// by comparing every pair (action lists run to thousands of entries): `keys` holds one text
+/// per value (the value itself, or the part of it that decides, such as an ARN's resource),
+/// and `covers(general, specific)`, which takes positions in the list, must imply that the
+/// specific key starts with the general key's text before its first wildcard, and equals
+/// the general key when that has none (compared without case when `ignore_case`).
 pub fn redundant_patterns(
-    values: &[&str],
+    keys: &[&str],
     ignore_case: bool,
-    covers: impl Fn(&str, &str) -> bool,
+    covers: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    if values.len() < 2 {
+    const END: usize = usize::MAX;
+    let n = keys.len();
+    if n < 2 {
         return Vec::new();
     }
-    let fold = |text: &str| {
-        if ignore_case {
-            text.to_ascii_lowercase()
-        } else {
-            text.to_string()
-        }
+    // Every key folded once, into one buffer.
+    let buffer: String;
+    let keys: Vec<&str> = if ignore_case {
+        buffer = keys.concat().to_ascii_lowercase();
+        let mut at = 0;
+        keys.iter()
+            .map(|v| {
+                at += v.len();
+                &buffer[at - v.len()..at]
+            })
+            .collect()
+    } else {
+        keys.to_vec()
     };
-    // Short keys hashed per value and per head length: FxHash, not SipHash.
-    let mut by_head: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+    // Values with the same key are chained, in order: the first one in the map, each one's
+    // next in `next_same`. A value without wildcards covers only its equal, found by its
+    // whole key; one with wildcards is found by its head, the text before the first one.
+    let mut next_same = vec![END; n];
+    let mut exact: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let mut by_head: rustc_hash::FxHashMap<&str, usize> = Default::default();
     // The lengths heads come in: only those prefixes of a value are looked up.
-    let mut lengths = std::collections::BTreeSet::new();
-    // A value without wildcards covers only its equal: found by one lookup of the whole.
-    let mut exact: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
-    for (j, value) in values.iter().enumerate() {
-        match value.find(['*', '?']) {
+    let mut lengths = Vec::new();
+    let mut equal_values = false;
+    for j in (0..n).rev() {
+        let key = keys[j];
+        let previous = match memchr::memchr2(b'*', b'?', key.as_bytes()) {
             Some(at) => {
-                lengths.insert(at);
-                by_head.entry(fold(&value[..at])).or_default().push(j);
+                lengths.push(at);
+                by_head.insert(&key[..at], j)
             }
-            None => exact.entry(fold(value)).or_default().push(j),
-        }
+            None => {
+                let previous = exact.insert(key, j);
+                equal_values |= previous.is_some();
+                previous
+            }
+        };
+        next_same[j] = previous.unwrap_or(END);
     }
+    // Neither a wildcard nor two equal values: nothing covers anything.
+    if by_head.is_empty() && !equal_values {
+        return Vec::new();
+    }
+    lengths.sort_unstable();
+    lengths.dedup();
     let mut out = Vec::new();
-    for (i, value) in values.iter().enumerate() {
-        let folded = fold(value);
-        let mut candidates: Vec<usize> = lengths
+    let mut candidates = Vec::new();
+    for (i, &key) in keys.iter().enumerate() {
+        candidates.clear();
+        let mut chain = |first: Option<&usize>| {
+            let mut j = first.copied().unwrap_or(END);
+            while j != END {
+                if j != i {
+                    candidates.push(j);
+                }
+                j = next_same[j];
+            }
+        };
+        for &k in &lengths {
+            if k > key.len() {
+                break;
+            }
+            if key.is_char_boundary(k) {
+                chain(by_head.get(&key[..k]));
+            }
+        }
+        chain(exact.get(key));
+        candidates.sort_unstable();
+        let by = candidates
             .iter()
             .copied()
-            .filter(|&k| folded.is_char_boundary(k))
-            .filter_map(|k| by_head.get(&folded[..k]))
-            .chain(exact.get(&folded))
-            .flatten()
-            .copied()
-            .filter(|&j| j != i)
-            .collect();
-        candidates.sort_unstable();
-        let by = candidates.into_iter().find(|&j| {
-            let other = values[j];
-            covers(other, value) && (j < i || !covers(value, other))
-        });
+            .find(|&j| covers(j, i) && (j < i || !covers(i, j)));
         if let Some(j) = by {
             out.push((i, j));
         }
@@ -1061,5 +1109,56 @@ mod tests {
             false
         ));
         assert!(!pattern_covers("ab", "abc", true));
+    }
+
+    /// The shortcuts of `pattern_covers` (head and tail, a single `*`) must agree with the
+    /// full comparison.
+    #[test]
+    fn covering_shortcuts_agree_with_the_table() {
+        let parts = ["*", "?", "a", "B", "b", "ab", "é", ""];
+        let mut next = numbers(11);
+        let mut covered = 0;
+        for _ in 0..20_000 {
+            let mut pattern =
+                || -> String { (0..next(5)).map(|_| parts[next(parts.len())]).collect() };
+            let (general, specific) = (pattern(), pattern());
+            for ignore_case in [false, true] {
+                let (g, s): (Vec<char>, Vec<char>) =
+                    (general.chars().collect(), specific.chars().collect());
+                let expected = covers_table(&g, &s, |a: char, b: char| {
+                    a == b || (ignore_case && a.eq_ignore_ascii_case(&b))
+                });
+                let found = pattern_covers(&general, &specific, ignore_case);
+                covered += usize::from(found);
+                assert_eq!(found, expected, "{general:?} {specific:?} {ignore_case}");
+            }
+        }
+        assert!(covered > 1000, "only {covered} pairs covered");
+    }
+
+    /// Found by head and key, the redundant values are those a comparison of every pair finds.
+    #[test]
+    fn redundant_values_are_those_every_pair_finds() {
+        let parts = ["s3:", "Get", "get", "*", "?", "Object", "A"];
+        let mut next = numbers(3);
+        let mut found = 0;
+        for _ in 0..3_000 {
+            let values: Vec<String> = (0..next(8))
+                .map(|_| (0..1 + next(4)).map(|_| parts[next(parts.len())]).collect())
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let covers = |g: usize, s: usize| pattern_covers(values[g], values[s], true);
+            let expected: Vec<(usize, usize)> = (0..values.len())
+                .filter_map(|i| {
+                    let j = (0..values.len())
+                        .find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)))?;
+                    Some((i, j))
+                })
+                .collect();
+            let redundant = redundant_patterns(&values, true, covers);
+            found += redundant.len();
+            assert_eq!(redundant, expected, "{values:?}");
+        }
+        assert!(found > 500, "only {found} redundant values");
     }
 }

@@ -333,3 +333,64 @@ fn rules_and_rule_print_the_rulebook() {
     let out = iamlint(repo(), &["rule", "Z999"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// One problem, one finding: an `iam:PassRole` on every role that completes an escalation
+/// method is E001's finding (naming the method), not A007's as well; A007 reports it when
+/// E001 is off, and where no method completes.
+#[test]
+fn a_passrole_escalation_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    // PassRole first in the method (glue-001), then PassRole labelled (lambda-001).
+    std::fs::write(
+        dir.path().join("glue.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["glue:CreateDevEndpoint","iam:PassRole"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lambda.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction","iam:PassRole"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    // No method: A007 stays.
+    std::fs::write(
+        dir.path().join("alone.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","iam:PassRole"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let findings = |file: &str, select: &str| -> Vec<serde_json::Value> {
+        let out = iamlint(
+            dir.path(),
+            &[
+                "check",
+                file,
+                "--select",
+                select,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["findings"].as_array().unwrap().clone()
+    };
+    let place = |v: &serde_json::Value| (v["line"].as_u64(), v["column"].as_u64());
+    for file in ["glue.json", "lambda.json"] {
+        let alone = findings(file, "A007");
+        assert_eq!(alone.len(), 1, "{file}: A007 without E001: {alone:?}");
+        let both = findings(file, "A007,E001");
+        assert!(both.iter().all(|f| f["rule"] == "E001"), "{file}: {both:?}");
+        assert_eq!(both.len(), 1, "{file}: {both:?}");
+        let e001 = &both[0];
+        let places: Vec<_> = std::iter::once(place(e001))
+            .chain(e001["labels"].as_array().into_iter().flatten().map(place))
+            .collect();
+        assert!(
+            places.contains(&place(&alone[0])),
+            "{file}: E001 covers A007's token: {e001}"
+        );
+    }
+    let both = findings("alone.json", "A007,E001");
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both[0]["rule"], "A007");
+}

@@ -215,7 +215,7 @@ impl<'a> Access<'a> {
                 .iter()
                 .any(|g| !matches!(g.actions, super::Actions::Listed(_)));
         let named = entry.targets(catalog, |prefix| {
-            every_service || self.by_service.contains_key(&super::service_key(prefix))
+            every_service || self.services.contains(&super::service_key(prefix))
         });
         for grant in &self.allows {
             if !entry.reaches_principal(grant) {

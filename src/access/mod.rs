@@ -308,24 +308,66 @@ impl Reach<'_, '_> {
 pub struct Access<'a> {
     pub allows: Vec<Grant<'a>>,
     pub denies: Vec<Grant<'a>>,
-    /// Action names already asked about with [`Access::names`]: the rules ask about the
-    /// same few (`iam:PassRole` is part of dozens of methods) for every method.
-    /// Keyed by the name's address: the names asked about are the methods' `'static` data.
-    named: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), bool>>,
-    /// The `Action` patterns of the `Allow` statements by their literal service part, as
-    /// (grant, pattern) positions; patterns whose service part has a wildcard are kept apart.
+    /// The `Action` patterns of the `Allow` statements, as (grant, pattern) positions,
+    /// indexed so that asking about one action tries only the patterns that may match it
+    /// (the E rules ask about some eighty actions per document): names without wildcards
+    /// by name, the first of each name in `literal` and the others chained in `same_name`;
+    /// wildcards by their literal service part; the rest (`*:Get*`) apart.
+    literal: rustc_hash::FxHashMap<NoCase<'a>, usize>,
+    listed: Vec<(usize, usize)>,
+    same_name: Vec<usize>,
     by_service: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, Vec<(usize, usize)>>,
     any_service: Vec<(usize, usize)>,
+    /// The literal service parts of all those patterns, in lower case.
+    services: rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>,
 }
+
+/// An action name hashed and compared without regard to ASCII case, as AWS compares them.
+#[derive(Clone, Copy)]
+struct NoCase<'a>(&'a str);
+
+impl PartialEq for NoCase<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for NoCase<'_> {}
+
+impl std::hash::Hash for NoCase<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Eight bytes at a time with bit 5 set: an ASCII letter hashes as its lower case,
+        // and any other byte that could differ already makes the names unequal.
+        let bytes = self.0.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            state.write_u64(u64::from_le_bytes(word) | 0x2020_2020_2020_2020);
+        }
+        let mut word = [0; 8];
+        for (w, b) in word.iter_mut().zip(chunks.remainder()) {
+            *w = b | 0x20;
+        }
+        state.write_u64(u64::from_le_bytes(word));
+        state.write_usize(bytes.len());
+    }
+}
+
+/// No next position in a chain of [`Access::same_name`].
+const END: usize = usize::MAX;
 
 impl<'a> Access<'a> {
     pub fn of(policy: &'a Policy<'a>) -> Access<'a> {
         let mut access = Access {
             allows: Vec::new(),
             denies: Vec::new(),
-            named: Default::default(),
+            literal: Default::default(),
+            listed: Vec::new(),
+            same_name: Vec::new(),
             by_service: Default::default(),
             any_service: Vec::new(),
+            services: Default::default(),
         };
         for s in &policy.statements {
             match s.effect() {
@@ -335,56 +377,108 @@ impl<'a> Access<'a> {
                 Effect::Invalid => {}
             }
         }
+        let mut names = Vec::new();
         for (g, grant) in access.allows.iter().enumerate() {
             if !matches!(grant.actions, Actions::Listed(_)) {
                 continue;
             }
             for (p, pattern) in grant.patterns.iter().enumerate() {
-                match pattern.service() {
-                    Some(service) => access
-                        .by_service
-                        .entry(service_key(service))
-                        .or_default()
-                        .push((g, p)),
-                    None => access.any_service.push((g, p)),
+                if let Some(service) = pattern.service() {
+                    access.services.insert(service_key(service));
                 }
+                match pattern {
+                    ActionPattern::Literal(name) => {
+                        access.listed.push((g, p));
+                        names.push(NoCase(name));
+                    }
+                    ActionPattern::Wild { .. } => match pattern.service() {
+                        Some(service) => access
+                            .by_service
+                            .entry(service_key(service))
+                            .or_default()
+                            .push((g, p)),
+                        None => access.any_service.push((g, p)),
+                    },
+                }
+            }
+        }
+        // Last to first, so that the map ends up with the first of each name and each
+        // chain runs in order.
+        access.same_name = vec![END; names.len()];
+        for (at, name) in names.into_iter().enumerate().rev() {
+            if let Some(next) = access.literal.insert(name, at) {
+                access.same_name[at] = next;
             }
         }
         access
     }
 
-    /// Whether some `Allow` names the action (`service:Action`) at all, resources and
-    /// `Deny` statements aside: a cheap first test before [`Access::reaches`].
-    pub fn names(&self, action: &'static str) -> bool {
-        let key = (action.as_ptr() as usize, action.len());
-        if let Some(&known) = self.named.borrow().get(&key) {
-            return known;
-        }
-        let service = action.split_once(':').map_or(action, |(s, _)| s);
-        let listed = self
+    /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
+    /// particular order.
+    fn listed_matches<'s>(&'s self, action: &'s str) -> impl Iterator<Item = (usize, usize)> + 's {
+        let mut next = self.literal.get(&NoCase(action)).copied().unwrap_or(END);
+        let literal = std::iter::from_fn(move || {
+            let at = next;
+            next = *self.same_name.get(at)?;
+            Some(self.listed[at])
+        });
+        let service = memchr::memchr(b':', action.as_bytes()).map_or(action, |at| &action[..at]);
+        let wild = self
             .by_service
             .get(&service_key(service))
             .into_iter()
             .flatten()
             .chain(&self.any_service)
-            .any(|&(g, p)| self.allows[g].patterns[p].matches(action));
-        let found = listed
-            || self
-                .allows
-                .iter()
-                .filter(|g| matches!(g.actions, Actions::Except { .. }))
-                .any(|g| g.token_for(action).is_some());
-        self.named.borrow_mut().insert(key, found);
-        found
+            .filter(move |&&(g, p)| self.allows[g].patterns[p].matches(action))
+            .copied();
+        literal.chain(wild)
+    }
+
+    /// The `NotAction` grants that leave `action` granted, with the `NotAction` key.
+    fn excepting<'s>(&'s self, action: &'s str) -> impl Iterator<Item = (usize, Str<'a>)> + 's {
+        self.allows
+            .iter()
+            .enumerate()
+            .filter_map(move |(g, grant)| {
+                matches!(grant.actions, Actions::Except { .. })
+                    .then(|| Some((g, grant.token_for(action)?)))
+                    .flatten()
+            })
+    }
+
+    /// Each `Allow` that names `action` (`service:Action`), in statement order, with the
+    /// token that names it: what [`Grant::token_for`] finds, found through the index
+    /// instead of by trying every pattern of every statement (managed policies list a
+    /// thousand actions).
+    pub fn naming<'s>(&'s self, action: &str) -> Vec<(&'s Grant<'a>, Str<'a>)> {
+        // The first pattern of each grant that matches, as `token_for` takes it.
+        let mut first: Vec<(usize, usize)> = self.listed_matches(action).collect();
+        first.sort_unstable();
+        first.dedup_by_key(|(g, _)| *g);
+        let mut out: Vec<(usize, Str<'a>)> = first
+            .into_iter()
+            .filter_map(|(g, p)| match &self.allows[g].actions {
+                Actions::Listed(tokens) => Some((g, *tokens.get(p)?)),
+                _ => None,
+            })
+            .collect();
+        out.extend(self.excepting(action));
+        out.sort_unstable_by_key(|(g, _)| *g);
+        out.into_iter()
+            .map(|(g, token)| (&self.allows[g], token))
+            .collect()
+    }
+
+    /// Whether some `Allow` names the action (`service:Action`) at all, resources and
+    /// `Deny` statements aside: a cheap first test before [`Access::reaches`].
+    pub fn names(&self, action: &str) -> bool {
+        self.listed_matches(action).next().is_some() || self.excepting(action).next().is_some()
     }
 
     /// Every `Allow` that grants `target`, with what the `Deny` statements do to it.
     pub fn reaches<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
         let mut out = Vec::new();
-        for grant in &self.allows {
-            let Some(token) = grant.token_for(&target.name) else {
-                continue;
-            };
+        for (grant, token) in self.naming(&target.name) {
             let Some(scope) = grant.scope(target) else {
                 continue;
             };

@@ -35,18 +35,11 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
     // The first five colons end the first five fields; the resource keeps any others.
     // A colon inside a template value or policy variable (`${AWS::Partition}`) is part of
     // that value, not a separator.
-    let parts = if memchr::memchr(b'{', text.as_bytes()).is_some() {
-        super::template::parts(text)
-    } else {
-        Vec::new()
-    };
     // Both in order: one walk over the parts, so a string of many parts stays linear.
-    let mut next_part = 0;
+    let mut parts = super::template::ranges(text).peekable();
     let mut colons = memchr::memchr_iter(b':', text.as_bytes()).filter(|&at| {
-        while parts.get(next_part).is_some_and(|p| p.range.end <= at) {
-            next_part += 1;
-        }
-        !parts.get(next_part).is_some_and(|p| p.range.contains(&at))
+        while parts.next_if(|p| p.end <= at).is_some() {}
+        !parts.peek().is_some_and(|p| p.contains(&at))
     });
     let mut ends = [0; 5];
     for end in &mut ends {

@@ -45,39 +45,54 @@ pub struct Part<'a> {
 /// The `${...}` and `%{...}` parts of `text`, in order. Linear in the text's length: once
 /// no `}` follows, no later opening can close either.
 pub fn parts(text: &str) -> Vec<Part<'_>> {
+    ranges(text)
+        .map(|range| {
+            let expr = &text[range.start + 2..range.end - 1];
+            let kind = if text.as_bytes()[range.start] == b'$' && is_policy_variable(expr) {
+                Kind::Variable
+            } else {
+                Kind::Template
+            };
+            Part { range, expr, kind }
+        })
+        .collect()
+}
+
+/// The byte ranges of the parts [`parts`] finds, without telling variables from template
+/// values: enough to split around them or fill them, and far cheaper (telling them apart
+/// looks names up in the catalog).
+pub fn ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while let Some(at) = memchr::memchr2(b'$', b'%', &bytes[i..]) {
-        let start = i + at;
-        if bytes.get(start + 1) != Some(&b'{') {
-            i = start + 1;
-            continue;
+    // No `{`, no part: most strings are settled by this one scan.
+    let mut i = if memchr::memchr(b'{', bytes).is_some() {
+        0
+    } else {
+        bytes.len()
+    };
+    std::iter::from_fn(move || {
+        while let Some(at) = memchr::memchr2(b'$', b'%', &bytes[i..]) {
+            let start = i + at;
+            if bytes.get(start + 1) != Some(&b'{') {
+                i = start + 1;
+                continue;
+            }
+            let Some(len) = memchr::memchr(b'}', &bytes[start + 2..]) else {
+                i = bytes.len();
+                return None;
+            };
+            let end = start + 2 + len + 1;
+            i = end;
+            return Some(start..end);
         }
-        let Some(len) = memchr::memchr(b'}', &bytes[start + 2..]) else {
-            break;
-        };
-        let end = start + 2 + len + 1;
-        let expr = &text[start + 2..end - 1];
-        let kind = if bytes[start] == b'$' && is_policy_variable(expr) {
-            Kind::Variable
-        } else {
-            Kind::Template
-        };
-        found.push(Part {
-            range: start..end,
-            expr,
-            kind,
-        });
-        i = end;
-    }
-    found
+        i = bytes.len();
+        None
+    })
 }
 
 /// Whether `text` holds any `${...}` part, variable or template value. Cheap for the
 /// strings that hold none.
 pub fn has_parts(text: &str) -> bool {
-    memchr::memchr(b'{', text.as_bytes()).is_some() && !parts(text).is_empty()
+    ranges(text).next().is_some()
 }
 
 /// Whether `text` holds a template value (a part that is not an IAM policy variable).
@@ -96,16 +111,16 @@ pub fn fill<'a>(text: &'a str, with: &str) -> Cow<'a, str> {
     if memchr::memchr(b'{', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
-    let parts = parts(text);
-    if parts.is_empty() {
+    let mut ranges = ranges(text).peekable();
+    if ranges.peek().is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for part in parts {
-        out.push_str(&text[last..part.range.start]);
+    for range in ranges {
+        out.push_str(&text[last..range.start]);
         out.push_str(with);
-        last = part.range.end;
+        last = range.end;
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
@@ -124,6 +139,10 @@ pub fn whole(text: &str) -> Option<&str> {
 pub fn is_policy_variable(expr: &str) -> bool {
     if matches!(expr, "*" | "?" | "$") {
         return true;
+    }
+    // No namespace, no variable: most template values (`${var.x}`, `${BucketName}`).
+    if memchr::memchr(b':', expr.as_bytes()).is_none() {
+        return false;
     }
     // `${aws:username, 'default'}`: the default does not change what the variable is.
     let name = match expr.split_once(',') {

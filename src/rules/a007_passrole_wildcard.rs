@@ -6,7 +6,7 @@ use super::{allows, Context};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pattern::wildcard_match;
-use crate::policy::{arn, Str};
+use crate::policy::{arn, Statement, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
@@ -15,16 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !star && every_role.is_none() {
             continue;
         }
-        // `*` and `iam:*` are already reported as such (A001, A002).
-        // Compared in place: most actions are not IAM's, and need no copy to tell.
-        let passes = s.actions().iter().filter(|a| {
-            a.value
-                .get(..4)
-                .is_some_and(|service| service.eq_ignore_ascii_case("iam:"))
-                && !a.value.eq_ignore_ascii_case("iam:*")
-                && wildcard_match(a.value, "iam:PassRole")
-        });
-        for action in passes {
+        for action in s.actions().iter().filter(|a| passes_role(a)) {
             let mut d = if star {
                 Diagnostic::new(Code::A007, action.span, "`iam:PassRole` on every role lets the holder pass any role, administrators included, to a service")
             } else {
@@ -49,6 +40,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// Whether A007 reports `action`, a token of the `Allow` statement `s`'s `Action`: it reaches
+/// `iam:PassRole` and the statement's `Resource` holds `*` or every role. E001 asks too, to
+/// fold this finding into its own when the token completes a method.
+pub(super) fn flags(s: &Statement, action: &Str) -> bool {
+    passes_role(action)
+        && s.resources()
+            .iter()
+            .any(|r| r.value == "*" || is_every_role(r))
+}
+
+/// An action token that reaches `iam:PassRole`; `*` and `iam:*` are already reported as
+/// such (A001, A002). Compared in place: most actions are not IAM's, and need no copy to
+/// tell.
+fn passes_role(action: &Str) -> bool {
+    action
+        .value
+        .get(..4)
+        .is_some_and(|service| service.eq_ignore_ascii_case("iam:"))
+        && !action.value.eq_ignore_ascii_case("iam:*")
+        && wildcard_match(action.value, "iam:PassRole")
 }
 
 /// A role ARN whose name part is only a wildcard (`role/*`): every role of the account (or,

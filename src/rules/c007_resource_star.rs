@@ -61,11 +61,13 @@ fn is_resource_type(cx: &Context, service: &str, word: &str) -> bool {
         return false;
     };
     arns.templates.iter().any(|t| {
-        arn::split(t.template).is_ok_and(|p| {
-            let resource = p.resource.text;
-            let end = resource.find(['/', ':']).unwrap_or(resource.len());
-            &resource[..end] == word
-        })
+        // Most templates do not hold the word at all: no need to split them.
+        t.template.contains(word)
+            && arn::split(t.template).is_ok_and(|p| {
+                let resource = p.resource.text;
+                let end = resource.find(['/', ':']).unwrap_or(resource.len());
+                &resource[..end] == word
+            })
     })
 }
 

@@ -4,31 +4,17 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::{pattern_covers, redundant_patterns};
+use crate::pattern::pattern_covers;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for s in &cx.policy.statements {
-        for member in [s.action, s.not_action].into_iter().flatten() {
-            let values = s.strings_of(member);
-            let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
-            let covers = |general: &str, specific: &str| pattern_covers(general, specific, true);
-            for (i, covering) in redundant_patterns(&texts, true, covers) {
-                let (value, by) = (values[i], values[covering]);
-                let message = if value.value.eq_ignore_ascii_case(by.value) {
-                    format!("`{}` is listed twice in `{}`", value.value, member.key)
-                } else {
-                    format!(
-                        "`{}` is already matched by `{}` in `{}`",
-                        value.value, by.value, member.key
-                    )
-                };
-                out.push(
-                    Diagnostic::new(Code::C008, value.span, message)
-                        .label(by.span, "this covers it")
-                        .help(format!("remove `{}`", value.value))
-                        .at(format!("{}/{}", s.pointer, member.key)),
-                );
-            }
-        }
-    }
+    // Action names compare without regard to case.
+    super::redundant_values(
+        cx,
+        out,
+        Code::C008,
+        |s| [s.action, s.not_action],
+        true,
+        |action| (action, action),
+        |general, specific| pattern_covers(general, specific, true),
+    );
 }

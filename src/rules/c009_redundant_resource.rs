@@ -4,55 +4,88 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::{pattern_covers, redundant_patterns};
+use crate::pattern::pattern_covers;
+use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for s in &cx.policy.statements {
-        for member in [s.resource, s.not_resource].into_iter().flatten() {
-            let values = s.strings_of(member);
-            let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
-            for (i, covering) in redundant_patterns(&texts, false, arn_covers) {
-                let (value, by) = (values[i], values[covering]);
-                let message = if value.value == by.value {
-                    format!("`{}` is listed twice in `{}`", value.value, member.key)
-                } else {
-                    format!(
-                        "`{}` is already matched by `{}` in `{}`",
-                        value.value, by.value, member.key
-                    )
-                };
-                out.push(
-                    Diagnostic::new(Code::C009, value.span, message)
-                        .label(by.span, "this covers it")
-                        .help(format!("remove `{}`", value.value))
-                        .at(format!("{}/{}", s.pointer, member.key)),
-                );
-            }
+    // ARNs compare with case.
+    super::redundant_values(
+        cx,
+        out,
+        Code::C009,
+        |s| [s.resource, s.not_resource],
+        false,
+        // An ARN is covered field by field, so its resource alone finds the candidates.
+        |text| {
+            let resource = Resource::new(text);
+            let key = resource.fields.map_or(text, |f| f[5]);
+            (resource, key)
+        },
+        Resource::covers,
+    );
+}
+
+/// A resource pattern as [`Resource::covers`] compares it, read once per list.
+struct Resource<'a> {
+    text: &'a str,
+    /// Holds a template value or policy variable (`${...}`): compared as text only.
+    templated: bool,
+    wild: bool,
+    fields: Option<[&'a str; 6]>,
+}
+
+impl<'a> Resource<'a> {
+    fn new(text: &'a str) -> Resource<'a> {
+        Resource {
+            text,
+            templated: text.contains("${"),
+            wild: has_wildcard(text),
+            fields: fields(text),
+        }
+    }
+
+    /// Whether resource pattern `general` matches everything `specific` does. AWS matches
+    /// an ARN field by field (a `*` in the Region field never reaches into the resource), so
+    /// fields are compared in turn; the resource field is the rest after the fifth colon.
+    /// Values with template or policy variables (`${...}`) are left alone: what they stand
+    /// for is not known here.
+    fn covers(general: &Resource, specific: &Resource) -> bool {
+        // Every pattern covers itself; one without wildcards covers nothing else.
+        if general.text == specific.text {
+            return true;
+        }
+        if general.templated || specific.templated || !general.wild {
+            return false;
+        }
+        if general.text == "*" {
+            return true;
+        }
+        match (general.fields, specific.fields) {
+            // ARNs compare case-sensitively.
+            (Some(g), Some(s)) => g.iter().zip(&s).all(|(g, s)| pattern_covers(g, s, false)),
+            _ => false,
         }
     }
 }
 
-/// Whether resource pattern `general` matches everything `specific` does. AWS matches an ARN
-/// field by field (a `*` in the Region field never reaches into the resource), so fields
-/// are compared in turn; the resource field is the rest after the fifth colon. Values with
-/// template or policy variables (`${...}`) are left alone: what they stand for is not known
-/// here.
+/// Whether resource pattern `general` matches everything `specific` does, as C009 compares
+/// them ([`Resource::covers`]); C020 asks too.
 pub(super) fn arn_covers(general: &str, specific: &str) -> bool {
-    if general.contains("${") || specific.contains("${") {
-        return general == specific;
+    Resource::covers(&Resource::new(general), &Resource::new(specific))
+}
+
+/// The six colon-separated fields of an ARN, the last one keeping any further colons.
+fn fields(arn: &str) -> Option<[&str; 6]> {
+    let mut out = [""; 6];
+    let mut start = 0;
+    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
+    for field in &mut out[..5] {
+        let end = colons.next()?;
+        *field = &arn[start..end];
+        start = end + 1;
     }
-    if general == "*" {
-        return true;
-    }
-    let (g, s): (Vec<&str>, Vec<&str>) = (
-        general.splitn(6, ':').collect(),
-        specific.splitn(6, ':').collect(),
-    );
-    if g.len() != 6 || s.len() != 6 {
-        return general == specific;
-    }
-    // ARNs compare case-sensitively.
-    g.iter().zip(&s).all(|(g, s)| pattern_covers(g, s, false))
+    out[5] = &arn[start..];
+    Some(out)
 }
 
 #[cfg(test)]

@@ -269,16 +269,23 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
     for completed in list {
         for step in &completed.steps {
             let reach = &step.reach;
+            // An `iam:PassRole` on every role is A007's finding too: this one says it, with
+            // the method it completes.
+            let a007 = step.action == "iam:PassRole"
+                && super::a007_passrole_wildcard::flags(reach.grant.statement, &reach.token);
+            if a007 && !d.folds.contains(&(Code::A007, reach.token.span)) {
+                d = d.folds(Code::A007, reach.token.span);
+            }
             if !labelled.contains(&reach.token.span) {
                 labelled.push(reach.token.span);
-                let a007 = if step.action == "iam:PassRole" && reach.scope.is_open() {
-                    " (A007)"
-                } else {
-                    ""
-                };
                 d = d.label(
                     reach.token.span,
-                    format!("`{}` {}{a007}", step.action, where_(&reach.scope)),
+                    format!(
+                        "`{}` {}{}",
+                        step.action,
+                        where_(&reach.scope),
+                        if a007 { " (A007)" } else { "" }
+                    ),
                 );
             }
             for t in reach.scope.tokens() {
@@ -354,11 +361,12 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 
 /// Whether every `Allow` that names `action` names it through a blanket token.
 fn only_blankets_name(access: &Access, action: &str) -> bool {
-    access
-        .allows
-        .iter()
-        .filter_map(|g| Some((g, g.token_for(action)?)))
-        .all(|(g, token)| is_blanket_token(g, token.value))
+    // Most documents name none of a method's actions: settled without collecting.
+    !access.names(action)
+        || access
+            .naming(action)
+            .iter()
+            .all(|(g, token)| is_blanket_token(g, token.value))
 }
 
 fn action_key(grant: &Grant) -> &'static str {

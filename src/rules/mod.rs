@@ -178,13 +178,19 @@ impl<'a> Context<'a> {
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
 
-/// Runs every check whose rule `applies` accepts.
+/// Runs every check whose rule `applies` accepts. One problem, one finding: a finding that
+/// another one folds in ([`Diagnostic::folds`]) is dropped.
 pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, check) in CHECKS {
         if applies(code.meta()) {
             check(cx, &mut out);
         }
+    }
+    let folded: Vec<(Code, crate::json::Span)> =
+        out.iter().flat_map(|d| d.folds.iter().copied()).collect();
+    if !folded.is_empty() {
+        out.retain(|d| !folded.contains(&(d.code, d.span)));
     }
     out
 }
@@ -212,6 +218,57 @@ fn allow_with_negation<'a>(
                     .help(help)
                     .at(format!("{}/{}", s.pointer, member.key)),
             );
+        }
+    }
+}
+
+/// Reports each value of a list that another value of the same list covers (C008 for
+/// actions, C009 for resources): one finding on the value that can go, labelling the one
+/// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
+/// `prepare` reads each value once for `covers`, which may be asked about many pairs, and
+/// gives its key (see [`crate::pattern::redundant_patterns`]).
+fn redundant_values<'a, T>(
+    cx: &'a Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    code: Code,
+    lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
+    ignore_case: bool,
+    prepare: impl Fn(&'a str) -> (T, &'a str),
+    covers: impl Fn(&T, &T) -> bool,
+) {
+    for s in &cx.policy.statements {
+        for member in lists(s).into_iter().flatten() {
+            let values = s.strings_of(member);
+            let texts: Vec<&'a str> = values.iter().map(|v| v.value).collect();
+            if texts.len() < 2 {
+                continue;
+            }
+            let (prepared, keys): (Vec<T>, Vec<&str>) = texts.iter().map(|&t| prepare(t)).unzip();
+            let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
+                covers(&prepared[g], &prepared[s])
+            });
+            for (i, covering) in redundant {
+                let (value, by) = (values[i], values[covering]);
+                let equal = if ignore_case {
+                    value.value.eq_ignore_ascii_case(by.value)
+                } else {
+                    value.value == by.value
+                };
+                let message = if equal {
+                    format!("`{}` is listed twice in `{}`", value.value, member.key)
+                } else {
+                    format!(
+                        "`{}` is already matched by `{}` in `{}`",
+                        value.value, by.value, member.key
+                    )
+                };
+                out.push(
+                    Diagnostic::new(code, value.span, message)
+                        .label(by.span, "this covers it")
+                        .help(format!("remove `{}`", value.value))
+                        .at(format!("{}/{}", s.pointer, member.key)),
+                );
+            }
         }
     }
 }
