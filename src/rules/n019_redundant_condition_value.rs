@@ -25,16 +25,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let texts: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
             let found: Vec<(usize, usize)> = match (op.kind, op.base) {
                 (OperatorType::String, "StringLike" | "StringNotLike") => {
-                    redundant_patterns(&texts, false, like_covers)
+                    redundant_patterns(&texts, false, |g, s| like_covers(texts[g], texts[s]))
                 }
                 (OperatorType::String, b) if b.contains("IgnoreCase") => {
-                    redundant_patterns(&texts, true, |g, s| g.eq_ignore_ascii_case(s))
+                    redundant_patterns(&texts, true, |g, s| texts[g].eq_ignore_ascii_case(texts[s]))
                 }
                 (OperatorType::Numeric, b) if b.contains("Less") || b.contains("Greater") => {
                     loosest_bound(&texts, b.contains("Less"))
                 }
                 (OperatorType::IpAddress, _) => covered_ranges(&texts),
-                _ => redundant_patterns(&texts, false, |g, s| g == s),
+                _ => redundant_patterns(&texts, false, |g, s| texts[g] == texts[s]),
             };
             for (i, by) in found {
                 let (value, span): &(String, Span) = &values[i];
