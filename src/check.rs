@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::code::Code;
 use crate::config::Config;
+use crate::configs::{ConfigRef, ConfigSet};
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::filter::inline;
 use crate::json::{self, Span};
@@ -21,7 +22,11 @@ use std::sync::Arc;
 /// How a run is set up, shared by every file.
 #[derive(Default)]
 pub struct Options {
+    /// The run's config: every file's unless `configs` finds one nearer to the file, and the
+    /// settings of the whole run.
     pub config: Config,
+    /// Each file's nearest config (see [`ConfigSet`]); by default none, so `config` for all.
+    pub configs: ConfigSet,
     /// `--kind`: overrides the config's path mapping and detection for every document.
     pub kind: Option<PolicyKind>,
     /// Keep the text of files with findings, for emitters that show source lines.
@@ -38,6 +43,11 @@ impl Options {
     /// The AWS action catalog the rules consult. Services are parsed on first use.
     pub fn catalog(&self) -> &Catalog {
         self.lookups.catalog()
+    }
+
+    /// The config that governs the file at `path`.
+    pub fn config_for(&self, path: &Path) -> Result<ConfigRef<'_>, String> {
+        self.configs.for_path(path, &self.config, self.catalog())
     }
 }
 
@@ -63,11 +73,22 @@ pub fn check_text(
     origin: Origin,
     opts: &Options,
 ) -> FileReport {
-    check_file(path, file_path, text, format, origin, None, opts).0
+    check_file(
+        path,
+        file_path,
+        text,
+        format,
+        origin,
+        None,
+        &opts.config,
+        opts,
+    )
+    .0
 }
 
 /// Checks one file; `consumer`, for a file a template reads as a policy (Terraform's
-/// `file("key.json")`), decides the kind of its whole-file document.
+/// `file("key.json")`), decides the kind of its whole-file document; `config` is the file's.
+#[allow(clippy::too_many_arguments)]
 fn check_file(
     path: &str,
     file_path: &Path,
@@ -75,9 +96,10 @@ fn check_file(
     format: FileFormat,
     origin: Origin,
     consumer: Option<&extract::Consumer>,
+    config: &Config,
     opts: &Options,
 ) -> (FileReport, relate::FileFacts) {
-    let rule_set = RuleSet::for_path(&opts.config, file_path);
+    let rule_set = RuleSet::for_path(config, file_path);
     let mut file = FileCheck {
         host: Host::new(Arc::from(path), &text.text),
         diagnostics: Vec::new(),
@@ -175,7 +197,7 @@ fn check_file(
         // Detection cannot tell an SCP from an identity policy: when the document looks like
         // an organization policy, the findings that kind would not raise say how to mark it.
         let mut resembles = None;
-        let from_config = opts.config.held_for(file_path);
+        let from_config = config.held_for(file_path);
         let classification = match (
             opts.kind,
             from_config.clone().map(|(kind, reason, _)| (kind, reason)),
@@ -215,8 +237,8 @@ fn check_file(
             address: doc.consumer.as_ref().map(|c| c.address.clone()),
             resource_type: doc.consumer.as_ref().and_then(|c| c.resource_type.clone()),
         });
-        let mut cx = Context::new(&model, kind, &opts.lookups, &opts.config.trusted_accounts);
-        cx.forbidden = &opts.config.forbidden;
+        let mut cx = Context::new(&model, kind, &opts.lookups, &config.trusted_accounts);
+        cx.forbidden = &config.forbidden;
         // A template's resource, else what the config says holds the file.
         cx.resource_type = doc
             .consumer
@@ -278,6 +300,12 @@ pub(crate) fn check_input(
         path: input.display().into_owned(),
         message,
     };
+    let config = match input.origin {
+        Origin::Stdin => ConfigRef::Run(&opts.config),
+        _ => opts
+            .config_for(&input.path)
+            .map_err(|e| error(format!("config error: {e}")))?,
+    };
     let (bytes, format) = match input.origin {
         Origin::Stdin => {
             let bytes = read::stdin().map_err(error)?;
@@ -316,6 +344,7 @@ pub(crate) fn check_input(
         format,
         origin,
         input.consumer.as_deref(),
+        &config,
         opts,
     ))
 }

@@ -201,39 +201,26 @@ impl Config {
         }
     }
 
-    /// The config for checking `paths` from `cwd`: the nearest `iamlint.toml` at or above
-    /// each path (a folder's own, a file's folder's), as ruff finds its settings; for
-    /// standard input and paths with none above them, the nearest above `cwd`. A run reads
-    /// one config, so paths under different ones are an error naming two of them.
+    /// The run's config for checking `paths` from `cwd`: the nearest `iamlint.toml` at or
+    /// above the paths (a folder's own, a file's folder's) when they share one, as ruff finds
+    /// its settings; else, and for standard input, the nearest above `cwd`. Each file is
+    /// still checked with its own nearest config (`configs::ConfigSet`); this one also gives
+    /// the settings of the whole run (`fail-on`, `show`, `catalog`).
     pub fn discover_for(paths: &[PathBuf], cwd: &Path) -> Result<Config, String> {
         let fallback = nearest(cwd);
-        let mut chosen: Option<(&Path, Option<PathBuf>)> = None;
-        for path in paths {
-            let found = if path.as_os_str() == "-" {
+        let mut found = paths.iter().map(|path| {
+            if path.as_os_str() == "-" {
                 fallback.clone()
             } else {
                 nearest(&folder_of(path, cwd)).or_else(|| fallback.clone())
-            };
-            match &chosen {
-                None => chosen = Some((path, found)),
-                Some((first, config)) if *config != found => {
-                    let name = |c: &Option<PathBuf>| match c {
-                        Some(c) => c.display().to_string(),
-                        None => "no iamlint.toml".to_string(),
-                    };
-                    return Err(format!(
-                        "{} and {} have different configs ({} and {}); a run reads one \
-                         config: check them in separate runs, or choose one with --config",
-                        first.display(),
-                        path.display(),
-                        name(config),
-                        name(&found)
-                    ));
-                }
-                Some(_) => {}
             }
-        }
-        match chosen.and_then(|(_, config)| config) {
+        });
+        let first = found.next().flatten();
+        let chosen = match found.all(|f| f == first) {
+            true => first,
+            false => fallback,
+        };
+        match chosen {
             Some(path) => Config::load(&path),
             None => Ok(Config::default()),
         }
@@ -573,6 +560,28 @@ impl Config {
             .filter(|(s, _)| s.matches(code, name))
             .max_by_key(|(s, _)| if s.0 == name { usize::MAX } else { s.0.len() })
             .map(|(_, o)| o)
+    }
+}
+
+/// What the command line changes in every config of a run: `--select` replaces the
+/// selection, `--ignore` adds to it, `--forbid` adds forbidden access.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub select: Vec<Selector>,
+    pub ignore: Vec<Selector>,
+    pub forbid: Vec<String>,
+}
+
+impl Overrides {
+    pub fn apply(&self, config: &mut Config) -> Result<(), String> {
+        if !self.select.is_empty() {
+            config.select = self.select.clone();
+        }
+        config.ignore.extend(self.ignore.iter().cloned());
+        for list in &self.forbid {
+            config.forbid_actions(list)?;
+        }
+        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod check;
 pub mod code;
 pub mod config;
+pub mod configs;
 pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;

@@ -3,7 +3,8 @@
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::check::Options;
-use iamlint::config::{Config, FailOn, Selector};
+use iamlint::config::{Config, FailOn, Overrides, Selector};
+use iamlint::configs::ConfigSet;
 use iamlint::diagnostic::Severity;
 use iamlint::filter::baseline::{Baseline, Recorder};
 use iamlint::filter::Filter;
@@ -276,11 +277,16 @@ fn check(args: CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(err) => {
+            eprintln!("iamlint: cannot read the current folder: {err}");
+            return 2;
+        }
+    };
     let config = match &args.config {
         Some(path) => Config::load(path),
-        None => std::env::current_dir()
-            .map_err(|e| e.to_string())
-            .and_then(|cwd| Config::discover_for(&paths, &cwd)),
+        None => Config::discover_for(&paths, &cwd),
     };
     let mut config = match config {
         Ok(config) => config,
@@ -289,10 +295,20 @@ fn check(args: CheckArgs) -> u8 {
             return 2;
         }
     };
-    if !args.select.is_empty() {
-        config.select = args.select.clone();
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        forbid: args.forbid.clone(),
+    };
+    if let Err(err) = overrides.apply(&mut config) {
+        eprintln!("iamlint: {err}");
+        return 2;
     }
-    config.ignore.extend(args.ignore.iter().cloned());
+    // `--config` governs every file; else each file is checked with its nearest config.
+    let configs = match &args.config {
+        Some(_) => ConfigSet::default(),
+        None => ConfigSet::discover(cwd, config.path.as_deref(), overrides),
+    };
     let fail_on = args
         .fail_on
         .or(config.fail_on)
@@ -323,16 +339,11 @@ fn check(args: CheckArgs) -> u8 {
         },
         None => None,
     };
-    for list in &args.forbid {
-        if let Err(err) = config.forbid_actions(list) {
-            eprintln!("iamlint: {err}");
-            return 2;
-        }
-    }
     // The human format quotes each finding's lines, on the terminal and in `--output` alike.
     let keep_sources = args.format == Format::Human && !args.statistics;
     let opts = Options {
         config,
+        configs,
         kind: args.kind,
         keep_sources,
         policies_only: args.policies_only,
@@ -350,7 +361,12 @@ fn check(args: CheckArgs) -> u8 {
         include: &args.include,
         exclude: &args.exclude,
     };
-    let mut filter = Filter::new(&opts.config, baseline.as_ref());
+    let mut filter = Filter::with_configs(
+        &opts.config,
+        &opts.configs,
+        opts.catalog(),
+        baseline.as_ref(),
+    );
     let run = Run {
         selection: &selection,
         opts: &opts,
@@ -391,8 +407,8 @@ impl Run<'_> {
                     eprintln!("iamlint: {}: {}", err.path, err.message);
                 }
                 self.warn_unmatched_baseline(filter, &outcome);
-                if self.args.config.is_none() {
-                    warn_unread_configs(&outcome.configs, self.opts.config.path.as_deref());
+                for conflict in self.opts.configs.run_level_conflicts(&self.opts.config) {
+                    eprintln!("iamlint: warning: {conflict}");
                 }
                 Ok(outcome)
             }
@@ -606,24 +622,6 @@ impl Run<'_> {
                 2
             }
         }
-    }
-}
-
-/// A run reads one config, the nearest above the paths checked: one met deeper in the walk
-/// is not read, which its author would not guess.
-fn warn_unread_configs(met: &[PathBuf], in_use: Option<&std::path::Path>) {
-    let in_use = in_use.and_then(|p| p.canonicalize().ok());
-    for path in met {
-        if path.canonicalize().ok() == in_use {
-            continue;
-        }
-        let folder = path.parent().unwrap_or(path);
-        eprintln!(
-            "iamlint: warning: {} is not read: a run reads one config, the nearest above the \
-             paths checked; check {} on its own to use it",
-            path.display(),
-            folder.display()
-        );
     }
 }
 

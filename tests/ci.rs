@@ -963,56 +963,196 @@ fn a_subfolder_s_run_calls_no_suppression_for_other_paths_unused() {
     assert_eq!(stdout(&out).matches("L001").count(), 1, "{}", stdout(&out));
 }
 
-#[test]
-fn paths_under_different_configs_are_an_error_naming_them() {
-    let dir = config_tree();
+/// A repository with a root config and one in `sub`, a policy with placeholders in each.
+fn nested_configs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let out = iamlint(p, &["check", "cfg/policies", "other"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("cfg/policies and other have different configs")
-            && err.contains("cfg/iamlint.toml")
-            && err.contains("--config"),
-        "{err}"
+    std::fs::create_dir_all(p.join("sub")).unwrap();
+    std::fs::write(p.join("key.json"), POLICY).unwrap();
+    std::fs::write(p.join("sub/key.json"), POLICY).unwrap();
+    std::fs::write(
+        p.join("iamlint.toml"),
+        "[severity]\nP016 = \"error\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"sub/*.json\"\nreason = \"sub's own config decides\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("sub/iamlint.toml"),
+        "[severity]\nP016 = \"info\"\n\n\
+         [[suppress]]\nrule = \"P016\"\npath = \"key.json\"\nstatement = \"UseKey\"\nreason = \"filled in on deploy\"\n\n\
+         [[suppress]]\nrule = \"A001\"\npath = \"*.json\"\nreason = \"stale\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn files_under_different_configs_are_each_checked_with_their_own() {
+    let dir = nested_configs();
+    let p = dir.path();
+    let shown = ["--format", "concise", "--show", "info", "--quiet"];
+    // A hook's list of files from anywhere in the repository: the root file gets the root's
+    // severity, the one in `sub` its folder's suppression (paths relative to `sub`).
+    let out = iamlint(
+        p,
+        &[&["check", "key.json", "sub/key.json"][..], &shown].concat(),
     );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "key.json:8:42: error[P016] unresolved placeholder `ACCOUNT-ID`\n\
+         key.json:8:57: error[P016] unresolved placeholder `KEY-ID`\n"
+    );
+    assert_eq!(stderr(&out), "");
+    // The same from inside `sub`: each file still finds its own config.
+    let out = iamlint(
+        &p.join("sub"),
+        &[&["check", "../key.json", "key.json"][..], &shown].concat(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).matches("error[P016]").count(),
+        2,
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !stdout(&out).contains("key.json:8:42: info"),
+        "{}",
+        stdout(&out)
+    );
+    // Without the suppression, `sub`'s severity applies to its file.
+    std::fs::write(p.join("sub/iamlint.toml"), "[severity]\nP016 = \"info\"\n").unwrap();
+    let out = iamlint(
+        p,
+        &[&["check", "sub/key.json", "key.json"][..], &shown].concat(),
+    );
+    assert!(
+        stdout(&out).contains("sub/key.json:8:42: info[P016]")
+            && stdout(&out).starts_with("key.json:8:42: error[P016]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn config_overrides_every_nearer_config() {
+    let dir = nested_configs();
+    let p = dir.path();
     let out = iamlint(
         p,
         &[
             "check",
-            "cfg/policies",
-            "other",
+            ".",
             "--config",
-            "cfg/iamlint.toml",
+            "iamlint.toml",
+            "--format",
+            "concise",
+            "--show",
+            "info",
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The root's entry for `sub/*.json` accepts `sub`'s findings; `sub`'s own config, with
+    // its severity and its unused A001 entry, is not read.
+    assert_eq!(text.matches("error[P016]").count(), 2, "{text}");
+    assert!(
+        !text.contains("sub/key.json") && !text.contains("L001"),
+        "{text}"
+    );
+    assert!(text.contains("2 suppressed by the config"), "{text}");
+    std::fs::write(p.join("empty.toml"), "").unwrap();
+    let out = iamlint(
+        p,
+        &[
+            "check",
+            ".",
+            "--config",
+            "empty.toml",
+            "--format",
+            "concise",
+            "--show",
+            "info",
+        ],
+    );
+    let text = stdout(&out);
+    assert_eq!(text.matches("warning[P016]").count(), 4, "{text}");
+    assert!(!text.contains("L001"), "{text}");
 }
 
 #[test]
-fn a_config_deeper_in_the_walk_is_said_not_to_be_read() {
-    let dir = config_tree();
+fn a_walk_checks_each_folder_with_its_nearest_config_and_judges_each_configs_suppressions() {
+    let dir = nested_configs();
     let p = dir.path();
-    std::fs::write(p.join("cfg/templates/iamlint.toml"), "ignore = [\"K\"]\n").unwrap();
-    let out = iamlint(p, &["check", "cfg", "--format", "concise"]);
-    let err = stderr(&out);
+    let shown = ["--format", "concise", "--show", "info", "--quiet"];
+    let out = iamlint(p, &[&["check", "."][..], &shown].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    // `sub`'s entry accepts both placeholders of its file; the root's entry for `sub/*.json`
+    // can no longer match (those files are `sub`'s), and `sub`'s A001 entry matched nothing:
+    // one L001 each, at each config's own line.
+    assert_eq!(
+        stdout(&out),
+        "./key.json:8:42: error[P016] unresolved placeholder `ACCOUNT-ID`\n\
+         ./key.json:8:57: error[P016] unresolved placeholder `KEY-ID`\n\
+         iamlint.toml:4:1: info[L001] this suppression of `P016` for `sub/*.json` matched no finding\n\
+         sub/iamlint.toml:10:1: info[L001] this suppression of `A001` for `*.json` matched no finding\n"
+    );
+    // A walk of `sub` alone: the root's config governed no file, so it says nothing.
+    let out = iamlint(p, &[&["check", "sub"][..], &shown].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "sub/iamlint.toml:10:1: info[L001] this suppression of `A001` for `*.json` matched no finding\n"
+    );
+    // The root file alone: `sub`'s config governed nothing and is not judged.
+    let out = iamlint(p, &[&["check", "key.json"][..], &shown].concat());
+    assert!(!stdout(&out).contains("L001"), "{}", stdout(&out));
+}
+
+#[test]
+fn settings_of_the_whole_run_come_from_the_run_config_and_a_nearer_one_is_told() {
+    let dir = nested_configs();
+    let p = dir.path();
+    std::fs::write(
+        p.join("sub/iamlint.toml"),
+        "fail-on = \"never\"\nshow = \"info\"\n",
+    )
+    .unwrap();
+    let out = iamlint(p, &["check", ".", "--format", "concise", "--quiet"]);
+    // The root's fail-on (the default) still fails the run on the placeholders of `sub`.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        err.contains("warning: cfg/templates/iamlint.toml is not read")
-            && err.contains("check cfg/templates on its own"),
-        "{err}"
+        stdout(&out).contains("sub/key.json:8:42: warning[P016]"),
+        "{}",
+        stdout(&out)
     );
     assert_eq!(
-        err.matches("is not read").count(),
-        1,
-        "not the one in use: {err}"
+        stderr(&out),
+        "iamlint: warning: sub/iamlint.toml: `fail-on`, `show` not used: they apply to the whole \
+         run, which takes them from iamlint.toml\n"
     );
-    // Walked on its own, it is the config in use.
-    let out = iamlint(p, &["check", "cfg/templates", "--format", "concise"]);
-    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
-    // --config chooses deliberately: nothing to say.
-    let out = iamlint(
-        p,
-        &["check", "cfg", "--config", "cfg/iamlint.toml", "--quiet"],
+}
+
+#[test]
+fn a_broken_nearer_config_fails_its_files_and_the_others_are_checked() {
+    let dir = nested_configs();
+    let p = dir.path();
+    std::fs::write(p.join("sub/iamlint.toml"), "selct = [\"P\"]\n").unwrap();
+    let out = iamlint(p, &["check", ".", "--format", "concise", "--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("./key.json:8:42: error[P016]"),
+        "{}",
+        stdout(&out)
     );
-    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("sub/key.json"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("sub/key.json: config error:")
+            && stderr(&out).contains("sub/iamlint.toml")
+            && stderr(&out).contains("selct"),
+        "{}",
+        stderr(&out)
+    );
 }

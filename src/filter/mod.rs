@@ -10,37 +10,86 @@ pub mod baseline;
 pub mod inline;
 pub mod suppress;
 
+use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::configs::{ConfigRef, ConfigSet};
 pub use crate::outcome::Accepted;
 use crate::outcome::FileReport;
 use crate::outcome::{Report, Tally};
 use baseline::{Baseline, Matcher};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+fn unused_flags(config: &Config) -> Vec<AtomicBool> {
+    config
+        .suppressions
+        .iter()
+        .map(|_| AtomicBool::new(false))
+        .collect()
+}
 
 pub struct Filter<'a> {
+    /// The run's config, and with `configs` the one of each file nearer to it.
     pub config: &'a Config,
-    /// Which `[[suppress]]` entries accepted a finding so far.
+    configs: Option<(&'a ConfigSet, &'a Catalog)>,
+    /// Which of the run config's `[[suppress]]` entries accepted a finding so far.
     used: Vec<AtomicBool>,
+    /// The same for each config found nearer to some file, by its path.
+    used_found: Mutex<HashMap<PathBuf, Arc<Vec<AtomicBool>>>>,
     pub baseline: Option<Matcher<'a>>,
 }
 
 impl<'a> Filter<'a> {
+    /// With one config for every file.
     pub fn new(config: &'a Config, baseline: Option<&'a Baseline>) -> Self {
         Filter {
             config,
-            used: config
-                .suppressions
-                .iter()
-                .map(|_| AtomicBool::new(false))
-                .collect(),
+            configs: None,
+            used: unused_flags(config),
+            used_found: Mutex::default(),
             baseline: baseline.map(Matcher::new),
+        }
+    }
+
+    /// With each file's nearest config from `configs` (the run's `config` where none is nearer).
+    pub fn with_configs(
+        config: &'a Config,
+        configs: &'a ConfigSet,
+        catalog: &'a Catalog,
+        baseline: Option<&'a Baseline>,
+    ) -> Self {
+        Filter {
+            configs: Some((configs, catalog)),
+            ..Filter::new(config, baseline)
+        }
+    }
+
+    /// The same filter without a baseline, to learn what files leave after suppression.
+    pub fn learner(&self) -> Filter<'a> {
+        Filter {
+            configs: self.configs,
+            ..Filter::new(self.config, None)
         }
     }
 
     /// Suppressions first, then the baseline: a baseline never needs to record what the
     /// config already accepts. `input` is the file's place in the input order.
     pub fn file(&self, file: &mut FileReport, input: usize) -> Accepted {
-        let suppressed = suppress::filter(self.config, &self.used, file);
+        let found = self.configs.and_then(|(configs, catalog)| {
+            match configs.for_path(Path::new(&*file.path), self.config, catalog) {
+                Ok(ConfigRef::Found(config)) => Some(config),
+                _ => None,
+            }
+        });
+        let suppressed = match found {
+            Some(config) => {
+                let used = self.used_found(&config);
+                suppress::filter(&config, &used, file)
+            }
+            None => suppress::filter(self.config, &self.used, file),
+        };
         let baselined = match &self.baseline {
             Some(matcher) => matcher.filter(file, input),
             None => 0,
@@ -51,31 +100,53 @@ impl<'a> Filter<'a> {
         }
     }
 
-    /// The report entry for the config file with its unused suppressions (L001) among those
-    /// whose files all lie in the walked `folders`, matched against the baseline (which may
-    /// record them) but never suppressed itself. Call it once every file has been filtered;
-    /// `input` is its place after every input.
-    pub fn config_report(
+    fn used_found(&self, config: &Config) -> Arc<Vec<AtomicBool>> {
+        let key = config.path.clone().unwrap_or_default();
+        let mut used = self.used_found.lock().unwrap_or_else(|e| e.into_inner());
+        used.entry(key)
+            .or_insert_with(|| Arc::new(unused_flags(config)))
+            .clone()
+    }
+
+    /// The report entries for the config files with unused suppressions (L001): the run's
+    /// config, then each config found for some file, by path. For each, only entries whose
+    /// files all lie in the walked `folders`, matched against the baseline (which may record
+    /// them) but never suppressed themselves. Call it once every file has been filtered;
+    /// `input` is the first place after every input.
+    pub fn config_reports(
         &self,
         input: usize,
         folders: &[std::path::PathBuf],
-    ) -> Option<(FileReport, Accepted)> {
-        if self.config.suppressions.is_empty() {
-            return None;
+    ) -> Vec<(FileReport, Accepted)> {
+        let mut configs: Vec<(Arc<Config>, Arc<Vec<AtomicBool>>)> = Vec::new();
+        if let Some((set, _)) = self.configs {
+            for config in set.found() {
+                let used = self.used_found(&config);
+                configs.push((config, used));
+            }
         }
-        let scopes = self.config.scopes(folders);
-        let mut file = suppress::unused_report(self.config, &self.used, &scopes)?;
-        let baselined = match &self.baseline {
-            Some(matcher) => matcher.filter(&mut file, input),
-            None => 0,
-        };
-        Some((
-            file,
-            Accepted {
+        let run = std::iter::once((self.config, &self.used[..]));
+        let found = configs.iter().map(|(c, u)| (&**c, &u[..]));
+        let mut reports = Vec::new();
+        for (config, used) in run.chain(found) {
+            if config.suppressions.is_empty() {
+                continue;
+            }
+            let scopes = config.scopes(folders);
+            let Some(mut file) = suppress::unused_report(config, used, &scopes) else {
+                continue;
+            };
+            let baselined = match &self.baseline {
+                Some(matcher) => matcher.filter(&mut file, input + reports.len()),
+                None => 0,
+            };
+            let accepted = Accepted {
                 suppressed: 0,
                 baselined,
-            },
-        ))
+            };
+            reports.push((file, accepted));
+        }
+        reports
     }
 
     /// Baseline entries for checked files that matched nothing; call it at the end.
@@ -93,9 +164,7 @@ pub fn apply(report: &mut Report, config: &Config, baseline: Option<&Baseline>) 
         let accepted = filter.file(file, input);
         tally.file(file, accepted);
     }
-    if let Some((file, accepted)) =
-        filter.config_report(report.files.len(), &report.outcome.folders)
-    {
+    for (file, accepted) in filter.config_reports(report.files.len(), &report.outcome.folders) {
         tally.file(&file, accepted);
         report.files.push(file);
     }

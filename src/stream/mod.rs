@@ -140,7 +140,7 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
         return Ok(());
     }
     let plan = Plan::new(inputs, with_directories(inputs, &shared));
-    let learner = Filter::new(filter.config, None);
+    let learner = filter.learner();
     let mut record = Fingerprints {
         root,
         files: Vec::new(),
@@ -158,7 +158,7 @@ fn reserve_shared_paths(inputs: &[Input], opts: &Options, filter: &mut Filter) -
     Ok(())
 }
 
-/// The config file's entry, with its unused suppressions (L001), after every file.
+/// Each config file's entry, with its unused suppressions (L001), after every file.
 fn unused_suppressions<S: Sink>(
     filter: &Filter,
     folders: &[std::path::PathBuf],
@@ -166,13 +166,20 @@ fn unused_suppressions<S: Sink>(
     sink: &mut S,
     tally: &mut Tally,
 ) -> io::Result<()> {
-    let Some((file, accepted)) = filter.config_report(input, folders) else {
-        return Ok(());
-    };
-    tally.file(&file, accepted);
-    let mut group = vec![Checked { input, file }];
-    let part = S::render(&sink.renderer(), &mut group)?;
-    sink.accept(part, &mut Spool::default())
+    for (at, (file, accepted)) in filter
+        .config_reports(input, folders)
+        .into_iter()
+        .enumerate()
+    {
+        tally.file(&file, accepted);
+        let mut group = vec![Checked {
+            input: input + at,
+            file,
+        }];
+        let part = S::render(&sink.renderer(), &mut group)?;
+        sink.accept(part, &mut Spool::default())?;
+    }
+    Ok(())
 }
 
 /// `some` and every other input of their directories (standard input is in the current one).
@@ -285,7 +292,12 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
         if related.is_empty() {
             return;
         }
-        let rules = RuleSet::for_path(&opts.config, &plan.inputs[input].path);
+        let path = &plan.inputs[input].path;
+        // Found when the file was checked: no error is left to meet here.
+        let config = opts
+            .config_for(path)
+            .unwrap_or(crate::configs::ConfigRef::Run(&opts.config));
+        let rules = RuleSet::for_path(&config, path);
         let findings = &mut pending.file.findings;
         for mut r in related {
             findings.extend(rules.place(r.diagnostic, &mut r.spot, r.document, Some(r.kind)));
