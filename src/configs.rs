@@ -186,3 +186,40 @@ fn nearest(folder: &Path) -> Option<PathBuf> {
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_file_gets_its_nearest_config_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+        std::fs::write(root.join(FILE_NAME), "ignore = [\"P\"]\n").unwrap();
+        std::fs::write(root.join("sub").join(FILE_NAME), "ignore = [\"K\"]\n").unwrap();
+        let run = Config::load(&root.join(FILE_NAME)).unwrap();
+        let overrides = Overrides {
+            ignore: vec![crate::config::Selector::parse("A001").unwrap()],
+            ..Overrides::default()
+        };
+        let set = ConfigSet::discover(root.clone(), run.path.as_deref(), overrides);
+        let catalog = Catalog::embedded();
+        let here = set.for_path(Path::new("a.json"), &run, catalog).unwrap();
+        assert!(matches!(here, ConfigRef::Run(_)));
+        let found = |path: &str| match set.for_path(Path::new(path), &run, catalog).unwrap() {
+            ConfigRef::Found(config) => config,
+            ConfigRef::Run(_) => panic!("{path} got the run's config"),
+        };
+        let (a, b) = (found("sub/a.json"), found("sub/deeper/b.json"));
+        assert!(Arc::ptr_eq(&a, &b), "one config, read once");
+        // Its own keys, and the command line's on top.
+        let ignored: Vec<&str> = a.ignore.iter().map(|s| s.as_str()).collect();
+        assert_eq!(ignored, ["K", "A001"]);
+        assert_eq!(set.found().len(), 1);
+        // `--config`: every file gets the run's.
+        let forced = ConfigSet::default();
+        let sub = forced.for_path(Path::new("sub/a.json"), &run, catalog);
+        assert!(matches!(sub, Ok(ConfigRef::Run(_))));
+    }
+}

@@ -139,8 +139,6 @@ pub struct Outcome {
     pub folders: Vec<std::path::PathBuf>,
     /// `--include` globs that matched no walked file.
     pub unmatched_includes: Vec<String>,
-    /// The `iamlint.toml` files met in the folders walked, read or not.
-    pub configs: Vec<std::path::PathBuf>,
 }
 
 impl Outcome {

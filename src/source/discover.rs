@@ -116,8 +116,6 @@ pub struct Discovered {
     pub errors: Vec<(String, String)>,
     /// The `--include` globs that matched no file of a walk (none when nothing was walked).
     pub unmatched_includes: Vec<String>,
-    /// The `iamlint.toml` files met in the walks.
-    pub configs: Vec<PathBuf>,
 }
 
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
@@ -125,7 +123,6 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Discovered {
         inputs: Vec::new(),
         errors: Vec::new(),
         unmatched_includes: Vec::new(),
-        configs: Vec::new(),
     };
     let mut matched = vec![false; filters.include_globs.len()];
     let mut walked = false;
@@ -263,9 +260,6 @@ fn walk_entries(
             Ok(entry) => {
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
                     continue;
-                }
-                if entry.file_name() == crate::config::FILE_NAME {
-                    found.configs.push(entry.path().to_path_buf());
                 }
                 // Only globs need the path below the root: its extension is the file's.
                 let relative = match filters.has_globs() {

@@ -69,7 +69,6 @@ pub fn run<S: Sink>(
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
-        configs: found.configs,
         errors: found
             .errors
             .into_iter()
