@@ -105,6 +105,9 @@ pub struct Grant<'a> {
     /// The patterns of `actions` (listed or excluded), in order, prepared for matching.
     patterns: Vec<ActionPattern<'a>>,
     pub resources: Resources<'a>,
+    /// The `Resource` values as globs, compiled when a scope is first asked for: the E
+    /// rules ask about dozens of actions per statement.
+    resource_globs: std::cell::OnceCell<Vec<crate::pattern::Glob>>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
 }
@@ -143,6 +146,7 @@ impl<'a> Grant<'a> {
             actions,
             patterns,
             resources,
+            resource_globs: std::cell::OnceCell::new(),
             principals,
             conditions: s.conditions().iter().map(Condition::of).collect(),
         }
@@ -162,7 +166,10 @@ impl<'a> Grant<'a> {
     /// Where the statement grants an action that accepts `templates`.
     pub fn scope(&self, target: &Target) -> Option<Scope<'a>> {
         match &self.resources {
-            Resources::Listed(values) => scope::of_values(values, target.templates.as_deref()),
+            Resources::Listed(values) => {
+                let globs = self.resource_globs.get_or_init(|| scope::globs_of(values));
+                scope::of_values(values, globs, target.templates.as_deref())
+            }
             Resources::Except { key, .. } => Some(match target.has_resource_level() {
                 true => Scope::Every(*key),
                 false => Scope::Unscoped(*key),

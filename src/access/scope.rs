@@ -44,11 +44,19 @@ const ANY_NAME: &str = "zq9-any-name";
 /// The scope of `values` (a statement's `Resource`) for an action accepting `templates`
 /// (empty: no resource-level permissions; `None`: the catalog does not say). `None` when no
 /// value can name a resource the action takes.
-pub fn of_values<'a>(values: &[Str<'a>], templates: Option<&[&ArnTemplate]>) -> Option<Scope<'a>> {
+/// `globs`: [`globs_of`] the same values.
+pub fn of_values<'a>(
+    values: &[Str<'a>],
+    globs: &[Glob],
+    templates: Option<&[&ArnTemplate]>,
+) -> Option<Scope<'a>> {
     let relevant: Vec<Str<'a>> = values
         .iter()
-        .filter(|v| v.value == "*" || templates.is_none_or(|ts| fits_any(v.value, ts)))
-        .copied()
+        .zip(globs)
+        .filter(|(v, glob)| {
+            v.value == "*" || templates.is_none_or(|ts| ts.iter().any(|t| glob.intersects(&t.glob)))
+        })
+        .map(|(v, _)| *v)
         .collect();
     let first = *relevant.first()?;
     if templates.is_some_and(<[_]>::is_empty) {
@@ -70,6 +78,14 @@ pub fn of_values<'a>(values: &[Str<'a>], templates: Option<&[&ArnTemplate]>) -> 
 pub fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
     let glob = Glob::new(&without_variables(value));
     templates.iter().any(|t| glob.intersects(&t.glob))
+}
+
+/// Each value as [`fits_any`] compares it, compiled once for all the actions asked about.
+pub fn globs_of(values: &[Str]) -> Vec<Glob> {
+    values
+        .iter()
+        .map(|v| Glob::new(&without_variables(v.value)))
+        .collect()
 }
 
 /// Whether the value matches a resource of some template whatever its name: a probe ARN
