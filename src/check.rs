@@ -14,7 +14,7 @@ use crate::place::RuleSet;
 use crate::policy::{self, PolicyKind};
 use crate::rules::{self, relate, Context};
 use crate::source::extract::{self, Body, Container};
-use crate::source::{self, read, template, FileFormat, Input, Origin};
+use crate::source::{self, read, FileFormat, Input, Origin};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -101,17 +101,8 @@ fn check_file(
             return file.finish(opts, &rule_set);
         }
     }
-    let unquoted;
-    let mut extracted = match format {
-        FileFormat::Json => extract::json(&text.text, text.body_offset),
-        FileFormat::Markdown => {
-            unquoted = extract::unquote(&text.text);
-            extract::markdown(&unquoted)
-        }
-        FileFormat::Yaml => template::read_yaml(&text.text, text.body_offset),
-        FileFormat::Terraform => extract::terraform(&text.text),
-        FileFormat::TerraformTemplate => extract::terraform_template(&text.text, text.body_offset),
-    };
+    let mut unquoted = std::borrow::Cow::Borrowed("");
+    let mut extracted = extract::by_format(&text.text, text.body_offset, format, &mut unquoted);
     for problem in extracted.problems.iter().cloned() {
         file.push(problem, 0, None, None);
     }

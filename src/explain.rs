@@ -121,13 +121,8 @@ pub fn explain_text(
     kind: Option<PolicyKind>,
     lookups: &Lookups,
 ) -> Explanation {
-    let extracted = match format {
-        FileFormat::Json => extract::json(text, body_offset),
-        FileFormat::Markdown => extract::markdown(text),
-        FileFormat::Yaml => crate::source::template::read_yaml(text, body_offset),
-        FileFormat::Terraform => extract::terraform(text),
-        FileFormat::TerraformTemplate => extract::terraform_template(text, body_offset),
-    };
+    let mut unquoted = std::borrow::Cow::Borrowed("");
+    let extracted = extract::by_format(text, body_offset, format, &mut unquoted);
     let lines = LineIndex::new(text);
     let mut documents = Vec::new();
     for (index, doc) in extracted.documents.iter().enumerate() {

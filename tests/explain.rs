@@ -133,3 +133,20 @@ fn the_cli_explains_and_fails_on_a_missing_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.json"));
 }
+
+#[test]
+fn a_policy_in_a_block_quote_is_explained_as_check_reads_it() {
+    // `check` reads fences inside block quotes; explain and diff read files the same way.
+    let text = "# Guide\n\n> ```json\n> {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\",\n>   \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}\n> ```\n";
+    let e = explain_text(
+        "guide.md",
+        text,
+        0,
+        FileFormat::Markdown,
+        None,
+        &Lookups::new(None),
+    );
+    assert_eq!(e.documents.len(), 1);
+    let out = json(&[e]);
+    assert!(out.contains("s3:GetObject"), "{out}");
+}

@@ -11,6 +11,7 @@ use crate::location::LineIndex;
 use crate::policy::{self, PolicyKind};
 use crate::source::{extract, read, FileFormat};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::Path;
 use std::process::Command;
 
@@ -23,14 +24,13 @@ struct Doc<'t> {
     offset: usize,
 }
 
-fn documents<'t>(text: &'t str, body_offset: usize, format: FileFormat) -> Vec<Doc<'t>> {
-    let extracted = match format {
-        FileFormat::Json => extract::json(text, body_offset),
-        FileFormat::Markdown => extract::markdown(text),
-        FileFormat::Yaml => crate::source::template::read_yaml(text, body_offset),
-        FileFormat::Terraform => extract::terraform(text),
-        FileFormat::TerraformTemplate => extract::terraform_template(text, body_offset),
-    };
+fn documents<'t>(
+    text: &'t str,
+    body_offset: usize,
+    format: FileFormat,
+    unquoted: &'t mut Cow<'t, str>,
+) -> Vec<Doc<'t>> {
+    let extracted = extract::by_format(text, body_offset, format, unquoted);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     for doc in extracted.documents {
@@ -128,8 +128,13 @@ pub fn diff_versions(
     kind: Option<PolicyKind>,
     catalog: &Catalog,
 ) -> FileDiff {
-    let old_docs = old.map_or_else(Vec::new, |v| documents(&v.text, v.body_offset, format));
-    let new_docs = new.map_or_else(Vec::new, |v| documents(&v.text, v.body_offset, format));
+    let (mut old_unquoted, mut new_unquoted) = (Cow::Borrowed(""), Cow::Borrowed(""));
+    let old_docs = old.map_or_else(Vec::new, |v| {
+        documents(&v.text, v.body_offset, format, &mut old_unquoted)
+    });
+    let new_docs = new.map_or_else(Vec::new, |v| {
+        documents(&v.text, v.body_offset, format, &mut new_unquoted)
+    });
     let empty_root = json::parse(r#"{"Statement": []}"#).expect("valid JSON");
     let empty_policy = policy::build(&empty_root);
     let old_lines = old.map(|v| LineIndex::new(&v.text));

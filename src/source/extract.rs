@@ -107,6 +107,28 @@ impl<'a> Extracted<'a> {
 }
 
 /// A Terraform module file.
+/// The documents of a file's text, read as its format says: the one reading that `check`,
+/// `explain` and `diff` share. Markdown in block quotes (`> ```json`) is read through
+/// `unquoted`, which the caller keeps alive as long as the documents.
+pub fn by_format<'a>(
+    text: &'a str,
+    body_offset: usize,
+    format: super::FileFormat,
+    unquoted: &'a mut std::borrow::Cow<'a, str>,
+) -> Extracted<'a> {
+    use super::FileFormat;
+    match format {
+        FileFormat::Json => json(text, body_offset),
+        FileFormat::Markdown => {
+            *unquoted = unquote(text);
+            markdown(unquoted)
+        }
+        FileFormat::Yaml => super::template::read_yaml(text, body_offset),
+        FileFormat::Terraform => terraform(text),
+        FileFormat::TerraformTemplate => terraform_template(text, body_offset),
+    }
+}
+
 pub fn terraform(text: &str) -> Extracted<'_> {
     let read = super::terraform::read(text);
     Extracted::of("Terraform module", read.documents, read.notes)
