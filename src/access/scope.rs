@@ -44,11 +44,19 @@ const ANY_NAME: &str = "zq9-any-name";
 /// The scope of `values` (a statement's `Resource`) for an action accepting `templates`
 /// (empty: no resource-level permissions; `None`: the catalog does not say). `None` when no
 /// value can name a resource the action takes.
-pub fn of_values<'a>(values: &[Str<'a>], templates: Option<&[&ArnTemplate]>) -> Option<Scope<'a>> {
+/// `globs`: [`globs_of`] the same values.
+pub fn of_values<'a>(
+    values: &[Str<'a>],
+    globs: &[Glob],
+    templates: Option<&[&ArnTemplate]>,
+) -> Option<Scope<'a>> {
     let relevant: Vec<Str<'a>> = values
         .iter()
-        .filter(|v| v.value == "*" || templates.is_none_or(|ts| fits_any(v.value, ts)))
-        .copied()
+        .zip(globs)
+        .filter(|(v, glob)| {
+            v.value == "*" || templates.is_none_or(|ts| ts.iter().any(|t| glob.intersects(&t.glob)))
+        })
+        .map(|(v, _)| *v)
         .collect();
     let first = *relevant.first()?;
     if templates.is_some_and(<[_]>::is_empty) {
@@ -72,6 +80,14 @@ pub fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
     templates.iter().any(|t| glob.intersects(&t.glob))
 }
 
+/// Each value as [`fits_any`] compares it, compiled once for all the actions asked about.
+pub fn globs_of(values: &[Str]) -> Vec<Glob> {
+    values
+        .iter()
+        .map(|v| Glob::new(&without_variables(v.value)))
+        .collect()
+}
+
 /// Whether the value matches a resource of some template whatever its name: a probe ARN
 /// with this value's own partition, region and account (when it writes them out) and a
 /// name nobody uses.
@@ -79,21 +95,28 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
     if value == "*" {
         return true;
     }
-    let fields: Vec<&str> = value.splitn(6, ':').collect();
-    let field = |i: usize, default: &'static str| -> String {
-        match fields.get(i) {
-            Some(f) if !f.contains(['*', '?']) && !f.contains("${") && !f.is_empty() => {
-                f.to_string()
-            }
-            _ => default.to_string(),
+    // Asked for every grant of every document: the fields are borrowed and one probe
+    // buffer serves all the templates.
+    let mut fields = [""; 6];
+    let mut count = 0;
+    for (slot, f) in fields.iter_mut().zip(value.splitn(6, ':')) {
+        *slot = f;
+        count += 1;
+    }
+    let field = |i: usize, default: &'static str| -> &str {
+        match fields[..count].get(i) {
+            Some(f) if !f.contains(['*', '?']) && !f.contains("${") && !f.is_empty() => f,
+            _ => default,
         }
     };
+    let mut probe = String::new();
     templates.iter().any(|t| {
-        let probe = fill(t.template, |var| match var {
+        probe.clear();
+        fill_into(&mut probe, t.template, |var| match var {
             "Partition" => field(1, "aws"),
             "Region" => field(3, "us-east-1"),
             "Account" => field(4, "111122223333"),
-            _ => ANY_NAME.to_string(),
+            _ => ANY_NAME,
         });
         wildcard_match(value, &probe)
     })
@@ -102,17 +125,22 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
 /// The template with each `${Name}` replaced by `value(Name)`.
 fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(template.len() + 16);
+    fill_into(&mut out, template, value);
+    out
+}
+
+/// [`fill`] into a buffer the caller reuses.
+fn fill_into<S: AsRef<str>>(out: &mut String, template: &str, value: impl Fn(&str) -> S) {
     let mut rest = template;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let Some(end) = rest[start..].find('}') else {
             break;
         };
-        out.push_str(&value(&rest[start + 2..start + end]));
+        out.push_str(value(&rest[start + 2..start + end]).as_ref());
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 /// Policy variables (`${aws:username}`) as `*`, for asking what a value may match.
