@@ -65,7 +65,7 @@ pub fn compact_len(node: &Node) -> usize {
                 5
             }
         }
-        Value::Number(n) => n.chars().count(),
+        Value::Number(n) => n.len(), // ASCII
         Value::String(s) => string_len(s),
         // The brackets, and a comma between items.
         Value::Array(items) => {
@@ -82,11 +82,13 @@ pub fn compact_len(node: &Node) -> usize {
 }
 
 fn string_len(s: &str) -> usize {
+    // By bytes, not chars: a UTF-8 continuation byte adds nothing to its character's count.
     2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\t' | '\r' => 2,
-            c if (c as u32) < 0x20 => 6,
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\t' | b'\r' => 2,
+            0x00..=0x1f => 6,
+            0x80..=0xbf => 0,
             _ => 1,
         })
         .sum::<usize>()
@@ -102,6 +104,16 @@ mod tests {
             "Statement": [ {"Effect": "Allow", "Action": ["s3:Get*", "a\"b"], "Resource": "*"} ] }"#;
         let compact: String = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","a\"b"],"Resource":"*"}]}"#.into();
         let root = crate::json::parse(text).unwrap();
+        assert_eq!(compact_len(&root), compact.chars().count());
+    }
+
+    #[test]
+    fn counts_characters_not_bytes_and_escapes_as_written() {
+        // `é` and `€` are one character each; the quote, the backslash and the newline are
+        // written escaped (two), the control character as `\u0001` (six).
+        let text = "{\"Sid\": \"\u{e9}\u{20ac}\\\" \\\\ \\n \\u0001\"}";
+        let root = crate::json::parse(text).unwrap();
+        let compact = "{\"Sid\":\"é€\\\" \\\\ \\n \\u0001\"}";
         assert_eq!(compact_len(&root), compact.chars().count());
     }
 }
