@@ -65,11 +65,12 @@ impl<'c> Target<'c> {
     }
 }
 
-/// What a statement's action element names.
+/// What a statement's action or resource element names: the listed patterns, every one but
+/// the listed (`NotAction`, `NotResource`), or nothing stated.
 #[derive(Clone, Debug)]
-pub enum Actions<'a> {
+pub enum Named<'a> {
     Listed(Vec<Str<'a>>),
-    /// `NotAction`: every action but these.
+    /// `NotAction` / `NotResource`: everything but these.
     Except {
         key: Str<'a>,
         excluded: Vec<Str<'a>>,
@@ -77,17 +78,11 @@ pub enum Actions<'a> {
     Unstated,
 }
 
+/// What a statement's action element names.
+pub type Actions<'a> = Named<'a>;
+
 /// What a statement's resource element names.
-#[derive(Clone, Debug)]
-pub enum Resources<'a> {
-    Listed(Vec<Str<'a>>),
-    /// `NotResource`: every resource but these.
-    Except {
-        key: Str<'a>,
-        excluded: Vec<Str<'a>>,
-    },
-    Unstated,
-}
+pub type Resources<'a> = Named<'a>;
 
 /// Who a statement applies to: identity policies leave it unstated (whoever holds it).
 #[derive(Clone, Debug)]
