@@ -3,7 +3,7 @@
 //! context (network, MFA, region, time, the tags a request sets). Only the first kind can
 //! close a privilege-escalation path: the holder of the permission controls the context.
 
-use crate::json::{Node, Span, Value};
+use crate::json::Span;
 use crate::policy::{ConditionEntry, Str};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -63,7 +63,7 @@ impl<'a> Condition<'a> {
         Condition {
             operator: entry.operator,
             key: entry.key,
-            values: values_of(entry.values),
+            values: crate::policy::condition_values(entry.values),
             narrows: classify(entry),
         }
     }
@@ -100,18 +100,5 @@ pub fn classify(entry: &ConditionEntry) -> Narrows {
         Narrows::Context
     } else {
         Narrows::Target
-    }
-}
-
-fn values_of(node: &Node) -> Vec<(String, Span)> {
-    let scalar = |n: &Node| match &n.value {
-        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
-        Value::Number(s) => Some((s.to_string(), n.span)),
-        Value::Bool(b) => Some((b.to_string(), n.span)),
-        _ => None,
-    };
-    match &node.value {
-        Value::Array(items) => items.iter().filter_map(scalar).collect(),
-        _ => scalar(node).into_iter().collect(),
     }
 }

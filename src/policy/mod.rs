@@ -135,6 +135,21 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     }
 }
 
+/// The values of a condition entry: one value or a list; non-scalars are skipped (the
+/// element-type rule reports them). Each as its text and span (strings without quotes).
+pub fn condition_values(node: &Node) -> Vec<(String, Span)> {
+    let scalar = |n: &Node| match &n.value {
+        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
+        Value::Number(s) => Some((s.to_string(), n.span)),
+        Value::Bool(b) => Some((b.to_string(), n.span)),
+        _ => None,
+    };
+    match &node.value {
+        Value::Array(items) => items.iter().filter_map(scalar).collect(),
+        _ => scalar(node).into_iter().collect(),
+    }
+}
+
 /// Whether an action or resource string is a pattern (has `*` or `?`). A byte search: rules
 /// ask this of every action, and a `char` searcher decodes each character on the way.
 pub fn has_wildcard(value: &str) -> bool {

@@ -806,21 +806,7 @@ pub fn operator(text: &str) -> Option<Operator> {
     })
 }
 
-/// The values of a condition entry: one value or a list; non-scalars are skipped (the
-/// element-type rule reports them). Each as its text and span (strings without quotes).
-pub fn condition_values(node: &crate::json::Node) -> Vec<(String, crate::json::Span)> {
-    use crate::json::Value;
-    let scalar = |n: &crate::json::Node| match &n.value {
-        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
-        Value::Number(s) => Some((s.to_string(), n.span)),
-        Value::Bool(b) => Some((b.to_string(), n.span)),
-        _ => None,
-    };
-    match &node.value {
-        Value::Array(items) => items.iter().filter_map(scalar).collect(),
-        _ => scalar(node).into_iter().collect(),
-    }
-}
+pub use crate::policy::condition_values;
 
 #[cfg(test)]
 mod tests {
