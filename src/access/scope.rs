@@ -99,10 +99,14 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
     // buffer serves all the templates.
     let mut fields = [""; 6];
     let mut count = 0;
-    for (slot, f) in fields.iter_mut().zip(value.splitn(6, ':')) {
-        *slot = f;
+    let mut start = 0;
+    for at in memchr::memchr_iter(b':', value.as_bytes()).take(fields.len() - 1) {
+        fields[count] = &value[start..at];
         count += 1;
+        start = at + 1;
     }
+    fields[count] = &value[start..];
+    count += 1;
     // A field stands for itself unless it holds a wildcard or a policy variable.
     let field = |i: usize, default: &'static str| -> &str {
         match fields[..count].get(i) {
@@ -121,7 +125,7 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
     let account = field(4, "111122223333");
     // The value is matched against one probe per template: compiled once for all of them.
     let compiled = Wildcard::new(value);
-    let mut probe = String::new();
+    let mut probe = String::with_capacity(PROBE_CAPACITY);
     templates.iter().any(|t| {
         probe.clear();
         fill_into(&mut probe, t.template, |var| match var {
@@ -133,6 +137,9 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
         compiled.matches(&probe)
     })
 }
+
+/// Room for a probe ARN without growing: templates and their filled fields are short.
+const PROBE_CAPACITY: usize = 160;
 
 /// The template with each `${Name}` replaced by `value(Name)`.
 fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
