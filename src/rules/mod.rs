@@ -134,6 +134,8 @@ pub struct Context<'a> {
     pub resources: resources::Cache<'a>,
     /// The document's effective access, read when a rule first asks (`methods::access`).
     pub access: std::cell::OnceCell<crate::access::Access<'a>>,
+    /// Which of the access methods' actions the document names (`methods::named`).
+    pub method_actions: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Context<'a> {
@@ -153,6 +155,7 @@ impl<'a> Context<'a> {
             forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
+            method_actions: Default::default(),
         }
     }
 
