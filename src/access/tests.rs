@@ -160,3 +160,52 @@ fn names_finds_actions_through_the_service_index() {
         },
     );
 }
+
+#[test]
+fn a_target_condition_that_admits_any_value_narrows_nothing() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {
+            "ArnLike": {"iam:PolicyARN": "arn:aws:iam::*:policy/*"},
+            "ArnEquals": {"iam:PermissionsBoundary": [
+                "arn:aws:iam::111122223333:policy/dev-boundary", "arn:aws:iam::111122223333:policy/*"
+            ]},
+            "StringLike": {"iam:PassedToService": "*", "aws:ResourceTag/team": "*"},
+            "StringEquals": {"cloudformation:RoleArn": "arn:aws:iam::*:role/*"}
+        }},
+        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {
+            "ArnLike": {"iam:PolicyARN": [
+                "arn:aws:iam::aws:policy/ReadOnly*", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+            ]},
+            "StringLike": {"cloudformation:RoleArn": "arn:aws:iam::*:role/cfn/*"}
+        }}
+    ]}"#;
+    with_access(text, |access, _| {
+        let kinds = |g: usize| -> Vec<(&str, Narrows)> {
+            access.allows[g]
+                .conditions
+                .iter()
+                .map(|c| (c.key.value, c.narrows))
+                .collect()
+        };
+        assert_eq!(
+            kinds(0),
+            [
+                ("iam:PolicyARN", Narrows::Context),
+                ("iam:PermissionsBoundary", Narrows::Context),
+                ("iam:PassedToService", Narrows::Context),
+                // The tag must still be there.
+                ("aws:ResourceTag/team", Narrows::Target),
+                // `StringEquals` reads `*` as a character.
+                ("cloudformation:RoleArn", Narrows::Target),
+            ]
+        );
+        // Named values, a name prefix and a path prefix pin.
+        assert_eq!(
+            kinds(1),
+            [
+                ("iam:PolicyARN", Narrows::Target),
+                ("cloudformation:RoleArn", Narrows::Target),
+            ]
+        );
+    });
+}
