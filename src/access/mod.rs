@@ -501,10 +501,19 @@ impl<'a> Access<'a> {
     pub fn reaches<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
         let mut out = Vec::new();
         for (grant, token) in self.naming(&target.name) {
-            let Some(scope) = grant.scope(target) else {
+            let Some(mut scope) = grant.scope(target) else {
                 continue;
             };
-            let (removed_by, denied_when) = self.denial(grant, &target.name);
+            let (mut removed_by, denied_when) = self.denial(grant, &target.name);
+            // "Allow on every resource, Deny on all but these" grants these alone.
+            if removed_by.is_none() && matches!(scope, Scope::Every(_)) {
+                if let Some((deny, kept)) = self.denied_but(grant, target) {
+                    match kept {
+                        Some(kept) => scope = kept,
+                        None => removed_by = Some(deny),
+                    }
+                }
+            }
             out.push(Reach {
                 grant,
                 token,
@@ -514,6 +523,32 @@ impl<'a> Access<'a> {
             });
         }
         out
+    }
+
+    /// An unconditional `Deny` with `NotResource` that covers `grant`'s grant of `target`
+    /// but for its exclusions, and where the grant still stands: the exclusions that name
+    /// the action's resources (`None`: none does, so nothing is left).
+    #[allow(clippy::type_complexity)]
+    fn denied_but<'s>(
+        &'s self,
+        grant: &Grant,
+        target: &Target,
+    ) -> Option<(&'s Grant<'a>, Option<Scope<'a>>)> {
+        self.denies.iter().find_map(|deny| {
+            let Resources::Except { excluded, .. } = &deny.resources else {
+                return None;
+            };
+            let covers = deny.conditions.is_empty()
+                && deny.token_for(&target.name).is_some()
+                && deny_principals(deny, grant);
+            covers.then(|| {
+                let globs = scope::globs_of(excluded);
+                (
+                    deny,
+                    scope::of_values(excluded, &globs, target.templates.as_deref()),
+                )
+            })
+        })
     }
 
     /// What the `Deny` statements do to `grant`'s grant of `action` (`service:Action`): the

@@ -209,3 +209,25 @@ fn a_target_condition_that_admits_any_value_narrows_nothing() {
         );
     });
 }
+
+#[test]
+fn a_deny_on_all_but_named_resources_leaves_those_named() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["iam:PassRole", "s3:GetObject"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": [
+            "arn:aws:iam::111122223333:role/orders-lambda", "arn:aws:s3:::orders/*"
+        ]},
+        {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:iam::111122223333:role/orders-lambda"}
+    ]}"#;
+    with_access(text, |access, catalog| {
+        let pass = access.standing(&target(catalog, "iam:PassRole"));
+        assert_eq!(pass.len(), 1);
+        let named: Vec<&str> = match &pass[0].scope {
+            Scope::Named(ts) => ts.iter().map(|t| t.value).collect(),
+            other => panic!("expected named roles, got {other:?}"),
+        };
+        assert_eq!(named, ["arn:aws:iam::111122223333:role/orders-lambda"]);
+        // The exclusion names no object: nothing of `s3:GetObject` is left.
+        assert!(access.standing(&target(catalog, "s3:GetObject")).is_empty());
+    });
+}
