@@ -78,6 +78,24 @@ impl<'a> Condition<'a> {
         self.key.value.eq_ignore_ascii_case(key)
     }
 
+    /// Whether the condition holds when its key has this one value, for the string
+    /// operators (`None` for the others and for set operators: not known here).
+    /// `IfExists` reads as the operator itself: the value is there.
+    pub fn holds_for(&self, value: &str) -> Option<bool> {
+        let op = self.operator.value.to_ascii_lowercase();
+        let op = op.strip_suffix("ifexists").unwrap_or(&op);
+        let mut values = self.values.iter().map(|(v, _)| v.as_str());
+        match op {
+            "stringequals" => Some(values.any(|v| v == value)),
+            "stringnotequals" => Some(!values.any(|v| v == value)),
+            "stringequalsignorecase" => Some(values.any(|v| v.eq_ignore_ascii_case(value))),
+            "stringnotequalsignorecase" => Some(!values.any(|v| v.eq_ignore_ascii_case(value))),
+            "stringlike" => Some(values.any(|v| crate::pattern::wildcard_match(v, value))),
+            "stringnotlike" => Some(!values.any(|v| crate::pattern::wildcard_match(v, value))),
+            _ => None,
+        }
+    }
+
     /// `StringEquals aws:SourceIp [10.0.0.0/8]`: for messages.
     pub fn describe(&self) -> String {
         let values: Vec<&str> = self.values.iter().map(|(v, _)| v.as_str()).collect();

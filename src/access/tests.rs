@@ -231,3 +231,22 @@ fn a_deny_on_all_but_named_resources_leaves_those_named() {
         assert!(access.standing(&target(catalog, "s3:GetObject")).is_empty());
     });
 }
+
+#[test]
+fn a_string_condition_holds_for_one_value() {
+    let text = r#"{"Statement": [
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*", "Condition": {
+            "StringNotEquals": {"iam:PassedToService": "lambda.amazonaws.com"},
+            "StringLikeIfExists": {"iam:PassedToService": "*.amazonaws.com"},
+            "ForAnyValue:StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}
+        }}
+    ]}"#;
+    with_access(text, |access, _| {
+        let c = &access.denies[0].conditions;
+        assert_eq!(c[0].holds_for("ec2.amazonaws.com"), Some(true));
+        assert_eq!(c[0].holds_for("lambda.amazonaws.com"), Some(false));
+        assert_eq!(c[1].holds_for("ec2.amazonaws.com"), Some(true));
+        assert_eq!(c[1].holds_for("example.com"), Some(false));
+        assert_eq!(c[2].holds_for("ec2.amazonaws.com"), None);
+    });
+}
