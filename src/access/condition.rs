@@ -126,7 +126,7 @@ pub fn classify(entry: &ConditionEntry) -> Narrows {
     }
 }
 
-/// Keys whose value is the ARN of one resource type (lower case), with that type's ARN
+/// Keys whose value is the ARN of one resource type, with that type's ARN
 /// before the name: a pattern that matches any name there pins nothing.
 const ONE_TYPE_ARN_KEYS: &[(&str, &str)] = &[
     ("iam:policyarn", "policy/"),
@@ -142,14 +142,18 @@ const ANY_NAME: &str = "zq9-any-name";
 /// key holding one type of ARN, matches any name of that type (`arn:aws:iam::*:policy/*`).
 /// `*` on a tag key still requires the tag, so it narrows.
 fn admits_any(entry: &ConditionEntry, values: &[(String, Span)]) -> bool {
-    let op = entry.operator.value.to_ascii_lowercase();
-    if !matches!(op.as_str(), "stringlike" | "arnlike" | "arnequals") || values.is_empty() {
+    // Asked of every positive condition of every statement: compared in place.
+    let op = entry.operator.value;
+    let wildcards = ["StringLike", "ArnLike", "ArnEquals"]
+        .iter()
+        .any(|o| op.eq_ignore_ascii_case(o));
+    if !wildcards || values.is_empty() {
         return false;
     }
-    let key = entry.key.value.to_ascii_lowercase();
+    let key = entry.key.value;
     let arn_type = ONE_TYPE_ARN_KEYS
         .iter()
-        .find(|(k, _)| *k == key)
+        .find(|(k, _)| key.eq_ignore_ascii_case(k))
         .map(|(_, ty)| *ty);
     values.iter().any(|(v, _)| {
         (v == "*" && !key.contains('/')) || arn_type.is_some_and(|ty| matches_any_name(v, ty))

@@ -9,7 +9,8 @@
 //! the catalog, about every action a statement names ([`Access::expand`]). A `Deny` removes
 //! a grant only where it covers it completely (same action, resources that cover the
 //! grant's, principals that include its, no condition); a conditional `Deny` leaves the
-//! grant standing and is kept with it.
+//! grant standing and is kept with it. An unconditional `Deny` with `NotResource` narrows
+//! an `Allow` on every resource to the resources it excludes.
 
 pub mod condition;
 pub mod forbid;
