@@ -15,6 +15,8 @@ mod n017_missing_paired_key;
 mod n018_arn_key_string_operator;
 mod n019_redundant_condition_value;
 mod n020_key_not_sent_by_action;
+mod n021_key_not_sent_by_service_principal;
+mod n022_tag_key_not_supported;
 mod p020_invalid_policy_variable;
 mod policy_types;
 mod q001_policy_size_quota;
