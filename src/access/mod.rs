@@ -9,7 +9,8 @@
 //! the catalog, about every action a statement names ([`Access::expand`]). A `Deny` removes
 //! a grant only where it covers it completely (same action, resources that cover the
 //! grant's, principals that include its, no condition); a conditional `Deny` leaves the
-//! grant standing and is kept with it.
+//! grant standing and is kept with it. An unconditional `Deny` with `NotResource` narrows
+//! an `Allow` on every resource to the resources it excludes.
 
 pub mod condition;
 pub mod forbid;
@@ -618,35 +619,70 @@ impl<'a> Access<'a> {
 
     /// Every `Allow` that grants `target`, with what the `Deny` statements do to it.
     pub fn reaches<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
-        let mut out = Vec::new();
-        for (grant, token) in self.naming(&target.name) {
-            let Some(scope) = grant.scope(target) else {
-                continue;
-            };
-            let (removed_by, denied_when) = self.denial(grant, &target.name);
-            out.push(Reach {
-                grant,
-                token,
-                scope,
-                removed_by,
-                denied_when,
-            });
-        }
-        out
+        self.naming(&target.name)
+            .into_iter()
+            .filter_map(|(grant, token)| self.reach(grant, token, target))
+            .collect()
     }
 
     /// `grant`'s grant of `target` alone, as [`Access::reaches`] finds it among the others:
     /// `None` when the grant does not name the action or names no resource it takes.
     pub fn reach_of<'s>(&'s self, grant: &'s Grant<'a>, target: &Target) -> Option<Reach<'s, 'a>> {
         let token = grant.token_for(&target.name)?;
-        let scope = grant.scope(target)?;
-        let (removed_by, denied_when) = self.denial(grant, &target.name);
+        self.reach(grant, token, target)
+    }
+
+    /// What is left of `grant`'s grant of `target` (named at `token`) after the `Deny`
+    /// statements: `None` when it names no resource the action takes.
+    fn reach<'s>(
+        &'s self,
+        grant: &'s Grant<'a>,
+        token: Str<'a>,
+        target: &Target,
+    ) -> Option<Reach<'s, 'a>> {
+        let mut scope = grant.scope(target)?;
+        let (mut removed_by, denied_when) = self.denial(grant, &target.name);
+        // "Allow on every resource, Deny on all but these" grants these alone.
+        if removed_by.is_none() && matches!(scope, Scope::Every(_)) {
+            if let Some((deny, kept)) = self.denied_but(grant, target) {
+                match kept {
+                    Some(kept) => scope = kept,
+                    None => removed_by = Some(deny),
+                }
+            }
+        }
         Some(Reach {
             grant,
             token,
             scope,
             removed_by,
             denied_when,
+        })
+    }
+
+    /// An unconditional `Deny` with `NotResource` that covers `grant`'s grant of `target`
+    /// but for its exclusions, and where the grant still stands: the exclusions that name
+    /// the action's resources (`None`: none does, so nothing is left).
+    #[allow(clippy::type_complexity)]
+    fn denied_but<'s>(
+        &'s self,
+        grant: &Grant,
+        target: &Target,
+    ) -> Option<(&'s Grant<'a>, Option<Scope<'a>>)> {
+        self.denies.iter().find_map(|deny| {
+            let Resources::Except { excluded, .. } = &deny.resources else {
+                return None;
+            };
+            let covers = deny.conditions.is_empty()
+                && deny.token_for(&target.name).is_some()
+                && deny_principals(deny, grant);
+            covers.then(|| {
+                let globs = scope::globs_of(excluded);
+                (
+                    deny,
+                    scope::of_values(excluded, &globs, target.templates.as_deref()),
+                )
+            })
         })
     }
 

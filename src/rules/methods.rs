@@ -193,9 +193,41 @@ fn usable<'s, 'a>(
             let scoped = open_needed
                 && !reach.scope.is_open()
                 && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
-            !pinned && !scoped
+            !pinned && !scoped && !denied_to_method(method, target, reach)
         })
         .cloned()
+}
+
+/// Whether a conditional `Deny` applies whenever the method passes its role: its only
+/// conditions are on `iam:PassedToService` and hold for the method's service ("Deny
+/// `iam:PassRole` unless passed to Lambda" closes the EC2 method).
+fn denied_to_method(method: &Method, target: &Target, reach: &Reach) -> bool {
+    reach
+        .denied_when
+        .iter()
+        .any(|deny| passed_to_decides(method, &target.name, deny) == Some(true))
+}
+
+/// For the `iam:PassRole` step of a method: whether a conditional `Deny` applies when the
+/// role goes to the method's service (`Some(true)`: always, its conditions being on
+/// `iam:PassedToService` alone; `Some(false)`: never, one of them fails for that service).
+fn passed_to_decides(method: &Method, action: &str, deny: &Grant) -> Option<bool> {
+    let service = method.passed_to.as_deref()?;
+    if !action.eq_ignore_ascii_case("iam:PassRole") {
+        return None;
+    }
+    let mut all = true;
+    for c in &deny.conditions {
+        match c
+            .is_key("iam:PassedToService")
+            .then(|| c.holds_for(service))
+        {
+            Some(Some(false)) => return Some(false),
+            Some(Some(true)) => {}
+            _ => all = false,
+        }
+    }
+    all.then_some(true)
 }
 
 /// Each action's catalog entry and standing grants, worked out once per document and
@@ -363,6 +395,10 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
                 }
             }
             for deny in &reach.denied_when {
+                // A Deny that never applies to this method's service is not worth a word.
+                if passed_to_decides(completed.method, &step.action, deny) == Some(false) {
+                    continue;
+                }
                 for c in &deny.conditions {
                     if !labelled.contains(&c.key.span) {
                         labelled.push(c.key.span);
