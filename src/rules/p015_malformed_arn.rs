@@ -17,7 +17,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let shorthand = api_gateway && value.value.starts_with("execute-api:/");
                 if value.value != "*" && !shorthand {
-                    let problem = problem(value).or_else(|| fields_for_service(cx, value));
+                    // Split once: both checks read the fields.
+                    let parts = arn::split(value.value);
+                    let problem = problem_of(value, &parts)
+                        .or_else(|| fields_for_service(cx, value, parts.as_ref().ok()?));
                     report(
                         value,
                         problem,
@@ -123,11 +126,16 @@ fn report(
 
 /// What P015 reports about an ARN, if anything: other rules skip such values.
 pub fn problem(value: Str) -> Option<(Span, String)> {
+    problem_of(value, &arn::split(value.value))
+}
+
+/// [`problem`] of a value already split.
+fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Span, String)> {
     let text = value.value;
-    match arn::split(text) {
+    match split {
         // `${BucketArn}/*`: a template value may hold the whole start of the ARN.
         Err(why) if placeholder::find(text).is_empty() && !template::has_template(text) => {
-            Some((value.span, why.to_string()))
+            Some((value.span, (*why).to_string()))
         }
         Err(_) => None,
         Ok(parts) => {
@@ -163,7 +171,7 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                         || parts.account.text.is_empty()
                         || arn::is_account_id(parts.account.text)
                         || parts.account.text == "aws"
-                        || arn::is_cloudfront_origin_access_identity(&parts),
+                        || arn::is_cloudfront_origin_access_identity(parts),
                     "a 12-digit account ID, or empty",
                 ),
                 (
@@ -204,9 +212,8 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
 /// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
 /// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
 /// its *Missing ARN field*). Only literal fields of a known service are judged.
-fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
+fn fields_for_service(cx: &Context, value: Str, parts: &arn::Arn) -> Option<(Span, String)> {
     let text = value.value;
-    let parts = arn::split(text).ok()?;
     let service = parts.service.text;
     if has_wildcard(service) || service.contains('{') {
         return None;
