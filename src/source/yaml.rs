@@ -584,6 +584,14 @@ fn as_written<'a>(value: Cow<'a, str>, written: &'a str, style: ScalarStyle) -> 
 }
 
 fn is_core_number(v: &str) -> bool {
+    // Every form below starts with a digit, a sign or a dot; most scalars are words.
+    if !v
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+    {
+        return false;
+    }
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
     if let Some(hex) = v.strip_prefix("0x") {
         return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
@@ -830,7 +838,18 @@ mod tests {
         for n in ["0", "-1", "3.5", ".5", "1e3", "0x1F", "0o7", ".inf"] {
             assert!(is_core_number(n), "{n}");
         }
-        for s in ["2012-10-17", "1.2.3", "e3", "", "-", "0x", "1e"] {
+        for s in [
+            "2012-10-17",
+            "1.2.3",
+            "e3",
+            "",
+            "-",
+            "0x",
+            "1e",
+            "x1",
+            "inf",
+            " 1",
+        ] {
             assert!(!is_core_number(s), "{s}");
         }
     }
