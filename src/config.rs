@@ -520,11 +520,7 @@ impl Config {
     /// Whether a rule runs at all for this file.
     pub fn enabled(&self, code: &str, name: &str, ignored_here: &[&Selector]) -> bool {
         // Asked for every rule of every file; most runs select, ignore and override nothing.
-        if self.select.is_empty()
-            && self.ignore.is_empty()
-            && self.severity.is_empty()
-            && ignored_here.is_empty()
-        {
+        if self.enables_every_rule(ignored_here) {
             return true;
         }
         let selected = self.select.is_empty() || self.select.iter().any(|s| s.matches(code, name));
@@ -538,6 +534,15 @@ impl Config {
             Some(SeverityOverride::Off)
         );
         selected && !ignored && !off
+    }
+
+    /// Whether every rule runs for a file with these per-path ignores: nothing is selected,
+    /// ignored or overridden.
+    pub fn enables_every_rule(&self, ignored_here: &[&Selector]) -> bool {
+        self.select.is_empty()
+            && self.ignore.is_empty()
+            && self.severity.is_empty()
+            && ignored_here.is_empty()
     }
 
     /// The per-path ignores that apply to this file.

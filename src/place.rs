@@ -20,14 +20,19 @@ use std::path::Path;
 pub(crate) struct RuleSet<'c> {
     config: &'c Config,
     ignored_here: Vec<&'c Selector>,
+    /// Nothing selected, ignored or overridden: known once, as every rule of every document
+    /// asks.
+    every_rule: bool,
 }
 
 impl<'c> RuleSet<'c> {
     /// For the file at `path` (matched against the config's per-path globs).
     pub(crate) fn for_path(config: &'c Config, path: &Path) -> Self {
+        let ignored_here = config.ignores_for(path);
         RuleSet {
             config,
-            ignored_here: config.ignores_for(path),
+            every_rule: config.enables_every_rule(&ignored_here),
+            ignored_here,
         }
     }
 
@@ -36,6 +41,7 @@ impl<'c> RuleSet<'c> {
         RuleSet {
             config,
             ignored_here: Vec::new(),
+            every_rule: config.enables_every_rule(&[]),
         }
     }
 
@@ -43,15 +49,19 @@ impl<'c> RuleSet<'c> {
     /// or unknown.
     pub(crate) fn enabled(&self, code: Code) -> Option<&'static RuleMeta> {
         let meta = code.meta();
-        self.config
-            .enabled(meta.code, meta.name, &self.ignored_here)
-            .then_some(meta)
+        (self.every_rule
+            || self
+                .config
+                .enabled(meta.code, meta.name, &self.ignored_here))
+        .then_some(meta)
     }
 
     /// Whether a rule runs on a document of this kind in this file.
     pub(crate) fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
-        self.config
-            .enabled(meta.code, meta.name, &self.ignored_here)
+        (self.every_rule
+            || self
+                .config
+                .enabled(meta.code, meta.name, &self.ignored_here))
             && (meta.kinds.is_empty() || meta.kinds.contains(&kind))
     }
 

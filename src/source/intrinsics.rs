@@ -26,12 +26,40 @@ pub fn intrinsic<'n, 'a>(node: &'n Node<'a>) -> Option<(Cow<'n, str>, &'n Node<'
     let name = match key.strip_prefix('!') {
         Some("Ref") => Cow::Borrowed("Ref"),
         Some("Condition") => Cow::Borrowed("Condition"),
-        Some(short) => Cow::Owned(format!("Fn::{short}")),
+        // Asked of every node a template reader visits: the functions CloudFormation has
+        // are named without making a string each time.
+        Some(short) => match LONG_NAMES.iter().find(|long| long[4..] == *short) {
+            Some(long) => Cow::Borrowed(*long),
+            None => Cow::Owned(format!("Fn::{short}")),
+        },
         None if key == "Ref" || key.starts_with("Fn::") => Cow::Borrowed(key),
         None => return None,
     };
     Some((name, &member.value))
 }
+
+/// CloudFormation's intrinsic functions with a short form (`!Sub` for `Fn::Sub`).
+const LONG_NAMES: [&str; 19] = [
+    "Fn::Sub",
+    "Fn::GetAtt",
+    "Fn::Join",
+    "Fn::If",
+    "Fn::ImportValue",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::FindInMap",
+    "Fn::GetAZs",
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::Equals",
+    "Fn::And",
+    "Fn::Or",
+    "Fn::Not",
+    "Fn::Length",
+    "Fn::ToJsonString",
+    "Fn::Transform",
+    "Fn::ForEach",
+];
 
 /// The value tree with every intrinsic replaced (see the module doc).
 pub fn normalize<'a>(node: &Node<'a>) -> Node<'a> {
@@ -39,10 +67,16 @@ pub fn normalize<'a>(node: &Node<'a>) -> Node<'a> {
         return scalar(node);
     }
     match &node.value {
-        Value::Array(items) => Node {
-            value: Value::Array(items.iter().flat_map(list_items).collect()),
-            span: node.span,
-        },
+        Value::Array(items) => {
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                push_items(item, &mut values);
+            }
+            Node {
+                value: Value::Array(values),
+                span: node.span,
+            }
+        }
         Value::Object(members) => Node {
             value: Value::Object(
                 members
@@ -71,26 +105,36 @@ fn either<'a>(key: &str, both: Vec<&Node<'a>>, node: &Node<'a>) -> Node<'a> {
     let statements = key == "Statement" && both.iter().all(|n| n.members().is_some());
     match both.as_slice() {
         [one] => normalize(one),
-        _ if statements || both.iter().any(is_list) => Node {
-            value: Value::Array(
-                both.iter()
-                    .flat_map(|b| match &b.value {
-                        Value::Array(items) => items.iter().flat_map(list_items).collect(),
-                        _ => list_items(b),
-                    })
-                    .collect(),
-            ),
-            span: node.span,
-        },
+        _ if statements || both.iter().any(is_list) => {
+            let mut values = Vec::new();
+            for branch in both.iter() {
+                match &branch.value {
+                    Value::Array(items) => {
+                        for item in items {
+                            push_items(item, &mut values);
+                        }
+                    }
+                    _ => push_items(branch, &mut values),
+                }
+            }
+            Node {
+                value: Value::Array(values),
+                span: node.span,
+            }
+        }
         _ => scalar(node),
     }
 }
 
-/// The values a list item stands for: one, or each branch of an `Fn::If`.
-fn list_items<'a>(item: &Node<'a>) -> Vec<Node<'a>> {
+/// Adds the values a list item stands for to `out`: one, or each branch of an `Fn::If`.
+fn push_items<'a>(item: &Node<'a>, out: &mut Vec<Node<'a>>) {
     match branches(item) {
-        Some(both) => both.iter().flat_map(|b| list_items(b)).collect(),
-        None => vec![normalize(item)],
+        Some(both) => {
+            for branch in both {
+                push_items(branch, out);
+            }
+        }
+        None => out.push(normalize(item)),
     }
 }
 

@@ -8,31 +8,16 @@
 
 use super::extract::Consumer;
 use super::{format_of, read, FileFormat, Input, Origin};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Gives each input a module reads as a policy its consumer, adding those not listed yet.
 pub fn file_consumers(inputs: &mut Vec<Input>) {
-    let mut uses: Vec<(PathBuf, Consumer)> = Vec::new();
-    for input in inputs.iter() {
-        if input.origin == Origin::Stdin || format_of(&input.path) != FileFormat::Terraform {
-            continue;
-        }
-        let Ok(Ok(bytes)) = read::read_file(&input.path) else {
-            continue; // Reported when the file is checked.
-        };
-        if memchr::memmem::find(&bytes, b"file(").is_none() {
-            continue;
-        }
-        let Ok(text) = String::from_utf8(bytes) else {
-            continue;
-        };
-        let dir = input.path.parent().map(PathBuf::from).unwrap_or_default();
-        for used in super::terraform::read(&text).files {
-            uses.push((dir.join(&used.path), used.consumer));
-        }
-    }
+    // On every core: this read comes before the run, and a walk may list thousands of
+    // modules. (Collected in input order, whatever the order the threads finish in.)
+    let uses: Vec<(PathBuf, Consumer)> = inputs.par_iter().flat_map_iter(files_read_by).collect();
     if uses.is_empty() {
         return;
     }
@@ -72,4 +57,26 @@ pub fn file_consumers(inputs: &mut Vec<Input>) {
             consumer: Some(consumer),
         });
     }
+}
+
+/// The files a Terraform input reads as policies, with their consumers.
+fn files_read_by(input: &Input) -> Vec<(PathBuf, Consumer)> {
+    if input.origin == Origin::Stdin || format_of(&input.path) != FileFormat::Terraform {
+        return Vec::new();
+    }
+    let Ok(Ok(bytes)) = read::read_file(&input.path) else {
+        return Vec::new(); // Reported when the file is checked.
+    };
+    if memchr::memmem::find(&bytes, b"file(").is_none() {
+        return Vec::new();
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let dir = input.path.parent().map(PathBuf::from).unwrap_or_default();
+    super::terraform::read(&text)
+        .files
+        .into_iter()
+        .map(|used| (dir.join(&used.path), used.consumer))
+        .collect()
 }

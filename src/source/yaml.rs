@@ -176,19 +176,23 @@ fn host_offset(at: usize, added: &[(usize, usize)]) -> usize {
     at - shift
 }
 
-/// Where a node being built stands: its items or members so far.
+/// A collection's tag as written (`!Sub`) and its span.
+type Tag<'a> = Option<(Cow<'a, str>, Span)>;
+
+/// Where a node being built stands: where its items or members so far begin on the
+/// builder's stacks.
 enum Frame<'a> {
     Sequence {
         start: usize,
         anchor: usize,
-        tag: Option<(String, Span)>,
-        items: Vec<Node<'a>>,
+        tag: Tag<'a>,
+        items_from: usize,
     },
     Mapping {
         start: usize,
         anchor: usize,
-        tag: Option<(String, Span)>,
-        members: Vec<Member<'a>>,
+        tag: Tag<'a>,
+        members_from: usize,
         key: Option<(Cow<'a, str>, Span)>,
     },
 }
@@ -197,6 +201,11 @@ struct Builder<'a> {
     text: &'a str,
     positions: Positions<'a>,
     stack: Vec<Frame<'a>>,
+    /// The items and members of the collections being built, innermost last: each
+    /// collection is moved out into a vector of its exact size when it closes, rather than
+    /// grown by doubling (as the JSON parser does).
+    items: Vec<Node<'a>>,
+    members: Vec<Member<'a>>,
     anchors: rustc_hash::FxHashMap<usize, (Node<'a>, usize)>,
     /// Values copied for aliases so far; past [`ALIAS_BUDGET`] the input is refused. (Values
     /// written out are bounded by the file's size; copies are not.)
@@ -210,6 +219,8 @@ impl<'a> Builder<'a> {
             text,
             positions: Positions::new(text),
             stack: Vec::new(),
+            items: Vec::new(),
+            members: Vec::new(),
             anchors: Default::default(),
             made: 0,
             root: None,
@@ -249,7 +260,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         tag,
-                        items: Vec::new(),
+                        items_from: self.items.len(),
                     });
                 }
                 Event::MappingStart(anchor, tag) => {
@@ -258,7 +269,7 @@ impl<'a> Builder<'a> {
                         start,
                         anchor,
                         tag,
-                        members: Vec::new(),
+                        members_from: self.members.len(),
                         key: None,
                     });
                 }
@@ -313,7 +324,7 @@ impl<'a> Builder<'a> {
         &mut self,
         at: usize,
         tag: Option<&saphyr_parser::Tag>,
-    ) -> Result<(usize, Option<(String, Span)>), YamlError> {
+    ) -> Result<(usize, Tag<'a>), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(YamlError {
                 message: format!("nesting is deeper than {MAX_DEPTH} levels"),
@@ -322,7 +333,28 @@ impl<'a> Builder<'a> {
         }
         let content = content_start(self.text, at);
         let tag_at = start_of_tag(self.text, content);
-        Ok((content, tag.map(|t| (tag_name(t), self.tag_span(tag_at)))))
+        Ok((
+            content,
+            tag.map(|t| {
+                let span = self.tag_span(tag_at);
+                (self.tag_name(t, span), span)
+            }),
+        ))
+    }
+
+    /// `!Sub` for the local tag `!Sub`, borrowed from the text where it is written as is;
+    /// `!<verbatim>` tags keep their text.
+    fn tag_name(&self, tag: &saphyr_parser::Tag, span: Span) -> Cow<'a, str> {
+        let written = &self.text[span.start..span.end];
+        let (handle, suffix) = (tag.handle.as_str(), tag.suffix.as_str());
+        if written.len() == handle.len() + suffix.len()
+            && written.starts_with(handle)
+            && written.ends_with(suffix)
+        {
+            Cow::Borrowed(written)
+        } else {
+            Cow::Owned(format!("{handle}{suffix}"))
+        }
     }
 
     fn scalar(
@@ -371,15 +403,14 @@ impl<'a> Builder<'a> {
             },
             (_, Some("bool")) => Value::Bool(value == "true"),
             (_, Some("null")) => Value::Null,
-            _ => Value::String(value),
+            _ => Value::String(as_written(value, &text[start..end], style)),
         };
         let node = Node { value, span };
         match tag {
-            Some(tag) if tag.handle != "!!" => Ok(tagged(
-                tag_name(tag),
-                self.tag_span(start_of_tag(text, start)),
-                node,
-            )),
+            Some(tag) if tag.handle != "!!" => {
+                let tag_span = self.tag_span(start_of_tag(text, start));
+                Ok(tagged(self.tag_name(tag, tag_span), tag_span, node))
+            }
             _ => Ok(node),
         }
     }
@@ -400,8 +431,8 @@ impl<'a> Builder<'a> {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping { members, key, .. }) => match key.take() {
+            Some(Frame::Sequence { .. }) => self.items.push(node),
+            Some(Frame::Mapping { key, .. }) => match key.take() {
                 None => {
                     let name = match node.value {
                         Value::String(s) => s,
@@ -410,7 +441,7 @@ impl<'a> Builder<'a> {
                     };
                     *key = Some((name, node.span));
                 }
-                Some((key, key_span)) => members.push(Member {
+                Some((key, key_span)) => self.members.push(Member {
                     key,
                     key_span,
                     value: node,
@@ -429,15 +460,25 @@ impl<'a> Builder<'a> {
                 start,
                 anchor,
                 tag,
-                items,
-            } => (Value::Array(items), start, anchor, tag),
+                items_from,
+            } => (
+                Value::Array(self.items.drain(items_from..).collect()),
+                start,
+                anchor,
+                tag,
+            ),
             Frame::Mapping {
                 start,
                 anchor,
                 tag,
-                members,
+                members_from,
                 ..
-            } => (Value::Object(members), start, anchor, tag),
+            } => (
+                Value::Object(self.members.drain(members_from..).collect()),
+                start,
+                anchor,
+                tag,
+            ),
         };
         // A flow collection ends at its bracket; a block one at its last value (its end event
         // stands at the next token, past comments and blank lines).
@@ -465,17 +506,12 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `!Sub` for the local tag `!Sub`; `!<verbatim>` tags keep their text.
-fn tag_name(tag: &saphyr_parser::Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
-}
-
 /// The one-member object that stands for a tagged node: `{"!Sub": node}`.
-fn tagged<'a>(name: String, tag_span: Span, node: Node<'a>) -> Node<'a> {
+fn tagged<'a>(name: Cow<'a, str>, tag_span: Span, node: Node<'a>) -> Node<'a> {
     let span = Span::new(tag_span.start, node.span.end.max(tag_span.end));
     Node {
         value: Value::Object(vec![Member {
-            key: Cow::Owned(name),
+            key: name,
             key_span: tag_span,
             value: node,
         }]),
@@ -523,11 +559,39 @@ fn plain<'a>(value: Cow<'a, str>, source: &'a str) -> Value<'a> {
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
         v if is_core_number(v) => Value::Number(source),
-        _ => Value::String(value),
+        _ => Value::String(as_written(value, source, ScalarStyle::Plain)),
+    }
+}
+
+/// A scalar's value borrowed from the text where the text spells it as is (no escape,
+/// folded line or quote to undo): the parser hands over every scalar as a new string, and a
+/// tree of borrowed strings is copied and dropped without allocating. `written` is the
+/// scalar's span, quotes included.
+fn as_written<'a>(value: Cow<'a, str>, written: &'a str, style: ScalarStyle) -> Cow<'a, str> {
+    let Cow::Owned(owned) = &value else {
+        return value;
+    };
+    let unquoted = match style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            written.get(1..written.len().saturating_sub(1))
+        }
+        _ => Some(written),
+    };
+    match unquoted {
+        Some(unquoted) if unquoted == owned.as_str() => Cow::Borrowed(unquoted),
+        _ => value,
     }
 }
 
 fn is_core_number(v: &str) -> bool {
+    // Every form below starts with a digit, a sign or a dot; most scalars are words.
+    if !v
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+    {
+        return false;
+    }
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
     if let Some(hex) = v.strip_prefix("0x") {
         return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
@@ -774,7 +838,18 @@ mod tests {
         for n in ["0", "-1", "3.5", ".5", "1e3", "0x1F", "0o7", ".inf"] {
             assert!(is_core_number(n), "{n}");
         }
-        for s in ["2012-10-17", "1.2.3", "e3", "", "-", "0x", "1e"] {
+        for s in [
+            "2012-10-17",
+            "1.2.3",
+            "e3",
+            "",
+            "-",
+            "0x",
+            "1e",
+            "x1",
+            "inf",
+            " 1",
+        ] {
             assert!(!is_core_number(s), "{s}");
         }
     }
