@@ -684,13 +684,6 @@ impl<'a> Covering<'a> {
         self.text
     }
 
-    /// The text before the first wildcard (all of it without one): every text the pattern
-    /// covers starts with it.
-    pub fn head(&self) -> &'a str {
-        self.wildcards
-            .map_or(self.text, |(first, _)| &self.text[..first])
-    }
-
     /// [`pattern_covers`] with this pattern as the general one.
     pub fn covers(&self, specific: &str, ignore_case: bool) -> bool {
         let same = |a: u8, b: u8| {
@@ -791,11 +784,11 @@ pub fn redundant_patterns(
     if n < 2 {
         return Vec::new();
     }
+    if n <= SHORT_LIST {
+        return redundant_in_short_list(keys, ignore_case, covers);
+    }
     // Where each key's wildcards begin: its head, the text every key it covers starts with.
-    let heads: Vec<Option<usize>> = keys
-        .iter()
-        .map(|k| wildcard_bounds(k.as_bytes()).map(|(first, _)| first))
-        .collect();
+    let heads: Vec<Option<usize>> = keys.iter().map(|k| first_wildcard(k)).collect();
     // Every key folded once, into one buffer (ASCII folding keeps every byte's position).
     let buffer: String;
     let keys: Vec<&str> = if ignore_case {
@@ -865,6 +858,61 @@ pub fn redundant_patterns(
         }
     }
     out
+}
+
+/// Lists this long or shorter are compared pair by pair: most lists are, and for them
+/// that is cheaper than sorting.
+const SHORT_LIST: usize = 16;
+
+/// [`redundant_patterns`] of a short list: each value against every other, in list order,
+/// settled by key before `covers` is asked; no allocation unless a value is redundant.
+fn redundant_in_short_list(
+    keys: &[&str],
+    ignore_case: bool,
+    covers: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut heads = [None; SHORT_LIST];
+    for (head, key) in heads.iter_mut().zip(keys) {
+        *head = first_wildcard(key);
+    }
+    let same = |a: &[u8], b: &[u8]| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    // Whether `general`'s key lets it cover `specific`'s: `specific` starts with its head,
+    // or equals it when it has no wildcard.
+    let may_cover = |general: usize, specific: usize| {
+        let (g, s) = (keys[general].as_bytes(), keys[specific].as_bytes());
+        match heads[general] {
+            Some(at) => s.len() >= at && same(&g[..at], &s[..at]),
+            None => same(g, s),
+        }
+    };
+    let mut out = Vec::new();
+    for i in 0..keys.len() {
+        let by = (0..keys.len())
+            .find(|&j| j != i && may_cover(j, i) && covers(j, i) && (j < i || !covers(i, j)));
+        if let Some(j) = by {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
+/// Where a key's first wildcard is. Keys are short: first a pass without an early exit,
+/// which compiles to vector compares, tells whether there is one at all.
+fn first_wildcard(key: &str) -> Option<usize> {
+    let bytes = key.as_bytes();
+    let any = bytes.iter().fold(0_u8, |any, &b| {
+        any | u8::from(b == b'*') | u8::from(b == b'?')
+    });
+    if any == 0 {
+        return None;
+    }
+    bytes.iter().position(|&b| b == b'*' || b == b'?')
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding
@@ -1202,7 +1250,9 @@ mod tests {
         let mut next = numbers(3);
         let mut found = 0;
         for _ in 0..3_000 {
-            let values: Vec<String> = (0..next(8))
+            // Short lists and long ones, which take different paths.
+            let len = [next(SHORT_LIST + 1), SHORT_LIST + 1 + next(24)][next(2)];
+            let values: Vec<String> = (0..len)
                 .map(|_| (0..1 + next(4)).map(|_| parts[next(parts.len())]).collect())
                 .collect();
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
@@ -1231,7 +1281,8 @@ mod tests {
         let mut next = numbers(7);
         let mut found = 0;
         for _ in 0..3_000 {
-            let values: Vec<(usize, String)> = (0..next(9))
+            let len = [next(SHORT_LIST + 1), SHORT_LIST + 1 + next(24)][next(2)];
+            let values: Vec<(usize, String)> = (0..len)
                 .map(|_| {
                     let key = (0..1 + next(3)).map(|_| parts[next(parts.len())]).collect();
                     (next(2), key)

@@ -23,14 +23,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if statements.len() > MAX_STATEMENTS {
         return;
     }
+    if statements.iter().filter(|s| comparable(s)).count() < 2 {
+        return;
+    }
     // Each comparable statement read once, not once per pair.
     let reaches: Vec<Option<Reach>> = statements
         .iter()
         .map(|s| comparable(s).then(|| Reach::new(s)))
         .collect();
-    if reaches.iter().flatten().count() < 2 {
-        return;
-    }
     let mut budget = MAX_COMPARISONS;
     for (i, s) in reaches.iter().enumerate() {
         let Some(s) = s else { continue };
@@ -82,14 +82,13 @@ fn comparable(s: &Statement) -> bool {
         && s.not_principal.is_none()
 }
 
-/// A statement as [`covers`] compares it, read once: its patterns ready for many
-/// comparisons, and which services its actions name and reach, so that most pairs are
-/// told apart without comparing a pattern.
+/// A statement as [`covers`] compares it, read once: its actions ready for many
+/// comparisons, and which services they name and reach, so that most pairs are told apart
+/// without comparing a pattern.
 struct Reach<'s, 'a> {
     statement: &'s Statement<'a>,
     effect: Effect,
     actions: Vec<Covering<'a>>,
-    resources: Vec<Resource<'a>>,
     /// A bit per service prefix its actions name ([`service_bit`]).
     names: u64,
     /// The bits of the service prefixes its actions can cover: all of them when one has a
@@ -99,46 +98,41 @@ struct Reach<'s, 'a> {
 
 impl<'s, 'a> Reach<'s, 'a> {
     fn new(statement: &'s Statement<'a>) -> Self {
-        let actions: Vec<Covering<'a>> = statement
+        let (mut names, mut reaches) = (0, 0);
+        let actions = statement
             .actions()
             .iter()
-            .map(|a| Covering::new(a.value))
+            .map(|a| {
+                let (bit, literal) = service_bit(a.value);
+                names |= bit;
+                reaches |= if literal { bit } else { u64::MAX };
+                Covering::new(a.value)
+            })
             .collect();
-        let (mut names, mut reaches) = (0, 0);
-        for action in &actions {
-            let text = action.text();
-            let prefix = text.split_once(':').map_or(text, |(prefix, _)| prefix);
-            let bit = service_bit(prefix);
-            names |= bit;
-            // A pattern covers only texts that start with its head: the same prefix when
-            // the head holds all of it.
-            reaches |= if action.head().len() > prefix.len() || action.head() == text {
-                bit
-            } else {
-                u64::MAX
-            };
-        }
         Reach {
             statement,
             effect: statement.effect(),
             actions,
-            resources: statement
-                .resources()
-                .iter()
-                .map(|r| Resource::new(r.value))
-                .collect(),
             names,
             reaches,
         }
     }
 }
 
-/// One of 64 bits for a service prefix, the same whatever its case.
-fn service_bit(prefix: &str) -> u64 {
-    let hash = prefix.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    });
-    1 << (hash >> 58)
+/// One of 64 bits for an action's service prefix (the text before its first colon, or all
+/// of it), the same whatever its case, and whether the prefix is free of wildcards: then a
+/// pattern covers only actions with that prefix.
+fn service_bit(action: &str) -> (u64, bool) {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    let mut literal = true;
+    for &b in action.as_bytes() {
+        if b == b':' {
+            break;
+        }
+        literal &= b != b'*' && b != b'?';
+        hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+    }
+    (1 << (hash >> 58), literal)
 }
 
 /// Whether `general` allows (or denies) everything `specific` does.
@@ -153,12 +147,9 @@ fn covers(general: &Reach, specific: &Reach, budget: &mut usize) -> bool {
         && all_covered(&specific.actions, &general.actions, budget, |g, s| {
             g.covers(s.text(), true)
         })
-        && all_covered(
-            &specific.resources,
-            &general.resources,
-            budget,
-            Resource::covers,
-        )
+        && all_covered(s.resources(), g.resources(), budget, |g, s| {
+            Resource::covers(&Resource::new(g.value), &Resource::new(s.value))
+        })
 }
 
 /// Whether every pattern of `specific` is covered by one of `general`; `false` once the
