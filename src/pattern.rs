@@ -902,17 +902,9 @@ fn redundant_in_short_list(
     out
 }
 
-/// Where a key's first wildcard is. Keys are short: first a pass without an early exit,
-/// which compiles to vector compares, tells whether there is one at all.
+/// Where a key's first wildcard is.
 fn first_wildcard(key: &str) -> Option<usize> {
-    let bytes = key.as_bytes();
-    let any = bytes.iter().fold(0_u8, |any, &b| {
-        any | u8::from(b == b'*') | u8::from(b == b'?')
-    });
-    if any == 0 {
-        return None;
-    }
-    bytes.iter().position(|&b| b == b'*' || b == b'?')
+    memchr::memchr2(b'*', b'?', key.as_bytes())
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding

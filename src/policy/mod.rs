@@ -153,16 +153,7 @@ pub fn condition_values(node: &Node) -> Vec<(String, Span)> {
 /// Whether an action or resource string is a pattern (has `*` or `?`). A byte search: rules
 /// ask this of every action, and a `char` searcher decodes each character on the way.
 pub fn has_wildcard(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    // Policy values are short, and most hold no wildcard: a pass without an early exit,
-    // which compiles to vector compares, costs less than setting up a search.
-    if bytes.len() > 256 {
-        return memchr::memchr2(b'*', b'?', bytes).is_some();
-    }
-    let found = bytes.iter().fold(0_u8, |found, &b| {
-        found | u8::from(b == b'*') | u8::from(b == b'?')
-    });
-    found != 0
+    memchr::memchr2(b'*', b'?', value.as_bytes()).is_some()
 }
 
 /// Whether a value holds a `*` or `?` that matches: one outside `${...}`, where `${*}` and

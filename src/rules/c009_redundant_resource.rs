@@ -8,14 +8,15 @@ use crate::pattern::pattern_covers;
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    // ARNs compare with case. A resource covers only resources that start with its text
-    // before the first wildcard: the fields before that one are equal.
+    // ARNs compare with case.
     super::redundant_values(
         cx,
         out,
         Code::C009,
         |s| [s.resource, s.not_resource],
         false,
+        // An ARN is covered field by field, so its resource alone finds the candidates.
+        |text| fields(text).map_or(text, |f| f[5]),
         arn_covers,
     );
 }

@@ -225,15 +225,15 @@ fn allow_with_negation<'a>(
 /// Reports each value of a list that another value of the same list covers (C008 for
 /// actions, C009 for resources): one finding on the value that can go, labelling the one
 /// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
-/// `covers` settles each pair whose texts allow it (see
-/// [`crate::pattern::redundant_patterns`]: a value covers only values that start with its
-/// text before the first wildcard).
+/// `key` gives the part of a value that finds its candidates and `covers` settles each
+/// candidate pair (see [`crate::pattern::redundant_patterns`]).
 fn redundant_values<'a>(
     cx: &'a Context<'_>,
     out: &mut Vec<Diagnostic>,
     code: Code,
     lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
     ignore_case: bool,
+    key: fn(&'a str) -> &'a str,
     covers: fn(&str, &str) -> bool,
 ) {
     for s in &cx.policy.statements {
@@ -242,7 +242,7 @@ fn redundant_values<'a>(
             if values.len() < 2 {
                 continue;
             }
-            let keys: Vec<&'a str> = values.iter().map(|v| v.value).collect();
+            let keys: Vec<&'a str> = values.iter().map(|v| key(v.value)).collect();
             let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
                 covers(values[g].value, values[s].value)
             });
