@@ -60,17 +60,40 @@ pub struct Condition<'a> {
 
 impl<'a> Condition<'a> {
     pub fn of(entry: &ConditionEntry<'a>) -> Self {
+        let values = crate::policy::condition_values(entry.values);
+        let narrows = match classify(entry) {
+            Narrows::Target if admits_any(entry, &values) => Narrows::Context,
+            narrows => narrows,
+        };
         Condition {
             operator: entry.operator,
             key: entry.key,
-            values: crate::policy::condition_values(entry.values),
-            narrows: classify(entry),
+            values,
+            narrows,
         }
     }
 
     /// Whether the key is `key` (case-insensitive, as AWS compares keys).
     pub fn is_key(&self, key: &str) -> bool {
         self.key.value.eq_ignore_ascii_case(key)
+    }
+
+    /// Whether the condition holds when its key has this one value, for the string
+    /// operators (`None` for the others and for set operators: not known here).
+    /// `IfExists` reads as the operator itself: the value is there.
+    pub fn holds_for(&self, value: &str) -> Option<bool> {
+        let op = self.operator.value.to_ascii_lowercase();
+        let op = op.strip_suffix("ifexists").unwrap_or(&op);
+        let mut values = self.values.iter().map(|(v, _)| v.as_str());
+        match op {
+            "stringequals" => Some(values.any(|v| v == value)),
+            "stringnotequals" => Some(!values.any(|v| v == value)),
+            "stringequalsignorecase" => Some(values.any(|v| v.eq_ignore_ascii_case(value))),
+            "stringnotequalsignorecase" => Some(!values.any(|v| v.eq_ignore_ascii_case(value))),
+            "stringlike" => Some(values.any(|v| crate::pattern::wildcard_match(v, value))),
+            "stringnotlike" => Some(!values.any(|v| crate::pattern::wildcard_match(v, value))),
+            _ => None,
+        }
     }
 
     /// `StringEquals aws:SourceIp [10.0.0.0/8]`: for messages.
@@ -101,4 +124,54 @@ pub fn classify(entry: &ConditionEntry) -> Narrows {
     } else {
         Narrows::Target
     }
+}
+
+/// Keys whose value is the ARN of one resource type, with that type's ARN
+/// before the name: a pattern that matches any name there pins nothing.
+const ONE_TYPE_ARN_KEYS: &[(&str, &str)] = &[
+    ("iam:policyarn", "policy/"),
+    ("iam:permissionsboundary", "policy/"),
+    ("cloudformation:rolearn", "role/"),
+];
+
+/// A name no real resource is expected to have.
+const ANY_NAME: &str = "zq9-any-name";
+
+/// Whether a positive condition lets any target through all the same: one of its values
+/// (they are ORed) is a wildcard (`StringLike`, `ArnLike`, `ArnEquals`) that is `*` or, for a
+/// key holding one type of ARN, matches any name of that type (`arn:aws:iam::*:policy/*`).
+/// `*` on a tag key still requires the tag, so it narrows.
+fn admits_any(entry: &ConditionEntry, values: &[(String, Span)]) -> bool {
+    // Asked of every positive condition of every statement: compared in place.
+    let op = entry.operator.value;
+    let wildcards = ["StringLike", "ArnLike", "ArnEquals"]
+        .iter()
+        .any(|o| op.eq_ignore_ascii_case(o));
+    if !wildcards || values.is_empty() {
+        return false;
+    }
+    let key = entry.key.value;
+    let arn_type = ONE_TYPE_ARN_KEYS
+        .iter()
+        .find(|(k, _)| key.eq_ignore_ascii_case(k))
+        .map(|(_, ty)| *ty);
+    values.iter().any(|(v, _)| {
+        (v == "*" && !key.contains('/')) || arn_type.is_some_and(|ty| matches_any_name(v, ty))
+    })
+}
+
+/// Whether an ARN pattern matches a resource of type `ty` (`policy/`) whatever its name, in
+/// the partition and account it writes out (any, where it writes a wildcard).
+fn matches_any_name(pattern: &str, ty: &str) -> bool {
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    let literal = |i: usize, default: &'static str| match fields.get(i) {
+        Some(f) if !f.is_empty() && !f.contains(['*', '?']) && !f.contains("${") => f.to_string(),
+        _ => default.to_string(),
+    };
+    let probe = format!(
+        "arn:{}:iam::{}:{ty}{ANY_NAME}",
+        literal(1, "aws"),
+        literal(4, "111122223333")
+    );
+    crate::pattern::wildcard_match(pattern, &probe)
 }

@@ -160,3 +160,133 @@ fn names_finds_actions_through_the_service_index() {
         },
     );
 }
+
+#[test]
+fn names_each_answers_as_names_does_for_every_name() {
+    let list = ActionList::new([
+        "s3:GetObject",
+        "S3:getobject",
+        "s3:PutObject",
+        "ec2:RunInstances",
+        "iam:PassRole",
+        "kms:Decrypt",
+        "sqs:SendMessage",
+        "lambda:InvokeFunction",
+    ]);
+    // A name repeated in another case keeps its first place.
+    assert_eq!(list.len(), 7);
+    assert_eq!(list.position("S3:GETOBJECT"), Some(0));
+    let documents = [
+        r#"{"Statement": [
+            {"Effect": "Allow", "Action": ["S3:GetObject", "ec2:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "*:PassRole", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}
+        ]}"#,
+        r#"{"Statement": {"Effect": "Allow", "NotAction": ["sqs:*", "s3:Put*"], "Resource": "*"}}"#,
+        r#"{"Statement": {"Effect": "Allow", "Action": ["lambda:Invoke?unction", "kms:decrypt"]}}"#,
+        r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
+        r#"{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#,
+    ];
+    let mut seen_named = 0;
+    for text in documents {
+        with_access(text, |access, _| {
+            let named = access.names_each(&list);
+            for (at, name) in list.names.iter().enumerate() {
+                assert_eq!(named[at], access.names(name), "{name} in {text}");
+                seen_named += usize::from(named[at]);
+            }
+        });
+    }
+    // 3 + 5 + 2 + 7 + 0 of the seven names.
+    assert_eq!(seen_named, 17);
+}
+
+#[test]
+fn a_target_condition_that_admits_any_value_narrows_nothing() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {
+            "ArnLike": {"iam:PolicyARN": "arn:aws:iam::*:policy/*"},
+            "ArnEquals": {"iam:PermissionsBoundary": [
+                "arn:aws:iam::111122223333:policy/dev-boundary", "arn:aws:iam::111122223333:policy/*"
+            ]},
+            "StringLike": {"iam:PassedToService": "*", "aws:ResourceTag/team": "*"},
+            "StringEquals": {"cloudformation:RoleArn": "arn:aws:iam::*:role/*"}
+        }},
+        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {
+            "ArnLike": {"iam:PolicyARN": [
+                "arn:aws:iam::aws:policy/ReadOnly*", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+            ]},
+            "StringLike": {"cloudformation:RoleArn": "arn:aws:iam::*:role/cfn/*"}
+        }}
+    ]}"#;
+    with_access(text, |access, _| {
+        let kinds = |g: usize| -> Vec<(&str, Narrows)> {
+            access.allows[g]
+                .conditions
+                .iter()
+                .map(|c| (c.key.value, c.narrows))
+                .collect()
+        };
+        assert_eq!(
+            kinds(0),
+            [
+                ("iam:PolicyARN", Narrows::Context),
+                ("iam:PermissionsBoundary", Narrows::Context),
+                ("iam:PassedToService", Narrows::Context),
+                // The tag must still be there.
+                ("aws:ResourceTag/team", Narrows::Target),
+                // `StringEquals` reads `*` as a character.
+                ("cloudformation:RoleArn", Narrows::Target),
+            ]
+        );
+        // Named values, a name prefix and a path prefix pin.
+        assert_eq!(
+            kinds(1),
+            [
+                ("iam:PolicyARN", Narrows::Target),
+                ("cloudformation:RoleArn", Narrows::Target),
+            ]
+        );
+    });
+}
+
+#[test]
+fn a_deny_on_all_but_named_resources_leaves_those_named() {
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["iam:PassRole", "s3:GetObject"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": [
+            "arn:aws:iam::111122223333:role/orders-lambda", "arn:aws:s3:::orders/*"
+        ]},
+        {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:iam::111122223333:role/orders-lambda"}
+    ]}"#;
+    with_access(text, |access, catalog| {
+        let pass = access.standing(&target(catalog, "iam:PassRole"));
+        assert_eq!(pass.len(), 1);
+        let named: Vec<&str> = match &pass[0].scope {
+            Scope::Named(ts) => ts.iter().map(|t| t.value).collect(),
+            other => panic!("expected named roles, got {other:?}"),
+        };
+        assert_eq!(named, ["arn:aws:iam::111122223333:role/orders-lambda"]);
+        // The exclusion names no object: nothing of `s3:GetObject` is left.
+        assert!(access.standing(&target(catalog, "s3:GetObject")).is_empty());
+    });
+}
+
+#[test]
+fn a_string_condition_holds_for_one_value() {
+    let text = r#"{"Statement": [
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*", "Condition": {
+            "StringNotEquals": {"iam:PassedToService": "lambda.amazonaws.com"},
+            "StringLikeIfExists": {"iam:PassedToService": "*.amazonaws.com"},
+            "ForAnyValue:StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}
+        }}
+    ]}"#;
+    with_access(text, |access, _| {
+        let c = &access.denies[0].conditions;
+        assert_eq!(c[0].holds_for("ec2.amazonaws.com"), Some(true));
+        assert_eq!(c[0].holds_for("lambda.amazonaws.com"), Some(false));
+        assert_eq!(c[1].holds_for("ec2.amazonaws.com"), Some(true));
+        assert_eq!(c[1].holds_for("example.com"), Some(false));
+        assert_eq!(c[2].holds_for("ec2.amazonaws.com"), None);
+    });
+}

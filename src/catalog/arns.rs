@@ -13,6 +13,57 @@ pub struct ArnTemplate {
     pub template: &'static str,
     /// [`template_to_glob`] of the template.
     pub glob: Glob,
+    /// Its service and resource part (`s3`, `${BucketName}`), split once; `None` for a
+    /// template that is not an ARN.
+    fields: Option<(&'static str, &'static str)>,
+}
+
+impl ArnTemplate {
+    /// The service field (`s3`), as `policy::arn::split` reads it.
+    pub fn service(&self) -> Option<&'static str> {
+        self.fields.map(|(service, _)| service)
+    }
+
+    /// The resource part, after the fifth colon (`${BucketName}/${ObjectName}`), as
+    /// `policy::arn::split` reads it.
+    pub fn resource(&self) -> Option<&'static str> {
+        self.fields.map(|(_, resource)| resource)
+    }
+}
+
+/// The service and resource fields of a template, split as `policy::arn::split` splits an
+/// ARN (the catalog cannot use it: `policy` looks names up in the catalog): after `arn:`,
+/// the first five colons outside `${...}` and `%{...}` parts end the fields.
+fn split_fields(template: &'static str) -> Option<(&'static str, &'static str)> {
+    if !template.starts_with("arn:") {
+        return None;
+    }
+    let bytes = template.as_bytes();
+    let mut ends = [0; 5];
+    let mut found = 0;
+    // Once no `}` follows an opening, no later part can close either.
+    let mut parts_closed = true;
+    let mut i = 0;
+    while i < bytes.len() && found < ends.len() {
+        match bytes[i] {
+            b'$' | b'%' if parts_closed && bytes.get(i + 1) == Some(&b'{') => {
+                match memchr::memchr(b'}', &bytes[i + 2..]) {
+                    Some(len) => {
+                        i += 2 + len + 1;
+                        continue;
+                    }
+                    None => parts_closed = false,
+                }
+            }
+            b':' => {
+                ends[found] = i;
+                found += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (found == ends.len()).then(|| (&template[ends[1] + 1..ends[2]], &template[ends[4] + 1..]))
 }
 
 pub struct ServiceArns {
@@ -25,9 +76,75 @@ pub struct ServiceArns {
     /// Whether the Region and the account field of every format of the service's own
     /// resource types is filled (`Some(true)`), of none (`Some(false)`), or they disagree.
     own_fields: [Option<bool>; 2],
-    /// The service's own formats: the resource part as a pattern (`accesspoint/*`), and
-    /// whether the Region and the account field are filled.
-    own: Vec<(String, [bool; 2])>,
+    /// The service's own formats, each with whether its Region and account field are filled.
+    own: Vec<(ResourcePattern, [bool; 2])>,
+}
+
+/// A format's resource part as a pattern (`accesspoint/*`), with its literal ends found
+/// once: P015 tests every literal ARN of a service against each of its formats, and the
+/// ends tell most of them apart.
+struct ResourcePattern {
+    pattern: String,
+    /// The literal text before the first wildcard and after the last (the whole pattern,
+    /// and nothing, when it has none).
+    head: usize,
+    tail: usize,
+    /// Whether it holds a wildcard, and whether its wildcards are all `*` (no `?`): then
+    /// the literal runs between them, found in order, decide.
+    wildcard: bool,
+    stars_only: bool,
+}
+
+/// Beyond this length a resource is left to `pattern_covers`, which bounds its own work.
+const SHORT: usize = 4096;
+
+impl ResourcePattern {
+    fn new(pattern: String) -> ResourcePattern {
+        let bytes = pattern.as_bytes();
+        let first = memchr::memchr2(b'*', b'?', bytes);
+        let last = memchr::memrchr2(b'*', b'?', bytes);
+        let (head, tail) = match (first, last) {
+            (Some(first), Some(last)) => (first, bytes.len() - last - 1),
+            _ => (bytes.len(), 0),
+        };
+        ResourcePattern {
+            head,
+            tail,
+            wildcard: first.is_some(),
+            stars_only: !bytes.contains(&b'?'),
+            pattern,
+        }
+    }
+
+    /// `pattern_covers(pattern, resource, false)`: the literal ends first.
+    fn covers(&self, resource: &str) -> bool {
+        let (p, r) = (self.pattern.as_bytes(), resource.as_bytes());
+        if !self.wildcard {
+            return p == r;
+        }
+        let ends_fit = self.head + self.tail <= r.len()
+            && r.starts_with(&p[..self.head])
+            && r.ends_with(&p[p.len() - self.tail..]);
+        if !ends_fit {
+            return false;
+        }
+        if !self.stars_only || r.len() > SHORT {
+            return crate::pattern::pattern_covers(&self.pattern, resource, false);
+        }
+        // Each `*` takes any run, wildcards included, and a literal byte matches only
+        // itself: the runs between the stars, each found as early as it can be, decide.
+        let mut rest = &r[self.head..r.len() - self.tail];
+        for run in p[self.head..p.len() - self.tail]
+            .split(|&b| b == b'*')
+            .filter(|run| !run.is_empty())
+        {
+            match memchr::memmem::find(rest, run) {
+                Some(at) => rest = &rest[at + run.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 impl ServiceArns {
@@ -41,6 +158,7 @@ impl ServiceArns {
                 resource_type: t.name,
                 template: arn,
                 glob: Glob::new(&template_to_glob(arn)),
+                fields: split_fields(arn),
             }));
             by_type.push(start..templates.len());
         }
@@ -84,7 +202,7 @@ impl ServiceArns {
             .iter()
             .filter_map(|f| {
                 let fields: Vec<&str> = f.splitn(6, ':').collect();
-                let resource = parts_to_star(fields.get(5)?);
+                let resource = ResourcePattern::new(parts_to_star(fields.get(5)?));
                 Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
             })
             .collect();
@@ -103,7 +221,7 @@ impl ServiceArns {
         let mut fitting = self
             .own
             .iter()
-            .filter(|(pattern, _)| crate::pattern::pattern_covers(pattern, resource, false))
+            .filter(|(pattern, _)| pattern.covers(resource))
             .peekable();
         fitting.peek()?;
         let (mut all, mut none) = ([true; 2], [true; 2]);
@@ -191,4 +309,73 @@ fn dedup_by_text<'t>(items: &mut [u32], text: impl Fn(&u32) -> (&'t str, &'t str
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_fields, ResourcePattern};
+
+    #[test]
+    fn fields_end_at_colons_outside_template_parts() {
+        let cases = [
+            (
+                "arn:${Partition}:s3:::${BucketName}",
+                Some(("s3", "${BucketName}")),
+            ),
+            ("arn:${A:b}:svc:r:a:res:x", Some(("svc", "res:x"))),
+            ("arn:aws:svc:r:${Account:Id}:res", Some(("svc", "res"))),
+            // An opening that never closes holds nothing: its colons count.
+            ("arn:${x:svc:r:a:b:c", Some(("svc", "b:c"))),
+            ("arn:aws:svc:r", None),
+            ("urn:aws:svc:r:a:b", None),
+        ];
+        for (template, fields) in cases {
+            assert_eq!(split_fields(template), fields, "{template}");
+        }
+    }
+
+    use crate::pattern::pattern_covers;
+
+    #[test]
+    fn literal_ends_agree_with_the_full_comparison() {
+        let patterns = [
+            "*",
+            "*/*",
+            "accesspoint/*",
+            "job/*",
+            "key/*",
+            "a?c",
+            "x*y*z",
+            "bucket",
+            "",
+            "storage-lens/*",
+            "*/object",
+        ];
+        let resources = [
+            "",
+            "my-bucket",
+            "my-bucket/key",
+            "accesspoint/ap",
+            "accesspoint/",
+            "accesspoint",
+            "job/*",
+            "key/?",
+            "abc",
+            "a*c",
+            "xyz",
+            "xaybz",
+            "x*y*z",
+            "bucket",
+            "buckets",
+            "a/object",
+            "storage-lens/x/y",
+            "*",
+        ];
+        for p in patterns {
+            let compiled = ResourcePattern::new(p.to_string());
+            for r in resources {
+                assert_eq!(compiled.covers(r), pattern_covers(p, r, false), "{p} {r}");
+            }
+        }
+    }
 }

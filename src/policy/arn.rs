@@ -63,17 +63,22 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
 /// A Region code: two to four letters, words, and a number (`us-east-1`, `us-gov-west-1`,
 /// `eusc-de-east-1`).
 pub fn is_region(value: &str) -> bool {
+    let letters = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
     let mut parts = value.split('-');
     let first = parts.next().unwrap_or("");
-    let rest: Vec<&str> = parts.collect();
-    let letters = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    (2..=4).contains(&first.len())
-        && letters(first)
-        && rest.len() >= 2
-        && rest[..rest.len() - 1].iter().all(|p| letters(p))
-        && rest
-            .last()
-            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+    if !((2..=4).contains(&first.len()) && letters(first)) {
+        return false;
+    }
+    // At least two more parts: words, then the number. Each part is judged a word once the
+    // next one shows it is not the last (no list is collected: P015 asks of every ARN).
+    let (mut count, mut last) = (0, "");
+    for part in parts {
+        if count > 0 && !letters(last) {
+            return false;
+        }
+        (count, last) = (count + 1, part);
+    }
+    count >= 2 && (1..=2).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub fn is_account_id(text: &str) -> bool {

@@ -48,7 +48,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let service = parts.service.text;
             let same_service: Vec<String> = templates
                 .iter()
-                .filter(|t| arn::split(t.template).is_ok_and(|p| p.service.text == service))
+                .filter(|t| t.service() == Some(service))
                 .map(|t| format!("{} `{}`", t.resource_type, t.template))
                 .collect();
             let (span, expected) = if same_service.is_empty() {

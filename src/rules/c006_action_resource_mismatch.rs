@@ -2,7 +2,7 @@
 //! it (`s3:ListBucket` with only object ARNs, `s3:ListAllMyBuckets` with a bucket ARN). The
 //! statement can never match a request for that action.
 
-use super::lookup::{list_names, ActionName};
+use super::lookup::{list_first, ActionName};
 use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -54,12 +54,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;
             } else {
-                let expected: Vec<String> = templates
-                    .map(|t| format!("{} `{}`", t.resource_type, t.template))
-                    .collect();
+                // Only the templates the message shows are formatted.
+                let total = templates.len();
+                let expected = templates.map(|t| format!("{} `{}`", t.resource_type, t.template));
                 format!(
                     "{subject} acts on none of this statement's resources; it takes {}",
-                    list_names(&expected, 3)
+                    list_first(expected, total, 3)
                 )
             };
             out.push(

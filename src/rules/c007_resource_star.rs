@@ -60,14 +60,15 @@ fn is_resource_type(cx: &Context, service: &str, word: &str) -> bool {
     else {
         return false;
     };
+    // The templates were split when the service was loaded; `word` holds no separator.
     arns.templates.iter().any(|t| {
-        // Most templates do not hold the word at all: no need to split them.
-        t.template.contains(word)
-            && arn::split(t.template).is_ok_and(|p| {
-                let resource = p.resource.text;
-                let end = resource.find(['/', ':']).unwrap_or(resource.len());
-                &resource[..end] == word
-            })
+        t.resource().is_some_and(|resource| {
+            resource.starts_with(word)
+                && matches!(
+                    resource.as_bytes().get(word.len()),
+                    None | Some(b'/' | b':')
+                )
+        })
     })
 }
 
@@ -115,7 +116,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .filter(|(svc, a)| !a.resource_types.is_empty() && !owned(svc.prefix, a.name));
             for (svc, action) in scopable {
                 if shown.len() < SHOWN {
-                    shown.push(format!("{}:{}", svc.prefix, action.name));
+                    shown.push([svc.prefix, ":", action.name].concat());
                 }
                 scoped += 1;
             }

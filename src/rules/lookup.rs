@@ -137,31 +137,39 @@ impl<'c> Matches<'c> {
             })
     }
 
-    /// The distinct ARN templates the actions accept, by resource type name then template
-    /// (empty when they only take `"Resource": "*"`); `None` when the catalog names a
-    /// resource type it does not describe, so callers cannot be sure and stay quiet.
-    pub fn templates(&self) -> Option<Vec<&'c ArnTemplate>> {
+    /// Appends to `out` the distinct ARN templates the actions accept, by resource type
+    /// name then template (none when they only take `"Resource": "*"`): one list for all
+    /// the actions of a statement, not one per action. `false`, with `out` as it was, when
+    /// the catalog names a resource type it does not describe, so callers cannot be sure and
+    /// stay quiet.
+    pub fn templates_into(&self, out: &mut Vec<&'c ArnTemplate>) -> bool {
         let catalog = self.catalog;
-        let refs = match &self.found {
+        let start = out.len();
+        let known = match &self.found {
             // Kept with the set: a wildcard's actions can take many templates.
             Positions::Set(set) => set
                 .templates
-                .get_or_init(|| distinct_templates(catalog, self.groups())),
+                .get_or_init(|| distinct_templates(catalog, self.groups()))
+                .as_ref()
+                .and_then(|refs| {
+                    refs.iter().try_for_each(|&(id, i)| {
+                        out.push(catalog.arns(id)?.templates.get(i)?);
+                        Some(())
+                    })
+                }),
             // One action's templates are already sorted and distinct in the catalog.
-            Positions::One { service, action } => {
-                let arns = catalog.arns(*service)?;
-                return arns
-                    .accepted(*action)?
-                    .iter()
-                    .map(|&t| arns.templates.get(t as usize))
-                    .collect();
-            }
-            Positions::Nothing => return Some(Vec::new()),
+            Positions::One { service, action } => catalog.arns(*service).and_then(|arns| {
+                arns.accepted(*action)?.iter().try_for_each(|&t| {
+                    out.push(arns.templates.get(t as usize)?);
+                    Some(())
+                })
+            }),
+            Positions::Nothing => Some(()),
         };
-        refs.as_ref()?
-            .iter()
-            .map(|&(id, i)| catalog.arns(id)?.templates.get(i))
-            .collect()
+        if known.is_none() {
+            out.truncate(start);
+        }
+        known.is_some()
     }
 }
 
@@ -307,7 +315,7 @@ struct ActionSet {
     /// Per service, the positions of the matching actions.
     groups: Vec<(ServiceId, Vec<usize>)>,
     len: usize,
-    /// [`Matches::templates`], worked out when a rule first asks.
+    /// [`Matches::templates_into`], worked out when a rule first asks.
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
@@ -450,7 +458,7 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
 }
 
 /// The templates a set of actions accepts, without repeats, in the order
-/// [`Matches::templates`] promises.
+/// [`Matches::templates_into`] promises.
 fn distinct_templates<'a>(
     catalog: &Catalog,
     groups: impl Iterator<Item = (ServiceId, &'a [usize])>,
@@ -655,10 +663,20 @@ const ARN_ALIASES: &[(&str, &str)] = &[("codestar-connections", "codeconnections
 /// name, if it has one.
 pub fn resource_globs(value: &str) -> impl Iterator<Item = Glob> + '_ {
     let glob = resource_glob(value);
+    // Where the first inner field of each alias name starts, found in one walk.
+    let names = ARN_ALIASES.iter().flat_map(|(a, b)| [*a, *b]);
+    let mut first = [None; 2 * ARN_ALIASES.len()];
+    for (start, field) in inner_fields(&glob) {
+        for (slot, name) in first.iter_mut().zip(names.clone()) {
+            if slot.is_none() && field == name {
+                *slot = Some(start);
+            }
+        }
+    }
     let mut others = Vec::new();
-    for (a, b) in ARN_ALIASES {
-        for (from, to) in [(a, b), (b, a)] {
-            if let Some(at) = first_inner_field(&glob, from) {
+    for (pair, (a, b)) in ARN_ALIASES.iter().enumerate() {
+        for (from, to, at) in [(a, b, first[2 * pair]), (b, a, first[2 * pair + 1])] {
+            if let Some(at) = at {
                 others.push(format!("{}{to}{}", &glob[..at], &glob[at + from.len()..]));
             }
         }
@@ -666,21 +684,15 @@ pub fn resource_globs(value: &str) -> impl Iterator<Item = Glob> + '_ {
     std::iter::once(Glob::new(&glob)).chain(others.into_iter().map(|text| Glob::new(&text)))
 }
 
-/// Where the first field equal to `name` that has a colon on both sides (`:name:`) starts:
-/// one walk over the bytes, cheaper than a substring search (or a `memchr` per colon) for
-/// these short values.
-fn first_inner_field(text: &str, name: &str) -> Option<usize> {
-    let mut fields = text.as_bytes().split(|&b| b == b':').peekable();
-    let mut start = fields.next()?.len() + 1;
-    while let Some(field) = fields.next() {
-        // The last field has no colon after it.
-        fields.peek()?;
-        if field == name.as_bytes() {
-            return Some(start);
-        }
-        start += field.len() + 1;
-    }
-    None
+/// The fields of `text` that have a colon on both sides (`:name:`), with where each starts.
+fn inner_fields(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut colons = memchr::memchr_iter(b':', text.as_bytes()).peekable();
+    std::iter::from_fn(move || {
+        let before = colons.next()?;
+        let after = *colons.peek()?;
+        // Colons are ASCII: both are character boundaries.
+        Some((before + 1, &text[before + 1..after]))
+    })
 }
 
 /// A resource value as a wildcard pattern: placeholders (`ACCOUNT-ID`), policy variables
@@ -849,6 +861,9 @@ mod tests {
 
     #[test]
     fn first_inner_field_needs_a_colon_on_both_sides() {
+        let first_inner_field = |text: &str, name: &str| {
+            inner_fields(text).find_map(|(start, field)| (field == name).then_some(start))
+        };
         assert_eq!(first_inner_field("a:svc:b", "svc"), Some(2));
         assert_eq!(first_inner_field("a::svc:svc:", "svc"), Some(3));
         assert_eq!(first_inner_field("svc:a:b", "svc"), None);

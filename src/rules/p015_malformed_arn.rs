@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
 use crate::policy::{has_wildcard, placeholder, template, Str};
@@ -17,7 +17,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for &value in s.strings_of(member).iter() {
                 let shorthand = api_gateway && value.value.starts_with("execute-api:/");
                 if value.value != "*" && !shorthand {
-                    let problem = problem(value).or_else(|| fields_for_service(cx, value));
+                    // Split once: both checks read the fields.
+                    let parts = arn::split(value.value);
+                    let problem = problem_of(value, &parts)
+                        .or_else(|| fields_for_service(cx, value, parts.as_ref().ok()?));
                     report(
                         value,
                         problem,
@@ -31,7 +34,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for p in s.principals_of(member).iter() {
                 let is_aws = p.kind.is_some_and(|k| k.value == "AWS");
                 let v = p.value.value;
-                if is_aws && v != "*" && !arn::is_account_id(v) {
+                if is_aws && unique_id(v).is_some() {
+                    out.push(unique_id_warning(
+                        p.value,
+                        &format!("{}/{}", s.pointer, member.key),
+                    ));
+                } else if is_aws && v != "*" && !arn::is_account_id(v) {
                     // A principal with a placeholder is P016's; most ARNs are well formed,
                     // so the placeholder search is left for last.
                     let problem = problem(p.value).filter(|_| placeholder::find(v).is_empty());
@@ -63,6 +71,39 @@ fn api_gateway_policy(cx: &Context) -> bool {
         })
 }
 
+/// What an IAM unique ID names, for `AROA…` (a role) and `AIDA…` (a user): AWS accepts one
+/// as an `AWS` principal, and shows a deleted role's principal that way.
+fn unique_id(value: &str) -> Option<&'static str> {
+    let what = match value.get(..4)? {
+        "AROA" => "role",
+        "AIDA" => "user",
+        _ => return None,
+    };
+    let rest = &value[4..];
+    let shaped = rest.len() >= 16
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    shaped.then_some(what)
+}
+
+/// A unique ID is a warning, not a malformed ARN: it matches only the one role or user it was
+/// given to, not one created again under the same name.
+fn unique_id_warning(value: Str, pointer: &str) -> Diagnostic {
+    let what = unique_id(value.value).unwrap_or("principal");
+    Diagnostic::new(
+        Code::P015,
+        value.span,
+        format!(
+            "`{}` is an IAM {what}'s unique ID, not its ARN: the policy stops matching if the {what} is deleted and created again",
+            value.value
+        ),
+    )
+    .severity(Severity::Warning)
+    .help(format!("name the {what} by its ARN, arn:aws:iam::account-id:{what}/name"))
+    .at(pointer.to_string())
+}
+
 /// `pointer` is spelled out only for a malformed ARN: most are fine.
 fn report(
     value: Str,
@@ -85,11 +126,16 @@ fn report(
 
 /// What P015 reports about an ARN, if anything: other rules skip such values.
 pub fn problem(value: Str) -> Option<(Span, String)> {
+    problem_of(value, &arn::split(value.value))
+}
+
+/// [`problem`] of a value already split.
+fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Span, String)> {
     let text = value.value;
-    match arn::split(text) {
+    match split {
         // `${BucketArn}/*`: a template value may hold the whole start of the ARN.
         Err(why) if placeholder::find(text).is_empty() && !template::has_template(text) => {
-            Some((value.span, why.to_string()))
+            Some((value.span, (*why).to_string()))
         }
         Err(_) => None,
         Ok(parts) => {
@@ -125,7 +171,7 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
                         || parts.account.text.is_empty()
                         || arn::is_account_id(parts.account.text)
                         || parts.account.text == "aws"
-                        || arn::is_cloudfront_origin_access_identity(&parts),
+                        || arn::is_cloudfront_origin_access_identity(parts),
                     "a 12-digit account ID, or empty",
                 ),
                 (
@@ -166,9 +212,8 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
 /// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
 /// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
 /// its *Missing ARN field*). Only literal fields of a known service are judged.
-fn fields_for_service(cx: &Context, value: Str) -> Option<(Span, String)> {
+fn fields_for_service(cx: &Context, value: Str, parts: &arn::Arn) -> Option<(Span, String)> {
     let text = value.value;
-    let parts = arn::split(text).ok()?;
     let service = parts.service.text;
     if has_wildcard(service) || service.contains('{') {
         return None;

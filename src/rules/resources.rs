@@ -7,7 +7,7 @@ use super::lookup::{resolve, resource_globs, Resolved};
 use super::Context;
 use crate::catalog::ArnTemplate;
 use crate::pattern::Glob;
-use crate::policy::{arn, strings, Str};
+use crate::policy::{arn, Str};
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
@@ -28,8 +28,10 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>
     slots
         .get(index)?
         .get_or_init(|| {
-            let resource = policy.statements.get(index)?.resource?;
-            let values = strings(&resource.value);
+            let statement = policy.statements.get(index)?;
+            statement.resource?;
+            // `Resource`'s strings as the statement already holds them.
+            let values = statement.resources();
             let arns = values.iter().map(|v| arn::split(v.value).is_ok()).collect();
             Some(Resources {
                 index,
@@ -37,6 +39,7 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>
                 arns,
                 actions: OnceCell::new(),
                 globs: OnceCell::new(),
+                pairs: OnceCell::new(),
             })
         })
         .as_ref()
@@ -47,17 +50,20 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>
 pub struct Resources<'a> {
     /// The statement's position in the document.
     index: usize,
-    values: Vec<Str<'a>>,
+    values: &'a [Str<'a>],
     /// Per value: whether it is an ARN (values that are not, such as `*`, fit any action).
     arns: Vec<bool>,
     actions: OnceCell<Actions<'a>>,
     globs: OnceCell<Globs>,
+    /// Per glob and template (glob-major): does the one meet the other? Each pair is
+    /// searched once: C005 asks by glob, C006 by template, often about the same pairs.
+    pairs: OnceCell<Box<[Cell<Option<bool>>]>>,
 }
 
 /// The strings of a statement's `Action` and the templates each accepts.
 struct Actions<'a> {
-    values: Vec<Str<'a>>,
-    /// Per action, its templates (in [`super::lookup::Matches::templates`] order) as a range
+    values: &'a [Str<'a>],
+    /// Per action, its templates (in [`super::lookup::Matches::templates_into`] order) as a range
     /// of `accepted`; `None` when it names no catalog action whose templates are known.
     ranges: Vec<Option<Range<usize>>>,
     /// Positions in `templates`.
@@ -80,8 +86,8 @@ struct Globs {
 
 impl<'a> Resources<'a> {
     /// The strings of `Resource`.
-    pub fn values(&self) -> &[Str<'a>] {
-        &self.values
+    pub fn values(&self) -> &'a [Str<'a>] {
+        self.values
     }
 
     /// Whether the value at `i` is an ARN (`arn::split` accepts it).
@@ -90,8 +96,8 @@ impl<'a> Resources<'a> {
     }
 
     /// The strings of the statement's `Action`.
-    pub fn actions(&self, cx: &Context<'a>) -> &[Str<'a>] {
-        &self.resolved(cx).values
+    pub fn actions(&self, cx: &Context<'a>) -> &'a [Str<'a>] {
+        self.resolved(cx).values
     }
 
     /// The distinct templates the statement's actions accept, in no particular order;
@@ -123,16 +129,15 @@ impl<'a> Resources<'a> {
 
     /// Whether some resource meets some template of the action at `i`.
     pub fn action_fits(&self, cx: &Context<'a>, i: usize) -> bool {
-        let actions = self.resolved(cx);
+        let matching = self.matching(cx);
+        let actions = matching.actions;
         let Some(accepted) = actions.ranges.get(i).cloned().flatten() else {
             return false;
         };
-        let globs = self.globs();
-        actions.accepted.get(accepted).is_some_and(|accepted| {
-            accepted
-                .iter()
-                .any(|&t| template_fits(cx, actions, globs, t))
-        })
+        actions
+            .accepted
+            .get(accepted)
+            .is_some_and(|accepted| accepted.iter().any(|&t| matching.template_fits(t)))
     }
 
     /// Whether the value at `i` fits some template of the statement's actions: it is not an
@@ -141,12 +146,12 @@ impl<'a> Resources<'a> {
         if !self.is_arn(i) {
             return true;
         }
-        let actions = self.resolved(cx);
-        let globs = self.globs();
-        globs
+        let matching = self.matching(cx);
+        matching
+            .globs
             .of_value
             .get(i)
-            .is_some_and(|range| range.clone().any(|g| glob_fits(cx, actions, globs, g)))
+            .is_some_and(|range| range.clone().any(|g| matching.glob_fits(g)))
     }
 
     /// Whether every value fits some template of the statement's actions, as C005 judges
@@ -166,6 +171,24 @@ impl<'a> Resources<'a> {
                 .unwrap_or_default();
             Actions::resolve(cx, values)
         })
+    }
+
+    fn matching<'r>(&'r self, cx: &'r Context<'a>) -> Matching<'r, 'a> {
+        let actions = self.resolved(cx);
+        let globs = self.globs();
+        let pairs = self.pairs.get_or_init(|| {
+            let count = globs.all.len() * actions.templates.len();
+            // A hostile statement (thousands of ARNs, a wildcard reaching every service)
+            // would make the table huge: its pairs are searched each time they are asked.
+            let count = if count > MAX_PAIRS { 0 } else { count };
+            (0..count).map(|_| Cell::new(None)).collect()
+        });
+        Matching {
+            cx,
+            actions,
+            globs,
+            pairs,
+        }
     }
 
     fn globs(&self) -> &Globs {
@@ -188,55 +211,74 @@ impl<'a> Resources<'a> {
     }
 }
 
-/// Does glob `g` meet one of the templates? A template found on the way is noted as met.
-fn glob_fits(cx: &Context, actions: &Actions, globs: &Globs, g: usize) -> bool {
-    let (glob, known) = &globs.all[g];
-    if let Some(known) = known.get() {
-        return known;
-    }
-    let found = actions
-        .templates
-        .iter()
-        .find(|(t, _)| glob.intersects_reusing(&t.glob, cx.lookups.intersections()));
-    if let Some((_, template_fits)) = found {
-        template_fits.set(Some(true));
-    }
-    known.set(Some(found.is_some()));
-    found.is_some()
+/// The most pairs of globs and templates a statement keeps answers for (a byte each).
+const MAX_PAIRS: usize = 1 << 16;
+
+/// What the matching of a statement's resources against its templates reads and notes.
+struct Matching<'r, 'a> {
+    cx: &'r Context<'a>,
+    actions: &'r Actions<'a>,
+    globs: &'r Globs,
+    pairs: &'r [Cell<Option<bool>>],
 }
 
-/// Does template `t` meet one of the globs? A glob found on the way is noted as met.
-fn template_fits(cx: &Context, actions: &Actions, globs: &Globs, t: usize) -> bool {
-    let (template, known) = &actions.templates[t];
-    if let Some(known) = known.get() {
-        return known;
+impl Matching<'_, '_> {
+    /// Does glob `g` meet template `t`?
+    fn meets(&self, g: usize, t: usize) -> bool {
+        let known = self.pairs.get(g * self.actions.templates.len() + t);
+        if let Some(known) = known.and_then(Cell::get) {
+            return known;
+        }
+        let reuse = self.cx.lookups.intersections();
+        let answer = self.globs.all[g]
+            .0
+            .intersects_reusing(&self.actions.templates[t].0.glob, reuse);
+        if let Some(known) = known {
+            known.set(Some(answer));
+        }
+        answer
     }
-    let reuse = cx.lookups.intersections();
-    let found = globs
-        .all
-        .iter()
-        .find(|(g, _)| g.intersects_reusing(&template.glob, reuse));
-    if let Some((_, glob_fits)) = found {
-        glob_fits.set(Some(true));
+
+    /// Does glob `g` meet one of the templates? A template found on the way is noted as met.
+    fn glob_fits(&self, g: usize) -> bool {
+        let known = &self.globs.all[g].1;
+        if let Some(known) = known.get() {
+            return known;
+        }
+        let found = (0..self.actions.templates.len()).find(|&t| self.meets(g, t));
+        if let Some(t) = found {
+            self.actions.templates[t].1.set(Some(true));
+        }
+        known.set(Some(found.is_some()));
+        found.is_some()
     }
-    known.set(Some(found.is_some()));
-    found.is_some()
+
+    /// Does template `t` meet one of the globs? A glob found on the way is noted as met.
+    fn template_fits(&self, t: usize) -> bool {
+        let known = &self.actions.templates[t].1;
+        if let Some(known) = known.get() {
+            return known;
+        }
+        let found = (0..self.globs.all.len()).find(|&g| self.meets(g, t));
+        if let Some(g) = found {
+            self.globs.all[g].1.set(Some(true));
+        }
+        known.set(Some(found.is_some()));
+        found.is_some()
+    }
 }
 
 impl<'a> Actions<'a> {
-    fn resolve(cx: &Context<'a>, values: &[Str<'a>]) -> Actions<'a> {
+    fn resolve(cx: &Context<'a>, values: &'a [Str<'a>]) -> Actions<'a> {
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
         let mut ranges = Vec::with_capacity(values.len());
         for value in values {
-            let templates = match resolve(cx, value.value) {
-                Resolved::Actions(found) if !found.is_empty() => found.templates(),
-                _ => None,
+            let start = listed.len();
+            let known = match resolve(cx, value.value) {
+                Resolved::Actions(found) if !found.is_empty() => found.templates_into(&mut listed),
+                _ => false,
             };
-            ranges.push(templates.map(|templates| {
-                let start = listed.len();
-                listed.extend(templates);
-                start..listed.len()
-            }));
+            ranges.push(known.then_some(start..listed.len()));
         }
         let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
         // One action's templates come without repeats; several actions often share some.
@@ -261,7 +303,7 @@ impl<'a> Actions<'a> {
             (templates, accepted)
         };
         Actions {
-            values: values.to_vec(),
+            values,
             ranges,
             accepted,
             templates: templates
@@ -270,5 +312,31 @@ impl<'a> Actions<'a> {
                 .collect(),
             pinned,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Catalog;
+    use crate::policy::arn;
+
+    #[test]
+    fn templates_are_split_at_load_as_arns_are() {
+        let catalog = Catalog::embedded();
+        let mut seen = 0;
+        for (id, _) in catalog.service_ids() {
+            let Some(arns) = catalog.arns(id) else {
+                continue;
+            };
+            for t in &arns.templates {
+                let split = arn::split(t.template).ok();
+                let service = split.as_ref().map(|p| p.service.text);
+                let resource = split.as_ref().map(|p| p.resource.text);
+                assert_eq!(t.service(), service, "{}", t.template);
+                assert_eq!(t.resource(), resource, "{}", t.template);
+                seen += 1;
+            }
+        }
+        assert!(seen > 1000, "{seen} templates");
     }
 }
