@@ -648,53 +648,92 @@ const MAX_COVER_WORK: usize = 1 << 20;
 /// in `general`, and a `?` in `specific` by a `?` or `*`. Actions compare without regard
 /// to case, ARNs with it.
 pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
-    let same = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
+    Covering::new(general).covers(specific, ignore_case)
+}
+
+/// Where a pattern's first and last wildcards (`*`, `?`) are, if it has any: one pass over
+/// the bytes, cheaper than two searches for the short texts of a policy.
+fn wildcard_bounds(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut found: Option<(usize, usize)> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'*' || b == b'?' {
+            found = Some((found.map_or(i, |(first, _)| first), i));
         }
-    };
-    // Byte by byte: a multi-byte character is equal only to itself, and ASCII case folding
-    // never touches its bytes.
-    let same_text =
-        |a: &[u8], b: &[u8]| a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| same(a, b));
-    let (g, s) = (general.as_bytes(), specific.as_bytes());
-    // Most pairs differ in the text before `general`'s first wildcard or after its last:
-    // settled here, without the full match (lists of thousands of actions are compared
-    // pairwise).
-    let Some(first) = memchr::memchr2(b'*', b'?', g) else {
-        return same_text(g, s);
-    };
-    let last = memchr::memrchr2(b'*', b'?', g).unwrap_or(first);
-    let (head, tail) = (&g[..first], &g[last + 1..]);
-    if head.len() + tail.len() > s.len()
-        || !same_text(head, &s[..head.len()])
-        || !same_text(tail, &s[s.len() - tail.len()..])
-    {
-        return false;
     }
-    // One `*` and nothing else: it takes whatever lies between, wildcards included.
-    if first == last && g[first] == b'*' {
-        return true;
+    found
+}
+
+/// A pattern read once for [`pattern_covers`] against many others (a statement's actions
+/// against another statement's): where its wildcards lie.
+#[derive(Clone, Copy, Debug)]
+pub struct Covering<'a> {
+    text: &'a str,
+    /// The first and last wildcard, if it has one.
+    wildcards: Option<(usize, usize)>,
+}
+
+impl<'a> Covering<'a> {
+    pub fn new(text: &'a str) -> Covering<'a> {
+        Covering {
+            text,
+            wildcards: wildcard_bounds(text.as_bytes()),
+        }
     }
-    // The full match below costs the product of the lengths: a pair too long to compare in
-    // reasonable time is not claimed to be covered (a hostile 1 MB pattern stays cheap).
-    if g.len().saturating_mul(s.len()) > MAX_COVER_WORK {
-        return false;
+
+    pub fn text(&self) -> &'a str {
+        self.text
     }
-    if general.is_ascii() && specific.is_ascii() {
-        covers_table(g, s, same)
-    } else {
-        let (g, s): (Vec<char>, Vec<char>) =
-            (general.chars().collect(), specific.chars().collect());
-        covers_table(&g, &s, |a: char, b: char| {
+
+    /// [`pattern_covers`] with this pattern as the general one.
+    pub fn covers(&self, specific: &str, ignore_case: bool) -> bool {
+        let same = |a: u8, b: u8| {
             if ignore_case {
                 a.eq_ignore_ascii_case(&b)
             } else {
                 a == b
             }
-        })
+        };
+        // Byte by byte: a multi-byte character is equal only to itself, and ASCII case
+        // folding never touches its bytes.
+        let same_text =
+            |a: &[u8], b: &[u8]| a.len() == b.len() && a.iter().zip(b).all(|(&a, &b)| same(a, b));
+        let (general, g, s) = (self.text, self.text.as_bytes(), specific.as_bytes());
+        // Most pairs differ in the text before `general`'s first wildcard or after its last:
+        // settled here, without the full match (lists of thousands of actions are compared
+        // pairwise).
+        let Some((first, last)) = self.wildcards else {
+            return same_text(g, s);
+        };
+        let (head, tail) = (&g[..first], &g[last + 1..]);
+        if head.len() + tail.len() > s.len()
+            || !same_text(head, &s[..head.len()])
+            || !same_text(tail, &s[s.len() - tail.len()..])
+        {
+            return false;
+        }
+        // One `*` and nothing else: it takes whatever lies between, wildcards included.
+        if first == last && g[first] == b'*' {
+            return true;
+        }
+        // The full match below costs the product of the lengths: a pair too long to compare
+        // in reasonable time is not claimed to be covered (a hostile 1 MB pattern stays
+        // cheap).
+        if g.len().saturating_mul(s.len()) > MAX_COVER_WORK {
+            return false;
+        }
+        if general.is_ascii() && specific.is_ascii() {
+            covers_table(g, s, same)
+        } else {
+            let (g, s): (Vec<char>, Vec<char>) =
+                (general.chars().collect(), specific.chars().collect());
+            covers_table(&g, &s, |a: char, b: char| {
+                if ignore_case {
+                    a.eq_ignore_ascii_case(&b)
+                } else {
+                    a == b
+                }
+            })
+        }
     }
 }
 
@@ -741,15 +780,21 @@ pub fn redundant_patterns(
     ignore_case: bool,
     covers: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    const END: usize = usize::MAX;
     let n = keys.len();
     if n < 2 {
         return Vec::new();
     }
-    // Every key folded once, into one buffer.
+    if n <= SHORT_LIST {
+        return redundant_in_short_list(keys, ignore_case, covers);
+    }
+    // Where each key's wildcards begin: its head, the text every key it covers starts with.
+    let heads: Vec<Option<usize>> = keys.iter().map(|k| first_wildcard(k)).collect();
+    // Every key folded once, into one buffer (ASCII folding keeps every byte's position).
     let buffer: String;
     let keys: Vec<&str> = if ignore_case {
-        buffer = keys.concat().to_ascii_lowercase();
+        let mut folded = keys.concat();
+        folded.make_ascii_lowercase();
+        buffer = folded;
         let mut at = 0;
         keys.iter()
             .map(|v| {
@@ -760,68 +805,122 @@ pub fn redundant_patterns(
     } else {
         keys.to_vec()
     };
-    // Values with the same key are chained, in order: the first one in the map, each one's
-    // next in `next_same`. A value without wildcards covers only its equal, found by its
-    // whole key; one with wildcards is found by its head, the text before the first one.
-    let mut next_same = vec![END; n];
-    let mut exact: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    let mut by_head: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    // The lengths heads come in: only those prefixes of a value are looked up.
-    let mut lengths = Vec::new();
-    let mut equal_values = false;
-    for j in (0..n).rev() {
-        let key = keys[j];
-        let previous = match memchr::memchr2(b'*', b'?', key.as_bytes()) {
-            Some(at) => {
-                lengths.push(at);
-                by_head.insert(&key[..at], j)
-            }
-            None => {
-                let previous = exact.insert(key, j);
-                equal_values |= previous.is_some();
-                previous
-            }
-        };
-        next_same[j] = previous.unwrap_or(END);
-    }
+    // Positions by key, then position: equal keys sit together, in list order, and so do
+    // the keys that start with any given head.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(keys[b]).then(a.cmp(&b)));
+    let equal_values = order.windows(2).any(|w| keys[w[0]] == keys[w[1]]);
     // Neither a wildcard nor two equal values: nothing covers anything.
-    if by_head.is_empty() && !equal_values {
+    if !equal_values && heads.iter().all(Option::is_none) {
         return Vec::new();
     }
-    lengths.sort_unstable();
-    lengths.dedup();
+    // (specific, general) for each wildcard and each other key that starts with its head.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (j, head) in heads.iter().enumerate() {
+        let Some(at) = *head else { continue };
+        let head = &keys[j][..at];
+        let from = order.partition_point(|&x| keys[x] < head);
+        let to = from + order[from..].partition_point(|&x| keys[x].starts_with(head));
+        pairs.extend(order[from..to].iter().filter(|&&i| i != j).map(|&i| (i, j)));
+    }
+    pairs.sort_unstable();
+    // For a key without wildcards, the run of `order` that holds the keys equal to it.
+    let runs: Vec<(usize, usize)> = if equal_values {
+        equal_runs(&order, &keys)
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
-    let mut candidates = Vec::new();
-    for (i, &key) in keys.iter().enumerate() {
-        candidates.clear();
-        let mut chain = |first: Option<&usize>| {
-            let mut j = first.copied().unwrap_or(END);
-            while j != END {
-                if j != i {
-                    candidates.push(j);
-                }
-                j = next_same[j];
-            }
-        };
-        for &k in &lengths {
-            if k > key.len() {
-                break;
-            }
-            if key.is_char_boundary(k) {
-                chain(by_head.get(&key[..k]));
+    let mut next = 0;
+    for (i, head) in heads.iter().enumerate() {
+        let start = next;
+        while next < pairs.len() && pairs[next].0 == i {
+            next += 1;
+        }
+        let takes = |j: usize| covers(j, i) && (j < i || !covers(i, j));
+        let mut by = pairs[start..next]
+            .iter()
+            .map(|&(_, j)| j)
+            .find(|&j| takes(j));
+        if head.is_none() {
+            if let Some(&(first, last)) = runs.get(i) {
+                // An equal key before the wildcard found, if one takes it.
+                let equal = order[first..last]
+                    .iter()
+                    .copied()
+                    .take_while(|&j| by.is_none_or(|b| j < b))
+                    .find(|&j| j != i && takes(j));
+                by = equal.or(by);
             }
         }
-        chain(exact.get(key));
-        candidates.sort_unstable();
-        let by = candidates
-            .iter()
-            .copied()
-            .find(|&j| covers(j, i) && (j < i || !covers(i, j)));
         if let Some(j) = by {
             out.push((i, j));
         }
     }
     out
+}
+
+/// Lists this long or shorter are compared pair by pair: most lists are, and for them
+/// that is cheaper than sorting.
+const SHORT_LIST: usize = 16;
+
+/// [`redundant_patterns`] of a short list: each value against every other, in list order,
+/// settled by key before `covers` is asked; no allocation unless a value is redundant.
+fn redundant_in_short_list(
+    keys: &[&str],
+    ignore_case: bool,
+    covers: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut heads = [None; SHORT_LIST];
+    for (head, key) in heads.iter_mut().zip(keys) {
+        *head = first_wildcard(key);
+    }
+    let same = |a: &[u8], b: &[u8]| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    // Whether `general`'s key lets it cover `specific`'s: `specific` starts with its head,
+    // or equals it when it has no wildcard.
+    let may_cover = |general: usize, specific: usize| {
+        let (g, s) = (keys[general].as_bytes(), keys[specific].as_bytes());
+        match heads[general] {
+            Some(at) => s.len() >= at && same(&g[..at], &s[..at]),
+            None => same(g, s),
+        }
+    };
+    let mut out = Vec::new();
+    for i in 0..keys.len() {
+        let by = (0..keys.len())
+            .find(|&j| j != i && may_cover(j, i) && covers(j, i) && (j < i || !covers(i, j)));
+        if let Some(j) = by {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
+/// Where a key's first wildcard is.
+fn first_wildcard(key: &str) -> Option<usize> {
+    memchr::memchr2(b'*', b'?', key.as_bytes())
+}
+
+/// For each position in the list, the range of `order` (positions sorted by key) holding
+/// the keys equal to its own.
+fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
+    let mut runs = vec![(0, 0); order.len()];
+    let mut first = 0;
+    for p in 1..=order.len() {
+        if p == order.len() || keys[order[p]] != keys[order[first]] {
+            for &i in &order[first..p] {
+                runs[i] = (first, p);
+            }
+            first = p;
+        }
+    }
+    runs
 }
 
 #[cfg(test)]
@@ -1143,11 +1242,48 @@ mod tests {
         let mut next = numbers(3);
         let mut found = 0;
         for _ in 0..3_000 {
-            let values: Vec<String> = (0..next(8))
+            // Short lists and long ones, which take different paths.
+            let len = [next(SHORT_LIST + 1), SHORT_LIST + 1 + next(24)][next(2)];
+            let values: Vec<String> = (0..len)
                 .map(|_| (0..1 + next(4)).map(|_| parts[next(parts.len())]).collect())
                 .collect();
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
-            let covers = |g: usize, s: usize| pattern_covers(values[g], values[s], true);
+            for ignore_case in [true, false] {
+                let covers = |g: usize, s: usize| pattern_covers(values[g], values[s], ignore_case);
+                let expected: Vec<(usize, usize)> = (0..values.len())
+                    .filter_map(|i| {
+                        let j = (0..values.len())
+                            .find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)))?;
+                        Some((i, j))
+                    })
+                    .collect();
+                let redundant = redundant_patterns(&values, ignore_case, covers);
+                found += redundant.len();
+                assert_eq!(redundant, expected, "{values:?} {ignore_case}");
+            }
+        }
+        assert!(found > 1000, "only {found} redundant values");
+    }
+
+    /// A key may be only part of a value (an ARN's resource): equal keys whose values do not
+    /// cover each other stay, and the first value that does cover is the one named.
+    #[test]
+    fn redundant_values_by_partial_key_are_those_every_pair_finds() {
+        let parts = ["b/", "x", "*", "?", "y"];
+        let mut next = numbers(7);
+        let mut found = 0;
+        for _ in 0..3_000 {
+            let len = [next(SHORT_LIST + 1), SHORT_LIST + 1 + next(24)][next(2)];
+            let values: Vec<(usize, String)> = (0..len)
+                .map(|_| {
+                    let key = (0..1 + next(3)).map(|_| parts[next(parts.len())]).collect();
+                    (next(2), key)
+                })
+                .collect();
+            let keys: Vec<&str> = values.iter().map(|(_, k)| k.as_str()).collect();
+            let covers = |g: usize, s: usize| {
+                values[g].0 == values[s].0 && pattern_covers(keys[g], keys[s], false)
+            };
             let expected: Vec<(usize, usize)> = (0..values.len())
                 .filter_map(|i| {
                     let j = (0..values.len())
@@ -1155,7 +1291,7 @@ mod tests {
                     Some((i, j))
                 })
                 .collect();
-            let redundant = redundant_patterns(&values, true, covers);
+            let redundant = redundant_patterns(&keys, false, covers);
             found += redundant.len();
             assert_eq!(redundant, expected, "{values:?}");
         }

@@ -50,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let described = expansion(cx, value.value, || describe(value.value, &found));
             let (message, admin) = &*described;
-            let pointer = format!("{}/Action", s.pointer);
+            let pointer = [s.pointer.as_str(), "/Action"].concat();
             let d = if *admin {
                 Diagnostic::new(Code::C004, value.span, message.clone())
                     .severity(admin_severity(cx.kind))

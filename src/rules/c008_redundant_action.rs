@@ -14,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         Code::C008,
         |s| [s.action, s.not_action],
         true,
-        |action| (action, action),
+        |action| action,
         |general, specific| pattern_covers(general, specific, true),
     );
 }

@@ -230,28 +230,31 @@ fn allow_with_negation<'a>(
 /// Reports each value of a list that another value of the same list covers (C008 for
 /// actions, C009 for resources): one finding on the value that can go, labelling the one
 /// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
-/// `prepare` reads each value once for `covers`, which may be asked about many pairs, and
-/// gives its key (see [`crate::pattern::redundant_patterns`]).
-fn redundant_values<'a, T>(
+/// `key` gives the part of a value that finds its candidates and `covers` settles each
+/// candidate pair (see [`crate::pattern::redundant_patterns`]).
+fn redundant_values<'a>(
     cx: &'a Context<'_>,
     out: &mut Vec<Diagnostic>,
     code: Code,
     lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
     ignore_case: bool,
-    prepare: impl Fn(&'a str) -> (T, &'a str),
-    covers: impl Fn(&T, &T) -> bool,
+    key: fn(&'a str) -> &'a str,
+    covers: fn(&str, &str) -> bool,
 ) {
     for s in &cx.policy.statements {
         for member in lists(s).into_iter().flatten() {
             let values = s.strings_of(member);
-            let texts: Vec<&'a str> = values.iter().map(|v| v.value).collect();
-            if texts.len() < 2 {
+            if values.len() < 2 {
                 continue;
             }
-            let (prepared, keys): (Vec<T>, Vec<&str>) = texts.iter().map(|&t| prepare(t)).unzip();
+            let keys: Vec<&'a str> = values.iter().map(|v| key(v.value)).collect();
             let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
-                covers(&prepared[g], &prepared[s])
+                covers(values[g].value, values[s].value)
             });
+            if redundant.is_empty() {
+                continue;
+            }
+            let pointer = [s.pointer.as_str(), "/", &member.key].concat();
             for (i, covering) in redundant {
                 let (value, by) = (values[i], values[covering]);
                 let equal = if ignore_case {
@@ -259,19 +262,27 @@ fn redundant_values<'a, T>(
                 } else {
                     value.value == by.value
                 };
+                // Joined, not `format!`ted: C008 and C009 fire by the ten thousand.
                 let message = if equal {
-                    format!("`{}` is listed twice in `{}`", value.value, member.key)
+                    ["`", value.value, "` is listed twice in `", &member.key, "`"].concat()
                 } else {
-                    format!(
-                        "`{}` is already matched by `{}` in `{}`",
-                        value.value, by.value, member.key
-                    )
+                    let (value, by) = (value.value, by.value);
+                    [
+                        "`",
+                        value,
+                        "` is already matched by `",
+                        by,
+                        "` in `",
+                        &member.key,
+                        "`",
+                    ]
+                    .concat()
                 };
                 out.push(
                     Diagnostic::new(code, value.span, message)
                         .label(by.span, "this covers it")
-                        .help(format!("remove `{}`", value.value))
-                        .at(format!("{}/{}", s.pointer, member.key)),
+                        .help(["remove `", value.value, "`"].concat())
+                        .at(pointer.clone()),
                 );
             }
         }

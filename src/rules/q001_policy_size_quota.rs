@@ -88,10 +88,19 @@ pub fn compact_len(node: &Node) -> usize {
 }
 
 fn string_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    // Most strings are printable ASCII without a quote or backslash, one character a byte:
+    // a pass without early exit, which compiles to vector compares, tells them apart.
+    let unusual = bytes.iter().fold(false, |unusual, &b| {
+        unusual | !(0x20..0x80).contains(&b) | (b == b'"') | (b == b'\\')
+    });
+    if !unusual {
+        return 2 + bytes.len();
+    }
     // By bytes, not chars: a UTF-8 continuation byte adds nothing to its character's count.
-    2 + s
-        .bytes()
-        .map(|b| match b {
+    2 + bytes
+        .iter()
+        .map(|&b| match b {
             b'"' | b'\\' | b'\n' | b'\t' | b'\r' => 2,
             0x00..=0x1f => 6,
             0x80..=0xbf => 0,
