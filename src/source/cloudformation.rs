@@ -424,12 +424,30 @@ fn sam_policies<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mu
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                if item.get("Statement").is_some() {
-                    let consumer = Consumer {
-                        pointer: format!("{}/{i}", consumer.pointer),
-                        ..consumer.clone()
-                    };
-                    policy(item, host, consumer, out);
+                // An item under `Fn::If` stands for each of its branches (`/Fn::If/1`, `/2`).
+                let choices: Vec<(String, &Node<'a>)> = match intrinsic(item) {
+                    Some((
+                        name,
+                        Node {
+                            value: Value::Array(args),
+                            ..
+                        },
+                    )) if name == "Fn::If" => args
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .map(|(b, branch)| (format!("/{i}/Fn::If/{b}"), branch))
+                        .collect(),
+                    _ => vec![(format!("/{i}"), item)],
+                };
+                for (step, choice) in choices {
+                    if choice.get("Statement").is_some() {
+                        let consumer = Consumer {
+                            pointer: format!("{}{step}", consumer.pointer),
+                            ..consumer.clone()
+                        };
+                        policy(choice, host, consumer, out);
+                    }
                 }
             }
         }
@@ -581,13 +599,22 @@ Resources:
             - Effect: Allow
               Action: s3:GetObject
               Resource: !Sub 'arn:aws:s3:::${B}/*'
+        - !If
+          - Debug
+          - Statement: [{Effect: Allow, Action: logs:*, Resource: '*'}]
+          - S3ReadPolicy: {BucketName: !Ref B}
 ";
         let root = yaml::parse(text).unwrap();
         assert_eq!(format_name(&root), "SAM template");
         let found = read_yaml(text);
-        assert_eq!(found.documents.len(), 1);
+        assert_eq!(found.documents.len(), 2);
         let c = found.documents[0].consumer.as_ref().unwrap();
         assert_eq!(c.pointer, "/Resources/Fn/Properties/Policies/2");
+        let branch = found.documents[1].consumer.as_ref().unwrap();
+        assert_eq!(
+            branch.pointer,
+            "/Resources/Fn/Properties/Policies/3/Fn::If/1"
+        );
         let Body::Tree(tree) = &found.documents[0].body else {
             panic!("a tree");
         };
