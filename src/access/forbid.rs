@@ -209,13 +209,14 @@ impl<'a> Access<'a> {
         let mut out = Vec::new();
         // Only the services the document's `Allow` statements can name: most documents name
         // none of a forbidden service's actions, and resolving them is the cost.
-        let every_service = !self.any_service.is_empty()
+        let index = self.index();
+        let every_service = !index.any_service.is_empty()
             || self
                 .allows
                 .iter()
                 .any(|g| !matches!(g.actions, super::Actions::Listed(_)));
         let named = entry.targets(catalog, |prefix| {
-            every_service || self.services.contains(&super::service_key(prefix))
+            every_service || index.services.contains(&super::service_key(prefix))
         });
         for grant in &self.allows {
             if !entry.reaches_principal(grant) {

@@ -310,20 +310,138 @@ impl Reach<'_, '_> {
 pub struct Access<'a> {
     pub allows: Vec<Grant<'a>>,
     pub denies: Vec<Grant<'a>>,
-    /// The `Action` patterns of the `Allow` statements, as (grant, pattern) positions,
-    /// indexed so that asking about one action tries only the patterns that may match it
-    /// (the E rules ask about some eighty actions per document): names without wildcards
-    /// by name, the first of each name in `literal` and the others chained in `same_name`;
-    /// wildcards by their literal service part; the rest (`*:Get*`) apart.
+    /// The `Allow` patterns indexed by name, built when a question first needs it: most
+    /// documents are only asked [`Access::names_each`], which does without.
+    index: std::cell::OnceCell<Index<'a>>,
+    /// Whether some `Allow` uses `NotAction`: then any action may be named.
+    excepts: bool,
+}
+
+/// The `Action` patterns of the `Allow` statements, as (grant, pattern) positions, indexed
+/// so that asking about one action tries only the patterns that may match it: names
+/// without wildcards by name, the first of each name in `literal` and the others chained
+/// in `same_name`; wildcards by their literal service part; the rest (`*:Get*`) apart.
+#[derive(Default)]
+pub(crate) struct Index<'a> {
     literal: rustc_hash::FxHashMap<NoCase<'a>, usize>,
     listed: Vec<(usize, usize)>,
     same_name: Vec<usize>,
     by_service: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, Vec<(usize, usize)>>,
-    any_service: Vec<(usize, usize)>,
+    pub(crate) any_service: Vec<(usize, usize)>,
     /// The literal service parts of all those patterns, in lower case.
-    services: rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>,
-    /// Whether some `Allow` uses `NotAction`: then any action may be named.
-    excepts: bool,
+    pub(crate) services: rustc_hash::FxHashSet<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> Index<'a> {
+    fn of(allows: &[Grant<'a>]) -> Index<'a> {
+        let mut index = Index::default();
+        let mut names = Vec::new();
+        // Lists name one service many times in a row: each is hashed into the set once.
+        let mut last_service = None;
+        for (g, grant) in allows.iter().enumerate() {
+            if !matches!(grant.actions, Actions::Listed(_)) {
+                continue;
+            }
+            for (p, pattern) in grant.patterns.iter().enumerate() {
+                if let Some(service) = pattern.service() {
+                    if last_service != Some(service) {
+                        index.services.insert(service_key(service));
+                        last_service = Some(service);
+                    }
+                }
+                match pattern {
+                    ActionPattern::Literal(name) => {
+                        index.listed.push((g, p));
+                        names.push(NoCase(name));
+                    }
+                    ActionPattern::Wild { .. } => match pattern.service() {
+                        Some(service) => index
+                            .by_service
+                            .entry(service_key(service))
+                            .or_default()
+                            .push((g, p)),
+                        None => index.any_service.push((g, p)),
+                    },
+                }
+            }
+        }
+        // Last to first, so that the map ends up with the first of each name and each
+        // chain runs in order.
+        index.same_name = vec![END; names.len()];
+        index.literal.reserve(names.len());
+        for (at, name) in names.into_iter().enumerate().rev() {
+            if let Some(next) = index.literal.insert(name, at) {
+                index.same_name[at] = next;
+            }
+        }
+        index
+    }
+}
+
+/// A fixed list of action names (`service:Action`), prepared once so that a document is
+/// asked which of them it names in one pass over its patterns ([`Access::names_each`])
+/// rather than once per name.
+pub struct ActionList<'n> {
+    names: Vec<&'n str>,
+    /// Each name's position, without regard to case.
+    by_name: rustc_hash::FxHashMap<NoCase<'n>, usize>,
+    /// The positions of each service's names, by the service in lower case.
+    by_service: rustc_hash::FxHashMap<String, Vec<usize>>,
+    /// Every position, for patterns whose service part has a wildcard.
+    every: Vec<usize>,
+}
+
+impl<'n> ActionList<'n> {
+    /// The names in order; a name repeated (in any case) keeps its first position.
+    pub fn new(names: impl IntoIterator<Item = &'n str>) -> ActionList<'n> {
+        let mut list = ActionList {
+            names: Vec::new(),
+            by_name: Default::default(),
+            by_service: Default::default(),
+            every: Vec::new(),
+        };
+        for name in names {
+            let at = list.names.len();
+            if list.by_name.contains_key(&NoCase(name)) {
+                continue;
+            }
+            list.by_name.insert(NoCase(name), at);
+            list.names.push(name);
+            list.every.push(at);
+            let service = memchr::memchr(b':', name.as_bytes()).map_or(name, |i| &name[..i]);
+            list.by_service
+                .entry(service.to_ascii_lowercase())
+                .or_default()
+                .push(at);
+        }
+        list
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The position of `name` (any case), if listed.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        // The map's names outlive `name`'s: looked up as if they lived as long.
+        let by_name: &rustc_hash::FxHashMap<NoCase<'_>, usize> = &self.by_name;
+        by_name.get(&NoCase(name)).copied()
+    }
+
+    /// The positions a pattern's service part allows.
+    fn of_service(&self, pattern: &ActionPattern) -> &[usize] {
+        match pattern.service() {
+            Some(service) => self
+                .by_service
+                .get(service_key(service).as_ref())
+                .map_or(&[], Vec::as_slice),
+            None => &self.every,
+        }
+    }
 }
 
 /// An action name hashed and compared without regard to ASCII case, as AWS compares them.
@@ -366,12 +484,7 @@ impl<'a> Access<'a> {
         let mut access = Access {
             allows: Vec::new(),
             denies: Vec::new(),
-            literal: Default::default(),
-            listed: Vec::new(),
-            same_name: Vec::new(),
-            by_service: Default::default(),
-            any_service: Vec::new(),
-            services: Default::default(),
+            index: std::cell::OnceCell::new(),
             excepts: false,
         };
         for s in &policy.statements {
@@ -382,66 +495,71 @@ impl<'a> Access<'a> {
                 Effect::Invalid => {}
             }
         }
-        let mut names = Vec::new();
-        // Lists name one service many times in a row: each is hashed into the set once.
-        let mut last_service = None;
-        for (g, grant) in access.allows.iter().enumerate() {
-            if !matches!(grant.actions, Actions::Listed(_)) {
-                access.excepts = true;
-                continue;
-            }
-            for (p, pattern) in grant.patterns.iter().enumerate() {
-                if let Some(service) = pattern.service() {
-                    if last_service != Some(service) {
-                        access.services.insert(service_key(service));
-                        last_service = Some(service);
-                    }
-                }
-                match pattern {
-                    ActionPattern::Literal(name) => {
-                        access.listed.push((g, p));
-                        names.push(NoCase(name));
-                    }
-                    ActionPattern::Wild { .. } => match pattern.service() {
-                        Some(service) => access
-                            .by_service
-                            .entry(service_key(service))
-                            .or_default()
-                            .push((g, p)),
-                        None => access.any_service.push((g, p)),
-                    },
-                }
-            }
-        }
-        // Last to first, so that the map ends up with the first of each name and each
-        // chain runs in order.
-        access.same_name = vec![END; names.len()];
-        access.literal.reserve(names.len());
-        for (at, name) in names.into_iter().enumerate().rev() {
-            if let Some(next) = access.literal.insert(name, at) {
-                access.same_name[at] = next;
-            }
-        }
+        access.excepts = access
+            .allows
+            .iter()
+            .any(|g| !matches!(g.actions, Actions::Listed(_)));
         access
+    }
+
+    pub(crate) fn index(&self) -> &Index<'a> {
+        self.index.get_or_init(|| Index::of(&self.allows))
+    }
+
+    /// For each name of `list`, whether some `Allow` names it ([`Access::names`] of every
+    /// name), in one pass over the document's patterns.
+    pub fn names_each(&self, list: &ActionList) -> Vec<bool> {
+        let mut named = vec![false; list.len()];
+        for grant in &self.allows {
+            match &grant.actions {
+                Actions::Listed(_) => {
+                    for pattern in &grant.patterns {
+                        if let ActionPattern::Literal(name) = pattern {
+                            if let Some(at) = list.position(name) {
+                                named[at] = true;
+                            }
+                            continue;
+                        }
+                        for &at in list.of_service(pattern) {
+                            if !named[at] && pattern.matches(list.names[at]) {
+                                named[at] = true;
+                            }
+                        }
+                    }
+                }
+                Actions::Except { .. } => {
+                    for (at, name) in list.names.iter().enumerate() {
+                        if !named[at] && grant.token_for(name).is_some() {
+                            named[at] = true;
+                        }
+                    }
+                }
+                Actions::Unstated => {}
+            }
+        }
+        named
     }
 
     /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
     /// particular order.
     fn listed_matches<'s>(&'s self, action: &'s str) -> impl Iterator<Item = (usize, usize)> + 's {
-        let mut next = self.literal.get(&NoCase(action)).copied().unwrap_or(END);
+        // Shortened to `'s`: the iterator keeps nothing of `'a` beyond it.
+        let index: &'s Index<'s> = self.index();
+        let allows: &'s [Grant<'s>] = &self.allows;
+        let mut next = index.literal.get(&NoCase(action)).copied().unwrap_or(END);
         let literal = std::iter::from_fn(move || {
             let at = next;
-            next = *self.same_name.get(at)?;
-            Some(self.listed[at])
+            next = *index.same_name.get(at)?;
+            Some(index.listed[at])
         });
         let service = memchr::memchr(b':', action.as_bytes()).map_or(action, |at| &action[..at]);
-        let wild = self
+        let wild = index
             .by_service
             .get(&service_key(service))
             .into_iter()
             .flatten()
-            .chain(&self.any_service)
-            .filter(move |&&(g, p)| self.allows[g].patterns[p].matches(action))
+            .chain(&index.any_service)
+            .filter(move |&&(g, p)| allows[g].patterns[p].matches(action))
             .copied();
         literal.chain(wild)
     }
@@ -487,9 +605,10 @@ impl<'a> Access<'a> {
         // The E rules ask about some eighty actions of a few services per document: an
         // action of a service no pattern names is settled by one short hash.
         if let Some(at) = memchr::memchr(b':', action.as_bytes()) {
+            let index = self.index();
             let unnamed = !self.excepts
-                && self.any_service.is_empty()
-                && !self.services.contains(&service_key(&action[..at]));
+                && index.any_service.is_empty()
+                && !index.services.contains(&service_key(&action[..at]));
             if unnamed {
                 return false;
             }
@@ -514,6 +633,21 @@ impl<'a> Access<'a> {
             });
         }
         out
+    }
+
+    /// `grant`'s grant of `target` alone, as [`Access::reaches`] finds it among the others:
+    /// `None` when the grant does not name the action or names no resource it takes.
+    pub fn reach_of<'s>(&'s self, grant: &'s Grant<'a>, target: &Target) -> Option<Reach<'s, 'a>> {
+        let token = grant.token_for(&target.name)?;
+        let scope = grant.scope(target)?;
+        let (removed_by, denied_when) = self.denial(grant, &target.name);
+        Some(Reach {
+            grant,
+            token,
+            scope,
+            removed_by,
+            denied_when,
+        })
     }
 
     /// What the `Deny` statements do to `grant`'s grant of `action` (`service:Action`): the

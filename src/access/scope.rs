@@ -4,7 +4,7 @@
 //! which decides whether a Deny removes an Allow.
 
 use crate::catalog::ArnTemplate;
-use crate::pattern::{wildcard_match, Glob};
+use crate::pattern::{Glob, Wildcard};
 use crate::policy::Str;
 
 /// Where an action is granted.
@@ -99,28 +99,47 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
     // buffer serves all the templates.
     let mut fields = [""; 6];
     let mut count = 0;
-    for (slot, f) in fields.iter_mut().zip(value.splitn(6, ':')) {
-        *slot = f;
+    let mut start = 0;
+    for at in memchr::memchr_iter(b':', value.as_bytes()).take(fields.len() - 1) {
+        fields[count] = &value[start..at];
         count += 1;
+        start = at + 1;
     }
+    fields[count] = &value[start..];
+    count += 1;
+    // A field stands for itself unless it holds a wildcard or a policy variable.
     let field = |i: usize, default: &'static str| -> &str {
         match fields[..count].get(i) {
-            Some(f) if !f.contains(['*', '?']) && !f.contains("${") && !f.is_empty() => f,
+            Some(f)
+                if !f.is_empty()
+                    && !f.bytes().any(|b| b == b'*' || b == b'?')
+                    && find_variable(f).is_none() =>
+            {
+                f
+            }
             _ => default,
         }
     };
-    let mut probe = String::new();
+    let partition = field(1, "aws");
+    let region = field(3, "us-east-1");
+    let account = field(4, "111122223333");
+    // The value is matched against one probe per template: compiled once for all of them.
+    let compiled = Wildcard::new(value);
+    let mut probe = String::with_capacity(PROBE_CAPACITY);
     templates.iter().any(|t| {
         probe.clear();
         fill_into(&mut probe, t.template, |var| match var {
-            "Partition" => field(1, "aws"),
-            "Region" => field(3, "us-east-1"),
-            "Account" => field(4, "111122223333"),
+            "Partition" => partition,
+            "Region" => region,
+            "Account" => account,
             _ => ANY_NAME,
         });
-        wildcard_match(value, &probe)
+        compiled.matches(&probe)
     })
 }
+
+/// Room for a probe ARN without growing: templates and their filled fields are short.
+const PROBE_CAPACITY: usize = 160;
 
 /// The template with each `${Name}` replaced by `value(Name)`.
 fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
@@ -132,7 +151,7 @@ fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
 /// [`fill`] into a buffer the caller reuses.
 fn fill_into<S: AsRef<str>>(out: &mut String, template: &str, value: impl Fn(&str) -> S) {
     let mut rest = template;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = find_variable(rest) {
         out.push_str(&rest[..start]);
         let Some(end) = rest[start..].find('}') else {
             break;
@@ -141,6 +160,21 @@ fn fill_into<S: AsRef<str>>(out: &mut String, template: &str, value: impl Fn(&st
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
+}
+
+/// Where the first `${` of `text` starts: a byte search, as this runs for every template
+/// of every action asked about.
+fn find_variable(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Policy variables (`${aws:username}`) as `*`, for asking what a value may match.

@@ -160,3 +160,43 @@ fn names_finds_actions_through_the_service_index() {
         },
     );
 }
+
+#[test]
+fn names_each_answers_as_names_does_for_every_name() {
+    let list = ActionList::new([
+        "s3:GetObject",
+        "S3:getobject",
+        "s3:PutObject",
+        "ec2:RunInstances",
+        "iam:PassRole",
+        "kms:Decrypt",
+        "sqs:SendMessage",
+        "lambda:InvokeFunction",
+    ]);
+    // A name repeated in another case keeps its first place.
+    assert_eq!(list.len(), 7);
+    assert_eq!(list.position("S3:GETOBJECT"), Some(0));
+    let documents = [
+        r#"{"Statement": [
+            {"Effect": "Allow", "Action": ["S3:GetObject", "ec2:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "*:PassRole", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}
+        ]}"#,
+        r#"{"Statement": {"Effect": "Allow", "NotAction": ["sqs:*", "s3:Put*"], "Resource": "*"}}"#,
+        r#"{"Statement": {"Effect": "Allow", "Action": ["lambda:Invoke?unction", "kms:decrypt"]}}"#,
+        r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
+        r#"{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#,
+    ];
+    let mut seen_named = 0;
+    for text in documents {
+        with_access(text, |access, _| {
+            let named = access.names_each(&list);
+            for (at, name) in list.names.iter().enumerate() {
+                assert_eq!(named[at], access.names(name), "{name} in {text}");
+                seen_named += usize::from(named[at]);
+            }
+        });
+    }
+    // 3 + 5 + 2 + 7 + 0 of the seven names.
+    assert_eq!(seen_named, 17);
+}

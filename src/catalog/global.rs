@@ -23,6 +23,32 @@ pub struct GlobalConditionKey {
     /// both Date and Numeric).
     #[serde(default)]
     pub also: Vec<ConditionType>,
+    /// The prefixes of the only services that send the key (`aws:VpceOrgID`); empty
+    /// when every service does.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Actions of those services that do not send it (`iam:PassRole`).
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+impl GlobalConditionKey {
+    /// Whether AWS puts the key in the request context of this service's action, as far
+    /// as the key's availability goes (the request must still carry it: a VPC endpoint).
+    pub fn sent_to(&self, service: &str, action: &str) -> bool {
+        if self.services.is_empty() {
+            return true;
+        }
+        let named = |listed: &String| {
+            listed.split_once(':').is_some_and(|(s, a)| {
+                s.eq_ignore_ascii_case(service) && a.eq_ignore_ascii_case(action)
+            })
+        };
+        self.services
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(service))
+            && !self.except.iter().any(named)
+    }
 }
 
 #[derive(Deserialize)]
@@ -47,7 +73,7 @@ fn parse_toml(text: &str) -> Result<Vec<GlobalConditionKey>, String> {
 }
 
 /// Reads the file's own shape: comments, blank lines, `[[key]]` headers and
-/// `field = "text"` or `also = ["Type", ...]` lines with plain strings (no escapes), each
+/// `field = "text"` or `also`, `services` and `except` lists of plain strings (no escapes), each
 /// field once per key. `None` for anything else, which `toml` then reads.
 fn read_plain(text: &str) -> Option<Vec<GlobalConditionKey>> {
     #[derive(Default)]
@@ -56,6 +82,8 @@ fn read_plain(text: &str) -> Option<Vec<GlobalConditionKey>> {
         kind: Option<ConditionType>,
         category: Option<&'a str>,
         also: Option<Vec<ConditionType>>,
+        services: Option<Vec<String>>,
+        except: Option<Vec<String>>,
     }
     fn finish(p: Partial<'_>) -> Option<GlobalConditionKey> {
         Some(GlobalConditionKey {
@@ -63,6 +91,8 @@ fn read_plain(text: &str) -> Option<Vec<GlobalConditionKey>> {
             kind: p.kind?,
             category: p.category?.to_string(),
             also: p.also.unwrap_or_default(),
+            services: p.services.unwrap_or_default(),
+            except: p.except.unwrap_or_default(),
         })
     }
     /// Sets a field that must not be set yet.
@@ -92,27 +122,38 @@ fn read_plain(text: &str) -> Option<Vec<GlobalConditionKey>> {
                 ConditionType::named(plain_string(value)?)?,
             )?,
             "category" => once(&mut partial.category, plain_string(value)?)?,
-            "also" => {
-                let items = value.strip_prefix('[')?.strip_suffix(']')?;
-                let items = items.trim_matches([' ', '\t']);
-                let items = items.strip_suffix(',').unwrap_or(items);
-                let also = if items.is_empty() {
-                    Vec::new()
-                } else {
-                    items
-                        .split(',')
-                        .map(|item| {
-                            ConditionType::named(plain_string(item.trim_matches([' ', '\t']))?)
-                        })
-                        .collect::<Option<Vec<_>>>()?
-                };
-                once(&mut partial.also, also)?
-            }
+            "also" => once(
+                &mut partial.also,
+                plain_list(value)?
+                    .into_iter()
+                    .map(ConditionType::named)
+                    .collect::<Option<Vec<_>>>()?,
+            )?,
+            "services" => once(&mut partial.services, owned(plain_list(value)?))?,
+            "except" => once(&mut partial.except, owned(plain_list(value)?))?,
             _ => return None,
         }
     }
     keys.push(finish(current?)?);
     Some(keys)
+}
+
+/// `["a", "b"]` (a trailing comma allowed) of [`plain_string`]s.
+fn plain_list(value: &str) -> Option<Vec<&str>> {
+    let items = value.strip_prefix('[')?.strip_suffix(']')?;
+    let items = items.trim_matches([' ', '\t']);
+    let items = items.strip_suffix(',').unwrap_or(items);
+    if items.is_empty() {
+        return Some(Vec::new());
+    }
+    items
+        .split(',')
+        .map(|item| plain_string(item.trim_matches([' ', '\t'])))
+        .collect()
+}
+
+fn owned(items: Vec<&str>) -> Vec<String> {
+    items.into_iter().map(str::to_string).collect()
 }
 
 /// `"text"` with no escape and no quote inside: exactly its text.
@@ -212,6 +253,8 @@ mod tests {
         let plain = read_plain(EMBEDDED).expect("the embedded file has the plain shape");
         assert_eq!(Ok(plain), parse_toml(EMBEDDED));
         assert!(EMBEDDED.contains("also = ["), "the test covers `also`");
+        assert!(EMBEDDED.contains("services = ["), "and `services`");
+        assert!(EMBEDDED.contains("except = ["), "and `except`");
     }
 
     #[test]
@@ -279,6 +322,26 @@ mod tests {
         assert_eq!(head_before_last_placeholder("a:<x>"), None);
         assert_eq!(head_before_last_placeholder("a:${}"), None);
         assert_eq!(head_before_last_placeholder("a:${X}"), Some("a:"));
+    }
+
+    #[test]
+    fn keys_sent_only_to_some_services() {
+        let vpce = global_condition_key("aws:VpceOrgID").expect("aws:VpceOrgID");
+        assert!(vpce.sent_to("s3", "GetObject"));
+        assert!(vpce.sent_to("S3", "getobject"));
+        assert!(vpce.sent_to("iam", "CreateRole"));
+        assert!(!vpce.sent_to("iam", "PassRole"));
+        assert!(!vpce.sent_to("ec2", "RunInstances"));
+        let everywhere = global_condition_key("aws:SourceIp").expect("aws:SourceIp");
+        assert!(everywhere.services.is_empty());
+        assert!(everywhere.sent_to("ec2", "RunInstances"));
+        for name in ["aws:SourceVpcArn", "aws:VpceAccount", "aws:VpceOrgPaths"] {
+            let k = global_condition_key(name).expect(name);
+            assert!(
+                k.sent_to("kms", "Decrypt") && !k.sent_to("sns", "Publish"),
+                "{name}"
+            );
+        }
     }
 
     #[test]

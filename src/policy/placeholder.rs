@@ -1,4 +1,5 @@
-//! Unfilled placeholders that a human must fill: `ACCOUNT-ID`, `<KEY_ID>`, `YOUR_BUCKET`.
+//! Unfilled placeholders that a human must fill: `ACCOUNT-ID`, `<KEY_ID>`, `YOUR_BUCKET`,
+//! and documentation's braces (`{example-region-1}`, `{{account-id}}`).
 //! They are their own finding (not a malformed ARN): the fix is to fill them in. A `${...}`
 //! is never one: it is an IAM policy variable or a template value that a deployment tool
 //! fills in (see [`super::template`]).
@@ -28,12 +29,12 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     // Most strings hold no placeholder: one cheap pass tells, instead of the token scan,
     // and tells the bracket search apart from the word scan.
     let hints = hints(bytes);
-    // Once no `>` (or `}`) follows, none follows any later `<` (or `${`) either.
+    // Once no `>` (or `}`) follows, none follows any later `<` (or `${`, or `{`) either.
     let (mut angle_open, mut brace_open) = (true, true);
     let mut i = 0;
     if hints.bracket {
-        // Only `<` and `$` open a bracketed placeholder: jump from one to the next.
-        while let Some(at) = memchr::memchr2(b'<', b'$', &bytes[i..]) {
+        // Only `<`, `$` and `{` open a bracketed placeholder: jump from one to the next.
+        while let Some(at) = memchr::memchr3(b'<', b'$', b'{', &bytes[i..]) {
             i += at;
             match bytes[i] {
                 b'<' if angle_open => match text[i..].find('>') {
@@ -54,6 +55,20 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                         continue;
                     }
                     None => brace_open = false,
+                },
+                // Documentation's placeholders, `{example-region-1}` and `{{account-id}}`
+                // (not a `${...}`, which the arm above takes whole).
+                b'{' if brace_open => match documentation_braces(&text[i..]) {
+                    Braces::Placeholder(len) => {
+                        found.push(i..i + len);
+                        i += len;
+                        continue;
+                    }
+                    Braces::Skip(len) => {
+                        i += len;
+                        continue;
+                    }
+                    Braces::Unclosed => brace_open = false,
                 },
                 _ => {}
             }
@@ -94,10 +109,47 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     found
 }
 
+/// What a `{` at the start of `text` opens.
+enum Braces {
+    /// A `{name}` or `{{name}}` of this length: a name with at least one character other than
+    /// a space and no brace, quote, backslash or control character, closed as it was opened.
+    Placeholder(usize),
+    /// Not one: the next `{` that may open one is this far on (each byte is looked at a
+    /// bounded number of times, so a hostile run of braces stays linear).
+    Skip(usize),
+    /// No `}` follows, so no later `{` opens one either.
+    Unclosed,
+}
+
+fn documentation_braces(text: &str) -> Braces {
+    let double = text.starts_with("{{");
+    let open = if double { 2 } else { 1 };
+    let Some(at) = memchr::memchr2(b'{', b'}', &text.as_bytes()[open..]) else {
+        return Braces::Unclosed;
+    };
+    let close = open + at;
+    if text.as_bytes()[close] == b'{' {
+        return Braces::Skip(close);
+    }
+    let name = &text[open..close];
+    if double && !text[close..].starts_with("}}") {
+        // `{{name}`: the inner `{name}` may still be one.
+        return Braces::Skip(1);
+    }
+    let plain = !name.trim().is_empty()
+        && !name.contains(['"', '\\'])
+        && !name.chars().any(char::is_control);
+    if plain {
+        Braces::Placeholder(close + open)
+    } else {
+        Braces::Skip(close + 1)
+    }
+}
+
 /// What one cheap pass tells of the placeholders a text may hold.
 #[derive(Clone, Copy, Debug)]
 struct Hints {
-    /// A `<` or `$`, which open bracketed ones.
+    /// A `<`, `$` or `{`, which open bracketed ones.
     bracket: bool,
     /// A pair of neighbours that every placeholder word holds: two capitals (each word of
     /// [`WORDS`], `YOUR` and `MY` has them), or `id`, `yo` or `xx` in any case (the lower-case
@@ -107,7 +159,7 @@ struct Hints {
 
 fn hints(bytes: &[u8]) -> Hints {
     // One table lookup a byte: which pairs a byte may start and which it may end. Every
-    // byte "starts" the `BRACKET` pair, which `<` and `$` end, so one walk tells both.
+    // byte "starts" the `BRACKET` pair, which `<`, `$` and `{` end, so one walk tells both.
     const UPPER: u8 = 1;
     const ID: u8 = 2;
     const YO: u8 = 4;
@@ -126,7 +178,7 @@ fn hints(bytes: &[u8]) -> Hints {
                 (_, b'x') => XX,
                 _ => 0,
             };
-            if !ends || byte == b'<' || byte == b'$' {
+            if !ends || byte == b'<' || byte == b'$' || byte == b'{' {
                 bits |= BRACKET;
             }
             t[b] = bits;
@@ -223,6 +275,28 @@ mod tests {
     }
 
     #[test]
+    fn finds_documentation_braces() {
+        assert_eq!(words("{example-region-1}"), vec!["{example-region-1}"]);
+        assert_eq!(
+            words("arn:aws:s3:::{{amzn-s3-demo-bucket}}/*"),
+            vec!["{{amzn-s3-demo-bucket}}"]
+        );
+        assert_eq!(words("{{ account_id }}"), vec!["{{ account_id }}"]);
+        // The words inside are the braces' own, not found again.
+        assert_eq!(
+            words("arn:aws:iam::{ACCOUNT-ID}:root"),
+            vec!["{ACCOUNT-ID}"]
+        );
+        // A `${...}` stays a template value; empty or unclosed braces are not placeholders.
+        assert!(find("arn:aws:s3:::b/${aws:username}/*").is_empty());
+        assert!(find("${{ secrets.ROLE }}").is_empty());
+        for text in ["{}", "{ }", "a{b", "{\"a\":1}", "{{}}"] {
+            assert!(find(text).is_empty(), "{text}");
+        }
+        assert_eq!(words("{{a}"), vec!["{a}"]);
+    }
+
+    #[test]
     fn leaves_real_values_and_policy_variables_alone() {
         assert!(find("arn:aws:iam::123456789012:role/paypollen-api-role").is_empty());
         assert!(find("arn:aws:s3:::bucket/${aws:username}/*").is_empty());
@@ -260,10 +334,21 @@ mod tests {
         assert!(words > 1000, "only {words} tokens were placeholder words");
         let clean = super::hints(b"arn:aws:s3:::app-analytics-sw5wjf/*");
         assert!(!clean.word && !clean.bracket);
-        for bracketed in ["<", "$", "a<", "arn:aws:s3:::b/${x}", "ab<KEY>"] {
+        for bracketed in [
+            "<",
+            "$",
+            "{",
+            "a<",
+            "arn:aws:s3:::b/${x}",
+            "ab<KEY>",
+            "a{b}",
+        ] {
             assert!(super::hints(bracketed.as_bytes()).bracket, "{bracketed}");
         }
         assert!(!super::hints(b"ab>KEY}").bracket);
+        assert!(find(&"{".repeat(1 << 20)).is_empty());
+        assert!(find(&format!("{}}}", "{".repeat(1 << 20))).is_empty());
+        assert_eq!(find(&"{{a}".repeat(1 << 18)).len(), 1 << 18);
     }
 
     #[test]

@@ -56,9 +56,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 // This statement's grant of it, if it stands on every resource.
-                let mine = access.standing(&target).into_iter().find(|r| {
-                    std::ptr::eq(r.grant, grant) && r.token.span == token.span && r.scope.is_open()
-                });
+                let mine = access
+                    .reach_of(grant, &target)
+                    .filter(|r| r.stands() && r.token.span == token.span && r.scope.is_open());
                 if let Some(reach) = mine {
                     for c in reach.denied_when.iter().flat_map(|d| &d.conditions) {
                         if !conditional.iter().any(|(span, _)| *span == c.key.span) {
@@ -136,10 +136,7 @@ fn resource_policy(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if target.action.access_level != AccessLevel::PermissionsManagement
-                || !access
-                    .standing(&target)
-                    .iter()
-                    .any(|r| std::ptr::eq(r.grant, grant))
+                || !access.reach_of(grant, &target).is_some_and(|r| r.stands())
             {
                 continue;
             }

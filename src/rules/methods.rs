@@ -4,7 +4,7 @@
 //! completes a method, naming every method that token completes.
 
 use super::Context;
-use crate::access::{Access, Grant, Reach, Scope, Target};
+use crate::access::{Access, ActionList, Grant, Reach, Scope, Target};
 use crate::catalog::Catalog;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -78,12 +78,59 @@ pub fn all() -> &'static [Method] {
     METHODS.get_or_init(|| parse(METHODS_TOML).unwrap_or_default())
 }
 
+/// Every action the methods name, once, and each method's actions as positions in that
+/// list: a document is asked once which of them it names ([`named`]), and a method is
+/// worked out only when it names them all.
+struct MethodActions {
+    list: ActionList<'static>,
+    /// Per method of [`all`], in order.
+    of_method: Vec<Vec<usize>>,
+    /// Per action: some method is this action alone.
+    alone: Vec<bool>,
+}
+
+fn method_actions() -> &'static MethodActions {
+    static ACTIONS: OnceLock<MethodActions> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let methods = all();
+        let list = ActionList::new(
+            methods
+                .iter()
+                .flat_map(|m| m.actions.iter().map(String::as_str)),
+        );
+        let of_method = methods
+            .iter()
+            .map(|m| m.actions.iter().filter_map(|a| list.position(a)).collect())
+            .collect();
+        let mut alone = vec![false; list.len()];
+        for m in methods.iter().filter(|m| m.actions.len() == 1) {
+            if let Some(at) = list.position(&m.actions[0]) {
+                alone[at] = true;
+            }
+        }
+        MethodActions {
+            list,
+            of_method,
+            alone,
+        }
+    })
+}
+
+/// Which of the methods' actions the document's `Allow` statements name, worked out once
+/// per document for all the E rules.
+fn named<'b>(cx: &'b Context) -> &'b [bool] {
+    cx.method_actions
+        .get_or_init(|| access(cx).names_each(&method_actions().list))
+}
+
 /// Whether this action (`service:Action`, any case) is a method by itself: its grant is
 /// judged by that method's rule, not by the permissions-management rule.
 pub fn is_method_alone(action: &str) -> bool {
-    all()
-        .iter()
-        .any(|m| m.actions.len() == 1 && m.actions[0].eq_ignore_ascii_case(action))
+    let actions = method_actions();
+    actions
+        .list
+        .position(action)
+        .is_some_and(|at| actions.alone[at])
 }
 
 impl Method {
@@ -167,6 +214,16 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
+    complete_named(method, access, catalog, memo)
+}
+
+/// [`complete`] once the document is known to name every action of the method.
+fn complete_named<'c, 's, 'a>(
+    method: &'static Method,
+    access: &'s Access<'a>,
+    catalog: &'c Catalog,
+    memo: &mut Standing<'c, 's, 'a>,
+) -> Option<Completed<'s, 'a>> {
     let mut steps = Vec::with_capacity(method.actions.len());
     for action in &method.actions {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
@@ -198,13 +255,18 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
     // Per token that completes methods, in the order found.
     let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
     let mut memo = Standing::default();
-    for method in all().iter().filter(|m| m.family == family) {
+    let named = named(cx);
+    let of_method = &method_actions().of_method;
+    for (method, actions) in all().iter().zip(of_method) {
+        if method.family != family || !actions.iter().all(|&at| named[at]) {
+            continue;
+        }
         // Outside escalation a blanket grant is not reported (below): when only blankets
         // name the method's first action, the method need not be worked out.
         if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
             continue;
         }
-        let Some(done) = complete(method, access, cx.catalog(), &mut memo) else {
+        let Some(done) = complete_named(method, access, cx.catalog(), &mut memo) else {
             continue;
         };
         let primary = &done.steps[0].reach;
@@ -361,12 +423,10 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 
 /// Whether every `Allow` that names `action` names it through a blanket token.
 fn only_blankets_name(access: &Access, action: &str) -> bool {
-    // Most documents name none of a method's actions: settled without collecting.
-    !access.names(action)
-        || access
-            .naming(action)
-            .iter()
-            .all(|(g, token)| is_blanket_token(g, token.value))
+    access
+        .naming(action)
+        .iter()
+        .all(|(g, token)| is_blanket_token(g, token.value))
 }
 
 fn action_key(grant: &Grant) -> &'static str {

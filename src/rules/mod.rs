@@ -15,6 +15,8 @@ mod n017_missing_paired_key;
 mod n018_arn_key_string_operator;
 mod n019_redundant_condition_value;
 mod n020_key_not_sent_by_action;
+mod n021_key_not_sent_by_service_principal;
+mod n022_tag_key_not_supported;
 mod p020_invalid_policy_variable;
 mod policy_types;
 mod q001_policy_size_quota;
@@ -132,6 +134,8 @@ pub struct Context<'a> {
     pub resources: resources::Cache<'a>,
     /// The document's effective access, read when a rule first asks (`methods::access`).
     pub access: std::cell::OnceCell<crate::access::Access<'a>>,
+    /// Which of the access methods' actions the document names (`methods::named`).
+    pub method_actions: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Context<'a> {
@@ -151,6 +155,7 @@ impl<'a> Context<'a> {
             forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
+            method_actions: Default::default(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! N002 condition-key-not-supported: a service condition key that none of the statement's
-//! actions supports. The request never carries the key, so the condition does not hold
-//! as intended. Global keys apply to every action and are never reported. When some of the
-//! actions support the key, the others are N020's.
+//! actions supports, or a global key that AWS sends only to some services (`aws:VpceOrgID`)
+//! used where no action belongs to one. The request never carries the key, so the condition
+//! does not hold as intended. Other global keys apply to every action and are never
+//! reported. When some of the actions support a service key, the others are N020's.
 
 use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
 use super::Context;
@@ -18,22 +19,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // Worked out at the first service key: most conditions use global keys only.
         let mut actions = None;
         for entry in entries {
-            let KeyLookup::Known {
-                name,
-                global: false,
-                ..
-            } = condition_key(cx.catalog(), s, entry.key.value)
+            let KeyLookup::Known { name, global, .. } =
+                condition_key(cx.catalog(), s, entry.key.value)
             else {
                 continue;
+            };
+            // A global key is reported only when AWS sends it to some services alone.
+            let limited = match global {
+                true => match cx.catalog().global_condition_key(name) {
+                    Some(key) if !key.services.is_empty() => Some(key),
+                    _ => continue,
+                },
+                false => None,
             };
             // Only when every action is known: otherwise we cannot be sure.
             let Some(actions) = actions.get_or_insert_with(|| statement_actions(cx, s)) else {
                 break;
             };
-            if actions
-                .iter()
-                .any(|(svc, action)| action_supports_key(svc, action, name))
-            {
+            let supports = |(svc, action): &(&Service, &Action)| match limited {
+                Some(key) => key.sent_to(svc.prefix, action.name),
+                None => action_supports_key(svc, action, name),
+            };
+            if actions.iter().any(supports) {
                 continue;
             }
             // Sorted as their `service:action` spellings, of which only the shown are written.
@@ -46,19 +53,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let names = sorted
                 .iter()
                 .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
-            out.push(
-                Diagnostic::new(
+            let listed = list_first(names, sorted.len(), 4);
+            let finding = match limited {
+                Some(_) => Diagnostic::new(
                     Code::N002,
                     entry.key.span,
                     format!(
-                        "no action of this statement supports `{}` ({})",
-                        entry.key.value,
-                        list_first(names, sorted.len(), 4)
+                        "AWS sends `{}` only with the actions of some services, and none of this statement's actions is one of them ({listed})",
+                        entry.key.value
                     ),
                 )
-                .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it")
-                .at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
-            );
+                .help("scope this condition to the services that support the key (AWS's global condition keys page lists them)"),
+                None => Diagnostic::new(
+                    Code::N002,
+                    entry.key.span,
+                    format!(
+                        "no action of this statement supports `{}` ({listed})",
+                        entry.key.value
+                    ),
+                )
+                .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it"),
+            };
+            out.push(finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)));
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Span;
 use crate::policy::arn::{self, PARTITIONS};
 use crate::policy::{has_wildcard, placeholder, template, Str};
@@ -31,7 +31,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for p in s.principals_of(member).iter() {
                 let is_aws = p.kind.is_some_and(|k| k.value == "AWS");
                 let v = p.value.value;
-                if is_aws && v != "*" && !arn::is_account_id(v) {
+                if is_aws && unique_id(v).is_some() {
+                    out.push(unique_id_warning(
+                        p.value,
+                        &format!("{}/{}", s.pointer, member.key),
+                    ));
+                } else if is_aws && v != "*" && !arn::is_account_id(v) {
                     // A principal with a placeholder is P016's; most ARNs are well formed,
                     // so the placeholder search is left for last.
                     let problem = problem(p.value).filter(|_| placeholder::find(v).is_empty());
@@ -62,6 +67,39 @@ fn api_gateway_policy(cx: &Context) -> bool {
                     | "aws_api_gateway_rest_api_policy"
             )
         })
+}
+
+/// What an IAM unique ID names, for `AROA…` (a role) and `AIDA…` (a user): AWS accepts one
+/// as an `AWS` principal, and shows a deleted role's principal that way.
+fn unique_id(value: &str) -> Option<&'static str> {
+    let what = match value.get(..4)? {
+        "AROA" => "role",
+        "AIDA" => "user",
+        _ => return None,
+    };
+    let rest = &value[4..];
+    let shaped = rest.len() >= 16
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    shaped.then_some(what)
+}
+
+/// A unique ID is a warning, not a malformed ARN: it matches only the one role or user it was
+/// given to, not one created again under the same name.
+fn unique_id_warning(value: Str, pointer: &str) -> Diagnostic {
+    let what = unique_id(value.value).unwrap_or("principal");
+    Diagnostic::new(
+        Code::P015,
+        value.span,
+        format!(
+            "`{}` is an IAM {what}'s unique ID, not its ARN: the policy stops matching if the {what} is deleted and created again",
+            value.value
+        ),
+    )
+    .severity(Severity::Warning)
+    .help(format!("name the {what} by its ARN, arn:aws:iam::account-id:{what}/name"))
+    .at(pointer.to_string())
 }
 
 /// `pointer` is spelled out only for a malformed ARN: most are fine.

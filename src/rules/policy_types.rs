@@ -29,8 +29,15 @@ const fn kind(
     }
 }
 
-/// Quotas from each service's documentation: S3 bucket policy 20 KB, SQS 8,192 bytes
-/// (SQS policy quotas), SNS 30 KB, Secrets Manager 20,480 characters.
+/// Quotas from each service's documentation, as its largest reading where the unit is loose
+/// (20 KB as 20,480), so a finding is certain:
+/// - S3 bucket policy 20 KB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html);
+/// - SQS queue policy 8,192 bytes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html);
+/// - SNS topic policy 30 KB (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html);
+/// - ECR repository policy 10,240 characters, `policyText` of
+///   https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html.
+///
+/// Secrets Manager's is not checked: no AWS page read here states it.
 pub const RESOURCE_POLICY_TYPES: &[ResourcePolicyType] = &[
     kind(
         &[
@@ -70,13 +77,13 @@ pub const RESOURCE_POLICY_TYPES: &[ResourcePolicyType] = &[
         ],
         "a Secrets Manager resource policy",
         &["secretsmanager"],
-        Some(20480),
+        None,
     ),
     kind(
         &["AWS::ECR::Repository", "aws_ecr_repository_policy"],
         "an ECR repository policy",
         &["ecr"],
-        None,
+        Some(10240),
     ),
     kind(
         &[

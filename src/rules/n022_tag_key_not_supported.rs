@@ -1,0 +1,141 @@
+//! N022 tag-key-not-supported: a `Deny`, or an `Allow` with `NotAction`, whose condition
+//! needs a tag key (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`, or a
+//! service's own) that some of the actions it covers never send. For those actions the key
+//! is absent and the condition false: the `Deny` never denies them, and the `Allow` with
+//! `NotAction` never grants them. When no action of a statement with `Action` supports a
+//! service's own tag key, N002 reports the key instead.
+
+use super::lookup::{action_supports_key, condition_key, list_names, resolve, KeyLookup, Resolved};
+use super::Context;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::{ConditionEntry, Effect, Statement};
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for s in &cx.policy.statements {
+        let effect = s.effect();
+        let not_action = s.not_action.is_some();
+        if !(effect == Effect::Deny || effect == Effect::Allow && not_action) {
+            continue;
+        }
+        for entry in s.conditions() {
+            // A negation, `IfExists`, `ForAllValues:` or `Null` holds when the key is absent.
+            if !entry.requires_match() {
+                continue;
+            }
+            let KeyLookup::Known { name, global, .. } =
+                condition_key(cx.catalog(), s, entry.key.value)
+            else {
+                continue;
+            };
+            if !is_tag_key(name) {
+                continue;
+            }
+            let finding = if not_action {
+                Some(with_not_action(effect, entry))
+            } else {
+                deny_with_actions(cx, s, entry, name, global)
+            };
+            if let Some(finding) = finding {
+                out.push(finding.at(entry.pointer(&s.pointer)));
+            }
+        }
+    }
+}
+
+/// `aws:ResourceTag/${TagKey}`, `aws:RequestTag/${TagKey}`, `aws:TagKeys`, and a service's
+/// own spellings of them (`ec2:ResourceTag/${TagKey}`), as the catalog names them.
+fn is_tag_key(name: &str) -> bool {
+    let Some((_, key)) = name.split_once(':') else {
+        return false;
+    };
+    let starts = |prefix: &str| {
+        key.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    starts("ResourceTag/") || starts("RequestTag/") || key.eq_ignore_ascii_case("TagKeys")
+}
+
+/// `NotAction` covers every other action of every service, and many never send a tag key.
+fn with_not_action(effect: Effect, entry: &ConditionEntry) -> Diagnostic {
+    let key = entry.key.value;
+    match effect {
+        Effect::Deny => Diagnostic::new(
+            Code::N022,
+            entry.key.span,
+            format!("with `NotAction`, this Deny never denies the actions that do not send `{key}` (every service has some)"),
+        )
+        .help("list the actions to deny in `Action`, keeping those that support this key"),
+        _ => Diagnostic::new(
+            Code::N022,
+            entry.key.span,
+            format!("with `NotAction`, this Allow grants only the actions that send `{key}`: the others never match the condition"),
+        )
+        .help("list the actions to allow in `Action`, keeping those that support this key")
+        .severity(Severity::Info),
+    }
+}
+
+/// A `Deny` with `Action`: the actions it names or matches that do not send the key.
+fn deny_with_actions(
+    cx: &Context,
+    s: &Statement,
+    entry: &ConditionEntry,
+    name: &str,
+    global: bool,
+) -> Option<Diagnostic> {
+    let key = entry.key.value;
+    let (mut missing, mut supported, mut every_action_known) = (Vec::new(), false, true);
+    for action in s.actions() {
+        match resolve(cx, action.value) {
+            Resolved::Everything => {
+                return Some(
+                    Diagnostic::new(
+                        Code::N022,
+                        entry.key.span,
+                        format!("with `\"Action\": \"*\"`, this Deny never denies the actions that do not send `{key}` (every service has some)"),
+                    )
+                    .help("list the actions to deny, keeping those that support this key"),
+                );
+            }
+            Resolved::Actions(found) if !found.is_empty() => {
+                for (svc, a) in found.iter() {
+                    if action_supports_key(svc, a, name) || tags_through_service(svc.prefix, a.name)
+                    {
+                        supported = true;
+                    } else {
+                        missing.push(format!("`{}:{}`", svc.prefix, a.name));
+                    }
+                }
+            }
+            _ => every_action_known = false,
+        }
+    }
+    // A service's own key that no action supports is N002's, when it knows every action.
+    if missing.is_empty() || !global && !supported && every_action_known {
+        return None;
+    }
+    missing.sort();
+    missing.dedup();
+    let one = missing.len() == 1;
+    Some(
+        Diagnostic::new(
+            Code::N022,
+            entry.key.span,
+            format!(
+                "{} never {} `{key}`, so this Deny never denies {}",
+                list_names(&missing, 4),
+                if one { "sends" } else { "send" },
+                if one { "it" } else { "them" },
+            ),
+        )
+        .help("deny these actions in a statement of their own, scoped by `Resource` or by a key they send"),
+    )
+}
+
+/// The Resource Groups Tagging API's `tag:TagResources` and `tag:UntagResources` also need the
+/// tagged service's own tagging permission (`glue:TagResource`), whose request carries the tag
+/// keys: a `Deny` on that action is where the condition takes effect, not here.
+fn tags_through_service(service: &str, action: &str) -> bool {
+    service == "tag" && matches!(action, "TagResources" | "UntagResources")
+}
