@@ -128,6 +128,29 @@ fn check_file(
     for problem in extracted.problems.iter().cloned() {
         file.push(problem, 0, None, None);
     }
+    if origin != Origin::Stdin {
+        // A nested template given as a local path is checked as a file of its own (see
+        // `source::nested`); here its parent learns when it is not there.
+        let folder = file_path.parent().unwrap_or(Path::new(""));
+        // Named in the message as the file's path is shown.
+        let shown_folder = Path::new(path).parent().unwrap_or(Path::new(""));
+        for nested in &extracted.local_templates {
+            if !folder.join(&nested.path).is_file() {
+                let looked_for = source::nested::tidy(&shown_folder.join(&nested.path));
+                let d = Diagnostic::new(
+                    Code::J012,
+                    nested.span,
+                    format!(
+                        "the nested template `{}` is not there: no file at `{}`",
+                        nested.path,
+                        looked_for.display()
+                    ),
+                )
+                .at(nested.pointer.clone());
+                file.push(d, 0, None, None);
+            }
+        }
+    }
     for open in &extracted.unterminated {
         let d = Diagnostic::new(
             Code::J007,

@@ -76,6 +76,9 @@ fn every_template_fixture_is_snapshotted() {
         "duplicate-keys.yaml",
         "transform-and-nested.yaml",
         "vpc-endpoint-policy.yaml",
+        "sam-api.yaml",
+        "serverless-api.yml",
+        "nested/parent.yaml",
     ];
     for name in fixtures {
         let relative = format!("tests/fixtures/templates/{name}");
@@ -321,4 +324,61 @@ fn an_endpoint_policy_s_full_access_is_not_a_public_grant() {
         .map(|f| (f.line, f.rule))
         .collect();
     assert_eq!(found, [(25, "A006")]);
+}
+
+/// A nested stack's or SAM application's local template is checked with its parent, once
+/// (whether the walk also finds it or not), and the templates it nests too; a local path
+/// that names no file is J012 at its token; a repository application is J011.
+#[test]
+fn local_nested_templates_are_checked_once_with_their_parent() {
+    let parent = "tests/fixtures/templates/nested/parent.yaml";
+    let checked = |args: &[&str]| -> (Vec<String>, Vec<(String, usize, String)>) {
+        let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let out = iamlint(repo(), &all);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let mut files: Vec<String> = report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap().to_string())
+            .collect();
+        files.sort();
+        files.dedup();
+        let findings = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap() as usize,
+                    f["rule"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (files, findings)
+    };
+    let (files, findings) = checked(&[parent]);
+    assert_eq!(
+        files,
+        [
+            parent,
+            "tests/fixtures/templates/nested/stacks/keys.yaml",
+            "tests/fixtures/templates/nested/stacks/network.yaml",
+            "tests/fixtures/templates/sam-function.yaml",
+        ]
+    );
+    let at = |path: &str, line: usize, rule: &str| (path.to_string(), line, rule.to_string());
+    assert!(findings.contains(&at(parent, 16, "J012")), "{findings:?}");
+    assert!(findings.contains(&at(parent, 21, "J011")), "{findings:?}");
+    let network = "tests/fixtures/templates/nested/stacks/network.yaml";
+    assert!(findings.contains(&at(network, 22, "C002")), "{findings:?}");
+    // Named and walked as well: still each file once.
+    let (again, _) = checked(&[
+        parent,
+        "tests/fixtures/templates/nested/stacks/",
+        "tests/fixtures/templates/sam-function.yaml",
+    ]);
+    assert_eq!(again.len(), 4, "{again:?}");
 }

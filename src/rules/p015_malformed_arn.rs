@@ -65,6 +65,7 @@ fn api_gateway_policy(cx: &Context) -> bool {
             matches!(
                 t,
                 "AWS::ApiGateway::RestApi"
+                    | "AWS::Serverless::Api"
                     | "aws_api_gateway_rest_api"
                     | "aws_api_gateway_rest_api_policy"
             )

@@ -5,7 +5,7 @@
 //! (`/Resources/AppKey/Properties/KeyPolicy`).
 
 use super::embedded;
-use super::extract::{Body, Consumer, Container, Document};
+use super::extract::{Body, Consumer, Container, Document, LocalTemplate};
 use super::intrinsics::{self, intrinsic};
 use super::slots::{self, Holds};
 use crate::code::Code;
@@ -21,6 +21,7 @@ use std::borrow::Cow;
 pub struct Reading<'a> {
     pub documents: Vec<Document<'a>>,
     pub problems: Vec<Diagnostic>,
+    pub local_templates: Vec<LocalTemplate>,
 }
 
 /// Whether a parsed value is a CloudFormation template: it names its format version, or has
@@ -89,6 +90,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                     .and_then(|t| t.value.as_str())
                     .and_then(slots::organizations_kind),
                 Holds::SamPolicies => Some(PolicyKind::Identity),
+                Holds::ApiStatements => Some(PolicyKind::Resource),
             };
             let Some(kind) = kind else {
                 continue;
@@ -99,7 +101,10 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                 let consumer = Consumer {
                     kind: Some(kind),
                     reason: format!("template: {resource_type} {}", slot.path.join(".")),
-                    resource_type: Some(resource_type.to_string()),
+                    resource_type: Some(match slot.holds {
+                        Holds::ApiStatements => slots::SAM_API.to_string(),
+                        _ => resource_type.to_string(),
+                    }),
                     address: resource.key.to_string(),
                     pointer,
                     bare_statements: false,
@@ -108,7 +113,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
                 };
                 match slot.holds {
                     Holds::SamPolicies => sam_policies(node, host, consumer, out),
-                    Holds::Statements(_) => {
+                    Holds::Statements(_) | Holds::ApiStatements => {
                         let statements = intrinsics::normalize(node);
                         out.documents.push(document(
                             wrap_statements(statements, node.span),
@@ -128,7 +133,8 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, prefix: &str, out: &mut Reading<
 
 /// J011 (information) for what the template makes only at deployment, where policies may
 /// be that are not read here: a macro's `Transform`, resources an `Fn::Transform` includes
-/// (`AWS::Include`) or `Fn::ForEach` repeats, and nested stacks whose template is elsewhere.
+/// (`AWS::Include`) or `Fn::ForEach` repeats, and nested stacks and SAM applications whose
+/// template is elsewhere. Their local templates are listed, to be checked with this one.
 fn notes(root: &Node, resources: &[&Member], prefix: &str, out: &mut Reading) {
     let transforms = root.get("Transform").map(|t| match &t.value.value {
         Value::Array(items) => items.iter().collect::<Vec<_>>(),
@@ -167,34 +173,66 @@ fn notes(root: &Node, resources: &[&Member], prefix: &str, out: &mut Reading) {
             );
             continue;
         }
-        let nested = resource
-            .value
-            .get("Type")
-            .is_some_and(|t| t.value.as_str() == Some("AWS::CloudFormation::Stack"));
-        let url = resource
+        let Some(resource_type) = resource.value.get("Type").and_then(|t| t.value.as_str()) else {
+            continue;
+        };
+        let (property, what, help) = match resource_type {
+            "AWS::CloudFormation::Stack" => (
+                "TemplateURL",
+                "nested stack",
+                "check the nested template's file as well",
+            ),
+            "AWS::Serverless::Application" => (
+                "Location",
+                "application",
+                "check the application's template as well",
+            ),
+            _ => continue,
+        };
+        let Some(location) = resource
             .value
             .get("Properties")
-            .and_then(|p| p.value.get("TemplateURL"));
-        if let Some(url) = url.filter(|_| nested) {
-            // A local path (`aws cloudformation package` uploads it) is a file of its own,
-            // checked when named or walked; a URL or a computed one is not read at all.
-            let written = intrinsics::normalize(&url.value);
-            let Some(shown) = written
-                .as_str()
-                .filter(|u| u.contains("://") || u.starts_with("${"))
-            else {
-                continue;
-            };
+            .and_then(|p| p.value.get(property))
+        else {
+            continue;
+        };
+        let pointer = format!("{pointer}/Properties/{property}");
+        // A SAM application from the Serverless Application Repository.
+        if location.value.get("ApplicationId").is_some() {
             out.problems.push(
                 Diagnostic::new(
                     NOT_CHECKED,
-                    url.value.span,
-                    format!("the nested stack's template is at `{shown}`, not in this file: its policies are not checked here"),
+                    location.value.span,
+                    "the application's template is in the Serverless Application Repository, not in this file: its policies are not checked here",
                 )
-                .help("check the nested template's file as well")
-                .at(format!("{pointer}/Properties/TemplateURL")),
+                .help("check the application's template as well")
+                .at(pointer),
             );
+            continue;
         }
+        // A local path (`aws cloudformation package` and `sam build` upload it) is a
+        // template of its own, checked with this one; a URL or a computed one is not read.
+        let written = intrinsics::normalize(&location.value);
+        let Some(shown) = written.as_str() else {
+            continue;
+        };
+        if !shown.contains("://") && !shown.contains("${") {
+            out.local_templates.push(LocalTemplate {
+                path: shown.to_string(),
+                span: location.value.span,
+                pointer,
+            });
+            continue;
+        }
+        out.problems.push(
+            Diagnostic::new(
+                NOT_CHECKED,
+                location.value.span,
+                format!("the {what}'s template is at `{shown}`, not in this file: its policies are not checked here"),
+            )
+            .help(help)
+            .at(pointer),
+        );
     }
 }
 
@@ -222,7 +260,12 @@ fn select<'n, 'a>(
         return;
     };
     if *step == "*" {
-        if let Value::Array(items) = &node.value {
+        if let (Value::Object(entries), None) = (&node.value, intrinsic(node)) {
+            for entry in entries {
+                let pointer = format!("{pointer}/{}", escape(&entry.key));
+                select(&entry.value, rest, pointer, out);
+            }
+        } else if let Value::Array(items) = &node.value {
             for (i, item) in items.iter().enumerate() {
                 // A list item under `Fn::If` stands for each of its branches.
                 match intrinsics::branches(item) {
@@ -381,12 +424,30 @@ fn sam_policies<'a>(node: &Node<'a>, host: &'a str, consumer: Consumer, out: &mu
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                if item.get("Statement").is_some() {
-                    let consumer = Consumer {
-                        pointer: format!("{}/{i}", consumer.pointer),
-                        ..consumer.clone()
-                    };
-                    policy(item, host, consumer, out);
+                // An item under `Fn::If` stands for each of its branches (`/Fn::If/1`, `/2`).
+                let choices: Vec<(String, &Node<'a>)> = match intrinsic(item) {
+                    Some((
+                        name,
+                        Node {
+                            value: Value::Array(args),
+                            ..
+                        },
+                    )) if name == "Fn::If" => args
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .map(|(b, branch)| (format!("/{i}/Fn::If/{b}"), branch))
+                        .collect(),
+                    _ => vec![(format!("/{i}"), item)],
+                };
+                for (step, choice) in choices {
+                    if choice.get("Statement").is_some() {
+                        let consumer = Consumer {
+                            pointer: format!("{}{step}", consumer.pointer),
+                            ..consumer.clone()
+                        };
+                        policy(choice, host, consumer, out);
+                    }
                 }
             }
         }
@@ -538,13 +599,22 @@ Resources:
             - Effect: Allow
               Action: s3:GetObject
               Resource: !Sub 'arn:aws:s3:::${B}/*'
+        - !If
+          - Debug
+          - Statement: [{Effect: Allow, Action: logs:*, Resource: '*'}]
+          - S3ReadPolicy: {BucketName: !Ref B}
 ";
         let root = yaml::parse(text).unwrap();
         assert_eq!(format_name(&root), "SAM template");
         let found = read_yaml(text);
-        assert_eq!(found.documents.len(), 1);
+        assert_eq!(found.documents.len(), 2);
         let c = found.documents[0].consumer.as_ref().unwrap();
         assert_eq!(c.pointer, "/Resources/Fn/Properties/Policies/2");
+        let branch = found.documents[1].consumer.as_ref().unwrap();
+        assert_eq!(
+            branch.pointer,
+            "/Resources/Fn/Properties/Policies/3/Fn::If/1"
+        );
         let Body::Tree(tree) = &found.documents[0].body else {
             panic!("a tree");
         };

@@ -93,6 +93,20 @@ pub struct Extracted<'a> {
     pub format: Option<&'static str>,
     /// Problems a reader found (YAML syntax, a policy string that is not JSON), in host bytes.
     pub problems: Vec<crate::diagnostic::Diagnostic>,
+    /// The templates of nested stacks and SAM applications given as local paths.
+    pub local_templates: Vec<LocalTemplate>,
+}
+
+/// A nested stack's `TemplateURL` or a SAM application's `Location` given as a local path
+/// (`./child.yaml`, which `aws cloudformation package` and `sam build` upload): a template
+/// of its own, relative to its parent's folder, checked with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalTemplate {
+    /// As written.
+    pub path: String,
+    /// The value's token in the parent.
+    pub span: Span,
+    pub pointer: String,
 }
 
 impl<'a> Extracted<'a> {
@@ -102,6 +116,7 @@ impl<'a> Extracted<'a> {
             unterminated: Vec::new(),
             format: Some(format),
             problems,
+            local_templates: Vec::new(),
         }
     }
 }
@@ -184,6 +199,7 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
         unterminated: Vec::new(),
         format: None,
         problems: Vec::new(),
+        local_templates: Vec::new(),
     }
 }
 
@@ -201,6 +217,7 @@ pub fn markdown(text: &str) -> Extracted<'_> {
         unterminated: Vec::new(),
         format: None,
         problems: Vec::new(),
+        local_templates: Vec::new(),
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;

@@ -8,6 +8,7 @@ pub mod embedded;
 pub mod extract;
 pub mod intrinsics;
 pub mod modules;
+pub mod nested;
 pub mod read;
 pub mod serverless;
 pub mod slots;

@@ -31,6 +31,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, out: &mut Reading<'a>) {
             statements,
             "/provider/iam/role/statements".into(),
             "provider.iam.role.statements",
+            &ROLE_POLICY,
             out,
         );
     }
@@ -39,8 +40,30 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, out: &mut Reading<'a>) {
             statements,
             "/provider/iamRoleStatements".into(),
             "provider.iamRoleStatements",
+            &ROLE_POLICY,
             out,
         );
+    }
+    // The REST API's resource policy: `provider.apiGateway.resourcePolicy`, and the older
+    // `provider.resourcePolicy`.
+    let api_policies = [
+        (
+            provider
+                .and_then(|p| p.get("apiGateway"))
+                .and_then(|a| a.value.get("resourcePolicy")),
+            "/provider/apiGateway/resourcePolicy",
+            "provider.apiGateway.resourcePolicy",
+        ),
+        (
+            provider.and_then(|p| p.get("resourcePolicy")),
+            "/provider/resourcePolicy",
+            "provider.resourcePolicy",
+        ),
+    ];
+    for (statements, pointer, property) in api_policies {
+        if let Some(statements) = statements {
+            statements_document(statements, pointer.into(), property, &API_POLICY, out);
+        }
     }
     if let Some(functions) = root.get("functions").and_then(|f| f.value.members()) {
         for function in functions {
@@ -49,7 +72,13 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, out: &mut Reading<'a>) {
                     "/functions/{}/iamRoleStatements",
                     cloudformation::escape(&function.key)
                 );
-                statements_document(statements, pointer, "functions.*.iamRoleStatements", out);
+                statements_document(
+                    statements,
+                    pointer,
+                    "functions.*.iamRoleStatements",
+                    &ROLE_POLICY,
+                    out,
+                );
             }
         }
     }
@@ -57,6 +86,7 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, out: &mut Reading<'a>) {
         let mut section = Reading::default();
         cloudformation::read(&resources.value, host, "/resources", &mut section);
         out.problems.extend(section.problems);
+        out.local_templates.extend(section.local_templates);
         for mut document in section.documents {
             if let super::extract::Body::Tree(tree) = &mut document.body {
                 rewrite_variables(tree);
@@ -66,10 +96,31 @@ pub fn read<'a>(root: &Node<'a>, host: &'a str, out: &mut Reading<'a>) {
     }
 }
 
+/// The resource that Serverless makes to hold a list of statements.
+struct Holder {
+    kind: PolicyKind,
+    resource_type: &'static str,
+    /// Its logical id in the template Serverless makes.
+    address: &'static str,
+}
+
+const ROLE_POLICY: Holder = Holder {
+    kind: PolicyKind::Identity,
+    resource_type: "AWS::IAM::Role",
+    address: "IamRoleLambdaExecution",
+};
+
+const API_POLICY: Holder = Holder {
+    kind: PolicyKind::Resource,
+    resource_type: "AWS::ApiGateway::RestApi",
+    address: "ApiGatewayRestApi",
+};
+
 fn statements_document<'a>(
     statements: &Member<'a>,
     pointer: String,
     property: &str,
+    holder: &Holder,
     out: &mut Reading<'a>,
 ) {
     if !matches!(statements.value.value, Value::Array(_)) {
@@ -79,10 +130,10 @@ fn statements_document<'a>(
     rewrite_variables(&mut list);
     let tree = cloudformation::wrap_statements(list, statements.key_span);
     let consumer = Consumer {
-        kind: Some(PolicyKind::Identity),
+        kind: Some(holder.kind),
         reason: format!("serverless: {property}"),
-        resource_type: Some("AWS::IAM::Role".into()),
-        address: "IamRoleLambdaExecution".into(),
+        resource_type: Some(holder.resource_type.into()),
+        address: holder.address.into(),
         pointer,
         bare_statements: true,
         readers: Vec::new(),

@@ -21,9 +21,19 @@ pub enum Holds {
     /// SAM's `Policies`: a managed policy name or ARN, a SAM policy template
     /// (`S3ReadPolicy: {BucketName: …}`), an inline document, or a list of these.
     SamPolicies,
+    /// SAM's `Auth.ResourcePolicy.CustomStatements`: statements of an API Gateway REST API's
+    /// resource policy (the API's own, or the implicit one a function's `Api` event makes).
+    /// The other `ResourcePolicy` keys (`AwsAccountWhitelist`, `IpRangeBlacklist`,
+    /// `SourceVpcWhitelist`…) are SAM's shorthands for statements it writes itself.
+    ApiStatements,
 }
 
-/// A property path below `Properties`; `*` steps into every item of a list.
+/// The resource type a document of [`Holds::ApiStatements`] has: the policy is the API's,
+/// wherever SAM lets it be written.
+pub const SAM_API: &str = "AWS::Serverless::Api";
+
+/// A property path below `Properties`; `*` steps into every item of a list (or entry of a
+/// map, such as a SAM function's `Events`).
 pub struct Slot {
     pub resource_type: &'static str,
     pub path: &'static [&'static str],
@@ -186,6 +196,23 @@ pub static CLOUDFORMATION: &[Slot] = &[
     ),
     slot("AWS::Serverless::Function", &["Policies"], SamPolicies),
     slot("AWS::Serverless::StateMachine", &["Policies"], SamPolicies),
+    slot(
+        "AWS::Serverless::Api",
+        &["Auth", "ResourcePolicy", "CustomStatements"],
+        ApiStatements,
+    ),
+    slot(
+        "AWS::Serverless::Function",
+        &[
+            "Events",
+            "*",
+            "Properties",
+            "Auth",
+            "ResourcePolicy",
+            "CustomStatements",
+        ],
+        ApiStatements,
+    ),
     slot(
         "AWS::Serverless::Function",
         &["AssumeRolePolicyDocument"],

@@ -41,6 +41,7 @@ fn extracted(format: &'static str) -> Extracted<'static> {
         unterminated: Vec::new(),
         format: Some(format),
         problems: Vec::new(),
+        local_templates: Vec::new(),
     }
 }
 
@@ -126,6 +127,7 @@ fn finish<'a>(format: &'static str, reading: Reading<'a>) -> Extracted<'a> {
         unterminated: Vec::new(),
         format: Some(format),
         problems: reading.problems,
+        local_templates: reading.local_templates,
     }
 }
 

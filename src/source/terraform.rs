@@ -57,7 +57,7 @@ pub fn slot_kind(
         .filter(Option::is_some),
         Holds::Policy(kind) | Holds::Statements(kind) => Some(Some(kind)),
         Holds::ManagedPolicy => Some(Some(PolicyKind::Identity)),
-        Holds::SamPolicies => None,
+        Holds::SamPolicies | Holds::ApiStatements => None,
     }
 }
 

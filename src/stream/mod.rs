@@ -66,6 +66,7 @@ pub fn run<S: Sink>(
     let mut inputs = found.inputs;
     let found_unmatched = found.unmatched_includes;
     crate::source::modules::file_consumers(&mut inputs);
+    crate::source::nested::add_nested_templates(&mut inputs);
     let all: Vec<usize> = (0..inputs.len()).collect();
     let plan = Plan::new(&inputs, all);
     let mut outcome = Outcome {
