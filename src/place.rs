@@ -128,8 +128,7 @@ impl<'c> RuleSet<'c> {
 const QUOTE_LIMIT: usize = 120;
 
 fn shorten_quoted(message: String) -> String {
-    let too_long = |(i, part): (usize, &str)| i % 2 == 1 && part.chars().count() > QUOTE_LIMIT;
-    if message.len() <= QUOTE_LIMIT || !message.split('`').enumerate().any(too_long) {
+    if message.len() <= QUOTE_LIMIT || !has_long_quote(&message) {
         return message;
     }
     let mut out = String::with_capacity(message.len());
@@ -149,6 +148,24 @@ fn shorten_quoted(message: String) -> String {
     out
 }
 
+/// Whether a quote (the text between the odd and even backticks) has more than
+/// [`QUOTE_LIMIT`] characters. Every finding's message comes through here and almost none
+/// has one: characters are counted only in a quote with more bytes than the limit.
+fn has_long_quote(message: &str) -> bool {
+    let ends = memchr::memchr_iter(b'`', message.as_bytes()).chain([message.len()]);
+    let mut start = 0;
+    for (i, end) in ends.enumerate() {
+        if i % 2 == 1
+            && end - start > QUOTE_LIMIT
+            && message[start..end].chars().count() > QUOTE_LIMIT
+        {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +183,14 @@ mod tests {
         assert!(short.starts_with("`Sid` `aaa") && short.ends_with("a` is odd"));
         let kept = format!("`{}` `b`", "é".repeat(100));
         assert_eq!(shorten_quoted(kept.clone()), kept);
+        // Only quotes count: a long text outside backticks, or an unclosed quote's tail
+        // outside them, is kept as it is.
+        let outside = format!("`a` {} `b`", "x".repeat(500));
+        assert_eq!(shorten_quoted(outside.clone()), outside);
+        let unclosed = format!("`a` `{}", "x".repeat(500));
+        assert_ne!(shorten_quoted(unclosed.clone()), unclosed);
+        let even = format!("`a` `b` {}", "x".repeat(500));
+        assert_eq!(shorten_quoted(even.clone()), even);
     }
 
     fn config(text: &str) -> Config {

@@ -55,21 +55,41 @@ fn osa<T>(a: &[T], b: &[T], limit: usize, same: impl Fn(&T, &T) -> bool) -> Opti
 /// (at most a third of the word, minimum 1). Ties go to the candidate that
 /// sorts first, so the answer is deterministic.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (target.chars().count() / 3).max(1);
+    let most = (target.chars().count() / 3).max(1);
     let length = target.chars().count();
     let letters = target.is_ascii().then(|| letter_counts(target));
-    candidates
-        .into_iter()
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        // A candidate further off than the best so far cannot win, so the limit tightens as
+        // closer ones turn up. Only between ASCII names, where the length and letter bounds
+        // below hold exactly (lower-casing can change a non-ASCII name's length).
+        let limit = match best {
+            Some((d, _)) if letters.is_some() && c.is_ascii() => d,
+            _ => most,
+        };
         // Lengths or letters further apart than the limit cannot be close enough: skip the
         // work (a service has hundreds of action names, most of them far off).
-        .filter(|c| c.chars().count().abs_diff(length) <= limit)
-        .filter(|c| match &letters {
-            Some(letters) if c.is_ascii() => letters_apart(letters, c) <= limit,
-            _ => true,
-        })
-        .filter_map(|c| Some((distance_within(target, c, limit)?, c)))
-        .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))
-        .map(|(_, c)| c)
+        if c.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        if let Some(letters) = &letters {
+            if c.is_ascii() && letters_apart(letters, c) > limit {
+                continue;
+            }
+        }
+        let Some(d) = distance_within(target, c, limit) else {
+            continue;
+        };
+        // Ties go to the candidate that sorts first.
+        let better = match best {
+            Some(known) => (d, c) < known,
+            None => true,
+        };
+        if better {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// How often each kind of byte occurs, ignoring case. Kinds are the low five bits, so a
@@ -231,5 +251,49 @@ mod tests {
         let names = ["Decrypt", "Encrypt", "Sign"];
         assert_eq!(closest("Decrpyt", names.iter().copied()), Some("Decrypt"));
         assert_eq!(closest("Totally", names.iter().copied()), None);
+    }
+
+    #[test]
+    fn closest_agrees_with_measuring_every_candidate() {
+        // The tightening limit must pick what the full comparison picks, ties included,
+        // whatever order the candidates come in.
+        let naive = |target: &str, names: &[&'static str]| {
+            let limit = (target.chars().count() / 3).max(1);
+            names
+                .iter()
+                .map(|c| (edit_distance(target, c), *c))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, c)| c)
+        };
+        let mut names: Vec<&'static str> = WORDS.to_vec();
+        names.extend([
+            "Encrypt",
+            "DeCrypt",
+            "Decript",
+            "Decrypts",
+            "GetObjects",
+            "GetObjectAcl",
+            "PutObject",
+            "ListBucket",
+            "ListBuckts",
+            "éa",
+            "Éb",
+            "Ωmega",
+            "ΩMEGA",
+            "abc",
+        ]);
+        let targets = names.clone();
+        for round in 0..3 {
+            if round == 1 {
+                names.reverse();
+            } else if round == 2 {
+                names.sort_unstable();
+            }
+            for target in &targets {
+                let found = closest(target, names.iter().copied());
+                assert_eq!(found, naive(target, &names), "{target}");
+            }
+        }
     }
 }

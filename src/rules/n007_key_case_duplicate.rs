@@ -15,6 +15,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         for op in block {
             let keys = op.value.members().unwrap_or_default();
+            // Most operators name one key: nothing to repeat, and no maps to build.
+            if keys.len() < 2 {
+                continue;
+            }
             // Each key, lower-cased, to its first member; and every spelling seen. Maps, not
             // a scan of the earlier keys: a generated block can have thousands.
             let mut first_of: HashMap<String, usize> = HashMap::new();

@@ -10,7 +10,13 @@ use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        if !s.is_allow() || s.has_condition_key("dynamodb:Select") || !reads_by_select(s) {
+        // The cheap tests first: the action patterns are matched only for a statement
+        // that limits the attributes.
+        if !s.is_allow()
+            || !s.has_condition_key("dynamodb:Attributes")
+            || s.has_condition_key("dynamodb:Select")
+            || !reads_by_select(s)
+        {
             continue;
         }
         for entry in s.conditions() {

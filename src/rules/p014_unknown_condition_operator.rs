@@ -38,6 +38,11 @@ pub const OPERATORS: &[&str] = &[
 
 /// The operator without its set prefix and `IfExists` suffix, if it is a known one.
 pub fn base_operator(operator: &str) -> Option<&'static str> {
+    // Most operators are written as listed, with no set prefix or suffix: one pass of
+    // exact comparisons (a length test each) before the case-folding one.
+    if let Some(op) = OPERATORS.iter().copied().find(|op| *op == operator) {
+        return Some(op);
+    }
     let rest = set_prefix(operator).map_or(operator, |(_, rest)| rest);
     let (rest, if_exists) = match strip_suffix_ignore_case(rest, "ifexists") {
         Some(base) => (base, true),
