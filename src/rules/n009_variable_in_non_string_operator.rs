@@ -1,4 +1,4 @@
-//! N009 variable-in-numeric-or-date: a policy variable (`${aws:CurrentTime}`) as the value
+//! N009 variable-in-non-string-operator: a policy variable (`${aws:CurrentTime}`) as the value
 //! of any operator but a String or ARN one: Numeric, Date, Bool, IpAddress, BinaryEquals or
 //! Null. AWS substitutes variables only in String and ARN comparisons (and in `Resource`),
 //! and rejects the policy.

@@ -1,4 +1,4 @@
-//! T010 source-identity-without-action: a trust statement that tests a key only an action of
+//! T010 condition-key-without-action: a trust statement that tests a key only an action of
 //! its own sets, without allowing that action: `sts:SourceIdentity` without
 //! `sts:SetSourceIdentity`, a session tag (`aws:RequestTag/...`, `aws:TagKeys`,
 //! `sts:TransitiveTagKeys`) without `sts:TagSession`. A request that carries the key needs
