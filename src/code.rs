@@ -10,6 +10,27 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// Names rules had before they grew, with the names they have now: configs, `--select`,
+/// `iamlint rule` and suppression comments that still say the old name keep working.
+pub(crate) const FORMER_NAMES: &[(&str, &str)] = &[
+    (
+        "variable-in-numeric-or-date",
+        "variable-in-non-string-operator",
+    ),
+    (
+        "source-identity-without-action",
+        "condition-key-without-action",
+    ),
+];
+
+/// The rule name `name` stands for today: itself, or the new name of a renamed rule.
+pub fn current_rule_name(name: &str) -> &str {
+    FORMER_NAMES
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, new)| new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Code;

@@ -125,8 +125,11 @@ impl Selector {
         let rules = crate::rules::all_rules();
         if code == "ALL" || (!code.is_empty() && rules.iter().any(|r| r.code.starts_with(&code))) {
             Ok(Selector(code))
-        } else if rules.iter().any(|r| r.name == text) {
-            Ok(Selector(text.to_string()))
+        } else if let Some(rule) = rules
+            .iter()
+            .find(|r| r.name == crate::code::current_rule_name(text))
+        {
+            Ok(Selector(rule.name.to_string()))
         } else {
             Err(format!(
                 "`{text}` matches no rule code, code prefix or rule name"
@@ -660,4 +663,26 @@ fn forbidden(
         reason: reason.to_string(),
         origin: format!("config line {line}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn former_names_lead_to_rules_that_exist() {
+        for (old, new) in crate::code::FORMER_NAMES {
+            assert_eq!(crate::code::current_rule_name(old), *new);
+            assert!(
+                crate::rules::all_rules().iter().any(|r| r.name == *new),
+                "{new}"
+            );
+            assert!(
+                !crate::rules::all_rules().iter().any(|r| r.name == *old),
+                "{old}"
+            );
+        }
+        assert_eq!(crate::code::current_rule_name("placeholder"), "placeholder");
+        let old = super::Selector::parse("variable-in-numeric-or-date").unwrap();
+        assert!(old.matches("N009", "variable-in-non-string-operator"));
+        assert!(!old.matches("N008", "bool-multiple-values"));
+    }
 }

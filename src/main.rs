@@ -769,9 +769,9 @@ fn list_rules() -> u8 {
 }
 
 fn show_rule(wanted: &str) -> u8 {
-    let found = iamlint::rules::all_rules()
-        .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted);
+    let found = iamlint::rules::all_rules().iter().find(|r| {
+        r.code.eq_ignore_ascii_case(wanted) || r.name == iamlint::code::current_rule_name(wanted)
+    });
     match found {
         Some(rule) => print_out(&format!(
             "{} {} ({}, {})\n\n{}",

@@ -36,7 +36,7 @@ impl Comment {
     pub fn names(&self, code: &str, name: &str) -> bool {
         self.rules
             .iter()
-            .any(|r| r.eq_ignore_ascii_case(code) || r == name)
+            .any(|r| r.eq_ignore_ascii_case(code) || crate::code::current_rule_name(r) == name)
     }
 }
 

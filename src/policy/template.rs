@@ -95,6 +95,17 @@ pub fn has_parts(text: &str) -> bool {
     ranges(text).next().is_some()
 }
 
+/// The first IAM policy variable of `text` (`${aws:username}`), not a template value.
+pub fn first_variable(text: &str) -> Option<Range<usize>> {
+    if !has_parts(text) {
+        return None;
+    }
+    parts(text)
+        .into_iter()
+        .find(|p| p.kind == Kind::Variable)
+        .map(|p| p.range)
+}
+
 /// Whether `text` holds a template value (a part that is not an IAM policy variable).
 pub fn has_template(text: &str) -> bool {
     memchr::memchr(b'{', text.as_bytes()).is_some()

@@ -68,7 +68,7 @@ mod n005_wildcard_without_like;
 mod n006_for_all_values_single_valued;
 mod n007_key_case_duplicate;
 mod n008_bool_multiple_values;
-mod n009_variable_in_numeric_or_date;
+mod n009_variable_in_non_string_operator;
 mod n010_multivalued_key_without_set;
 mod n011_null_with_set_operator;
 mod n012_spoofable_condition_key;
@@ -103,7 +103,7 @@ mod t006_federated_action_mismatch;
 mod t007_github_org_wide;
 mod t008_roles_anywhere_actions;
 mod t009_trust_wildcard_principal;
-mod t010_source_identity_without_action;
+mod t010_condition_key_without_action;
 mod t011_redundant_principal;
 mod t012_federated_principal_in_resource_policy;
 

@@ -32,6 +32,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     "an IPv4 or IPv6 address or CIDR range such as `203.0.113.0/24`",
                 ),
                 OperatorType::Binary => (is_base64, "base64-encoded bytes"),
+                // A key that holds a KMS key's ARN never matches an alias ARN: requests
+                // carry the key's own ARN (IAM Access Analyzer's *Invalid kms key value*).
+                OperatorType::Arn | OperatorType::String
+                    if kms_key_name(entry.key.value) && arn_key(cx, s, entry.key.value) =>
+                {
+                    (is_kms_key_arn, KMS_KEY)
+                }
                 OperatorType::Arn => (is_arn, ARN),
                 // A string compared with a key of type ARN must be one to ever match.
                 OperatorType::String if arn_key(cx, s, entry.key.value) => (is_arn, ARN),
@@ -80,7 +87,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         span,
                         format!(
                             "`{value}` is not a valid value for `{}`: expected {expected}",
-                            entry.operator.value
+                            // A KMS key ARN is what the key needs, whatever the operator.
+                            if expected == KMS_KEY {
+                                entry.key.value
+                            } else {
+                                entry.operator.value
+                            }
                         ),
                     )
                     .help(format!("write {expected}"))
@@ -99,6 +111,32 @@ fn arn_key(cx: &Context, s: &crate::policy::Statement, key: &str) -> bool {
         condition_key(cx.catalog(), s, key),
         KeyLookup::Known { kind, .. } if kind.element() == ConditionType::Arn
     )
+}
+
+const KMS_KEY: &str = "a KMS key ARN such as `arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` (an alias ARN never matches: requests carry the key's ARN)";
+
+/// Whether a key's name says it holds a KMS key (`s3:x-amz-server-side-encryption-aws-kms-key-id`,
+/// `sagemaker:VolumeKmsKey`); with type ARN, its values must be key ARNs.
+fn kms_key_name(key: &str) -> bool {
+    key.split_once(':')
+        .is_some_and(|(_, name)| name.to_ascii_lowercase().contains("kms"))
+}
+
+/// An ARN of a KMS key (`arn:aws:kms:REGION:ACCOUNT:key/ID`), where a field may be a
+/// wildcard; only wildcards matches any ARN.
+fn is_kms_key_arn(v: &str) -> bool {
+    if !v.is_empty() && v.bytes().all(|b| b == b'*' || b == b'?') {
+        return true;
+    }
+    let fields: Vec<&str> = v.splitn(6, ':').collect();
+    let [arn, _, service, _, _, resource] = fields[..] else {
+        // Too few fields: a wildcard may stand for the rest (`arn:aws:kms:*`).
+        return v.starts_with("arn:") && crate::policy::has_wildcard(v);
+    };
+    let wild = |field: &str| field.starts_with(['*', '?']);
+    arn == "arn"
+        && (service == "kms" || wild(service))
+        && (resource.starts_with("key/") || wild(resource))
 }
 
 /// `arn:...`, or only wildcards (`*` under `StringLike` or `ArnLike` matches any ARN).

@@ -40,9 +40,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         &format!("{}/{}", s.pointer, member.key),
                     ));
                 } else if is_aws && v != "*" && !arn::is_account_id(v) {
-                    // A principal with a placeholder is P016's; most ARNs are well formed,
-                    // so the placeholder search is left for last.
-                    let problem = problem(p.value).filter(|_| placeholder::find(v).is_empty());
+                    // A principal with a placeholder is P016's, one with a policy variable
+                    // T004's; most ARNs are well formed, so those searches are left for last.
+                    let problem = problem(p.value).filter(|_| {
+                        placeholder::find(v).is_empty() && template::first_variable(v).is_none()
+                    });
                     report(
                         p.value,
                         problem,

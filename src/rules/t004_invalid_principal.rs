@@ -22,7 +22,17 @@ const WEB_IDENTITY: &[&str] = &[
 ];
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // Only these kinds have a `Principal` (elsewhere P012 reports it); condition values that
+    // name service principals are checked in every kind.
+    let principals = matches!(
+        cx.kind,
+        PolicyKind::Resource | PolicyKind::KmsKey | PolicyKind::Trust
+    );
     for s in &cx.policy.statements {
+        service_condition_values(s, out);
+        if !principals {
+            continue;
+        }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             let pointer = format!("{}/{}", s.pointer, member.key);
             for p in principal_values(member) {
@@ -57,6 +67,68 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Service principals written as condition values: `aws:PrincipalServiceName` and
+/// `aws:PrincipalServiceNamesList` hold `name.amazonaws.com`, `kms:ViaService` the regional
+/// endpoint `name.REGION.amazonaws.com`. A value with a wildcard, a template value AWS cannot
+/// know yet or a placeholder is not judged.
+fn service_condition_values(s: &crate::policy::Statement, out: &mut Vec<Diagnostic>) {
+    for entry in s.conditions() {
+        let key = entry.key.value;
+        let via_service = key.eq_ignore_ascii_case("kms:ViaService");
+        if !via_service
+            && !key.eq_ignore_ascii_case("aws:PrincipalServiceName")
+            && !key.eq_ignore_ascii_case("aws:PrincipalServiceNamesList")
+        {
+            continue;
+        }
+        // Only String operators compare names; `Null` and the like are judged elsewhere.
+        if super::lookup::operator(entry.operator.value)
+            .is_none_or(|op| op.kind != super::lookup::OperatorType::String)
+        {
+            continue;
+        }
+        for value in crate::policy::strings(entry.values) {
+            let text = value.value;
+            if crate::policy::has_wildcard(text) || !placeholder::find(text).is_empty() {
+                continue;
+            }
+            let why = if via_service {
+                via_service_endpoint(text)
+            } else {
+                service(text)
+            };
+            if let Some(why) = why {
+                out.push(
+                    Diagnostic::new(
+                        Code::T004,
+                        value.span,
+                        format!("invalid service principal `{text}` in `{key}`: {why}"),
+                    )
+                    .at(entry.pointer(&s.pointer)),
+                );
+            }
+        }
+    }
+}
+
+/// Why a `kms:ViaService` value is not a service's regional endpoint name.
+fn via_service_endpoint(value: &str) -> Option<String> {
+    let value = template::instantiate(value)?;
+    let host = value
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| value.strip_suffix(".amazonaws.com.cn"));
+    let ok = host
+        .and_then(|h| h.rsplit_once('.'))
+        .is_some_and(|(name, region)| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+                && arn::is_region(region)
+        });
+    (!ok).then(|| "`kms:ViaService` names a service's regional endpoint, shaped `name.REGION.amazonaws.com` (for example `s3.us-east-1.amazonaws.com`)".into())
+}
+
 fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     let value = p.value.value;
     // A bare string other than "*" is P017's.
@@ -70,6 +142,15 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     }
     if template::whole(value).is_some() {
         return None;
+    }
+    // AWS substitutes variables only in `Resource` and condition values; in a principal
+    // the text would be taken literally, and AWS rejects the policy.
+    if let Some(range) = template::first_variable(value) {
+        let why = format!(
+            "the policy variable `{}` is not substituted in a principal; AWS reads variables only in `Resource` and condition values",
+            &value[range.clone()]
+        );
+        return Some((p.value.sub_span(range), why));
     }
     let why = match kind.value {
         // Malformed ARNs are P015's.

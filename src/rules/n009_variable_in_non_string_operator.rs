@@ -1,6 +1,7 @@
-//! N009 variable-in-numeric-or-date: a policy variable (`${aws:CurrentTime}`) as the value
-//! of a Numeric or Date operator. AWS substitutes variables only in String and ARN
-//! comparisons (and in `Resource`), and rejects the policy.
+//! N009 variable-in-non-string-operator: a policy variable (`${aws:CurrentTime}`) as the value
+//! of any operator but a String or ARN one: Numeric, Date, Bool, IpAddress, BinaryEquals or
+//! Null. AWS substitutes variables only in String and ARN comparisons (and in `Resource`),
+//! and rejects the policy.
 
 use super::lookup::{operator, OperatorType};
 use super::Context;
@@ -14,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(op) = operator(entry.operator.value) else {
                 continue;
             };
-            if !matches!(op.kind, OperatorType::Numeric | OperatorType::Date) {
+            if matches!(op.kind, OperatorType::String | OperatorType::Arn) {
                 continue;
             }
             for value in strings(entry.values) {
@@ -31,11 +32,24 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             entry.operator.value
                         ),
                     )
-                    .help(format!("write a literal {} value", op.kind.family()))
+                    .help(literal(op.kind))
                     .at(entry.pointer(&s.pointer)),
                 );
             }
         }
+    }
+}
+
+/// What to write instead: a literal of the operator's type.
+fn literal(kind: OperatorType) -> &'static str {
+    match kind {
+        OperatorType::Numeric => "write a literal Numeric value",
+        OperatorType::Date => "write a literal Date value",
+        OperatorType::Bool => "write `true` or `false`",
+        OperatorType::IpAddress => "write a literal IP address or CIDR range",
+        OperatorType::Binary => "write literal base64-encoded bytes",
+        OperatorType::Null => "write `true` (the key is absent) or `false` (the key is present)",
+        OperatorType::String | OperatorType::Arn => "use a String or ARN operator",
     }
 }
 
