@@ -1250,19 +1250,27 @@ mod tests {
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
             for ignore_case in [true, false] {
                 let covers = |g: usize, s: usize| pattern_covers(values[g], values[s], ignore_case);
-                let expected: Vec<(usize, usize)> = (0..values.len())
-                    .filter_map(|i| {
-                        let j = (0..values.len())
-                            .find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)))?;
-                        Some((i, j))
-                    })
-                    .collect();
+                let expected = redundant_by_every_pair(values.len(), covers);
                 let redundant = redundant_patterns(&values, ignore_case, covers);
                 found += redundant.len();
                 assert_eq!(redundant, expected, "{values:?} {ignore_case}");
             }
         }
         assert!(found > 1000, "only {found} redundant values");
+    }
+
+    /// What `redundant_patterns` must find, the slow way: each value that another covers,
+    /// with the first one that does (of two equal values, the later is the redundant one).
+    fn redundant_by_every_pair(
+        len: usize,
+        covers: impl Fn(usize, usize) -> bool,
+    ) -> Vec<(usize, usize)> {
+        (0..len)
+            .filter_map(|i| {
+                let j = (0..len).find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)))?;
+                Some((i, j))
+            })
+            .collect()
     }
 
     /// A key may be only part of a value (an ARN's resource): equal keys whose values do not
@@ -1284,13 +1292,7 @@ mod tests {
             let covers = |g: usize, s: usize| {
                 values[g].0 == values[s].0 && pattern_covers(keys[g], keys[s], false)
             };
-            let expected: Vec<(usize, usize)> = (0..values.len())
-                .filter_map(|i| {
-                    let j = (0..values.len())
-                        .find(|&j| j != i && covers(j, i) && (j < i || !covers(i, j)))?;
-                    Some((i, j))
-                })
-                .collect();
+            let expected = redundant_by_every_pair(values.len(), covers);
             let redundant = redundant_patterns(&keys, false, covers);
             found += redundant.len();
             assert_eq!(redundant, expected, "{values:?}");

@@ -20,6 +20,9 @@ const MAX_COMPARISONS: usize = 4_000_000;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let statements = &cx.policy.statements;
+    for s in statements {
+        never_matching_conditions(s, out);
+    }
     if statements.len() > MAX_STATEMENTS {
         return;
     }
@@ -68,6 +71,40 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .label(by_span, "this statement covers it")
             .help("remove the statement, or merge what differs into the other one")
             .at(s.pointer.clone()),
+        );
+    }
+}
+
+/// A statement that never applies because a condition's wildcard leaves no value that
+/// matches: under `ForAnyValue:StringNotLike` (or `ArnNotLike`, `ArnNotEquals`), a `*` among
+/// the values matches every value of the request, so no value is "not like" the list and a
+/// missing key does not match either (`ForAnyValue` needs one value). Access Analyzer's
+/// *Redundant statement due to wildcard in condition*. With `…IfExists` a missing key
+/// matches, so the statement can apply.
+fn never_matching_conditions(s: &Statement, out: &mut Vec<Diagnostic>) {
+    use super::lookup::{condition_values, operator};
+    for entry in s.conditions() {
+        let text = entry.operator.value;
+        let Some(op) = operator(text) else { continue };
+        let negated_pattern = matches!(op.base, "StringNotLike" | "ArnNotLike" | "ArnNotEquals");
+        if op.set != Some("ForAnyValue") || !negated_pattern || text.ends_with("IfExists") {
+            continue;
+        }
+        let values = condition_values(entry.values);
+        if !values.iter().any(|(v, _)| v == "*") {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::C020,
+                entry.key.span,
+                format!(
+                    "`{}` with `*` never matches: no value of `{}` is unlike `*`, so this statement never applies",
+                    text, entry.key.value
+                ),
+            )
+            .help("remove the statement, or the `*` value if the other values were meant")
+            .at(entry.pointer(&s.pointer)),
         );
     }
 }

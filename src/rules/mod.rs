@@ -17,6 +17,8 @@ mod n019_redundant_condition_value;
 mod n020_key_not_sent_by_action;
 mod n021_key_not_sent_by_service_principal;
 mod n022_tag_key_not_supported;
+mod n023_condition_pattern_too_permissive;
+mod n024_irrelevant_condition_key;
 mod p020_invalid_policy_variable;
 mod policy_types;
 mod q001_policy_size_quota;
