@@ -64,7 +64,7 @@ fn files_read_by(input: &Input) -> Vec<(PathBuf, Consumer)> {
     if input.origin == Origin::Stdin || format_of(&input.path) != FileFormat::Terraform {
         return Vec::new();
     }
-    let Ok(Ok(bytes)) = read::read_file(&input.path) else {
+    let Ok(Ok(bytes)) = read::read_input_file(&input.path, input.origin) else {
         return Vec::new(); // Reported when the file is checked.
     };
     if memchr::memmem::find(&bytes, b"file(").is_none() {

@@ -10,25 +10,30 @@
 //! mostly policies, and nested CDK stacks are uploaded assets, never local paths.
 
 use super::{extract, format_of, read, FileFormat, Input, Origin};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 /// Adds to `inputs` the local templates their templates nest and the inputs lack.
 pub fn add_nested_templates(inputs: &mut Vec<Input>) {
-    let mut pending: Vec<usize> = (0..inputs.len())
-        .filter(|&i| may_nest(&inputs[i]))
+    // The inputs' own templates on every core, as the modules' pre-read: this read comes
+    // before the run, a walk may list thousands of YAML files, and few nest any. (Collected
+    // in input order, whatever the order the threads finish in.)
+    let mut pending: Vec<Vec<PathBuf>> = inputs
+        .par_iter()
+        .filter(|input| may_nest(input))
+        .map(local_templates)
+        .filter(|nested| !nested.is_empty())
         .collect();
     if pending.is_empty() {
         return;
     }
-    let mut nested: Vec<PathBuf> = Vec::new();
     let mut known: Option<HashSet<PathBuf>> = None;
     let mut next = 0;
-    while let Some(&i) = pending.get(next) {
+    while next < pending.len() {
+        let nested = std::mem::take(&mut pending[next]);
         next += 1;
-        nested.clear();
-        local_templates(&inputs[i].path, &mut nested);
-        for path in nested.drain(..) {
+        for path in nested {
             let Ok(real) = std::fs::canonicalize(&path) else {
                 continue; // Not there: J012 on the parent.
             };
@@ -56,7 +61,14 @@ pub fn add_nested_templates(inputs: &mut Vec<Input>) {
                     origin: Origin::Walk,
                     consumer: None,
                 });
-                pending.push(inputs.len() - 1);
+                let added = inputs.len() - 1;
+                // Templates it nests in turn, read one at a time: there are few.
+                let nested = if may_nest(&inputs[added]) {
+                    local_templates(&inputs[added])
+                } else {
+                    Vec::new()
+                };
+                pending.push(nested);
             }
         }
     }
@@ -88,27 +100,27 @@ fn may_nest(input: &Input) -> bool {
     }
 }
 
-/// The paths of the local templates the template at `path` nests, relative to the current
+/// The paths of the local templates the template `input` nests, relative to the current
 /// folder; none when it cannot be read (reported when it is checked).
-fn local_templates(path: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(Ok(bytes)) = read::read_file(path) else {
-        return;
+fn local_templates(input: &Input) -> Vec<PathBuf> {
+    let path = &input.path;
+    let Ok(Ok(bytes)) = read::read_input_file(path, input.origin) else {
+        return Vec::new();
     };
     let names_one = |word: &[u8]| memchr::memmem::find(&bytes, word).is_some();
     if !names_one(b"AWS::CloudFormation::Stack") && !names_one(b"AWS::Serverless::Application") {
-        return;
+        return Vec::new();
     }
     let text = read::decode(bytes);
     let mut unquoted = std::borrow::Cow::Borrowed("");
     let extracted =
         extract::by_format(&text.text, text.body_offset, format_of(path), &mut unquoted);
     let folder = path.parent().map(PathBuf::from).unwrap_or_default();
-    out.extend(
-        extracted
-            .local_templates
-            .iter()
-            .map(|nested| folder.join(&nested.path)),
-    );
+    extracted
+        .local_templates
+        .iter()
+        .map(|nested| folder.join(&nested.path))
+        .collect()
 }
 
 #[cfg(test)]

@@ -49,6 +49,17 @@ pub fn read_walked_file(path: &Path) -> Result<Result<Vec<u8>, Oversize>, String
     read_sized(file, &meta)
 }
 
+/// Reads an input's file the way its origin allows: a walked file with one path lookup.
+pub fn read_input_file(
+    path: &Path,
+    origin: super::Origin,
+) -> Result<Result<Vec<u8>, Oversize>, String> {
+    match origin {
+        super::Origin::Walk => read_walked_file(path),
+        _ => read_file(path),
+    }
+}
+
 fn check_regular(meta: &std::fs::Metadata) -> Result<(), String> {
     if !meta.is_file() {
         return Err(if meta.is_dir() {
