@@ -2,13 +2,16 @@
 //! actions supports, or a global key that AWS sends only to some services (`aws:VpceOrgID`)
 //! used where no action belongs to one. The request never carries the key, so the condition
 //! does not hold as intended. Other global keys apply to every action and are never
-//! reported. When some of the actions support a service key, the others are N020's.
+//! reported. When some of the actions support a service key, the others are N020's; when
+//! only some of the services get a limited global key, the others are named here.
 
 use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
 use super::Context;
+use crate::catalog::GlobalConditionKey;
 use crate::catalog::{Action, Service};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::policy::Str;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -41,6 +44,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 None => action_supports_key(svc, action, name),
             };
             if actions.iter().any(supports) {
+                if let Some(key) = limited {
+                    if let Some(finding) = some_services_unsupported(key, actions, &entry.key) {
+                        out.push(
+                            finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
+                        );
+                    }
+                }
                 continue;
             }
             // Sorted as their `service:action` spellings, of which only the shown are written.
@@ -77,4 +87,36 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)));
         }
     }
+}
+
+/// A limited global key that some of the statement's actions get and others do not: the
+/// services of the others, by name, as Access Analyzer names them.
+fn some_services_unsupported(
+    key: &GlobalConditionKey,
+    actions: &[(&Service, &Action)],
+    token: &Str,
+) -> Option<Diagnostic> {
+    let mut services: Vec<&str> = actions
+        .iter()
+        .filter(|(svc, a)| !key.sent_to(svc.prefix, a.name))
+        .map(|(svc, _)| svc.prefix)
+        .collect();
+    if services.is_empty() {
+        return None;
+    }
+    services.sort_unstable();
+    services.dedup();
+    let total = services.len();
+    let listed = list_first(services.into_iter().map(|s| format!("`{s}`")), total, 4);
+    Some(
+        Diagnostic::new(
+            Code::N002,
+            token.span,
+            format!(
+                "AWS sends `{}` only with the actions of some services, and not with this statement's actions of {listed}",
+                token.value
+            ),
+        )
+        .help("put the actions of services that do not support the key in a statement of their own"),
+    )
 }

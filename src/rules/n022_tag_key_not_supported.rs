@@ -9,13 +9,13 @@ use super::lookup::{action_supports_key, condition_key, list_names, resolve, Key
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{ConditionEntry, Effect, Statement};
+use crate::policy::{has_wildcard, ConditionEntry, Effect, Statement};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         let effect = s.effect();
         let not_action = s.not_action.is_some();
-        if !(effect == Effect::Deny || effect == Effect::Allow && not_action) {
+        if !matches!(effect, Effect::Deny | Effect::Allow) {
             continue;
         }
         for entry in s.conditions() {
@@ -31,10 +31,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !is_tag_key(name) {
                 continue;
             }
-            let finding = if not_action {
-                Some(with_not_action(effect, entry))
-            } else {
-                deny_with_actions(cx, s, entry, name, global)
+            let finding = match (not_action, effect) {
+                (true, _) => Some(with_not_action(effect, entry)),
+                (false, Effect::Deny) => deny_with_actions(cx, s, entry, name, global),
+                // A service's own key in an Allow is N020's.
+                (false, _) if global => allow_with_actions(cx, s, entry, name),
+                _ => None,
             };
             if let Some(finding) = finding {
                 out.push(finding.at(entry.pointer(&s.pointer)));
@@ -130,6 +132,49 @@ fn deny_with_actions(
             ),
         )
         .help("deny these actions in a statement of their own, scoped by `Resource` or by a key they send"),
+    )
+}
+
+/// An `Allow` with `Action`: the actions named in full that do not send a global tag key are
+/// never granted. Wildcards are left out, as N020 leaves them: `ec2:*` with a tag condition
+/// grants what the tag can scope, by design.
+fn allow_with_actions(
+    cx: &Context,
+    s: &Statement,
+    entry: &ConditionEntry,
+    name: &str,
+) -> Option<Diagnostic> {
+    let key = entry.key.value;
+    let mut missing = Vec::new();
+    for action in s.actions().iter().filter(|a| !has_wildcard(a.value)) {
+        let Resolved::Actions(found) = resolve(cx, action.value) else {
+            continue;
+        };
+        for (svc, a) in found.iter() {
+            if !action_supports_key(svc, a, name) && !tags_through_service(svc.prefix, a.name) {
+                missing.push(format!("`{}:{}`", svc.prefix, a.name));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    missing.sort();
+    missing.dedup();
+    let one = missing.len() == 1;
+    Some(
+        Diagnostic::new(
+            Code::N022,
+            entry.key.span,
+            format!(
+                "{} never {} `{key}`, so this Allow never grants {}",
+                list_names(&missing, 4),
+                if one { "sends" } else { "send" },
+                if one { "it" } else { "them" },
+            ),
+        )
+        .help("allow these actions in a statement of their own, scoped by `Resource` or by a key they send")
+        .severity(Severity::Info),
     )
 }
 

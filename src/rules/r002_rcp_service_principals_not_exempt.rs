@@ -36,14 +36,35 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .iter()
             .find(|c| negated(c) && is_one_of(c, CALLER_KEYS))
         else {
+            let service_scoped = s.conditions().iter().any(|c| is_one_of(c, SERVICE_KEYS));
             if let Some(entry) = unguarded_source(s) {
+                let also = match service_scoped {
+                    true => "",
+                    false => " and `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"true\"}`",
+                };
                 out.push(
                     Diagnostic::new(
                         Code::R002,
                         entry.key.span,
                         format!("`{}` is tested without a `Null` check: a request that carries no source is refused too", entry.key.value),
                     )
-                    .help(format!("use `{}IfExists`, or add `\"Null\": {{\"{}\": \"false\"}}`", entry.operator.value, entry.key.value))
+                    .help(format!("use `{}IfExists`, or add `\"Null\": {{\"{}\": \"false\"}}`{also}", entry.operator.value, entry.key.value))
+                    .at(entry.pointer(&s.pointer)),
+                );
+            } else if let Some(entry) = s
+                .conditions()
+                .iter()
+                .find(|c| !service_scoped && negated(c) && is_one_of(c, SOURCE_KEYS))
+            {
+                // Only service principals act on behalf of a source: without saying so, the
+                // statement also reaches IAM principals of requests that carry a source.
+                out.push(
+                    Diagnostic::new(
+                        Code::R002,
+                        entry.key.span,
+                        format!("this `Deny` on `{}` does not say it is meant for AWS services, so it can also refuse your own principals", entry.key.value),
+                    )
+                    .help("add `\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"true\"}` to this statement's condition")
                     .at(entry.pointer(&s.pointer)),
                 );
             }
