@@ -117,22 +117,7 @@ fn deny_with_actions(
     if missing.is_empty() || !global && !supported && every_action_known {
         return None;
     }
-    missing.sort();
-    missing.dedup();
-    let one = missing.len() == 1;
-    Some(
-        Diagnostic::new(
-            Code::N022,
-            entry.key.span,
-            format!(
-                "{} never {} `{key}`, so this Deny never denies {}",
-                list_names(&missing, 4),
-                if one { "sends" } else { "send" },
-                if one { "it" } else { "them" },
-            ),
-        )
-        .help("deny these actions in a statement of their own, scoped by `Resource` or by a key they send"),
-    )
+    Some(unsent(entry, missing, "this Deny never denies", "deny"))
 }
 
 /// An `Allow` with `Action`: the actions named in full that do not send a global tag key are
@@ -144,7 +129,6 @@ fn allow_with_actions(
     entry: &ConditionEntry,
     name: &str,
 ) -> Option<Diagnostic> {
-    let key = entry.key.value;
     let mut missing = Vec::new();
     for action in s.actions().iter().filter(|a| !has_wildcard(a.value)) {
         let Resolved::Actions(found) = resolve(cx, action.value) else {
@@ -159,23 +143,34 @@ fn allow_with_actions(
     if missing.is_empty() {
         return None;
     }
+    Some(unsent(entry, missing, "this Allow never grants", "allow").severity(Severity::Info))
+}
+
+/// The finding on `entry`'s key: the actions in `missing` never send it, so the statement
+/// (`outcome`: "this Deny never denies") skips them; `verb` says how to fix it.
+fn unsent(
+    entry: &ConditionEntry,
+    mut missing: Vec<String>,
+    outcome: &str,
+    verb: &str,
+) -> Diagnostic {
     missing.sort();
     missing.dedup();
     let one = missing.len() == 1;
-    Some(
-        Diagnostic::new(
-            Code::N022,
-            entry.key.span,
-            format!(
-                "{} never {} `{key}`, so this Allow never grants {}",
-                list_names(&missing, 4),
-                if one { "sends" } else { "send" },
-                if one { "it" } else { "them" },
-            ),
-        )
-        .help("allow these actions in a statement of their own, scoped by `Resource` or by a key they send")
-        .severity(Severity::Info),
+    Diagnostic::new(
+        Code::N022,
+        entry.key.span,
+        format!(
+            "{} never {} `{}`, so {outcome} {}",
+            list_names(&missing, 4),
+            if one { "sends" } else { "send" },
+            entry.key.value,
+            if one { "it" } else { "them" },
+        ),
     )
+    .help(format!(
+        "{verb} these actions in a statement of their own, scoped by `Resource` or by a key they send"
+    ))
 }
 
 /// The Resource Groups Tagging API's `tag:TagResources` and `tag:UntagResources` also need the
