@@ -33,19 +33,39 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
         return Err("an ARN starts with `arn:`");
     }
     // The first five colons end the first five fields; the resource keeps any others.
-    // A colon inside a template value or policy variable (`${AWS::Partition}`) is part of
-    // that value, not a separator.
-    // Both in order: one walk over the parts, so a string of many parts stays linear.
-    let mut parts = super::template::ranges(text).peekable();
-    let mut colons = memchr::memchr_iter(b':', text.as_bytes()).filter(|&at| {
-        while parts.next_if(|p| p.end <= at).is_some() {}
-        !parts.peek().is_some_and(|p| p.contains(&at))
-    });
+    // A colon inside a template value or policy variable (`${AWS::Partition}`, `%{x}`) is
+    // part of that value, not a separator. One walk up to the fifth colon, skipping each
+    // part whole: most ARNs are settled within their first few dozen bytes, and a string of
+    // many parts stays linear.
+    let bytes = text.as_bytes();
     let mut ends = [0; 5];
-    for end in &mut ends {
-        *end = colons.next().ok_or(
+    let mut found = 0;
+    // Once no `}` follows an opening, no later part can close either: none is skipped.
+    let mut parts_close = true;
+    let mut i = 0;
+    while i < bytes.len() && found < ends.len() {
+        match bytes[i] {
+            b':' => {
+                ends[found] = i;
+                found += 1;
+            }
+            b'$' | b'%' if parts_close && bytes.get(i + 1) == Some(&b'{') => {
+                match memchr::memchr(b'}', &bytes[i + 2..]) {
+                    Some(len) => {
+                        i += 2 + len + 1;
+                        continue;
+                    }
+                    None => parts_close = false,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if found < ends.len() {
+        return Err(
             "an ARN has six colon-separated parts: arn:partition:service:region:account-id:resource",
-        )?;
+        );
     }
     let field = |start: usize, end: usize| Field {
         text: &text[start..end],
@@ -110,6 +130,51 @@ mod tests {
         let arn = split("arn:aws:s3:::b/${aws:username}/x:y").unwrap();
         assert_eq!(arn.resource.text, "b/${aws:username}/x:y");
         assert!(split("arn:${AWS::Partition}:iam").is_err());
+    }
+
+    /// Where the fields end, found as before the one-walk split: every colon, less those
+    /// inside the parts `template::ranges` finds.
+    fn reference_ends(text: &str) -> Option<Vec<usize>> {
+        let parts: Vec<_> = crate::policy::template::ranges(text).collect();
+        let ends: Vec<usize> = text
+            .match_indices(':')
+            .map(|(at, _)| at)
+            .filter(|at| !parts.iter().any(|p| p.contains(at)))
+            .take(5)
+            .collect();
+        (text.starts_with("arn:") && ends.len() == 5).then_some(ends)
+    }
+
+    #[test]
+    fn fields_end_where_the_template_parts_say() {
+        let pieces = [
+            "arn:", ":", "aws", "${", "}", "%{", "$", "%", "{", "a:b", "s3", "x", "::",
+        ];
+        // Every string of up to four pieces: parts opened, closed, unclosed, nested.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        let mut arns = 0;
+        for body in &texts {
+            let text = format!("arn:{body}");
+            let ends = split(&text).ok().map(|a| {
+                vec![
+                    a.partition.range.0 - 1,
+                    a.service.range.0 - 1,
+                    a.region.range.0 - 1,
+                    a.account.range.0 - 1,
+                    a.resource.range.0 - 1,
+                ]
+            });
+            assert_eq!(ends, reference_ends(&text), "{text}");
+            arns += usize::from(ends.is_some());
+        }
+        assert!(arns > 1000, "{arns} of {} split", texts.len());
     }
 
     #[test]

@@ -6,7 +6,6 @@ use super::lookup::{list_names, sort_templates, statement_actions};
 use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::arn;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (index, s) in cx.policy.statements.iter().enumerate() {
@@ -42,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if fits(i) {
                 continue;
             }
-            let Ok(parts) = arn::split(value.value) else {
+            let Some(parts) = resources.arn(i) else {
                 continue;
             };
             let service = parts.service.text;

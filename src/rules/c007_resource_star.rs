@@ -26,24 +26,26 @@ fn any_value(field: &str) -> bool {
 /// and account are `*` (or empty) and its resource is `*`-only segments, after the literal
 /// resource type of one of the service's ARN templates at most (`trail/*`, `*/*`, `*`; not
 /// `my-bucket/*`, whose first segment is a name).
-pub fn effectively_star(cx: &Context, value: &str) -> bool {
-    let Ok(parts) = arn::split(value) else {
-        return false;
-    };
+fn effectively_star(cx: &Context, parts: &arn::Arn) -> bool {
     // The partition is not a narrowing: an account lives in one.
     if !(any_value(parts.region.text) && any_value(parts.account.text)) {
         return false;
     }
     let mut segments = parts.resource.text.split(['/', ':']);
     let first = segments.next().unwrap_or_default();
-    let rest: Vec<&str> = segments.collect();
-    if !rest.iter().all(|s| !s.is_empty() && any_value(s)) {
-        return false;
+    // The segments after the first, read without collecting them (every ARN of every Allow
+    // comes here).
+    let mut more = false;
+    for segment in segments {
+        if segment.is_empty() || !any_value(segment) {
+            return false;
+        }
+        more = true;
     }
     if !first.is_empty() && any_value(first) {
         return true;
     }
-    !rest.is_empty() && is_resource_type(cx, parts.service.text, first)
+    more && is_resource_type(cx, parts.service.text, first)
 }
 
 /// Whether `word` is the literal type that starts the resource part of one of the service's
@@ -77,11 +79,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if s.resource.is_none() || super::conditions::scopes_target(s) {
             continue;
         }
-        let Some(star) = s
-            .resources()
-            .iter()
-            .find(|r| r.value == "*" || effectively_star(cx, r.value))
-        else {
+        // `Resource`'s values, split once for the rules that read them.
+        let split = resources::of(cx, s.index);
+        let Some(star) = s.resources().iter().enumerate().find_map(|(i, r)| {
+            let star = r.value == "*"
+                || split
+                    .and_then(|split| split.arn(i))
+                    .is_some_and(|parts| effectively_star(cx, parts));
+            star.then_some(r)
+        }) else {
             continue;
         };
         let literal = star.value == "*";
@@ -149,8 +155,7 @@ fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diag
 
 #[cfg(test)]
 mod tests {
-    use super::effectively_star;
-    use crate::policy::{build, PolicyKind};
+    use crate::policy::{arn, build, PolicyKind};
 
     #[test]
     fn arns_that_name_every_resource_of_their_type() {
@@ -158,6 +163,9 @@ mod tests {
         let policy = build(&root);
         let lookups = super::super::Lookups::default();
         let cx = super::Context::new(&policy, PolicyKind::Identity, &lookups, &[]);
+        let effectively_star = |cx: &super::Context, value: &str| {
+            arn::split(value).is_ok_and(|parts| super::effectively_star(cx, &parts))
+        };
         for star in [
             "arn:*:cloudtrail:*:*:trail/*",
             "arn:aws:s3:::*/*",

@@ -2,10 +2,10 @@
 //! Allow (`arn:aws:*code*:…`). It matches every service whose name fits, today's and those
 //! AWS adds later, not only the one meant.
 
-use super::Context;
+use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{arn, has_wildcard};
+use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -15,11 +15,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(member) = s.resource else {
             continue;
         };
-        for value in s.strings_of(member).iter() {
-            if !value.value.starts_with("arn:") {
-                continue;
-            }
-            let Ok(parts) = arn::split(value.value) else {
+        // `Resource`'s values, split once for the rules that read them.
+        let Some(resources) = resources::of(cx, s.index) else {
+            continue;
+        };
+        for (i, value) in resources.values().iter().enumerate() {
+            let Some(parts) = resources.arn(i) else {
                 continue;
             };
             let service = parts.service;

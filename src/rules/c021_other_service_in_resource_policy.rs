@@ -18,12 +18,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .iter()
             .any(|s| s.eq_ignore_ascii_case(service))
     };
-    let services = held_by
-        .services
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // Spelled out for a finding only: most statements have none.
+    let services = || {
+        held_by
+            .services
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for s in &cx.policy.statements {
         for member in [s.action, s.not_action].into_iter().flatten() {
             for action in s.strings_of(member).iter() {
@@ -38,8 +41,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         Code::C021,
                         action.span,
                         format!(
-                            "`{}` is not an action of {}: only {services} actions apply to it",
-                            action.value, held_by.article_name
+                            "`{}` is not an action of {}: only {} actions apply to it",
+                            action.value,
+                            held_by.article_name,
+                            services()
                         ),
                     )
                     .at(format!("{}/{}", s.pointer, member.key)),
@@ -62,7 +67,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::C021,
                     entry.key.span,
-                    format!("`{}` is a condition key of `{service}`, never present in a request to {}: only `aws:` and {services} keys are", entry.key.value, held_by.article_name),
+                    format!("`{}` is a condition key of `{service}`, never present in a request to {}: only `aws:` and {} keys are", entry.key.value, held_by.article_name, services()),
                 )
                 .severity(Severity::Warning)
                 .help("remove the condition, or move it to a policy of the service whose key it is")
@@ -82,7 +87,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Code::C021,
                         resource.sub_span(arn.service.range.0..arn.service.range.1),
-                        format!("`{}` is a resource of `{service}`, which {} cannot govern: only {services} resources", resource.value, held_by.article_name),
+                        format!("`{}` is a resource of `{service}`, which {} cannot govern: only {} resources", resource.value, held_by.article_name, services()),
                     )
                     .at(format!("{}/{}", s.pointer, member.key)),
                 );

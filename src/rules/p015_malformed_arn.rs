@@ -3,7 +3,7 @@
 //! literal fields are checked: a field holding a template value (`${AWS::Partition}`,
 //! `${var.account_id}`) or a policy variable is unknown until deployment, not malformed.
 
-use super::Context;
+use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Span;
@@ -13,12 +13,18 @@ use crate::policy::{has_wildcard, placeholder, template, Str};
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let api_gateway = api_gateway_policy(cx);
     for s in &cx.policy.statements {
+        // `Resource`'s values come split already (the rules that read them share one split).
+        let resources = resources::of(cx, s.index);
         for member in [s.resource, s.not_resource].into_iter().flatten() {
-            for &value in s.strings_of(member).iter() {
+            let shared = resources.filter(|_| s.resource.is_some_and(|r| std::ptr::eq(r, member)));
+            for (i, &value) in s.strings_of(member).iter().enumerate() {
                 let shorthand = api_gateway && value.value.starts_with("execute-api:/");
                 if value.value != "*" && !shorthand {
                     // Split once: both checks read the fields.
-                    let parts = arn::split(value.value);
+                    let parts = shared
+                        .and_then(|r| r.split(i))
+                        .cloned()
+                        .unwrap_or_else(|| arn::split(value.value));
                     let problem = problem_of(value, &parts)
                         .or_else(|| fields_for_service(cx, value, parts.as_ref().ok()?));
                     report(

@@ -7,7 +7,8 @@ use super::lookup::{resolve, resource_globs, Resolved};
 use super::Context;
 use crate::catalog::ArnTemplate;
 use crate::pattern::Glob;
-use crate::policy::{arn, Str};
+use crate::policy::arn::{self, Arn};
+use crate::policy::Str;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
@@ -32,7 +33,7 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>
             statement.resource?;
             // `Resource`'s strings as the statement already holds them.
             let values = statement.resources();
-            let arns = values.iter().map(|v| arn::split(v.value).is_ok()).collect();
+            let arns = values.iter().map(|v| arn::split(v.value)).collect();
             Some(Resources {
                 index,
                 values,
@@ -51,8 +52,9 @@ pub struct Resources<'a> {
     /// The statement's position in the document.
     index: usize,
     values: &'a [Str<'a>],
-    /// Per value: whether it is an ARN (values that are not, such as `*`, fit any action).
-    arns: Vec<bool>,
+    /// Per value, its fields, or why it is not an ARN (values that are not, such as `*`, fit
+    /// any action). Split once here: C005, C007, C010 and P015 all read them.
+    arns: Vec<Result<Arn<'a>, &'static str>>,
     actions: OnceCell<Actions<'a>>,
     globs: OnceCell<Globs>,
     /// Per glob and template (glob-major): does the one meet the other? Each pair is
@@ -92,7 +94,17 @@ impl<'a> Resources<'a> {
 
     /// Whether the value at `i` is an ARN (`arn::split` accepts it).
     pub fn is_arn(&self, i: usize) -> bool {
-        self.arns.get(i).copied().unwrap_or(false)
+        self.arn(i).is_some()
+    }
+
+    /// The fields of the value at `i`, if it is an ARN.
+    pub fn arn(&self, i: usize) -> Option<&Arn<'a>> {
+        self.split(i)?.as_ref().ok()
+    }
+
+    /// `arn::split` of the value at `i`.
+    pub fn split(&self, i: usize) -> Option<&Result<Arn<'a>, &'static str>> {
+        self.arns.get(i)
     }
 
     /// The strings of the statement's `Action`.
@@ -198,9 +210,9 @@ impl<'a> Resources<'a> {
                 .values
                 .iter()
                 .zip(&self.arns)
-                .map(|(value, &is_arn)| {
+                .map(|(value, split)| {
                     let start = all.len();
-                    if is_arn {
+                    if split.is_ok() {
                         all.extend(resource_globs(value.value).map(|g| (g, Cell::new(None))));
                     }
                     start..all.len()
