@@ -722,7 +722,7 @@ impl<'a> Covering<'a> {
             return false;
         }
         if general.is_ascii() && specific.is_ascii() {
-            covers_table(g, s, same)
+            covers_greedy(g, s, same)
         } else {
             let (g, s): (Vec<char>, Vec<char>) =
                 (general.chars().collect(), specific.chars().collect());
@@ -735,6 +735,40 @@ impl<'a> Covering<'a> {
             })
         }
     }
+}
+
+/// The full comparison of [`pattern_covers`] for ASCII, without a table: `general`'s only
+/// token of variable length is `*`, and each other token takes one byte (`?` any but `*`, a
+/// literal its equal, never a wildcard of `specific`), so the usual greedy match, where on a
+/// mismatch the last `*` takes one more byte, finds a match whenever one exists.
+fn covers_greedy(g: &[u8], s: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
+    let (mut gi, mut si) = (0, 0);
+    // The last `*` of `general` seen, and the position in `specific` it stops at.
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        match g.get(gi) {
+            Some(b'*') => {
+                star = Some((gi, si));
+                gi += 1;
+                continue;
+            }
+            Some(b'?') if s[si] != b'*' => {
+                (gi, si) = (gi + 1, si + 1);
+                continue;
+            }
+            Some(&c) if c != b'?' && s[si] != b'*' && s[si] != b'?' && same(c, s[si]) => {
+                (gi, si) = (gi + 1, si + 1);
+                continue;
+            }
+            _ => {}
+        }
+        let Some((star_g, star_s)) = star else {
+            return false;
+        };
+        star = Some((star_g, star_s + 1));
+        (gi, si) = (star_g + 1, star_s + 1);
+    }
+    g[gi..].iter().all(|&c| c == b'*')
 }
 
 /// The full comparison of [`pattern_covers`], over bytes or characters.
@@ -1233,6 +1267,31 @@ mod tests {
             }
         }
         assert!(covered > 1000, "only {covered} pairs covered");
+    }
+
+    /// On ASCII, the greedy comparison agrees with the table, wildcards on both sides.
+    #[test]
+    fn greedy_covering_agrees_with_the_table() {
+        let parts = ["*", "?", "a", "B", "b", "ab", "**", "*a", "?b", ""];
+        let mut next = numbers(13);
+        let mut covered = 0;
+        for _ in 0..50_000 {
+            let mut pattern =
+                || -> String { (0..next(7)).map(|_| parts[next(parts.len())]).collect() };
+            let (general, specific) = (pattern(), pattern());
+            let (g, s) = (general.as_bytes(), specific.as_bytes());
+            for ignore_case in [false, true] {
+                let same = |a: u8, b: u8| a == b || (ignore_case && a.eq_ignore_ascii_case(&b));
+                let greedy = covers_greedy(g, s, same);
+                covered += usize::from(greedy);
+                assert_eq!(
+                    greedy,
+                    covers_table(g, s, same),
+                    "{general:?} {specific:?} {ignore_case}"
+                );
+            }
+        }
+        assert!(covered > 5000, "only {covered} pairs covered");
     }
 
     /// Found by head and key, the redundant values are those a comparison of every pair finds.
