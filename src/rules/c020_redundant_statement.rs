@@ -150,6 +150,8 @@ struct Reach<'s, 'a> {
     effect: Effect,
     /// Its actions as [`Covering`]s, once it has been the general side of a comparison.
     actions: Option<Vec<Covering<'a>>>,
+    /// Its resources read for comparing, once its actions have been compared.
+    resources: Option<Vec<Resource<'a>>>,
     /// A bit per service prefix its actions name ([`service_bit`]).
     names: u64,
     /// The bits of the service prefixes its actions can cover: all of them when one has a
@@ -169,9 +171,22 @@ impl<'s, 'a> Reach<'s, 'a> {
             statement,
             effect: statement.effect(),
             actions: None,
+            resources: None,
             names,
             reaches,
         }
+    }
+
+    /// Its resources ready to compare.
+    fn resource_patterns(&mut self) -> &[Resource<'a>] {
+        let statement = self.statement;
+        self.resources.get_or_insert_with(|| {
+            statement
+                .resources()
+                .iter()
+                .map(|r| Resource::new(r.value))
+                .collect()
+        })
     }
 
     /// Its actions ready to cover others.
@@ -212,10 +227,10 @@ fn covers_in(
 ) -> bool {
     let (general, specific) = if general < specific {
         let (head, tail) = reaches.split_at_mut(specific);
-        (&mut head[general], &tail[0])
+        (&mut head[general], &mut tail[0])
     } else {
         let (head, tail) = reaches.split_at_mut(general);
-        (&mut tail[0], &head[specific])
+        (&mut tail[0], &mut head[specific])
     };
     match (general, specific) {
         (Some(general), Some(specific)) => covers(general, specific, budget),
@@ -224,7 +239,7 @@ fn covers_in(
 }
 
 /// Whether `general` allows (or denies) everything `specific` does.
-fn covers(general: &mut Reach, specific: &Reach, budget: &mut usize) -> bool {
+fn covers(general: &mut Reach, specific: &mut Reach, budget: &mut usize) -> bool {
     let (g, s) = (general.statement, specific.statement);
     general.effect == specific.effect
         // An action of a service that no pattern of `general` reaches is not covered.
@@ -235,9 +250,12 @@ fn covers(general: &mut Reach, specific: &Reach, budget: &mut usize) -> bool {
         && all_covered(s.actions(), general.coverings(), budget, |g, s| {
             g.covers(s.value, true)
         })
-        && all_covered(s.resources(), g.resources(), budget, |g, s| {
-            Resource::covers(&Resource::new(g.value), &Resource::new(s.value))
-        })
+        && all_covered(
+            specific.resource_patterns(),
+            general.resource_patterns(),
+            budget,
+            Resource::covers,
+        )
 }
 
 /// Whether every pattern of `specific` is covered by one of `general`; `false` once the
