@@ -1,6 +1,7 @@
 //! Case-insensitive string matching used by catalog lookups: IAM wildcards
 //! (`*`, `?`) and condition-key templates (`${TagKey}`, `<key>`).
 
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
 /// Orders strings as if both were lowercased (ASCII), without allocating.
@@ -722,7 +723,7 @@ impl<'a> Covering<'a> {
             return false;
         }
         if general.is_ascii() && specific.is_ascii() {
-            covers_table(g, s, same)
+            covers_greedy(g, s, same)
         } else {
             let (g, s): (Vec<char>, Vec<char>) =
                 (general.chars().collect(), specific.chars().collect());
@@ -735,6 +736,40 @@ impl<'a> Covering<'a> {
             })
         }
     }
+}
+
+/// The full comparison of [`pattern_covers`] for ASCII, without a table: `general`'s only
+/// token of variable length is `*`, and each other token takes one byte (`?` any but `*`, a
+/// literal its equal, never a wildcard of `specific`), so the usual greedy match, where on a
+/// mismatch the last `*` takes one more byte, finds a match whenever one exists.
+fn covers_greedy(g: &[u8], s: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
+    let (mut gi, mut si) = (0, 0);
+    // The last `*` of `general` seen, and the position in `specific` it stops at.
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        match g.get(gi) {
+            Some(b'*') => {
+                star = Some((gi, si));
+                gi += 1;
+                continue;
+            }
+            Some(b'?') if s[si] != b'*' => {
+                (gi, si) = (gi + 1, si + 1);
+                continue;
+            }
+            Some(&c) if c != b'?' && s[si] != b'*' && s[si] != b'?' && same(c, s[si]) => {
+                (gi, si) = (gi + 1, si + 1);
+                continue;
+            }
+            _ => {}
+        }
+        let Some((star_g, star_s)) = star else {
+            return false;
+        };
+        star = Some((star_g, star_s + 1));
+        (gi, si) = (star_g + 1, star_s + 1);
+    }
+    g[gi..].iter().all(|&c| c == b'*')
 }
 
 /// The full comparison of [`pattern_covers`], over bytes or characters.
@@ -805,23 +840,30 @@ pub fn redundant_patterns(
     } else {
         keys.to_vec()
     };
-    // Positions by key, then position: equal keys sit together, in list order, and so do
-    // the keys that start with any given head.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| keys[a].cmp(keys[b]).then(a.cmp(&b)));
-    let equal_values = order.windows(2).any(|w| keys[w[0]] == keys[w[1]]);
-    // Neither a wildcard nor two equal values: nothing covers anything.
-    if !equal_values && heads.iter().all(Option::is_none) {
-        return Vec::new();
+    // Without a wildcard only equal values cover one another: found by hashing, not by
+    // sorting (most long lists are of literal names).
+    if heads.iter().all(Option::is_none) {
+        return redundant_literals(&keys, covers);
     }
+    // Keys with their positions, by key, then position: equal keys sit together, in list
+    // order, and so do the keys that start with any given head.
+    let mut sorted: Vec<(&str, usize)> = keys.iter().copied().zip(0..n).collect();
+    sorted.sort_unstable();
+    let order: Vec<usize> = sorted.iter().map(|&(_, i)| i).collect();
+    let equal_values = sorted.windows(2).any(|w| w[0].0 == w[1].0);
     // (specific, general) for each wildcard and each other key that starts with its head.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (j, head) in heads.iter().enumerate() {
         let Some(at) = *head else { continue };
         let head = &keys[j][..at];
-        let from = order.partition_point(|&x| keys[x] < head);
-        let to = from + order[from..].partition_point(|&x| keys[x].starts_with(head));
-        pairs.extend(order[from..to].iter().filter(|&&i| i != j).map(|&i| (i, j)));
+        let from = sorted.partition_point(|&(key, _)| key < head);
+        let to = from + sorted[from..].partition_point(|&(key, _)| key.starts_with(head));
+        pairs.extend(
+            sorted[from..to]
+                .iter()
+                .filter(|&&(_, i)| i != j)
+                .map(|&(_, i)| (i, j)),
+        );
     }
     pairs.sort_unstable();
     // For a key without wildcards, the run of `order` that holds the keys equal to it.
@@ -855,6 +897,44 @@ pub fn redundant_patterns(
         }
         if let Some(j) = by {
             out.push((i, j));
+        }
+    }
+    out
+}
+
+/// [`redundant_patterns`] of a list without wildcards: a value can be covered only by an
+/// equal one, and is by the first of them, in list order, that `covers` it.
+fn redundant_literals(keys: &[&str], covers: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize)> {
+    // The positions of equal keys chained in list order: the first and last of each key,
+    // and after each position the next one with its key.
+    let mut ends: FxHashMap<&str, (usize, usize)> =
+        FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
+    let mut next = vec![usize::MAX; keys.len()];
+    let mut repeated = false;
+    for (i, &key) in keys.iter().enumerate() {
+        let (_, last) = ends.entry(key).or_insert((i, i));
+        if *last != i {
+            next[*last] = i;
+            *last = i;
+            repeated = true;
+        }
+    }
+    let mut out = Vec::new();
+    if !repeated {
+        return out;
+    }
+    for (i, &key) in keys.iter().enumerate() {
+        let (first, last) = ends[key];
+        if first == last {
+            continue;
+        }
+        let mut j = first;
+        while j != usize::MAX {
+            if j != i && covers(j, i) && (j < i || !covers(i, j)) {
+                out.push((i, j));
+                break;
+            }
+            j = next[j];
         }
     }
     out
@@ -1235,6 +1315,31 @@ mod tests {
         assert!(covered > 1000, "only {covered} pairs covered");
     }
 
+    /// On ASCII, the greedy comparison agrees with the table, wildcards on both sides.
+    #[test]
+    fn greedy_covering_agrees_with_the_table() {
+        let parts = ["*", "?", "a", "B", "b", "ab", "**", "*a", "?b", ""];
+        let mut next = numbers(13);
+        let mut covered = 0;
+        for _ in 0..50_000 {
+            let mut pattern =
+                || -> String { (0..next(7)).map(|_| parts[next(parts.len())]).collect() };
+            let (general, specific) = (pattern(), pattern());
+            let (g, s) = (general.as_bytes(), specific.as_bytes());
+            for ignore_case in [false, true] {
+                let same = |a: u8, b: u8| a == b || (ignore_case && a.eq_ignore_ascii_case(&b));
+                let greedy = covers_greedy(g, s, same);
+                covered += usize::from(greedy);
+                assert_eq!(
+                    greedy,
+                    covers_table(g, s, same),
+                    "{general:?} {specific:?} {ignore_case}"
+                );
+            }
+        }
+        assert!(covered > 5000, "only {covered} pairs covered");
+    }
+
     /// Found by head and key, the redundant values are those a comparison of every pair finds.
     #[test]
     fn redundant_values_are_those_every_pair_finds() {
@@ -1271,6 +1376,41 @@ mod tests {
                 Some((i, j))
             })
             .collect()
+    }
+
+    /// Long lists without wildcards take their own path: equal keys only, and a key may be
+    /// only part of a value, so equal keys need not cover each other.
+    #[test]
+    fn redundant_literals_are_those_every_pair_finds() {
+        let parts = ["a", "A", "b", "ab"];
+        let mut next = numbers(5);
+        let mut found = 0;
+        for _ in 0..2_000 {
+            let len = SHORT_LIST + 1 + next(40);
+            let values: Vec<(usize, String)> = (0..len)
+                .map(|_| {
+                    let key = (0..1 + next(3)).map(|_| parts[next(parts.len())]).collect();
+                    (next(3), key)
+                })
+                .collect();
+            let keys: Vec<&str> = values.iter().map(|(_, k)| k.as_str()).collect();
+            for ignore_case in [true, false] {
+                // Value 0 covers every equal key, 1 only its equals, 2 nothing but itself.
+                let covers = |g: usize, s: usize| {
+                    let equal = if ignore_case {
+                        keys[g].eq_ignore_ascii_case(keys[s])
+                    } else {
+                        keys[g] == keys[s]
+                    };
+                    equal && (values[g].0 == 0 || values[g].0 == values[s].0 && values[g].0 == 1)
+                };
+                let expected = redundant_by_every_pair(values.len(), covers);
+                let redundant = redundant_patterns(&keys, ignore_case, covers);
+                found += redundant.len();
+                assert_eq!(redundant, expected, "{values:?} {ignore_case}");
+            }
+        }
+        assert!(found > 5000, "only {found} redundant values");
     }
 
     /// A key may be only part of a value (an ARN's resource): equal keys whose values do not

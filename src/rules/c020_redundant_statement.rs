@@ -9,6 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Value};
 use crate::pattern::Covering;
 use crate::policy::{Effect, Statement, Str};
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
 
 /// Statements compared at most: pairs grow with the square of their number, and real
 /// policies have a few dozen (an SCP or bucket policy at its size quota, about a hundred).
@@ -26,27 +28,48 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if statements.len() > MAX_STATEMENTS {
         return;
     }
-    if statements.iter().filter(|s| comparable(s)).count() < 2 {
+    // Only statements of one signature can cover one another: sorted by it, each statement
+    // is compared with the others of its group (in list order), not with every statement.
+    let mut keyed: Vec<(u64, usize)> = statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| comparable(s))
+        .map(|(i, s)| (signature(s), i))
+        .collect();
+    if keyed.len() < 2 {
         return;
     }
-    // Each comparable statement read once, not once per pair.
-    let reaches: Vec<Option<Reach>> = statements
+    keyed.sort_unstable();
+    let mut group_of: Vec<Option<std::ops::Range<usize>>> = vec![None; statements.len()];
+    let mut start = 0;
+    for end in 1..=keyed.len() {
+        if end == keyed.len() || keyed[end].0 != keyed[start].0 {
+            if end - start > 1 {
+                for &(_, i) in &keyed[start..end] {
+                    group_of[i] = Some(start..end);
+                }
+            }
+            start = end;
+        }
+    }
+    // Each statement that has a group read once, not once per pair.
+    let mut reaches: Vec<Option<Reach>> = statements
         .iter()
-        .map(|s| comparable(s).then(|| Reach::new(s)))
+        .zip(&group_of)
+        .map(|(s, group)| group.is_some().then(|| Reach::new(s)))
         .collect();
     let mut budget = MAX_COMPARISONS;
-    for (i, s) in reaches.iter().enumerate() {
-        let Some(s) = s else { continue };
+    for (i, group) in group_of.iter().enumerate() {
+        let Some(group) = group else { continue };
         // Of two identical statements the later one is redundant.
         let mut by = None;
-        for (j, other) in reaches.iter().enumerate() {
-            let Some(other) = other else { continue };
-            if j == i || !covers(other, s, &mut budget) {
+        for &(_, j) in &keyed[group.clone()] {
+            if j == i || !covers_in(&mut reaches, j, i, &mut budget) {
                 continue;
             }
-            let mutual = covers(s, other, &mut budget);
+            let mutual = covers_in(&mut reaches, i, j, &mut budget);
             if j < i || !mutual {
-                by = Some((other.statement, mutual));
+                by = Some((&statements[j], mutual));
                 break;
             }
         }
@@ -56,7 +79,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((by, mutual)) = by else {
             continue;
         };
-        let s = s.statement;
+        let s = &statements[i];
         let (span, by_span) = (anchor(s), anchor(by));
         let what = if mutual { "repeats" } else { "is covered by" };
         out.push(
@@ -119,13 +142,16 @@ fn comparable(s: &Statement) -> bool {
         && s.not_principal.is_none()
 }
 
-/// A statement as [`covers`] compares it, read once: its actions ready for many
-/// comparisons, and which services they name and reach, so that most pairs are told apart
-/// without comparing a pattern.
+/// A statement as [`covers`] compares it, read once: which services its actions name and
+/// reach, so that most pairs are told apart without comparing a pattern, and its actions
+/// ready for many comparisons, read when it is first compared as the covering one.
 struct Reach<'s, 'a> {
     statement: &'s Statement<'a>,
     effect: Effect,
-    actions: Vec<Covering<'a>>,
+    /// Its actions as [`Covering`]s, once it has been the general side of a comparison.
+    actions: Option<Vec<Covering<'a>>>,
+    /// Its resources read for comparing, once its actions have been compared.
+    resources: Option<Vec<Resource<'a>>>,
     /// A bit per service prefix its actions name ([`service_bit`]).
     names: u64,
     /// The bits of the service prefixes its actions can cover: all of them when one has a
@@ -136,23 +162,43 @@ struct Reach<'s, 'a> {
 impl<'s, 'a> Reach<'s, 'a> {
     fn new(statement: &'s Statement<'a>) -> Self {
         let (mut names, mut reaches) = (0, 0);
-        let actions = statement
-            .actions()
-            .iter()
-            .map(|a| {
-                let (bit, literal) = service_bit(a.value);
-                names |= bit;
-                reaches |= if literal { bit } else { u64::MAX };
-                Covering::new(a.value)
-            })
-            .collect();
+        for a in statement.actions() {
+            let (bit, literal) = service_bit(a.value);
+            names |= bit;
+            reaches |= if literal { bit } else { u64::MAX };
+        }
         Reach {
             statement,
             effect: statement.effect(),
-            actions,
+            actions: None,
+            resources: None,
             names,
             reaches,
         }
+    }
+
+    /// Its resources ready to compare.
+    fn resource_patterns(&mut self) -> &[Resource<'a>] {
+        let statement = self.statement;
+        self.resources.get_or_insert_with(|| {
+            statement
+                .resources()
+                .iter()
+                .map(|r| Resource::new(r.value))
+                .collect()
+        })
+    }
+
+    /// Its actions ready to cover others.
+    fn coverings(&mut self) -> &[Covering<'a>] {
+        let statement = self.statement;
+        self.actions.get_or_insert_with(|| {
+            statement
+                .actions()
+                .iter()
+                .map(|a| Covering::new(a.value))
+                .collect()
+        })
     }
 }
 
@@ -172,8 +218,28 @@ fn service_bit(action: &str) -> (u64, bool) {
     (1 << (hash >> 58), literal)
 }
 
+/// [`covers`] for the `general`th and `specific`th statements of `reaches` (both read).
+fn covers_in(
+    reaches: &mut [Option<Reach>],
+    general: usize,
+    specific: usize,
+    budget: &mut usize,
+) -> bool {
+    let (general, specific) = if general < specific {
+        let (head, tail) = reaches.split_at_mut(specific);
+        (&mut head[general], &mut tail[0])
+    } else {
+        let (head, tail) = reaches.split_at_mut(general);
+        (&mut tail[0], &mut head[specific])
+    };
+    match (general, specific) {
+        (Some(general), Some(specific)) => covers(general, specific, budget),
+        _ => false,
+    }
+}
+
 /// Whether `general` allows (or denies) everything `specific` does.
-fn covers(general: &Reach, specific: &Reach, budget: &mut usize) -> bool {
+fn covers(general: &mut Reach, specific: &mut Reach, budget: &mut usize) -> bool {
     let (g, s) = (general.statement, specific.statement);
     general.effect == specific.effect
         // An action of a service that no pattern of `general` reaches is not covered.
@@ -181,21 +247,24 @@ fn covers(general: &Reach, specific: &Reach, budget: &mut usize) -> bool {
         && same_node(g.principal.map(|m| &m.value), s.principal.map(|m| &m.value))
         && same_node(g.condition.map(|m| &m.value), s.condition.map(|m| &m.value))
         && g.resource.is_some() == s.resource.is_some()
-        && all_covered(&specific.actions, &general.actions, budget, |g, s| {
-            g.covers(s.text(), true)
+        && all_covered(s.actions(), general.coverings(), budget, |g, s| {
+            g.covers(s.value, true)
         })
-        && all_covered(s.resources(), g.resources(), budget, |g, s| {
-            Resource::covers(&Resource::new(g.value), &Resource::new(s.value))
-        })
+        && all_covered(
+            specific.resource_patterns(),
+            general.resource_patterns(),
+            budget,
+            Resource::covers,
+        )
 }
 
 /// Whether every pattern of `specific` is covered by one of `general`; `false` once the
 /// budget of comparisons is spent.
-fn all_covered<T>(
-    specific: &[T],
-    general: &[T],
+fn all_covered<G, S>(
+    specific: &[S],
+    general: &[G],
     budget: &mut usize,
-    covers: impl Fn(&T, &T) -> bool,
+    covers: impl Fn(&G, &S) -> bool,
 ) -> bool {
     specific.iter().all(|s| {
         general.iter().any(|g| {
@@ -203,6 +272,59 @@ fn all_covered<T>(
             *budget > 0 && covers(g, s)
         })
     })
+}
+
+/// A hash of what [`covers`] requires to be the same before it compares a pattern: the
+/// effect, whether there is a `Resource`, the principals and the conditions. Statements
+/// whose signatures differ never cover one another.
+fn signature(s: &Statement) -> u64 {
+    let mut hasher = FxHasher::default();
+    std::mem::discriminant(&s.effect()).hash(&mut hasher);
+    s.resource.is_some().hash(&mut hasher);
+    for node in [s.principal, s.condition] {
+        match node {
+            Some(member) => hash_value(&member.value, &mut hasher),
+            None => hasher.write_u8(0),
+        }
+    }
+    hasher.finish()
+}
+
+/// Feeds `hasher` what [`same_value`] compares, so that values it finds the same hash the
+/// same: arrays item by item, an object by its one member or else by its length alone
+/// (`same_value` matches several members in any order, and a repeated key may stand in for
+/// another).
+fn hash_value(node: &Node, hasher: &mut FxHasher) {
+    match &node.value {
+        Value::Null => hasher.write_u8(1),
+        Value::Bool(b) => {
+            hasher.write_u8(2);
+            b.hash(hasher);
+        }
+        Value::Number(text) => {
+            hasher.write_u8(3);
+            text.hash(hasher);
+        }
+        Value::String(text) => {
+            hasher.write_u8(4);
+            text.hash(hasher);
+        }
+        Value::Array(items) => {
+            hasher.write_u8(5);
+            hasher.write_usize(items.len());
+            for item in items {
+                hash_value(item, hasher);
+            }
+        }
+        Value::Object(members) => {
+            hasher.write_u8(6);
+            hasher.write_usize(members.len());
+            if let [member] = &members[..] {
+                member.key.hash(hasher);
+                hash_value(&member.value, hasher);
+            }
+        }
+    }
 }
 
 /// The same JSON value, wherever it stands; object members in any order.
@@ -313,14 +435,83 @@ mod tests {
             let [a, b] = &policy.statements[..] else {
                 panic!("two statements")
             };
-            let (ra, rb) = (Reach::new(a), Reach::new(b));
-            for (g, s, rg, rs) in [(a, b, &ra, &rb), (b, a, &rb, &ra)] {
+            let mut reaches = [Some(Reach::new(a)), Some(Reach::new(b))];
+            for (g, s, gi, si) in [(a, b, 0, 1), (b, a, 1, 0)] {
                 let expected = plain_covers(g, s);
                 covered += usize::from(expected);
                 let mut budget = usize::MAX;
-                assert_eq!(covers(rg, rs, &mut budget), expected, "{text}");
+                assert_eq!(
+                    covers_in(&mut reaches, gi, si, &mut budget),
+                    expected,
+                    "{text}"
+                );
             }
         }
         assert!(covered > 50, "only {covered} covering pairs");
+    }
+
+    /// Statements that `same_node` finds alike in principals and conditions share a
+    /// signature, so grouping by it never hides a covering statement.
+    #[test]
+    fn alike_statements_share_a_signature() {
+        let principals = [
+            "",
+            r#", "Principal": "*""#,
+            r#", "Principal": {"AWS": "111122223333"}"#,
+            r#", "Principal": {"AWS": ["111122223333", "444455556666"]}"#,
+            r#", "Principal": {"AWS": ["444455556666", "111122223333"]}"#,
+            r#", "Principal": {"AWS": "111122223333", "Service": "s3.amazonaws.com"}"#,
+            r#", "Principal": {"Service": "s3.amazonaws.com", "AWS": "111122223333"}"#,
+        ];
+        let conditions = [
+            "",
+            r#", "Condition": {"Bool": {"aws:SecureTransport": "true"}}"#,
+            r#", "Condition": {"Bool": {"aws:SecureTransport": true}}"#,
+            r#", "Condition": {"StringEquals": {"a:b": "1", "c:d": "2"}}"#,
+            r#", "Condition": {"StringEquals": {"c:d": "2", "a:b": "1"}}"#,
+            r#", "Condition": {"StringEquals": {"a:b": "1", "a:b": "1"}}"#,
+            r#", "Condition": {"StringEquals": {"a:b": "1"}, "Null": {"x:y": "true"}}"#,
+            r#", "Condition": {"Null": {"x:y": "true"}, "StringEquals": {"a:b": "1"}}"#,
+            r#", "Condition": {"NumericLessThan": {"a:n": 1}}"#,
+            r#", "Condition": {"NumericLessThan": {"a:n": 1.0}}"#,
+        ];
+        let statement = |p: &str, c: &str, effect: &str| {
+            format!(r#"{{"Effect": "{effect}", "Action": "s3:GetObject", "Resource": "*"{p}{c}}}"#)
+        };
+        let (mut alike, mut apart) = (0, 0);
+        for (p1, c1, e1) in principals.iter().flat_map(|p| {
+            conditions
+                .iter()
+                .flat_map(move |c| ["Allow", "Deny"].map(move |e| (p, c, e)))
+        }) {
+            for (p2, c2) in principals
+                .iter()
+                .flat_map(|p| conditions.iter().map(move |c| (p, c)))
+            {
+                let text = format!(
+                    r#"{{"Statement": [{}, {}]}}"#,
+                    statement(p1, c1, e1),
+                    statement(p2, c2, "Allow")
+                );
+                let root = crate::json::parse(&text).unwrap();
+                let policy = crate::policy::build(&root);
+                let [a, b] = &policy.statements[..] else {
+                    panic!("two statements")
+                };
+                let same = a.effect() == b.effect()
+                    && same_node(a.principal.map(|m| &m.value), b.principal.map(|m| &m.value))
+                    && same_node(a.condition.map(|m| &m.value), b.condition.map(|m| &m.value));
+                if same {
+                    alike += 1;
+                    assert_eq!(signature(a), signature(b), "{text}");
+                } else if signature(a) != signature(b) {
+                    apart += 1;
+                }
+            }
+        }
+        // Each statement is alike with itself, and reordered or repeated members with
+        // their other spelling.
+        assert!(alike > 70, "only {alike} alike pairs");
+        assert!(apart > 4000, "only {apart} pairs told apart");
     }
 }

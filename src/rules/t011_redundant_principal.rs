@@ -6,31 +6,19 @@ use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::{arn, PrincipalValue, Str};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         let principals = s.principals();
-        // Looked up by value, so a statement with thousands of principals stays linear.
-        let mut first: HashMap<(Option<&str>, &str), usize> = HashMap::new();
-        let mut accounts: HashMap<&str, usize> = HashMap::new();
-        let mut roles: HashMap<(&str, &str, &str), usize> = HashMap::new();
-        for (i, p) in principals.iter().enumerate() {
-            first
-                .entry((p.kind.map(|k| k.value), p.value.value))
-                .or_insert(i);
-            if p.has_type("AWS") {
-                if arn::is_account_id(p.value.value) {
-                    accounts.entry(p.value.value).or_insert(i);
-                }
-                if let Some(role) = role_of(p.value) {
-                    roles.entry(role).or_insert(i);
-                }
-            }
+        // A lone entry repeats nothing and is neither an account's root nor a session of
+        // another entry's role: most statements stop here.
+        if principals.len() < 2 {
+            continue;
         }
+        let earlier = Earlier::new(principals);
         for (i, p) in principals.iter().enumerate() {
-            let by = covering(p, i, &first, &accounts, &roles);
-            let Some((by, what, how)) = by else {
+            let Some((by, what, how)) = covering(p, i, &earlier) else {
                 continue;
             };
             let by = &principals[by];
@@ -47,23 +35,99 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Lists this long or shorter are scanned: cheaper than building maps for the few entries
+/// most statements have.
+const SHORT_LIST: usize = 16;
+
+/// The first entry of a statement's principals with a given value, account or role: looked
+/// up in maps for a long list, so thousands of principals stay linear, scanned for a short.
+struct Earlier<'p, 'a> {
+    principals: &'p [PrincipalValue<'a>],
+    maps: Option<Maps<'a>>,
+}
+
+#[derive(Default)]
+struct Maps<'a> {
+    /// By principal type and value.
+    first: FxHashMap<(Option<&'a str>, &'a str), usize>,
+    /// `AWS` entries that are an account id, by the id.
+    accounts: FxHashMap<&'a str, usize>,
+    /// `AWS` entries that are a role, by [`role_of`].
+    roles: FxHashMap<(&'a str, &'a str, &'a str), usize>,
+}
+
+impl<'p, 'a> Earlier<'p, 'a> {
+    fn new(principals: &'p [PrincipalValue<'a>]) -> Self {
+        let maps = (principals.len() > SHORT_LIST).then(|| {
+            let mut maps = Maps::default();
+            for (i, p) in principals.iter().enumerate() {
+                maps.first
+                    .entry((p.kind.map(|k| k.value), p.value.value))
+                    .or_insert(i);
+                if p.has_type("AWS") {
+                    if arn::is_account_id(p.value.value) {
+                        maps.accounts.entry(p.value.value).or_insert(i);
+                    }
+                    if let Some(role) = role_of(p.value) {
+                        maps.roles.entry(role).or_insert(i);
+                    }
+                }
+            }
+            maps
+        });
+        Earlier { principals, maps }
+    }
+
+    /// The first entry equal to `p`, the `i`th: `i` when none comes before it.
+    fn same(&self, p: &PrincipalValue, i: usize) -> usize {
+        let key = (p.kind.map(|k| k.value), p.value.value);
+        match &self.maps {
+            Some(maps) => maps.first[&key],
+            None => self
+                .principals
+                .iter()
+                .position(|q| (q.kind.map(|k| k.value), q.value.value) == key)
+                .unwrap_or(i),
+        }
+    }
+
+    /// The first `AWS` entry that is account id `account`.
+    fn account(&self, account: &str) -> Option<usize> {
+        match &self.maps {
+            Some(maps) => maps.accounts.get(account).copied(),
+            None => self.principals.iter().position(|q| {
+                q.has_type("AWS") && q.value.value == account && arn::is_account_id(account)
+            }),
+        }
+    }
+
+    /// The first `AWS` entry that is role `role` ([`role_of`]).
+    fn role(&self, role: (&str, &str, &str)) -> Option<usize> {
+        match &self.maps {
+            Some(maps) => maps.roles.get(&role).copied(),
+            None => self
+                .principals
+                .iter()
+                .position(|q| q.has_type("AWS") && role_of(q.value) == Some(role)),
+        }
+    }
+}
+
 /// The entry that makes principal `i` redundant, with what to say about it. Of two equal
 /// entries the later one is redundant; of an account id and its root ARN, the ARN.
 fn covering(
     p: &PrincipalValue,
     i: usize,
-    first: &HashMap<(Option<&str>, &str), usize>,
-    accounts: &HashMap<&str, usize>,
-    roles: &HashMap<(&str, &str, &str), usize>,
+    earlier: &Earlier,
 ) -> Option<(usize, &'static str, &'static str)> {
-    let earlier = first[&(p.kind.map(|k| k.value), p.value.value)];
-    if earlier != i {
-        return Some((earlier, "is listed twice", "the same principal"));
+    let first = earlier.same(p, i);
+    if first != i {
+        return Some((first, "is listed twice", "the same principal"));
     }
     if !p.has_type("AWS") {
         return None;
     }
-    if let Some(&by) = root_account(p.value).and_then(|a| accounts.get(a)) {
+    if let Some(by) = root_account(p.value).and_then(|a| earlier.account(a)) {
         return Some((
             by,
             "is the same account as another entry",
@@ -71,12 +135,8 @@ fn covering(
         ));
     }
     // `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION` is one session of `role/.../NAME`.
-    let by = session_of(p.value).and_then(|session| roles.get(&session))?;
-    Some((
-        *by,
-        "is a session of a role the statement names",
-        "its role",
-    ))
+    let by = session_of(p.value).and_then(|session| earlier.role(session))?;
+    Some((by, "is a session of a role the statement names", "its role"))
 }
 
 fn root_account<'a>(v: Str<'a>) -> Option<&'a str> {
