@@ -226,7 +226,9 @@ pub fn sort_file_findings(findings: &mut [Finding]) {
             .iter()
             .take_while(|f| place(f) == key)
             .count();
-        findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
+        if same > 1 {
+            findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
+        }
         start += same;
     }
 }
@@ -336,6 +338,9 @@ mod tests {
             (1, 5, "P016", "a"),
             (1, 4, "Z999", "a"),
             (2, 1, "P016", "b"),
+            (3, 1, "LONGCODE2", "a"),
+            (3, 1, "LONGCODE1", "b"),
+            (3, 1, "LONGCODE", "c"),
         ]
         .into_iter()
         .enumerate()

@@ -290,11 +290,8 @@ impl super::Emit for Json {
     }
 
     /// Rendered as if after another finding: the first drops its comma.
-    fn join<'t>(&self, text: &'t [u8], first: bool) -> &'t [u8] {
-        match text.split_first() {
-            Some((b',', rest)) if first => rest,
-            _ => text,
-        }
+    fn dropped_prefix(&self, text: &[u8], first: bool) -> usize {
+        usize::from(first && text.first() == Some(&b','))
     }
 
     fn finish(
