@@ -125,6 +125,9 @@ fn check_file(
     }
     let mut unquoted = std::borrow::Cow::Borrowed("");
     let mut extracted = extract::by_format(&text.text, text.body_offset, format, &mut unquoted);
+    if let Some(starts) = extracted.line_starts.take() {
+        file.host.know_line_starts(starts);
+    }
     for problem in extracted.problems.iter().cloned() {
         file.push(problem, 0, None, None);
     }
@@ -507,6 +510,8 @@ impl FileCheck<'_> {
             self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
+        // The report's order; every finding of one file shares the path, so it is not
+        // compared again at each step (see `sort_file_findings`).
         crate::diagnostic::sort_file_findings(&mut findings);
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
