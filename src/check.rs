@@ -510,11 +510,9 @@ impl FileCheck<'_> {
             self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
-        // The report's order (`Finding::sort_key`) without the path, which every finding of
-        // one file shares: comparing it again at each step was most of the sort.
-        findings.sort_by(|a, b| {
-            (a.line, a.column, a.rule, &a.message).cmp(&(b.line, b.column, b.rule, &b.message))
-        });
+        // The report's order; every finding of one file shares the path, so it is not
+        // compared again at each step (see `sort_file_findings`).
+        crate::diagnostic::sort_file_findings(&mut findings);
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.host.text().to_string());

@@ -202,6 +202,37 @@ impl Finding {
     }
 }
 
+/// Sorts the findings of one file into the report's order ([`Finding::sort_key`]). They
+/// share the file's path, so that order is by place, rule and message: the findings, large
+/// to move, are sorted once by a small key of place and rule and moved once, and only
+/// findings equal in that key are compared by message.
+pub fn sort_file_findings(findings: &mut [Finding]) {
+    let one_path = findings.first().is_none_or(|first| {
+        findings
+            .iter()
+            .all(|f| Arc::ptr_eq(&f.path, &first.path) || f.path == first.path)
+    });
+    if !one_path {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        return;
+    }
+    let place = |f: &Finding| (f.line, f.column, f.rule);
+    // Stable: findings equal in every part of the order keep the order they were made in.
+    findings.sort_by_cached_key(place);
+    let mut start = 0;
+    while let Some(first) = findings.get(start) {
+        let key = place(first);
+        let same = findings[start..]
+            .iter()
+            .take_while(|f| place(f) == key)
+            .count();
+        if same > 1 {
+            findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
+        }
+        start += same;
+    }
+}
+
 /// The repository-relative spelling of a path: forward slashes, no leading `./`.
 pub fn normalize_path(path: &str) -> String {
     let path = path.replace('\\', "/");
@@ -293,6 +324,46 @@ mod tests {
         elsewhere.snippet = "X".into();
         assert_ne!(a.fingerprint(), elsewhere.fingerprint());
         assert_ne!(a.fingerprint(), a.fingerprint_in("other/a.json"));
+    }
+
+    #[test]
+    fn a_file_s_findings_are_sorted_as_the_whole_report_sorts_them() {
+        // Every order of findings that tie on place, rule or message, in one path and two.
+        let mut findings = Vec::new();
+        for (i, (line, column, rule, message)) in [
+            (2, 1, "P016", "b"),
+            (1, 5, "P016", "a"),
+            (2, 1, "C001", "z"),
+            (2, 1, "P016", "a"),
+            (1, 5, "P016", "a"),
+            (1, 4, "Z999", "a"),
+            (2, 1, "P016", "b"),
+            (3, 1, "LONGCODE2", "a"),
+            (3, 1, "LONGCODE1", "b"),
+            (3, 1, "LONGCODE", "c"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut f = finding(&format!("/Statement/{i}"), None);
+            (f.line, f.column, f.rule, f.message) = (line, column, rule, message.into());
+            findings.push(f);
+        }
+        let order = |findings: &[Finding]| -> Vec<String> {
+            findings
+                .iter()
+                .map(|f| format!("{} {:?} {}", f.path, f.sort_key(), f.pointer))
+                .collect()
+        };
+        let mut other_path = findings.clone();
+        other_path[3].path = "./b.json".into();
+        for findings in [findings, other_path] {
+            let mut expected = findings.clone();
+            expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let mut sorted = findings;
+            sort_file_findings(&mut sorted);
+            assert_eq!(order(&sorted), order(&expected));
+        }
     }
 
     #[test]

@@ -42,8 +42,21 @@ impl<'a> LineIndex<'a> {
 
     /// The position of byte `offset`; columns count characters, not bytes.
     pub fn position(&self, offset: usize) -> Position {
+        self.position_near(offset, None)
+    }
+
+    /// The position of byte `offset`, whose line is looked at first when it is `near`
+    /// (0-based) before all lines are searched.
+    fn position_near(&self, offset: usize, near: Option<usize>) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let on_line = |line: usize| {
+            self.starts.get(line).is_some_and(|&s| s <= offset)
+                && self.starts.get(line + 1).is_none_or(|&next| offset < next)
+        };
+        let line = match near {
+            Some(line) if on_line(line) => line,
+            _ => self.starts.partition_point(|&s| s <= offset) - 1,
+        };
         let start = self.starts[line];
         let column = if self.ascii {
             offset - start + 1
@@ -63,7 +76,9 @@ impl<'a> LineIndex<'a> {
     }
 
     pub fn range(&self, span: Span) -> (Position, Position) {
-        (self.position(span.start), self.position(span.end))
+        let start = self.position(span.start);
+        // A token almost always ends on the line it starts on.
+        (start, self.position_near(span.end, Some(start.line - 1)))
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -218,6 +233,18 @@ mod tests {
                     .chain((0..len).filter(|&i| bytes[i] == b'\n').map(|i| i + 1))
                     .collect();
                 assert_eq!(line_starts(&bytes), expected, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_range_ends_where_its_end_is_found_afresh() {
+        let text = "{\n  \"a\": \"\u{fc}x\",\n\n  \"b\": [1,\n 2]\n}";
+        for start in 0..=text.len() + 2 {
+            for end in start..=text.len() + 2 {
+                let (s, e) = LineIndex::new(text).range(Span::new(start, end));
+                assert_eq!(s, LineIndex::new(text).position(start), "{start}");
+                assert_eq!(e, LineIndex::new(text).position(end), "{start}..{end}");
             }
         }
     }

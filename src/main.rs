@@ -639,6 +639,13 @@ impl Write for Target {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        match self {
+            Target::File(file) => file.write_vectored(bufs),
+            Target::Nowhere => Ok(bufs.iter().map(|b| b.len()).sum()),
+        }
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Target::File(file) => file.flush(),
@@ -677,6 +684,21 @@ impl<W: Write> Write for Guarded<W> {
             self.quiet(result)?;
         }
         Ok(buf.len())
+    }
+
+    /// Passed through, so that the report's texts go out together without a copy.
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let all = bufs.iter().map(|b| b.len()).sum();
+        if self.gone {
+            return Ok(all);
+        }
+        match self.inner.write_vectored(bufs) {
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(all)
+            }
+            other => other,
+        }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

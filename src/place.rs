@@ -87,16 +87,16 @@ impl<'c> RuleSet<'c> {
         let (start, end) = host.range(d.span);
         let labels = d
             .labels
-            .iter()
+            .into_iter()
             .map(|(span, message)| {
-                let (s, e) = host.range(*span);
+                let (s, e) = host.range(span);
                 Label {
-                    message: message.clone(),
+                    message,
                     line: s.line,
                     column: s.column,
                     end_line: e.line,
                     end_column: e.column,
-                    span: *span,
+                    span,
                 }
             })
             .collect();

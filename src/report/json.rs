@@ -147,26 +147,35 @@ impl Write for WithoutFirstByte<'_> {
 /// on a new line, every line indented two levels.
 pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(findings.len() * 768);
+    // Escaped once: the findings of a group (almost always) share their path.
+    let mut path: (&str, Vec<u8>) = ("", b"\"\"".to_vec());
     for (k, finding) in findings.iter().enumerate() {
         if !(first && k == 0) {
             out.push(b',');
         }
+        if !(std::ptr::eq(path.0, &*finding.path) || *path.0 == *finding.path) {
+            path.1.clear();
+            write_string(&mut path.1, &finding.path);
+            path.0 = &finding.path;
+        }
         out.extend_from_slice(b"\n    ");
-        write_finding(&mut out, finding);
+        write_finding(&mut out, finding, &path.1);
     }
     Ok(out)
 }
 
 /// One finding, byte for byte as `serde_json::to_writer_pretty` writes it with each line
-/// indented two more levels (a test holds the two equal). Written by hand because the
-/// findings are most of a large report and serde's generic path is most of its cost.
-fn write_finding(out: &mut Vec<u8>, f: &Finding) {
+/// indented two more levels (a test holds the two equal), its path already escaped.
+/// Written by hand because the findings are most of a large report and serde's generic path
+/// is most of its cost.
+fn write_finding(out: &mut Vec<u8>, f: &Finding, escaped_path: &[u8]) {
     // Each member's separator, indentation and key are one literal: most of the output.
     string_field(out, b"{\n      \"rule\": ", f.rule);
     string_field(out, b",\n      \"name\": ", f.name);
-    string_field(out, b",\n      \"severity\": ", f.severity.as_str());
+    plain_field(out, b",\n      \"severity\": ", f.severity.as_str());
     string_field(out, b",\n      \"message\": ", &f.message);
-    string_field(out, b",\n      \"path\": ", &f.path);
+    out.extend_from_slice(b",\n      \"path\": ");
+    out.extend_from_slice(escaped_path);
     number_field(out, b",\n      \"line\": ", f.line);
     number_field(out, b",\n      \"column\": ", f.column);
     number_field(out, b",\n      \"end_line\": ", f.end_line);
@@ -174,7 +183,7 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding) {
     string_field(out, b",\n      \"help\": ", &f.help);
     number_field(out, b",\n      \"document\": ", f.document);
     if let Some(kind) = f.kind {
-        string_field(out, b",\n      \"kind\": ", kind.as_str());
+        plain_field(out, b",\n      \"kind\": ", kind.as_str());
     }
     string_field(out, b",\n      \"pointer\": ", &f.pointer);
     if let Some(sid) = &f.sid {
@@ -206,6 +215,16 @@ fn string_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
     write_string(out, value);
 }
 
+/// A string of the program's own that needs no escape (a severity, a kind: a test holds
+/// every one of them plain), copied without looking.
+#[inline(always)]
+fn plain_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
+    out.extend_from_slice(key);
+    out.push(b'"');
+    out.extend_from_slice(value.as_bytes());
+    out.push(b'"');
+}
+
 #[inline(always)]
 fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
     out.extend_from_slice(key);
@@ -221,7 +240,7 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
     // parser finds a string's plain runs, and copied whole.
     let mut clean = 0;
     loop {
-        let i = crate::bytes::plain_run_end(bytes, clean);
+        let i = crate::bytes::escape_end(bytes, clean);
         out.extend_from_slice(&bytes[clean..i]);
         let Some(&b) = bytes.get(i) else {
             break;
@@ -271,11 +290,8 @@ impl super::Emit for Json {
     }
 
     /// Rendered as if after another finding: the first drops its comma.
-    fn join<'t>(&self, text: &'t [u8], first: bool) -> &'t [u8] {
-        match text.split_first() {
-            Some((b',', rest)) if first => rest,
-            _ => text,
-        }
+    fn dropped_prefix(&self, text: &[u8], first: bool) -> usize {
+        usize::from(first && text.first() == Some(&b','))
     }
 
     fn finish(
@@ -294,6 +310,7 @@ impl super::Emit for Json {
 mod tests {
     use super::*;
     use crate::check::{check_bytes, Options};
+    use crate::diagnostic::Severity;
     use crate::source::{FileFormat, Origin};
 
     /// More findings than this is more than one 1024-finding buffer of the old writer.
@@ -399,7 +416,9 @@ mod tests {
         bare.labels.clear();
         for finding in [finding, bare] {
             let mut written = Vec::new();
-            write_finding(&mut written, &finding);
+            let mut path = Vec::new();
+            write_string(&mut path, &finding.path);
+            write_finding(&mut written, &finding, &path);
             let expected = serde_json::to_string_pretty(&finding)
                 .unwrap()
                 .replace('\n', "\n    ");
@@ -496,6 +515,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn severities_and_kinds_need_no_escape() {
+        let severities = [Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str);
+        let kinds = PolicyKind::ALL.iter().map(|k| k.as_str());
+        for word in kinds.chain(severities) {
+            let mut escaped = Vec::new();
+            write_string(&mut escaped, word);
+            let mut plain = Vec::new();
+            plain_field(&mut plain, b"", word);
+            assert_eq!(escaped, plain, "{word}");
+        }
+    }
+
+    #[test]
+    fn findings_of_several_paths_each_show_their_own() {
+        let finding = |path: &str| {
+            let mut report = report_of("{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}}");
+            let mut f = report.files.remove(0).findings.remove(0);
+            f.path = path.into();
+            f
+        };
+        let findings = [
+            finding("a\"b.json"),
+            finding("a\"b.json"),
+            finding("c.json"),
+        ];
+        let rendered = render(&findings.iter().collect::<Vec<_>>(), true).unwrap();
+        let expected: Vec<String> = findings
+            .iter()
+            .map(|f| {
+                serde_json::to_string_pretty(f)
+                    .unwrap()
+                    .replace('\n', "\n    ")
+            })
+            .collect();
+        let expected = format!("\n    {}", expected.join(",\n    "));
+        assert_eq!(String::from_utf8(rendered).unwrap(), expected);
     }
 
     #[test]

@@ -99,10 +99,10 @@ pub(crate) trait Emit: Sync {
     /// Renders one group (on any thread): its findings are `found`, in the report's order.
     fn render(&self, group: &[Checked], found: &[&Finding], style: &Style) -> io::Result<Part>;
 
-    /// The text of a group as it goes out after the others: the JSON format's first finding
-    /// drops the comma it was rendered with.
-    fn join<'t>(&self, text: &'t [u8], _first: bool) -> &'t [u8] {
-        text
+    /// How many bytes at the start of a group's text are left out as it goes out after the
+    /// others: the JSON format's first finding drops the comma it was rendered with.
+    fn dropped_prefix(&self, _text: &[u8], _first: bool) -> usize {
+        0
     }
 
     /// Writes what only the end knows, with what the groups left for it.
@@ -219,7 +219,16 @@ pub struct Emitter<W: Write> {
     /// Whether the format's opening was written.
     begun: bool,
     kept: Kept,
+    /// Groups' texts not yet written (each with the bytes it leaves out at its start), and
+    /// their length: written together in one vectored write once they are large, rather
+    /// than each copied into the writer's buffer first.
+    queued: Vec<(Vec<u8>, usize)>,
+    queued_len: usize,
 }
+
+/// How much rendered text waits to be written together: at least a buffered writer's
+/// buffer (64 KiB in `main`), so that it writes the texts straight through.
+const QUEUED: usize = 128 << 10;
 
 impl<W: Write> Emitter<W> {
     pub fn new(format: Format, style: Style, out: W) -> Self {
@@ -229,7 +238,30 @@ impl<W: Write> Emitter<W> {
             out,
             begun: false,
             kept: Kept::default(),
+            queued: Vec::new(),
+            queued_len: 0,
         }
+    }
+
+    /// Writes the queued texts, in order.
+    fn write_queued(&mut self) -> io::Result<()> {
+        let mut slices: Vec<io::IoSlice> = self
+            .queued
+            .iter()
+            .map(|(text, dropped)| io::IoSlice::new(text.get(*dropped..).unwrap_or_default()))
+            .collect();
+        let mut left = &mut slices[..];
+        while !left.is_empty() {
+            match self.out.write_vectored(left) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(written) => io::IoSlice::advance_slices(&mut left, written),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+        self.queued.clear();
+        self.queued_len = 0;
+        Ok(())
     }
 
     fn begin(&mut self) -> io::Result<()> {
@@ -243,6 +275,7 @@ impl<W: Write> Emitter<W> {
     /// Writes what only the end knows; returns the writer.
     pub fn finish(mut self, end: &End) -> io::Result<W> {
         self.begin()?;
+        self.write_queued()?;
         self.emit
             .finish(&mut self.out, &mut self.kept, &self.style, end)?;
         Ok(self.out)
@@ -283,9 +316,16 @@ impl<W: Write> Sink for Emitter<W> {
         self.begin()?;
         self.kept.extend(part.kept);
         let text = part.text.bytes(spool)?;
-        let joined = self.emit.join(&text, !self.kept.wrote);
+        let dropped = self.emit.dropped_prefix(&text, !self.kept.wrote);
         self.kept.wrote |= !text.is_empty();
-        self.out.write_all(joined)
+        if text.len() > dropped {
+            self.queued_len += text.len() - dropped;
+            self.queued.push((text, dropped));
+        }
+        if self.queued_len >= QUEUED {
+            self.write_queued()?;
+        }
+        Ok(())
     }
 }
 
@@ -512,6 +552,13 @@ impl Write for Replacement {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(file) => file.write_vectored(bufs),
+            None => Err(io::Error::other("the output was already committed")),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.file {
             Some(file) => file.flush(),
@@ -550,5 +597,48 @@ mod tests {
         );
         assert_eq!(first.bytes(&mut spool).unwrap(), b"{\"a\": 1}");
         assert!(empty.bytes(&mut spool).unwrap().is_empty());
+    }
+
+    #[test]
+    fn queued_texts_written_a_few_bytes_at_a_time_come_out_whole_and_in_order() {
+        /// Takes at most seven bytes a call, of the first slice only (`write_vectored`'s
+        /// default): every write a partial one.
+        struct Trickle(Vec<u8>);
+        impl Write for Trickle {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                let n = buf.len().min(7);
+                self.0.extend_from_slice(&buf[..n]);
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject", "iam:PassRole"], "Resource": "*"}]}"#;
+        let files = (0..400)
+            .map(|i| {
+                let path = format!("p{i:03}.json");
+                crate::check::check_bytes(
+                    &path,
+                    Path::new(&path),
+                    policy.as_bytes().to_vec(),
+                    crate::source::FileFormat::Json,
+                    crate::source::Origin::Explicit,
+                    &crate::check::Options::default(),
+                )
+            })
+            .collect();
+        let report = Report::of_files(files);
+        for format in [Format::Json, Format::Concise, Format::Sarif] {
+            let mut whole = Vec::new();
+            write(&report, format, &Style::plain(), &mut whole).unwrap();
+            let mut trickle = Trickle(Vec::new());
+            write(&report, format, &Style::plain(), &mut trickle).unwrap();
+            assert!(
+                whole.len() > QUEUED,
+                "{format:?}: more than is queued at once"
+            );
+            assert!(trickle.0 == whole, "{format:?}");
+        }
     }
 }

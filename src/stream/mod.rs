@@ -302,7 +302,7 @@ fn drive<S: Sink>(plan: &Plan, opts: &Options, filter: Option<&Filter>, sink: &m
         for mut r in related {
             findings.extend(rules.place(r.diagnostic, &mut r.spot, r.document, Some(r.kind)));
         }
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        crate::diagnostic::sort_file_findings(findings);
     };
 
     // FIFO: this thread runs queued tasks while it waits, and in queue order the file it waits
