@@ -23,6 +23,23 @@ fn embedded_catalog_indexes_and_validates() {
 }
 
 #[test]
+fn static_tables_hold_what_the_loader_reads() {
+    let parsed = Catalog::parse(Cow::Borrowed(EMBEDDED)).expect("embedded catalog indexes");
+    let read: Vec<&Service> = parsed.services().collect();
+    assert_eq!(read.len(), tables::SERVICES.len());
+    for (read, built) in read.into_iter().zip(&tables::SERVICES) {
+        // Every field, the loader's sorting and template-key positions included.
+        assert_eq!(read, built, "{}", built.prefix);
+        assert!(matches!(built.actions, Cow::Borrowed(_)));
+    }
+    assert_eq!(parsed.header(), cat().header());
+    assert!(parsed.prefixes().eq(cat().prefixes()));
+    cat()
+        .validate()
+        .expect("the tables agree with their header");
+}
+
+#[test]
 fn generate_data_key_star_expands_to_exactly_four() {
     let names: Vec<String> = cat()
         .expand("kms:GenerateDataKey*")
@@ -134,7 +151,7 @@ fn resource_types_have_arn_templates() {
     let kms = cat().service("kms").expect("kms");
     let key = kms.resource_type("KEY").expect("key resource type");
     assert_eq!(
-        key.arns,
+        *key.arns,
         ["arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"]
     );
 }
