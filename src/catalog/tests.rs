@@ -40,6 +40,23 @@ fn static_tables_hold_what_the_loader_reads() {
 }
 
 #[test]
+fn no_two_names_of_the_catalog_share_an_index_hash() {
+    // A shared hash sends every lookup of those names to a binary search.
+    fn unsure(names: Vec<&str>) -> Vec<&str> {
+        let index = index::NameIndex::build(names.iter().copied());
+        names
+            .into_iter()
+            .filter(|name| matches!(index.probe(name), Probe::Unsure))
+            .collect()
+    }
+    assert_eq!(unsure(cat().prefixes().collect()), Vec::<&str>::new());
+    for service in cat().services() {
+        let names = service.actions.iter().map(|a| a.name).collect();
+        assert_eq!(unsure(names), Vec::<&str>::new(), "{}", service.prefix);
+    }
+}
+
+#[test]
 fn generate_data_key_star_expands_to_exactly_four() {
     let names: Vec<String> = cat()
         .expand("kms:GenerateDataKey*")
