@@ -159,8 +159,9 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
                     name: kept(r.name),
                     required: r.required,
                 })
-                .collect(),
-            condition_keys: sorted(raw.condition_keys),
+                .collect::<Vec<_>>()
+                .into(),
+            condition_keys: sorted(raw.condition_keys).into(),
         });
     }
     actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
@@ -172,8 +173,9 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
             arns: match raw.arn {
                 OneOrMany::One(arn) => vec![kept(arn)],
                 OneOrMany::Many(arns) => arns.into_iter().map(kept).collect(),
-            },
-            condition_keys: sorted(raw.condition_keys),
+            }
+            .into(),
+            condition_keys: sorted(raw.condition_keys).into(),
         })
         .collect();
     resource_types.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
@@ -196,10 +198,10 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
     Ok(Service {
         prefix: kept(prefix.to_string()),
         name: kept(name.to_string()),
-        actions,
-        resource_types,
-        condition_keys,
-        template_keys: Vec::new(),
+        actions: actions.into(),
+        resource_types: resource_types.into(),
+        condition_keys: condition_keys.into(),
+        template_keys: Vec::new().into(),
     })
 }
 

@@ -28,10 +28,10 @@ pub(super) fn read_service(line: &'static str) -> Option<Service> {
     (r.at == line.len()).then_some(Service {
         prefix,
         name,
-        actions,
-        resource_types,
-        condition_keys,
-        template_keys: Vec::new(),
+        actions: actions.into(),
+        resource_types: resource_types.into(),
+        condition_keys: condition_keys.into(),
+        template_keys: Vec::new().into(),
     })
 }
 
@@ -113,8 +113,8 @@ impl Reader {
         Some(Action {
             name,
             access_level,
-            resource_types,
-            condition_keys,
+            resource_types: resource_types.into(),
+            condition_keys: condition_keys.into(),
         })
     }
 
@@ -141,8 +141,8 @@ impl Reader {
         self.expect("}")?;
         Some(ResourceType {
             name,
-            arns,
-            condition_keys,
+            arns: arns.into(),
+            condition_keys: condition_keys.into(),
         })
     }
 
