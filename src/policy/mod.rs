@@ -238,11 +238,22 @@ impl ConditionEntry<'_> {
     /// everything else through, `IfExists` and `ForAllValues:` match when the key is absent,
     /// and `Null` tests presence only.
     pub fn requires_match(&self) -> bool {
-        let op = self.operator.value.to_ascii_lowercase();
-        !op.contains("not")
-            && !op.ends_with("ifexists")
-            && !op.starts_with("forallvalues:")
-            && op != "null"
+        // Compared in place, ignoring ASCII case: rules ask for every entry of every document.
+        let op = self.operator.value.as_bytes();
+        let at_end = |suffix: &[u8]| {
+            op.len() >= suffix.len() && op[op.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        };
+        let at_start = |prefix: &[u8]| {
+            op.len() >= prefix.len() && op[..prefix.len()].eq_ignore_ascii_case(prefix)
+        };
+        let not_at = |i: usize| {
+            op.get(i + 1..i + 3)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ot"))
+        };
+        !memchr::memchr2_iter(b'n', b'N', op).any(not_at)
+            && !at_end(b"ifexists")
+            && !at_start(b"forallvalues:")
+            && !op.eq_ignore_ascii_case(b"null")
     }
 }
 
@@ -478,5 +489,47 @@ mod wildcard_tests {
         assert!(has_unescaped_wildcard("${*}*"));
         assert!(!has_unescaped_wildcard("plain"));
         assert!(has_wildcard("${*}"), "the plain test sees every `*`");
+    }
+}
+
+#[cfg(test)]
+mod condition_tests {
+    #[test]
+    fn requires_match_ignores_case_as_lowering_did() {
+        let text = r#"{"Statement": {"Condition": {
+            "StringEquals": {"a:b": "x"}, "stringlike": {"a:b": "x"},
+            "StringNotEquals": {"a:b": "x"}, "NOTIPADDRESS": {"a:b": "x"},
+            "StringEqualsIfExists": {"a:b": "x"}, "BoolIFEXISTS": {"a:b": "x"},
+            "ForAllValues:StringLike": {"a:b": "x"}, "forallvalues:StringEquals": {"a:b": "x"},
+            "ForAnyValue:StringEquals": {"a:b": "x"}, "Null": {"a:b": "x"}, "NULL": {"a:b": "x"},
+            "NullX": {"a:b": "x"}, "IfExists": {"a:b": "x"}, "Énot": {"a:b": "x"}, "": {"a:b": "x"}
+        }}}"#;
+        let root = crate::json::parse(text).unwrap();
+        let policy = super::build(&root);
+        let entries = policy.statements[0].conditions();
+        assert_eq!(entries.len(), 15);
+        for entry in entries {
+            let op = entry.operator.value.to_ascii_lowercase();
+            let lowered = !op.contains("not")
+                && !op.ends_with("ifexists")
+                && !op.starts_with("forallvalues:")
+                && op != "null";
+            assert_eq!(entry.requires_match(), lowered, "{}", entry.operator.value);
+        }
+        let required: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.requires_match())
+            .map(|e| e.operator.value)
+            .collect();
+        assert_eq!(
+            required,
+            [
+                "StringEquals",
+                "stringlike",
+                "ForAnyValue:StringEquals",
+                "NullX",
+                ""
+            ]
+        );
     }
 }

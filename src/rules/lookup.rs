@@ -203,6 +203,8 @@ pub struct Lookups {
     kms: OnceLock<KmsActions>,
     /// Buffers and answers of resource-against-template searches (C005, C006).
     intersections: Intersections,
+    /// Per service prefix, which condition keys each of its actions documents.
+    service_keys: Memo<Arc<super::keys::ServiceSlot>>,
 }
 
 impl Lookups {
@@ -225,6 +227,13 @@ impl Lookups {
     /// What resource-against-template searches reuse ([`crate::pattern::Glob::intersects_reusing`]).
     pub fn intersections(&self) -> &Intersections {
         &self.intersections
+    }
+
+    /// Which condition keys each action of the service `prefix` documents, indexed once per
+    /// run when it is asked about often.
+    pub fn service_slot(&self, prefix: &str) -> Arc<super::keys::ServiceSlot> {
+        self.service_keys
+            .get_or_insert_with(prefix, Default::default)
     }
 
     /// The KMS action sets as the run's catalog knows them.
@@ -525,6 +534,7 @@ fn template_text(t: &ArnTemplate) -> (&str, &str) {
 }
 
 /// A condition key as the catalog knows it.
+#[derive(Clone, Copy)]
 pub enum KeyLookup<'c> {
     Known {
         /// The catalog's spelling, template parts included (`aws:RequestTag/${TagKey}`).
@@ -554,16 +564,22 @@ pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str)
             global: true,
         };
     }
-    // A statement's actions mostly share a few services: each is searched once.
-    let mut searched: Vec<&str> = Vec::new();
+    // A statement's actions mostly share a few services: each is searched once (past the
+    // first few, a service may be searched again, to the same answer).
+    let mut searched = [""; 8];
+    let mut count = 0;
     for action in statement.actions() {
-        let Some(prefix) = action.value.split_once(':').map(|(p, _)| p) else {
+        let Some(at) = memchr::memchr(b':', action.value.as_bytes()) else {
             continue;
         };
-        if prefix.contains(['*', '?']) || searched.contains(&prefix) {
+        let prefix = &action.value[..at];
+        if crate::policy::has_wildcard(prefix) || searched[..count].contains(&prefix) {
             continue;
         }
-        searched.push(prefix);
+        if let Some(slot) = searched.get_mut(count) {
+            *slot = prefix;
+            count += 1;
+        }
         if let Some(found) = catalog.service(prefix).and_then(|svc| {
             svc.condition_keys
                 .iter()
@@ -810,6 +826,7 @@ impl OperatorType {
 
 /// One condition operator split into its parts: `ForAllValues:StringLikeIfExists` →
 /// set `ForAllValues`, base `StringLike`, `IfExists`.
+#[derive(Clone, Copy)]
 pub struct Operator {
     pub set: Option<&'static str>,
     pub base: &'static str,

@@ -58,6 +58,7 @@ mod k006_cross_account_principal;
 mod k007_key_policy_resource;
 mod k008_key_user_without_context;
 mod k009_identity_every_key;
+mod keys;
 pub mod kms;
 pub mod methods;
 mod n001_unknown_condition_key;
@@ -138,6 +139,8 @@ pub struct Context<'a> {
     pub access: std::cell::OnceCell<crate::access::Access<'a>>,
     /// Which of the access methods' actions the document names (`methods::named`).
     pub method_actions: std::cell::OnceCell<Vec<bool>>,
+    /// Every condition entry's key and operator, worked out when a rule first asks.
+    condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -158,6 +161,7 @@ impl<'a> Context<'a> {
             resources: Default::default(),
             access: Default::default(),
             method_actions: Default::default(),
+            condition_keys: Default::default(),
         }
     }
 
@@ -180,6 +184,38 @@ impl<'a> Context<'a> {
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).
     pub fn catalog(&self) -> &'a Catalog {
         self.catalog
+    }
+
+    /// Each of `s`'s condition entries with its key as the catalog knows it and its
+    /// operator's parts, worked out once per document: most N rules ask.
+    pub fn conditions<'s>(
+        &'s self,
+        s: &'s crate::policy::Statement<'a>,
+    ) -> impl Iterator<Item = (&'s crate::policy::ConditionEntry<'a>, keys::EntryFacts<'a>)> + 's
+    {
+        let entries = s.conditions();
+        // A statement without conditions needs no lookups.
+        let cached = (!entries.is_empty())
+            .then(|| keys::statement_position(self.policy, s))
+            .flatten()
+            .and_then(|i| {
+                self.condition_keys
+                    .get_or_init(|| keys::DocumentKeys::new(self.catalog, self.policy))
+                    .of(i)
+            });
+        let catalog = self.catalog;
+        entries.iter().enumerate().map(move |(i, entry)| {
+            // A statement that is not the document's own is looked up as it comes.
+            let facts = cached.and_then(|facts| facts.get(i).copied());
+            let facts = facts.unwrap_or_else(|| keys::EntryFacts::of(catalog, s, entry));
+            (entry, facts)
+        })
+    }
+
+    /// Asks, action by action, whether actions document condition key `key` (a catalog
+    /// name), through the run's index of each service's keys.
+    pub fn key_support(&self, key: &'a str) -> keys::KeySupport<'a> {
+        keys::KeySupport::new(self.lookups, key)
     }
 }
 

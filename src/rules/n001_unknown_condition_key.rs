@@ -2,15 +2,15 @@
 //! service's keys define. A missing key makes most operators fail, so the condition
 //! never holds (or, with `...IfExists` and negated operators, always holds).
 
-use super::lookup::{condition_key, key_suggestion, KeyLookup};
+use super::lookup::{key_suggestion, KeyLookup};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let KeyLookup::Unknown = condition_key(cx.catalog(), s, entry.key.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let KeyLookup::Unknown = facts.key else {
                 continue;
             };
             let suggestion = key_suggestion(cx, entry.key.value);

@@ -5,7 +5,7 @@
 //! reported. When some of the actions support a service key, the others are N020's; when
 //! only some of the services get a limited global key, the others are named here.
 
-use super::lookup::{action_supports_key, condition_key, list_first, statement_actions, KeyLookup};
+use super::lookup::{list_first, statement_actions, KeyLookup};
 use super::Context;
 use crate::catalog::GlobalConditionKey;
 use crate::catalog::{Action, Service};
@@ -15,16 +15,13 @@ use crate::policy::Str;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        let entries = s.conditions();
-        if entries.is_empty() {
+        if s.conditions().is_empty() {
             continue;
         }
         // Worked out at the first service key: most conditions use global keys only.
         let mut actions = None;
-        for entry in entries {
-            let KeyLookup::Known { name, global, .. } =
-                condition_key(cx.catalog(), s, entry.key.value)
-            else {
+        for (entry, facts) in cx.conditions(s) {
+            let KeyLookup::Known { name, global, .. } = facts.key else {
                 continue;
             };
             // A global key is reported only when AWS sends it to some services alone.
@@ -39,11 +36,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(actions) = actions.get_or_insert_with(|| statement_actions(cx, s)) else {
                 break;
             };
-            let supports = |(svc, action): &(&Service, &Action)| match limited {
+            let mut support = cx.key_support(name);
+            let supported = actions.iter().any(|&(svc, action)| match limited {
                 Some(key) => key.sent_to(svc.prefix, action.name),
-                None => action_supports_key(svc, action, name),
-            };
-            if actions.iter().any(supports) {
+                None => support.supports(svc, action),
+            });
+            if supported {
                 if let Some(key) = limited {
                     if let Some(finding) = some_services_unsupported(key, actions, &entry.key) {
                         out.push(
@@ -53,17 +51,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            // Sorted as their `service:action` spellings, of which only the shown are written.
-            let spelling = |(svc, a): &(&Service, &Action)| {
-                let (prefix, name) = (svc.prefix.bytes(), a.name.bytes());
-                prefix.chain(std::iter::once(b':')).chain(name)
-            };
-            let mut sorted: Vec<(&Service, &Action)> = actions.to_vec();
-            sorted.sort_by(|a, b| spelling(a).cmp(spelling(b)));
-            let names = sorted
+            // The first by their `service:action` spellings: only they are written.
+            let first = smallest(actions, SHOWN, by_spelling);
+            let names = first
                 .iter()
                 .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
-            let listed = list_first(names, sorted.len(), 4);
+            let listed = list_first(names, actions.len(), SHOWN);
             let finding = match limited {
                 Some(_) => Diagnostic::new(
                     Code::N002,
@@ -87,6 +80,45 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)));
         }
     }
+}
+
+/// How many actions a finding names.
+const SHOWN: usize = 4;
+
+/// The order of the `service:action` spellings, compared byte by byte.
+fn by_spelling(a: &(&Service, &Action), b: &(&Service, &Action)) -> std::cmp::Ordering {
+    // Most pairs share their service: then the names decide.
+    if a.0.prefix == b.0.prefix {
+        return a.1.name.cmp(b.1.name);
+    }
+    let spelling = |(svc, a): &(&Service, &Action)| {
+        let (prefix, name) = (svc.prefix.bytes(), a.name.bytes());
+        prefix.chain(std::iter::once(b':')).chain(name)
+    };
+    spelling(a).cmp(spelling(b))
+}
+
+/// The `n` smallest of `items` by `order`, in order: what sorting all of them and taking the
+/// first `n` gives, without sorting a wildcard's thousands of actions.
+fn smallest<T: Copy>(
+    items: &[T],
+    n: usize,
+    mut order: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let mut first: Vec<T> = Vec::with_capacity(n + 1);
+    for item in items {
+        // Most come after all that are kept: one comparison.
+        if first.len() == n && first.last().is_none_or(|last| order(last, item).is_le()) {
+            continue;
+        }
+        // After the equal ones already kept, as a stable sort leaves them.
+        let at = first.partition_point(|kept| order(kept, item).is_le());
+        if at < n {
+            first.insert(at, *item);
+            first.truncate(n);
+        }
+    }
+    first
 }
 
 /// A limited global key that some of the statement's actions get and others do not: the
@@ -119,4 +151,58 @@ fn some_services_unsupported(
         )
         .help("put the actions of services that do not support the key in a statement of their own"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{by_spelling, smallest};
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn by_spelling_orders_as_the_joined_names() {
+        let catalog = Catalog::embedded();
+        let mut pairs = Vec::new();
+        for prefix in [
+            "ec2",
+            "ec2-instance-connect",
+            "ec2messages",
+            "s3",
+            "s3-object-lambda",
+        ] {
+            let service = catalog.service(prefix).unwrap();
+            pairs.extend(service.actions.iter().step_by(7).map(|a| (service, a)));
+        }
+        let joined = |(s, a): &(&crate::catalog::Service, &crate::catalog::Action)| {
+            format!("{}:{}", s.prefix, a.name)
+        };
+        for a in &pairs {
+            for b in &pairs {
+                assert_eq!(
+                    by_spelling(a, b),
+                    joined(a).cmp(&joined(b)),
+                    "{}",
+                    joined(a)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn smallest_is_the_head_of_a_stable_sort() {
+        let items = [
+            (5, 'a'),
+            (1, 'b'),
+            (4, 'c'),
+            (1, 'd'),
+            (9, 'e'),
+            (0, 'f'),
+            (4, 'g'),
+        ];
+        for n in 0..=items.len() + 1 {
+            let mut sorted = items.to_vec();
+            sorted.sort_by_key(|(k, _)| *k);
+            sorted.truncate(n);
+            assert_eq!(smallest(&items, n, |a, b| a.0.cmp(&b.0)), sorted, "{n}");
+        }
+    }
 }

@@ -2,20 +2,20 @@
 //! (`StringEquals` on the IP-address key `aws:SourceIp`, `NumericLessThan` on a date).
 //! AWS compares as the operator says, so the condition does not test what it reads as.
 
-use super::lookup::{condition_key, operator, KeyLookup};
+use super::lookup::KeyLookup;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             let KeyLookup::Known {
                 name, kind, also, ..
-            } = condition_key(cx.catalog(), s, entry.key.value)
+            } = facts.key
             else {
                 continue;
             };

@@ -4,7 +4,7 @@
 //! for `Arn*` operators and for keys of type ARN (`aws:SourceArn`, `aws:PrincipalArn`), where
 //! text that is not one (a Terraform expression written as a literal string) never matches.
 
-use super::lookup::{condition_key, condition_values, operator, KeyLookup, OperatorType};
+use super::lookup::{condition_values, KeyLookup, OperatorType};
 use super::Context;
 use crate::catalog::ConditionType;
 use crate::code::Code;
@@ -12,10 +12,16 @@ use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
+            // Whether the key is of type ARN (`aws:SourceArn`, `aws:PrincipalArn`, a
+            // service's ARN key).
+            let arn_key = matches!(
+                facts.key,
+                KeyLookup::Known { kind, .. } if kind.element() == ConditionType::Arn
+            );
             let (valid, expected): (fn(&str) -> bool, &str) = match op.kind {
                 OperatorType::Numeric => (is_number, "a number"),
                 OperatorType::Date => (
@@ -35,13 +41,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 // A key that holds a KMS key's ARN never matches an alias ARN: requests
                 // carry the key's own ARN (IAM Access Analyzer's *Invalid kms key value*).
                 OperatorType::Arn | OperatorType::String
-                    if kms_key_name(entry.key.value) && arn_key(cx, s, entry.key.value) =>
+                    if arn_key && kms_key_name(entry.key.value) =>
                 {
                     (is_kms_key_arn, KMS_KEY)
                 }
                 OperatorType::Arn => (is_arn, ARN),
                 // A string compared with a key of type ARN must be one to ever match.
-                OperatorType::String if arn_key(cx, s, entry.key.value) => (is_arn, ARN),
+                OperatorType::String if arn_key => (is_arn, ARN),
                 OperatorType::String => {
                     if let Some(known) = key_values(entry.key.value) {
                         let ignore_case = op.base.contains("IgnoreCase");
@@ -105,21 +111,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 const ARN: &str = "an ARN such as `arn:aws:sns:us-east-1:111122223333:topic` (a value that is not one never matches)";
 
-/// Whether the key is of type ARN (`aws:SourceArn`, `aws:PrincipalArn`, a service's ARN key).
-fn arn_key(cx: &Context, s: &crate::policy::Statement, key: &str) -> bool {
-    matches!(
-        condition_key(cx.catalog(), s, key),
-        KeyLookup::Known { kind, .. } if kind.element() == ConditionType::Arn
-    )
-}
-
 const KMS_KEY: &str = "a KMS key ARN such as `arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` (an alias ARN never matches: requests carry the key's ARN)";
 
 /// Whether a key's name says it holds a KMS key (`s3:x-amz-server-side-encryption-aws-kms-key-id`,
 /// `sagemaker:VolumeKmsKey`); with type ARN, its values must be key ARNs.
 fn kms_key_name(key: &str) -> bool {
-    key.split_once(':')
-        .is_some_and(|(_, name)| name.to_ascii_lowercase().contains("kms"))
+    // Compared in place: every entry of every document asks.
+    key.split_once(':').is_some_and(|(_, name)| {
+        name.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"kms"))
+    })
 }
 
 /// An ARN of a KMS key (`arn:aws:kms:REGION:ACCOUNT:key/ID`), where a field may be a
@@ -480,5 +482,25 @@ mod tests {
         let usage = key_values("kms:KeyUsage").unwrap();
         assert!(usage.accepts("SIGN_VERIFY", false) && !usage.accepts("sign_verify", false));
         assert!(usage.accepts("sign_verify", true));
+    }
+
+    #[test]
+    fn kms_key_names_in_any_case() {
+        for key in [
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            "sagemaker:VolumeKmsKey",
+            "x:KMS",
+        ] {
+            assert!(kms_key_name(key), "{key}");
+        }
+        for key in [
+            "kms:ViaService",
+            "sagemaker:VolumeKm",
+            "x:km-s",
+            "kmskey",
+            "x:é",
+        ] {
+            assert!(!kms_key_name(key), "{key}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! exactly (`StringEquals`, `StringNotEquals`…). The wildcard is then a literal character,
 //! so `"arn:aws:iam::*:role/admin"` only matches that exact text.
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_values, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -10,12 +10,12 @@ use crate::json::{Node, Value};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             // `ArnEquals` matches wildcards just as `ArnLike` does.
-            if op.kind != OperatorType::String || op.base.contains("Like") {
+            if op.kind != OperatorType::String || op.base.ends_with("Like") {
                 continue;
             }
             // Most entries hold no wildcard: the values are copied out only for one that may.

@@ -2,24 +2,22 @@
 //! that holds one value. `ForAllValues:` is true when the key is absent, so in an Allow it
 //! grants requests that carry no such key at all.
 
-use super::lookup::{condition_key, operator, KeyLookup, OperatorType};
+use super::lookup::{KeyLookup, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             // `Null` with a set prefix is N011's: it compares no values at all.
             let Some(set) = op.set.filter(|_| op.kind != OperatorType::Null) else {
                 continue;
             };
-            let KeyLookup::Known { name, kind, .. } =
-                condition_key(cx.catalog(), s, entry.key.value)
-            else {
+            let KeyLookup::Known { name, kind, .. } = facts.key else {
                 continue;
             };
             if kind.is_multivalued() {

@@ -1,7 +1,7 @@
 //! N008 bool-multiple-values: a `Bool` condition with a list of values. AWS rejects the
 //! policy: a Boolean key is either true or false, so it takes one value.
 
-use super::lookup::{operator, OperatorType};
+use super::lookup::OperatorType;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -9,9 +9,8 @@ use crate::json::Value;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let is_bool =
-                operator(entry.operator.value).is_some_and(|o| o.kind == OperatorType::Bool);
+        for (entry, facts) in cx.conditions(s) {
+            let is_bool = facts.operator.is_some_and(|o| o.kind == OperatorType::Bool);
             let Value::Array(items) = &entry.values.value else {
                 continue;
             };

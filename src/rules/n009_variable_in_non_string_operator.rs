@@ -3,7 +3,7 @@
 //! Null. AWS substitutes variables only in String and ARN comparisons (and in `Resource`),
 //! and rejects the policy.
 
-use super::lookup::{operator, OperatorType};
+use super::lookup::OperatorType;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -11,8 +11,8 @@ use crate::policy::strings;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             if matches!(op.kind, OperatorType::String | OperatorType::Arn) {

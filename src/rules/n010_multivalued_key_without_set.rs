@@ -3,24 +3,22 @@
 //! A request carries a list for such a key; only `ForAllValues:` and `ForAnyValue:` say how
 //! the list is compared with the policy's values.
 
-use super::lookup::{condition_key, operator, KeyLookup, OperatorType};
+use super::lookup::{KeyLookup, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             // `Null` only asks whether the key is present, list or not.
             if op.set.is_some() || op.kind == OperatorType::Null {
                 continue;
             }
-            let KeyLookup::Known { name, kind, .. } =
-                condition_key(cx.catalog(), s, entry.key.value)
-            else {
+            let KeyLookup::Known { name, kind, .. } = facts.key else {
                 continue;
             };
             if !kind.is_multivalued() {

@@ -1,7 +1,7 @@
 //! N012 spoofable-condition-key: a condition on `aws:UserAgent` or `aws:Referer`. Both come
 //! from HTTP headers the caller writes, so they cannot be what protects a resource.
 
-use super::lookup::{operator, OperatorType};
+use super::lookup::OperatorType;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Effect::Deny => "any caller can send a value that steps around this Deny",
             Effect::Invalid => continue,
         };
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             let Some(key) = KEYS
                 .into_iter()
                 .find(|k| k.eq_ignore_ascii_case(entry.key.value))
@@ -24,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             // `Null` only asks whether the header was sent.
-            if operator(entry.operator.value).is_some_and(|o| o.kind == OperatorType::Null) {
+            if facts.operator.is_some_and(|o| o.kind == OperatorType::Null) {
                 continue;
             }
             out.push(

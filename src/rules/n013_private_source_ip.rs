@@ -3,7 +3,7 @@
 //! request from inside a VPC arrives through an endpoint and carries `aws:VpcSourceIp`
 //! instead. So the private range never matches.
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_values, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -11,11 +11,11 @@ use std::net::{IpAddr, Ipv4Addr};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             if !entry.key.value.eq_ignore_ascii_case("aws:SourceIp") {
                 continue;
             }
-            let Some(op) = operator(entry.operator.value) else {
+            let Some(op) = facts.operator else {
                 continue;
             };
             if op.kind != OperatorType::IpAddress {

@@ -2,7 +2,7 @@
 //! (`203.0.113.7/24`). AWS ignores those bits, so the range is wider than it reads; the
 //! finding names the range AWS compares with.
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_values, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -10,8 +10,11 @@ use std::net::IpAddr;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            if operator(entry.operator.value).is_none_or(|o| o.kind != OperatorType::IpAddress) {
+        for (entry, facts) in cx.conditions(s) {
+            if facts
+                .operator
+                .is_none_or(|o| o.kind != OperatorType::IpAddress)
+            {
                 continue;
             }
             for (value, span) in condition_values(entry.values) {

@@ -3,7 +3,7 @@
 //! operator in a `Deny` does not match (nothing is denied) and a negated operator in an
 //! `Allow` matches (everything is listed).
 
-use super::lookup::{operator, OperatorType};
+use super::lookup::OperatorType;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -12,11 +12,11 @@ use crate::policy::Effect;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         let effect = s.effect();
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             if !entry.key.value.eq_ignore_ascii_case("s3:prefix") {
                 continue;
             }
-            let Some(op) = operator(entry.operator.value) else {
+            let Some(op) = facts.operator else {
                 continue;
             };
             if op.kind == OperatorType::Null {

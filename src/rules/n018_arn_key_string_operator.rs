@@ -2,7 +2,7 @@
 //! type ARN (`aws:SourceArn`, `aws:PrincipalArn`). `ArnLike` compares an ARN field by field,
 //! so a `*` in one field never reaches into the next; `StringLike`'s `*` crosses colons.
 
-use super::lookup::{condition_key, operator, KeyLookup};
+use super::lookup::KeyLookup;
 use super::Context;
 use crate::catalog::ConditionType;
 use crate::code::Code;
@@ -10,8 +10,8 @@ use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
-            let Some(op) = operator(entry.operator.value) else {
+        for (entry, facts) in cx.conditions(s) {
+            let Some(op) = facts.operator else {
                 continue;
             };
             let arn_operator = match op.base {
@@ -19,8 +19,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "StringNotLike" => "ArnNotLike",
                 _ => continue,
             };
-            let KeyLookup::Known { kind, .. } = condition_key(cx.catalog(), s, entry.key.value)
-            else {
+            let KeyLookup::Known { kind, .. } = facts.key else {
                 continue;
             };
             if kind.element() != ConditionType::Arn {

@@ -4,7 +4,7 @@
 //! range inside a wider one, or under `NumericLessThan`/`NumericGreaterThan` every bound but
 //! the loosest (any value matches, so only the loosest counts).
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_values, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -14,12 +14,12 @@ use std::net::IpAddr;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             let values = condition_values(entry.values);
             if values.len() < 2 {
                 continue;
             }
-            let Some(op) = operator(entry.operator.value) else {
+            let Some(op) = facts.operator else {
                 continue;
             };
             let texts: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();

@@ -4,7 +4,7 @@
 //! action supports the key, N002 reports it.) Wildcards are left out: `ec2:*` with a tag
 //! condition grants what the tag can scope, by design.
 
-use super::lookup::{action_supports_key, condition_key, list_names, resolve, KeyLookup, Resolved};
+use super::lookup::{list_names, resolve, KeyLookup, Resolved};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -15,7 +15,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !s.is_allow() {
             continue;
         }
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             if !entry.requires_match() {
                 continue;
             }
@@ -23,29 +23,31 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 name,
                 global: false,
                 ..
-            } = condition_key(cx.catalog(), s, entry.key.value)
+            } = facts.key
             else {
                 continue;
             };
+            let mut support = cx.key_support(name);
             let mut supported = false;
-            let mut missing: Vec<String> = Vec::new();
+            let mut missing: Vec<&str> = Vec::new();
             for action in s.actions() {
                 let Resolved::Actions(found) = resolve(cx, action.value) else {
                     continue;
                 };
+                // Only actions named in full are listed.
+                let listed = !has_wildcard(action.value);
                 for (svc, a) in found.iter() {
-                    if action_supports_key(svc, a, name) || rides_along(svc.prefix, a.name) {
+                    if support.supports(svc, a) || rides_along(svc.prefix, a.name) {
                         supported = true;
-                    } else if !has_wildcard(action.value)
-                        && !missing.iter().any(|m| m[1..m.len() - 1] == *action.value)
-                    {
-                        missing.push(format!("`{}`", action.value));
+                    } else if listed && !missing.contains(&action.value) {
+                        missing.push(action.value);
                     }
                 }
             }
             if !supported || missing.is_empty() {
                 continue;
             }
+            let missing: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             let one = missing.len() == 1;
             out.push(
                 Diagnostic::new(

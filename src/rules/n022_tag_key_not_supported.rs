@@ -5,7 +5,7 @@
 //! `NotAction` never grants them. When no action of a statement with `Action` supports a
 //! service's own tag key, N002 reports the key instead.
 
-use super::lookup::{action_supports_key, condition_key, list_names, resolve, KeyLookup, Resolved};
+use super::lookup::{list_names, resolve, KeyLookup, Resolved};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -18,14 +18,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !matches!(effect, Effect::Deny | Effect::Allow) {
             continue;
         }
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             // A negation, `IfExists`, `ForAllValues:` or `Null` holds when the key is absent.
             if !entry.requires_match() {
                 continue;
             }
-            let KeyLookup::Known { name, global, .. } =
-                condition_key(cx.catalog(), s, entry.key.value)
-            else {
+            let KeyLookup::Known { name, global, .. } = facts.key else {
                 continue;
             };
             if !is_tag_key(name) {
@@ -79,14 +77,15 @@ fn with_not_action(effect: Effect, entry: &ConditionEntry) -> Diagnostic {
 }
 
 /// A `Deny` with `Action`: the actions it names or matches that do not send the key.
-fn deny_with_actions(
-    cx: &Context,
+fn deny_with_actions<'c>(
+    cx: &Context<'c>,
     s: &Statement,
     entry: &ConditionEntry,
-    name: &str,
+    name: &'c str,
     global: bool,
 ) -> Option<Diagnostic> {
     let key = entry.key.value;
+    let mut support = cx.key_support(name);
     let (mut missing, mut supported, mut every_action_known) = (Vec::new(), false, true);
     for action in s.actions() {
         match resolve(cx, action.value) {
@@ -102,8 +101,7 @@ fn deny_with_actions(
             }
             Resolved::Actions(found) if !found.is_empty() => {
                 for (svc, a) in found.iter() {
-                    if action_supports_key(svc, a, name) || tags_through_service(svc.prefix, a.name)
-                    {
+                    if support.supports(svc, a) || tags_through_service(svc.prefix, a.name) {
                         supported = true;
                     } else {
                         missing.push(format!("`{}:{}`", svc.prefix, a.name));
@@ -123,19 +121,20 @@ fn deny_with_actions(
 /// An `Allow` with `Action`: the actions named in full that do not send a global tag key are
 /// never granted. Wildcards are left out, as N020 leaves them: `ec2:*` with a tag condition
 /// grants what the tag can scope, by design.
-fn allow_with_actions(
-    cx: &Context,
+fn allow_with_actions<'c>(
+    cx: &Context<'c>,
     s: &Statement,
     entry: &ConditionEntry,
-    name: &str,
+    name: &'c str,
 ) -> Option<Diagnostic> {
+    let mut support = cx.key_support(name);
     let mut missing = Vec::new();
     for action in s.actions().iter().filter(|a| !has_wildcard(a.value)) {
         let Resolved::Actions(found) = resolve(cx, action.value) else {
             continue;
         };
         for (svc, a) in found.iter() {
-            if !action_supports_key(svc, a, name) && !tags_through_service(svc.prefix, a.name) {
+            if !support.supports(svc, a) && !tags_through_service(svc.prefix, a.name) {
                 missing.push(format!("`{}:{}`", svc.prefix, a.name));
             }
         }

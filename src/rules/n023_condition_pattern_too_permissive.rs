@@ -3,7 +3,7 @@
 //! and `ROLE-ID:SESSION-NAME` for a role session, so an open part before the colon (`AROA*`,
 //! `${aws:username}`) matches ids of principals the author never named.
 
-use super::lookup::{condition_values, operator, OperatorType};
+use super::lookup::{condition_values, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -11,11 +11,11 @@ use crate::policy::template::{self, Kind};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for entry in s.conditions() {
+        for (entry, facts) in cx.conditions(s) {
             if !entry.key.value.eq_ignore_ascii_case("aws:userid") {
                 continue;
             }
-            let Some(op) = operator(entry.operator.value) else {
+            let Some(op) = facts.operator else {
                 continue;
             };
             if op.kind != OperatorType::String {
