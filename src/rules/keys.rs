@@ -90,12 +90,12 @@ pub struct ServiceKeys {
 impl ServiceKeys {
     pub fn build(service: &Service) -> ServiceKeys {
         let listed = || {
-            let of_actions = service.actions.iter().flat_map(|a| &a.condition_keys);
+            let of_actions = service.actions.iter().flat_map(|a| a.condition_keys.iter());
             of_actions.chain(
                 service
                     .resource_types
                     .iter()
-                    .flat_map(|r| &r.condition_keys),
+                    .flat_map(|r| r.condition_keys.iter()),
             )
         };
         // Names repeat from action to action: each spelling is sorted once.
@@ -121,9 +121,9 @@ impl ServiceKeys {
         let mut by_type = vec![0u64; service.resource_types.len() * words];
         for (row, r) in by_type
             .chunks_mut(words.max(1))
-            .zip(&service.resource_types)
+            .zip(service.resource_types.iter())
         {
-            for name in &r.condition_keys {
+            for name in r.condition_keys.iter() {
                 set(row, name);
             }
         }
@@ -131,11 +131,11 @@ impl ServiceKeys {
         // finds it (the first of that name, ignoring case) once.
         let mut types: FxHashMap<&str, Option<usize>> = FxHashMap::default();
         let mut bits = vec![0u64; service.actions.len() * words];
-        for (row, action) in bits.chunks_mut(words.max(1)).zip(&service.actions) {
-            for name in &action.condition_keys {
+        for (row, action) in bits.chunks_mut(words.max(1)).zip(service.actions.iter()) {
+            for name in action.condition_keys.iter() {
                 set(row, name);
             }
-            for r in &action.resource_types {
+            for r in action.resource_types.iter() {
                 let found = *types.entry(r.name).or_insert_with(|| {
                     let all = &service.resource_types;
                     all.iter().position(|t| t.name.eq_ignore_ascii_case(r.name))
