@@ -338,3 +338,43 @@ fn naming_keeps_statement_order_with_and_without_not_action() {
         assert_eq!(tokens, ["NotAction", "s3:GetObject"]);
     });
 }
+
+#[test]
+fn naming_answers_alike_before_and_after_the_index_is_built() {
+    // The first questions try every pattern, later ones go through the index: both must
+    // find what `token_for` finds statement by statement.
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["IAM:passrole", "iam:Get*", "*:List*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "iam:PassRole"], "Resource": "*"},
+        {"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}
+    ]}"#;
+    let actions = [
+        "iam:PassRole",
+        "iam:GetRole",
+        "iam:ListRoles",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "ec2:RunInstances",
+        "lambda:InvokeFunction",
+    ];
+    with_access(text, |access, _| {
+        for _ in 0..3 {
+            for action in actions {
+                let found: Vec<&str> = access.naming(action).iter().map(|(_, t)| t.value).collect();
+                let expected: Vec<&str> = access
+                    .allows
+                    .iter()
+                    .filter_map(|g| g.token_for(action))
+                    .map(|t| t.value)
+                    .collect();
+                assert_eq!(found, expected, "{action}");
+                assert!(!found.is_empty(), "{action}");
+            }
+        }
+        assert!(
+            access.index.get().is_some(),
+            "later questions use the index"
+        );
+    });
+}
