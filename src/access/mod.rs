@@ -381,15 +381,9 @@ pub struct Access<'a> {
     /// The `Allow` patterns indexed by name, built when a question first needs it: most
     /// documents are only asked [`Access::names_each`], which does without.
     index: std::cell::OnceCell<Index<'a>>,
-    /// How many times [`Access::naming`] has been asked: the first few questions try every
-    /// pattern, cheaper than building the index for a document asked little.
-    asked: std::cell::Cell<u32>,
     /// Whether some `Allow` uses `NotAction`: then any action may be named.
     excepts: bool,
 }
-
-/// Questions answered by trying every pattern before the index is built.
-const SCANNED: u32 = 8;
 
 /// The `Action` patterns of the `Allow` statements, as (grant, pattern) positions, indexed
 /// so that asking about one action tries only the patterns that may match it: names
@@ -559,7 +553,6 @@ impl<'a> Access<'a> {
             allows: Vec::new(),
             denies: Vec::new(),
             index: std::cell::OnceCell::new(),
-            asked: std::cell::Cell::new(0),
             excepts: false,
         };
         for s in &policy.statements {
@@ -616,47 +609,7 @@ impl<'a> Access<'a> {
     }
 
     /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
-    /// particular order: by trying each pattern for the first [`SCANNED`] questions unless
-    /// the index is there already, through the index after.
-    fn listed_matches_counted<'s>(
-        &'s self,
-        action: &'s str,
-    ) -> impl Iterator<Item = (usize, usize)> + use<'s, 'a> {
-        let asked = self.asked.get();
-        let scan = asked < SCANNED && self.index.get().is_none();
-        if scan {
-            self.asked.set(asked + 1);
-        }
-        let scanned = scan.then(|| self.every_listed_match(action));
-        let indexed = (!scan).then(|| self.listed_matches(action));
-        scanned
-            .into_iter()
-            .flatten()
-            .chain(indexed.into_iter().flatten())
-    }
-
-    /// The (grant, pattern) positions of the `Action` patterns that match `action`, found by
-    /// trying every pattern of every `Action` list.
-    fn every_listed_match<'s>(
-        &'s self,
-        action: &'s str,
-    ) -> impl Iterator<Item = (usize, usize)> + use<'s, 'a> {
-        self.allows
-            .iter()
-            .enumerate()
-            .filter(|(_, grant)| matches!(grant.actions, Actions::Listed(_)))
-            .flat_map(move |(g, grant)| {
-                grant
-                    .patterns
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, pattern)| pattern.matches(action))
-                    .map(move |(p, _)| (g, p))
-            })
-    }
-
-    /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
-    /// particular order, through the index.
+    /// particular order.
     fn listed_matches<'s>(
         &'s self,
         action: &'s str,
@@ -699,7 +652,7 @@ impl<'a> Access<'a> {
     /// thousand actions).
     pub fn naming<'s>(&'s self, action: &str) -> Vec<(&'s Grant<'a>, Str<'a>)> {
         // The first pattern of each grant that matches, as `token_for` takes it.
-        let mut first: Vec<(usize, usize)> = self.listed_matches_counted(action).collect();
+        let mut first: Vec<(usize, usize)> = self.listed_matches(action).collect();
         first.sort_unstable();
         first.dedup_by_key(|(g, _)| *g);
         let token_at = |(g, p): (usize, usize)| match &self.allows[g].actions {

@@ -340,9 +340,9 @@ fn naming_keeps_statement_order_with_and_without_not_action() {
 }
 
 #[test]
-fn naming_answers_alike_before_and_after_the_index_is_built() {
-    // The first questions try every pattern, later ones go through the index: both must
-    // find what `token_for` finds statement by statement.
+fn naming_finds_through_the_index_what_each_statement_names() {
+    // The index must find what `token_for` finds statement by statement, in any case and
+    // through wildcards of any part, asked once or again.
     let text = r#"{"Statement": [
         {"Effect": "Allow", "Action": ["IAM:passrole", "iam:Get*", "*:List*"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "iam:PassRole"], "Resource": "*"},
