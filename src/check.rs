@@ -125,6 +125,9 @@ fn check_file(
     }
     let mut unquoted = std::borrow::Cow::Borrowed("");
     let mut extracted = extract::by_format(&text.text, text.body_offset, format, &mut unquoted);
+    if let Some(starts) = extracted.line_starts.take() {
+        file.host.know_line_starts(starts);
+    }
     for problem in extracted.problems.iter().cloned() {
         file.push(problem, 0, None, None);
     }
@@ -507,7 +510,11 @@ impl FileCheck<'_> {
             self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // The report's order (`Finding::sort_key`) without the path, which every finding of
+        // one file shares: comparing it again at each step was most of the sort.
+        findings.sort_by(|a, b| {
+            (a.line, a.column, a.rule, &a.message).cmp(&(b.line, b.column, b.rule, &b.message))
+        });
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.host.text().to_string());

@@ -26,9 +26,15 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
+        Self::with_line_starts(text, line_starts(text.as_bytes()))
+    }
+
+    /// With the line starts a reader found on its way through the text (see
+    /// [`crate::json::parse_with_line_starts`]): 0, then after every `\n`.
+    pub fn with_line_starts(text: &'a str, starts: Vec<usize>) -> Self {
         LineIndex {
             text,
-            starts: line_starts(text.as_bytes()),
+            starts,
             ascii: text.is_ascii(),
             counted: Cell::new(None),
         }
@@ -97,6 +103,16 @@ impl<'t> Host<'t> {
             path,
             text,
             index: None,
+        }
+    }
+
+    /// Where each line of the text starts, as a reader found it, for the line index (not
+    /// built yet) to use instead of scanning the text again.
+    pub fn know_line_starts(&mut self, starts: Vec<usize>) {
+        // Every test run holds the reader's lines to the scan's.
+        debug_assert_eq!(starts, line_starts(self.text.as_bytes()));
+        if self.index.is_none() {
+            self.index = Some(LineIndex::with_line_starts(self.text, starts));
         }
     }
 

@@ -112,12 +112,39 @@ impl fmt::Display for ParseError {
 pub const MAX_DEPTH: usize = 128;
 
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
+    parse_boxed(text, None)
+        .map(|(node, _)| node)
+        .map_err(|fault| *fault)
+}
+
+/// As [`parse`], with where each line of `text` starts (0, then after every `\n`). Every
+/// line break of a JSON text is white space between tokens, which the parser passes anyway:
+/// a caller that needs the lines of a whole file gets them without a scan of its own.
+pub fn parse_with_line_starts(text: &str) -> Result<(Node<'_>, Vec<usize>), ParseError> {
+    // Sized for lines of two dozen bytes, as a pretty-printed policy's are: few grow it.
+    let mut starts = Vec::with_capacity(text.len() / 24 + 1);
+    starts.push(0);
+    parse_boxed(text, Some(starts))
+        .map(|(node, starts)| (node, starts.unwrap_or_default()))
+        .map_err(|fault| *fault)
+}
+
+/// A parse error as the parser passes it up: boxed, so that every `Result` a value returns
+/// through stays the size of a node (an unboxed error is nearly twice as large, and each
+/// value of each file would be moved through it).
+type Fault = Box<ParseError>;
+
+fn parse_boxed(
+    text: &str,
+    line_starts: Option<Vec<usize>>,
+) -> Result<(Node<'_>, Option<Vec<usize>>), Fault> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         open_members: Vec::new(),
         open_items: Vec::new(),
+        line_starts,
     };
     parser.skip_ws();
     let node = parser.value(0)?;
@@ -125,7 +152,23 @@ pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     if parser.pos < parser.bytes.len() {
         return Err(parser.error_here("unexpected content after the end of the JSON value"));
     }
-    Ok(node)
+    Ok((node, parser.line_starts))
+}
+
+/// Past the spaces at `pos`, eight and then four at a time (the bytes after them are left to
+/// the caller's byte-wise loop).
+fn indentation_end(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    while let Some(word) = bytes.get(pos..pos + 8) {
+        match <[u8; 8]>::try_from(word) {
+            Ok(word) if u64::from_ne_bytes(word) == SPACES => pos += 8,
+            _ => break,
+        }
+    }
+    if bytes.get(pos..pos + 4) == Some(b"    ") {
+        pos += 4;
+    }
+    pos
 }
 
 struct Parser<'a> {
@@ -137,12 +180,36 @@ struct Parser<'a> {
     /// grown by doubling.
     open_members: Vec<Member<'a>>,
     open_items: Vec<Node<'a>>,
+    /// Where the lines passed so far start, when the caller asked for them.
+    line_starts: Option<Vec<usize>>,
 }
 
 impl<'a> Parser<'a> {
+    /// White space between tokens: most calls find the next token at once (`"key":`).
+    #[inline(always)]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        if self.bytes.get(self.pos).is_some_and(|&b| b > b' ') {
+            return;
+        }
+        self.skip_some_ws();
+    }
+
+    /// A pretty-printed policy is a quarter white space, most of it indentation: after a
+    /// line break, spaces are skipped a word at a time.
+    #[inline(never)]
+    fn skip_some_ws(&mut self) {
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                Some(b'\n') => {
+                    self.pos += 1;
+                    if let Some(starts) = &mut self.line_starts {
+                        starts.push(self.pos);
+                    }
+                    self.pos = indentation_end(self.bytes, self.pos);
+                }
+                _ => return,
+            }
         }
     }
 
@@ -155,7 +222,7 @@ impl<'a> Parser<'a> {
         Span::new(self.pos, self.pos + len)
     }
 
-    fn error_here(&self, message: &str) -> ParseError {
+    fn error_here(&self, message: &str) -> Fault {
         let message = match self.text[self.pos..].chars().next() {
             None => format!("{message}: reached the end of the input"),
             Some(c) if c.is_control() => {
@@ -163,22 +230,22 @@ impl<'a> Parser<'a> {
             }
             Some(c) => format!("{message}: found `{c}`"),
         };
-        ParseError {
+        Box::new(ParseError {
             message,
             span: self.char_span(),
             opened_at: None,
-        }
+        })
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Fault> {
         let start = self.pos;
         let value = match self.bytes.get(self.pos) {
             Some(b'{') | Some(b'[') if depth >= MAX_DEPTH => {
-                return Err(ParseError {
+                return Err(Box::new(ParseError {
                     message: format!("nesting is deeper than {MAX_DEPTH} levels"),
                     span: self.char_span(),
                     opened_at: None,
-                })
+                }))
             }
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
@@ -197,15 +264,15 @@ impl<'a> Parser<'a> {
 
     /// A comma right before the closing bracket: reported at the comma, whose removal is the
     /// fix, rather than as a construct left open (it is closed).
-    fn trailing_comma(&self, comma: usize, what: &str) -> ParseError {
-        ParseError {
+    fn trailing_comma(&self, comma: usize, what: &str) -> Fault {
+        Box::new(ParseError {
             message: format!("trailing comma: JSON allows no comma after the last {what}"),
             span: Span::new(comma, comma + 1),
             opened_at: None,
-        }
+        })
     }
 
-    fn unclosed(&self, message: &str, open: usize, what: &str) -> ParseError {
+    fn unclosed(&self, message: &str, open: usize, what: &str) -> Fault {
         let mut err = self.error_here(message);
         err.opened_at = Some((
             Span::new(open, open + 1),
@@ -214,7 +281,7 @@ impl<'a> Parser<'a> {
         err
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Fault> {
         let open = self.pos;
         self.pos += 1;
         let base = self.open_members.len();
@@ -268,7 +335,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Fault> {
         let open = self.pos;
         self.pos += 1;
         let base = self.open_items.len();
@@ -309,7 +376,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Fault> {
         let open = self.pos;
         self.pos += 1;
         // Borrowed until the first escape; only then is the decoded text copied.
@@ -347,7 +414,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn escape(&mut self) -> Result<char, ParseError> {
+    fn escape(&mut self) -> Result<char, Fault> {
         let start = self.pos;
         self.pos += 1;
         let c = match self.bytes.get(self.pos) {
@@ -381,18 +448,18 @@ impl<'a> Parser<'a> {
                     .chars()
                     .next()
                     .map_or(0, char::len_utf8);
-                return Err(ParseError {
+                return Err(Box::new(ParseError {
                     message: "invalid escape sequence in string".into(),
                     span: Span::new(start, start + len),
                     opened_at: None,
-                });
+                }));
             }
         };
         self.pos += 1;
         Ok(c)
     }
 
-    fn hex4(&mut self, escape_start: usize) -> Result<u32, ParseError> {
+    fn hex4(&mut self, escape_start: usize) -> Result<u32, Fault> {
         let digits = self
             .bytes
             .get(self.pos..self.pos + 4)
@@ -406,15 +473,15 @@ impl<'a> Parser<'a> {
                     .and_then(|s| u32::from_str_radix(s, 16).ok())
                     .unwrap_or(0))
             }
-            None => Err(ParseError {
+            None => Err(Box::new(ParseError {
                 message: "`\\u` must be followed by four hexadecimal digits".into(),
                 span: Span::new(escape_start, self.pos),
                 opened_at: None,
-            }),
+            })),
         }
     }
 
-    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+    fn number(&mut self) -> Result<Value<'a>, Fault> {
         let start = self.pos;
         self.eat(b'-');
         match self.bytes.get(self.pos) {
@@ -452,7 +519,7 @@ impl<'a> Parser<'a> {
         hit
     }
 
-    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, Fault> {
         if self.text[self.pos..].starts_with(word) {
             self.pos += word.len();
             Ok(value)
@@ -513,6 +580,43 @@ mod tests {
         let text = "[".repeat(100_000);
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn indentation_of_every_width_is_white_space() {
+        for width in 0..40 {
+            let pad = " ".repeat(width);
+            let text = format!("{{\n{pad}\"a\":\n{pad}\t[\n{pad}1\r\n{pad}]\n{pad}}}\n{pad}");
+            let root = parse(&text).unwrap();
+            let a = &root.members().unwrap()[0];
+            assert_eq!(a.key_span.start, 2 + width, "width {width}");
+            let items = match &a.value.value {
+                Value::Array(items) => items,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(&text[items[0].span.start..items[0].span.end], "1");
+            assert_eq!(indentation_end(pad.as_bytes(), 0) % 4, 0);
+            assert!(width - indentation_end(pad.as_bytes(), 0) < 4);
+        }
+        let err = parse("{\n        x").unwrap_err();
+        assert_eq!(err.span, Span::new(10, 11), "{}", err.message);
+    }
+
+    #[test]
+    fn line_starts_are_those_of_the_whole_text() {
+        for text in [
+            "{}",
+            "\n\n{\"a\": [1,\n 2]}\n",
+            "{\r\n  \"é\": \"ü\",\r\n          \"b\":\n\n\t{}\n}",
+            "[\n        \n]",
+        ] {
+            let (node, starts) = parse_with_line_starts(text).unwrap();
+            assert_eq!(node, parse(text).unwrap());
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(starts, expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -332,20 +332,21 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         .enumerate()
         .filter(|(_, (node, _))| node.members().is_some())
         .map(|(index, (node, pointer))| {
-            let (action, resource) = (node.get("Action"), node.get("Resource"));
-            let (principal, condition) = (node.get("Principal"), node.get("Condition"));
+            let elements = Elements::of(node);
+            let (action, resource) = (elements.action, elements.resource);
+            let (principal, condition) = (elements.principal, elements.condition);
             Statement {
                 index,
                 node,
                 pointer,
-                sid: node.get("Sid"),
-                effect: node.get("Effect"),
+                sid: elements.sid,
+                effect: elements.effect,
                 principal,
-                not_principal: node.get("NotPrincipal"),
+                not_principal: elements.not_principal,
                 action,
-                not_action: node.get("NotAction"),
+                not_action: elements.not_action,
                 resource,
-                not_resource: node.get("NotResource"),
+                not_resource: elements.not_resource,
                 condition,
                 action_values: action.map(|m| strings(&m.value)).unwrap_or_default(),
                 resource_values: resource.map(|m| strings(&m.value)).unwrap_or_default(),
@@ -360,6 +361,44 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         id: root.get("Id"),
         statement,
         statements,
+    }
+}
+
+/// A statement's elements by name, each the last member so named (as [`Node::get`] finds
+/// it, and AWS reads a duplicate key), found in one pass over its members rather than one
+/// search per element.
+#[derive(Default)]
+struct Elements<'a> {
+    sid: Option<&'a Member<'a>>,
+    effect: Option<&'a Member<'a>>,
+    principal: Option<&'a Member<'a>>,
+    not_principal: Option<&'a Member<'a>>,
+    action: Option<&'a Member<'a>>,
+    not_action: Option<&'a Member<'a>>,
+    resource: Option<&'a Member<'a>>,
+    not_resource: Option<&'a Member<'a>>,
+    condition: Option<&'a Member<'a>>,
+}
+
+impl<'a> Elements<'a> {
+    fn of(node: &'a Node<'a>) -> Self {
+        let mut found = Elements::default();
+        for member in node.members().unwrap_or_default() {
+            let slot = match &*member.key {
+                "Sid" => &mut found.sid,
+                "Effect" => &mut found.effect,
+                "Principal" => &mut found.principal,
+                "NotPrincipal" => &mut found.not_principal,
+                "Action" => &mut found.action,
+                "NotAction" => &mut found.not_action,
+                "Resource" => &mut found.resource,
+                "NotResource" => &mut found.not_resource,
+                "Condition" => &mut found.condition,
+                _ => continue,
+            };
+            *slot = Some(member);
+        }
+        found
     }
 }
 
@@ -389,6 +428,41 @@ fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntr
 /// manifests and API responses share the `.json` ending).
 pub fn looks_like_policy(root: &Node) -> bool {
     root.get("Statement").is_some() || root.get("Version").is_some()
+}
+
+#[cfg(test)]
+mod build_tests {
+    use super::build;
+
+    #[test]
+    fn each_element_is_its_last_member_as_get_finds_it() {
+        let text = r#"{"Statement": [{"Sid": "a", "Effect": "Deny", "Action": "x:A",
+            "Effect": "Allow", "NotAction": [], "Resource": "*", "Resource": ["r", "s"],
+            "Principal": "*", "NotPrincipal": {}, "NotResource": "n", "Condition": {},
+            "Other": 1, "Sid": "b"}]}"#;
+        let root = crate::json::parse(text).unwrap();
+        let policy = build(&root);
+        let s = &policy.statements[0];
+        let node = s.node;
+        let same = |found: Option<&crate::json::Member>, key: &str| {
+            let expected = node.get(key).unwrap();
+            assert!(found.is_some_and(|m| std::ptr::eq(m, expected)), "{key}");
+        };
+        same(s.sid, "Sid");
+        same(s.effect, "Effect");
+        same(s.action, "Action");
+        same(s.not_action, "NotAction");
+        same(s.resource, "Resource");
+        same(s.not_resource, "NotResource");
+        same(s.principal, "Principal");
+        same(s.not_principal, "NotPrincipal");
+        same(s.condition, "Condition");
+        assert!(s.is_allow());
+        assert_eq!(s.resources().len(), 2);
+        let bare = crate::json::parse(r#"{"Statement": {"Effect": "Allow"}}"#).unwrap();
+        let bare = build(&bare);
+        assert!(bare.statements[0].action.is_none() && bare.statements[0].sid.is_none());
+    }
 }
 
 #[cfg(test)]

@@ -95,6 +95,10 @@ pub struct Extracted<'a> {
     pub problems: Vec<crate::diagnostic::Diagnostic>,
     /// The templates of nested stacks and SAM applications given as local paths.
     pub local_templates: Vec<LocalTemplate>,
+    /// Where each line of the host file starts, when the reader learned it on the way (the
+    /// JSON parser passes every line break of a whole JSON file): the check's line index
+    /// then needs no scan of its own.
+    pub line_starts: Option<Vec<usize>>,
 }
 
 /// A nested stack's `TemplateURL` or a SAM application's `Location` given as a local path
@@ -117,6 +121,7 @@ impl<'a> Extracted<'a> {
             format: Some(format),
             problems,
             local_templates: Vec::new(),
+            line_starts: None,
         }
     }
 }
@@ -175,18 +180,45 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
 /// A JSON file: a policy, the output of `terraform show -json` (told by its first key, so a
 /// policy is not parsed twice) or a CloudFormation template.
 pub fn json(text: &str, offset: usize) -> Extracted<'_> {
+    // Parsed once, for the plan and template readers and, when the file is neither, for
+    // the check itself; one that does not parse is left to the check to report.
+    let Ok((root, starts)) = crate::json::parse_with_line_starts(&text[offset..]) else {
+        return whole(text, offset);
+    };
+    // The lines of the body are the file's unless a byte order mark comes first (rare).
+    let line_starts = (offset == 0).then_some(starts);
     // Bytes, not text: 512 bytes may end inside a character.
     let head = &text.as_bytes()[offset..text.len().min(offset + 512)];
-    if memchr::memmem::find(head, b"\"format_version\"").is_some() {
-        if let Ok(root) = crate::json::parse(&text[offset..]) {
-            if super::tfplan::is_plan(&root) {
-                // The tree's spans are relative to the body (after a byte order mark).
-                let read = super::tfplan::read(text, &root, offset);
-                return Extracted::of("Terraform plan", read.documents, read.notes);
-            }
-        }
+    if memchr::memmem::find(head, b"\"format_version\"").is_some() && super::tfplan::is_plan(&root)
+    {
+        // The tree's spans are relative to the body (after a byte order mark).
+        let read = super::tfplan::read(text, &root, offset);
+        let mut plan = Extracted::of("Terraform plan", read.documents, read.notes);
+        plan.line_starts = line_starts;
+        return plan;
     }
-    super::template::read_json(text, offset).unwrap_or_else(|| whole(text, offset))
+    match super::template::read_json_tree(text, offset, root) {
+        Ok(mut template) => {
+            template.line_starts = line_starts;
+            template
+        }
+        // A tree's spans are the host file's: after a byte order mark, the text is parsed
+        // again by the check.
+        Err(root) if offset == 0 => Extracted {
+            documents: vec![Document {
+                body: Body::Tree(root),
+                offset: 0,
+                container: Container::WholeFile,
+                consumer: None,
+            }],
+            unterminated: Vec::new(),
+            format: None,
+            problems: Vec::new(),
+            local_templates: Vec::new(),
+            line_starts,
+        },
+        Err(_) => whole(text, offset),
+    }
 }
 
 pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
@@ -200,6 +232,7 @@ pub fn whole(text: &str, offset: usize) -> Extracted<'_> {
         format: None,
         problems: Vec::new(),
         local_templates: Vec::new(),
+        line_starts: None,
     }
 }
 
@@ -218,6 +251,7 @@ pub fn markdown(text: &str) -> Extracted<'_> {
         format: None,
         problems: Vec::new(),
         local_templates: Vec::new(),
+        line_starts: None,
     };
     let mut open: Option<Fence> = None;
     let mut line_start = 0;

@@ -42,6 +42,7 @@ fn extracted(format: &'static str) -> Extracted<'static> {
         format: Some(format),
         problems: Vec::new(),
         local_templates: Vec::new(),
+        line_starts: None,
     }
 }
 
@@ -51,9 +52,20 @@ pub fn read_json(text: &str, offset: usize) -> Option<Extracted<'_>> {
     if !may_be_json_template(&text[offset..]) {
         return None;
     }
-    let mut root = json::parse(&text[offset..]).ok()?;
-    if !cloudformation::is_template(&root) {
-        return None;
+    let root = json::parse(&text[offset..]).ok()?;
+    read_json_tree(text, offset, root).ok()
+}
+
+/// As [`read_json`], for a file already parsed (`root`, its spans relative to `offset`);
+/// the tree comes back when the file is not a template.
+pub fn read_json_tree<'a>(
+    text: &'a str,
+    offset: usize,
+    mut root: Node<'a>,
+) -> Result<Extracted<'a>, Node<'a>> {
+    // The byte search too: a template names its sections as written, not through escapes.
+    if !cloudformation::is_template(&root) || !may_be_json_template(&text[offset..]) {
+        return Err(root);
     }
     if offset != 0 {
         shift(&mut root, offset);
@@ -62,7 +74,7 @@ pub fn read_json(text: &str, offset: usize) -> Option<Extracted<'_>> {
     cloudformation::read(&root, text, "", &mut reading);
     let duplicates = super::duplicates::outside_policies(&root, &reading.documents, "");
     reading.problems.extend(duplicates);
-    Some(finish(cloudformation::format_name(&root), reading))
+    Ok(finish(cloudformation::format_name(&root), reading))
 }
 
 /// A YAML file's documents (a `.template` file that holds JSON is read as JSON).
@@ -128,6 +140,7 @@ fn finish<'a>(format: &'static str, reading: Reading<'a>) -> Extracted<'a> {
         format: Some(format),
         problems: reading.problems,
         local_templates: reading.local_templates,
+        line_starts: None,
     }
 }
 
