@@ -116,9 +116,14 @@ impl<'a> Condition<'a> {
 /// Target unless the key only describes the context, or the operator lets a request
 /// through without the key matching (negations, `IfExists`, `ForAllValues:`, `Null`).
 pub fn classify(entry: &ConditionEntry) -> Narrows {
-    let key = entry.key.value.to_ascii_lowercase();
-    let context_key =
-        CONTEXT_KEYS.contains(&key.as_str()) || CONTEXT_PREFIXES.iter().any(|p| key.starts_with(p));
+    // Compared in place: asked of every condition of every statement.
+    let key = entry.key.value;
+    let context_key = CONTEXT_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+        || CONTEXT_PREFIXES.iter().any(|p| {
+            key.as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        });
     if context_key || !entry.requires_match() {
         Narrows::Context
     } else {

@@ -40,20 +40,40 @@ impl<'c> Target<'c> {
         let id = catalog.service_id(prefix)?;
         let position = catalog.action_position(id, action)?;
         let service = catalog.service_by_id(id)?;
-        Some(Self::at(catalog, service, position))
+        Some(Self::at_id(catalog, Some(id), service, position))
     }
 
     fn at(catalog: &'c Catalog, service: &'c Service, position: usize) -> Target<'c> {
+        Self::at_id(
+            catalog,
+            catalog.service_id(service.prefix),
+            service,
+            position,
+        )
+    }
+
+    /// [`Target::at`] with the service's handle already looked up.
+    fn at_id(
+        catalog: &'c Catalog,
+        id: Option<crate::catalog::ServiceId>,
+        service: &'c Service,
+        position: usize,
+    ) -> Target<'c> {
         let action = &service.actions[position];
-        let templates = catalog.service_id(service.prefix).and_then(|id| {
+        let templates = id.and_then(|id| {
             let arns = catalog.arns(id)?;
             arns.accepted(position)?
                 .iter()
                 .map(|&t| arns.templates.get(t as usize))
                 .collect()
         });
+        // Built in place: `format!` costs more than the copy for names this short.
+        let mut name = String::with_capacity(service.prefix.len() + 1 + action.name.len());
+        name.push_str(service.prefix);
+        name.push(':');
+        name.push_str(action.name);
         Target {
-            name: format!("{}:{}", service.prefix, action.name),
+            name,
             service,
             action,
             templates,
@@ -104,6 +124,9 @@ pub struct Grant<'a> {
     /// The `Resource` values as globs, compiled when a scope is first asked for: the E
     /// rules ask about dozens of actions per statement.
     resource_globs: std::cell::OnceCell<Vec<crate::pattern::Glob>>,
+    /// The scopes worked out so far, by the templates they were asked for: the E rules ask
+    /// about many actions of one resource type (every `iam:*Role*` takes a role).
+    scopes: std::cell::RefCell<Vec<ScopeFor<'a>>>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
 }
@@ -143,6 +166,7 @@ impl<'a> Grant<'a> {
             patterns,
             resources,
             resource_globs: std::cell::OnceCell::new(),
+            scopes: std::cell::RefCell::default(),
             principals,
             conditions: s.conditions().iter().map(Condition::of).collect(),
         }
@@ -162,9 +186,28 @@ impl<'a> Grant<'a> {
     /// Where the statement grants an action that accepts `templates`.
     pub fn scope(&self, target: &Target) -> Option<Scope<'a>> {
         match &self.resources {
-            Resources::Listed(values) => {
+            // `*` alone is settled at once; other lists are compared with every template.
+            Resources::Listed(values) if matches!(values.as_slice(), [v] if v.value == "*") => {
                 let globs = self.resource_globs.get_or_init(|| scope::globs_of(values));
                 scope::of_values(values, globs, target.templates.as_deref())
+            }
+            Resources::Listed(values) => {
+                let templates = target.templates.as_deref();
+                let known = self
+                    .scopes
+                    .borrow()
+                    .iter()
+                    .find_map(|seen| seen.is_for(templates).then(|| seen.scope.clone()));
+                if let Some(known) = known {
+                    return known;
+                }
+                let globs = self.resource_globs.get_or_init(|| scope::globs_of(values));
+                let scope = scope::of_values(values, globs, templates);
+                self.scopes.borrow_mut().push(ScopeFor {
+                    templates: templates.map(|ts| ts.iter().map(|&t| template_id(t)).collect()),
+                    scope: scope.clone(),
+                });
+                scope
             }
             Resources::Except { key, .. } => Some(match target.has_resource_level() {
                 true => Scope::Every(*key),
@@ -189,6 +232,30 @@ impl<'a> Grant<'a> {
     }
 }
 
+/// A grant's scope for the actions that accept these templates (`None`: the catalog does
+/// not say), the templates kept by address.
+struct ScopeFor<'a> {
+    templates: Option<Vec<usize>>,
+    scope: Option<Scope<'a>>,
+}
+
+impl ScopeFor<'_> {
+    fn is_for(&self, templates: Option<&[&ArnTemplate]>) -> bool {
+        match (&self.templates, templates) {
+            (None, None) => true,
+            (Some(seen), Some(ts)) => {
+                seen.len() == ts.len() && seen.iter().zip(ts).all(|(&s, &t)| s == template_id(t))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A catalog template's identity: the catalog compiles each once, so the address is it.
+fn template_id(template: &ArnTemplate) -> usize {
+    std::ptr::from_ref(template) as usize
+}
+
 /// An action pattern prepared once per statement. Most are literal names, compared in place;
 /// a wildcard is compiled once, with its literal service part kept to reject other services'
 /// actions by a comparison, and the number of characters a match needs, so that a long
@@ -211,7 +278,7 @@ impl<'a> ActionPattern<'a> {
         }
         // Runs of `*` collapsed: they match what one does.
         let collapsed;
-        let text = if pattern.contains("**") {
+        let text = if pattern.as_bytes().windows(2).any(|w| w == b"**") {
             let mut t = String::with_capacity(pattern.len());
             for c in pattern.chars() {
                 if !(c == '*' && t.ends_with('*')) {
@@ -543,10 +610,12 @@ impl<'a> Access<'a> {
 
     /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
     /// particular order.
-    fn listed_matches<'s>(&'s self, action: &'s str) -> impl Iterator<Item = (usize, usize)> + 's {
-        // Shortened to `'s`: the iterator keeps nothing of `'a` beyond it.
-        let index: &'s Index<'s> = self.index();
-        let allows: &'s [Grant<'s>] = &self.allows;
+    fn listed_matches<'s>(
+        &'s self,
+        action: &'s str,
+    ) -> impl Iterator<Item = (usize, usize)> + use<'s, 'a> {
+        let index: &'s Index<'a> = self.index();
+        let allows: &'s [Grant<'a>] = &self.allows;
         let mut next = index.literal.get(&NoCase(action)).copied().unwrap_or(END);
         let literal = std::iter::from_fn(move || {
             let at = next;
@@ -586,13 +655,19 @@ impl<'a> Access<'a> {
         let mut first: Vec<(usize, usize)> = self.listed_matches(action).collect();
         first.sort_unstable();
         first.dedup_by_key(|(g, _)| *g);
-        let mut out: Vec<(usize, Str<'a>)> = first
-            .into_iter()
-            .filter_map(|(g, p)| match &self.allows[g].actions {
-                Actions::Listed(tokens) => Some((g, *tokens.get(p)?)),
-                _ => None,
-            })
-            .collect();
+        let token_at = |(g, p): (usize, usize)| match &self.allows[g].actions {
+            Actions::Listed(tokens) => Some((g, *tokens.get(p)?)),
+            _ => None,
+        };
+        if !self.excepts {
+            // No `NotAction` grant to merge in: already in statement order.
+            return first
+                .into_iter()
+                .filter_map(token_at)
+                .map(|(g, token)| (&self.allows[g], token))
+                .collect();
+        }
+        let mut out: Vec<(usize, Str<'a>)> = first.into_iter().filter_map(token_at).collect();
         out.extend(self.excepting(action));
         out.sort_unstable_by_key(|(g, _)| *g);
         out.into_iter()
@@ -623,6 +698,17 @@ impl<'a> Access<'a> {
             .into_iter()
             .filter_map(|(grant, token)| self.reach(grant, token, target))
             .collect()
+    }
+
+    /// `grant`'s grant of `target` through `token`, as [`Access::naming`] found them: one
+    /// of [`Access::reaches`], for a caller that asks about one statement at a time.
+    pub fn reach_named<'s>(
+        &'s self,
+        grant: &'s Grant<'a>,
+        token: Str<'a>,
+        target: &Target,
+    ) -> Option<Reach<'s, 'a>> {
+        self.reach(grant, token, target)
     }
 
     /// `grant`'s grant of `target` alone, as [`Access::reaches`] finds it among the others:

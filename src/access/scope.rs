@@ -153,7 +153,7 @@ fn fill_into<S: AsRef<str>>(out: &mut String, template: &str, value: impl Fn(&st
     let mut rest = template;
     while let Some(start) = find_variable(rest) {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
+        let Some(end) = memchr::memchr(b'}', &rest.as_bytes()[start..]) else {
             break;
         };
         out.push_str(value(&rest[start + 2..start + end]).as_ref());
@@ -197,7 +197,25 @@ pub fn covers(outer: &str, inner: &str) -> bool {
         return false;
     }
     if outer.is_ascii() && inner.is_ascii() {
-        return covers_in(outer.as_bytes(), inner.as_bytes(), b'*', b'?');
+        // The literal text before the first wildcard of `outer` and after its last must
+        // stand at the ends of `inner` as written: compared in place, it settles most
+        // pairs (another bucket, another account) and leaves the table a short middle.
+        let (a, b) = (outer.as_bytes(), inner.as_bytes());
+        let wild = |c: &u8| *c == b'*' || *c == b'?';
+        let head = a.iter().position(wild).unwrap_or(a.len());
+        let tail = a.len() - 1 - a.iter().rposition(wild).unwrap_or(a.len() - 1);
+        if head + tail > b.len()
+            || a[..head] != b[..head]
+            || a[a.len() - tail..] != b[b.len() - tail..]
+        {
+            return false;
+        }
+        return covers_in(
+            &a[head..a.len() - tail],
+            &b[head..b.len() - tail],
+            b'*',
+            b'?',
+        );
     }
     let a: Vec<char> = outer.chars().collect();
     let b: Vec<char> = inner.chars().collect();
@@ -241,6 +259,14 @@ mod tests {
             "arn:aws:iam::111122223333:role/admin"
         ));
         assert!(!covers("arn:aws:iam::*:role/a*", "arn:aws:iam::1:role/*"));
+        // The literal ends of `outer` must be the ends of `inner`, and fit in it.
+        assert!(covers("arn:aws:s3:::b/*/x", "arn:aws:s3:::b/y/x"));
+        assert!(!covers("arn:aws:s3:::b/*/x", "arn:aws:s3:::b/y/z"));
+        assert!(!covers("arn:aws:s3:::c/*", "arn:aws:s3:::b/x"));
+        assert!(covers("ab*ba", "abba"));
+        assert!(!covers("ab*ba", "aba"));
+        assert!(covers("*x", "x") && covers("x*", "x") && !covers("x?", "x"));
+        assert!(covers("a?c", "abc") && !covers("a?c", "a*c"));
     }
 
     #[test]

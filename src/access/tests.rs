@@ -290,3 +290,91 @@ fn a_string_condition_holds_for_one_value() {
         assert_eq!(c[2].holds_for("ec2.amazonaws.com"), None);
     });
 }
+
+#[test]
+fn a_grant_asked_again_answers_for_the_templates_asked() {
+    // One statement, asked about actions of different resource types in turn and again:
+    // each answer is the one for that action's templates, not the one asked first.
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["iam:PassRole", "iam:CreateAccessKey", "s3:GetObject"],
+         "Resource": ["arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:user/${aws:username}"]}
+    ]}"#;
+    with_access(text, |access, catalog| {
+        for _ in 0..2 {
+            let pass = access.reaches(&target(catalog, "iam:PassRole"));
+            assert!(matches!(pass[0].scope, Scope::Every(t) if t.value.ends_with("role/*")));
+            let keys = access.reaches(&target(catalog, "iam:CreateAccessKey"));
+            assert!(matches!(&keys[0].scope, Scope::OwnOnly(ts) if ts.len() == 1));
+            assert!(access.reaches(&target(catalog, "s3:GetObject")).is_empty());
+        }
+    });
+}
+
+#[test]
+fn naming_keeps_statement_order_with_and_without_not_action() {
+    let listed = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    ]}"#;
+    with_access(listed, |access, _| {
+        let tokens: Vec<&str> = access
+            .naming("s3:GetObject")
+            .iter()
+            .map(|(_, t)| t.value)
+            .collect();
+        assert_eq!(tokens, ["s3:Get*", "s3:GetObject"]);
+    });
+    let mixed = r#"{"Statement": [
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+        {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+    ]}"#;
+    with_access(mixed, |access, _| {
+        let tokens: Vec<&str> = access
+            .naming("s3:GetObject")
+            .iter()
+            .map(|(_, t)| t.value)
+            .collect();
+        assert_eq!(tokens, ["NotAction", "s3:GetObject"]);
+    });
+}
+
+#[test]
+fn naming_finds_through_the_index_what_each_statement_names() {
+    // The index must find what `token_for` finds statement by statement, in any case and
+    // through wildcards of any part, asked once or again.
+    let text = r#"{"Statement": [
+        {"Effect": "Allow", "Action": ["IAM:passrole", "iam:Get*", "*:List*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "iam:PassRole"], "Resource": "*"},
+        {"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}
+    ]}"#;
+    let actions = [
+        "iam:PassRole",
+        "iam:GetRole",
+        "iam:ListRoles",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "ec2:RunInstances",
+        "lambda:InvokeFunction",
+    ];
+    with_access(text, |access, _| {
+        for _ in 0..3 {
+            for action in actions {
+                let found: Vec<&str> = access.naming(action).iter().map(|(_, t)| t.value).collect();
+                let expected: Vec<&str> = access
+                    .allows
+                    .iter()
+                    .filter_map(|g| g.token_for(action))
+                    .map(|t| t.value)
+                    .collect();
+                assert_eq!(found, expected, "{action}");
+                assert!(!found.is_empty(), "{action}");
+            }
+        }
+        assert!(
+            access.index.get().is_some(),
+            "later questions use the index"
+        );
+    });
+}

@@ -10,6 +10,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::pattern::wildcard_match;
+use crate::policy::Str;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -170,32 +171,46 @@ pub struct Completed<'s, 'a> {
     pub steps: Vec<Step<'s, 'a>>,
 }
 
-/// The grant of `target` that serves the method: standing, not pinned to a target by a
+/// The grant of the action that serves the method: standing, not pinned to a target by a
 /// condition (an `iam:PassedToService` that allows the method's service aside), and on
-/// every resource where the method needs that.
+/// every resource where the method needs that. The first such, in statement order; a
+/// statement's grant is worked out only when the ones before it do not serve.
 fn usable<'s, 'a>(
     method: &Method,
-    target: &Target,
-    standing: &[Reach<'s, 'a>],
+    access: &'s Access<'a>,
+    granted: &mut Granted<'_, 's, 'a>,
 ) -> Option<Reach<'s, 'a>> {
+    let Granted {
+        target,
+        naming,
+        reaches,
+    } = granted;
     let open_needed = method.is_target(&target.name);
-    standing
-        .iter()
-        .find(|reach| {
-            let pinned = reach.grant.narrowing().any(|c| {
-                let passes_to_method = c.is_key("iam:PassedToService")
-                    && target.name.eq_ignore_ascii_case("iam:PassRole")
-                    && method.passed_to.as_deref().is_some_and(|service| {
-                        c.values.iter().any(|(v, _)| wildcard_match(v, service))
-                    });
-                !passes_to_method
-            });
-            let scoped = open_needed
-                && !reach.scope.is_open()
-                && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
-            !pinned && !scoped && !denied_to_method(method, target, reach)
-        })
-        .cloned()
+    for (&(grant, token), reach) in naming.iter().zip(reaches.iter_mut()) {
+        // Decided by the statement alone: settled before its resources are compared.
+        let pinned = grant.narrowing().any(|c| {
+            let passes_to_method = c.is_key("iam:PassedToService")
+                && target.name.eq_ignore_ascii_case("iam:PassRole")
+                && method.passed_to.as_deref().is_some_and(|service| {
+                    c.values.iter().any(|(v, _)| wildcard_match(v, service))
+                });
+            !passes_to_method
+        });
+        if pinned {
+            continue;
+        }
+        let reach = reach.get_or_insert_with(|| access.reach_named(grant, token, target));
+        let Some(reach) = reach.as_ref().filter(|r| r.stands()) else {
+            continue;
+        };
+        let scoped = open_needed
+            && !reach.scope.is_open()
+            && !(method.own && matches!(reach.scope, Scope::OwnOnly(_)));
+        if !scoped && !denied_to_method(method, target, reach) {
+            return Some(reach.clone());
+        }
+    }
+    None
 }
 
 /// Whether a conditional `Deny` applies whenever the method passes its role: its only
@@ -230,9 +245,23 @@ fn passed_to_decides(method: &Method, action: &str, deny: &Grant) -> Option<bool
     all.then_some(true)
 }
 
-/// Each action's catalog entry and standing grants, worked out once per document and
-/// shared by the methods that need it (`iam:PassRole` is part of dozens).
-pub type Standing<'c, 's, 'a> = FxHashMap<&'static str, Option<(Target<'c>, Vec<Reach<'s, 'a>>)>>;
+/// Each action's catalog entry and grants, worked out once per document and shared by the
+/// methods that need it (`iam:PassRole` is part of dozens); `None`: not in the catalog.
+pub type Standing<'c, 's, 'a> = FxHashMap<&'static str, Option<Granted<'c, 's, 'a>>>;
+
+/// What a document grants of one action, worked out as far as the methods asked.
+pub struct Granted<'c, 's, 'a> {
+    target: Target<'c>,
+    /// The `Allow` statements that name the action ([`Access::naming`]).
+    naming: Vec<(&'s Grant<'a>, Str<'a>)>,
+    /// Per statement of `naming`, once asked: its grant after the `Deny` statements
+    /// (`None` inside: it names no resource the action takes).
+    reaches: Vec<Option<Option<Reach<'s, 'a>>>>,
+}
+
+/// The `Allow` statements that name each action ([`Access::naming`]), for the methods'
+/// first actions before their grants are worked out.
+type Naming<'s, 'a> = FxHashMap<&'static str, Vec<(&'s Grant<'a>, Str<'a>)>>;
 
 /// Whether the document completes `method`, and through which grants.
 pub fn complete<'c, 's, 'a>(
@@ -246,27 +275,35 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
-    complete_named(method, access, catalog, memo)
+    complete_named(method, access, catalog, memo, &mut Naming::default())
 }
 
-/// [`complete`] once the document is known to name every action of the method.
+/// [`complete`] once the document is known to name every action of the method; `naming`:
+/// what is known already of which statements name which actions.
 fn complete_named<'c, 's, 'a>(
     method: &'static Method,
     access: &'s Access<'a>,
     catalog: &'c Catalog,
     memo: &mut Standing<'c, 's, 'a>,
+    naming: &mut Naming<'s, 'a>,
 ) -> Option<Completed<'s, 'a>> {
     let mut steps = Vec::with_capacity(method.actions.len());
     for action in &method.actions {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
             let target = Target::resolve(catalog, action)?;
-            let standing = access.standing(&target);
-            Some((target, standing))
+            let named = naming
+                .remove(action.as_str())
+                .unwrap_or_else(|| access.naming(&target.name));
+            Some(Granted {
+                reaches: vec![None; named.len()],
+                naming: named,
+                target,
+            })
         });
-        let (target, standing) = entry.as_ref()?;
-        let reach = usable(method, target, standing)?;
+        let granted = entry.as_mut()?;
+        let reach = usable(method, access, granted)?;
         steps.push(Step {
-            action: target.name.clone(),
+            action: granted.target.name.clone(),
             reach,
         });
     }
@@ -287,6 +324,7 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
     // Per token that completes methods, in the order found.
     let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
     let mut memo = Standing::default();
+    let mut naming = Naming::default();
     let named = named(cx);
     let of_method = &method_actions().of_method;
     for (method, actions) in all().iter().zip(of_method) {
@@ -295,10 +333,20 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
         }
         // Outside escalation a blanket grant is not reported (below): when only blankets
         // name the method's first action, the method need not be worked out.
-        if family != Family::Escalation && only_blankets_name(access, &method.actions[0]) {
-            continue;
+        if family != Family::Escalation {
+            let first = method.actions[0].as_str();
+            let blankets = match memo.get(first) {
+                Some(Some(granted)) => only_blankets(&granted.naming),
+                // Not in the catalog: the method cannot complete.
+                Some(None) => true,
+                None => only_blankets(naming.entry(first).or_insert_with(|| access.naming(first))),
+            };
+            if blankets {
+                continue;
+            }
         }
-        let Some(done) = complete_named(method, access, cx.catalog(), &mut memo) else {
+        let Some(done) = complete_named(method, access, cx.catalog(), &mut memo, &mut naming)
+        else {
             continue;
         };
         let primary = &done.steps[0].reach;
@@ -457,10 +505,10 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
             .is_some_and(|service| !crate::policy::has_wildcard(service))
 }
 
-/// Whether every `Allow` that names `action` names it through a blanket token.
-fn only_blankets_name(access: &Access, action: &str) -> bool {
-    access
-        .naming(action)
+/// Whether every `Allow` that names an action (`naming`, [`Access::naming`]) names it
+/// through a blanket token.
+fn only_blankets(naming: &[(&Grant, Str)]) -> bool {
+    naming
         .iter()
         .all(|(g, token)| is_blanket_token(g, token.value))
 }
