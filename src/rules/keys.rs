@@ -308,7 +308,7 @@ mod tests {
         let key = "kms:EncryptionContextKeys";
         let mut support = KeySupport::new(&lookups, key);
         for round in 0..2 {
-            for action in &kms.actions {
+            for action in kms.actions.iter() {
                 assert_eq!(
                     support.supports(kms, action),
                     action_supports_key(kms, action, key),
