@@ -5,15 +5,10 @@
 //! The build fails, naming the page or file, when a page is malformed, when a page has no
 //! rule (no `src/rules/<code>_<name>.rs` and no `check: pipeline`), or when a rule file has
 //! no page.
-//!
-//! It also compiles the action catalog into static tables (`build/catalog.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path, process};
-
-#[path = "build/catalog.rs"]
-mod catalog;
 
 /// One page's front matter, checked.
 struct Page {
@@ -34,7 +29,6 @@ struct Page {
 fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules");
-    println!("cargo:rerun-if-changed=build");
     let root = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).to_path_buf();
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
     let mut errors = Vec::new();
@@ -106,16 +100,6 @@ fn main() {
     fs::write(out.join("code.rs"), code_enum(&pages)).unwrap();
     fs::write(out.join("registry.rs"), registry(&pages, &sources)).unwrap();
     fs::write(out.join("rule_tests.rs"), rule_tests(&pages)).unwrap();
-
-    let catalog_text =
-        fs::read_to_string(root.join("rules/catalog/catalog.jsonl")).unwrap_or_default();
-    match catalog::tables(&catalog_text) {
-        Ok(tables) => fs::write(out.join("catalog_tables.rs"), tables).unwrap(),
-        Err(e) => {
-            eprintln!("error: rules/catalog/catalog.jsonl: {e}");
-            process::exit(1);
-        }
-    }
 }
 
 /// The files of `dir` with extension `ext`, as (stem, path), sorted.

@@ -234,7 +234,7 @@ fn reached<'a>(grant: &Grant<'a>, catalog: &Catalog) -> Vec<(Str<'a>, Vec<(Strin
         crate::access::Actions::Except { key, .. } => {
             let mut actions = Vec::new();
             for service in catalog.services() {
-                for a in service.actions.iter() {
+                for a in &service.actions {
                     let name = named(service.prefix, a.name);
                     if grant.token_for(&name).is_some() {
                         actions.push((name, a.access_level));

@@ -1,14 +1,9 @@
-//! Catalog tests that need files: provenance, the converter, `from_file`, and the build's
-//! compiler of the embedded catalog into static tables.
+//! Catalog tests that need files: provenance, the converter, `from_file`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use iamlint::catalog::{convert, AccessLevel, Catalog};
-
-/// The build script's catalog compiler (`build.rs` uses the same file).
-#[path = "../build/catalog.rs"]
-mod tables;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -154,59 +149,4 @@ fn vendored_catalog_is_reproducible() {
         got == want,
         "rules/catalog/catalog.jsonl differs from a fresh conversion"
     );
-}
-
-const HEADER_1_2: &str = r#"{"source":"s","version":"1","services":1,"actions":2}"#;
-
-#[test]
-fn the_build_compiles_a_catalog_into_sorted_tables() {
-    let line = r#"{"prefix":"x","name":"X","actions":[{"name":"b","access":"Read"},{"name":"A","access":"Permissions management","resource_types":[{"name":"r","required":true}]}],"condition_keys":[{"name":"x:k","type":"String"},{"name":"x:t/${T}","type":"ArrayOfARN"}]}"#;
-    let source = tables::tables(&format!("{HEADER_1_2}\n{line}\n")).expect("compiles");
-    // The loader's order (ignoring case) and its template-key positions.
-    let a = source.find(r#"name:"A""#).expect("A");
-    let b = source.find(r#"name:"b""#).expect("b");
-    assert!(a < b, "{source}");
-    assert!(source.contains("access_level:L::PermissionsManagement"));
-    assert!(source.contains("kind:T::ArrayOfArn"));
-    assert!(source.contains("template_keys:B(&[1])"), "{source}");
-    assert!(source.contains("static SERVICES: [Service; 1]"));
-}
-
-#[test]
-fn the_build_rejects_what_the_loader_would() {
-    let good = r#"{"prefix":"x","name":"X","actions":[{"name":"A","access":"Read"},{"name":"B","access":"Read"}]}"#;
-    let cases = [
-        ("", "empty catalog file"),
-        (
-            &format!("{HEADER_1_2}\n{}\n", good.replace("Read", "Sideways")),
-            "line 2: x:A: unknown access level",
-        ),
-        (
-            &format!("{HEADER_1_2}\n{}\n", good.replace("\"A\"", "\"A\\u0041\"")),
-            "line 2: catalog strings cannot contain escapes",
-        ),
-        (
-            &format!("{HEADER_1_2}\n{good}\n{good}\n"),
-            "line 3: service `x` is out of order or repeated",
-        ),
-        (
-            &format!("{HEADER_1_2}\n{}\n", good.replace("\"x\"", "\"X\"")),
-            "line 2: prefix `X`",
-        ),
-        (
-            &format!("{}\n{good}\n", HEADER_1_2.replace('2', "3")),
-            "the header announces 1 services and 3 actions",
-        ),
-        (
-            &format!("{HEADER_1_2}\n{}\n", &good[..good.len() - 1]),
-            "line 2: expected `,` or `}`",
-        ),
-    ];
-    for (text, error) in cases {
-        let got = tables::tables(text).expect_err(error);
-        assert!(
-            got.starts_with(error),
-            "{got:?} should start with {error:?}"
-        );
-    }
 }

@@ -152,7 +152,7 @@ impl ServiceArns {
         let mut templates = Vec::new();
         // Per resource type, where its templates start and end in `templates`.
         let mut by_type = Vec::with_capacity(service.resource_types.len());
-        for t in service.resource_types.iter() {
+        for t in &service.resource_types {
             let start = templates.len();
             templates.extend(t.arns.iter().map(|arn| ArnTemplate {
                 resource_type: t.name,
@@ -172,7 +172,7 @@ impl ServiceArns {
             .iter()
             .map(|action| {
                 let start = accepted.len();
-                for r in action.resource_types.iter() {
+                for r in &action.resource_types {
                     // The first type of that name, as `Service::resource_type` finds it.
                     let Some(at) = service
                         .resource_types

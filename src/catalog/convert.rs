@@ -159,9 +159,8 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
                     name: kept(r.name),
                     required: r.required,
                 })
-                .collect::<Vec<_>>()
-                .into(),
-            condition_keys: sorted(raw.condition_keys).into(),
+                .collect(),
+            condition_keys: sorted(raw.condition_keys),
         });
     }
     actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
@@ -173,9 +172,8 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
             arns: match raw.arn {
                 OneOrMany::One(arn) => vec![kept(arn)],
                 OneOrMany::Many(arns) => arns.into_iter().map(kept).collect(),
-            }
-            .into(),
-            condition_keys: sorted(raw.condition_keys).into(),
+            },
+            condition_keys: sorted(raw.condition_keys),
         })
         .collect();
     resource_types.sort_by(|a, b| cmp_ignore_case(a.name, b.name).then_with(|| a.name.cmp(b.name)));
@@ -198,10 +196,10 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
     Ok(Service {
         prefix: kept(prefix.to_string()),
         name: kept(name.to_string()),
-        actions: actions.into(),
-        resource_types: resource_types.into(),
-        condition_keys: condition_keys.into(),
-        template_keys: Vec::new().into(),
+        actions,
+        resource_types,
+        condition_keys,
+        template_keys: Vec::new(),
     })
 }
 

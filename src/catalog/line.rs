@@ -28,10 +28,10 @@ pub(super) fn read_service(line: &'static str) -> Option<Service> {
     (r.at == line.len()).then_some(Service {
         prefix,
         name,
-        actions: actions.into(),
-        resource_types: resource_types.into(),
-        condition_keys: condition_keys.into(),
-        template_keys: Vec::new().into(),
+        actions,
+        resource_types,
+        condition_keys,
+        template_keys: Vec::new(),
     })
 }
 
@@ -113,8 +113,8 @@ impl Reader {
         Some(Action {
             name,
             access_level,
-            resource_types: resource_types.into(),
-            condition_keys: condition_keys.into(),
+            resource_types,
+            condition_keys,
         })
     }
 
@@ -141,8 +141,8 @@ impl Reader {
         self.expect("}")?;
         Some(ResourceType {
             name,
-            arns: arns.into(),
-            condition_keys: condition_keys.into(),
+            arns,
+            condition_keys,
         })
     }
 

