@@ -807,7 +807,9 @@ impl<'a> Access<'a> {
         (None, when)
     }
 
-    /// The grants that stand for `target` (not removed by a `Deny`).
+    /// The grants that stand for `target` (not removed by a `Deny`): what the methods'
+    /// lazy search (`methods::usable`) finds statement by statement, whole, for the tests.
+    #[cfg(test)]
     pub fn standing<'s>(&'s self, target: &Target) -> Vec<Reach<'s, 'a>> {
         let mut reaches = self.reaches(target);
         reaches.retain(Reach::stands);

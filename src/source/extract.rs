@@ -204,19 +204,12 @@ pub fn json(text: &str, offset: usize) -> Extracted<'_> {
         }
         // A tree's spans are the host file's: after a byte order mark, the text is parsed
         // again by the check.
-        Err(root) if offset == 0 => Extracted {
-            documents: vec![Document {
-                body: Body::Tree(root),
-                offset: 0,
-                container: Container::WholeFile,
-                consumer: None,
-            }],
-            unterminated: Vec::new(),
-            format: None,
-            problems: Vec::new(),
-            local_templates: Vec::new(),
-            line_starts,
-        },
+        Err(root) if offset == 0 => {
+            let mut file = whole(text, 0);
+            file.documents[0].body = Body::Tree(root);
+            file.line_starts = line_starts;
+            file
+        }
         Err(_) => whole(text, offset),
     }
 }
