@@ -150,10 +150,11 @@ pub fn condition_values(node: &Node) -> Vec<(String, Span)> {
     }
 }
 
-/// Whether an action or resource string is a pattern (has `*` or `?`). A byte search: rules
-/// ask this of every action, and a `char` searcher decodes each character on the way.
+/// Whether an action or resource string is a pattern (has `*` or `?`). A byte scan made for
+/// short strings: rules ask this of every action and resource, many times.
+#[inline]
 pub fn has_wildcard(value: &str) -> bool {
-    memchr::memchr2(b'*', b'?', value.as_bytes()).is_some()
+    crate::bytes::contains_either(value.as_bytes(), b'*', b'?')
 }
 
 /// Whether a value holds a `*` or `?` that matches: one outside `${...}`, where `${*}` and
@@ -200,18 +201,25 @@ pub fn principal_values<'a>(member: &'a Member<'a>) -> Vec<PrincipalValue<'a>> {
             .map(|value| PrincipalValue { kind: None, value })
             .into_iter()
             .collect(),
-        Value::Object(entries) => entries
-            .iter()
-            .flat_map(|entry| {
-                let kind = Str::of_key(entry);
-                strings(&entry.value)
-                    .into_iter()
-                    .map(move |value| PrincipalValue {
-                        kind: Some(kind),
-                        value,
-                    })
-            })
-            .collect(),
+        Value::Object(entries) => {
+            // Sized once and filled in place, rather than a vector per principal type.
+            let count = |node: &Node| match &node.value {
+                Value::Array(items) => items.len(),
+                _ => 1,
+            };
+            let mut values = Vec::with_capacity(entries.iter().map(|e| count(&e.value)).sum());
+            for entry in entries {
+                let kind = Some(Str::of_key(entry));
+                let of = |value| PrincipalValue { kind, value };
+                match &entry.value.value {
+                    Value::Array(items) => {
+                        values.extend(items.iter().filter_map(Str::of_value).map(of));
+                    }
+                    _ => values.extend(Str::of_value(&entry.value).map(of)),
+                }
+            }
+            values
+        }
         _ => Vec::new(),
     }
 }
@@ -222,6 +230,9 @@ pub struct ConditionEntry<'a> {
     pub operator: Str<'a>,
     pub key: Str<'a>,
     pub values: &'a Node<'a>,
+    /// [`ConditionEntry::requires_match`], worked out once per operator when the policy is
+    /// built: many rules ask it of every entry.
+    requires_match: bool,
 }
 
 impl ConditionEntry<'_> {
@@ -238,23 +249,23 @@ impl ConditionEntry<'_> {
     /// everything else through, `IfExists` and `ForAllValues:` match when the key is absent,
     /// and `Null` tests presence only.
     pub fn requires_match(&self) -> bool {
-        // Compared in place, ignoring ASCII case: rules ask for every entry of every document.
-        let op = self.operator.value.as_bytes();
-        let at_end = |suffix: &[u8]| {
-            op.len() >= suffix.len() && op[op.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-        };
-        let at_start = |prefix: &[u8]| {
-            op.len() >= prefix.len() && op[..prefix.len()].eq_ignore_ascii_case(prefix)
-        };
-        let not_at = |i: usize| {
-            op.get(i + 1..i + 3)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"ot"))
-        };
-        !memchr::memchr2_iter(b'n', b'N', op).any(not_at)
-            && !at_end(b"ifexists")
-            && !at_start(b"forallvalues:")
-            && !op.eq_ignore_ascii_case(b"null")
+        self.requires_match
     }
+}
+
+/// Whether an operator requires a match (see [`ConditionEntry::requires_match`]).
+fn operator_requires_match(operator: &str) -> bool {
+    // Compared in place, ignoring ASCII case.
+    let op = operator.as_bytes();
+    let at_end = |suffix: &[u8]| {
+        op.len() >= suffix.len() && op[op.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    let at_start =
+        |prefix: &[u8]| op.len() >= prefix.len() && op[..prefix.len()].eq_ignore_ascii_case(prefix);
+    !op.windows(3).any(|w| w.eq_ignore_ascii_case(b"not"))
+        && !at_end(b"ifexists")
+        && !at_start(b"forallvalues:")
+        && !op.eq_ignore_ascii_case(b"null")
 }
 
 impl<'a> Statement<'a> {
@@ -321,51 +332,47 @@ impl<'a> Statement<'a> {
 /// stays in the JSON tree, where the structure rules find and report it.
 pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
     let statement = root.get("Statement");
-    let nodes: Vec<(&Node, String)> = match statement.map(|m| &m.value) {
+    // A single statement object reads as a list of one, its pointer without an index.
+    let (nodes, single) = match statement.map(|m| &m.value) {
         Some(
             node @ Node {
                 value: Value::Object(_),
                 ..
             },
-        ) => vec![(node, "/Statement".to_string())],
+        ) => (std::slice::from_ref(node), true),
         Some(Node {
             value: Value::Array(items),
             ..
-        }) => items
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n, format!("/Statement/{i}")))
-            .collect(),
-        _ => Vec::new(),
+        }) => (items.as_slice(), false),
+        _ => (&[][..], false),
     };
-    let statements = nodes
-        .into_iter()
-        .enumerate()
-        .filter(|(_, (node, _))| node.members().is_some())
-        .map(|(index, (node, pointer))| {
-            let elements = Elements::of(node);
-            let (action, resource) = (elements.action, elements.resource);
-            let (principal, condition) = (elements.principal, elements.condition);
-            Statement {
-                index,
-                node,
-                pointer,
-                sid: elements.sid,
-                effect: elements.effect,
-                principal,
-                not_principal: elements.not_principal,
-                action,
-                not_action: elements.not_action,
-                resource,
-                not_resource: elements.not_resource,
-                condition,
-                action_values: action.map(|m| strings(&m.value)).unwrap_or_default(),
-                resource_values: resource.map(|m| strings(&m.value)).unwrap_or_default(),
-                principal_values: principal.map(principal_values).unwrap_or_default(),
-                condition_entries: condition_entries(condition),
-            }
-        })
-        .collect();
+    let mut statements = Vec::with_capacity(nodes.len());
+    for (index, node) in nodes.iter().enumerate() {
+        if node.members().is_none() {
+            continue;
+        }
+        let elements = Elements::of(node);
+        let (action, resource) = (elements.action, elements.resource);
+        let (principal, condition) = (elements.principal, elements.condition);
+        statements.push(Statement {
+            index,
+            node,
+            pointer: statement_pointer(index, single),
+            sid: elements.sid,
+            effect: elements.effect,
+            principal,
+            not_principal: elements.not_principal,
+            action,
+            not_action: elements.not_action,
+            resource,
+            not_resource: elements.not_resource,
+            condition,
+            action_values: action.map(|m| strings(&m.value)).unwrap_or_default(),
+            resource_values: resource.map(|m| strings(&m.value)).unwrap_or_default(),
+            principal_values: principal.map(principal_values).unwrap_or_default(),
+            condition_entries: condition_entries(condition),
+        });
+    }
     Policy {
         root,
         version: root.get("Version"),
@@ -373,6 +380,31 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         statement,
         statements,
     }
+}
+
+/// `/Statement/3`, or `/Statement` for a single statement object: written digit by digit,
+/// as every statement of every document needs one and formatting machinery costs more.
+fn statement_pointer(index: usize, single: bool) -> String {
+    const PREFIX: &str = "/Statement";
+    if single {
+        return PREFIX.to_string();
+    }
+    let mut digits = [0u8; 20];
+    let (mut rest, mut at) = (index, digits.len());
+    loop {
+        at -= 1;
+        // A remainder of ten is one decimal digit.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut pointer = String::with_capacity(PREFIX.len() + 1 + digits.len() - at);
+    pointer.push_str(PREFIX);
+    pointer.push('/');
+    pointer.extend(digits[at..].iter().map(|&d| char::from(d)));
+    pointer
 }
 
 /// A statement's elements by name, each the last member so named (as [`Node::get`] finds
@@ -422,6 +454,7 @@ fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntr
         .iter()
         .flat_map(|op| {
             let operator = Str::of_key(op);
+            let requires_match = operator_requires_match(operator.value);
             op.value
                 .members()
                 .unwrap_or_default()
@@ -430,6 +463,7 @@ fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntr
                     operator,
                     key: Str::of_key(key),
                     values: &key.value,
+                    requires_match,
                 })
         })
         .collect()
@@ -470,8 +504,15 @@ mod build_tests {
         same(s.condition, "Condition");
         assert!(s.is_allow());
         assert_eq!(s.resources().len(), 2);
+        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+            assert_eq!(
+                super::statement_pointer(index, false),
+                format!("/Statement/{index}")
+            );
+        }
         let bare = crate::json::parse(r#"{"Statement": {"Effect": "Allow"}}"#).unwrap();
         let bare = build(&bare);
+        assert_eq!(bare.statements[0].pointer, "/Statement");
         assert!(bare.statements[0].action.is_none() && bare.statements[0].sid.is_none());
     }
 }
