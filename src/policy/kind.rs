@@ -1,7 +1,7 @@
 //! What kind of policy a document is. The kind decides what rules mean: `"Resource": "*"`
 //! in a KMS key policy means *this key*, a `Principal` in an identity policy is an error.
 
-use super::{Policy, Str};
+use super::Policy;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -130,24 +130,26 @@ pub fn classify(policy: &Policy) -> Classification {
             reason: "detected: no statement names a Principal".into(),
         };
     }
-    let actions: Vec<Str> = policy
-        .statements
-        .iter()
-        .flat_map(|s| s.action.iter().chain(s.not_action.iter()))
-        .flat_map(|m| super::strings(&m.value))
-        .collect();
-    let lower = |a: &Str| a.value.to_ascii_lowercase();
-    if !actions.is_empty() && actions.iter().all(|a| lower(a).starts_with("kms:")) {
+    // Compared in place, ignoring ASCII case: no lowered copy of each action.
+    let mut actions: Vec<&str> = Vec::new();
+    for s in &policy.statements {
+        for member in [s.action, s.not_action].into_iter().flatten() {
+            actions.extend(s.strings_of(member).iter().map(|a| a.value));
+        }
+    }
+    let is_kms = |a: &&str| {
+        a.as_bytes()
+            .get(..4)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"kms:"))
+    };
+    if !actions.is_empty() && actions.iter().all(is_kms) {
         return Classification {
             kind: PolicyKind::KmsKey,
             reason: "detected: has a Principal and every action is a kms: action".into(),
         };
     }
-    if !actions.is_empty()
-        && actions
-            .iter()
-            .all(|a| TRUST_ACTIONS.contains(&lower(a).as_str()))
-    {
+    let is_trust = |a: &&str| TRUST_ACTIONS.iter().any(|t| a.eq_ignore_ascii_case(t));
+    if !actions.is_empty() && actions.iter().all(is_trust) {
         return Classification {
             kind: PolicyKind::Trust,
             reason: "detected: has a Principal and every action is sts:AssumeRole*".into(),
@@ -186,9 +188,12 @@ pub fn resembles_organization_policy(policy: &Policy) -> Option<PolicyKind> {
     };
     let guardrail = |s: &super::Statement| {
         !s.is_allow()
-            && s.conditions()
-                .iter()
-                .any(|c| ORGANIZATION_KEYS.contains(&c.key.value.to_ascii_lowercase().as_str()))
+            && s.conditions().iter().any(|c| {
+                let key = c.key.value;
+                ORGANIZATION_KEYS
+                    .iter()
+                    .any(|k| key.eq_ignore_ascii_case(k))
+            })
     };
     // FullAWSAccess tells only when nothing else is allowed beside it: a role policy with
     // an `Allow *` among narrower grants is an identity policy gone wide, not an SCP.

@@ -27,8 +27,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
             for nested in member.value.members().unwrap_or_default() {
-                // Principal types and condition operators: each needs values of its own.
-                report_if_empty(nested, &format!("{}/{}", s.pointer, member.key), out);
+                // Principal types and condition operators: each needs values of its own. The
+                // pointer is spelled out only for an empty one.
+                if emptiness(&nested.value).is_some() {
+                    report_if_empty(nested, &format!("{}/{}", s.pointer, member.key), out);
+                }
             }
         }
     }
@@ -38,12 +41,19 @@ fn report_if_empty(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
     report_node(&member.value, &member.key, pointer, out);
 }
 
+/// What an empty value is, or `None` for one that is not empty.
+fn emptiness(node: &Node) -> Option<&'static str> {
+    match &node.value {
+        Value::Array(items) if items.is_empty() => Some("an empty list"),
+        Value::Object(members) if members.is_empty() => Some("an empty object"),
+        Value::String(s) if s.is_empty() => Some("an empty string"),
+        _ => None,
+    }
+}
+
 fn report_node(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
-    let what = match &node.value {
-        Value::Array(items) if items.is_empty() => "an empty list",
-        Value::Object(members) if members.is_empty() => "an empty object",
-        Value::String(s) if s.is_empty() => "an empty string",
-        _ => return,
+    let Some(what) = emptiness(node) else {
+        return;
     };
     out.push(
         Diagnostic::new(Code::P011, node.span, format!("`{key}` is {what}"))

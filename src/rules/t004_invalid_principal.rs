@@ -11,7 +11,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{arn, placeholder, principal_values, template, PolicyKind, PrincipalValue};
+use crate::policy::{arn, placeholder, template, PolicyKind, PrincipalValue};
 
 const TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 const WEB_IDENTITY: &[&str] = &[
@@ -34,8 +34,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
-            let pointer = format!("{}/{}", s.pointer, member.key);
-            for p in principal_values(member) {
+            // Spelled out only for a finding: most principals are valid.
+            let pointer = || format!("{}/{}", s.pointer, member.key);
+            for &p in s.principals_of(member).iter() {
                 if cx.kind == PolicyKind::KmsKey
                     && p.has_type("Service")
                     && p.value.value.eq_ignore_ascii_case("logs.amazonaws.com")
@@ -48,7 +49,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         )
                         .help("write the Region the log groups are in: \"Service\": \"logs.us-east-1.amazonaws.com\", with a `kms:EncryptionContext:aws:logs:arn` condition naming them")
                         .severity(Severity::Warning)
-                        .at(pointer.clone()),
+                        .at(pointer()),
                     );
                     continue;
                 }
@@ -59,7 +60,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             span,
                             format!("invalid principal `{}`: {why}", p.value.value),
                         )
-                        .at(pointer.clone()),
+                        .at(pointer()),
                     );
                 }
             }

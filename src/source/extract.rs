@@ -187,9 +187,10 @@ pub fn json(text: &str, offset: usize) -> Extracted<'_> {
     };
     // The lines of the body are the file's unless a byte order mark comes first (rare).
     let line_starts = (offset == 0).then_some(starts);
-    // Bytes, not text: 512 bytes may end inside a character.
+    // Bytes, not text: 512 bytes may end inside a character. The tree is asked first: a
+    // look at the root's few keys rules out a policy for less than the search costs.
     let head = &text.as_bytes()[offset..text.len().min(offset + 512)];
-    if memchr::memmem::find(head, b"\"format_version\"").is_some() && super::tfplan::is_plan(&root)
+    if super::tfplan::is_plan(&root) && memchr::memmem::find(head, b"\"format_version\"").is_some()
     {
         // The tree's spans are relative to the body (after a byte order mark).
         let read = super::tfplan::read(text, &root, offset);

@@ -75,18 +75,39 @@ impl Input {
 }
 
 pub fn format_of(path: &Path) -> FileFormat {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("md" | "markdown" | "mdx") => FileFormat::Markdown,
-        Some("tf") => FileFormat::Terraform,
-        Some("tpl" | "tftpl") => FileFormat::TerraformTemplate,
-        Some("yaml" | "yml" | "template") => FileFormat::Yaml,
-        _ => FileFormat::Json,
+    let Some(extension) = extension_of(path) else {
+        return FileFormat::Json;
+    };
+    let is = |name: &str| extension.eq_ignore_ascii_case(name.as_bytes());
+    if is("md") || is("markdown") || is("mdx") {
+        FileFormat::Markdown
+    } else if is("tf") {
+        FileFormat::Terraform
+    } else if is("tpl") || is("tftpl") {
+        FileFormat::TerraformTemplate
+    } else if is("yaml") || is("yml") || is("template") {
+        FileFormat::Yaml
+    } else {
+        FileFormat::Json
     }
+}
+
+/// The bytes of a path's extension, as [`Path::extension`] finds it: a run asks several
+/// times per file, and that parses the path into components from the back. A path whose
+/// last part is a plain name (every file a walk finds) is read off its bytes instead.
+fn extension_of(path: &Path) -> Option<&[u8]> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let name_start = bytes
+        .iter()
+        .rposition(|&b| std::path::is_separator(char::from(b)))
+        .map_or(0, |at| at + 1);
+    let name = &bytes[name_start..];
+    if matches!(name, b"" | b"." | b"..") {
+        return path.extension().map(|e| e.as_encoded_bytes());
+    }
+    // A name that only starts with a dot (`.json`) has none.
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    (dot > 0).then(|| &name[dot + 1..])
 }
 
 /// Standard input has no name: a text that starts like JSON is JSON, one that starts with a
@@ -112,6 +133,49 @@ pub fn sniff_format(text: &str) -> FileFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extensions_are_those_path_finds() {
+        let paths = [
+            "p.json",
+            "dir/p.MD",
+            "a/b.c/d",
+            "a/.json",
+            ".md",
+            "a.",
+            "a..yaml",
+            "a/b.tf/",
+            "a/b.tf/.",
+            "a/b.tf/..",
+            "a/./",
+            "/",
+            "",
+            ".",
+            "..",
+            "x.y.Template",
+            "d//e.tftpl",
+            "a/b/c.yml///",
+            "é/ü😀.md",
+            "c:x.tpl",
+        ];
+        for text in paths {
+            let path = Path::new(text);
+            assert_eq!(
+                extension_of(path),
+                path.extension().map(|e| e.as_encoded_bytes()),
+                "{text:?}"
+            );
+        }
+        assert_eq!(format_of(Path::new("a/B.YML")), FileFormat::Yaml);
+        assert_eq!(format_of(Path::new("a/b.mdx")), FileFormat::Markdown);
+        assert_eq!(
+            format_of(Path::new("a/b.tftpl")),
+            FileFormat::TerraformTemplate
+        );
+        assert_eq!(format_of(Path::new("main.tf")), FileFormat::Terraform);
+        assert_eq!(format_of(Path::new("a.md/p.json")), FileFormat::Json);
+        assert_eq!(format_of(Path::new("a/.md")), FileFormat::Json);
+    }
 
     #[test]
     fn display_is_the_lossy_text_of_the_path() {
