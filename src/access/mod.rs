@@ -379,7 +379,7 @@ pub struct Access<'a> {
     pub allows: Vec<Grant<'a>>,
     pub denies: Vec<Grant<'a>>,
     /// The `Allow` patterns indexed by name, built when a question first needs it: most
-    /// documents are only asked [`Access::names_each`], which does without.
+    /// documents are only asked [`Access::naming_each`], which does without.
     index: std::cell::OnceCell<Index<'a>>,
     /// Whether some `Allow` uses `NotAction`: then any action may be named.
     excepts: bool,
@@ -447,7 +447,7 @@ impl<'a> Index<'a> {
 }
 
 /// A fixed list of action names (`service:Action`), prepared once so that a document is
-/// asked which of them it names in one pass over its patterns ([`Access::names_each`])
+/// asked which of them it names in one pass over its patterns ([`Access::naming_each`])
 /// rather than once per name.
 pub struct ActionList<'n> {
     names: Vec<&'n str>,
@@ -549,8 +549,9 @@ const END: usize = usize::MAX;
 
 impl<'a> Access<'a> {
     pub fn of(policy: &'a Policy<'a>) -> Access<'a> {
+        // Most statements allow: one allocation for them all.
         let mut access = Access {
-            allows: Vec::new(),
+            allows: Vec::with_capacity(policy.statements.len()),
             denies: Vec::new(),
             index: std::cell::OnceCell::new(),
             excepts: false,
@@ -574,38 +575,48 @@ impl<'a> Access<'a> {
         self.index.get_or_init(|| Index::of(&self.allows))
     }
 
-    /// For each name of `list`, whether some `Allow` names it ([`Access::names`] of every
-    /// name), in one pass over the document's patterns.
-    pub fn names_each(&self, list: &ActionList) -> Vec<bool> {
-        let mut named = vec![false; list.len()];
+    /// For each name of `list`, the `Allow` statements that name it with the token that
+    /// does ([`Access::naming`] of every name; empty: none names it), in one pass over the
+    /// document's patterns and without the index, which most documents then never build.
+    pub fn naming_each<'s>(&'s self, list: &ActionList) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
+        let mut naming: Vec<Vec<(&'s Grant<'a>, Str<'a>)>> = Vec::new();
+        naming.resize_with(list.len(), Vec::new);
         for grant in &self.allows {
             match &grant.actions {
-                Actions::Listed(_) => {
-                    for pattern in &grant.patterns {
+                Actions::Listed(tokens) => {
+                    // The first pattern of the statement that matches a name is its token.
+                    let named_here = |naming: &[Vec<(&'s Grant<'a>, Str<'a>)>], at: usize| {
+                        naming[at]
+                            .last()
+                            .is_some_and(|(g, _)| std::ptr::eq(*g, grant))
+                    };
+                    for (pattern, token) in grant.patterns.iter().zip(tokens) {
                         if let ActionPattern::Literal(name) = pattern {
                             if let Some(at) = list.position(name) {
-                                named[at] = true;
+                                if !named_here(&naming, at) {
+                                    naming[at].push((grant, *token));
+                                }
                             }
                             continue;
                         }
                         for &at in list.of_service(pattern) {
-                            if !named[at] && pattern.matches(list.names[at]) {
-                                named[at] = true;
+                            if !named_here(&naming, at) && pattern.matches(list.names[at]) {
+                                naming[at].push((grant, *token));
                             }
                         }
                     }
                 }
                 Actions::Except { .. } => {
                     for (at, name) in list.names.iter().enumerate() {
-                        if !named[at] && grant.token_for(name).is_some() {
-                            named[at] = true;
+                        if let Some(token) = grant.token_for(name) {
+                            naming[at].push((grant, token));
                         }
                     }
                 }
                 Actions::Unstated => {}
             }
         }
-        named
+        naming
     }
 
     /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
