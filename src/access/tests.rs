@@ -189,7 +189,7 @@ fn naming_each_answers_as_naming_does_for_every_name() {
         // Several statements name one action, a later pattern of a statement again, and a
         // `NotAction` between them: statement order, each statement's first pattern.
         r#"{"Statement": [
-            {"Effect": "Allow", "Action": ["s3:*", "s3:GetObject"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["dynamodb:GetItem", "s3:*", "s3:GetObject", "Ec2:RunInstances"], "Resource": "*"},
             {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
             {"Effect": "Allow", "Action": ["iam:Pass*", "iam:PassRole", "s3:getobject"]}
         ]}"#,
@@ -212,6 +212,14 @@ fn naming_each_answers_as_naming_does_for_every_name() {
                 assert_eq!(!each.is_empty(), access.names(name), "{name} in {text}");
                 seen_named += usize::from(!each.is_empty());
             }
+            // Asked again once `naming` has compiled every pattern: the same answer.
+            let spans = |naming: &[Vec<(&Grant, Str)>]| -> Vec<Vec<_>> {
+                naming
+                    .iter()
+                    .map(|n| n.iter().map(|(_, token)| token.span).collect())
+                    .collect()
+            };
+            assert_eq!(spans(&access.naming_each(&list)), spans(&naming), "{text}");
         });
     }
     // 3 + 5 + 2 + 7 + 0 + 7 of the seven names.
