@@ -463,37 +463,45 @@ pub struct ActionList<'n> {
     by_service: rustc_hash::FxHashMap<String, Vec<usize>>,
     /// Every position, for patterns whose service part has a wildcard.
     every: Vec<usize>,
-    /// The first two characters of the names.
+    /// The first three characters of the names.
     heads: Heads,
 }
 
-/// A set of two-character heads, without regard to ASCII case: a bit per pair of the low
-/// five bits of each, so that other characters may share a bit (a pattern then costs a
-/// closer look, never a wrong answer).
-#[derive(Default)]
+/// A set of three-character heads (`ec2` apart from `ecr`), without regard to ASCII case:
+/// a bit per triple of the low five bits of each, so that other characters may share a bit
+/// (a pattern then costs a closer look, never a wrong answer).
 struct Heads {
-    bits: [u64; 16],
-    /// Some name is shorter than two characters: any pattern may name it.
+    bits: Box<[u64; 512]>,
+    /// Some name is shorter than three characters: any pattern may name it.
     short: bool,
 }
 
+impl Default for Heads {
+    fn default() -> Self {
+        Heads {
+            bits: Box::new([0; 512]),
+            short: false,
+        }
+    }
+}
+
 impl Heads {
-    fn bit(a: u8, b: u8) -> usize {
-        usize::from(a & 0x1f) << 5 | usize::from(b & 0x1f)
+    fn bit(a: u8, b: u8, c: u8) -> usize {
+        usize::from(a & 0x1f) << 10 | usize::from(b & 0x1f) << 5 | usize::from(c & 0x1f)
     }
 
     fn insert(&mut self, name: &str) {
         match *name.as_bytes() {
-            [a, b, ..] => {
-                let bit = Self::bit(a, b);
+            [a, b, c, ..] => {
+                let bit = Self::bit(a, b, c);
                 self.bits[bit / 64] |= 1 << (bit % 64);
             }
             _ => self.short = true,
         }
     }
 
-    fn contains(&self, a: u8, b: u8) -> bool {
-        let bit = Self::bit(a, b);
+    fn contains(&self, a: u8, b: u8, c: u8) -> bool {
+        let bit = Self::bit(a, b, c);
         self.short || self.bits[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
@@ -541,15 +549,14 @@ impl<'n> ActionList<'n> {
         by_name.get(&NoCase(name)).copied()
     }
 
-    /// Whether a pattern may match one of the names: a wildcard in its first two
-    /// characters, or those two the first of some name. Asked of every action of a
+    /// Whether a pattern may match one of the names: a wildcard in its first three
+    /// characters, or those three the first of some name. Asked of every action of a
     /// document, it must cost less than compiling the pattern: most are rejected here.
     fn may_name(&self, pattern: &str) -> bool {
         let wild = |b: u8| b == b'*' || b == b'?';
         match *pattern.as_bytes() {
-            [a, b, ..] => wild(a) || wild(b) || self.heads.contains(a, b),
-            [a] => wild(a) || self.heads.short,
-            [] => self.heads.short,
+            [a, b, c, ..] => wild(a) || wild(b) || wild(c) || self.heads.contains(a, b, c),
+            ref short => short.iter().copied().any(wild) || self.heads.short,
         }
     }
 

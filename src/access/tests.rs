@@ -189,7 +189,7 @@ fn naming_each_answers_as_naming_does_for_every_name() {
         // Several statements name one action, a later pattern of a statement again, and a
         // `NotAction` between them: statement order, each statement's first pattern.
         r#"{"Statement": [
-            {"Effect": "Allow", "Action": ["dynamodb:GetItem", "s3:*", "s3:GetObject", "Ec2:RunInstances"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["dynamodb:GetItem", "ecr:GetAuthorizationToken", "s3:*", "s3:GetObject", "Ec2:RunInstances", "E*:RunInstances"], "Resource": "*"},
             {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
             {"Effect": "Allow", "Action": ["iam:Pass*", "iam:PassRole", "s3:getobject"]}
         ]}"#,

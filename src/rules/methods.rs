@@ -97,6 +97,10 @@ struct MethodActions {
     list: ActionList<'static>,
     /// Per method of [`all`], in order.
     of_method: Vec<Vec<usize>>,
+    /// Per method, the same positions as a bit set of [`Self::words`] words, all methods
+    /// end to end: a document's named actions settle each method in a word or two.
+    masks: Vec<u64>,
+    words: usize,
     /// Per action: some method is this action alone.
     alone: Vec<bool>,
 }
@@ -110,10 +114,17 @@ fn method_actions() -> &'static MethodActions {
                 .iter()
                 .flat_map(|m| m.actions.iter().map(String::as_str)),
         );
-        let of_method = methods
+        let of_method: Vec<Vec<usize>> = methods
             .iter()
             .map(|m| m.actions.iter().filter_map(|a| list.position(a)).collect())
             .collect();
+        let words = list.len().div_ceil(64);
+        let mut masks = vec![0; words * methods.len()];
+        for (m, positions) in of_method.iter().enumerate() {
+            for &at in positions {
+                masks[m * words + at / 64] |= 1 << (at % 64);
+            }
+        }
         let mut alone = vec![false; list.len()];
         for m in methods.iter().filter(|m| m.actions.len() == 1) {
             if let Some(at) = list.position(&m.actions[0]) {
@@ -123,6 +134,8 @@ fn method_actions() -> &'static MethodActions {
         MethodActions {
             list,
             of_method,
+            masks,
+            words,
             alone,
         }
     })
@@ -349,15 +362,18 @@ fn find(cx: &Context) -> Findings {
         .into_iter()
         .map(Some)
         .collect();
-    let named: Vec<bool> = naming
-        .iter()
-        .map(|n| n.as_ref().is_some_and(|n| !n.is_empty()))
-        .collect();
+    let mut named = vec![0u64; actions.words];
+    for (at, n) in naming.iter().enumerate() {
+        if n.as_ref().is_some_and(|n| !n.is_empty()) {
+            named[at / 64] |= 1 << (at % 64);
+        }
+    }
     // Per family, per token that completes methods, in the order found.
     let mut groups: [Vec<(Span, Vec<Completed>)>; 5] = Default::default();
     let mut memo = Standing::default();
-    for (method, positions) in all().iter().zip(&actions.of_method) {
-        if !positions.iter().all(|&at| named[at]) {
+    let masks = actions.masks.chunks_exact(actions.words.max(1));
+    for ((method, positions), mask) in all().iter().zip(&actions.of_method).zip(masks) {
+        if mask.iter().zip(&named).any(|(m, n)| m & !n != 0) {
             continue;
         }
         let family = method.family;
