@@ -716,6 +716,29 @@ pub fn service_prefix_hash(pattern: &str) -> Option<u64> {
     Some(key.wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
+/// Where the text after the `n`th colon of `text` begins (`n` at least 1), found eight bytes
+/// at a time: an ARN's resource is what follows its fifth, within its first few dozen bytes.
+pub fn after_colons(text: &str, n: u32) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut left = n;
+    let mut at = 0;
+    while at < bytes.len() {
+        let word = word_of(&bytes[at..bytes.len().min(at + 8)]);
+        // Past the text the word is zero, which is no colon.
+        let mut colons = zero_bytes(word ^ (u64::from(b':') * ONES));
+        let count = colons.count_ones();
+        if count >= left {
+            for _ in 1..left {
+                colons &= colons - 1;
+            }
+            return Some(at + (colons.trailing_zeros() / 8) as usize + 1);
+        }
+        left -= count;
+        at += 8;
+    }
+    None
+}
+
 /// Up to eight bytes as one little-endian word, zero past the end (zero is no wildcard and
 /// no letter).
 #[inline]
@@ -1503,6 +1526,36 @@ mod tests {
             }
         }
         assert!(equal > 2000 && apart > 50_000, "{equal} {apart}");
+    }
+
+    /// The colon found word by word is the one a search for each colon in turn finds.
+    #[test]
+    fn after_colons_finds_the_nth_colon() {
+        let parts = [
+            "arn",
+            ":",
+            "aws",
+            "::",
+            "s3",
+            "*",
+            "",
+            "é",
+            "123456789012",
+            "/",
+        ];
+        let mut next = numbers(17);
+        let mut found = 0;
+        for _ in 0..3_000 {
+            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            for n in 1..=6 {
+                let expected = memchr::memchr_iter(b':', text.as_bytes())
+                    .nth(n as usize - 1)
+                    .map(|at| at + 1);
+                found += usize::from(expected.is_some());
+                assert_eq!(after_colons(&text, n), expected, "{text} {n}");
+            }
+        }
+        assert!(found > 3_000, "only {found} colons found");
     }
 
     /// Found by head and key, the redundant values are those a comparison of every pair finds.

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::pattern_covers;
+use crate::pattern::{after_colons, pattern_covers};
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         |s| [s.resource, s.not_resource],
         false,
         // An ARN is covered field by field, so its resource alone finds the candidates.
-        |text| fields(text).map_or(text, |f| f[5]),
+        |text| after_colons(text, 5).map_or(text, |at| &text[at..]),
         arn_covers,
     );
 }
