@@ -336,6 +336,77 @@ pub struct Glob {
     colons: [u32; ARN_COLONS],
     /// How many of `colons` there are.
     fixed: usize,
+    /// Its literal starts, which tell most pairs apart before any search.
+    start: Start,
+}
+
+/// The literal starts of a [`Glob`]'s service field and resource part, packed so that two
+/// are compared in a few instructions: a statement's resources are tried against every ARN
+/// template of its actions, most of them of another service or resource type. Two starts
+/// that are [`Start::apart`] belong to patterns that no string matches both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    /// The service (the third field), ASCII-lowercased, when it is plain ASCII text (no
+    /// wildcard or segment): its bytes when short, else a hash; 0 when it is not plain.
+    /// The same name gives the same key, so different keys are different names.
+    service: u64,
+    /// Up to eight literal ASCII characters that start the resource part (after five
+    /// leading colons), lowercased, one byte each from the lowest; and how many.
+    lead: u64,
+    lead_len: u32,
+}
+
+impl Start {
+    /// Whether no string can match both patterns: their plain services are different
+    /// names, or the literal starts of their resource parts differ (ignoring ASCII case,
+    /// as IAM's comparison of two literal characters does).
+    pub fn apart(self, other: Start) -> bool {
+        let services_differ =
+            self.service != 0 && other.service != 0 && self.service != other.service;
+        let shared = self.lead_len.min(other.lead_len);
+        let mask = u64::MAX.checked_shr(64 - 8 * shared).unwrap_or(0);
+        services_differ || (shared > 0 && (self.lead ^ other.lead) & mask != 0)
+    }
+
+    fn of(glob: &Glob) -> Start {
+        let literal = |c: char| c.is_ascii() && single(c) && c != '?';
+        let lower = |c: char| u64::from(c.to_ascii_lowercase() as u8);
+        // Only a leading field is compared as a field.
+        let service = (glob.fixed > 2)
+            .then(|| glob.field(2))
+            .flatten()
+            .filter(|service| service.iter().all(|&c| literal(c)))
+            .map_or(0, |service| {
+                if service.len() < 8 {
+                    // Up to seven bytes as they are, with the length and the top bit set:
+                    // equal only for the same name.
+                    let bytes = service
+                        .iter()
+                        .enumerate()
+                        .fold(0, |key, (i, &c)| key | lower(c) << (8 * i));
+                    bytes | (service.len() as u64) << 56 | 1 << 63
+                } else {
+                    // Longer names hashed, the top bit clear: equal for the same name.
+                    let hash = service.iter().fold(service.len() as u64, |hash, &c| {
+                        (hash.rotate_left(5) ^ lower(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+                    });
+                    (hash >> 1) | 1
+                }
+            });
+        let (mut lead, mut lead_len) = (0, 0);
+        if glob.fixed == ARN_COLONS {
+            let resource = glob.after(ARN_COLONS).unwrap_or_default();
+            for &c in resource.iter().take(8).take_while(|&&c| literal(c)) {
+                lead |= u64::from(c.to_ascii_lowercase() as u8) << (8 * lead_len);
+                lead_len += 1;
+            }
+        }
+        Start {
+            service,
+            lead,
+            lead_len,
+        }
+    }
 }
 
 impl Glob {
@@ -355,11 +426,16 @@ impl Glob {
         // In a whole ARN (`arn:` and at least five colons), the first five colons end its
         // fields whatever the fields hold: IAM matches an ARN field by field, so a `*` that
         // fills the Region field stands for a Region and never reaches into the resource.
-        let arn = chars.starts_with(&['a', 'r', 'n', ':'])
-            && chars.iter().filter(|&&c| c == ':').count() >= ARN_COLONS;
+        // One pass: the first five colons, and how many came before the first wildcard
+        // (the leading colons of a pattern that is not a whole ARN).
+        let arn = chars.starts_with(&['a', 'r', 'n', ':']);
+        let mut before_wildcard = None;
         for (i, &c) in chars.iter().enumerate() {
             match c {
                 '*' | '?' if !arn => break,
+                '*' | '?' => {
+                    before_wildcard.get_or_insert(fixed);
+                }
                 ':' => {
                     let Ok(at) = u32::try_from(i) else {
                         break;
@@ -373,11 +449,24 @@ impl Glob {
                 _ => {}
             }
         }
-        Glob {
+        if fixed < ARN_COLONS {
+            // Not a whole ARN: only the colons before a wildcard lead.
+            fixed = before_wildcard.unwrap_or(fixed);
+            colons[fixed..].fill(0);
+        }
+        let mut glob = Glob {
             chars,
             colons,
             fixed,
-        }
+            start: Start::default(),
+        };
+        glob.start = Start::of(&glob);
+        glob
+    }
+
+    /// Its literal starts, to tell it apart from another pattern at once ([`Start::apart`]).
+    pub fn start(&self) -> Start {
+        self.start
     }
 
     /// Can some string match both patterns? A search over pairs of positions, so it stays
@@ -396,6 +485,9 @@ impl Glob {
         // match, their first `shared` colons fall on the same places: the fields between
         // them, and what follows the last, meet or not each on their own. A different service
         // or resource type shows at once.
+        if self.start.apart(other.start) {
+            return false;
+        }
         let shared = self.fixed.min(other.fixed);
         if shared == 0 {
             return parts_intersect(&self.chars, &other.chars, reuse);
@@ -404,8 +496,17 @@ impl Glob {
             (Some(a), Some(b)) => parts_intersect(a, b, reuse),
             _ => false,
         };
+        // Two plain services that are the same name meet.
+        let plain = self.start.service != 0 && other.start.service != 0;
+        let same_service = plain
+            && match (self.field(2), other.field(2)) {
+                (Some(a), Some(b)) => {
+                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+                }
+                _ => false,
+            };
         // The service (the third field), then the resource, tell most pairs apart.
-        (shared <= 2 || meet(self.field(2), other.field(2)))
+        (shared <= 2 || same_service || meet(self.field(2), other.field(2)))
             && meet(self.after(shared), other.after(shared))
             && (0..shared)
                 .filter(|&k| k != 2)
@@ -608,7 +709,7 @@ fn search_with(a: &[char], b: &[char], (seen, stack): &mut Scratch) -> bool {
 pub fn template_to_glob(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = find_part_start(rest) {
         out.push_str(&rest[..start]);
         match rest[start..].find('}') {
             Some(end) => {
@@ -628,6 +729,14 @@ pub fn template_to_glob(template: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where the first `${` of `text` is: `str::find("${")` without building a substring
+/// searcher for each search (a catalog template holds a few parts, and every template of a
+/// service is read when the service is first asked for).
+pub fn find_part_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).find(|&at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 #[inline]
@@ -1319,10 +1428,12 @@ mod tests {
         }
     }
 
+    /// The field-by-field path, its literal-start shortcut ([`Start::apart`]) and the trimmed
+    /// ends give the search's answers.
     #[test]
     fn shortcuts_agree_with_the_search() {
         let parts = [
-            "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
+            "arn", ":", "aws", "s3", "S3", "ec2", "*", "?", "\u{1}", "/", "a", "A", "b", "",
         ];
         let mut next = numbers(11);
         let mut both = 0;
