@@ -34,7 +34,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
-            let pointer = format!("{}/{}", s.pointer, member.key);
+            // Joined only when something is reported: most principals are valid.
+            let pointer = || [s.pointer.as_str(), "/", &member.key].concat();
             for p in principal_values(member) {
                 if cx.kind == PolicyKind::KmsKey
                     && p.has_type("Service")
@@ -48,7 +49,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         )
                         .help("write the Region the log groups are in: \"Service\": \"logs.us-east-1.amazonaws.com\", with a `kms:EncryptionContext:aws:logs:arn` condition naming them")
                         .severity(Severity::Warning)
-                        .at(pointer.clone()),
+                        .at(pointer()),
                     );
                     continue;
                 }
@@ -59,7 +60,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             span,
                             format!("invalid principal `{}`: {why}", p.value.value),
                         )
-                        .at(pointer.clone()),
+                        .at(pointer()),
                     );
                 }
             }
