@@ -137,8 +137,9 @@ pub struct Context<'a> {
     pub resources: resources::Cache<'a>,
     /// The document's effective access, read when a rule first asks (`methods::access`).
     pub access: std::cell::OnceCell<crate::access::Access<'a>>,
-    /// Which of the access methods' actions the document names (`methods::named`).
-    pub method_actions: std::cell::OnceCell<Vec<bool>>,
+    /// What the access methods find in the document, for all the E rules at once
+    /// (`methods::check_family`).
+    pub methods: std::cell::OnceCell<methods::Findings>,
     /// Every condition entry's key and operator, worked out when a rule first asks.
     condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
 }
@@ -160,7 +161,7 @@ impl<'a> Context<'a> {
             forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
-            method_actions: Default::default(),
+            methods: Default::default(),
             condition_keys: Default::default(),
         }
     }
@@ -279,13 +280,16 @@ fn redundant_values<'a>(
     key: fn(&'a str) -> &'a str,
     covers: fn(&str, &str) -> bool,
 ) {
+    // Filled anew for each list: a document's lists share its memory.
+    let mut keys: Vec<&'a str> = Vec::new();
     for s in &cx.policy.statements {
         for member in lists(s).into_iter().flatten() {
             let values = s.strings_of(member);
             if values.len() < 2 {
                 continue;
             }
-            let keys: Vec<&'a str> = values.iter().map(|v| key(v.value)).collect();
+            keys.clear();
+            keys.extend(values.iter().map(|v| key(v.value)));
             let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
                 covers(values[g].value, values[s].value)
             });
