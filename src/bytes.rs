@@ -152,6 +152,50 @@ fn any_of_either(chunk: &[u8], a: u8, b: u8) -> bool {
     hits != 0
 }
 
+/// Whether no byte of `bytes` [`ends_plain_run`]: what the JSON report asks of nearly every
+/// string it writes, so it is inlined into the writer and kept lean (a call and the set-up
+/// of [`escape_end`] cost more than scanning a typical 40-byte string). Sixteen bytes at a
+/// time; a longer input's last partial sixteen as its final sixteen, a shorter one as two
+/// overlapping words of eight, or a byte at a time under eight.
+#[inline(always)]
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        if <&[u8; LANES]>::try_from(chunk).is_ok_and(any_stop) {
+            return false;
+        }
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    if let Some(last) = bytes
+        .len()
+        .checked_sub(LANES)
+        .and_then(|at| <&[u8; LANES]>::try_from(&bytes[at..]).ok())
+    {
+        return !any_stop(last);
+    }
+    match (rest.first_chunk::<8>(), rest.last_chunk::<8>()) {
+        (Some(&first), Some(&last)) => !word_has_stop(first) && !word_has_stop(last),
+        _ => !rest.iter().any(|&b| ends_plain_run(b)),
+    }
+}
+
+/// Whether any of eight bytes [`ends_plain_run`] (see [`plain_run_end`] for the tests: each
+/// marks a true stop, or bytes above one, so some mark means some stop).
+#[inline(always)]
+fn word_has_stop(chunk: [u8; 8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word;
+    let word = u64::from_le_bytes(chunk);
+    let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    (quote | backslash | control) & HIGHS != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +274,22 @@ mod tests {
             b'*',
             b'?'
         ));
+    }
+
+    #[test]
+    fn is_plain_agrees_with_escape_end() {
+        // Every stop byte at every position of inputs around each width the check uses.
+        for stop in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for len in 0..52 {
+                let plain: Vec<u8> = "aé ~\x7f".bytes().cycle().take(len).collect();
+                assert!(is_plain(&plain), "plain input of {len}");
+                for at in 0..len {
+                    let mut bytes = plain.clone();
+                    bytes[at] = stop;
+                    assert_eq!(escape_end(&bytes, 0), at);
+                    assert!(!is_plain(&bytes), "stop {stop:#x} at {at} of {len}");
+                }
+            }
+        }
     }
 }

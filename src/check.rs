@@ -265,8 +265,18 @@ fn check_file(
                 .as_ref()
                 .filter(|_| opts.kind.is_none())
                 .and_then(|(_, _, held)| *held));
-        for mut d in rules::run(&cx, |m| rule_set.applies(m, kind)) {
-            d.sid = sid_at(&model, &d.pointer);
+        let found = rules::run(&cx, |m| rule_set.applies(m, kind));
+        file.diagnostics.reserve(found.len());
+        // Each statement's `Sid` as its findings share it, by the statement's place: copied
+        // once, not once a finding.
+        let mut sids: Vec<Option<Arc<str>>> = Vec::new();
+        for mut d in found {
+            d.sid = sid_at(&model, &d.pointer).map(|(at, sid)| {
+                if sids.len() <= at {
+                    sids.resize(at + 1, None);
+                }
+                sids[at].get_or_insert_with(|| Arc::from(sid)).clone()
+            });
             if let Some((org, detected)) = resembles {
                 mark_as_hint(&mut d, org, detected);
             }
@@ -400,13 +410,14 @@ fn mark_as_hint(d: &mut Diagnostic, org: PolicyKind, detected: PolicyKind) {
     });
 }
 
-/// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`.
+/// The `Sid` of the statement a JSON pointer lies in, if that statement has a string `Sid`,
+/// with the statement's place in the model's list.
 /// Found by the statement's index, not by comparing pointers: a policy can have 150,000
 /// statements, each with a finding.
-fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
-    let statement = match model.statements.first() {
+fn sid_at<'m>(model: &'m policy::Policy, pointer: &str) -> Option<(usize, &'m str)> {
+    let (at, statement) = match model.statements.first() {
         // `Statement` is one object: every pointer under it is in that statement.
-        Some(only) if only.pointer == "/Statement" => only,
+        Some(only) if only.pointer == "/Statement" => (0, only),
         _ => {
             let rest = pointer.strip_prefix("/Statement/")?;
             let index = rest.split('/').next()?.parse::<usize>().ok()?;
@@ -415,7 +426,7 @@ fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
                 .statements
                 .binary_search_by_key(&index, |s| s.index)
                 .ok()?;
-            &model.statements[at]
+            (at, &model.statements[at])
         }
     };
     let inside = pointer
@@ -425,7 +436,7 @@ fn sid_at(model: &policy::Policy, pointer: &str) -> Option<String> {
         return None;
     }
     let sid = statement.sid?.value.as_str()?;
-    Some(sid.to_string())
+    Some((at, sid))
 }
 
 /// A syntax error is worth reporting when the text was meant as a policy: a file named on
@@ -501,18 +512,35 @@ impl FileCheck<'_> {
         for d in inline::missing_reasons(&comments) {
             self.diagnostics.push((d, 0, None));
         }
+        // Placed in the order of their offsets and codes, which is nearly the report's:
+        // the small keys are sorted, not the findings (see `sort_placed`).
         let diagnostics = std::mem::take(&mut self.diagnostics);
-        let mut findings = Vec::with_capacity(diagnostics.len());
-        for (d, document, kind) in diagnostics {
-            findings.extend(rule_set.place(d, &mut self.host, document, kind));
+        let mut order: Vec<(usize, Code, u32)> = diagnostics
+            .iter()
+            .zip(0u32..)
+            .map(|((d, _, _), made)| (d.span.start, d.code, made))
+            .collect();
+        order.sort_unstable();
+        let mut slots: Vec<Option<_>> = diagnostics.into_iter().map(Some).collect();
+        let mut findings = Vec::with_capacity(slots.len());
+        let mut made = Vec::with_capacity(slots.len());
+        for (_, _, at) in order {
+            let Some((d, document, kind)) = slots.get_mut(at as usize).and_then(Option::take)
+            else {
+                continue;
+            };
+            if let Some(finding) = rule_set.place(d, &mut self.host, document, kind) {
+                findings.push(finding);
+                made.push(at);
+            }
         }
+        // The report's order; every finding of one file shares the path, so it is not
+        // compared.
+        crate::diagnostic::sort_placed(&mut findings, &made);
         if comments.iter().any(|c| c.reason) {
             self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
-        // The report's order; every finding of one file shares the path, so it is not
-        // compared again at each step (see `sort_file_findings`).
-        crate::diagnostic::sort_file_findings(&mut findings);
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.host.text().to_string());
@@ -591,11 +619,8 @@ mod tests {
             json::parse(r#"{"Statement": [{"Sid": "A"}, 7, {"Effect": "Allow"}, {"Sid": "D"}]}"#)
                 .unwrap();
         let model = policy::build(&array);
-        assert_eq!(
-            sid_at(&model, "/Statement/0/Resource").as_deref(),
-            Some("A")
-        );
-        assert_eq!(sid_at(&model, "/Statement/3").as_deref(), Some("D"));
+        assert_eq!(sid_at(&model, "/Statement/0/Resource"), Some((0, "A")));
+        assert_eq!(sid_at(&model, "/Statement/3"), Some((2, "D")));
         // Not an object, no `Sid`, no such statement, not a statement's pointer.
         assert_eq!(sid_at(&model, "/Statement/1/Sid"), None);
         assert_eq!(sid_at(&model, "/Statement/2/Effect"), None);
@@ -604,7 +629,7 @@ mod tests {
         assert_eq!(sid_at(&model, "/Version"), None);
         let object = json::parse(r#"{"Statement": {"Sid": "One", "Action": "s3:*"}}"#).unwrap();
         let model = policy::build(&object);
-        assert_eq!(sid_at(&model, "/Statement/Action").as_deref(), Some("One"));
+        assert_eq!(sid_at(&model, "/Statement/Action"), Some((0, "One")));
         assert_eq!(sid_at(&model, "/Statementx"), None);
     }
 }

@@ -39,7 +39,10 @@ struct Discovery {
     /// `--select`, `--ignore`, `--forbid`: applied to every config found.
     overrides: Overrides,
     /// The config file nearest above each folder, as the path to it was given.
-    by_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Keyed by the folder's spelling (every file asks twice, when it is checked and when
+    /// it is filtered; hashing a `Path` goes component by component): two spellings of one
+    /// folder are two entries with the same answer.
+    by_folder: Mutex<rustc_hash::FxHashMap<std::ffi::OsString, Option<PathBuf>>>,
     /// Each config file read, or why it could not be.
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
 }
@@ -77,12 +80,12 @@ impl ConfigSet {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let known = lock(&discovery.by_folder).get(folder).cloned();
+        let known = lock(&discovery.by_folder).get(folder.as_os_str()).cloned();
         let found = match known {
             Some(found) => found,
             None => {
                 let found = nearest(&discovery.cwd.join(folder));
-                lock(&discovery.by_folder).insert(folder.to_path_buf(), found.clone());
+                lock(&discovery.by_folder).insert(folder.as_os_str().to_owned(), found.clone());
                 found
             }
         };

@@ -55,8 +55,9 @@ pub struct Diagnostic {
     pub pointer: String,
     /// For rules whose severity depends on what they found; the config still overrides it.
     pub severity: Option<Severity>,
-    /// The `Sid` of the statement the pointer lies in, filled in by the pipeline.
-    pub sid: Option<String>,
+    /// The `Sid` of the statement the pointer lies in, filled in by the pipeline (shared by
+    /// the statement's findings).
+    pub sid: Option<Arc<str>>,
     /// Findings of other rules that this one says in full (E001 on a method that passes a
     /// role says what A007 says of that `iam:PassRole`): when both rules run, only this one
     /// is reported (`rules::run`).
@@ -139,7 +140,7 @@ pub struct Finding {
     pub pointer: String,
     /// The `Sid` of the statement the finding lies in, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     /// The offending text itself.
     pub snippet: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -233,6 +234,49 @@ pub fn sort_file_findings(findings: &mut [Finding]) {
     }
 }
 
+/// Puts the findings of one host file, placed in the order of their diagnostics' start offset
+/// and code (each with its diagnostic's place among those made, `made`), in the report's
+/// order: by line, column, rule, message, then as made (what [`sort_file_findings`] does
+/// from the order they were made in). Lines and columns grow with the offset and codes
+/// sort as rules do, so only findings equal in place and rule are left to sort, by message;
+/// when a place is shared by two offsets (an offset inside a character, or past the end)
+/// the findings are sorted whole.
+pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
+    let place = |f: &Finding| (f.line, f.column, f.rule);
+    let in_order = findings
+        .windows(2)
+        .all(|pair| match place(&pair[0]).cmp(&place(&pair[1])) {
+            std::cmp::Ordering::Less => true,
+            // Equal in place and rule, and made at one offset: in the order they were made.
+            std::cmp::Ordering::Equal => pair[0].span.start == pair[1].span.start,
+            std::cmp::Ordering::Greater => false,
+        });
+    if !in_order || findings.len() != made.len() {
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&findings[a], &findings[b]);
+            (place(x), &x.message, made.get(a)).cmp(&(place(y), &y.message, made.get(b)))
+        });
+        let mut slots: Vec<Option<Finding>> =
+            std::mem::take(findings).into_iter().map(Some).collect();
+        findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
+        return;
+    }
+    let mut start = 0;
+    while let Some(first) = findings.get(start) {
+        let key = place(first);
+        let same = findings[start..]
+            .iter()
+            .take_while(|f| place(f) == key)
+            .count();
+        if same > 1 {
+            // Stable: they are in the order they were made.
+            findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
+        }
+        start += same;
+    }
+}
+
 /// The repository-relative spelling of a path: forward slashes, no leading `./`.
 pub fn normalize_path(path: &str) -> String {
     let path = path.replace('\\', "/");
@@ -275,7 +319,7 @@ mod tests {
             document: 0,
             kind: None,
             pointer: pointer.into(),
-            sid: sid.map(String::from),
+            sid: sid.map(Arc::from),
             snippet: "X".into(),
             labels: Vec::new(),
             span: Span::new(0, 1),
@@ -363,6 +407,53 @@ mod tests {
             let mut sorted = findings;
             sort_file_findings(&mut sorted);
             assert_eq!(order(&sorted), order(&expected));
+        }
+    }
+
+    #[test]
+    fn findings_placed_by_offset_end_in_the_order_sorting_them_gives() {
+        // (offset, line, column, rule, message): ties in place at one offset and at two
+        // (an offset inside a character), and messages that tie too, made in any order.
+        let made = [
+            (30, 2, 5, "P016", "b"),
+            (10, 1, 5, "P016", "a"),
+            (30, 2, 5, "C001", "z"),
+            (30, 2, 5, "P016", "a"),
+            (10, 1, 5, "P016", "a"),
+            (9, 1, 4, "Z999", "a"),
+            (30, 2, 5, "P016", "b"),
+            (40, 3, 1, "C002", "a"),
+            (40, 3, 1, "C001", "b"),
+        ];
+        let shared_place = [(31, 2, 5, "P016", "a"), (32, 2, 5, "C001", "a")];
+        for extra in [&[][..], &shared_place[..1], &shared_place[..]] {
+            let findings: Vec<Finding> = made
+                .iter()
+                .chain(extra)
+                .enumerate()
+                .map(|(i, &(start, line, column, rule, message))| {
+                    let mut f = finding(&format!("/Statement/{i}"), None);
+                    (f.line, f.column, f.rule, f.message) = (line, column, rule, message.into());
+                    f.span = Span::new(start, start + 1);
+                    f
+                })
+                .collect();
+            let mut expected = findings.clone();
+            sort_file_findings(&mut expected);
+            let mut order: Vec<(usize, &str, u32)> = findings
+                .iter()
+                .zip(0u32..)
+                .map(|(f, i)| (f.span.start, f.rule, i))
+                .collect();
+            order.sort_unstable();
+            let mut placed: Vec<Finding> = order
+                .iter()
+                .map(|&(_, _, i)| findings[i as usize].clone())
+                .collect();
+            let made: Vec<u32> = order.iter().map(|&(_, _, i)| i).collect();
+            sort_placed(&mut placed, &made);
+            let pointers = |f: &[Finding]| f.iter().map(|f| f.pointer.clone()).collect::<Vec<_>>();
+            assert_eq!(pointers(&placed), pointers(&expected));
         }
     }
 

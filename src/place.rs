@@ -67,6 +67,10 @@ impl<'c> RuleSet<'c> {
 
     /// The config's override, else what the rule found, else the rule's default.
     fn severity(&self, meta: &RuleMeta, found: Option<Severity>) -> Severity {
+        if self.every_rule {
+            // Nothing is overridden.
+            return found.unwrap_or(meta.severity);
+        }
         match self.config.severity_override(meta.code, meta.name) {
             Some(SeverityOverride::Set(severity)) => *severity,
             _ => found.unwrap_or(meta.severity),
@@ -191,6 +195,26 @@ mod tests {
         assert_ne!(shorten_quoted(unclosed.clone()), unclosed);
         let even = format!("`a` `b` {}", "x".repeat(500));
         assert_eq!(shorten_quoted(even.clone()), even);
+    }
+
+    #[test]
+    fn a_long_quote_is_found_wherever_its_backticks_fall() {
+        // Quotes at every position of the message's first bytes, just within and just over
+        // the limit, in bytes and in characters, closed and not.
+        for lead in 0..40 {
+            for (body, long) in [
+                ("x".repeat(QUOTE_LIMIT), false),
+                ("x".repeat(QUOTE_LIMIT + 1), true),
+                ("é".repeat(QUOTE_LIMIT), false),
+                ("é".repeat(QUOTE_LIMIT + 1), true),
+            ] {
+                let before = format!("{}`a` ", "y".repeat(lead));
+                assert_eq!(has_long_quote(&format!("{before}`{body}` `b`")), long);
+                assert_eq!(has_long_quote(&format!("{before}`{body}")), long);
+                // Outside the quotes, length does not count.
+                assert!(!has_long_quote(&format!("{before}{body} `b`")));
+            }
+        }
     }
 
     fn config(text: &str) -> Config {

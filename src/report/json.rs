@@ -146,7 +146,18 @@ impl Write for WithoutFirstByte<'_> {
 /// Findings as items of the top-level `findings` array: after a comma unless `first`, each
 /// on a new line, every line indented two levels.
 pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(findings.len() * 768);
+    // Sized once: the members' keys and numbers take under 512 bytes, the strings their
+    // length (more only where escaped).
+    let size: usize = findings
+        .iter()
+        .map(|f| {
+            let labels: usize = f.labels.iter().map(|l| 256 + l.message.len()).sum();
+            let sid = f.sid.as_deref().map_or(0, str::len);
+            let strings = f.message.len() + f.help.len() + f.pointer.len() + f.snippet.len();
+            512 + f.path.len() + strings + sid + labels
+        })
+        .sum();
+    let mut out = Vec::with_capacity(size);
     // Escaped once: the findings of a group (almost always) share their path.
     let mut path: (&str, Vec<u8>) = ("", b"\"\"".to_vec());
     for (k, finding) in findings.iter().enumerate() {
@@ -170,8 +181,9 @@ pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
 /// is most of its cost.
 fn write_finding(out: &mut Vec<u8>, f: &Finding, escaped_path: &[u8]) {
     // Each member's separator, indentation and key are one literal: most of the output.
-    string_field(out, b"{\n      \"rule\": ", f.rule);
-    string_field(out, b",\n      \"name\": ", f.name);
+    // A rule's code and name are identifiers (a test holds every one plain).
+    plain_field(out, b"{\n      \"rule\": ", f.rule);
+    plain_field(out, b",\n      \"name\": ", f.name);
     plain_field(out, b",\n      \"severity\": ", f.severity.as_str());
     string_field(out, b",\n      \"message\": ", &f.message);
     out.extend_from_slice(b",\n      \"path\": ");
@@ -215,8 +227,8 @@ fn string_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
     write_string(out, value);
 }
 
-/// A string of the program's own that needs no escape (a severity, a kind: a test holds
-/// every one of them plain), copied without looking.
+/// A string of the program's own that needs no escape (a rule's code and name, a severity,
+/// a kind: a test holds every one of them plain), copied without looking.
 #[inline(always)]
 fn plain_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
     out.extend_from_slice(key);
@@ -228,16 +240,39 @@ fn plain_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
 #[inline(always)]
 fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
     out.extend_from_slice(key);
-    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    // Lines, columns and document numbers are nearly all under 10,000: their digits go
+    // out as one copy of known length, not through a buffer and a copy of any length.
+    const DIGITS: &[u8; 10] = b"0123456789";
+    let digit = |place: usize| DIGITS[value / place % 10];
+    match value {
+        0..=9 => out.push(digit(1)),
+        10..=99 => out.extend_from_slice(&[digit(10), digit(1)]),
+        100..=999 => out.extend_from_slice(&[digit(100), digit(10), digit(1)]),
+        1000..=9999 => out.extend_from_slice(&[digit(1000), digit(100), digit(10), digit(1)]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
+    }
 }
 
 /// A JSON string as serde_json escapes it: `"`, `\\` and control characters only.
+/// Inlined: almost every string needs no escape, and for those the check and one copy cost
+/// less than a call would.
+#[inline(always)]
 fn write_string(out: &mut Vec<u8>, value: &str) {
     let bytes = value.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Almost every string needs no escape: the clean runs between escapes are found as the
-    // parser finds a string's plain runs, and copied whole.
+    if crate::bytes::is_plain(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        write_escaped(out, bytes);
+    }
+    out.push(b'"');
+}
+
+/// The inside of a string that needs an escape: the clean runs between escapes are found as
+/// the parser finds a string's plain runs, and copied whole.
+#[inline(never)]
+fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut clean = 0;
     loop {
         let i = crate::bytes::escape_end(bytes, clean);
@@ -265,7 +300,6 @@ fn write_string(out: &mut Vec<u8>, value: &str) {
         }
         clean = i + 1;
     }
-    out.push(b'"');
 }
 
 pub(crate) struct Json;
@@ -388,7 +422,7 @@ mod tests {
             document: 7,
             kind: Some(crate::policy::PolicyKind::KmsKey),
             pointer: "/Statement/0/Principal/AWS".into(),
-            sid: Some(tricky.clone()),
+            sid: Some(tricky.as_str().into()),
             snippet: tricky.clone(),
             labels: vec![
                 crate::diagnostic::Label {
@@ -518,10 +552,25 @@ mod tests {
     }
 
     #[test]
-    fn severities_and_kinds_need_no_escape() {
+    fn numbers_are_written_as_serde_writes_them() {
+        let edges = [
+            0, 1, 9, 10, 42, 99, 100, 999, 1000, 4321, 9999, 10_000, 123_456,
+        ];
+        for value in edges.into_iter().chain([usize::MAX]) {
+            let mut written = Vec::new();
+            number_field(&mut written, b"", value);
+            assert_eq!(written, serde_json::to_vec(&value).unwrap(), "{value}");
+        }
+    }
+
+    #[test]
+    fn codes_names_severities_and_kinds_need_no_escape() {
         let severities = [Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str);
         let kinds = PolicyKind::ALL.iter().map(|k| k.as_str());
-        for word in kinds.chain(severities) {
+        let rules = crate::code::Code::ALL
+            .iter()
+            .flat_map(|code| [code.meta().code, code.meta().name]);
+        for word in kinds.chain(severities).chain(rules) {
             let mut escaped = Vec::new();
             write_string(&mut escaped, word);
             let mut plain = Vec::new();

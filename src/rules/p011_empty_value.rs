@@ -7,7 +7,7 @@ use crate::json::{Member, Node, Value};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(statement) = cx.policy.statement {
-        report_if_empty(statement, "", out);
+        report_if_empty(statement, &[], out);
     }
     for s in &cx.policy.statements {
         // Not `Condition`: AWS accepts an empty condition block, which always matches.
@@ -20,25 +20,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             s.not_principal,
         ];
         for member in elements.into_iter().flatten() {
-            report_if_empty(member, &s.pointer, out);
+            report_if_empty(member, &[&s.pointer], out);
             if let Value::Array(items) = &member.value.value {
                 // Tested in place: a list of a thousand actions holds no empty one.
                 for item in items.iter().filter(|item| emptiness(item).is_some()) {
-                    report_node(item, &member.key, &s.pointer, out);
+                    report_node(item, &member.key, &[&s.pointer], out);
                 }
             }
             for nested in member.value.members().unwrap_or_default() {
-                // Principal types and condition operators: each needs values of its own. The
-                // pointer is spelled out only for an empty one.
-                if emptiness(&nested.value).is_some() {
-                    report_if_empty(nested, &format!("{}/{}", s.pointer, member.key), out);
-                }
+                // Principal types and condition operators: each needs values of its own.
+                report_if_empty(nested, &[&s.pointer, "/", &member.key], out);
             }
         }
     }
 }
 
-fn report_if_empty(member: &Member, pointer: &str, out: &mut Vec<Diagnostic>) {
+/// `pointer`: the parent's pointer in pieces, joined only when something is reported.
+fn report_if_empty(member: &Member, pointer: &[&str], out: &mut Vec<Diagnostic>) {
     report_node(&member.value, &member.key, pointer, out);
 }
 
@@ -53,13 +51,13 @@ fn emptiness(node: &Node) -> Option<&'static str> {
     }
 }
 
-fn report_node(node: &Node, key: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+fn report_node(node: &Node, key: &str, pointer: &[&str], out: &mut Vec<Diagnostic>) {
     let Some(what) = emptiness(node) else {
         return;
     };
     out.push(
         Diagnostic::new(Code::P011, node.span, format!("`{key}` is {what}"))
             .help(format!("give `{key}` a value, or remove it"))
-            .at(format!("{pointer}/{key}")),
+            .at([pointer.concat().as_str(), "/", key].concat()),
     );
 }

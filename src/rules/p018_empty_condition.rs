@@ -12,7 +12,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(condition) = s.condition else {
             continue;
         };
-        let pointer = format!("{}/Condition", s.pointer);
+        // Joined only when something is reported: most conditions are not empty.
+        let pointer = || [s.pointer.as_str(), "/Condition"].concat();
         if is_empty(&condition.value) {
             out.push(
                 Diagnostic::new(
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     "`Condition` is empty: it tests nothing",
                 )
                 .help("add the condition the statement was meant to have, or remove `Condition`")
-                .at(pointer.clone()),
+                .at(pointer()),
             );
             continue;
         }
@@ -37,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "add a key and its values to `{}`, or remove it",
                         op.key
                     ))
-                    .at(format!("{pointer}/{}", op.key)),
+                    .at([pointer().as_str(), "/", &op.key].concat()),
                 );
             }
         }

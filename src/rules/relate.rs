@@ -425,7 +425,7 @@ pub fn within_file(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
                     .label(key.anchor.span, "this key policy does not delegate to IAM")
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
-                d.sid = grant.anchor.sid.clone();
+                d.sid = grant.anchor.sid.as_deref().map(Arc::from);
                 out.push((d, doc.document));
             }
         }
@@ -488,7 +488,7 @@ fn template_key_unreachable(
     let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
         .help(X001_HELP)
         .at(grant.anchor.pointer.clone());
-    d.sid = grant.anchor.sid.clone();
+    d.sid = grant.anchor.sid.as_deref().map(Arc::from);
     Some(d)
 }
 
@@ -536,7 +536,7 @@ fn inconsistent_placeholders(facts: &[DocFacts]) -> Vec<(Diagnostic, usize)> {
         .label(first.anchor.span, format!("first spelled `{}` here", first.text))
         .help(format!("spell every occurrence `{}`", first.text))
         .at(other.anchor.pointer.clone());
-        d.sid = other.anchor.sid.clone();
+        d.sid = other.anchor.sid.as_deref().map(Arc::from);
         out.push((d, *document));
     }
     out
@@ -580,8 +580,9 @@ pub fn key_policies(facts: &FileFacts, path: &Arc<str>, id: usize) -> Vec<KeyPol
 
 /// How many key policies of a directory have come, by home account: enough to tell a grant
 /// whose pairing is decided before the directory is complete.
+/// (Fx-hashed: asked again for each waiting grant each time a key policy comes.)
 #[derive(Debug, Default)]
-pub struct KeyCounts(std::collections::HashMap<String, usize>);
+pub struct KeyCounts(rustc_hash::FxHashMap<String, usize>);
 
 impl KeyCounts {
     pub fn add(&mut self, keys: &[KeyPolicy]) {
@@ -690,7 +691,7 @@ pub fn with_directory(facts: &FileFacts, id: usize, keys: &[KeyPolicy]) -> Vec<R
                 let mut d = Diagnostic::new(Code::X001, grant.anchor.span, message)
                     .help(X001_HELP)
                     .at(grant.anchor.pointer.clone());
-                d.sid = grant.anchor.sid.clone();
+                d.sid = grant.anchor.sid.as_deref().map(Arc::from);
                 added.push(Related {
                     diagnostic: d,
                     spot: grant.anchor.spot.clone(),

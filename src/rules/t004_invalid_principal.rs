@@ -34,8 +34,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
-            // Spelled out only for a finding: most principals are valid.
-            let pointer = || format!("{}/{}", s.pointer, member.key);
+            // Joined only when something is reported: most principals are valid.
+            let pointer = || [s.pointer.as_str(), "/", &member.key].concat();
             for &p in s.principals_of(member).iter() {
                 if cx.kind == PolicyKind::KmsKey
                     && p.has_type("Service")

@@ -6,7 +6,8 @@
 use super::plan::Plan;
 use crate::outcome::FileReport;
 use crate::rules::relate::{self, FileFacts, KeyCounts, KeyPolicy};
-use std::collections::HashMap;
+// Keyed by positions and directory numbers: a hash of a word, not SipHash's.
+use rustc_hash::FxHashMap as HashMap;
 
 /// A checked file that waits, with the facts its documents leave for relating them to other
 /// files' (dropped once it has been related).
@@ -53,11 +54,11 @@ impl Barrier {
         let n = plan.len();
         Barrier {
             group_left: (0..n).map(|p| plan.group_end[p] - p).collect(),
-            parked: HashMap::new(),
+            parked: HashMap::default(),
             directory_left: plan.directory_size.clone(),
-            directory_keys: HashMap::new(),
-            directory_counts: HashMap::new(),
-            directory_waiting: HashMap::new(),
+            directory_keys: HashMap::default(),
+            directory_counts: HashMap::default(),
+            directory_waiting: HashMap::default(),
             release: Vec::new(),
         }
     }
