@@ -3,7 +3,7 @@
 
 use iamlint::access::Target;
 use iamlint::catalog::Catalog;
-use iamlint::rules::methods::{parse, Family, METHODS_TOML};
+use iamlint::rules::methods::{parse, read_plain, Family, METHODS_TOML};
 use std::collections::BTreeSet;
 
 #[test]
@@ -77,4 +77,42 @@ fn every_method_names_catalog_actions_and_can_be_reported() {
 fn a_broken_methods_file_is_an_error_not_a_panic() {
     assert!(parse("[[method]]\nid = 3\n").is_err());
     assert!(parse("[[method]]\nid = \"x\"\nfamily = \"escalation\"\nname = \"n\"\nactions = []\ndefeated_by = \"d\"\nfix = \"f\"\nsurprise = 1\n").is_err());
+}
+
+#[test]
+fn the_plain_reader_reads_the_file_as_the_toml_parser_does() {
+    let plain = read_plain(METHODS_TOML).expect("the methods file is in the plain form");
+    let parsed = parse(METHODS_TOML).expect("the methods file parses");
+    assert_eq!(format!("{plain:#?}"), format!("{parsed:#?}"));
+}
+
+#[test]
+fn the_plain_reader_leaves_other_forms_to_the_toml_parser() {
+    let method = |extra: &str| {
+        format!(
+            "[[method]]\nid = \"x\"\nfamily = \"takeover\"\nname = \"n\"\n\
+             actions = [\"iam:PassRole\", \"lambda:CreateFunction\"]\n\
+             defeated_by = \"d\"\nfix = \"f\"\n{extra}"
+        )
+    };
+    let read = read_plain(&method("own = true\nrhino = 3\n")).expect("plain form");
+    assert_eq!(read.len(), 1);
+    assert!(read[0].own);
+    assert_eq!(read[0].rhino, Some(3));
+    assert_eq!(read[0].actions, ["iam:PassRole", "lambda:CreateFunction"]);
+    assert_eq!(read[0].targets, None);
+    for other in [
+        "fix = \"again\"\n",
+        "colour = \"red\"\n",
+        "passed_to = \"a\\\\b\"\n",
+        "passed_to = \"a\" # note\n",
+        "targets = [\"a, b\"]\n",
+        "rhino = +3\n",
+        "own = yes\n",
+        "[other]\n",
+    ] {
+        assert!(read_plain(&method(other)).is_none(), "{other:?}");
+        // Still valid or still refused, as the TOML parser decides.
+        let _ = parse(&method(other));
+    }
 }

@@ -87,7 +87,120 @@ pub fn parse(text: &str) -> Result<Vec<Method>, String> {
 /// The embedded methods (none if the file were broken: a test guards against it).
 pub fn all() -> &'static [Method] {
     static METHODS: OnceLock<Vec<Method>> = OnceLock::new();
-    METHODS.get_or_init(|| parse(METHODS_TOML).unwrap_or_default())
+    METHODS.get_or_init(|| {
+        // Every run that checks an identity policy loads the file: the plain reader costs
+        // a tenth of the TOML parser, which remains for anything the reader does not know.
+        read_plain(METHODS_TOML)
+            .or_else(|| parse(METHODS_TOML).ok())
+            .unwrap_or_default()
+    })
+}
+
+/// The methods file read line by line, for the plain form it is written in: comments,
+/// `[[method]]` headers, and one `key = value` per line (a string without escapes, a
+/// number, `true`/`false`, or a one-line list of strings). `None` for anything else, or
+/// a field missing, repeated or unknown: [`parse`] then decides. A test checks that both
+/// read the embedded file alike.
+pub fn read_plain(text: &str) -> Option<Vec<Method>> {
+    let mut methods = Vec::new();
+    let mut fields: Option<Vec<(&str, &str)>> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line == "[[method]]" {
+            if let Some(done) = fields.take() {
+                methods.push(plain_method(&done)?);
+            }
+            fields = Some(Vec::new());
+            continue;
+        }
+        let (key, value) = line.split_once(" = ")?;
+        let current = fields.as_mut()?;
+        if current.iter().any(|(k, _)| *k == key) {
+            return None;
+        }
+        current.push((key, value));
+    }
+    methods.push(plain_method(&fields?)?);
+    Some(methods)
+}
+
+/// One `[[method]]` table of [`read_plain`], from its `key = value` pairs.
+fn plain_method(fields: &[(&str, &str)]) -> Option<Method> {
+    const KNOWN: [&str; 10] = [
+        "id",
+        "rhino",
+        "family",
+        "name",
+        "actions",
+        "targets",
+        "passed_to",
+        "own",
+        "defeated_by",
+        "fix",
+    ];
+    if fields.iter().any(|(k, _)| !KNOWN.contains(k)) {
+        return None;
+    }
+    let raw = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let string = |key: &str| raw(key).map(plain_string);
+    let list = |key: &str| {
+        raw(key).map(|v| {
+            let inner = v.strip_prefix('[')?.strip_suffix(']')?.trim();
+            if inner.is_empty() {
+                return Some(Vec::new());
+            }
+            inner
+                .split(',')
+                .map(|item| plain_string(item.trim()))
+                .collect::<Option<Vec<String>>>()
+        })
+    };
+    let family = match string("family")??.as_str() {
+        "escalation" => Family::Escalation,
+        "takeover" => Family::Takeover,
+        "credentials" => Family::Credentials,
+        "exfiltration" => Family::Exfiltration,
+        "destruction" => Family::Destruction,
+        _ => return None,
+    };
+    Some(Method {
+        id: string("id")??,
+        rhino: match raw("rhino") {
+            Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(v.parse().ok()?)
+            }
+            Some(_) => return None,
+            None => None,
+        },
+        family,
+        name: string("name")??,
+        actions: list("actions")??,
+        targets: match list("targets") {
+            Some(targets) => Some(targets?),
+            None => None,
+        },
+        passed_to: match string("passed_to") {
+            Some(service) => Some(service?),
+            None => None,
+        },
+        own: match raw("own") {
+            Some("true") => true,
+            Some("false") | None => false,
+            Some(_) => return None,
+        },
+        defeated_by: string("defeated_by")??,
+        fix: string("fix")??,
+    })
+}
+
+/// A basic TOML string with nothing to unescape; `None` for any other form.
+fn plain_string(value: &str) -> Option<String> {
+    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+    let plain = !inner.contains(['"', '\\']) && !inner.chars().any(char::is_control);
+    plain.then(|| inner.to_string())
 }
 
 /// Every action the methods name, once, and each method's actions as positions in that
