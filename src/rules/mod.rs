@@ -2,6 +2,7 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod actions;
 mod c010_wildcard_in_arn_service;
 mod c020_redundant_statement;
 mod c021_other_service_in_resource_policy;
@@ -114,7 +115,7 @@ pub use registry::{all as all_rules, meta, RuleMeta, CHECKS};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{Policy, PolicyKind, Statement};
 
 /// What a check sees: one document, as a typed policy, the kind it was judged to be, and
 /// the AWS action catalog to look names up in.
@@ -141,6 +142,8 @@ pub struct Context<'a> {
     pub method_actions: std::cell::OnceCell<Vec<bool>>,
     /// Every condition entry's key and operator, worked out when a rule first asks.
     condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
+    /// Every action string's name and catalog lookup, worked out when a rule first asks.
+    action_table: std::cell::OnceCell<actions::Table<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -162,6 +165,7 @@ impl<'a> Context<'a> {
             access: Default::default(),
             method_actions: Default::default(),
             condition_keys: Default::default(),
+            action_table: Default::default(),
         }
     }
 
@@ -212,6 +216,17 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The strings of `s`'s `Action` and `NotAction`, each split and looked up in the
+    /// catalog once per document: most C, E and N rules read every action.
+    pub fn actions<'s>(&'s self, s: &Statement<'a>) -> actions::StatementActions<'s, 'a> {
+        let table = self
+            .action_table
+            .get_or_init(|| actions::Table::new(self.lookups, self.catalog, self.policy));
+        let known = keys::statement_position(self.policy, s).and_then(|i| table.of(i));
+        // A statement that is not the document's own is looked up as it comes.
+        known.unwrap_or_else(|| actions::StatementActions::of(self.lookups, self.catalog, s))
+    }
+
     /// Asks, action by action, whether actions document condition key `key` (a catalog
     /// name), through the run's index of each service's keys.
     pub fn key_support(&self, key: &'a str) -> keys::KeySupport<'a> {
@@ -239,7 +254,7 @@ pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic>
 }
 
 /// `Allow` statements only: a `Deny` restricts and never counts as access.
-pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::Statement<'a>> {
+pub fn allows<'s, 'a>(cx: &'s Context<'a>) -> impl Iterator<Item = &'s Statement<'a>> {
     cx.policy.statements.iter().filter(|s| s.is_allow())
 }
 
