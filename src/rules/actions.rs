@@ -26,12 +26,13 @@ pub struct ActionEntry<'a> {
 
 impl<'a> ActionEntry<'a> {
     fn new(lookups: &Lookups, catalog: &'a Catalog, member: &'a Member<'a>, text: Str<'a>) -> Self {
+        let wildcard = has_wildcard(text.value);
         ActionEntry {
             text,
             member,
             name: ActionName::parse(text),
-            wildcard: has_wildcard(text.value),
-            resolved: resolve_in(lookups, catalog, text.value),
+            wildcard,
+            resolved: resolve_in(lookups, catalog, text.value, wildcard),
         }
     }
 }
@@ -96,7 +97,9 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     pub fn new(lookups: &Lookups, catalog: &'a Catalog, policy: &Policy<'a>) -> Self {
-        let mut entries = Vec::new();
+        // `NotAction` is rare: `Action`'s strings are nearly all of them.
+        let count = policy.statements.iter().map(|s| s.actions().len()).sum();
+        let mut entries = Vec::with_capacity(count);
         let mut starts = Vec::with_capacity(policy.statements.len() + 1);
         for s in &policy.statements {
             let start = entries.len();

@@ -32,7 +32,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
             };
-            if crate::policy::has_wildcard(name.service) {
+            // Only a string with a wildcard can have one in its prefix.
+            if entry.wildcard && crate::policy::has_wildcard(name.service) {
                 continue;
             }
             // The lookup already found the service, or found it unknown; a string it could

@@ -6,7 +6,7 @@
 
 use super::lookup::Memo;
 use crate::catalog::Catalog;
-use crate::pattern::wildcard_match;
+use crate::pattern::{cmp_ignore_case, wildcard_match};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
 
@@ -43,6 +43,9 @@ struct Data {
 pub struct KmsActions {
     /// Every action a set names, once; its position is its bit.
     names: Vec<String>,
+    /// The positions in `names`, by name ignoring case: a literal pattern is found by a
+    /// binary search.
+    by_name: Vec<usize>,
     /// Each set's members as positions in `names`, in the data's order (by [`KmsSet`]).
     sets: [Vec<usize>; 5],
     /// The actions the run's catalog knows: every one if it has no KMS service.
@@ -83,6 +86,13 @@ impl KmsActions {
             members(data.key_policy)?,
             members(data.plaintext)?,
         ];
+        if names.len() > Bits::CAPACITY {
+            return Err(format!(
+                "rules/kms-actions.toml names {} actions; the sets hold at most {}",
+                names.len(),
+                Bits::CAPACITY
+            ));
+        }
         let known = match catalog.service("kms") {
             Some(kms) => Bits::from_positions(
                 names
@@ -93,8 +103,11 @@ impl KmsActions {
             ),
             None => Bits::all(names.len()),
         };
+        let mut by_name: Vec<usize> = (0..names.len()).collect();
+        by_name.sort_by(|&a, &b| cmp_ignore_case(&names[a], &names[b]));
         Ok(KmsActions {
             names,
+            by_name,
             sets,
             known,
             wildcards: Memo::default(),
@@ -195,7 +208,8 @@ impl KmsActions {
         if !may_name_kms(pattern) {
             return Bits::default();
         }
-        if crate::policy::has_wildcard(pattern) {
+        // A byte loop: the patterns that get here are short, mostly `kms:Name`.
+        if pattern.bytes().any(|b| b == b'*' || b == b'?') {
             // Matched once per thread: no lock for these few, cheap patterns.
             self.wildcards.get_or_insert(
                 pattern,
@@ -211,11 +225,11 @@ impl KmsActions {
                 },
             )
         } else {
-            Bits::from_positions(
-                self.names
-                    .iter()
-                    .position(|a| a.eq_ignore_ascii_case(pattern)),
-            )
+            // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
+            let found = self
+                .by_name
+                .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
+            Bits::from_positions(found.ok().map(|at| self.by_name[at]))
         }
     }
 }
@@ -231,23 +245,31 @@ fn may_name_kms(pattern: &str) -> bool {
         _ => return false,
     }
     // Most actions of a statement belong to other services: a literal ASCII service
-    // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
-    !(service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms"))
+    // prefix other than `kms` reaches no KMS action, and needs no lookup at all. Bytes,
+    // not characters: asked of every action of every statement.
+    let bytes = pattern.as_bytes();
+    let service = memchr::memchr(b':', bytes).map_or(bytes, |at| &bytes[..at]);
+    let literal_ascii = service
+        .iter()
+        .all(|&b| b.is_ascii() && b != b'*' && b != b'?');
+    !literal_ascii || service.eq_ignore_ascii_case(b"kms")
 }
 
-/// A set of positions in [`KmsActions::names`]; empty without allocating.
-#[derive(Clone, Default, Debug, PartialEq, Eq)]
-struct Bits(Vec<u64>);
+/// A set of positions in [`KmsActions::names`], kept inline: the K rules work out a mask
+/// for every KMS action of every statement, several times over.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+struct Bits([u64; 4]);
 
 impl Bits {
+    /// Positions past this are not kept ([`KmsActions::load`] refuses more names).
+    const CAPACITY: usize = 4 * 64;
+
     fn from_positions(positions: impl IntoIterator<Item = usize>) -> Self {
         let mut bits = Bits::default();
         for i in positions {
-            if bits.0.len() <= i / 64 {
-                bits.0.resize(i / 64 + 1, 0);
+            if let Some(word) = bits.0.get_mut(i / 64) {
+                *word |= 1 << (i % 64);
             }
-            bits.0[i / 64] |= 1 << (i % 64);
         }
         bits
     }
@@ -267,9 +289,6 @@ impl Bits {
     }
 
     fn union_with(&mut self, other: &Bits) {
-        if self.0.len() < other.0.len() {
-            self.0.resize(other.0.len(), 0);
-        }
         for (word, other) in self.0.iter_mut().zip(&other.0) {
             *word |= other;
         }
@@ -340,6 +359,16 @@ mod tests {
     }
 
     #[test]
+    fn names_differ_ignoring_case() {
+        let kms = kms();
+        let mut names: Vec<String> = kms.names().map(str::to_ascii_lowercase).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count);
+    }
+
+    #[test]
     fn every_name_of_the_data_is_in_the_embedded_catalog() {
         let kms = kms();
         let service = Catalog::embedded().service("kms").unwrap();
@@ -404,5 +433,8 @@ mod tests {
         union.union_with(&bits);
         assert_eq!(union, bits);
         assert!(Bits::default().is_empty() && !bits.is_empty());
+        // Past the capacity nothing is kept, and nothing breaks.
+        let past = Bits::from_positions([Bits::CAPACITY, Bits::CAPACITY + 70]);
+        assert!(past.is_empty() && !past.contains(Bits::CAPACITY));
     }
 }

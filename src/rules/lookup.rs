@@ -319,20 +319,22 @@ struct ActionSet {
 /// What an action pattern names, through the run's [`Lookups`]. Rules read a document's
 /// action strings resolved once, from [`super::Context::actions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
-    resolve_in(cx.lookups, cx.catalog(), pattern)
+    let wildcard = crate::policy::has_wildcard(pattern);
+    resolve_in(cx.lookups, cx.catalog(), pattern, wildcard)
 }
 
-/// [`resolve`] in `lookups`, whose catalog is `catalog`.
+/// [`resolve`] in `lookups`, whose catalog is `catalog`; `wildcard`: whether `pattern` holds
+/// a `*` or `?`, as the caller already knows.
 pub(super) fn resolve_in<'c>(
     lookups: &Lookups,
     catalog: &'c Catalog,
     pattern: &str,
+    wildcard: bool,
 ) -> Resolved<'c> {
     // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let is_wildcard = || crate::policy::has_wildcard(pattern);
     let found = lookups
         .patterns
-        .get_or_insert(pattern, is_wildcard, || find(catalog, pattern));
+        .get_or_insert(pattern, || wildcard, || find(catalog, pattern));
     let found = match found {
         Found::Everything => return Resolved::Everything,
         Found::Malformed => return Resolved::Malformed,
