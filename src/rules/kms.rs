@@ -9,6 +9,7 @@ use crate::catalog::Catalog;
 use crate::pattern::{cmp_ignore_case, wildcard_match};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 const DATA: &str = include_str!("../../rules/kms-actions.toml");
 
@@ -128,45 +129,35 @@ impl KmsActions {
         &self.sets[set as usize]
     }
 
-    /// The first member of `set` an Allow statement grants.
-    pub fn grants_any(&self, s: &Statement, set: KmsSet) -> Option<&str> {
-        let granted = self.granted(s);
+    /// The first member of `set` that `granted` holds.
+    fn first_granted(&self, granted: &Bits, set: KmsSet) -> Option<&str> {
         self.set(set)
             .iter()
             .find(|&&i| granted.contains(i))
             .map(|&i| self.names[i].as_str())
     }
 
-    /// Whether an Allow statement grants any member of `set`.
-    pub fn grants(&self, s: &Statement, set: KmsSet) -> bool {
-        self.grants_any(s, set).is_some()
-    }
-
-    /// The first action returning plaintext or data keys (the first in the data's order that
-    /// the first such token reaches) that an Allow statement grants on every key it may
-    /// reach: none when a condition picks keys or callers (an encryption context,
-    /// `kms:ViaService`, an alias or a resource tag). K009's finding, which C007 leaves to it.
-    pub fn every_key_use(&self, s: &Statement) -> Option<&str> {
-        if s.conditions().iter().any(|c| narrows_keys(c.key.value)) {
-            return None;
-        }
-        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
-        s.actions()
-            .iter()
-            .filter(|t| t.value != "*")
-            .find_map(|t| self.reached(t.value, KmsSet::Plaintext).first().copied())
-    }
-
-    /// The `Action` tokens of a statement that reach a member of `set`.
-    pub fn tokens_reaching<'a>(&self, s: &'a Statement, set: KmsSet) -> Vec<Str<'a>> {
-        s.actions()
-            .iter()
-            .copied()
-            .filter(|p| {
-                let mask = self.mask(p.value);
-                self.set(set).iter().any(|&i| mask.contains(i))
-            })
-            .collect()
+    /// The masks of a statement's `Action` tokens and what it grants.
+    fn statement_masks(&self, s: &Statement) -> StatementMasks {
+        let tokens: Vec<Bits> = s.actions().iter().map(|t| self.mask(t.value)).collect();
+        let granted = match s.not_action {
+            // A `NotAction` grants every action it does not exclude.
+            Some(member) => {
+                let mut excluded = Bits::default();
+                for p in s.strings_of(member).iter() {
+                    excluded.union_with(&self.mask(p.value));
+                }
+                excluded.complement(self.names.len())
+            }
+            None => {
+                let mut granted = Bits::default();
+                for mask in &tokens {
+                    granted.union_with(mask);
+                }
+                granted
+            }
+        };
+        StatementMasks { tokens, granted }
     }
 
     /// The members of `set` a pattern reaches and the run's catalog knows.
@@ -179,28 +170,15 @@ impl KmsActions {
         if mask.is_empty() {
             return Vec::new();
         }
-        self.set(set)
-            .iter()
-            .filter(|&&i| mask.contains(i) && self.known.contains(i))
-            .map(|&i| self.names[i].as_str())
-            .collect()
+        self.reached_by(mask, set).collect()
     }
 
-    /// The known actions an Allow statement grants: through `Action`, or through a
-    /// `NotAction` that does not exclude them.
-    fn granted(&self, s: &Statement) -> Bits {
-        if let Some(member) = s.not_action {
-            let mut excluded = Bits::default();
-            for p in crate::policy::strings(&member.value) {
-                excluded.union_with(&self.mask(p.value));
-            }
-            return excluded.complement(self.names.len());
-        }
-        let mut granted = Bits::default();
-        for p in s.actions() {
-            granted.union_with(&self.mask(p.value));
-        }
-        granted
+    /// The members of `set` in `mask` that the run's catalog knows, in the data's order.
+    fn reached_by(&self, mask: Bits, set: KmsSet) -> impl Iterator<Item = &str> {
+        self.set(set)
+            .iter()
+            .filter(move |&&i| mask.contains(i) && self.known.contains(i))
+            .map(|&i| self.names[i].as_str())
     }
 
     /// The known actions a pattern reaches.
@@ -231,6 +209,101 @@ impl KmsActions {
                 .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
             Bits::from_positions(found.ok().map(|at| self.by_name[at]))
         }
+    }
+}
+
+/// What one statement's patterns reach, worked out once per document.
+#[derive(Clone)]
+pub struct StatementMasks {
+    /// Per `Action` token, in order.
+    tokens: Vec<Bits>,
+    /// What an Allow of the statement grants: through `Action`, or through a `NotAction`
+    /// that does not exclude it.
+    granted: Bits,
+}
+
+/// The KMS action sets as one document's statements reach them ([`super::Context::kms`]).
+/// The K rules ask several questions of every statement: each statement's patterns are
+/// matched once, when the first is asked.
+pub struct DocumentKms<'s, 'a> {
+    sets: &'a KmsActions,
+    cx: &'s super::Context<'a>,
+}
+
+impl<'s, 'a> DocumentKms<'s, 'a> {
+    pub(super) fn new(sets: &'a KmsActions, cx: &'s super::Context<'a>) -> Self {
+        DocumentKms { sets, cx }
+    }
+
+    /// The masks of `s`: the document's, or worked out now for a statement of another.
+    fn masks(&self, s: &Statement) -> Cow<'s, StatementMasks> {
+        let policy = self.cx.policy;
+        let all = self.cx.kms_masks.get_or_init(|| {
+            let sets = self.sets;
+            policy
+                .statements
+                .iter()
+                .map(|s| sets.statement_masks(s))
+                .collect()
+        });
+        match super::keys::statement_position(policy, s).and_then(|i| all.get(i)) {
+            Some(masks) => Cow::Borrowed(masks),
+            None => Cow::Owned(self.sets.statement_masks(s)),
+        }
+    }
+
+    /// Every action name of the sets.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> {
+        self.sets.names()
+    }
+
+    /// The members of `set`, in the data's order.
+    pub fn members(&self, set: KmsSet) -> impl Iterator<Item = &'a str> {
+        self.sets.members(set)
+    }
+
+    /// The members of `set` a pattern reaches and the run's catalog knows.
+    pub fn reached(&self, pattern: &str, set: KmsSet) -> Vec<&'a str> {
+        self.sets.reached(pattern, set)
+    }
+
+    /// The first member of `set` an Allow statement grants.
+    pub fn grants_any(&self, s: &Statement, set: KmsSet) -> Option<&'a str> {
+        self.sets.first_granted(&self.masks(s).granted, set)
+    }
+
+    /// Whether an Allow statement grants any member of `set`.
+    pub fn grants(&self, s: &Statement, set: KmsSet) -> bool {
+        self.grants_any(s, set).is_some()
+    }
+
+    /// The first action returning plaintext or data keys (the first in the data's order that
+    /// the first such token reaches) that an Allow statement grants on every key it may
+    /// reach: none when a condition picks keys or callers (an encryption context,
+    /// `kms:ViaService`, an alias or a resource tag). K009's finding, which C007 leaves to it.
+    pub fn every_key_use(&self, s: &Statement) -> Option<&'a str> {
+        if s.conditions().iter().any(|c| narrows_keys(c.key.value)) {
+            return None;
+        }
+        let masks = self.masks(s);
+        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            .filter(|(t, _)| t.value != "*")
+            .find_map(|(_, &mask)| self.sets.reached_by(mask, KmsSet::Plaintext).next())
+    }
+
+    /// The `Action` tokens of a statement that reach a member of `set`.
+    pub fn tokens_reaching<'t>(&self, s: &'t Statement, set: KmsSet) -> Vec<Str<'t>> {
+        let masks = self.masks(s);
+        let members = self.sets.set(set);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            .filter(|(_, mask)| members.iter().any(|&i| mask.contains(i)))
+            .map(|(t, _)| *t)
+            .collect()
     }
 }
 

@@ -144,6 +144,9 @@ pub struct Context<'a> {
     condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
     /// Every action string's name and catalog lookup, worked out when a rule first asks.
     action_table: std::cell::OnceCell<actions::Table<'a>>,
+    /// What each statement's patterns reach of the KMS action sets, worked out when a rule
+    /// first asks.
+    kms_masks: std::cell::OnceCell<Vec<kms::StatementMasks>>,
 }
 
 impl<'a> Context<'a> {
@@ -166,6 +169,7 @@ impl<'a> Context<'a> {
             method_actions: Default::default(),
             condition_keys: Default::default(),
             action_table: Default::default(),
+            kms_masks: Default::default(),
         }
     }
 
@@ -180,9 +184,10 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
-    pub fn kms(&self) -> &'a kms::KmsActions {
-        self.lookups.kms()
+    /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them and
+    /// the document's statements reach them.
+    pub fn kms(&self) -> kms::DocumentKms<'_, 'a> {
+        kms::DocumentKms::new(self.lookups.kms(), self)
     }
 
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).
