@@ -118,8 +118,10 @@ pub enum Principals<'a> {
 pub struct Grant<'a> {
     pub statement: &'a Statement<'a>,
     pub actions: Actions<'a>,
-    /// The patterns of `actions` (listed or excluded), in order, prepared for matching.
-    patterns: Vec<ActionPattern<'a>>,
+    /// The patterns of `actions` (listed or excluded), in order, prepared for matching when
+    /// first needed ([`Grant::patterns`]): most of a long policy's names are only passed
+    /// over by [`Access::naming_each`].
+    patterns: std::cell::OnceCell<Vec<ActionPattern<'a>>>,
     pub resources: Resources<'a>,
     /// The `Resource` values as globs, compiled when a scope is first asked for: the E
     /// rules ask about dozens of actions per statement.
@@ -154,16 +156,10 @@ impl<'a> Grant<'a> {
             (None, Some(m)) => Principals::Except(s.principals_of(m).into_owned()),
             (None, None) => Principals::Unstated,
         };
-        let patterns = match &actions {
-            Actions::Listed(list) | Actions::Except { excluded: list, .. } => {
-                list.iter().map(|p| ActionPattern::new(p.value)).collect()
-            }
-            Actions::Unstated => Vec::new(),
-        };
         Grant {
             statement: s,
             actions,
-            patterns,
+            patterns: std::cell::OnceCell::new(),
             resources,
             resource_globs: std::cell::OnceCell::new(),
             scopes: std::cell::RefCell::default(),
@@ -172,10 +168,20 @@ impl<'a> Grant<'a> {
         }
     }
 
+    /// The patterns of the action element (listed or excluded), in order, compiled once.
+    fn patterns(&self) -> &[ActionPattern<'a>] {
+        self.patterns.get_or_init(|| match &self.actions {
+            Actions::Listed(list) | Actions::Except { excluded: list, .. } => {
+                list.iter().map(|p| ActionPattern::new(p.value)).collect()
+            }
+            Actions::Unstated => Vec::new(),
+        })
+    }
+
     /// The token through which the statement names `action` (`service:Action`): the first
     /// pattern that matches it, or the `NotAction` key when no exclusion does.
     pub fn token_for(&self, action: &str) -> Option<Str<'a>> {
-        let matched = self.patterns.iter().position(|p| p.matches(action));
+        let matched = self.patterns().iter().position(|p| p.matches(action));
         match &self.actions {
             Actions::Listed(tokens) => tokens.get(matched?).copied(),
             Actions::Except { key, .. } => matched.is_none().then_some(*key),
@@ -379,7 +385,7 @@ pub struct Access<'a> {
     pub allows: Vec<Grant<'a>>,
     pub denies: Vec<Grant<'a>>,
     /// The `Allow` patterns indexed by name, built when a question first needs it: most
-    /// documents are only asked [`Access::names_each`], which does without.
+    /// documents are only asked [`Access::naming_each`], which does without.
     index: std::cell::OnceCell<Index<'a>>,
     /// Whether some `Allow` uses `NotAction`: then any action may be named.
     excepts: bool,
@@ -410,7 +416,7 @@ impl<'a> Index<'a> {
             if !matches!(grant.actions, Actions::Listed(_)) {
                 continue;
             }
-            for (p, pattern) in grant.patterns.iter().enumerate() {
+            for (p, pattern) in grant.patterns().iter().enumerate() {
                 if let Some(service) = pattern.service() {
                     if last_service != Some(service) {
                         index.services.insert(service_key(service));
@@ -447,7 +453,7 @@ impl<'a> Index<'a> {
 }
 
 /// A fixed list of action names (`service:Action`), prepared once so that a document is
-/// asked which of them it names in one pass over its patterns ([`Access::names_each`])
+/// asked which of them it names in one pass over its patterns ([`Access::naming_each`])
 /// rather than once per name.
 pub struct ActionList<'n> {
     names: Vec<&'n str>,
@@ -457,6 +463,47 @@ pub struct ActionList<'n> {
     by_service: rustc_hash::FxHashMap<String, Vec<usize>>,
     /// Every position, for patterns whose service part has a wildcard.
     every: Vec<usize>,
+    /// The first three characters of the names.
+    heads: Heads,
+}
+
+/// A set of three-character heads (`ec2` apart from `ecr`), without regard to ASCII case:
+/// a bit per triple of the low five bits of each, so that other characters may share a bit
+/// (a pattern then costs a closer look, never a wrong answer).
+struct Heads {
+    bits: Box<[u64; 512]>,
+    /// Some name is shorter than three characters: any pattern may name it.
+    short: bool,
+}
+
+impl Default for Heads {
+    fn default() -> Self {
+        Heads {
+            bits: Box::new([0; 512]),
+            short: false,
+        }
+    }
+}
+
+impl Heads {
+    fn bit(a: u8, b: u8, c: u8) -> usize {
+        usize::from(a & 0x1f) << 10 | usize::from(b & 0x1f) << 5 | usize::from(c & 0x1f)
+    }
+
+    fn insert(&mut self, name: &str) {
+        match *name.as_bytes() {
+            [a, b, c, ..] => {
+                let bit = Self::bit(a, b, c);
+                self.bits[bit / 64] |= 1 << (bit % 64);
+            }
+            _ => self.short = true,
+        }
+    }
+
+    fn contains(&self, a: u8, b: u8, c: u8) -> bool {
+        let bit = Self::bit(a, b, c);
+        self.short || self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 impl<'n> ActionList<'n> {
@@ -467,6 +514,7 @@ impl<'n> ActionList<'n> {
             by_name: Default::default(),
             by_service: Default::default(),
             every: Vec::new(),
+            heads: Heads::default(),
         };
         for name in names {
             let at = list.names.len();
@@ -476,6 +524,7 @@ impl<'n> ActionList<'n> {
             list.by_name.insert(NoCase(name), at);
             list.names.push(name);
             list.every.push(at);
+            list.heads.insert(name);
             let service = memchr::memchr(b':', name.as_bytes()).map_or(name, |i| &name[..i]);
             list.by_service
                 .entry(service.to_ascii_lowercase())
@@ -498,6 +547,17 @@ impl<'n> ActionList<'n> {
         // The map's names outlive `name`'s: looked up as if they lived as long.
         let by_name: &rustc_hash::FxHashMap<NoCase<'_>, usize> = &self.by_name;
         by_name.get(&NoCase(name)).copied()
+    }
+
+    /// Whether a pattern may match one of the names: a wildcard in its first three
+    /// characters, or those three the first of some name. Asked of every action of a
+    /// document, it must cost less than compiling the pattern: most are rejected here.
+    fn may_name(&self, pattern: &str) -> bool {
+        let wild = |b: u8| b == b'*' || b == b'?';
+        match *pattern.as_bytes() {
+            [a, b, c, ..] => wild(a) || wild(b) || wild(c) || self.heads.contains(a, b, c),
+            ref short => short.iter().copied().any(wild) || self.heads.short,
+        }
     }
 
     /// The positions a pattern's service part allows.
@@ -549,8 +609,9 @@ const END: usize = usize::MAX;
 
 impl<'a> Access<'a> {
     pub fn of(policy: &'a Policy<'a>) -> Access<'a> {
+        // Most statements allow: one allocation for them all.
         let mut access = Access {
-            allows: Vec::new(),
+            allows: Vec::with_capacity(policy.statements.len()),
             denies: Vec::new(),
             index: std::cell::OnceCell::new(),
             excepts: false,
@@ -574,38 +635,60 @@ impl<'a> Access<'a> {
         self.index.get_or_init(|| Index::of(&self.allows))
     }
 
-    /// For each name of `list`, whether some `Allow` names it ([`Access::names`] of every
-    /// name), in one pass over the document's patterns.
-    pub fn names_each(&self, list: &ActionList) -> Vec<bool> {
-        let mut named = vec![false; list.len()];
+    /// For each name of `list`, the `Allow` statements that name it with the token that
+    /// does ([`Access::naming`] of every name; empty: none names it), in one pass over the
+    /// document's patterns and without the index, which most documents then never build.
+    pub fn naming_each<'s>(&'s self, list: &ActionList) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
+        let mut naming: Vec<Vec<(&'s Grant<'a>, Str<'a>)>> = Vec::new();
+        naming.resize_with(list.len(), Vec::new);
         for grant in &self.allows {
             match &grant.actions {
-                Actions::Listed(_) => {
-                    for pattern in &grant.patterns {
+                Actions::Listed(tokens) => {
+                    // The first pattern of the statement that matches a name is its token.
+                    let named_here = |naming: &[Vec<(&'s Grant<'a>, Str<'a>)>], at: usize| {
+                        naming[at]
+                            .last()
+                            .is_some_and(|(g, _)| std::ptr::eq(*g, grant))
+                    };
+                    // Patterns an earlier question compiled are used as they are; otherwise
+                    // a name of a service the list does not name is passed over uncompiled.
+                    let compiled = grant.patterns.get();
+                    for (p, token) in tokens.iter().enumerate() {
+                        let built;
+                        let pattern = match compiled {
+                            Some(patterns) => &patterns[p],
+                            None if !list.may_name(token.value) => continue,
+                            None => {
+                                built = ActionPattern::new(token.value);
+                                &built
+                            }
+                        };
                         if let ActionPattern::Literal(name) = pattern {
                             if let Some(at) = list.position(name) {
-                                named[at] = true;
+                                if !named_here(&naming, at) {
+                                    naming[at].push((grant, *token));
+                                }
                             }
                             continue;
                         }
                         for &at in list.of_service(pattern) {
-                            if !named[at] && pattern.matches(list.names[at]) {
-                                named[at] = true;
+                            if !named_here(&naming, at) && pattern.matches(list.names[at]) {
+                                naming[at].push((grant, *token));
                             }
                         }
                     }
                 }
                 Actions::Except { .. } => {
                     for (at, name) in list.names.iter().enumerate() {
-                        if !named[at] && grant.token_for(name).is_some() {
-                            named[at] = true;
+                        if let Some(token) = grant.token_for(name) {
+                            naming[at].push((grant, token));
                         }
                     }
                 }
                 Actions::Unstated => {}
             }
         }
-        named
+        naming
     }
 
     /// The (grant, pattern) positions of the `Action` patterns that match `action`, in no
@@ -629,7 +712,7 @@ impl<'a> Access<'a> {
             .into_iter()
             .flatten()
             .chain(&index.any_service)
-            .filter(move |&&(g, p)| allows[g].patterns[p].matches(action))
+            .filter(move |&&(g, p)| allows[g].patterns()[p].matches(action))
             .copied();
         literal.chain(wild)
     }
@@ -842,7 +925,7 @@ impl<'a> Access<'a> {
                 for service in catalog.services() {
                     for (i, action) in service.actions.iter().enumerate() {
                         let name = format!("{}:{}", service.prefix, action.name);
-                        if !grant.patterns.iter().any(|p| p.matches(&name)) {
+                        if !grant.patterns().iter().any(|p| p.matches(&name)) {
                             push(service, i);
                         }
                     }

@@ -162,7 +162,7 @@ fn names_finds_actions_through_the_service_index() {
 }
 
 #[test]
-fn names_each_answers_as_names_does_for_every_name() {
+fn naming_each_answers_as_naming_does_for_every_name() {
     let list = ActionList::new([
         "s3:GetObject",
         "S3:getobject",
@@ -186,19 +186,44 @@ fn names_each_answers_as_names_does_for_every_name() {
         r#"{"Statement": {"Effect": "Allow", "Action": ["lambda:Invoke?unction", "kms:decrypt"]}}"#,
         r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
         r#"{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#,
+        // Several statements name one action, a later pattern of a statement again, and a
+        // `NotAction` between them: statement order, each statement's first pattern.
+        r#"{"Statement": [
+            {"Effect": "Allow", "Action": ["dynamodb:GetItem", "ecr:GetAuthorizationToken", "s3:*", "s3:GetObject", "Ec2:RunInstances", "E*:RunInstances"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["iam:Pass*", "iam:PassRole", "s3:getobject"]}
+        ]}"#,
     ];
     let mut seen_named = 0;
     for text in documents {
         with_access(text, |access, _| {
-            let named = access.names_each(&list);
+            let naming = access.naming_each(&list);
             for (at, name) in list.names.iter().enumerate() {
-                assert_eq!(named[at], access.names(name), "{name} in {text}");
-                seen_named += usize::from(named[at]);
+                let each: Vec<_> = naming[at]
+                    .iter()
+                    .map(|(g, token)| (g.statement.pointer.clone(), token.span))
+                    .collect();
+                let one: Vec<_> = access
+                    .naming(name)
+                    .iter()
+                    .map(|(g, token)| (g.statement.pointer.clone(), token.span))
+                    .collect();
+                assert_eq!(each, one, "{name} in {text}");
+                assert_eq!(!each.is_empty(), access.names(name), "{name} in {text}");
+                seen_named += usize::from(!each.is_empty());
             }
+            // Asked again once `naming` has compiled every pattern: the same answer.
+            let spans = |naming: &[Vec<(&Grant, Str)>]| -> Vec<Vec<_>> {
+                naming
+                    .iter()
+                    .map(|n| n.iter().map(|(_, token)| token.span).collect())
+                    .collect()
+            };
+            assert_eq!(spans(&access.naming_each(&list)), spans(&naming), "{text}");
         });
     }
-    // 3 + 5 + 2 + 7 + 0 of the seven names.
-    assert_eq!(seen_named, 17);
+    // 3 + 5 + 2 + 7 + 0 + 7 of the seven names.
+    assert_eq!(seen_named, 24);
 }
 
 #[test]

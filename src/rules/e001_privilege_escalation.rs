@@ -2,9 +2,8 @@
 
 use super::methods::{check_family, Family};
 use super::Context;
-use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    check_family(cx, out, Code::E001, Family::Escalation);
+    check_family(cx, out, Family::Escalation);
 }

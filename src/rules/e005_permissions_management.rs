@@ -22,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.kind == PolicyKind::Resource {
         return resource_policy(cx, out);
     }
-    check_family(cx, out, Code::E005, Family::Destruction);
+    check_family(cx, out, Family::Destruction);
     let access = methods::access(cx);
     for grant in &access.allows {
         // `NotAction` is A003's finding, `"*"` A001's.

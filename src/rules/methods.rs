@@ -50,6 +50,17 @@ pub enum Family {
 }
 
 impl Family {
+    /// The rule that reports the family's methods.
+    pub fn code(self) -> Code {
+        match self {
+            Family::Escalation => Code::E001,
+            Family::Takeover => Code::E002,
+            Family::Credentials => Code::E003,
+            Family::Exfiltration => Code::E004,
+            Family::Destruction => Code::E005,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Family::Escalation => "Privilege escalation",
@@ -86,6 +97,10 @@ struct MethodActions {
     list: ActionList<'static>,
     /// Per method of [`all`], in order.
     of_method: Vec<Vec<usize>>,
+    /// Per method, the same positions as a bit set of [`Self::words`] words, all methods
+    /// end to end: a document's named actions settle each method in a word or two.
+    masks: Vec<u64>,
+    words: usize,
     /// Per action: some method is this action alone.
     alone: Vec<bool>,
 }
@@ -99,10 +114,17 @@ fn method_actions() -> &'static MethodActions {
                 .iter()
                 .flat_map(|m| m.actions.iter().map(String::as_str)),
         );
-        let of_method = methods
+        let of_method: Vec<Vec<usize>> = methods
             .iter()
             .map(|m| m.actions.iter().filter_map(|a| list.position(a)).collect())
             .collect();
+        let words = list.len().div_ceil(64);
+        let mut masks = vec![0; words * methods.len()];
+        for (m, positions) in of_method.iter().enumerate() {
+            for &at in positions {
+                masks[m * words + at / 64] |= 1 << (at % 64);
+            }
+        }
         let mut alone = vec![false; list.len()];
         for m in methods.iter().filter(|m| m.actions.len() == 1) {
             if let Some(at) = list.position(&m.actions[0]) {
@@ -112,16 +134,11 @@ fn method_actions() -> &'static MethodActions {
         MethodActions {
             list,
             of_method,
+            masks,
+            words,
             alone,
         }
     })
-}
-
-/// Which of the methods' actions the document's `Allow` statements name, worked out once
-/// per document for all the E rules.
-fn named<'b>(cx: &'b Context) -> &'b [bool] {
-    cx.method_actions
-        .get_or_init(|| access(cx).names_each(&method_actions().list))
 }
 
 /// Whether this action (`service:Action`, any case) is a method by itself: its grant is
@@ -259,9 +276,10 @@ pub struct Granted<'c, 's, 'a> {
     reaches: Vec<Option<Option<Reach<'s, 'a>>>>,
 }
 
-/// The `Allow` statements that name each action ([`Access::naming`]), for the methods'
-/// first actions before their grants are worked out.
-type Naming<'s, 'a> = FxHashMap<&'static str, Vec<(&'s Grant<'a>, Str<'a>)>>;
+/// The `Allow` statements that name each of the methods' actions ([`Access::naming_each`],
+/// by position in [`method_actions`]), each taken when its action's grants are first worked
+/// out; `None` once taken.
+type Naming<'s, 'a> = [Option<Vec<(&'s Grant<'a>, Str<'a>)>>];
 
 /// Whether the document completes `method`, and through which grants.
 pub fn complete<'c, 's, 'a>(
@@ -275,24 +293,26 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
-    complete_named(method, access, catalog, memo, &mut Naming::default())
+    complete_named(method, &[], access, catalog, memo, &mut [])
 }
 
 /// [`complete`] once the document is known to name every action of the method; `naming`:
-/// what is known already of which statements name which actions.
+/// which statements name which actions, as far as known, at the method's `positions`.
 fn complete_named<'c, 's, 'a>(
     method: &'static Method,
+    positions: &[usize],
     access: &'s Access<'a>,
     catalog: &'c Catalog,
     memo: &mut Standing<'c, 's, 'a>,
     naming: &mut Naming<'s, 'a>,
 ) -> Option<Completed<'s, 'a>> {
     let mut steps = Vec::with_capacity(method.actions.len());
-    for action in &method.actions {
+    for (k, action) in method.actions.iter().enumerate() {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
             let target = Target::resolve(catalog, action)?;
-            let named = naming
-                .remove(action.as_str())
+            let named = positions
+                .get(k)
+                .and_then(|&at| naming.get_mut(at)?.take())
                 .unwrap_or_else(|| access.naming(&target.name));
             Some(Granted {
                 reaches: vec![None; named.len()],
@@ -316,21 +336,47 @@ pub fn access<'b, 'a>(cx: &'b Context<'a>) -> &'b Access<'a> {
 }
 
 /// Reports, for one family, each action token that completes one or more of its methods.
-pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family: Family) {
+pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, family: Family) {
+    let found = cx.methods.get_or_init(|| find(cx));
+    out.extend(found.of_family[family as usize].iter().cloned());
+}
+
+/// The findings of every family in one document, by [`Family`] in declaration order.
+#[derive(Default)]
+pub struct Findings {
+    of_family: [Vec<Diagnostic>; 5],
+}
+
+/// Every family's findings at once: the families share actions (`iam:PassRole` is part of
+/// dozens of methods), so each action's grants are worked out once per document, not once
+/// per rule.
+fn find(cx: &Context) -> Findings {
+    let mut found = Findings::default();
     let access = access(cx);
     if access.allows.is_empty() {
-        return;
+        return found;
     }
-    // Per token that completes methods, in the order found.
-    let mut groups: Vec<(Span, Vec<Completed>)> = Vec::new();
+    let actions = method_actions();
+    let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
+        .naming_each(&actions.list)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut named = vec![0u64; actions.words];
+    for (at, n) in naming.iter().enumerate() {
+        if n.as_ref().is_some_and(|n| !n.is_empty()) {
+            named[at / 64] |= 1 << (at % 64);
+        }
+    }
+    // Per family, per token that completes methods, in the order found.
+    let mut groups: [Vec<(Span, Vec<Completed>)>; 5] = Default::default();
     let mut memo = Standing::default();
-    let mut naming = Naming::default();
-    let named = named(cx);
-    let of_method = &method_actions().of_method;
-    for (method, actions) in all().iter().zip(of_method) {
-        if method.family != family || !actions.iter().all(|&at| named[at]) {
+    let masks = actions.masks.chunks_exact(actions.words.max(1));
+    for ((method, positions), mask) in all().iter().zip(&actions.of_method).zip(masks) {
+        if mask.iter().zip(&named).any(|(m, n)| m & !n != 0) {
             continue;
         }
+        let family = method.family;
         // Outside escalation a blanket grant is not reported (below): when only blankets
         // name the method's first action, the method need not be worked out.
         if family != Family::Escalation {
@@ -339,14 +385,23 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
                 Some(Some(granted)) => only_blankets(&granted.naming),
                 // Not in the catalog: the method cannot complete.
                 Some(None) => true,
-                None => only_blankets(naming.entry(first).or_insert_with(|| access.naming(first))),
+                None => match &naming[positions[0]] {
+                    Some(named) => only_blankets(named),
+                    None => only_blankets(&access.naming(first)),
+                },
             };
             if blankets {
                 continue;
             }
         }
-        let Some(done) = complete_named(method, access, cx.catalog(), &mut memo, &mut naming)
-        else {
+        let Some(done) = complete_named(
+            method,
+            positions,
+            access,
+            cx.catalog(),
+            &mut memo,
+            &mut naming,
+        ) else {
             continue;
         };
         let primary = &done.steps[0].reach;
@@ -360,6 +415,7 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
         if family != Family::Escalation && is_blanket(primary) {
             continue;
         }
+        let groups = &mut groups[family as usize];
         match groups
             .iter_mut()
             .find(|(span, _)| *span == primary.token.span)
@@ -368,9 +424,13 @@ pub fn check_family(cx: &Context, out: &mut Vec<Diagnostic>, code: Code, family:
             None => groups.push((primary.token.span, vec![done])),
         }
     }
-    for (_, list) in groups {
-        out.push(diagnostic(code, family, &list));
+    for (groups, out) in groups.iter().zip(&mut found.of_family) {
+        for (_, list) in groups {
+            let family = list[0].method.family;
+            out.push(diagnostic(family.code(), family, list));
+        }
     }
+    found
 }
 
 fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {

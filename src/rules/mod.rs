@@ -138,8 +138,9 @@ pub struct Context<'a> {
     pub resources: resources::Cache<'a>,
     /// The document's effective access, read when a rule first asks (`methods::access`).
     pub access: std::cell::OnceCell<crate::access::Access<'a>>,
-    /// Which of the access methods' actions the document names (`methods::named`).
-    pub method_actions: std::cell::OnceCell<Vec<bool>>,
+    /// What the access methods find in the document, for all the E rules at once
+    /// (`methods::check_family`).
+    pub methods: std::cell::OnceCell<methods::Findings>,
     /// Every condition entry's key and operator, worked out when a rule first asks.
     condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
     /// Every action string's name and catalog lookup, worked out when a rule first asks.
@@ -166,7 +167,7 @@ impl<'a> Context<'a> {
             forbidden: &[],
             resources: Default::default(),
             access: Default::default(),
-            method_actions: Default::default(),
+            methods: Default::default(),
             condition_keys: Default::default(),
             action_table: Default::default(),
             kms_masks: Default::default(),
