@@ -10,6 +10,7 @@ use crate::pattern::{cmp_ignore_case, wildcard_match};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 const DATA: &str = include_str!("../../rules/kms-actions.toml");
 
@@ -235,19 +236,17 @@ impl<'s, 'a> DocumentKms<'s, 'a> {
         DocumentKms { sets, cx }
     }
 
-    /// The masks of `s`: the document's, or worked out now for a statement of another.
+    /// The masks of `s`, worked out when first asked (C007 asks of a few statements of a
+    /// document, the K rules of all); a statement of another document's, worked out now.
     fn masks(&self, s: &Statement) -> Cow<'s, StatementMasks> {
         let policy = self.cx.policy;
-        let all = self.cx.kms_masks.get_or_init(|| {
-            let sets = self.sets;
-            policy
-                .statements
-                .iter()
-                .map(|s| sets.statement_masks(s))
+        let slots = self.cx.kms_masks.get_or_init(|| {
+            (0..policy.statements.len())
+                .map(|_| OnceCell::new())
                 .collect()
         });
-        match super::keys::statement_position(policy, s).and_then(|i| all.get(i)) {
-            Some(masks) => Cow::Borrowed(masks),
+        match super::keys::statement_position(policy, s).and_then(|i| slots.get(i)) {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| self.sets.statement_masks(s))),
             None => Cow::Owned(self.sets.statement_masks(s)),
         }
     }
@@ -290,7 +289,8 @@ impl<'s, 'a> DocumentKms<'s, 'a> {
         s.actions()
             .iter()
             .zip(&masks.tokens)
-            .filter(|(t, _)| t.value != "*")
+            // Most tokens reach no KMS action: settled without walking the set.
+            .filter(|(t, mask)| t.value != "*" && !mask.is_empty())
             .find_map(|(_, &mask)| self.sets.reached_by(mask, KmsSet::Plaintext).next())
     }
 

@@ -147,7 +147,7 @@ pub struct Context<'a> {
     action_table: std::cell::OnceCell<actions::Table<'a>>,
     /// What each statement's patterns reach of the KMS action sets, worked out when a rule
     /// first asks.
-    kms_masks: std::cell::OnceCell<Vec<kms::StatementMasks>>,
+    kms_masks: std::cell::OnceCell<Vec<std::cell::OnceCell<kms::StatementMasks>>>,
 }
 
 impl<'a> Context<'a> {
