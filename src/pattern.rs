@@ -336,6 +336,77 @@ pub struct Glob {
     colons: [u32; ARN_COLONS],
     /// How many of `colons` there are.
     fixed: usize,
+    /// Its literal starts, which tell most pairs apart before any search.
+    start: Start,
+}
+
+/// The literal starts of a [`Glob`]'s service field and resource part, packed so that two
+/// are compared in a few instructions: a statement's resources are tried against every ARN
+/// template of its actions, most of them of another service or resource type. Two starts
+/// that are [`Start::apart`] belong to patterns that no string matches both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    /// The service (the third field), ASCII-lowercased, when it is plain ASCII text (no
+    /// wildcard or segment): its bytes when short, else a hash; 0 when it is not plain.
+    /// The same name gives the same key, so different keys are different names.
+    service: u64,
+    /// Up to eight literal ASCII characters that start the resource part (after five
+    /// leading colons), lowercased, one byte each from the lowest; and how many.
+    lead: u64,
+    lead_len: u32,
+}
+
+impl Start {
+    /// Whether no string can match both patterns: their plain services are different
+    /// names, or the literal starts of their resource parts differ (ignoring ASCII case,
+    /// as IAM's comparison of two literal characters does).
+    pub fn apart(self, other: Start) -> bool {
+        let services_differ =
+            self.service != 0 && other.service != 0 && self.service != other.service;
+        let shared = self.lead_len.min(other.lead_len);
+        let mask = u64::MAX.checked_shr(64 - 8 * shared).unwrap_or(0);
+        services_differ || (shared > 0 && (self.lead ^ other.lead) & mask != 0)
+    }
+
+    fn of(glob: &Glob) -> Start {
+        let literal = |c: char| c.is_ascii() && single(c) && c != '?';
+        let lower = |c: char| u64::from(c.to_ascii_lowercase() as u8);
+        // Only a leading field is compared as a field.
+        let service = (glob.fixed > 2)
+            .then(|| glob.field(2))
+            .flatten()
+            .filter(|service| service.iter().all(|&c| literal(c)))
+            .map_or(0, |service| {
+                if service.len() < 8 {
+                    // Up to seven bytes as they are, with the length and the top bit set:
+                    // equal only for the same name.
+                    let bytes = service
+                        .iter()
+                        .enumerate()
+                        .fold(0, |key, (i, &c)| key | lower(c) << (8 * i));
+                    bytes | (service.len() as u64) << 56 | 1 << 63
+                } else {
+                    // Longer names hashed, the top bit clear: equal for the same name.
+                    let hash = service.iter().fold(service.len() as u64, |hash, &c| {
+                        (hash.rotate_left(5) ^ lower(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+                    });
+                    (hash >> 1) | 1
+                }
+            });
+        let (mut lead, mut lead_len) = (0, 0);
+        if glob.fixed == ARN_COLONS {
+            let resource = glob.after(ARN_COLONS).unwrap_or_default();
+            for &c in resource.iter().take(8).take_while(|&&c| literal(c)) {
+                lead |= u64::from(c.to_ascii_lowercase() as u8) << (8 * lead_len);
+                lead_len += 1;
+            }
+        }
+        Start {
+            service,
+            lead,
+            lead_len,
+        }
+    }
 }
 
 impl Glob {
@@ -355,11 +426,16 @@ impl Glob {
         // In a whole ARN (`arn:` and at least five colons), the first five colons end its
         // fields whatever the fields hold: IAM matches an ARN field by field, so a `*` that
         // fills the Region field stands for a Region and never reaches into the resource.
-        let arn = chars.starts_with(&['a', 'r', 'n', ':'])
-            && chars.iter().filter(|&&c| c == ':').count() >= ARN_COLONS;
+        // One pass: the first five colons, and how many came before the first wildcard
+        // (the leading colons of a pattern that is not a whole ARN).
+        let arn = chars.starts_with(&['a', 'r', 'n', ':']);
+        let mut before_wildcard = None;
         for (i, &c) in chars.iter().enumerate() {
             match c {
                 '*' | '?' if !arn => break,
+                '*' | '?' => {
+                    before_wildcard.get_or_insert(fixed);
+                }
                 ':' => {
                     let Ok(at) = u32::try_from(i) else {
                         break;
@@ -373,11 +449,24 @@ impl Glob {
                 _ => {}
             }
         }
-        Glob {
+        if fixed < ARN_COLONS {
+            // Not a whole ARN: only the colons before a wildcard lead.
+            fixed = before_wildcard.unwrap_or(fixed);
+            colons[fixed..].fill(0);
+        }
+        let mut glob = Glob {
             chars,
             colons,
             fixed,
-        }
+            start: Start::default(),
+        };
+        glob.start = Start::of(&glob);
+        glob
+    }
+
+    /// Its literal starts, to tell it apart from another pattern at once ([`Start::apart`]).
+    pub fn start(&self) -> Start {
+        self.start
     }
 
     /// Can some string match both patterns? A search over pairs of positions, so it stays
@@ -396,6 +485,9 @@ impl Glob {
         // match, their first `shared` colons fall on the same places: the fields between
         // them, and what follows the last, meet or not each on their own. A different service
         // or resource type shows at once.
+        if self.start.apart(other.start) {
+            return false;
+        }
         let shared = self.fixed.min(other.fixed);
         if shared == 0 {
             return parts_intersect(&self.chars, &other.chars, reuse);
@@ -404,8 +496,17 @@ impl Glob {
             (Some(a), Some(b)) => parts_intersect(a, b, reuse),
             _ => false,
         };
+        // Two plain services that are the same name meet.
+        let plain = self.start.service != 0 && other.start.service != 0;
+        let same_service = plain
+            && match (self.field(2), other.field(2)) {
+                (Some(a), Some(b)) => {
+                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+                }
+                _ => false,
+            };
         // The service (the third field), then the resource, tell most pairs apart.
-        (shared <= 2 || meet(self.field(2), other.field(2)))
+        (shared <= 2 || same_service || meet(self.field(2), other.field(2)))
             && meet(self.after(shared), other.after(shared))
             && (0..shared)
                 .filter(|&k| k != 2)
@@ -608,7 +709,7 @@ fn search_with(a: &[char], b: &[char], (seen, stack): &mut Scratch) -> bool {
 pub fn template_to_glob(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = find_part_start(rest) {
         out.push_str(&rest[..start]);
         match rest[start..].find('}') {
             Some(end) => {
@@ -628,6 +729,14 @@ pub fn template_to_glob(template: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where the first `${` of `text` is: `str::find("${")` without building a substring
+/// searcher for each search (a catalog template holds a few parts, and every template of a
+/// service is read when the service is first asked for).
+pub fn find_part_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).find(|&at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 #[inline]
@@ -653,15 +762,131 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
 }
 
 /// Where a pattern's first and last wildcards (`*`, `?`) are, if it has any: one pass over
-/// the bytes, cheaper than two searches for the short texts of a policy.
+/// the bytes, eight at a time (cheaper than two searches for the short texts of a policy,
+/// and than a byte loop: every action of a statement is read this way).
 fn wildcard_bounds(bytes: &[u8]) -> Option<(usize, usize)> {
     let mut found: Option<(usize, usize)> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'*' || b == b'?' {
-            found = Some((found.map_or(i, |(first, _)| first), i));
+    let mut note = |at: usize, word: u64| {
+        let hits = wildcard_bytes(word);
+        if hits != 0 {
+            let first = at + (hits.trailing_zeros() / 8) as usize;
+            let last = at + 7 - (hits.leading_zeros() / 8) as usize;
+            found = Some((found.map_or(first, |(f, _)| f), last));
         }
+    };
+    let Some(last_eight) = bytes.len().checked_sub(8) else {
+        note(0, word_of(bytes));
+        return found;
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        note(at, word_of(chunk));
+        at += 8;
+    }
+    // The bytes past the last whole word: the last eight bytes, shifted past those already
+    // read, rather than a byte loop.
+    let rest = chunks.remainder().len();
+    if rest > 0 {
+        note(at, word_of(&bytes[last_eight..]) >> (8 * (8 - rest)));
     }
     found
+}
+
+/// A hash of an action pattern's service prefix (the text before its first colon, or all of
+/// it), the same for prefixes that differ only in ASCII case; `None` when the prefix holds a
+/// wildcard. Most prefixes are settled within the first eight bytes, read as one word.
+pub fn service_prefix_hash(pattern: &str) -> Option<u64> {
+    let bytes = pattern.as_bytes();
+    let word = fold_word(word_of(&bytes[..bytes.len().min(8)]));
+    // Past the text the word is zero, which is neither a colon nor a wildcard.
+    let stops = zero_bytes(word ^ (u64::from(b':') * ONES)) | wildcard_bytes(word);
+    let end = if stops != 0 {
+        (stops.trailing_zeros() / 8) as usize
+    } else if bytes.len() < 8 {
+        bytes.len()
+    } else {
+        8 + bytes[8..]
+            .iter()
+            .position(|&b| matches!(b, b':' | b'*' | b'?'))
+            .unwrap_or(bytes.len() - 8)
+    };
+    if bytes.get(end).is_some_and(|&b| b != b':') {
+        return None;
+    }
+    // A prefix's length decides which way it is hashed, so equal prefixes agree: a short one
+    // by all its bytes, a long one by its length and its first, second and last bytes.
+    let key = if end < 8 {
+        word & u64::MAX.checked_shr(8 * (8 - end) as u32).unwrap_or(0) | (end as u64) << 56
+    } else {
+        let byte = |at: usize| u64::from(bytes[at].to_ascii_lowercase());
+        (end as u64) << 24 | byte(0) << 16 | byte(1) << 8 | byte(end - 1)
+    };
+    Some(key.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+}
+
+/// Where the text after the `n`th colon of `text` begins (`n` at least 1), found eight bytes
+/// at a time: an ARN's resource is what follows its fifth, within its first few dozen bytes.
+pub fn after_colons(text: &str, n: u32) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut left = n;
+    let mut at = 0;
+    while at < bytes.len() {
+        let word = word_of(&bytes[at..bytes.len().min(at + 8)]);
+        // Past the text the word is zero, which is no colon.
+        let mut colons = zero_bytes(word ^ (u64::from(b':') * ONES));
+        let count = colons.count_ones();
+        if count >= left {
+            for _ in 1..left {
+                colons &= colons - 1;
+            }
+            return Some(at + (colons.trailing_zeros() / 8) as usize + 1);
+        }
+        left -= count;
+        at += 8;
+    }
+    None
+}
+
+/// Up to eight bytes as one little-endian word, zero past the end (zero is no wildcard and
+/// no letter).
+#[inline]
+fn word_of(bytes: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(bytes) {
+        Ok(eight) => u64::from_le_bytes(eight),
+        Err(_) => bytes
+            .iter()
+            .take(8)
+            .enumerate()
+            .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k)),
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that is zero, exactly (no carry crosses a byte).
+#[inline]
+fn zero_bytes(word: u64) -> u64 {
+    !(((word & LOWS) + LOWS) | word) & HIGHS
+}
+
+/// The high bit of each byte of `word` that is `*` or `?`.
+#[inline]
+fn wildcard_bytes(word: u64) -> u64 {
+    zero_bytes(word ^ (u64::from(b'*') * ONES)) | zero_bytes(word ^ (u64::from(b'?') * ONES))
+}
+
+/// `word` with its ASCII capitals lowered, as [`u8::to_ascii_lowercase`] does byte by byte.
+#[inline]
+fn fold_word(word: u64) -> u64 {
+    let low = word & LOWS;
+    // 0x80 in each byte that is at least `A`, and in each that is past `Z`.
+    let from_a = low + u64::from(0x80 - b'A') * ONES;
+    let past_z = low + u64::from(0x80 - b'Z' - 1) * ONES;
+    let capitals = from_a & !past_z & !word & HIGHS;
+    word | (capitals >> 2)
 }
 
 /// A pattern read once for [`pattern_covers`] against many others (a statement's actions
@@ -951,9 +1176,17 @@ fn redundant_in_short_list(
     ignore_case: bool,
     covers: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
+    // Each key's head, its first eight bytes as a word (folded when case does not count),
+    // and the bytes of that word its head fixes when it is the general one: most pairs
+    // differ there, and are told apart by one comparison of words.
     let mut heads = [None; SHORT_LIST];
-    for (head, key) in heads.iter_mut().zip(keys) {
-        *head = first_wildcard(key);
+    let (mut words, mut fixed) = ([0_u64; SHORT_LIST], [0_u64; SHORT_LIST]);
+    for (i, key) in keys.iter().enumerate() {
+        heads[i] = first_wildcard(key);
+        let word = word_of(&key.as_bytes()[..key.len().min(8)]);
+        words[i] = if ignore_case { fold_word(word) } else { word };
+        let head = heads[i].unwrap_or(key.len()).min(8);
+        fixed[i] = u64::MAX.checked_shr(64 - 8 * head as u32).unwrap_or(0);
     }
     let same = |a: &[u8], b: &[u8]| {
         if ignore_case {
@@ -965,6 +1198,9 @@ fn redundant_in_short_list(
     // Whether `general`'s key lets it cover `specific`'s: `specific` starts with its head,
     // or equals it when it has no wildcard.
     let may_cover = |general: usize, specific: usize| {
+        if (words[general] ^ words[specific]) & fixed[general] != 0 {
+            return false;
+        }
         let (g, s) = (keys[general].as_bytes(), keys[specific].as_bytes());
         match heads[general] {
             Some(at) => s.len() >= at && same(&g[..at], &s[..at]),
@@ -1192,10 +1428,12 @@ mod tests {
         }
     }
 
+    /// The field-by-field path, its literal-start shortcut ([`Start::apart`]) and the trimmed
+    /// ends give the search's answers.
     #[test]
     fn shortcuts_agree_with_the_search() {
         let parts = [
-            "arn", ":", "aws", "s3", "*", "?", "\u{1}", "/", "a", "A", "b", "",
+            "arn", ":", "aws", "s3", "S3", "ec2", "*", "?", "\u{1}", "/", "a", "A", "b", "",
         ];
         let mut next = numbers(11);
         let mut both = 0;
@@ -1338,6 +1576,97 @@ mod tests {
             }
         }
         assert!(covered > 5000, "only {covered} pairs covered");
+    }
+
+    /// The word-at-a-time scans answer what a byte loop does, at every length and offset.
+    #[test]
+    fn word_scans_agree_with_byte_loops() {
+        let alphabet = b"*?aAzZ@[`{:/\x00\x7f\x80\xc3\xa9";
+        let mut next = numbers(11);
+        let mut wild = 0;
+        for _ in 0..5_000 {
+            let bytes: Vec<u8> = (0..next(40))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let first = bytes.iter().position(|&b| b == b'*' || b == b'?');
+            let last = bytes.iter().rposition(|&b| b == b'*' || b == b'?');
+            wild += usize::from(first.is_some());
+            assert_eq!(wildcard_bounds(&bytes), first.zip(last), "{bytes:?}");
+            let head = &bytes[..bytes.len().min(8)];
+            let folded: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(fold_word(word_of(head)), word_of(&folded), "{bytes:?}");
+        }
+        assert!(wild > 1000, "only {wild} patterns with wildcards");
+        for b in 0..=255_u8 {
+            let word = u64::from_le_bytes([b, b'A', b, 0, b, b'z', 0xff, b]);
+            let lowered = u64::from_le_bytes(
+                [b, b'A', b, 0, b, b'z', 0xff, b].map(|b: u8| b.to_ascii_lowercase()),
+            );
+            assert_eq!(fold_word(word), lowered, "{b}");
+        }
+    }
+
+    /// Prefixes equal but for case hash the same, and one with a wildcard has no hash, at
+    /// every length either side of the eight bytes read at once.
+    #[test]
+    fn service_prefix_hashes_follow_the_prefix() {
+        let parts = [
+            "s3", "S3", "ec2", "kms", "*", "?", "dynamodb", "DynamoDB", "x", "",
+        ];
+        let mut next = numbers(13);
+        let patterns: Vec<String> = (0..400)
+            .map(|_| {
+                let prefix: String = (0..next(4)).map(|_| parts[next(parts.len())]).collect();
+                let colon = if next(5) == 0 { "" } else { ":" };
+                format!("{prefix}{colon}{}", parts[next(parts.len())])
+            })
+            .collect();
+        let prefix = |p: &str| p.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let (mut equal, mut apart) = (0, 0);
+        for a in &patterns {
+            let wild = prefix(a).contains(['*', '?']);
+            assert_eq!(service_prefix_hash(a).is_none(), wild, "{a}");
+            for b in &patterns {
+                let (ha, hb) = (service_prefix_hash(a), service_prefix_hash(b));
+                if !wild && prefix(a) == prefix(b) {
+                    equal += 1;
+                    assert_eq!(ha, hb, "{a} {b}");
+                } else if ha.is_some() && ha != hb {
+                    apart += 1;
+                }
+            }
+        }
+        assert!(equal > 2000 && apart > 50_000, "{equal} {apart}");
+    }
+
+    /// The colon found word by word is the one a search for each colon in turn finds.
+    #[test]
+    fn after_colons_finds_the_nth_colon() {
+        let parts = [
+            "arn",
+            ":",
+            "aws",
+            "::",
+            "s3",
+            "*",
+            "",
+            "é",
+            "123456789012",
+            "/",
+        ];
+        let mut next = numbers(17);
+        let mut found = 0;
+        for _ in 0..3_000 {
+            let text: String = (0..next(14)).map(|_| parts[next(parts.len())]).collect();
+            for n in 1..=6 {
+                let expected = memchr::memchr_iter(b':', text.as_bytes())
+                    .nth(n as usize - 1)
+                    .map(|at| at + 1);
+                found += usize::from(expected.is_some());
+                assert_eq!(after_colons(&text, n), expected, "{text} {n}");
+            }
+        }
+        assert!(found > 3_000, "only {found} colons found");
     }
 
     /// Found by head and key, the redundant values are those a comparison of every pair finds.

@@ -3,7 +3,7 @@
 //! shared by every file of the run.
 
 use super::Service;
-use crate::pattern::{template_to_glob, Glob};
+use crate::pattern::{cmp_ignore_case, template_to_glob, Glob};
 
 /// One ARN form of a resource type.
 pub struct ArnTemplate {
@@ -138,7 +138,13 @@ impl ResourcePattern {
             .split(|&b| b == b'*')
             .filter(|run| !run.is_empty())
         {
-            match memchr::memmem::find(rest, run) {
+            // A one-byte run (the `/` of `*/*`) needs no substring searcher, which takes
+            // longer to build than this search takes.
+            let found = match run {
+                [byte] => memchr::memchr(*byte, rest),
+                _ => memchr::memmem::find(rest, run),
+            };
+            match found {
                 Some(at) => rest = &rest[at + run.len()..],
                 None => return false,
             }
@@ -162,6 +168,23 @@ impl ServiceArns {
             }));
             by_type.push(start..templates.len());
         }
+        // The types by name, ignoring case, each name with its first type: an action names
+        // its types, and a service may have hundreds of actions and of types.
+        let mut by_name: Vec<(&str, usize)> = service
+            .resource_types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name, i))
+            .collect();
+        // Stable: of equal names, the first type comes first.
+        by_name.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        let type_named = |name: &str| {
+            let at = by_name.partition_point(|(other, _)| cmp_ignore_case(other, name).is_lt());
+            by_name
+                .get(at)
+                .filter(|(other, _)| other.eq_ignore_ascii_case(name))
+                .map(|&(_, i)| i)
+        };
         let text = |&i: &u32| {
             let t = &templates[i as usize];
             (t.resource_type, t.template)
@@ -174,11 +197,7 @@ impl ServiceArns {
                 let start = accepted.len();
                 for r in &action.resource_types {
                     // The first type of that name, as `Service::resource_type` finds it.
-                    let Some(at) = service
-                        .resource_types
-                        .iter()
-                        .position(|t| t.name.eq_ignore_ascii_case(r.name))
-                    else {
+                    let Some(at) = type_named(r.name) else {
                         accepted.truncate(start);
                         return None;
                     };
@@ -267,7 +286,7 @@ fn own_formats<'t>(prefix: &str, formats: impl Iterator<Item = &'t str>) -> Vec<
 fn parts_to_star(resource: &str) -> String {
     let mut out = String::with_capacity(resource.len());
     let mut rest = resource;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = crate::pattern::find_part_start(rest) {
         out.push_str(&rest[..start]);
         match rest[start..].find('}') {
             Some(end) => {

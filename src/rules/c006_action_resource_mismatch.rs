@@ -6,6 +6,7 @@ use super::lookup::{list_first, ActionName};
 use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (index, s) in cx.policy.statements.iter().enumerate() {
@@ -19,7 +20,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut arns_fit = None;
         // AWS authorizes some actions without resource types against wildcard ARNs such as
         // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
-        let concrete = arns.iter().all(|r| !r.value.contains(['*', '?']));
+        let concrete = arns.iter().all(|r| !has_wildcard(r.value));
         for (i, &value) in resources.actions(cx).iter().enumerate() {
             let Some(name) = ActionName::parse(value) else {
                 continue;

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::pattern_covers;
+use crate::pattern::{after_colons, pattern_covers};
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         |s| [s.resource, s.not_resource],
         false,
         // An ARN is covered field by field, so its resource alone finds the candidates.
-        |text| fields(text).map_or(text, |f| f[5]),
+        |text| after_colons(text, 5).map_or(text, |at| &text[at..]),
         arn_covers,
     );
 }
@@ -54,10 +54,15 @@ impl<'a> Resource<'a> {
         if general.templated || specific.templated || !general.wild {
             return false;
         }
-        if general.text == "*" {
+        Resource::covers_fields(general.text, general.fields, specific.fields)
+    }
+
+    /// The end of [`Resource::covers`], for a `general` with wildcards and no `${...}`.
+    fn covers_fields(general: &str, g: Option<[&str; 6]>, s: Option<[&str; 6]>) -> bool {
+        if general == "*" {
             return true;
         }
-        match (general.fields, specific.fields) {
+        match (g, s) {
             // ARNs compare case-sensitively.
             (Some(g), Some(s)) => g.iter().zip(&s).all(|(g, s)| pattern_covers(g, s, false)),
             _ => false,
@@ -66,9 +71,16 @@ impl<'a> Resource<'a> {
 }
 
 /// Whether resource pattern `general` matches everything `specific` does, as C009 compares
-/// them ([`Resource::covers`]).
+/// them ([`Resource::covers`]), reading each only as far as the answer needs: most candidate
+/// pairs are equal values, or have a `general` without wildcards.
 fn arn_covers(general: &str, specific: &str) -> bool {
-    Resource::covers(&Resource::new(general), &Resource::new(specific))
+    if general == specific {
+        return true;
+    }
+    if !has_wildcard(general) || has_dollar_brace(general) || has_dollar_brace(specific) {
+        return false;
+    }
+    Resource::covers_fields(general, fields(general), fields(specific))
 }
 
 /// Whether `text` holds `${` (a template value or policy variable): a byte search for the
@@ -94,7 +106,38 @@ fn fields(arn: &str) -> Option<[&str; 6]> {
 
 #[cfg(test)]
 mod tests {
-    use super::arn_covers;
+    use super::{arn_covers, Resource};
+
+    /// C009's lazy comparison answers what C020's, on values read in full, does.
+    #[test]
+    fn arn_covers_agrees_with_resource_covers() {
+        let values = [
+            "*",
+            "arn:aws:s3:::orders/*",
+            "arn:aws:s3:::orders/a",
+            "arn:aws:s3:::orders",
+            "arn:aws:s3:::${b}/*",
+            "arn:aws:s3:::${b}/a",
+            "arn:aws:iam::*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111122223333:role/x",
+            "arn:*:iam::111122223333:role/x",
+            "arn:aws:s3:::a:b:c",
+            "arn:aws:s3:::a:*",
+            "s3*",
+            "",
+            ":::::",
+        ];
+        let mut covered = 0;
+        for g in values {
+            for s in values {
+                let expected = Resource::covers(&Resource::new(g), &Resource::new(s));
+                covered += usize::from(expected);
+                assert_eq!(arn_covers(g, s), expected, "{g} {s}");
+            }
+        }
+        assert!(covered > values.len() + 10, "only {covered} pairs covered");
+    }
 
     #[test]
     fn resources_are_covered_field_by_field() {

@@ -204,18 +204,13 @@ impl<'s, 'a> Reach<'s, 'a> {
 
 /// One of 64 bits for an action's service prefix (the text before its first colon, or all
 /// of it), the same whatever its case, and whether the prefix is free of wildcards: then a
-/// pattern covers only actions with that prefix.
+/// pattern covers only actions with that prefix. A prefix with a wildcard covers only
+/// prefixes with one, so its bit may be any.
 fn service_bit(action: &str) -> (u64, bool) {
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    let mut literal = true;
-    for &b in action.as_bytes() {
-        if b == b':' {
-            break;
-        }
-        literal &= b != b'*' && b != b'?';
-        hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+    match crate::pattern::service_prefix_hash(action) {
+        Some(hash) => (1 << (hash >> 58), true),
+        None => (1, false),
     }
-    (1 << (hash >> 58), literal)
 }
 
 /// [`covers`] for the `general`th and `specific`th statements of `reaches` (both read).

@@ -18,6 +18,11 @@ pub fn root_account(value: &str) -> Option<&str> {
     if template::whole(value).is_some_and(|expr| template::meaning(expr) == Meaning::ThisAccount) {
         return Some(value);
     }
+    // A root ARN's resource is `root`: most principals (roles, users, services) end
+    // otherwise and need no split.
+    if !value.ends_with(":root") {
+        return None;
+    }
     let parts = arn::split(value).ok()?;
     (parts.service.text == "iam" && parts.resource.text == "root").then_some(parts.account.text)
 }

@@ -140,14 +140,24 @@ impl<'c> Matches<'c> {
                 .get_or_init(|| distinct_templates(catalog, self.groups()))
                 .as_ref()
                 .and_then(|refs| {
+                    out.reserve(refs.len());
+                    // Most sets are of one service: its templates are looked up once.
+                    let mut last = None;
                     refs.iter().try_for_each(|&(id, i)| {
-                        out.push(catalog.arns(id)?.templates.get(i)?);
+                        let arns = match last {
+                            Some((known, arns)) if known == id => arns,
+                            _ => catalog.arns(id)?,
+                        };
+                        last = Some((id, arns));
+                        out.push(arns.templates.get(i)?);
                         Some(())
                     })
                 }),
             // One action's templates are already sorted and distinct in the catalog.
             Positions::One { service, action } => catalog.arns(*service).and_then(|arns| {
-                arns.accepted(*action)?.iter().try_for_each(|&t| {
+                let accepted = arns.accepted(*action)?;
+                out.reserve(accepted.len());
+                accepted.iter().try_for_each(|&t| {
                     out.push(arns.templates.get(t as usize)?);
                     Some(())
                 })
@@ -470,20 +480,24 @@ fn distinct_templates<'a>(
     catalog: &Catalog,
     groups: impl Iterator<Item = (ServiceId, &'a [usize])>,
 ) -> Option<Vec<TemplateRef>> {
-    let mut out = Vec::new();
+    // Each template with its text, looked up once; a template that another action of the
+    // set already named is left out before the sort (the first of equal texts is kept).
+    let mut keyed: Vec<((&str, &str), TemplateRef)> = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for (id, indices) in groups {
         let arns = catalog.arns(id)?;
         for &action in indices {
-            out.extend(arns.accepted(action)?.iter().map(|&t| (id, t as usize)));
+            for &t in arns.accepted(action)? {
+                let t = t as usize;
+                if seen.insert((id, t)) {
+                    keyed.push((template_text(arns.templates.get(t)?), (id, t)));
+                }
+            }
         }
     }
-    let text = |&(id, i): &TemplateRef| {
-        let t = catalog.arns(id).and_then(|arns| arns.templates.get(i));
-        t.map(template_text)
-    };
-    out.sort_by(|a, b| text(a).cmp(&text(b)));
-    out.dedup_by(|a, b| text(a) == text(b));
-    Some(out)
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    Some(keyed.into_iter().map(|(_, t)| t).collect())
 }
 
 /// Every action a statement's `Action` names, or `None` when one of them cannot be
@@ -674,14 +688,27 @@ pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usiz
 /// Services whose ARNs AWS accepts under either name.
 const ARN_ALIASES: &[(&str, &str)] = &[("codestar-connections", "codeconnections")];
 
+/// How every name of [`ARN_ALIASES`] starts as an ARN field, after its colon.
+const ALIAS_START: &str = ":code";
+
+/// A search for [`ALIAS_START`], built once: building one costs more than a search.
+fn alias_start() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(ALIAS_START));
+    &FINDER
+}
+
 /// A resource value as globs: [`resource_glob`], then the same ARN under its service's other
 /// name, if it has one.
 pub fn resource_globs(value: &str) -> impl Iterator<Item = Glob> + '_ {
     let glob = resource_glob(value);
-    // Where the first inner field of each alias name starts, found in one walk.
+    // Where the first inner field of each alias name starts, found in one walk, by a value
+    // that has one: every alias name starts with `code`.
     let names = ARN_ALIASES.iter().flat_map(|(a, b)| [*a, *b]);
     let mut first = [None; 2 * ARN_ALIASES.len()];
-    for (start, field) in inner_fields(&glob) {
+    let may_alias = alias_start().find(glob.as_bytes()).is_some();
+    let fields = may_alias.then(|| inner_fields(&glob)).into_iter().flatten();
+    for (start, field) in fields {
         for (slot, name) in first.iter_mut().zip(names.clone()) {
             if slot.is_none() && field == name {
                 *slot = Some(start);
@@ -852,6 +879,12 @@ mod tests {
         assert_eq!(globs(bucket), [Glob::new(bucket)]);
         let object = "arn:aws:s3:::logs/codeconnections";
         assert_eq!(globs(object), [Glob::new(object)]);
+        // Values without the start of an alias name are not walked for one.
+        for (a, b) in ARN_ALIASES {
+            for name in [a, b] {
+                assert!(format!(":{name}").starts_with(ALIAS_START), "{name}");
+            }
+        }
     }
 
     #[test]

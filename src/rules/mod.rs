@@ -300,13 +300,16 @@ fn redundant_values<'a>(
     key: fn(&'a str) -> &'a str,
     covers: fn(&str, &str) -> bool,
 ) {
+    // Filled anew for each list: a document's lists share its memory.
+    let mut keys: Vec<&'a str> = Vec::new();
     for s in &cx.policy.statements {
         for member in lists(s).into_iter().flatten() {
             let values = s.strings_of(member);
             if values.len() < 2 {
                 continue;
             }
-            let keys: Vec<&'a str> = values.iter().map(|v| key(v.value)).collect();
+            keys.clear();
+            keys.extend(values.iter().map(|v| key(v.value)));
             let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
                 covers(values[g].value, values[s].value)
             });

@@ -25,8 +25,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         .and_then(|r| r.split(i))
                         .cloned()
                         .unwrap_or_else(|| arn::split(value.value));
-                    let problem = problem_of(value, &parts)
-                        .or_else(|| fields_for_service(cx, value, parts.as_ref().ok()?));
+                    let wildcards = Wildcards::of(value.value);
+                    let problem = problem_in(value, &parts, &wildcards).or_else(|| {
+                        fields_for_service(cx, value, parts.as_ref().ok()?, &wildcards)
+                    });
                     report(
                         value,
                         problem,
@@ -140,7 +142,50 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
 
 /// [`problem`] of a value already split.
 fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Span, String)> {
+    problem_in(value, split, &Wildcards::of(value.value))
+}
+
+/// Where a value's wildcards are, as far as one search finds: the first one. The fields
+/// before it have none and the field holding it has one, so the usual ARN (no wildcard, or
+/// only in its resource) needs no search of each field.
+struct Wildcards<'a> {
+    text: &'a str,
+    first: Option<usize>,
+}
+
+impl<'a> Wildcards<'a> {
+    fn of(text: &'a str) -> Wildcards<'a> {
+        Wildcards {
+            text,
+            first: memchr::memchr2(b'*', b'?', text.as_bytes()),
+        }
+    }
+
+    /// Whether the value has a wildcard anywhere ([`has_wildcard`] of it).
+    fn any(&self) -> bool {
+        self.first.is_some()
+    }
+
+    /// [`has_wildcard`] of one of the value's fields.
+    fn within(&self, field: arn::Field) -> bool {
+        let (start, end) = field.range;
+        match self.first {
+            None => false,
+            Some(first) if first >= end => false,
+            Some(first) if first >= start => true,
+            Some(_) => self.text.get(start..end).is_some_and(has_wildcard),
+        }
+    }
+}
+
+/// [`problem_of`], with the value's wildcards found.
+fn problem_in(
+    value: Str,
+    split: &Result<arn::Arn, &'static str>,
+    wildcards: &Wildcards,
+) -> Option<(Span, String)> {
     let text = value.value;
+    let has_wildcard = |field: arn::Field| wildcards.within(field);
     match split {
         // `${BucketArn}/*`: a template value may hold the whole start of the ARN.
         Err(why) if placeholder::find(text).is_empty() && !template::has_template(text) => {
@@ -155,19 +200,18 @@ fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Spa
             let checks = [
                 (
                     parts.partition,
-                    has_wildcard(parts.partition.text)
-                        || PARTITIONS.contains(&parts.partition.text),
+                    has_wildcard(parts.partition) || PARTITIONS.contains(&parts.partition.text),
                     "an AWS partition such as `aws`",
                 ),
                 (
                     parts.service,
-                    has_wildcard(parts.service.text)
+                    has_wildcard(parts.service)
                         || (!parts.service.text.is_empty() && plain(parts.service.text)),
                     "a service namespace such as `s3`",
                 ),
                 (
                     parts.region,
-                    has_wildcard(parts.region.text)
+                    has_wildcard(parts.region)
                         || parts.region.text.is_empty()
                         || arn::is_region(parts.region.text)
                         // `region`, `your-region`: a placeholder the reader fills in.
@@ -176,7 +220,7 @@ fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Spa
                 ),
                 (
                     parts.account,
-                    has_wildcard(parts.account.text)
+                    has_wildcard(parts.account)
                         || parts.account.text.is_empty()
                         || arn::is_account_id(parts.account.text)
                         || parts.account.text == "aws"
@@ -221,18 +265,23 @@ fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Spa
 /// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
 /// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
 /// its *Missing ARN field*). Only literal fields of a known service are judged.
-fn fields_for_service(cx: &Context, value: Str, parts: &arn::Arn) -> Option<(Span, String)> {
+fn fields_for_service(
+    cx: &Context,
+    value: Str,
+    parts: &arn::Arn,
+    wildcards: &Wildcards,
+) -> Option<(Span, String)> {
     let text = value.value;
     let service = parts.service.text;
-    if has_wildcard(service) || service.contains('{') {
+    if wildcards.within(parts.service) || service.contains('{') {
         return None;
     }
     // Only a literal ARN can miss a field, and only a literal field be one too many.
-    let possible = [parts.region.text, parts.account.text].map(|field| {
-        if field.is_empty() {
-            !has_wildcard(text)
+    let possible = [parts.region, parts.account].map(|field| {
+        if field.text.is_empty() {
+            !wildcards.any()
         } else {
-            !has_wildcard(field)
+            !wildcards.within(field)
         }
     });
     if possible == [false, false] {
@@ -253,7 +302,7 @@ fn fields_for_service(cx: &Context, value: Str, parts: &arn::Arn) -> Option<(Spa
         match (fields[index - 3], field.text.is_empty()) {
             // A pattern with wildcards elsewhere (`arn:aws:kms:*::*`, in AWS's own managed
             // policies) is left alone; a literal ARN without the field names nothing.
-            (Some(true), true) if !has_wildcard(text) && literal(text) => {
+            (Some(true), true) if !wildcards.any() && literal(text) => {
                 return Some((
                     value.span,
                     format!(
@@ -262,7 +311,7 @@ fn fields_for_service(cx: &Context, value: Str, parts: &arn::Arn) -> Option<(Spa
                     ),
                 ))
             }
-            (Some(false), false) if !has_wildcard(field.text) && literal(field.text) => {
+            (Some(false), false) if !wildcards.within(field) && literal(field.text) => {
                 return Some((
                     value.sub_span(field.range.0..field.range.1),
                     format!("`{service}` ARNs have no {name}: remove `{}`", field.text),

@@ -257,7 +257,10 @@ impl Matching<'_, '_> {
         if let Some(known) = known.get() {
             return known;
         }
-        let found = (0..self.actions.templates.len()).find(|&t| self.meets(g, t));
+        // Templates of another service or resource type are passed over at a glance.
+        let start = self.globs.all[g].0.start();
+        let found = (0..self.actions.templates.len())
+            .find(|&t| !start.apart(self.actions.templates[t].0.glob.start()) && self.meets(g, t));
         if let Some(t) = found {
             self.actions.templates[t].1.set(Some(true));
         }
@@ -271,7 +274,9 @@ impl Matching<'_, '_> {
         if let Some(known) = known.get() {
             return known;
         }
-        let found = (0..self.globs.all.len()).find(|&g| self.meets(g, t));
+        let start = self.actions.templates[t].0.glob.start();
+        let found = (0..self.globs.all.len())
+            .find(|&g| !start.apart(self.globs.all[g].0.start()) && self.meets(g, t));
         if let Some(g) = found {
             self.globs.all[g].1.set(Some(true));
         }
