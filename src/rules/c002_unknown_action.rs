@@ -2,7 +2,7 @@
 //! accepts the policy, and the statement silently grants or denies nothing for it. An action
 //! AWS grants in its own managed policies is real though undocumented: information.
 
-use super::lookup::{action_names, closest_action, resolve, Resolved};
+use super::lookup::{closest_action, Resolved};
 use super::Context;
 use crate::catalog::undocumented;
 use crate::code::Code;
@@ -10,9 +10,12 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for (member, name) in action_names(s) {
+        for entry in cx.actions(s).all() {
+            let (Some(name), member) = (entry.name, entry.member) else {
+                continue;
+            };
             let value = name.text;
-            if name.is_wildcard() || name.service.is_empty() {
+            if entry.wildcard || name.service.is_empty() {
                 continue;
             }
             if name.name.is_empty() {
@@ -32,7 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            let Resolved::Actions(found) = resolve(cx, value.value) else {
+            let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
             if !found.is_empty() {

@@ -1,20 +1,22 @@
 //! C003 wildcard-matches-nothing: an action wildcard (`s3:Gte*`) that matches no action in
 //! the catalog, so the statement grants or denies nothing through it.
 
-use super::lookup::{action_names, resolve, Resolved};
+use super::lookup::Resolved;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
-        for (member, name) in action_names(s) {
+        for entry in cx.actions(s).all() {
+            let (Some(name), member) = (entry.name, entry.member) else {
+                continue;
+            };
             let value = name.text;
-            if name.service.is_empty() || name.name.is_empty() || !has_wildcard(value.value) {
+            if name.service.is_empty() || name.name.is_empty() || !entry.wildcard {
                 continue;
             }
-            let Resolved::Actions(found) = resolve(cx, value.value) else {
+            let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
             if !found.is_empty() {

@@ -5,12 +5,12 @@
 //! default key policy names its administrators and users that way (`kms:Create*`,
 //! `kms:GenerateDataKey*`), and the K rules judge who holds which duty, so C004 leaves them.
 
-use super::lookup::{expansion, resolve, ActionName, Matches, Resolved};
+use super::lookup::{expansion, Matches, Resolved};
 use super::{allows, Context};
 use crate::catalog::{AccessLevel, Action, Service};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{has_wildcard, PolicyKind};
+use crate::policy::PolicyKind;
 
 /// In a KMS key policy, a wildcard of another service reaching permissions management grants
 /// nothing on the key: information.
@@ -27,11 +27,11 @@ const SHOWN: usize = 8;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
-        for &value in s.actions() {
-            if !has_wildcard(value.value) {
+        for entry in cx.actions(s).listed() {
+            if !entry.wildcard {
                 continue;
             }
-            let Some(name) = ActionName::parse(value) else {
+            let (value, Some(name)) = (entry.text, entry.name) else {
                 continue;
             };
             if cx.kind == PolicyKind::KmsKey && name.service.eq_ignore_ascii_case("kms") {
@@ -42,13 +42,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if name.is_service_wide() || everything {
                 continue;
             }
-            let Resolved::Actions(found) = resolve(cx, value.value) else {
+            let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
             if found.is_empty() {
                 continue;
             }
-            let described = expansion(cx, value.value, || describe(value.value, &found));
+            let described = expansion(cx, value.value, || describe(value.value, found));
             let (message, admin) = &*described;
             let pointer = [s.pointer.as_str(), "/Action"].concat();
             let d = if *admin {

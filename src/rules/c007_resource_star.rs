@@ -6,12 +6,12 @@
 //! finding: the KMS actions of a statement that can use every key are K009's, and
 //! `iam:PassRole` on `*` is A007's.
 
-use super::lookup::{list_first, resolve, ActionName, Resolved};
+use super::lookup::{list_first, Resolved};
 use super::{allows, kms, resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::Glob;
-use crate::policy::{arn, has_wildcard, Str};
+use crate::policy::{arn, Str};
 
 /// How many of the scoped actions the message names.
 const SHOWN: usize = 6;
@@ -109,12 +109,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // Only the names the message shows are formatted: a statement may list hundreds.
         let mut shown: Vec<String> = Vec::new();
         let mut scoped = 0;
-        for (i, &value) in s.actions().iter().enumerate() {
+        for (i, entry) in cx.actions(s).listed().iter().enumerate() {
             // Wildcards are C004's: their expansion already says what they reach.
-            if has_wildcard(value.value) || ActionName::parse(value).is_none() || !fits(i) {
+            if entry.wildcard || entry.name.is_none() || !fits(i) {
                 continue;
             }
-            let Resolved::Actions(found) = resolve(cx, value.value) else {
+            let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
             let scopable = found

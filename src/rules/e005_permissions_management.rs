@@ -5,7 +5,7 @@
 //! takeover or credentials method by themselves are those rules' findings; wildcards that
 //! reach permissions management are C004's.
 
-use super::lookup::{list_first, resolve, Resolved};
+use super::lookup::{list_first, Resolved};
 use super::methods::{self, check_family, Family};
 use super::principals;
 use super::Context;
@@ -26,17 +26,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let access = methods::access(cx);
     for grant in &access.allows {
         // `NotAction` is A003's finding, `"*"` A001's.
-        let Actions::Listed(tokens) = &grant.actions else {
+        let Actions::Listed(_) = &grant.actions else {
             continue;
         };
         if grant.narrowing().next().is_some() {
             continue;
         }
+        // `Action`'s strings (the grant's tokens), each looked up once per document.
+        let actions = cx.actions(grant.statement);
         // Wildcards are C004's finding, which already says when they reach permissions
         // management (and `svc:*` A002's, `*` A001's).
-        let named = |t: &&crate::policy::Str| !crate::policy::has_wildcard(t.value);
-        for token in tokens.iter().filter(named) {
-            let Resolved::Actions(found) = resolve(cx, token.value) else {
+        for entry in actions.listed().iter().filter(|e| !e.wildcard) {
+            let token = &entry.text;
+            let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
             let mut open: Vec<String> = Vec::new();

@@ -6,9 +6,11 @@
 
 use super::lookup::Memo;
 use crate::catalog::Catalog;
-use crate::pattern::wildcard_match;
+use crate::pattern::{cmp_ignore_case, wildcard_match};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 
 const DATA: &str = include_str!("../../rules/kms-actions.toml");
 
@@ -43,6 +45,9 @@ struct Data {
 pub struct KmsActions {
     /// Every action a set names, once; its position is its bit.
     names: Vec<String>,
+    /// The positions in `names`, by name ignoring case: a literal pattern is found by a
+    /// binary search.
+    by_name: Vec<usize>,
     /// Each set's members as positions in `names`, in the data's order (by [`KmsSet`]).
     sets: [Vec<usize>; 5],
     /// The actions the run's catalog knows: every one if it has no KMS service.
@@ -83,6 +88,13 @@ impl KmsActions {
             members(data.key_policy)?,
             members(data.plaintext)?,
         ];
+        if names.len() > Bits::CAPACITY {
+            return Err(format!(
+                "rules/kms-actions.toml names {} actions; the sets hold at most {}",
+                names.len(),
+                Bits::CAPACITY
+            ));
+        }
         let known = match catalog.service("kms") {
             Some(kms) => Bits::from_positions(
                 names
@@ -93,8 +105,11 @@ impl KmsActions {
             ),
             None => Bits::all(names.len()),
         };
+        let mut by_name: Vec<usize> = (0..names.len()).collect();
+        by_name.sort_by(|&a, &b| cmp_ignore_case(&names[a], &names[b]));
         Ok(KmsActions {
             names,
+            by_name,
             sets,
             known,
             wildcards: Memo::default(),
@@ -115,45 +130,35 @@ impl KmsActions {
         &self.sets[set as usize]
     }
 
-    /// The first member of `set` an Allow statement grants.
-    pub fn grants_any(&self, s: &Statement, set: KmsSet) -> Option<&str> {
-        let granted = self.granted(s);
+    /// The first member of `set` that `granted` holds.
+    fn first_granted(&self, granted: &Bits, set: KmsSet) -> Option<&str> {
         self.set(set)
             .iter()
             .find(|&&i| granted.contains(i))
             .map(|&i| self.names[i].as_str())
     }
 
-    /// Whether an Allow statement grants any member of `set`.
-    pub fn grants(&self, s: &Statement, set: KmsSet) -> bool {
-        self.grants_any(s, set).is_some()
-    }
-
-    /// The first action returning plaintext or data keys (the first in the data's order that
-    /// the first such token reaches) that an Allow statement grants on every key it may
-    /// reach: none when a condition picks keys or callers (an encryption context,
-    /// `kms:ViaService`, an alias or a resource tag). K009's finding, which C007 leaves to it.
-    pub fn every_key_use(&self, s: &Statement) -> Option<&str> {
-        if s.conditions().iter().any(|c| narrows_keys(c.key.value)) {
-            return None;
-        }
-        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
-        s.actions()
-            .iter()
-            .filter(|t| t.value != "*")
-            .find_map(|t| self.reached(t.value, KmsSet::Plaintext).first().copied())
-    }
-
-    /// The `Action` tokens of a statement that reach a member of `set`.
-    pub fn tokens_reaching<'a>(&self, s: &'a Statement, set: KmsSet) -> Vec<Str<'a>> {
-        s.actions()
-            .iter()
-            .copied()
-            .filter(|p| {
-                let mask = self.mask(p.value);
-                self.set(set).iter().any(|&i| mask.contains(i))
-            })
-            .collect()
+    /// The masks of a statement's `Action` tokens and what it grants.
+    fn statement_masks(&self, s: &Statement) -> StatementMasks {
+        let tokens: Vec<Bits> = s.actions().iter().map(|t| self.mask(t.value)).collect();
+        let granted = match s.not_action {
+            // A `NotAction` grants every action it does not exclude.
+            Some(member) => {
+                let mut excluded = Bits::default();
+                for p in s.strings_of(member).iter() {
+                    excluded.union_with(&self.mask(p.value));
+                }
+                excluded.complement(self.names.len())
+            }
+            None => {
+                let mut granted = Bits::default();
+                for mask in &tokens {
+                    granted.union_with(mask);
+                }
+                granted
+            }
+        };
+        StatementMasks { tokens, granted }
     }
 
     /// The members of `set` a pattern reaches and the run's catalog knows.
@@ -166,28 +171,15 @@ impl KmsActions {
         if mask.is_empty() {
             return Vec::new();
         }
-        self.set(set)
-            .iter()
-            .filter(|&&i| mask.contains(i) && self.known.contains(i))
-            .map(|&i| self.names[i].as_str())
-            .collect()
+        self.reached_by(mask, set).collect()
     }
 
-    /// The known actions an Allow statement grants: through `Action`, or through a
-    /// `NotAction` that does not exclude them.
-    fn granted(&self, s: &Statement) -> Bits {
-        if let Some(member) = s.not_action {
-            let mut excluded = Bits::default();
-            for p in crate::policy::strings(&member.value) {
-                excluded.union_with(&self.mask(p.value));
-            }
-            return excluded.complement(self.names.len());
-        }
-        let mut granted = Bits::default();
-        for p in s.actions() {
-            granted.union_with(&self.mask(p.value));
-        }
-        granted
+    /// The members of `set` in `mask` that the run's catalog knows, in the data's order.
+    fn reached_by(&self, mask: Bits, set: KmsSet) -> impl Iterator<Item = &str> {
+        self.set(set)
+            .iter()
+            .filter(move |&&i| mask.contains(i) && self.known.contains(i))
+            .map(|&i| self.names[i].as_str())
     }
 
     /// The known actions a pattern reaches.
@@ -195,7 +187,8 @@ impl KmsActions {
         if !may_name_kms(pattern) {
             return Bits::default();
         }
-        if crate::policy::has_wildcard(pattern) {
+        // A byte loop: the patterns that get here are short, mostly `kms:Name`.
+        if pattern.bytes().any(|b| b == b'*' || b == b'?') {
             // Matched once per thread: no lock for these few, cheap patterns.
             self.wildcards.get_or_insert(
                 pattern,
@@ -211,12 +204,106 @@ impl KmsActions {
                 },
             )
         } else {
-            Bits::from_positions(
-                self.names
-                    .iter()
-                    .position(|a| a.eq_ignore_ascii_case(pattern)),
-            )
+            // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
+            let found = self
+                .by_name
+                .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
+            Bits::from_positions(found.ok().map(|at| self.by_name[at]))
         }
+    }
+}
+
+/// What one statement's patterns reach, worked out once per document.
+#[derive(Clone)]
+pub struct StatementMasks {
+    /// Per `Action` token, in order.
+    tokens: Vec<Bits>,
+    /// What an Allow of the statement grants: through `Action`, or through a `NotAction`
+    /// that does not exclude it.
+    granted: Bits,
+}
+
+/// The KMS action sets as one document's statements reach them ([`super::Context::kms`]).
+/// The K rules ask several questions of every statement: each statement's patterns are
+/// matched once, when the first is asked.
+pub struct DocumentKms<'s, 'a> {
+    sets: &'a KmsActions,
+    cx: &'s super::Context<'a>,
+}
+
+impl<'s, 'a> DocumentKms<'s, 'a> {
+    pub(super) fn new(sets: &'a KmsActions, cx: &'s super::Context<'a>) -> Self {
+        DocumentKms { sets, cx }
+    }
+
+    /// The masks of `s`, worked out when first asked (C007 asks of a few statements of a
+    /// document, the K rules of all); a statement of another document's, worked out now.
+    fn masks(&self, s: &Statement) -> Cow<'s, StatementMasks> {
+        let policy = self.cx.policy;
+        let slots = self.cx.kms_masks.get_or_init(|| {
+            (0..policy.statements.len())
+                .map(|_| OnceCell::new())
+                .collect()
+        });
+        match super::keys::statement_position(policy, s).and_then(|i| slots.get(i)) {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| self.sets.statement_masks(s))),
+            None => Cow::Owned(self.sets.statement_masks(s)),
+        }
+    }
+
+    /// Every action name of the sets.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> {
+        self.sets.names()
+    }
+
+    /// The members of `set`, in the data's order.
+    pub fn members(&self, set: KmsSet) -> impl Iterator<Item = &'a str> {
+        self.sets.members(set)
+    }
+
+    /// The members of `set` a pattern reaches and the run's catalog knows.
+    pub fn reached(&self, pattern: &str, set: KmsSet) -> Vec<&'a str> {
+        self.sets.reached(pattern, set)
+    }
+
+    /// The first member of `set` an Allow statement grants.
+    pub fn grants_any(&self, s: &Statement, set: KmsSet) -> Option<&'a str> {
+        self.sets.first_granted(&self.masks(s).granted, set)
+    }
+
+    /// Whether an Allow statement grants any member of `set`.
+    pub fn grants(&self, s: &Statement, set: KmsSet) -> bool {
+        self.grants_any(s, set).is_some()
+    }
+
+    /// The first action returning plaintext or data keys (the first in the data's order that
+    /// the first such token reaches) that an Allow statement grants on every key it may
+    /// reach: none when a condition picks keys or callers (an encryption context,
+    /// `kms:ViaService`, an alias or a resource tag). K009's finding, which C007 leaves to it.
+    pub fn every_key_use(&self, s: &Statement) -> Option<&'a str> {
+        if s.conditions().iter().any(|c| narrows_keys(c.key.value)) {
+            return None;
+        }
+        let masks = self.masks(s);
+        // `"Action": "*"` is A001's: that policy grants everything, not just every key.
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            // Most tokens reach no KMS action: settled without walking the set.
+            .filter(|(t, mask)| t.value != "*" && !mask.is_empty())
+            .find_map(|(_, &mask)| self.sets.reached_by(mask, KmsSet::Plaintext).next())
+    }
+
+    /// The `Action` tokens of a statement that reach a member of `set`.
+    pub fn tokens_reaching<'t>(&self, s: &'t Statement, set: KmsSet) -> Vec<Str<'t>> {
+        let masks = self.masks(s);
+        let members = self.sets.set(set);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            .filter(|(_, mask)| members.iter().any(|&i| mask.contains(i)))
+            .map(|(t, _)| *t)
+            .collect()
     }
 }
 
@@ -231,23 +318,31 @@ fn may_name_kms(pattern: &str) -> bool {
         _ => return false,
     }
     // Most actions of a statement belong to other services: a literal ASCII service
-    // prefix other than `kms` reaches no KMS action, and needs no lookup at all.
-    let service = memchr::memchr(b':', pattern.as_bytes()).map_or(pattern, |at| &pattern[..at]);
-    !(service.is_ascii() && !service.contains(['*', '?']) && !service.eq_ignore_ascii_case("kms"))
+    // prefix other than `kms` reaches no KMS action, and needs no lookup at all. Bytes,
+    // not characters: asked of every action of every statement.
+    let bytes = pattern.as_bytes();
+    let service = memchr::memchr(b':', bytes).map_or(bytes, |at| &bytes[..at]);
+    let literal_ascii = service
+        .iter()
+        .all(|&b| b.is_ascii() && b != b'*' && b != b'?');
+    !literal_ascii || service.eq_ignore_ascii_case(b"kms")
 }
 
-/// A set of positions in [`KmsActions::names`]; empty without allocating.
-#[derive(Clone, Default, Debug, PartialEq, Eq)]
-struct Bits(Vec<u64>);
+/// A set of positions in [`KmsActions::names`], kept inline: the K rules work out a mask
+/// for every KMS action of every statement, several times over.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+struct Bits([u64; 4]);
 
 impl Bits {
+    /// Positions past this are not kept ([`KmsActions::load`] refuses more names).
+    const CAPACITY: usize = 4 * 64;
+
     fn from_positions(positions: impl IntoIterator<Item = usize>) -> Self {
         let mut bits = Bits::default();
         for i in positions {
-            if bits.0.len() <= i / 64 {
-                bits.0.resize(i / 64 + 1, 0);
+            if let Some(word) = bits.0.get_mut(i / 64) {
+                *word |= 1 << (i % 64);
             }
-            bits.0[i / 64] |= 1 << (i % 64);
         }
         bits
     }
@@ -267,9 +362,6 @@ impl Bits {
     }
 
     fn union_with(&mut self, other: &Bits) {
-        if self.0.len() < other.0.len() {
-            self.0.resize(other.0.len(), 0);
-        }
         for (word, other) in self.0.iter_mut().zip(&other.0) {
             *word |= other;
         }
@@ -340,6 +432,16 @@ mod tests {
     }
 
     #[test]
+    fn names_differ_ignoring_case() {
+        let kms = kms();
+        let mut names: Vec<String> = kms.names().map(str::to_ascii_lowercase).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count);
+    }
+
+    #[test]
     fn every_name_of_the_data_is_in_the_embedded_catalog() {
         let kms = kms();
         let service = Catalog::embedded().service("kms").unwrap();
@@ -404,5 +506,8 @@ mod tests {
         union.union_with(&bits);
         assert_eq!(union, bits);
         assert!(Bits::default().is_empty() && !bits.is_empty());
+        // Past the capacity nothing is kept, and nothing breaks.
+        let past = Bits::from_positions([Bits::CAPACITY, Bits::CAPACITY + 70]);
+        assert!(past.is_empty() && !past.contains(Bits::CAPACITY));
     }
 }

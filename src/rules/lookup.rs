@@ -22,21 +22,6 @@ pub struct ActionName<'a> {
     pub name: &'a str,
 }
 
-/// Every `service:name` string of a statement's `Action` and `NotAction`, with the element it
-/// stands in (strings without a prefix are C001's and are left out).
-pub fn action_names<'a>(
-    s: &'a Statement<'a>,
-) -> impl Iterator<Item = (&'a crate::json::Member<'a>, ActionName<'a>)> {
-    [s.action, s.not_action]
-        .into_iter()
-        .flatten()
-        .flat_map(move |member| {
-            // `Action`'s strings as the statement already holds them.
-            let values = s.strings_of(member);
-            (0..values.len()).filter_map(move |i| Some((member, ActionName::parse(values[i])?)))
-        })
-}
-
 impl<'a> ActionName<'a> {
     /// `None` for `*` and for strings without a service prefix. (An action that holds a
     /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
@@ -70,6 +55,7 @@ impl<'a> ActionName<'a> {
 }
 
 /// What an action string names in the catalog.
+#[derive(Clone)]
 pub enum Resolved<'c> {
     /// `*`: every action of every service.
     Everything,
@@ -84,12 +70,14 @@ pub enum Resolved<'c> {
 
 /// The actions an action pattern matches, read from the run's [`Lookups`] without
 /// copying them.
+#[derive(Clone)]
 pub struct Matches<'c> {
     catalog: &'c Catalog,
     found: Positions,
 }
 
 /// Where the matching actions are in the catalog.
+#[derive(Clone)]
 enum Positions {
     /// An unknown action name, or a wildcard that matches nothing.
     Nothing,
@@ -338,14 +326,25 @@ struct ActionSet {
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
-/// What an action pattern names, through the run's [`Lookups`].
+/// What an action pattern names, through the run's [`Lookups`]. Rules read a document's
+/// action strings resolved once, from [`super::Context::actions`].
 pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
+    let wildcard = crate::policy::has_wildcard(pattern);
+    resolve_in(cx.lookups, cx.catalog(), pattern, wildcard)
+}
+
+/// [`resolve`] in `lookups`, whose catalog is `catalog`; `wildcard`: whether `pattern` holds
+/// a `*` or `?`, as the caller already knows.
+pub(super) fn resolve_in<'c>(
+    lookups: &Lookups,
+    catalog: &'c Catalog,
+    pattern: &str,
+    wildcard: bool,
+) -> Resolved<'c> {
     // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let is_wildcard = || crate::policy::has_wildcard(pattern);
-    let found = cx
-        .lookups
+    let found = lookups
         .patterns
-        .get_or_insert(pattern, is_wildcard, || find(cx.catalog(), pattern));
+        .get_or_insert(pattern, || wildcard, || find(catalog, pattern));
     let found = match found {
         Found::Everything => return Resolved::Everything,
         Found::Malformed => return Resolved::Malformed,
@@ -357,10 +356,7 @@ pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
         },
         Found::Actions(set) => Positions::Set(set),
     };
-    Resolved::Actions(Matches {
-        catalog: cx.catalog(),
-        found,
-    })
+    Resolved::Actions(Matches { catalog, found })
 }
 
 /// The action of `name`'s service closest to its misspelt action name (`kms:Decrpyt` →
@@ -414,9 +410,11 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if is_templated(pattern) {
         return Found::Malformed;
     }
-    let Some((service, name)) = pattern.split_once(':') else {
+    // A byte search: a colon is ASCII, so `at` is a boundary.
+    let Some(at) = memchr::memchr(b':', pattern.as_bytes()) else {
         return Found::Malformed;
     };
+    let (service, name) = (&pattern[..at], &pattern[at + 1..]);
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
@@ -507,15 +505,16 @@ fn distinct_templates<'a>(
 /// the whole set then stay quiet rather than guess.
 pub fn statement_actions<'c>(
     cx: &super::Context<'c>,
-    statement: &Statement,
+    statement: &Statement<'c>,
 ) -> Option<Vec<(&'c Service, &'c Action)>> {
-    let actions = statement.actions();
+    let actions = cx.actions(statement);
+    let actions = actions.listed();
     if actions.is_empty() {
         return None;
     }
     let mut out: Vec<(&Service, &Action)> = Vec::new();
     for action in actions {
-        match resolve(cx, action.value) {
+        match &action.resolved {
             Resolved::Actions(found) if !found.is_empty() => out.extend(found.iter()),
             _ => return None,
         }

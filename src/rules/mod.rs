@@ -2,6 +2,7 @@
 //! metadata. A check reads the typed policy and pushes [`Diagnostic`]s; it never reports
 //! directly, so selection, severity and suppression stay in one place (`filter`).
 
+mod actions;
 mod c010_wildcard_in_arn_service;
 mod c020_redundant_statement;
 mod c021_other_service_in_resource_policy;
@@ -114,7 +115,7 @@ pub use registry::{all as all_rules, meta, RuleMeta, CHECKS};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{Policy, PolicyKind, Statement};
 
 /// What a check sees: one document, as a typed policy, the kind it was judged to be, and
 /// the AWS action catalog to look names up in.
@@ -142,6 +143,11 @@ pub struct Context<'a> {
     pub methods: std::cell::OnceCell<methods::Findings>,
     /// Every condition entry's key and operator, worked out when a rule first asks.
     condition_keys: std::cell::OnceCell<keys::DocumentKeys<'a>>,
+    /// Every action string's name and catalog lookup, worked out when a rule first asks.
+    action_table: std::cell::OnceCell<actions::Table<'a>>,
+    /// What each statement's patterns reach of the KMS action sets, worked out when a rule
+    /// first asks.
+    kms_masks: std::cell::OnceCell<Vec<std::cell::OnceCell<kms::StatementMasks>>>,
 }
 
 impl<'a> Context<'a> {
@@ -163,6 +169,8 @@ impl<'a> Context<'a> {
             access: Default::default(),
             methods: Default::default(),
             condition_keys: Default::default(),
+            action_table: Default::default(),
+            kms_masks: Default::default(),
         }
     }
 
@@ -177,9 +185,10 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them.
-    pub fn kms(&self) -> &'a kms::KmsActions {
-        self.lookups.kms()
+    /// The KMS action sets (`rules/kms-actions.toml`) as the run's catalog knows them and
+    /// the document's statements reach them.
+    pub fn kms(&self) -> kms::DocumentKms<'_, 'a> {
+        kms::DocumentKms::new(self.lookups.kms(), self)
     }
 
     /// The AWS action catalog of the run (`--catalog`, or the embedded one).
@@ -213,6 +222,17 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The strings of `s`'s `Action` and `NotAction`, each split and looked up in the
+    /// catalog once per document: most C, E and N rules read every action.
+    pub fn actions<'s>(&'s self, s: &Statement<'a>) -> actions::StatementActions<'s, 'a> {
+        let table = self
+            .action_table
+            .get_or_init(|| actions::Table::new(self.lookups, self.catalog, self.policy));
+        let known = keys::statement_position(self.policy, s).and_then(|i| table.of(i));
+        // A statement that is not the document's own is looked up as it comes.
+        known.unwrap_or_else(|| actions::StatementActions::of(self.lookups, self.catalog, s))
+    }
+
     /// Asks, action by action, whether actions document condition key `key` (a catalog
     /// name), through the run's index of each service's keys.
     pub fn key_support(&self, key: &'a str) -> keys::KeySupport<'a> {
@@ -240,7 +260,7 @@ pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic>
 }
 
 /// `Allow` statements only: a `Deny` restricts and never counts as access.
-pub fn allows<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::policy::Statement<'a>> {
+pub fn allows<'s, 'a>(cx: &'s Context<'a>) -> impl Iterator<Item = &'s Statement<'a>> {
     cx.policy.statements.iter().filter(|s| s.is_allow())
 }
 

@@ -4,11 +4,10 @@
 //! action supports the key, N002 reports it.) Wildcards are left out: `ec2:*` with a tag
 //! condition grants what the tag can scope, by design.
 
-use super::lookup::{list_names, resolve, KeyLookup, Resolved};
+use super::lookup::{list_names, KeyLookup, Resolved};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -30,17 +29,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let mut support = cx.key_support(name);
             let mut supported = false;
             let mut missing: Vec<&str> = Vec::new();
-            for action in s.actions() {
-                let Resolved::Actions(found) = resolve(cx, action.value) else {
+            for action in cx.actions(s).listed() {
+                let Resolved::Actions(found) = &action.resolved else {
                     continue;
                 };
                 // Only actions named in full are listed.
-                let listed = !has_wildcard(action.value);
+                let listed = !action.wildcard;
+                let text = action.text.value;
                 for (svc, a) in found.iter() {
                     if support.supports(svc, a) || rides_along(svc.prefix, a.name) {
                         supported = true;
-                    } else if listed && !missing.contains(&action.value) {
-                        missing.push(action.value);
+                    } else if listed && !missing.contains(&text) {
+                        missing.push(text);
                     }
                 }
             }

@@ -5,11 +5,11 @@
 //! `NotAction` never grants them. When no action of a statement with `Action` supports a
 //! service's own tag key, N002 reports the key instead.
 
-use super::lookup::{list_names, resolve, KeyLookup, Resolved};
+use super::lookup::{list_names, KeyLookup, Resolved};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::policy::{has_wildcard, ConditionEntry, Effect, Statement};
+use crate::policy::{ConditionEntry, Effect, Statement};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -79,7 +79,7 @@ fn with_not_action(effect: Effect, entry: &ConditionEntry) -> Diagnostic {
 /// A `Deny` with `Action`: the actions it names or matches that do not send the key.
 fn deny_with_actions<'c>(
     cx: &Context<'c>,
-    s: &Statement,
+    s: &Statement<'c>,
     entry: &ConditionEntry,
     name: &'c str,
     global: bool,
@@ -87,8 +87,8 @@ fn deny_with_actions<'c>(
     let key = entry.key.value;
     let mut support = cx.key_support(name);
     let (mut missing, mut supported, mut every_action_known) = (Vec::new(), false, true);
-    for action in s.actions() {
-        match resolve(cx, action.value) {
+    for action in cx.actions(s).listed() {
+        match &action.resolved {
             Resolved::Everything => {
                 return Some(
                     Diagnostic::new(
@@ -123,14 +123,14 @@ fn deny_with_actions<'c>(
 /// grants what the tag can scope, by design.
 fn allow_with_actions<'c>(
     cx: &Context<'c>,
-    s: &Statement,
+    s: &Statement<'c>,
     entry: &ConditionEntry,
     name: &'c str,
 ) -> Option<Diagnostic> {
     let mut support = cx.key_support(name);
     let mut missing = Vec::new();
-    for action in s.actions().iter().filter(|a| !has_wildcard(a.value)) {
-        let Resolved::Actions(found) = resolve(cx, action.value) else {
+    for action in cx.actions(s).listed().iter().filter(|a| !a.wildcard) {
+        let Resolved::Actions(found) = &action.resolved else {
             continue;
         };
         for (svc, a) in found.iter() {
