@@ -618,3 +618,19 @@ fn the_config_may_show_information_and_names_a_wrong_value() {
         "{err}"
     );
 }
+
+#[test]
+fn a_statement_after_one_that_is_no_object_is_checked_against_its_own_resources() {
+    // `"junk"` makes the second object the array's third item but the document's second
+    // statement: the ARN rules must read each statement's own `Resource`.
+    let text = r#"{"Version": "2012-10-17", "Statement": ["junk",
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"},
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:*:::bucket/*", "arn:aws:s3"]}
+]}"#;
+    let findings = findings_of("p.json", text, &["--show", "info"]);
+    let at: Vec<(&str, u64)> = findings
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(at, [("P017", 1), ("C010", 3), ("P015", 3)], "{findings:#?}");
+}

@@ -8,8 +8,8 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, s) in cx.policy.statements.iter().enumerate() {
-        let Some(resources) = resources::of(cx, index) else {
+    for s in &cx.policy.statements {
+        let Some(resources) = resources::of(cx, s) else {
             continue;
         };
         let values = resources.values();

@@ -9,8 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, s) in cx.policy.statements.iter().enumerate() {
-        let Some(resources) = resources::of(cx, index) else {
+    for s in &cx.policy.statements {
+        let Some(resources) = resources::of(cx, s) else {
             continue;
         };
         let arns = resources.values();

@@ -80,7 +80,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `Resource`'s values, split once for the rules that read them.
-        let split = resources::of(cx, s.index);
+        let split = resources::of(cx, s);
         let Some(star) = s.resources().iter().enumerate().find_map(|(i, r)| {
             let star = r.value == "*"
                 || split
@@ -102,7 +102,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(glob) = &glob else {
                 return true;
             };
-            resources::of(cx, s.index)
+            resources::of(cx, s)
                 .and_then(|r| r.action_templates(cx, i))
                 .is_some_and(|mut templates| templates.any(|t| t.glob.intersects(glob)))
         };

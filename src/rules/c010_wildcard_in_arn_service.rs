@@ -16,7 +16,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // `Resource`'s values, split once for the rules that read them.
-        let Some(resources) = resources::of(cx, s.index) else {
+        let Some(resources) = resources::of(cx, s) else {
             continue;
         };
         for (i, value) in resources.values().iter().enumerate() {

@@ -24,7 +24,7 @@ pub struct ActionName<'a> {
 
 impl<'a> ActionName<'a> {
     /// `None` for `*` and for strings without a service prefix. (An action that holds a
-    /// template value, `s3:${Verb}Object`, parses; [`resolve`] finds it names nothing known.)
+    /// template value, `s3:${Verb}Object`, parses; [`resolve_in`] finds it names nothing known.)
     pub fn parse(text: Str<'a>) -> Option<Self> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
@@ -326,15 +326,9 @@ struct ActionSet {
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
-/// What an action pattern names, through the run's [`Lookups`]. Rules read a document's
-/// action strings resolved once, from [`super::Context::actions`].
-pub fn resolve<'c>(cx: &super::Context<'c>, pattern: &str) -> Resolved<'c> {
-    let wildcard = crate::policy::has_wildcard(pattern);
-    resolve_in(cx.lookups, cx.catalog(), pattern, wildcard)
-}
-
-/// [`resolve`] in `lookups`, whose catalog is `catalog`; `wildcard`: whether `pattern` holds
-/// a `*` or `?`, as the caller already knows.
+/// What action pattern `pattern` names, through the run's `lookups`, whose catalog is
+/// `catalog`; `wildcard`: whether `pattern` holds a `*` or `?`, as the caller already knows.
+/// Rules read a document's action strings resolved once, from [`super::Context::actions`].
 pub(super) fn resolve_in<'c>(
     lookups: &Lookups,
     catalog: &'c Catalog,

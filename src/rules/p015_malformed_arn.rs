@@ -14,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let api_gateway = api_gateway_policy(cx);
     for s in &cx.policy.statements {
         // `Resource`'s values come split already (the rules that read them share one split).
-        let resources = resources::of(cx, s.index);
+        let resources = resources::of(cx, s);
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             let shared = resources.filter(|_| s.resource.is_some_and(|r| std::ptr::eq(r, member)));
             for (i, &value) in s.strings_of(member).iter().enumerate() {

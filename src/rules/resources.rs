@@ -3,12 +3,13 @@
 //! templates, which of them meet. Each answer is worked out once per statement, when a rule
 //! first asks, and kept with the document's [`Context`].
 
-use super::lookup::{resolve, resource_globs, Resolved};
+use super::actions::ActionEntry;
+use super::lookup::{resource_globs, Resolved};
 use super::Context;
 use crate::catalog::ArnTemplate;
 use crate::pattern::Glob;
 use crate::policy::arn::{self, Arn};
-use crate::policy::Str;
+use crate::policy::{Statement, Str};
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
@@ -18,9 +19,12 @@ pub struct Cache<'a> {
     statements: OnceCell<Box<[OnceCell<Option<Resources<'a>>>]>>,
 }
 
-/// What the statement at `index` of the document names in `Resource`; `None` without one.
-pub fn of<'b, 'a>(cx: &'b Context<'a>, index: usize) -> Option<&'b Resources<'a>> {
+/// What statement `s` of the document names in `Resource`; `None` without one. Found by
+/// its place among the document's statements, which is not `s.index` (the place in the
+/// `Statement` array) when the array holds something that is no statement.
+pub fn of<'b, 'a>(cx: &'b Context<'a>, s: &Statement<'a>) -> Option<&'b Resources<'a>> {
     let policy = cx.policy;
+    let index = super::keys::statement_position(policy, s)?;
     let slots = cx.resources.statements.get_or_init(|| {
         (0..policy.statements.len())
             .map(|_| OnceCell::new())
@@ -175,13 +179,11 @@ impl<'a> Resources<'a> {
 
     fn resolved(&self, cx: &Context<'a>) -> &Actions<'a> {
         self.actions.get_or_init(|| {
-            let values = cx
-                .policy
-                .statements
-                .get(self.index)
-                .map(|s| s.actions())
-                .unwrap_or_default();
-            Actions::resolve(cx, values)
+            let Some(s) = cx.policy.statements.get(self.index) else {
+                return Actions::resolve(&[], &[]);
+            };
+            // What each action names, as the document's action table already knows it.
+            Actions::resolve(s.actions(), cx.actions(s).listed())
         })
     }
 
@@ -286,12 +288,13 @@ impl Matching<'_, '_> {
 }
 
 impl<'a> Actions<'a> {
-    fn resolve(cx: &Context<'a>, values: &'a [Str<'a>]) -> Actions<'a> {
+    /// `entries`: what each of `values` names, position for position.
+    fn resolve(values: &'a [Str<'a>], entries: &[ActionEntry<'a>]) -> Actions<'a> {
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
         let mut ranges = Vec::with_capacity(values.len());
-        for value in values {
+        for entry in entries {
             let start = listed.len();
-            let known = match resolve(cx, value.value) {
+            let known = match &entry.resolved {
                 Resolved::Actions(found) if !found.is_empty() => found.templates_into(&mut listed),
                 _ => false,
             };
