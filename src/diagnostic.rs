@@ -220,18 +220,7 @@ pub fn sort_file_findings(findings: &mut [Finding]) {
     let place = |f: &Finding| (f.line, f.column, f.rule);
     // Stable: findings equal in every part of the order keep the order they were made in.
     findings.sort_by_cached_key(place);
-    let mut start = 0;
-    while let Some(first) = findings.get(start) {
-        let key = place(first);
-        let same = findings[start..]
-            .iter()
-            .take_while(|f| place(f) == key)
-            .count();
-        if same > 1 {
-            findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
-        }
-        start += same;
-    }
+    sort_ties_by_message(findings);
 }
 
 /// Puts the findings of one host file, placed in the order of their diagnostics' start offset
@@ -262,6 +251,13 @@ pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
         findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
         return;
     }
+    sort_ties_by_message(findings);
+}
+
+/// Sorts each run of findings equal in line, column and rule by message; stable, so equal
+/// messages keep the order they were made in.
+fn sort_ties_by_message(findings: &mut [Finding]) {
+    let place = |f: &Finding| (f.line, f.column, f.rule);
     let mut start = 0;
     while let Some(first) = findings.get(start) {
         let key = place(first);
@@ -270,7 +266,6 @@ pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
             .take_while(|f| place(f) == key)
             .count();
         if same > 1 {
-            // Stable: they are in the order they were made.
             findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
         }
         start += same;
