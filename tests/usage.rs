@@ -634,3 +634,18 @@ fn a_statement_after_one_that_is_no_object_is_checked_against_its_own_resources(
         .collect();
     assert_eq!(at, [("P017", 1), ("C010", 3), ("P015", 3)], "{findings:#?}");
 }
+
+#[test]
+fn an_unreadable_administrator_principal_is_p017_not_a_lockout() {
+    // `{"Ref": ...}` pasted from a template: the role it names may administer the key, so
+    // only the principal's form is reported, not a key no one can manage.
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": {"Ref": "KeyAdminRole"}}, "Action": "kms:*", "Resource": "*"}
+]}"#;
+    let findings = findings_of("p.json", text, &["--kind", "kms-key", "--show", "info"]);
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["P017"], "{findings:#?}");
+}

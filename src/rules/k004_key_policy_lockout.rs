@@ -38,7 +38,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let key = Str::of_key(statement).span;
-    let with_principals = || allows(cx).filter(|s| !s.principals().is_empty());
+    // A `Principal` whose values cannot be read (`{"AWS": {"Ref": ...}}` pasted from a
+    // template, an empty list) may name the administrator: P011 or P017 reports it, and
+    // this rule cannot tell that no one administers the key.
+    let with_principals =
+        || allows(cx).filter(|s| !s.principals().is_empty() || s.principal.is_some());
     let administers = |s: &&Statement| cx.kms().grants(s, KmsSet::KeyPolicy);
     let manageable = with_principals()
         .filter(administers)
