@@ -196,6 +196,39 @@ fn word_has_stop(chunk: [u8; 8]) -> bool {
     (quote | backslash | control) & HIGHS != 0
 }
 
+/// Where the first five fields of an ARN end: its first five colons, each outside a
+/// template value or policy variable (`${AWS::Partition}`, `%{x}`), whose colons belong to
+/// the value. `None` with fewer. One walk that skips each part whole: most ARNs are settled
+/// within their first few dozen bytes, and a string of many parts stays linear. Shared by
+/// `policy::arn::split` and the catalog's templates, which must split alike.
+pub(crate) fn arn_field_ends(bytes: &[u8]) -> Option<[usize; 5]> {
+    let mut ends = [0; 5];
+    let mut found = 0;
+    // Once no `}` follows an opening, no later part can close either: none is skipped.
+    let mut parts_close = true;
+    let mut i = 0;
+    while i < bytes.len() && found < ends.len() {
+        match bytes[i] {
+            b':' => {
+                ends[found] = i;
+                found += 1;
+            }
+            b'$' | b'%' if parts_close && bytes.get(i + 1) == Some(&b'{') => {
+                match memchr::memchr(b'}', &bytes[i + 2..]) {
+                    Some(len) => {
+                        i += 2 + len + 1;
+                        continue;
+                    }
+                    None => parts_close = false,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (found == ends.len()).then_some(ends)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,32 +38,8 @@ fn split_fields(template: &'static str) -> Option<(&'static str, &'static str)> 
     if !template.starts_with("arn:") {
         return None;
     }
-    let bytes = template.as_bytes();
-    let mut ends = [0; 5];
-    let mut found = 0;
-    // Once no `}` follows an opening, no later part can close either.
-    let mut parts_closed = true;
-    let mut i = 0;
-    while i < bytes.len() && found < ends.len() {
-        match bytes[i] {
-            b'$' | b'%' if parts_closed && bytes.get(i + 1) == Some(&b'{') => {
-                match memchr::memchr(b'}', &bytes[i + 2..]) {
-                    Some(len) => {
-                        i += 2 + len + 1;
-                        continue;
-                    }
-                    None => parts_closed = false,
-                }
-            }
-            b':' => {
-                ends[found] = i;
-                found += 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    (found == ends.len()).then(|| (&template[ends[1] + 1..ends[2]], &template[ends[4] + 1..]))
+    let ends = crate::bytes::arn_field_ends(template.as_bytes())?;
+    Some((&template[ends[1] + 1..ends[2]], &template[ends[4] + 1..]))
 }
 
 pub struct ServiceArns {

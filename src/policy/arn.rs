@@ -33,40 +33,11 @@ pub fn split(text: &str) -> Result<Arn<'_>, &'static str> {
         return Err("an ARN starts with `arn:`");
     }
     // The first five colons end the first five fields; the resource keeps any others.
-    // A colon inside a template value or policy variable (`${AWS::Partition}`, `%{x}`) is
-    // part of that value, not a separator. One walk up to the fifth colon, skipping each
-    // part whole: most ARNs are settled within their first few dozen bytes, and a string of
-    // many parts stays linear.
-    let bytes = text.as_bytes();
-    let mut ends = [0; 5];
-    let mut found = 0;
-    // Once no `}` follows an opening, no later part can close either: none is skipped.
-    let mut parts_close = true;
-    let mut i = 0;
-    while i < bytes.len() && found < ends.len() {
-        match bytes[i] {
-            b':' => {
-                ends[found] = i;
-                found += 1;
-            }
-            b'$' | b'%' if parts_close && bytes.get(i + 1) == Some(&b'{') => {
-                match memchr::memchr(b'}', &bytes[i + 2..]) {
-                    Some(len) => {
-                        i += 2 + len + 1;
-                        continue;
-                    }
-                    None => parts_close = false,
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if found < ends.len() {
+    let Some(ends) = crate::bytes::arn_field_ends(text.as_bytes()) else {
         return Err(
             "an ARN has six colon-separated parts: arn:partition:service:region:account-id:resource",
         );
-    }
+    };
     let field = |start: usize, end: usize| Field {
         text: &text[start..end],
         range: (start, end),

@@ -303,6 +303,17 @@ fn is_placeholder_word(word: &str) -> bool {
 mod tests {
     use super::find;
 
+    /// A seeded stream of numbers below `n` (a linear congruential generator): the same
+    /// cases on every run.
+    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        }
+    }
+
     fn words(text: &str) -> Vec<&str> {
         find(text).into_iter().map(|r| &text[r]).collect()
     }
@@ -369,13 +380,7 @@ mod tests {
             "ACCOUNT", "ID", "MY", "YOUR", "NAME", "-", "_", "id", "Id", "key", "your", "yo", "x",
             "X", "XX", "acc", "ount", "A", "b", "1", "aws", "é",
         ];
-        let mut seed: u64 = 3;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = numbers(3);
         let mut words = 0;
         for _ in 0..100_000 {
             let token: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
@@ -408,13 +413,7 @@ mod tests {
     #[test]
     fn window_hints_agree_with_the_bytewise_scan() {
         let bytes: &[u8] = b"aAiIdDyYoOxX<${:-_ \xc3\xa9Zz";
-        let mut seed: u64 = 7;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = numbers(7);
         let (mut words, mut brackets) = (0, 0);
         for _ in 0..50_000 {
             let len = next(60);
