@@ -114,6 +114,7 @@ mod tests {
             offset: 0,
             container: super::super::extract::Container::Template,
             consumer: None,
+            facts: None,
         }];
         let found = outside_policies(&root, &documents, "");
         assert_eq!(found.len(), 1);
