@@ -855,7 +855,7 @@ pub fn operator(text: &str) -> Option<Operator> {
     })
 }
 
-pub use crate::policy::condition_values;
+pub use crate::policy::{condition_scalars, condition_values};
 
 #[cfg(test)]
 mod tests {
