@@ -159,13 +159,14 @@ fn any_of_either(chunk: &[u8], a: u8, b: u8) -> bool {
 /// overlapping words of eight, or a byte at a time under eight.
 #[inline(always)]
 pub(crate) fn is_plain(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        if <&[u8; LANES]>::try_from(chunk).is_ok_and(any_stop) {
+    // Chunks of a known size, tested in a plain loop: inlined whole, not a call a chunk or
+    // a call a string.
+    let (chunks, rest) = bytes.as_chunks::<LANES>();
+    for chunk in chunks {
+        if any_stop(chunk) {
             return false;
         }
     }
-    let rest = chunks.remainder();
     if rest.is_empty() {
         return true;
     }

@@ -489,7 +489,7 @@ impl FileCheck<'_> {
         let offset = offset.unwrap_or(0);
         d.span = d.span.shift(offset);
         for label in &mut d.labels {
-            label.0 = label.0.shift(offset);
+            label.span = label.span.shift(offset);
         }
         self.diagnostics.push((d, document, kind));
     }

@@ -33,13 +33,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::K008,
                 token.span,
-                format!(
-                    "this key-user statement allows `{}` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",
-                    token.value
-                ),
+                [
+                    "this key-user statement allows `",
+                    token.value,
+                    "` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",
+                ]
+                .concat(),
             )
             .help("where the application allows it, add a condition such as \"StringEquals\": {\"kms:ViaService\": \"s3.us-east-1.amazonaws.com\"} or \"kms:EncryptionContext:tenant\": \"...\"")
-            .at(format!("{}/Action", s.pointer)),
+            .at([s.pointer.as_str(), "/Action"].concat()),
         );
     }
 }

@@ -672,9 +672,16 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
 
 /// [`list_names`] of a list of `total` names without formatting the ones it does not show.
 pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usize) -> String {
-    let mut text = names.take(limit).collect::<Vec<_>>().join(", ");
+    // Joined as they come, into the first name's own string: no list, no second copy.
+    let mut names = names.take(limit);
+    let mut text = names.next().unwrap_or_default();
+    for name in names {
+        text.push_str(", ");
+        text.push_str(&name);
+    }
     if total > limit {
-        text.push_str(&format!(" and {} more", total - limit));
+        use std::fmt::Write;
+        let _ = write!(text, " and {} more", total - limit);
     }
     text
 }

@@ -62,9 +62,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     if let Some(finding) =
                         some_services_unsupported(key, each().flatten(), &entry.key)
                     {
-                        out.push(
-                            finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
-                        );
+                        out.push(finding.at(
+                            [s.pointer.as_str(), "/Condition/", entry.operator.value].concat(),
+                        ));
                     }
                 }
                 continue;
@@ -78,29 +78,39 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let first = smallest(actions, SHOWN, by_spelling);
             let names = first
                 .iter()
-                .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
+                .map(|(svc, a)| [svc.prefix, ":", a.name].concat());
             let listed = list_first(names, actions.len(), SHOWN);
             let finding = match limited {
                 Some(_) => Diagnostic::new(
                     Code::N002,
                     entry.key.span,
-                    format!(
-                        "AWS sends `{}` only with the actions of some services, and none of this statement's actions is one of them ({listed})",
-                        entry.key.value
-                    ),
+                    [
+                        "AWS sends `",
+                        entry.key.value,
+                        "` only with the actions of some services, and none of this statement's actions is one of them (",
+                        &listed,
+                        ")",
+                    ]
+                    .concat(),
                 )
                 .help("scope this condition to the services that support the key (AWS's global condition keys page lists them)"),
                 None => Diagnostic::new(
                     Code::N002,
                     entry.key.span,
-                    format!(
-                        "no action of this statement supports `{}` ({listed})",
-                        entry.key.value
-                    ),
+                    [
+                        "no action of this statement supports `",
+                        entry.key.value,
+                        "` (",
+                        &listed,
+                        ")",
+                    ]
+                    .concat(),
                 )
                 .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it"),
             };
-            out.push(finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)));
+            out.push(
+                finding.at([s.pointer.as_str(), "/Condition/", entry.operator.value].concat()),
+            );
         }
     }
 }

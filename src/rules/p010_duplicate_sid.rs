@@ -28,11 +28,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::P010,
                 sid.span,
-                format!("`Sid` `{}` is used by an earlier statement", sid.value),
+                ["`Sid` `", sid.value, "` is used by an earlier statement"].concat(),
             )
             .label(first.span, "first used here")
             .help("give each statement its own `Sid`")
-            .at(format!("{pointer}/Sid")),
+            .at([&pointer[..], "/Sid"].concat()),
         );
     }
 }

@@ -17,23 +17,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Code::P016,
                         value.sub_span(range.clone()),
-                        format!("unresolved placeholder `{word}`"),
+                        ["unresolved placeholder `", word, "`"].concat(),
                     )
-                    .help(format!(
-                        "replace `{word}` with the real value before deploying this policy"
-                    ))
+                    .help(
+                        [
+                            "replace `",
+                            word,
+                            "` with the real value before deploying this policy",
+                        ]
+                        .concat(),
+                    )
                     .at(pointer()),
                 );
             }
         };
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             for &value in s.strings_of(member).iter() {
-                report(value, &|| format!("{}/{}", s.pointer, member.key));
+                report(value, &|| [s.pointer.as_str(), "/", &member.key].concat());
             }
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             for p in s.principals_of(member).iter() {
-                report(p.value, &|| format!("{}/{}", s.pointer, member.key));
+                report(p.value, &|| [s.pointer.as_str(), "/", &member.key].concat());
             }
         }
         for entry in s.conditions() {
