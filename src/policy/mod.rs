@@ -193,6 +193,16 @@ fn one_or_more_principals<'a>(member: &'a Member<'a>) -> Values<PrincipalValue<'
     }
 }
 
+/// [`strings`] one at a time, without collecting them: for a caller that reads them once.
+pub fn each_string<'a>(node: &'a Node<'a>) -> impl Iterator<Item = Str<'a>> + 'a {
+    let items = match &node.value {
+        Value::String(_) => std::slice::from_ref(node),
+        Value::Array(items) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter().filter_map(Str::of_value)
+}
+
 /// The values of a condition entry: one value or a list; non-scalars are skipped (the
 /// element-type rule reports them). Each as its text and span (strings without quotes).
 pub fn condition_values(node: &Node) -> Vec<(String, Span)> {

@@ -67,7 +67,9 @@ fn passes_role(action: &Str) -> bool {
 /// A role ARN whose name part is only a wildcard (`role/*`): every role of the account (or,
 /// with `*` for the account, of every account).
 fn is_every_role(resource: &Str) -> bool {
-    arn::split(resource.value).is_ok_and(|a| {
-        a.service.text == "iam" && matches!(a.resource.text, "role/*" | "role*" | "*")
-    })
+    // Each such name part ends in `*`: most resources are told apart without a split.
+    resource.value.ends_with('*')
+        && arn::split(resource.value).is_ok_and(|a| {
+            a.service.text == "iam" && matches!(a.resource.text, "role/*" | "role*" | "*")
+        })
 }

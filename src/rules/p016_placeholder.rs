@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{placeholder, strings, Str};
+use crate::policy::{each_string, placeholder, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -42,7 +42,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         for entry in s.conditions() {
-            for value in strings(entry.values) {
+            for value in each_string(entry.values) {
                 report(value, &|| entry.pointer(&s.pointer));
             }
         }
