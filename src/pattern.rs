@@ -1218,9 +1218,31 @@ fn redundant_in_short_list(
     out
 }
 
-/// Where a key's first wildcard is.
+/// Where a key's first wildcard is, found eight bytes at a time: keys are short (an
+/// action, an ARN's resource), where a call to `memchr2` costs more than the search.
 fn first_wildcard(key: &str) -> Option<usize> {
-    memchr::memchr2(b'*', b'?', key.as_bytes())
+    let bytes = key.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let hits = wildcard_bytes(word_of(chunk));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return None;
+    }
+    // The bytes past the last whole word: the last eight bytes, shifted past those already
+    // read, when there are eight; else the few there are.
+    let word = match bytes.len().checked_sub(8) {
+        Some(last_eight) => word_of(&bytes[last_eight..]) >> (8 * (8 - rest.len())),
+        None => word_of(rest),
+    };
+    let hits = wildcard_bytes(word);
+    (hits != 0).then(|| at + (hits.trailing_zeros() / 8) as usize)
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding
@@ -1268,6 +1290,22 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n
         }
+    }
+
+    /// The word-at-a-time search finds the first `*` or `?` a byte search finds, at every
+    /// length and position, past multi-byte characters too.
+    #[test]
+    fn first_wildcard_is_the_first_star_or_question_mark() {
+        let parts = ["a", "*", "?", ":", "é", "Z"];
+        let mut next = numbers(11);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let key: String = (0..next(24)).map(|_| parts[next(parts.len())]).collect();
+            let expected = key.bytes().position(|b| b == b'*' || b == b'?');
+            found += usize::from(expected.is_some());
+            assert_eq!(first_wildcard(&key), expected, "{key:?}");
+        }
+        assert!(found > 1000, "only {found} keys with a wildcard");
     }
 
     #[test]
