@@ -37,10 +37,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(home) = home.as_ref().filter(|h| h.account != acct) else {
                     continue;
                 };
+                // Joined, not `format!`ted: a key policy shared with other accounts has a
+                // finding per principal.
                 Diagnostic::new(
                     Code::K006,
                     p.value.span,
-                    // Joined, not `format!`ted: K006 fires by the hundred.
                     [
                         "`",
                         p.value.value,

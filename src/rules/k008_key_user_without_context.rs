@@ -24,9 +24,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `kms:*` is K002's; the first token that reaches a cryptographic action carries it.
-        let Some(token) = s.actions().iter().find(|t| {
-            !kms::is_every_kms_action(t.value) && !cx.kms().reached(t.value, KmsSet::Use).is_empty()
-        }) else {
+        let Some(token) = cx
+            .kms()
+            .first_token_reaching(s, KmsSet::Use, kms::is_every_kms_action)
+        else {
             continue;
         };
         out.push(
