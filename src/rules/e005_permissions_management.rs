@@ -57,6 +57,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(target) = Target::resolve(cx.catalog(), &name) else {
                     continue;
                 };
+                if !grant.may_reach_every(&target) {
+                    continue;
+                }
                 // This statement's grant of it, if it stands on every resource.
                 let mine = access
                     .reach_of(grant, &target)

@@ -197,6 +197,10 @@ pub struct Lookups {
     intersections: Intersections,
     /// Per service prefix, which condition keys each of its actions documents.
     service_keys: Memo<Arc<super::keys::ServiceSlot>>,
+    /// Where each action the access methods name is in the catalog, by its position in
+    /// their list, each found once per run when first asked (finding it loads its
+    /// service): every identity document asks about them (`methods::find`).
+    pub(super) method_actions: OnceLock<Vec<OnceLock<Option<crate::access::Located>>>>,
 }
 
 impl Lookups {

@@ -4,7 +4,7 @@
 //! completes a method, naming every method that token completes.
 
 use super::Context;
-use crate::access::{Access, ActionList, Grant, Reach, Scope, Target};
+use crate::access::{Access, ActionList, Grant, Located, Reach, Scope, Target};
 use crate::catalog::Catalog;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -334,6 +334,11 @@ fn usable<'s, 'a>(
         if pinned {
             continue;
         }
+        // Resources that only name things settle a method that needs every resource
+        // before they are compared with the action's templates.
+        if open_needed && reach.is_none() && !grant.may_reach_every(target) {
+            continue;
+        }
         let reach = reach.get_or_insert_with(|| access.reach_named(grant, token, target));
         let Some(reach) = reach.as_ref().filter(|r| r.stands()) else {
             continue;
@@ -411,14 +416,16 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
-    complete_named(method, &[], access, catalog, memo, &mut [])
+    complete_named(method, &[], &[], access, catalog, memo, &mut [])
 }
 
 /// [`complete`] once the document is known to name every action of the method; `naming`:
-/// which statements name which actions, as far as known, at the method's `positions`.
+/// which statements name which actions, as far as known, at the method's `positions`, and
+/// `located`, where the catalog has them ([`locations`]; empty: looked up here).
 fn complete_named<'c, 's, 'a>(
     method: &'static Method,
     positions: &[usize],
+    located: &Locations,
     access: &'s Access<'a>,
     catalog: &'c Catalog,
     memo: &mut Standing<'c, 's, 'a>,
@@ -427,7 +434,13 @@ fn complete_named<'c, 's, 'a>(
     let mut steps = Vec::with_capacity(method.actions.len());
     for (k, action) in method.actions.iter().enumerate() {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
-            let target = Target::resolve(catalog, action)?;
+            let target = match positions.get(k).and_then(|&at| located.get(at)) {
+                Some(slot) => {
+                    let at = slot.get_or_init(|| Target::locate(catalog, action));
+                    Target::at_located(catalog, (*at)?)?
+                }
+                None => Target::resolve(catalog, action)?,
+            };
             let named = positions
                 .get(k)
                 .and_then(|&at| naming.get_mut(at)?.take())
@@ -446,6 +459,18 @@ fn complete_named<'c, 's, 'a>(
         });
     }
     Some(Completed { method, steps })
+}
+
+/// Where the run's catalog has each of the methods' actions, by [`method_actions`]'
+/// positions: each found once per run, when first asked.
+type Locations = [OnceLock<Option<Located>>];
+
+fn locations<'r>(cx: &Context<'r>) -> &'r Locations {
+    cx.lookups.method_actions.get_or_init(|| {
+        let mut slots = Vec::new();
+        slots.resize_with(method_actions().list.len(), OnceLock::new);
+        slots
+    })
 }
 
 /// The document's effective access, read once per document.
@@ -475,6 +500,7 @@ fn find(cx: &Context) -> Findings {
         return found;
     }
     let actions = method_actions();
+    let located = locations(cx);
     let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
         .naming_each(&actions.list)
         .into_iter()
@@ -495,26 +521,26 @@ fn find(cx: &Context) -> Findings {
             continue;
         }
         let family = method.family;
-        // Outside escalation a blanket grant is not reported (below): when only blankets
-        // name the method's first action, the method need not be worked out.
-        if family != Family::Escalation {
-            let first = method.actions[0].as_str();
-            let blankets = match memo.get(first) {
-                Some(Some(granted)) => only_blankets(&granted.naming),
-                // Not in the catalog: the method cannot complete.
-                Some(None) => true,
-                None => match &naming[positions[0]] {
-                    Some(named) => only_blankets(named),
-                    None => only_blankets(&access.naming(first)),
-                },
-            };
-            if blankets {
-                continue;
-            }
+        // `"Action": "*"`, and outside escalation a blanket, is not reported (below): when
+        // only such tokens name the method's first action, the method need not be worked
+        // out (documents with `"*"` pass every method's mask).
+        let first = method.actions[0].as_str();
+        let unreported = match memo.get(first) {
+            Some(Some(granted)) => only_unreported(family, &granted.naming),
+            // Not in the catalog: the method cannot complete.
+            Some(None) => true,
+            None => match &naming[positions[0]] {
+                Some(named) => only_unreported(family, named),
+                None => only_unreported(family, &access.naming(first)),
+            },
+        };
+        if unreported {
+            continue;
         }
         let Some(done) = complete_named(
             method,
             positions,
+            located,
             access,
             cx.catalog(),
             &mut memo,
@@ -700,11 +726,12 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 }
 
 /// Whether every `Allow` that names an action (`naming`, [`Access::naming`]) names it
-/// through a blanket token.
-fn only_blankets(naming: &[(&Grant, Str)]) -> bool {
-    naming
-        .iter()
-        .all(|(g, token)| is_blanket_token(g, token.value))
+/// through a token whose completed method `find` does not report for `family`: `*`, and
+/// outside escalation a blanket.
+fn only_unreported(family: Family, naming: &[(&Grant, Str)]) -> bool {
+    naming.iter().all(|(g, token)| {
+        token.value == "*" || (family != Family::Escalation && is_blanket_token(g, token.value))
+    })
 }
 
 fn action_key(grant: &Grant) -> &'static str {
