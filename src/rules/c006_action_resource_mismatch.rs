@@ -34,19 +34,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if applies || (star_only && !concrete) {
                 continue;
             }
-            let subject = if name.is_wildcard() {
-                format!("no action matched by `{}`", value.value)
-            } else {
-                format!("`{}`", value.value)
-            };
             let message = if star_only {
-                let subject = if name.is_wildcard() {
-                    format!("the actions matched by `{}` have", value.value)
+                // One `format!` for the whole message.
+                let (before, after) = if name.is_wildcard() {
+                    ("the actions matched by `", "` have")
                 } else {
-                    format!("`{}` has", value.value)
+                    ("`", "` has")
                 };
                 format!(
-                    "{subject} no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it"
+                    "{before}{}{after} no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it",
+                    value.value
                 )
             } else if !*arns_fit.get_or_insert_with(|| {
                 // Whether every resource fits some action of the statement.
@@ -55,6 +52,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;
             } else {
+                let subject = if name.is_wildcard() {
+                    format!("no action matched by `{}`", value.value)
+                } else {
+                    format!("`{}`", value.value)
+                };
                 // Only the templates the message shows are formatted.
                 let total = templates.len();
                 let expected = templates.map(|t| format!("{} `{}`", t.resource_type, t.template));
