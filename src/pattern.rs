@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// Orders strings as if both were lowercased (ASCII), without allocating.
 pub fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
@@ -70,21 +71,37 @@ impl Wildcard {
     /// [`cmp_ignore_case`] of the names. The names a `Prefix*` pattern matches are one run of
     /// such a list, found by binary search instead of testing every name.
     pub fn positions_in_sorted<T>(&self, items: &[T], name: impl Fn(&T) -> &str) -> Vec<usize> {
-        match &self.shape {
-            Shape::Prefix(p) if p.is_ascii() => {
-                let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
-                let run = items[start..].iter().take_while(|item| {
-                    name(item)
-                        .as_bytes()
-                        .get(..p.len())
-                        .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
-                });
-                (start..).zip(run).map(|(i, _)| i).collect()
-            }
-            _ => (0..items.len())
+        match self.prefix_run_in_sorted(items, &name) {
+            Some(run) => run.collect(),
+            None => (0..items.len())
                 .filter(|&i| self.matches(name(&items[i])))
                 .collect(),
         }
+    }
+
+    /// For an ASCII `Prefix*` pattern, the positions of the items whose name matches, in a
+    /// list sorted by [`cmp_ignore_case`] of the names: one run, found by two binary
+    /// searches. `None` for the other shapes, which need every name tested.
+    pub fn prefix_run_in_sorted<T>(
+        &self,
+        items: &[T],
+        name: impl Fn(&T) -> &str,
+    ) -> Option<Range<usize>> {
+        let Shape::Prefix(p) = &self.shape else {
+            return None;
+        };
+        if !p.is_ascii() {
+            return None;
+        }
+        let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
+        // From `start` on, the names that begin with the prefix come before every other.
+        let len = items[start..].partition_point(|item| {
+            name(item)
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        });
+        Some(start..start + len)
     }
 
     pub fn matches(&self, text: &str) -> bool {
