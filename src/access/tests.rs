@@ -452,7 +452,10 @@ fn may_reach_every_is_false_only_where_the_scope_names_resources() {
         |access, catalog| {
             let close = target(catalog, "account:CloseAccount");
             assert!(access.allows[0].may_reach_every(&close));
-            assert!(matches!(access.allows[0].scope(&close), Some(Scope::Every(_))));
+            assert!(matches!(
+                access.allows[0].scope(&close),
+                Some(Scope::Every(_))
+            ));
         },
     );
 }
@@ -468,10 +471,19 @@ fn every_compares_the_value_with_a_probe_of_each_template() {
     assert!(scope::is_every("arn:*:iam::*:role/?*", roles));
     assert!(!scope::is_every("arn:aws:iam::*:role/app-*", roles));
     assert!(!scope::is_every("arn:aws:iam::*:role/*-admin", roles));
-    assert!(!scope::is_every("arn:aws:iam::111122223333:role/app", roles));
+    assert!(!scope::is_every(
+        "arn:aws:iam::111122223333:role/app",
+        roles
+    ));
     assert!(!scope::is_every("arn:aws:s3:::*", roles));
     let account = target(catalog, "account:CloseAccount");
     let account = account.templates.as_deref().expect("account templates");
-    assert!(scope::is_every("arn:aws:account::111122223333:account", account));
-    assert!(!scope::is_every("arn:aws:account::111122223333:other", account));
+    assert!(scope::is_every(
+        "arn:aws:account::111122223333:account",
+        account
+    ));
+    assert!(!scope::is_every(
+        "arn:aws:account::111122223333:other",
+        account
+    ));
 }
