@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// Orders strings as if both were lowercased (ASCII), without allocating.
 pub fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
@@ -70,21 +71,37 @@ impl Wildcard {
     /// [`cmp_ignore_case`] of the names. The names a `Prefix*` pattern matches are one run of
     /// such a list, found by binary search instead of testing every name.
     pub fn positions_in_sorted<T>(&self, items: &[T], name: impl Fn(&T) -> &str) -> Vec<usize> {
-        match &self.shape {
-            Shape::Prefix(p) if p.is_ascii() => {
-                let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
-                let run = items[start..].iter().take_while(|item| {
-                    name(item)
-                        .as_bytes()
-                        .get(..p.len())
-                        .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
-                });
-                (start..).zip(run).map(|(i, _)| i).collect()
-            }
-            _ => (0..items.len())
+        match self.prefix_run_in_sorted(items, &name) {
+            Some(run) => run.collect(),
+            None => (0..items.len())
                 .filter(|&i| self.matches(name(&items[i])))
                 .collect(),
         }
+    }
+
+    /// For an ASCII `Prefix*` pattern, the positions of the items whose name matches, in a
+    /// list sorted by [`cmp_ignore_case`] of the names: one run, found by two binary
+    /// searches. `None` for the other shapes, which need every name tested.
+    pub fn prefix_run_in_sorted<T>(
+        &self,
+        items: &[T],
+        name: impl Fn(&T) -> &str,
+    ) -> Option<Range<usize>> {
+        let Shape::Prefix(p) = &self.shape else {
+            return None;
+        };
+        if !p.is_ascii() {
+            return None;
+        }
+        let start = items.partition_point(|item| cmp_ignore_case(name(item), p).is_lt());
+        // From `start` on, the names that begin with the prefix come before every other.
+        let len = items[start..].partition_point(|item| {
+            name(item)
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        });
+        Some(start..start + len)
     }
 
     pub fn matches(&self, text: &str) -> bool {
@@ -992,6 +1009,27 @@ pub fn after_colons(text: &str, n: u32) -> Option<usize> {
     None
 }
 
+/// Where the first `N` colons of `text` are, found eight bytes at a time (an ARN's five
+/// field ends lie within its first few dozen bytes); `None` when it has fewer.
+pub fn first_colons<const N: usize>(text: &str) -> Option<[usize; N]> {
+    let bytes = text.as_bytes();
+    let mut out = [0; N];
+    let mut found = 0;
+    let mut at = 0;
+    while found < N && at < bytes.len() {
+        let end = bytes.len().min(at + 8);
+        // Past the text the word is zero, which is no colon.
+        let mut colons = zero_bytes(word_of(&bytes[at..end]) ^ (u64::from(b':') * ONES));
+        while colons != 0 && found < N {
+            out[found] = at + (colons.trailing_zeros() / 8) as usize;
+            found += 1;
+            colons &= colons - 1;
+        }
+        at += 8;
+    }
+    (found == N).then_some(out)
+}
+
 /// Up to eight bytes as one little-endian word, zero past the end (zero is no wildcard and
 /// no letter).
 #[inline]
@@ -1362,9 +1400,31 @@ fn redundant_in_short_list(
     out
 }
 
-/// Where a key's first wildcard is.
+/// Where a key's first wildcard is, found eight bytes at a time: keys are short (an
+/// action, an ARN's resource), where a call to `memchr2` costs more than the search.
 fn first_wildcard(key: &str) -> Option<usize> {
-    memchr::memchr2(b'*', b'?', key.as_bytes())
+    let bytes = key.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let hits = wildcard_bytes(word_of(chunk));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return None;
+    }
+    // The bytes past the last whole word: the last eight bytes, shifted past those already
+    // read, when there are eight; else the few there are.
+    let word = match bytes.len().checked_sub(8) {
+        Some(last_eight) => word_of(&bytes[last_eight..]) >> (8 * (8 - rest.len())),
+        None => word_of(rest),
+    };
+    let hits = wildcard_bytes(word);
+    (hits != 0).then(|| at + (hits.trailing_zeros() / 8) as usize)
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding
@@ -1532,6 +1592,44 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n
         }
+    }
+
+    /// The word-at-a-time search finds the colons a byte search finds.
+    #[test]
+    fn first_colons_are_those_a_byte_search_finds() {
+        let parts = ["a", ":", "::", "é", "*", "arn:aws:"];
+        let mut next = numbers(23);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..next(16)).map(|_| parts[next(parts.len())]).collect();
+            let colons: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b':')
+                .map(|(at, _)| at)
+                .collect();
+            let expected: Option<[usize; 5]> = colons.get(..5).map(|c| c.try_into().unwrap());
+            found += usize::from(expected.is_some());
+            assert_eq!(first_colons::<5>(&text), expected, "{text:?}");
+            assert_eq!(first_colons::<1>(&text), colons.first().map(|&c| [c]));
+        }
+        assert!(found > 1000, "only {found} texts with five colons");
+    }
+
+    /// The word-at-a-time search finds the first `*` or `?` a byte search finds, at every
+    /// length and position, past multi-byte characters too.
+    #[test]
+    fn first_wildcard_is_the_first_star_or_question_mark() {
+        let parts = ["a", "*", "?", ":", "é", "Z"];
+        let mut next = numbers(11);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let key: String = (0..next(24)).map(|_| parts[next(parts.len())]).collect();
+            let expected = key.bytes().position(|b| b == b'*' || b == b'?');
+            found += usize::from(expected.is_some());
+            assert_eq!(first_wildcard(&key), expected, "{key:?}");
+        }
+        assert!(found > 1000, "only {found} keys with a wildcard");
     }
 
     #[test]

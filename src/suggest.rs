@@ -19,26 +19,51 @@ fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
 }
 
 fn osa<T>(a: &[T], b: &[T], limit: usize, same: impl Fn(&T, &T) -> bool) -> Option<usize> {
-    // Three rows suffice: the transposition step looks two rows back.
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    // Three rows suffice: the transposition step looks two rows back. Names are short:
+    // their rows fit on the stack.
     let width = b.len() + 1;
-    let mut rows = vec![0; 3 * width];
+    let mut stack = [0; 3 * 48];
+    let mut heap = Vec::new();
+    let rows = if 3 * width <= stack.len() {
+        &mut stack[..3 * width]
+    } else {
+        heap.resize(3 * width, 0);
+        &mut heap[..]
+    };
     let (mut prev2, rest) = rows.split_at_mut(width);
     let (mut prev, mut cur) = rest.split_at_mut(width);
+    // Only cells within `limit` of the diagonal can stay within `limit`: the others are
+    // left at `over`, which every comparison treats as "too far" (the answer is the same
+    // for any value above the limit, as each step only adds to or takes the least of them).
+    let over = limit.saturating_add(1);
     for (j, cell) in prev.iter_mut().enumerate() {
-        *cell = j;
+        *cell = j.min(over);
     }
+    cur.fill(over);
+    prev2.fill(over);
     let mut prev_min = 0;
     for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = i;
-        for j in 1..=b.len() {
+        let low = i.saturating_sub(limit).max(1);
+        let high = i.saturating_add(limit).min(b.len());
+        cur[0] = i.min(over);
+        if low > 1 {
+            cur[low - 1] = over;
+        }
+        let mut row_min = cur[0];
+        for j in low..=high {
             let cost = usize::from(!same(&a[i - 1], &b[j - 1]));
             let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && same(&a[i - 1], &b[j - 2]) && same(&a[i - 2], &b[j - 1]) {
                 d = d.min(prev2[j - 2] + 1);
             }
-            cur[j] = d;
+            cur[j] = d.min(over);
             row_min = row_min.min(d);
+        }
+        if high < b.len() {
+            cur[high + 1] = over;
         }
         // Every later cell builds on this row or the one before, plus at least one.
         if row_min > limit && prev_min > limit {
@@ -55,37 +80,93 @@ fn osa<T>(a: &[T], b: &[T], limit: usize, same: impl Fn(&T, &T) -> bool) -> Opti
 /// (at most a third of the word, minimum 1). Ties go to the candidate that
 /// sorts first, so the answer is deterministic.
 pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let most = (target.chars().count() / 3).max(1);
     let length = target.chars().count();
-    let letters = target.is_ascii().then(|| letter_counts(target));
-    let mut best: Option<(usize, &'a str)> = None;
+    let most = (length / 3).max(1);
+    if !target.is_ascii() {
+        return closest_by_scan(target, candidates, length, most);
+    }
+    // Candidates are measured in the order of a lower bound of their distance (their
+    // lengths apart, then their letters apart), and the search stops once that bound
+    // passes the best distance found: a service has hundreds of action names and a typo
+    // is usually one or two edits from its word, so most are never measured.
+    let letters = letter_counts(target);
+    let mut queued: Vec<Queued<'a>> = Vec::new();
     for c in candidates {
-        // A candidate further off than the best so far cannot win, so the limit tightens as
-        // closer ones turn up. Only between ASCII names, where the length and letter bounds
-        // below hold exactly (lower-casing can change a non-ASCII name's length).
-        let limit = match best {
-            Some((d, _)) if letters.is_some() && c.is_ascii() => d,
-            _ => most,
-        };
-        // Lengths or letters further apart than the limit cannot be close enough: skip the
-        // work (a service has hundreds of action names, most of them far off).
-        if c.chars().count().abs_diff(length) > limit {
-            continue;
+        if c.is_ascii() {
+            let apart = c.len().abs_diff(length);
+            if apart <= most {
+                queued.push(Queued {
+                    bound: apart,
+                    letters_known: false,
+                    name: c,
+                });
+            }
+        } else if c.chars().count().abs_diff(length) <= most {
+            // Lower-casing can change a non-ASCII name's length: no bound but zero.
+            queued.push(Queued {
+                bound: 0,
+                letters_known: true,
+                name: c,
+            });
         }
-        if let Some(letters) = &letters {
-            if c.is_ascii() && letters_apart(letters, c) > limit {
+    }
+    let mut best: Option<(usize, &'a str)> = None;
+    // Bounds are small numbers: one pass over the queue per bound is cheaper than a heap.
+    let mut from = 0;
+    while let Some(bound) = queued.iter().map(|q| q.bound).filter(|&b| b >= from).min() {
+        // A candidate whose bound passes the best distance cannot win, nor tie.
+        if best.is_some_and(|(d, _)| bound > d) {
+            break;
+        }
+        from = bound + 1;
+        for q in queued.iter_mut().filter(|q| q.bound == bound) {
+            if !q.letters_known {
+                q.letters_known = true;
+                q.bound = letters_apart(&letters, q.name).max(bound);
+                if q.bound > bound {
+                    // Measured at its own bound's turn, if it comes.
+                    continue;
+                }
+            }
+            let limit = best.map_or(most, |(d, _)| d);
+            let Some(d) = distance_within(target, q.name, limit) else {
                 continue;
+            };
+            // Ties go to the candidate that sorts first.
+            if best.is_none_or(|known| (d, q.name) < known) {
+                best = Some((d, q.name));
             }
         }
-        let Some(d) = distance_within(target, c, limit) else {
+    }
+    best.map(|(_, c)| c)
+}
+
+/// A candidate of [`closest`] waiting to be measured.
+struct Queued<'a> {
+    /// A lower bound of its distance from the target.
+    bound: usize,
+    /// Whether `bound` counts the letters as well as the length.
+    letters_known: bool,
+    name: &'a str,
+}
+
+/// [`closest`] for a target that is not ASCII, where lengths and letters bound nothing
+/// exactly: every candidate within `most` characters of its length is measured.
+fn closest_by_scan<'a>(
+    target: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    length: usize,
+    most: usize,
+) -> Option<&'a str> {
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        if c.chars().count().abs_diff(length) > most {
+            continue;
+        }
+        let Some(d) = distance_within(target, c, most) else {
             continue;
         };
-        // Ties go to the candidate that sorts first.
-        let better = match best {
-            Some(known) => (d, c) < known,
-            None => true,
-        };
-        if better {
+        if best.is_none_or(|known| (d, c) < known) {
             best = Some((d, c));
         }
     }

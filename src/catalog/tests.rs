@@ -149,6 +149,59 @@ fn suggestions() {
     assert_eq!(cat().suggest_service("dynamodbb"), Some("dynamodb"));
 }
 
+/// Typos of real action names (letters dropped, doubled, swapped, changed, case
+/// flipped) against a whole service's names: the ordered search with its bounds picks
+/// what measuring every candidate in full picks.
+#[test]
+fn closest_agrees_with_measuring_every_name_of_a_service() {
+    let catalog = cat();
+    let names: Vec<&str> = ["kms", "s3"]
+        .iter()
+        .flat_map(|p| catalog.service(p).expect(p).actions.iter().map(|a| a.name))
+        .collect();
+    let naive = |target: &str| {
+        let limit = (target.chars().count() / 3).max(1);
+        names
+            .iter()
+            .map(|c| (crate::suggest::edit_distance(target, c), *c))
+            .filter(|(d, _)| *d <= limit)
+            .min()
+            .map(|(_, c)| c)
+    };
+    // A linear congruential stream: the same typos every run.
+    let mut seed: u64 = 7;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let mut found = 0;
+    for round in 0..300 {
+        let mut typo: Vec<u8> = names[next(names.len())].bytes().collect();
+        for _ in 0..=round % 4 {
+            let at = next(typo.len().max(1));
+            match next(5) {
+                0 if typo.len() > 1 => drop(typo.remove(at)),
+                1 => typo.insert(at, typo.get(at).copied().unwrap_or(b'x')),
+                2 if at + 1 < typo.len() => typo.swap(at, at + 1),
+                3 => typo.insert(at, b"aeiourst"[next(8)]),
+                _ => typo.get_mut(at).map_or((), |b| *b ^= 0x20),
+            }
+        }
+        let typo = String::from_utf8(typo).unwrap();
+        let expected = naive(&typo);
+        found += usize::from(expected.is_some());
+        assert_eq!(
+            crate::suggest::closest(&typo, names.iter().copied()),
+            expected,
+            "{typo}"
+        );
+    }
+    // The cases must include both answers.
+    assert!(found > 50 && found < 300, "{found}");
+}
+
 #[test]
 fn prefixes_are_sorted_and_lowercase() {
     let prefixes: Vec<&str> = cat().prefixes().collect();

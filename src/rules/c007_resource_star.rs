@@ -142,17 +142,25 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 list_first(shown.into_iter(), scoped, SHOWN),
                 scoped,
             )
-            .at(format!("{}/Resource", s.pointer)),
+            .at([s.pointer.as_str(), "/Resource"].concat()),
         );
     }
 }
 
 fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diagnostic {
     let these = if scoped == 1 { "it" } else { "them" };
+    // Joined, not `format!`ted: C007 fires by the thousand.
     let message = if literal {
-        format!("`\"Resource\": \"*\"` grants {actions} on every resource, though AWS lets you scope {these} to specific ARNs")
+        [
+            "`\"Resource\": \"*\"` grants ",
+            &actions,
+            " on every resource, though AWS lets you scope ",
+            these,
+            " to specific ARNs",
+        ]
+        .concat()
     } else {
-        format!("`{}` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants {actions} on every resource of its type, though AWS lets you scope {these} to specific ARNs", star.value)
+        ["`", star.value, "` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants ", &actions, " on every resource of its type, though AWS lets you scope ", these, " to specific ARNs"].concat()
     };
     Diagnostic::new(Code::C007, star.span, message)
         .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")

@@ -52,9 +52,9 @@ pub struct KmsActions {
     sets: [Vec<usize>; 5],
     /// The actions the run's catalog knows: every one if it has no KMS service.
     known: Bits,
-    /// What each wildcard pattern reaches: the same few (`kms:Create*`,
+    /// What each pattern reaches: the same few (`kms:Decrypt`, `kms:Create*`,
     /// `kms:GenerateDataKey*`) recur in every key policy.
-    wildcards: Memo<Bits>,
+    patterns: Memo<Bits>,
 }
 
 impl KmsActions {
@@ -112,7 +112,7 @@ impl KmsActions {
             by_name,
             sets,
             known,
-            wildcards: Memo::default(),
+            patterns: Memo::default(),
         })
     }
 
@@ -187,13 +187,13 @@ impl KmsActions {
         if !may_name_kms(pattern) {
             return Bits::default();
         }
-        // A byte loop: the patterns that get here are short, mostly `kms:Name`.
-        if pattern.bytes().any(|b| b == b'*' || b == b'?') {
-            // Matched once per thread: no lock for these few, cheap patterns.
-            self.wildcards.get_or_insert(
-                pattern,
-                || false,
-                || {
+        // Matched once per thread: the same few patterns recur in every key policy, and a
+        // probe of the memo costs less than a search of the names (no lock for these cheap ones).
+        self.patterns.get_or_insert(
+            pattern,
+            || false,
+            || {
+                if pattern.bytes().any(|b| b == b'*' || b == b'?') {
                     Bits::from_positions(
                         self.names
                             .iter()
@@ -201,15 +201,15 @@ impl KmsActions {
                             .filter(|(_, a)| wildcard_match(pattern, a))
                             .map(|(i, _)| i),
                     )
-                },
-            )
-        } else {
-            // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
-            let found = self
-                .by_name
-                .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
-            Bits::from_positions(found.ok().map(|at| self.by_name[at]))
-        }
+                } else {
+                    // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
+                    let found = self
+                        .by_name
+                        .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
+                    Bits::from_positions(found.ok().map(|at| self.by_name[at]))
+                }
+            },
+        )
     }
 }
 
@@ -292,6 +292,44 @@ impl<'s, 'a> DocumentKms<'s, 'a> {
             // Most tokens reach no KMS action: settled without walking the set.
             .filter(|(t, mask)| t.value != "*" && !mask.is_empty())
             .find_map(|(_, &mask)| self.sets.reached_by(mask, KmsSet::Plaintext).next())
+    }
+
+    /// Each `Action` token of a statement that reaches a member of `set` the run's catalog
+    /// knows, with those members in the data's order: what [`DocumentKms::reached`] answers
+    /// of each token, read from the statement's masks instead of matching every token again.
+    pub fn reached_by_tokens<'t>(
+        &self,
+        s: &'t Statement,
+        set: KmsSet,
+    ) -> Vec<(Str<'t>, Vec<&'a str>)> {
+        let masks = self.masks(s);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            // Most tokens reach no KMS action: settled without walking the set.
+            .filter(|(_, mask)| !mask.is_empty())
+            .filter_map(|(t, &mask)| {
+                let members: Vec<&'a str> = self.sets.reached_by(mask, set).collect();
+                (!members.is_empty()).then_some((*t, members))
+            })
+            .collect()
+    }
+
+    /// The first `Action` token of a statement, other than those `skip` names, that reaches
+    /// a member of `set` the run's catalog knows.
+    pub fn first_token_reaching<'t>(
+        &self,
+        s: &'t Statement,
+        set: KmsSet,
+        skip: impl Fn(&str) -> bool,
+    ) -> Option<Str<'t>> {
+        let masks = self.masks(s);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            .filter(|(t, mask)| !mask.is_empty() && !skip(t.value))
+            .find(|(_, &mask)| self.sets.reached_by(mask, set).next().is_some())
+            .map(|(t, _)| *t)
     }
 
     /// The `Action` tokens of a statement that reach a member of `set`.

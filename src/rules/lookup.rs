@@ -100,17 +100,18 @@ impl<'c> Matches<'c> {
         }
     }
 
-    /// Per service, the positions of the matching actions, by service prefix.
-    fn groups(&self) -> impl Iterator<Item = (ServiceId, &[usize])> {
-        let (one, set): (_, &[(ServiceId, Vec<usize>)]) = match &self.found {
+    /// Runs of consecutive positions of the matching actions in their service, by service
+    /// prefix, then position.
+    fn groups(&self) -> impl Iterator<Item = (ServiceId, Range<usize>)> + '_ {
+        let (one, set): (_, &[Run]) = match &self.found {
             Positions::Nothing => (None, &[]),
-            Positions::One { service, action } => {
-                (Some((*service, std::slice::from_ref(action))), &[])
-            }
-            Positions::Set(set) => (None, &set.groups),
+            Positions::One { service, action } => (Some((*service, *action..*action + 1)), &[]),
+            Positions::Set(set) => (None, &set.runs),
         };
-        one.into_iter()
-            .chain(set.iter().map(|(id, indices)| (*id, indices.as_slice())))
+        one.into_iter().chain(
+            set.iter()
+                .map(|(id, run)| (*id, run.start as usize..run.end as usize)),
+        )
     }
 
     /// By service prefix, then action name.
@@ -119,9 +120,7 @@ impl<'c> Matches<'c> {
         self.groups()
             .filter_map(move |(id, indices)| Some((catalog.service_by_id(id)?, indices)))
             .flat_map(|(svc, indices)| {
-                indices
-                    .iter()
-                    .filter_map(move |&i| Some((svc, svc.actions.get(i)?)))
+                indices.filter_map(move |i| Some((svc, svc.actions.get(i)?)))
             })
     }
 
@@ -197,6 +196,10 @@ pub struct Lookups {
     intersections: Intersections,
     /// Per service prefix, which condition keys each of its actions documents.
     service_keys: Memo<Arc<super::keys::ServiceSlot>>,
+    /// Where each action the access methods name is in the catalog, by its position in
+    /// their list, each found once per run when first asked (finding it loads its
+    /// service): every identity document asks about them (`methods::find`).
+    pub(super) method_actions: OnceLock<Vec<OnceLock<Option<crate::access::Located>>>>,
 }
 
 impl Lookups {
@@ -318,9 +321,14 @@ enum Found {
 /// its [`crate::catalog::ServiceArns`].
 type TemplateRef = (ServiceId, usize);
 
+/// Consecutive positions of actions in one service's list.
+type Run = (ServiceId, Range<u32>);
+
 struct ActionSet {
-    /// Per service, the positions of the matching actions.
-    groups: Vec<(ServiceId, Vec<usize>)>,
+    /// The matching actions as runs of positions, by service, then position: a `Prefix*`
+    /// pattern (`svc:*` too) matches one run of a service's sorted names, kept without
+    /// listing them.
+    runs: Vec<Run>,
     len: usize,
     /// [`Matches::templates_into`], worked out when a rule first asks.
     templates: OnceLock<Option<Vec<TemplateRef>>>,
@@ -446,33 +454,41 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
         }
     };
     let wanted = wildcard_name.then(|| Wildcard::new(name));
-    let groups: Vec<(ServiceId, Vec<usize>)> = services
-        .into_iter()
-        .map(|(id, svc)| {
-            let indices: Vec<usize> = match &wanted {
-                Some(wanted) => wanted.positions_in_sorted(&svc.actions, |a| a.name),
-                None => svc
-                    .actions
-                    .binary_search_by(|a| crate::pattern::cmp_ignore_case(a.name, name))
-                    .into_iter()
-                    .collect(),
-            };
-            (id, indices)
-        })
-        .filter(|(_, indices)| !indices.is_empty())
-        .collect();
+    let mut runs: Vec<Run> = Vec::new();
+    for (id, svc) in services {
+        let mut push = |i: usize| {
+            let Ok(i) = u32::try_from(i) else { return };
+            match runs.last_mut() {
+                Some((last, run)) if *last == id && run.end == i => run.end += 1,
+                _ => runs.push((id, i..i + 1)),
+            }
+        };
+        match &wanted {
+            Some(wanted) => match wanted.prefix_run_in_sorted(&svc.actions, |a| a.name) {
+                Some(run) => run.for_each(&mut push),
+                None => (0..svc.actions.len())
+                    .filter(|&i| wanted.matches(svc.actions[i].name))
+                    .for_each(&mut push),
+            },
+            None => svc
+                .actions
+                .binary_search_by(|a| crate::pattern::cmp_ignore_case(a.name, name))
+                .into_iter()
+                .for_each(&mut push),
+        }
+    }
     Found::Actions(Arc::new(ActionSet {
-        len: groups.iter().map(|(_, indices)| indices.len()).sum(),
-        groups,
+        len: runs.iter().map(|(_, run)| run.len()).sum(),
+        runs,
         templates: OnceLock::new(),
     }))
 }
 
 /// The templates a set of actions accepts, without repeats, in the order
 /// [`Matches::templates_into`] promises.
-fn distinct_templates<'a>(
+fn distinct_templates(
     catalog: &Catalog,
-    groups: impl Iterator<Item = (ServiceId, &'a [usize])>,
+    groups: impl Iterator<Item = (ServiceId, Range<usize>)>,
 ) -> Option<Vec<TemplateRef>> {
     // Each template with its text, looked up once; a template that another action of the
     // set already named is left out before the sort (the first of equal texts is kept).
@@ -480,7 +496,7 @@ fn distinct_templates<'a>(
     let mut seen = rustc_hash::FxHashSet::default();
     for (id, indices) in groups {
         let arns = catalog.arns(id)?;
-        for &action in indices {
+        for action in indices {
             for &t in arns.accepted(action)? {
                 let t = t as usize;
                 if seen.insert((id, t)) {
@@ -672,9 +688,16 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
 
 /// [`list_names`] of a list of `total` names without formatting the ones it does not show.
 pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usize) -> String {
-    let mut text = names.take(limit).collect::<Vec<_>>().join(", ");
+    // Joined as they come, into the first name's own string: no list, no second copy.
+    let mut names = names.take(limit);
+    let mut text = names.next().unwrap_or_default();
+    for name in names {
+        text.push_str(", ");
+        text.push_str(&name);
+    }
     if total > limit {
-        text.push_str(&format!(" and {} more", total - limit));
+        use std::fmt::Write;
+        let _ = write!(text, " and {} more", total - limit);
     }
     text
 }
@@ -855,7 +878,7 @@ pub fn operator(text: &str) -> Option<Operator> {
     })
 }
 
-pub use crate::policy::condition_values;
+pub use crate::policy::{condition_scalars, condition_values};
 
 #[cfg(test)]
 mod tests {
