@@ -863,27 +863,32 @@ fn search_with(a: &[char], b: &[char], (seen, stack): &mut Scratch) -> bool {
 /// A catalog ARN template as a wildcard pattern: `${Region}` and other parts that never
 /// hold `/` or `:` become [`SEGMENT`], any other `${Part}` becomes `*`.
 pub fn template_to_glob(template: &str) -> String {
+    // One walk over the bytes: every template of a service is read when the service is
+    // first asked for, and a search call per part costs more than the walk.
+    let bytes = template.as_bytes();
     let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = find_part_start(rest) {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                let name = &rest[start + 2..start + end];
-                out.push(if SEGMENT_PARTS.contains(&name) {
-                    SEGMENT
-                } else {
-                    '*'
-                });
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                rest = &rest[start..];
-                break;
-            }
+    let (mut copied, mut i) = (0, 0);
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'$' || bytes[i + 1] != b'{' {
+            i += 1;
+            continue;
         }
+        // An opening that never closes is kept as it is, with all that follows.
+        let Some(length) = bytes[i + 2..].iter().position(|&b| b == b'}') else {
+            break;
+        };
+        // `$`, `{` and `}` are ASCII: every cut is at a character boundary.
+        let name = &template[i + 2..i + 2 + length];
+        out.push_str(&template[copied..i]);
+        out.push(if SEGMENT_PARTS.contains(&name) {
+            SEGMENT
+        } else {
+            '*'
+        });
+        i += 2 + length + 1;
+        copied = i;
     }
-    out.push_str(rest);
+    out.push_str(&template[copied..]);
     out
 }
 
@@ -1441,6 +1446,29 @@ fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_become_globs_part_by_part() {
+        let s = SEGMENT;
+        for (template, glob) in [
+            (
+                "arn:${Partition}:s3:::${BucketName}/${ObjectName}".to_string(),
+                format!("arn:{s}:s3:::{s}/*"),
+            ),
+            (
+                "arn:${Partition}:iam::aws:policy/*".into(),
+                format!("arn:{s}:iam::aws:policy/*"),
+            ),
+            ("a${x}b${".into(), "a*b${".into()),
+            ("${Region}${y".into(), format!("{s}${{y")),
+            ("${}".into(), "*".into()),
+            ("$".into(), "$".into()),
+            ("é${KeyId}é".into(), format!("é{s}é")),
+            ("".into(), "".into()),
+        ] {
+            assert_eq!(template_to_glob(&template), glob, "{template}");
+        }
+    }
 
     #[test]
     fn ascii_patterns_lead_with_the_colons_their_characters_do() {
