@@ -114,8 +114,7 @@ impl fmt::Display for ParseError {
 pub struct Facts {
     /// Escape sequences in strings (`\n`, `\u00e9`).
     pub escapes: usize,
-    /// Whether some object may name a key twice: never `false` when one does
-    /// ([`may_repeat_keys`]).
+    /// Whether some object names a key twice ([`repeats_a_key`]).
     pub repeated_keys: bool,
 }
 
@@ -140,6 +139,20 @@ pub fn may_repeat_keys(members: &[Member]) -> bool {
         seen |= bit;
     }
     false
+}
+
+/// Whether two of an object's keys are equal: compared only where [`may_repeat_keys`] says
+/// they may be, so that one object's chance collision does not send a rule over the whole
+/// tree.
+pub fn repeats_a_key(members: &[Member]) -> bool {
+    if !may_repeat_keys(members) {
+        return false;
+    }
+    if members.len() <= 32 {
+        return (1..members.len()).any(|i| members[..i].iter().any(|m| m.key == members[i].key));
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    !members.iter().all(|m| seen.insert(&*m.key))
 }
 
 /// Deeper nesting than any policy needs; bounded so the recursive parser stays safe.
@@ -404,7 +417,7 @@ impl<'a> Parser<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.facts.repeated_keys =
-                        self.facts.repeated_keys || may_repeat_keys(&self.open_members[base..]);
+                        self.facts.repeated_keys || repeats_a_key(&self.open_members[base..]);
                     return Ok(Value::Object(close(&mut self.open_members, base)));
                 }
                 _ => {
@@ -731,6 +744,16 @@ mod tests {
         assert!(facts.repeated_keys, "a nested object repeats `b`");
         let (_, _, with_lines) = parse_with_line_starts("{\"a\": 1,\n \"a\": 2}").unwrap();
         assert!(with_lines.repeated_keys);
+        // Distinct keys, some sharing a signature, in objects small and large.
+        for count in [2, 40, 100] {
+            let distinct: Vec<String> = (0..count).map(|i| format!("\"k{i:03}k\": {i}")).collect();
+            let text = format!("{{{}}}", distinct.join(", "));
+            let (_, facts) = parse_with_facts(&text).unwrap();
+            assert!(!facts.repeated_keys, "{count} distinct keys");
+            let text = format!("{{{}, \"k000k\": 0}}", distinct.join(", "));
+            let (_, facts) = parse_with_facts(&text).unwrap();
+            assert!(facts.repeated_keys, "{count} keys and a repeat");
+        }
     }
 
     #[test]
