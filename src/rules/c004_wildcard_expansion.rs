@@ -68,8 +68,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// The message for `pattern`, which matches `found`, and whether the actions include
 /// permissions management.
 fn describe(pattern: &str, found: &Matches) -> (String, bool) {
-    let first = found.iter().next().map(|(svc, _)| svc.prefix);
-    let multi_service = found.iter().any(|(svc, _)| Some(svc.prefix) != first);
+    // One walk for what the message counts; the names are walked again only as far as it
+    // shows them.
+    let mut reached = [false; AccessLevel::ALL.len()];
+    let (mut first, mut multi_service, mut admin_count) = (None, false, 0);
+    for (svc, a) in found.iter() {
+        reached[a.access_level as usize] = true;
+        admin_count += usize::from(a.access_level == AccessLevel::PermissionsManagement);
+        match first {
+            None => first = Some(svc.prefix),
+            Some(prefix) => multi_service |= prefix != svc.prefix,
+        }
+    }
     let label = |(svc, a): (&Service, &Action)| {
         if multi_service {
             format!("{}:{}", svc.prefix, a.name)
@@ -77,13 +87,14 @@ fn describe(pattern: &str, found: &Matches) -> (String, bool) {
             a.name.to_string()
         }
     };
-    let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
-    levels.sort();
-    levels.dedup();
-    let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+    // In the order the levels sort in.
+    let levels: Vec<&str> = AccessLevel::ALL
+        .iter()
+        .filter(|l| reached[**l as usize])
+        .map(|l| l.as_str())
+        .collect();
     let is_admin =
         |(_, a): &(&Service, &Action)| a.access_level == AccessLevel::PermissionsManagement;
-    let admin_count = found.iter().filter(is_admin).count();
     // Only the names a message shows are formatted; `list_names` adds the count.
     let shown = |items: Vec<String>, total: usize| {
         let mut text = items.join(", ");
