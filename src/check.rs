@@ -172,12 +172,12 @@ fn check_file(
     }
     for (index, doc) in extracted.documents.iter().enumerate() {
         let parsed;
-        let root = match &doc.body {
-            Body::Tree(root) => root,
-            Body::Text(text) => match json::parse(text) {
-                Ok(root) => {
+        let (root, facts) = match &doc.body {
+            Body::Tree(root) => (root, doc.facts),
+            Body::Text(text) => match json::parse_with_facts(text) {
+                Ok((root, facts)) => {
                     parsed = root;
-                    &parsed
+                    (&parsed, Some(facts))
                 }
                 Err(err) => {
                     if reports_syntax_errors(doc, origin) {
@@ -256,6 +256,7 @@ fn check_file(
         });
         let mut cx = Context::new(&model, kind, &opts.lookups, &config.trusted_accounts);
         cx.forbidden = &config.forbidden;
+        cx.json_facts = facts;
         // A template's resource, else what the config says holds the file.
         cx.resource_type = doc
             .consumer
@@ -488,7 +489,7 @@ impl FileCheck<'_> {
         let offset = offset.unwrap_or(0);
         d.span = d.span.shift(offset);
         for label in &mut d.labels {
-            label.0 = label.0.shift(offset);
+            label.span = label.span.shift(offset);
         }
         self.diagnostics.push((d, document, kind));
     }

@@ -49,8 +49,9 @@ pub struct Diagnostic {
     pub message: String,
     /// Borrowed when it is fixed text, so most findings do not copy it.
     pub help: Option<Cow<'static, str>>,
-    /// Other places that explain this one (the first of two duplicate keys, say).
-    pub labels: Vec<(Span, String)>,
+    /// Other places that explain this one (the first of two duplicate keys, say); their
+    /// lines and columns are filled in where the finding is placed, in the same list.
+    pub labels: Vec<Label>,
     /// JSON pointer of the policy element, for baselines that survive edits elsewhere.
     pub pointer: String,
     /// For rules whose severity depends on what they found; the config still overrides it.
@@ -84,8 +85,15 @@ impl Diagnostic {
         self
     }
 
-    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push((span, message.into()));
+    pub fn label(mut self, span: Span, message: impl Into<Cow<'static, str>>) -> Self {
+        self.labels.push(Label {
+            message: message.into(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+            span,
+        });
         self
     }
 
@@ -106,9 +114,12 @@ impl Diagnostic {
     }
 }
 
+/// A label's place is its `span` (relative to the document, then to the host file); its
+/// lines and columns are 0 until the finding is placed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Label {
-    pub message: String,
+    /// Borrowed when it is fixed text ("this covers it"), so most labels do not copy it.
+    pub message: Cow<'static, str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,

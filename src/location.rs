@@ -22,6 +22,9 @@ pub struct LineIndex<'a> {
     /// in order along a line, and a minified policy is one long line, so counting on from
     /// here instead of from the line's start keeps many findings on it from being quadratic.
     counted: Cell<Option<(usize, usize, usize)>>,
+    /// The line (0-based) of the last position found: findings are placed in the order of
+    /// their offsets, so the next one is most often on it, and is looked for there first.
+    last_line: Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -37,26 +40,31 @@ impl<'a> LineIndex<'a> {
             starts,
             ascii: text.is_ascii(),
             counted: Cell::new(None),
+            last_line: Cell::new(0),
         }
     }
 
     /// The position of byte `offset`; columns count characters, not bytes.
     pub fn position(&self, offset: usize) -> Position {
-        self.position_near(offset, None)
+        self.position_near(offset, self.last_line.get())
     }
 
-    /// The position of byte `offset`, whose line is looked at first when it is `near`
-    /// (0-based) before all lines are searched.
-    fn position_near(&self, offset: usize, near: Option<usize>) -> Position {
+    /// The position of byte `offset`; line `near` (0-based) is looked at first, before all
+    /// lines are searched.
+    fn position_near(&self, offset: usize, near: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let on_line = |line: usize| {
             self.starts.get(line).is_some_and(|&s| s <= offset)
                 && self.starts.get(line + 1).is_none_or(|&next| offset < next)
         };
-        let line = match near {
-            Some(line) if on_line(line) => line,
-            _ => self.starts.partition_point(|&s| s <= offset) - 1,
+        let line = if on_line(near) {
+            near
+        } else if on_line(near + 1) {
+            near + 1
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
         };
+        self.last_line.set(line);
         let start = self.starts[line];
         let column = if self.ascii {
             offset - start + 1
@@ -78,7 +86,7 @@ impl<'a> LineIndex<'a> {
     pub fn range(&self, span: Span) -> (Position, Position) {
         let start = self.position(span.start);
         // A token almost always ends on the line it starts on.
-        (start, self.position_near(span.end, Some(start.line - 1)))
+        (start, self.position_near(span.end, start.line - 1))
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {

@@ -405,6 +405,70 @@ pub struct Glob {
     fixed: usize,
     /// Its literal starts, which tell most pairs apart before any search.
     start: Start,
+    /// The [`Kind`] of each leading field, then of what follows the last (at `fixed`):
+    /// most pairs of fields (`aws` against a Region segment, `*` against anything) are
+    /// settled by their kinds without a search.
+    kinds: [Kind; ARN_COLONS + 1],
+}
+
+/// What a field of a [`Glob`] holds, as far as it decides a comparison at a glance.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    /// Exactly `*`.
+    Star,
+    /// Exactly one [`SEGMENT`].
+    Segment,
+    /// Literal characters only: no wildcard, `?`, `/` or `:`.
+    Plain,
+    /// Anything else: left to [`parts_intersect`].
+    #[default]
+    Other,
+}
+
+impl Kind {
+    fn of(field: &[char]) -> Kind {
+        let special = !field.iter().all(|&c| Kind::plain(c));
+        match field {
+            [] => Kind::Empty,
+            ['*'] => Kind::Star,
+            [SEGMENT] => Kind::Segment,
+            _ if !special => Kind::Plain,
+            _ => Kind::Other,
+        }
+    }
+
+    /// [`Kind::of`] an ASCII field, knowing whether it holds a character that is not
+    /// [`Kind::plain`].
+    fn of_ascii(field: &[u8], special: bool) -> Kind {
+        match field {
+            [] => Kind::Empty,
+            [b'*'] => Kind::Star,
+            [b] if char::from(*b) == SEGMENT => Kind::Segment,
+            _ if !special => Kind::Plain,
+            _ => Kind::Other,
+        }
+    }
+
+    /// A character that a plain field may hold: a literal other than a separator.
+    fn plain(c: char) -> bool {
+        single(c) && !matches!(c, '?' | '/' | ':')
+    }
+
+    /// What [`parts_intersect`] answers for two fields of these kinds, when the kinds alone
+    /// decide it; two plain fields also need their text (`None`: search).
+    fn meet(a: Kind, b: Kind) -> Option<bool> {
+        use Kind::{Empty, Other, Plain, Segment, Star};
+        match (a, b) {
+            // `*` matches every string; a segment any run without a separator, the empty one
+            // included.
+            (Star, _) | (_, Star) => Some(true),
+            (Segment, Empty | Segment | Plain) | (Empty | Plain, Segment) => Some(true),
+            (Empty, Empty) => Some(true),
+            (Empty, Plain) | (Plain, Empty) => Some(false),
+            (Plain, Plain) | (Other, _) | (_, Other) => None,
+        }
+    }
 }
 
 /// The literal starts of a [`Glob`]'s service field and resource part, packed so that two
@@ -478,57 +542,87 @@ impl Start {
 
 impl Glob {
     pub fn new(pattern: &str) -> Glob {
-        // ASCII, the usual case, is collected from an exact-size iterator: one allocation.
-        let chars: Box<[char]> = if pattern.is_ascii() {
-            pattern.bytes().map(char::from).collect()
-        } else {
-            pattern.chars().collect()
-        };
-        Glob::from_chars(chars)
+        if !pattern.is_ascii() {
+            return Glob::from_chars(pattern.chars().collect());
+        }
+        // ASCII, the usual case: a character is a byte, and one pass over the bytes up to
+        // the fifth colon finds the leading colons, the first wildcard before them and what
+        // the fields between them hold.
+        let bytes = pattern.as_bytes();
+        let mut colons_at = [0; ARN_COLONS];
+        let mut found = 0;
+        let mut wildcard = None;
+        let mut kinds = [Kind::Other; ARN_COLONS + 1];
+        let (mut start, mut special) = (0, false);
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b':' {
+                kinds[found] = Kind::of_ascii(&bytes[start..i], special);
+                colons_at[found] = i;
+                found += 1;
+                if found == ARN_COLONS {
+                    break;
+                }
+                (start, special) = (i + 1, false);
+            } else if !Kind::plain(char::from(b)) {
+                special = true;
+                if b == b'*' || b == b'?' {
+                    wildcard.get_or_insert(i);
+                }
+            }
+        }
+        // A wildcard after the fifth colon decides nothing: every colon is before it.
+        let (colons, fixed) = leading_colons(
+            colons_at[..found].iter().copied(),
+            wildcard,
+            bytes.starts_with(b"arn:"),
+        );
+        let chars = bytes.iter().map(|&b| char::from(b)).collect();
+        let mut glob = Glob::with_colons(chars, colons, fixed);
+        // The fields before `fixed` are those the pass read; what follows them is read now.
+        kinds[fixed] = glob.rest_kind();
+        kinds[fixed + 1..].fill(Kind::Other);
+        glob.kinds = kinds;
+        glob
     }
 
     fn from_chars(chars: Box<[char]>) -> Glob {
-        let mut colons = [0; ARN_COLONS];
-        let mut fixed = 0;
-        // In a whole ARN (`arn:` and at least five colons), the first five colons end its
-        // fields whatever the fields hold: IAM matches an ARN field by field, so a `*` that
-        // fills the Region field stands for a Region and never reaches into the resource.
-        // One pass: the first five colons, and how many came before the first wildcard
-        // (the leading colons of a pattern that is not a whole ARN).
-        let arn = chars.starts_with(&['a', 'r', 'n', ':']);
-        let mut before_wildcard = None;
-        for (i, &c) in chars.iter().enumerate() {
-            match c {
-                '*' | '?' if !arn => break,
-                '*' | '?' => {
-                    before_wildcard.get_or_insert(fixed);
-                }
-                ':' => {
-                    let Ok(at) = u32::try_from(i) else {
-                        break;
-                    };
-                    colons[fixed] = at;
-                    fixed += 1;
-                    if fixed == ARN_COLONS {
-                        break;
-                    }
-                }
-                _ => {}
-            }
+        let (colons, fixed) = leading_colons(
+            chars
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c == ':')
+                .map(|(i, _)| i),
+            chars.iter().position(|&c| c == '*' || c == '?'),
+            chars.starts_with(&['a', 'r', 'n', ':']),
+        );
+        let mut glob = Glob::with_colons(chars, colons, fixed);
+        for k in 0..fixed {
+            glob.kinds[k] = glob.field(k).map_or(Kind::Other, Kind::of);
         }
-        if fixed < ARN_COLONS {
-            // Not a whole ARN: only the colons before a wildcard lead.
-            fixed = before_wildcard.unwrap_or(fixed);
-            colons[fixed..].fill(0);
-        }
+        glob.kinds[fixed] = glob.rest_kind();
+        glob
+    }
+
+    /// A glob without its [`Kind`]s, which the caller fills in.
+    fn with_colons(chars: Box<[char]>, colons: [u32; ARN_COLONS], fixed: usize) -> Glob {
         let mut glob = Glob {
             chars,
             colons,
             fixed,
             start: Start::default(),
+            kinds: [Kind::Other; ARN_COLONS + 1],
         };
         glob.start = Start::of(&glob);
         glob
+    }
+
+    /// The kind of what follows the leading colons (the whole pattern without any).
+    fn rest_kind(&self) -> Kind {
+        if self.fixed == 0 {
+            Kind::of(&self.chars)
+        } else {
+            self.after(self.fixed).map_or(Kind::Other, Kind::of)
+        }
     }
 
     /// Its literal starts, to tell it apart from another pattern at once ([`Start::apart`]).
@@ -557,11 +651,27 @@ impl Glob {
         }
         let shared = self.fixed.min(other.fixed);
         if shared == 0 {
-            return parts_intersect(&self.chars, &other.chars, reuse);
+            // Neither leads with a colon: their kinds are those of the whole patterns.
+            let known = (self.fixed == 0 && other.fixed == 0)
+                .then(|| Kind::meet(self.kinds[0], other.kinds[0]))
+                .flatten();
+            return known.unwrap_or_else(|| parts_intersect(&self.chars, &other.chars, reuse));
         }
         let meet = |a: Option<&[char]>, b: Option<&[char]>| match (a, b) {
             (Some(a), Some(b)) => parts_intersect(a, b, reuse),
             _ => false,
+        };
+        // Leading field `k` of both, by kind when that decides it.
+        let field_meets = |k: usize| match Kind::meet(self.kinds[k], other.kinds[k]) {
+            Some(known) => known,
+            None => meet(self.field(k), other.field(k)),
+        };
+        // What follows the shared colons is one field's kind only where it is the last.
+        let rest_meets = || {
+            let known = (self.fixed == shared && other.fixed == shared)
+                .then(|| Kind::meet(self.kinds[shared], other.kinds[shared]))
+                .flatten();
+            known.unwrap_or_else(|| meet(self.after(shared), other.after(shared)))
         };
         // Two plain services that are the same name meet.
         let plain = self.start.service != 0 && other.start.service != 0;
@@ -573,11 +683,9 @@ impl Glob {
                 _ => false,
             };
         // The service (the third field), then the resource, tell most pairs apart.
-        (shared <= 2 || same_service || meet(self.field(2), other.field(2)))
-            && meet(self.after(shared), other.after(shared))
-            && (0..shared)
-                .filter(|&k| k != 2)
-                .all(|k| meet(self.field(k), other.field(k)))
+        (shared <= 2 || same_service || field_meets(2))
+            && rest_meets()
+            && (0..shared).filter(|&k| k != 2).all(field_meets)
     }
 
     /// The text between leading colon `k` - 1 (or the start) and leading colon `k`.
@@ -598,6 +706,37 @@ impl Glob {
 
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
+
+/// A pattern's leading colons ([`Glob`]'s `colons` and `fixed`), from where its colons are
+/// (`colons_at`, in order) and its first wildcard. In a whole ARN (`arn:` and at least five
+/// colons), the first five colons end its fields whatever the fields hold: IAM matches an
+/// ARN field by field, so a `*` that fills the Region field stands for a Region and never
+/// reaches into the resource. In anything else only the colons before a wildcard lead.
+fn leading_colons(
+    colons_at: impl Iterator<Item = usize>,
+    wildcard: Option<usize>,
+    arn: bool,
+) -> ([u32; ARN_COLONS], usize) {
+    let mut colons = [0; ARN_COLONS];
+    let mut found = 0;
+    for at in colons_at.take(ARN_COLONS) {
+        let Ok(at) = u32::try_from(at) else {
+            break;
+        };
+        colons[found] = at;
+        found += 1;
+    }
+    let fixed = if arn && found == ARN_COLONS {
+        found
+    } else {
+        colons[..found]
+            .iter()
+            .take_while(|&&at| wildcard.is_none_or(|w| (at as usize) < w))
+            .count()
+    };
+    colons[fixed..].fill(0);
+    (colons, fixed)
+}
 
 /// The characters at one end of two patterns: `Some(true)` when some string matches both
 /// there, `Some(false)` when none does, `None` when a `*` or a segment leaves it to the search.
@@ -913,6 +1052,27 @@ pub fn after_colons(text: &str, n: u32) -> Option<usize> {
         at += 8;
     }
     None
+}
+
+/// Where the first `N` colons of `text` are, found eight bytes at a time (an ARN's five
+/// field ends lie within its first few dozen bytes); `None` when it has fewer.
+pub fn first_colons<const N: usize>(text: &str) -> Option<[usize; N]> {
+    let bytes = text.as_bytes();
+    let mut out = [0; N];
+    let mut found = 0;
+    let mut at = 0;
+    while found < N && at < bytes.len() {
+        let end = bytes.len().min(at + 8);
+        // Past the text the word is zero, which is no colon.
+        let mut colons = zero_bytes(word_of(&bytes[at..end]) ^ (u64::from(b':') * ONES));
+        while colons != 0 && found < N {
+            out[found] = at + (colons.trailing_zeros() / 8) as usize;
+            found += 1;
+            colons &= colons - 1;
+        }
+        at += 8;
+    }
+    (found == N).then_some(out)
 }
 
 /// Up to eight bytes as one little-endian word, zero past the end (zero is no wildcard and
@@ -1285,9 +1445,31 @@ fn redundant_in_short_list(
     out
 }
 
-/// Where a key's first wildcard is.
+/// Where a key's first wildcard is, found eight bytes at a time: keys are short (an
+/// action, an ARN's resource), where a call to `memchr2` costs more than the search.
 fn first_wildcard(key: &str) -> Option<usize> {
-    memchr::memchr2(b'*', b'?', key.as_bytes())
+    let bytes = key.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let hits = wildcard_bytes(word_of(chunk));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return None;
+    }
+    // The bytes past the last whole word: the last eight bytes, shifted past those already
+    // read, when there are eight; else the few there are.
+    let word = match bytes.len().checked_sub(8) {
+        Some(last_eight) => word_of(&bytes[last_eight..]) >> (8 * (8 - rest.len())),
+        None => word_of(rest),
+    };
+    let hits = wildcard_bytes(word);
+    (hits != 0).then(|| at + (hits.trailing_zeros() / 8) as usize)
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding
@@ -1309,6 +1491,103 @@ fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_patterns_lead_with_the_colons_their_characters_do() {
+        for pattern in [
+            "arn:aws:s3:::b/*",
+            "arn:*:s3:*:*:b",
+            "arn:aws:iam::1:role/a:b:c",
+            "arn:aws",
+            "a:b:*:c:d:e:f",
+            "a:b:c:d:e:f:*",
+            "arn:a*:b:c?:d:e",
+            "*",
+            "",
+            ":::::",
+            "x:y",
+            "arn:\u{1}:s3:::\u{1}/*",
+            "arn:\u{1}:sns:\u{1}:\u{1}:*",
+            "a:*:b:c",
+            "x/y:*:z",
+            "arn:aws:iam::aws:policy/*",
+        ] {
+            let chars: Vec<char> = pattern.chars().collect();
+            assert_eq!(
+                Glob::new(pattern),
+                Glob::from_chars(chars.into()),
+                "{pattern}"
+            );
+        }
+        assert_eq!(Glob::new("arn:aws:s3:::b").fixed, 5);
+        assert_eq!(Glob::new("a:b:*:c:d:e:f").fixed, 2);
+        assert_eq!(Glob::new("arn:*:s3:*:*:b").fixed, 5);
+    }
+
+    #[test]
+    fn field_kinds_answer_as_the_search_does() {
+        let s = SEGMENT.to_string();
+        let fields = [
+            "",
+            "*",
+            "**",
+            s.as_str(),
+            "aws",
+            "AWS",
+            "us-east-1",
+            "a",
+            "?",
+            "a/b",
+            "a:b",
+            "*/*",
+            "key/*",
+            "é",
+            "É",
+            "a?",
+            "ab",
+        ];
+        let mut decided = 0;
+        for a in fields {
+            for b in fields {
+                let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let searched = parts_intersect(&x, &y, None);
+                if let Some(known) = Kind::meet(Kind::of(&x), Kind::of(&y)) {
+                    assert_eq!(known, searched, "{a:?} {b:?}");
+                    decided += 1;
+                }
+            }
+        }
+        assert!(decided > 50, "{decided}");
+        // Whole ARNs, whose fields are compared by kind.
+        for (a, b, meets) in [
+            ("arn:aws:s3:::bucket/*", "arn:\u{1}:s3:::\u{1}/*", true),
+            ("arn:aws:s3:::bucket/*", "arn:\u{1}:s3:::\u{1}", false),
+            (
+                "arn:aws:sns:us-east-1:1:t",
+                "arn:\u{1}:sns:\u{1}:\u{1}:*",
+                true,
+            ),
+            (
+                "arn:aws:sns:us-east-1::t",
+                "arn:\u{1}:sns:\u{1}:\u{1}:*",
+                true,
+            ),
+            ("arn:aws:s3:us-east-1::b", "arn:\u{1}:s3:::\u{1}", false),
+            (
+                "arn:aws:iam::aws:policy/x",
+                "arn:\u{1}:iam::111:policy/*",
+                false,
+            ),
+            ("*", "arn:\u{1}:iam::111:policy/*", true),
+            ("*", "*", true),
+            ("b", "*", true),
+            ("", "", true),
+            ("", "b", false),
+        ] {
+            assert_eq!(Glob::new(a).intersects(&Glob::new(b)), meets, "{a} {b}");
+            assert_eq!(Glob::new(b).intersects(&Glob::new(a)), meets, "{b} {a}");
+        }
+    }
 
     #[test]
     fn a_wildcard_filling_an_arn_field_stays_in_that_field() {
@@ -1335,6 +1614,44 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 33) as usize % n
         }
+    }
+
+    /// The word-at-a-time search finds the colons a byte search finds.
+    #[test]
+    fn first_colons_are_those_a_byte_search_finds() {
+        let parts = ["a", ":", "::", "é", "*", "arn:aws:"];
+        let mut next = numbers(23);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..next(16)).map(|_| parts[next(parts.len())]).collect();
+            let colons: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b':')
+                .map(|(at, _)| at)
+                .collect();
+            let expected: Option<[usize; 5]> = colons.get(..5).map(|c| c.try_into().unwrap());
+            found += usize::from(expected.is_some());
+            assert_eq!(first_colons::<5>(&text), expected, "{text:?}");
+            assert_eq!(first_colons::<1>(&text), colons.first().map(|&c| [c]));
+        }
+        assert!(found > 1000, "only {found} texts with five colons");
+    }
+
+    /// The word-at-a-time search finds the first `*` or `?` a byte search finds, at every
+    /// length and position, past multi-byte characters too.
+    #[test]
+    fn first_wildcard_is_the_first_star_or_question_mark() {
+        let parts = ["a", "*", "?", ":", "é", "Z"];
+        let mut next = numbers(11);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let key: String = (0..next(24)).map(|_| parts[next(parts.len())]).collect();
+            let expected = key.bytes().position(|b| b == b'*' || b == b'?');
+            found += usize::from(expected.is_some());
+            assert_eq!(first_wildcard(&key), expected, "{key:?}");
+        }
+        assert!(found > 1000, "only {found} keys with a wildcard");
     }
 
     #[test]

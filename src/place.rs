@@ -8,7 +8,7 @@
 
 use crate::code::Code;
 use crate::config::{Config, Selector, SeverityOverride};
-use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::location::Locate;
 use crate::policy::PolicyKind;
 use crate::rules::RuleMeta;
@@ -89,21 +89,13 @@ impl<'c> RuleSet<'c> {
         let meta = self.enabled(d.code)?;
         let severity = self.severity(meta, d.severity);
         let (start, end) = host.range(d.span);
-        let labels = d
-            .labels
-            .into_iter()
-            .map(|(span, message)| {
-                let (s, e) = host.range(span);
-                Label {
-                    message,
-                    line: s.line,
-                    column: s.column,
-                    end_line: e.line,
-                    end_column: e.column,
-                    span,
-                }
-            })
-            .collect();
+        // Placed where they are: the diagnostic's list becomes the finding's.
+        let mut labels = d.labels;
+        for label in &mut labels {
+            let (s, e) = host.range(label.span);
+            (label.line, label.column) = (s.line, s.column);
+            (label.end_line, label.end_column) = (e.line, e.column);
+        }
         Some(Finding {
             rule: meta.code,
             name: meta.name,
@@ -213,6 +205,36 @@ mod tests {
                 assert_eq!(has_long_quote(&format!("{before}`{body}")), long);
                 // Outside the quotes, length does not count.
                 assert!(!has_long_quote(&format!("{before}{body} `b`")));
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_quote_is_found_however_the_backticks_are_spaced() {
+        // Backticks every `gap` bytes after `lead` bytes, for gaps on both sides of the
+        // limit, in messages ending inside a quote and outside one.
+        for gap in [1, 58, 59, 60, 61, 118, 119, 120, 121, 122, 200] {
+            for lead in 0..70 {
+                for len in [gap + lead, 2 * gap + lead + 3, 400] {
+                    let message: String = (0..len)
+                        .map(|i| {
+                            if i >= lead && (i - lead) % (gap + 1) == 0 {
+                                '`'
+                            } else {
+                                'x'
+                            }
+                        })
+                        .collect();
+                    let measured = message
+                        .split('`')
+                        .enumerate()
+                        .any(|(i, quote)| i % 2 == 1 && quote.chars().count() > QUOTE_LIMIT);
+                    assert_eq!(
+                        has_long_quote(&message),
+                        measured,
+                        "gap {gap}, lead {lead}, length {len}"
+                    );
+                }
             }
         }
     }

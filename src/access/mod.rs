@@ -31,16 +31,38 @@ pub struct Target<'c> {
     /// The ARN templates the action accepts (empty: no resource-level permissions); `None`
     /// when the catalog names a resource type it does not describe.
     pub templates: Option<Vec<&'c ArnTemplate>>,
+    /// Some template has no name part ([`scope::has_name_variable`]), worked out when first
+    /// asked ([`Grant::may_reach_every`]).
+    nameless: std::cell::OnceCell<bool>,
+}
+
+/// Where an action is in a catalog: its service and its position there, kept by a caller
+/// that asks about the same names in document after document ([`Target::at_located`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Located {
+    service: crate::catalog::ServiceId,
+    position: usize,
 }
 
 impl<'c> Target<'c> {
     /// `iam:PassRole` (any case) in the catalog.
     pub fn resolve(catalog: &'c Catalog, name: &str) -> Option<Target<'c>> {
+        Self::at_located(catalog, Self::locate(catalog, name)?)
+    }
+
+    /// Where [`Target::resolve`] finds `name`, without building the target.
+    pub fn locate(catalog: &Catalog, name: &str) -> Option<Located> {
         let (prefix, action) = name.split_once(':')?;
-        let id = catalog.service_id(prefix)?;
-        let position = catalog.action_position(id, action)?;
-        let service = catalog.service_by_id(id)?;
-        Some(Self::at_id(catalog, Some(id), service, position))
+        let service = catalog.service_id(prefix)?;
+        let position = catalog.action_position(service, action)?;
+        Some(Located { service, position })
+    }
+
+    /// The target [`Target::locate`] found in the same catalog.
+    pub fn at_located(catalog: &'c Catalog, at: Located) -> Option<Target<'c>> {
+        let service = catalog.service_by_id(at.service)?;
+        (at.position < service.actions.len())
+            .then(|| Self::at_id(catalog, Some(at.service), service, at.position))
     }
 
     fn at(catalog: &'c Catalog, service: &'c Service, position: usize) -> Target<'c> {
@@ -77,7 +99,19 @@ impl<'c> Target<'c> {
             service,
             action,
             templates,
+            nameless: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whether some template has no name part, so that a literal ARN may be every resource
+    /// of it ([`scope::is_every`]).
+    fn has_nameless_template(&self) -> bool {
+        *self.nameless.get_or_init(|| {
+            self.templates
+                .iter()
+                .flatten()
+                .any(|t| !scope::has_name_variable(t.template))
+        })
     }
 
     /// Whether AWS lets a policy name this action's resources.
@@ -192,10 +226,14 @@ impl<'a> Grant<'a> {
     /// Where the statement grants an action that accepts `templates`.
     pub fn scope(&self, target: &Target) -> Option<Scope<'a>> {
         match &self.resources {
-            // `*` alone is settled at once; other lists are compared with every template.
+            // `*` alone is settled at once (what `of_values` makes of it); other lists are
+            // compared with every template.
             Resources::Listed(values) if matches!(values.as_slice(), [v] if v.value == "*") => {
-                let globs = self.resource_globs.get_or_init(|| scope::globs_of(values));
-                scope::of_values(values, globs, target.templates.as_deref())
+                let star = values[0];
+                Some(match target.templates.as_deref() {
+                    Some([]) => Scope::Unscoped(star),
+                    _ => Scope::Every(star),
+                })
             }
             Resources::Listed(values) => {
                 let templates = target.templates.as_deref();
@@ -220,6 +258,25 @@ impl<'a> Grant<'a> {
                 false => Scope::Unscoped(*key),
             }),
             Resources::Unstated => None,
+        }
+    }
+
+    /// Whether [`Grant::scope`] for `target` may be open ([`Scope::is_open`]) or the
+    /// caller's own: `false` settles that it names resources or none, without comparing
+    /// the resources with the action's templates.
+    pub fn may_reach_every(&self, target: &Target) -> bool {
+        match &self.resources {
+            Resources::Listed(values) => {
+                if !scope::all_literal(values) {
+                    return true;
+                }
+                // Without templates only `*` is every resource.
+                target.templates.is_some()
+                    && (target.has_nameless_template()
+                        || values.iter().any(|v| scope::holds_any_name(v.value)))
+            }
+            Resources::Except { .. } => true,
+            Resources::Unstated => false,
         }
     }
 

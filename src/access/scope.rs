@@ -73,6 +73,50 @@ pub fn of_values<'a>(
     }
 }
 
+/// Whether every value is a literal name: ASCII without a wildcard or a policy variable.
+/// [`of_values`] makes such values open only through a template filled with their own
+/// fields ([`is_every`]), which needs a template without a name part ([`has_name_variable`])
+/// or a value that holds [`ANY_NAME`] ([`holds_any_name`]).
+pub fn all_literal(values: &[Str]) -> bool {
+    // Bytes compared in place: asked of every grant the methods look at.
+    values.iter().all(|v| {
+        v.value
+            .bytes()
+            .all(|b| b.is_ascii() && b != b'*' && b != b'?')
+            && find_variable(v.value).is_none()
+    })
+}
+
+/// Whether `value` holds [`ANY_NAME`] in any ASCII case: looked for from each `z`, a
+/// letter ARNs seldom hold.
+pub fn holds_any_name(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    memchr::memchr2_iter(b'z', b'Z', bytes).any(|at| {
+        bytes
+            .get(at..at + ANY_NAME.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(ANY_NAME.as_bytes()))
+    })
+}
+
+/// Whether a template has a variable that [`is_every`] fills with [`ANY_NAME`] (one other
+/// than the partition, region and account); `false` too for a variable left unclosed.
+pub fn has_name_variable(template: &str) -> bool {
+    let mut rest = template;
+    while let Some(start) = find_variable(rest) {
+        let Some(end) = memchr::memchr(b'}', &rest.as_bytes()[start..]) else {
+            return false;
+        };
+        if !matches!(
+            &rest[start + 2..start + end],
+            "Partition" | "Region" | "Account"
+        ) {
+            return true;
+        }
+        rest = &rest[start + end + 1..];
+    }
+    false
+}
+
 /// Whether a resource value can name a resource of one of the templates (policy variables
 /// count as any text).
 pub fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
@@ -123,8 +167,19 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
     let partition = field(1, "aws");
     let region = field(3, "us-east-1");
     let account = field(4, "111122223333");
-    // The value is matched against one probe per template: compiled once for all of them.
-    let compiled = Wildcard::new(value);
+    // The literal text before the value's first wildcard and after its last must stand at
+    // the ends of a probe it matches: compared in place (ASCII alone, where the matcher
+    // compares bytes), they settle most templates before the value is compiled.
+    let bytes = value.as_bytes();
+    let wild = |b: &u8| *b == b'*' || *b == b'?';
+    let head = &bytes[..bytes.iter().position(wild).unwrap_or(bytes.len())];
+    let tail = &bytes[bytes
+        .iter()
+        .rposition(wild)
+        .map_or(bytes.len(), |at| at + 1)..];
+    let ascii = value.is_ascii();
+    // Compiled once for all the templates, when one first needs it.
+    let compiled = std::cell::OnceCell::new();
     let mut probe = String::with_capacity(PROBE_CAPACITY);
     templates.iter().any(|t| {
         probe.clear();
@@ -134,7 +189,16 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
             "Account" => account,
             _ => ANY_NAME,
         });
-        compiled.matches(&probe)
+        let p = probe.as_bytes();
+        let ends_differ = ascii
+            && probe.is_ascii()
+            && (head.len().max(tail.len()) > p.len()
+                || !p[..head.len()].eq_ignore_ascii_case(head)
+                || !p[p.len() - tail.len()..].eq_ignore_ascii_case(tail));
+        !ends_differ
+            && compiled
+                .get_or_init(|| Wildcard::new(value))
+                .matches(&probe)
     })
 }
 

@@ -403,3 +403,87 @@ fn naming_finds_through_the_index_what_each_statement_names() {
         );
     });
 }
+
+#[test]
+fn may_reach_every_is_false_only_where_the_scope_names_resources() {
+    let values = [
+        "*",
+        "arn:aws:iam::111122223333:role/app",
+        "arn:aws:iam::111122223333:role/*",
+        "arn:aws:iam::111122223333:role/app-*",
+        "arn:aws:iam::111122223333:user/${aws:username}",
+        "arn:aws:iam::111122223333:role/zq9-ANY-name",
+        "arn:aws:account::111122223333:account",
+        "arn:aws:s3:::orders/report.csv",
+        "arn:aws:s3:::orders/*",
+    ];
+    let actions = [
+        "iam:PassRole",
+        "iam:CreateAccessKey",
+        "s3:GetObject",
+        "account:CloseAccount",
+        "ecr:GetAuthorizationToken",
+    ];
+    let mut settled = 0;
+    for value in values {
+        let text = format!(
+            r#"{{"Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "{value}"}}]}}"#
+        );
+        with_access(&text, |access, catalog| {
+            let grant = &access.allows[0];
+            for action in actions {
+                let target = target(catalog, action);
+                let scope = grant.scope(&target);
+                if !grant.may_reach_every(&target) {
+                    settled += 1;
+                    assert!(
+                        matches!(scope, None | Some(Scope::Named(_))),
+                        "{value} for {action}: {scope:?}"
+                    );
+                }
+            }
+        });
+    }
+    // The test settles literal names of other types, not only what is open anyway.
+    assert!(settled >= 10, "{settled}");
+    // A literal ARN is every resource of a template without a name part.
+    with_access(
+        r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:account::111122223333:account"}]}"#,
+        |access, catalog| {
+            let close = target(catalog, "account:CloseAccount");
+            assert!(access.allows[0].may_reach_every(&close));
+            assert!(matches!(
+                access.allows[0].scope(&close),
+                Some(Scope::Every(_))
+            ));
+        },
+    );
+}
+
+#[test]
+fn every_compares_the_value_with_a_probe_of_each_template() {
+    let catalog = Catalog::embedded();
+    let roles = target(catalog, "iam:PassRole");
+    let roles = roles.templates.as_deref().expect("role templates");
+    assert!(scope::is_every("arn:aws:iam::*:role/*", roles));
+    assert!(scope::is_every("ARN:AWS:IAM::111122223333:ROLE/*", roles));
+    assert!(scope::is_every("arn:aws:iam::*:*", roles));
+    assert!(scope::is_every("arn:*:iam::*:role/?*", roles));
+    assert!(!scope::is_every("arn:aws:iam::*:role/app-*", roles));
+    assert!(!scope::is_every("arn:aws:iam::*:role/*-admin", roles));
+    assert!(!scope::is_every(
+        "arn:aws:iam::111122223333:role/app",
+        roles
+    ));
+    assert!(!scope::is_every("arn:aws:s3:::*", roles));
+    let account = target(catalog, "account:CloseAccount");
+    let account = account.templates.as_deref().expect("account templates");
+    assert!(scope::is_every(
+        "arn:aws:account::111122223333:account",
+        account
+    ));
+    assert!(!scope::is_every(
+        "arn:aws:account::111122223333:other",
+        account
+    ));
+}

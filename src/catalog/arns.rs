@@ -4,6 +4,8 @@
 
 use super::Service;
 use crate::pattern::{cmp_ignore_case, template_to_glob, Glob};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// One ARN form of a resource type.
 pub struct ArnTemplate {
@@ -49,11 +51,20 @@ pub struct ServiceArns {
     ranges: Vec<Option<(u32, u32)>>,
     /// Every action's templates, as positions in `templates`, one action after another.
     accepted: Vec<u32>,
-    /// Whether the Region and the account field of every format of the service's own
-    /// resource types is filled (`Some(true)`), of none (`Some(false)`), or they disagree.
-    own_fields: [Option<bool>; 2],
-    /// The service's own formats, each with whether its Region and account field are filled.
-    own: Vec<(ResourcePattern, [bool; 2])>,
+    /// The service's prefix (`s3`), which its own formats name.
+    prefix: &'static str,
+    /// Read from the templates when first asked for (only P015 asks, of the services its
+    /// ARNs name; the rules look many more services up for their actions).
+    own: OnceLock<OwnFormats>,
+}
+
+/// What the formats of a service's own resource types hold.
+struct OwnFormats {
+    /// Whether the Region and the account field of every format is filled (`Some(true)`),
+    /// of none (`Some(false)`), or they disagree.
+    fields: [Option<bool>; 2],
+    /// Each format, with whether its Region and account field are filled.
+    formats: Vec<(ResourcePattern, [bool; 2])>,
 }
 
 /// A format's resource part as a pattern (`accesspoint/*`), with its literal ends found
@@ -154,13 +165,22 @@ impl ServiceArns {
             .collect();
         // Stable: of equal names, the first type comes first.
         by_name.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
-        let type_named = |name: &str| {
+        let type_named_ignoring_case = |name: &str| {
             let at = by_name.partition_point(|(other, _)| cmp_ignore_case(other, name).is_lt());
             by_name
                 .get(at)
                 .filter(|(other, _)| other.eq_ignore_ascii_case(name))
                 .map(|&(_, i)| i)
         };
+        // Most actions spell a type's name as the type does: those names are found by hash.
+        let mut exact: FxHashMap<&str, usize> = FxHashMap::default();
+        for t in &service.resource_types {
+            if let Some(at) = type_named_ignoring_case(t.name) {
+                exact.entry(t.name).or_insert(at);
+            }
+        }
+        let type_named =
+            |name: &str| (exact.get(name).copied()).or_else(|| type_named_ignoring_case(name));
         let text = |&i: &u32| {
             let t = &templates[i as usize];
             (t.resource_type, t.template)
@@ -191,30 +211,37 @@ impl ServiceArns {
                 ))
             })
             .collect();
-        let own_list = own_formats(service.prefix, templates.iter().map(|t| t.template));
-        let own_fields = [fields_filled(&own_list, 3), fields_filled(&own_list, 4)];
-        let own = own_list
-            .iter()
-            .filter_map(|f| {
-                let fields: Vec<&str> = f.splitn(6, ':').collect();
-                let resource = ResourcePattern::new(parts_to_star(fields.get(5)?));
-                Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
-            })
-            .collect();
         ServiceArns {
             templates,
             ranges,
             accepted,
-            own_fields,
-            own,
+            prefix: service.prefix,
+            own: OnceLock::new(),
         }
+    }
+
+    fn own(&self) -> &OwnFormats {
+        self.own.get_or_init(|| {
+            let own_list = own_formats(self.prefix, self.templates.iter().map(|t| t.template));
+            let fields = [fields_filled(&own_list, 3), fields_filled(&own_list, 4)];
+            let formats = own_list
+                .iter()
+                .filter_map(|f| {
+                    let fields: Vec<&str> = f.splitn(6, ':').collect();
+                    let resource = ResourcePattern::new(parts_to_star(fields.get(5)?));
+                    Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
+                })
+                .collect();
+            OwnFormats { fields, formats }
+        })
     }
 
     /// Like [`ServiceArns::own_fields`], for the formats whose resource part matches
     /// `resource` (an ARN's text after its fifth colon); `None` when none does.
     pub fn fields_for_resource(&self, resource: &str) -> Option<[Option<bool>; 2]> {
         let mut fitting = self
-            .own
+            .own()
+            .formats
             .iter()
             .filter(|(pattern, _)| pattern.covers(resource))
             .peekable();
@@ -237,7 +264,7 @@ impl ServiceArns {
     /// For the formats of the service's own resource types: whether every one has a Region
     /// and an account field (`Some(true)`), none has (`Some(false)`), or they disagree.
     pub fn own_fields(&self) -> [Option<bool>; 2] {
-        self.own_fields
+        self.own().fields
     }
 
     /// The templates the action at `action` (its position in [`Service::actions`]) accepts,

@@ -108,24 +108,65 @@ impl fmt::Display for ParseError {
     }
 }
 
+/// What the parser notes about a text while it reads it, for rules that would otherwise
+/// walk the whole tree again to learn it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Escape sequences in strings (`\n`, `\u00e9`).
+    pub escapes: usize,
+    /// Whether some object may name a key twice: never `false` when one does
+    /// ([`may_repeat_keys`]).
+    pub repeated_keys: bool,
+}
+
+/// Whether two of an object's keys may be equal: each key sets one of 64 bits chosen by its
+/// length and its first and last bytes, so distinct keys rarely meet and equal keys always
+/// do. Most objects have no duplicate and pass with no string compared.
+pub fn may_repeat_keys(members: &[Member]) -> bool {
+    if members.len() > 64 {
+        return true;
+    }
+    let mut seen = 0u64;
+    for member in members {
+        let key = member.key.as_bytes();
+        let (first, last) = (key.first().copied(), key.last().copied());
+        let mix = (key.len() as u32)
+            ^ (u32::from(first.unwrap_or(0)) << 8)
+            ^ (u32::from(last.unwrap_or(0)) << 16);
+        let bit = 1u64 << (mix.wrapping_mul(0x9E37_79B9) >> 26);
+        if seen & bit != 0 {
+            return true;
+        }
+        seen |= bit;
+    }
+    false
+}
+
 /// Deeper nesting than any policy needs; bounded so the recursive parser stays safe.
 pub const MAX_DEPTH: usize = 128;
 
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     parse_boxed(text, None)
-        .map(|(node, _)| node)
+        .map(|(node, _, _)| node)
+        .map_err(|fault| *fault)
+}
+
+/// As [`parse`], with what the parser noted on the way.
+pub fn parse_with_facts(text: &str) -> Result<(Node<'_>, Facts), ParseError> {
+    parse_boxed(text, None)
+        .map(|(node, _, facts)| (node, facts))
         .map_err(|fault| *fault)
 }
 
 /// As [`parse`], with where each line of `text` starts (0, then after every `\n`). Every
 /// line break of a JSON text is white space between tokens, which the parser passes anyway:
 /// a caller that needs the lines of a whole file gets them without a scan of its own.
-pub fn parse_with_line_starts(text: &str) -> Result<(Node<'_>, Vec<usize>), ParseError> {
+pub fn parse_with_line_starts(text: &str) -> Result<(Node<'_>, Vec<usize>, Facts), ParseError> {
     // Sized for lines of two dozen bytes, as a pretty-printed policy's are: few grow it.
     let mut starts = Vec::with_capacity(text.len() / 24 + 1);
     starts.push(0);
     parse_boxed(text, Some(starts))
-        .map(|(node, starts)| (node, starts.unwrap_or_default()))
+        .map(|(node, starts, facts)| (node, starts.unwrap_or_default(), facts))
         .map_err(|fault| *fault)
 }
 
@@ -137,7 +178,7 @@ type Fault = Box<ParseError>;
 fn parse_boxed(
     text: &str,
     line_starts: Option<Vec<usize>>,
-) -> Result<(Node<'_>, Option<Vec<usize>>), Fault> {
+) -> Result<(Node<'_>, Option<Vec<usize>>, Facts), Fault> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -147,6 +188,7 @@ fn parse_boxed(
         open_members: Vec::with_capacity(32),
         open_items: Vec::with_capacity(64),
         line_starts,
+        facts: Facts::default(),
     };
     parser.skip_ws();
     let node = parser.value(0)?;
@@ -154,7 +196,7 @@ fn parse_boxed(
     if parser.pos < parser.bytes.len() {
         return Err(parser.error_here("unexpected content after the end of the JSON value"));
     }
-    Ok((node, parser.line_starts))
+    Ok((node, parser.line_starts, parser.facts))
 }
 
 /// Past the spaces at `pos`, eight at a time: the first byte of a word that is not a space
@@ -175,6 +217,19 @@ fn indentation_end(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// The members or items of the container closing, moved off the parser's stack into a
+/// vector of their exact size in one copy (an item-by-item move costs several times more).
+fn close<T>(open: &mut Vec<T>, base: usize) -> Vec<T> {
+    if base > 0 {
+        return open.split_off(base);
+    }
+    // `split_off(0)` would hand over the stack itself, with its spare room, and allocate
+    // the stack again.
+    let mut all = Vec::with_capacity(open.len());
+    all.append(open);
+    all
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -186,6 +241,7 @@ struct Parser<'a> {
     open_items: Vec<Node<'a>>,
     /// Where the lines passed so far start, when the caller asked for them.
     line_starts: Option<Vec<usize>>,
+    facts: Facts,
 }
 
 impl<'a> Parser<'a> {
@@ -347,7 +403,9 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(self.open_members.drain(base..).collect()));
+                    self.facts.repeated_keys =
+                        self.facts.repeated_keys || may_repeat_keys(&self.open_members[base..]);
+                    return Ok(Value::Object(close(&mut self.open_members, base)));
                 }
                 _ => {
                     return Err(self.unclosed(
@@ -388,7 +446,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(self.open_items.drain(base..).collect()));
+                    return Ok(Value::Array(close(&mut self.open_items, base)));
                 }
                 _ => {
                     return Err(self.unclosed(
@@ -437,6 +495,7 @@ impl<'a> Parser<'a> {
                     });
                 }
                 Some(b'\\') => {
+                    self.facts.escapes += 1;
                     let decoded = out.get_or_insert_with(String::new);
                     decoded.push_str(run);
                     let c = self.escape()?;
@@ -654,13 +713,24 @@ mod tests {
             "{\r\n  \"é\": \"ü\",\r\n          \"b\":\n\n\t{}\n}",
             "[\n        \n]",
         ] {
-            let (node, starts) = parse_with_line_starts(text).unwrap();
+            let (node, starts, _) = parse_with_line_starts(text).unwrap();
             assert_eq!(node, parse(text).unwrap());
             let expected: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect();
             assert_eq!(starts, expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn facts_note_escapes_and_objects_that_may_repeat_a_key() {
+        let (_, facts) = parse_with_facts(r#"{"a": ["x\n", {"b": "\u00e9\\"}]}"#).unwrap();
+        assert_eq!(facts.escapes, 3);
+        assert!(!facts.repeated_keys);
+        let (_, facts) = parse_with_facts(r#"{"a": [{"b": 1, "c": 2, "b": 3}], "d": 4}"#).unwrap();
+        assert!(facts.repeated_keys, "a nested object repeats `b`");
+        let (_, _, with_lines) = parse_with_line_starts("{\"a\": 1,\n \"a\": 2}").unwrap();
+        assert!(with_lines.repeated_keys);
     }
 
     #[test]

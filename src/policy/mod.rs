@@ -51,10 +51,32 @@ pub struct Statement<'a> {
     pub condition: Option<&'a Member<'a>>,
     /// The values of `Action`, `Resource`, `Principal` and `Condition`, read once here:
     /// every rule asks for them, many times per statement.
-    action_values: Vec<Str<'a>>,
-    resource_values: Vec<Str<'a>>,
-    principal_values: Vec<PrincipalValue<'a>>,
-    condition_entries: Vec<ConditionEntry<'a>>,
+    action_values: Values<Str<'a>>,
+    resource_values: Values<Str<'a>>,
+    principal_values: Values<PrincipalValue<'a>>,
+    condition_entries: Values<ConditionEntry<'a>>,
+}
+
+/// An element's values as [`build`] keeps them: most elements hold one (`"Resource": "*"`,
+/// a single condition), which is kept in place rather than in a vector of its own.
+enum Values<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Values<T> {
+    fn as_slice(&self) -> &[T] {
+        match self {
+            Values::One(one) => std::slice::from_ref(one),
+            Values::Many(all) => all,
+        }
+    }
+}
+
+impl<T> Default for Values<T> {
+    fn default() -> Self {
+        Values::Many(Vec::new())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,19 +157,74 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     }
 }
 
+/// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector.
+fn values<'a>(node: &'a Node<'a>) -> Values<Str<'a>> {
+    match single(node).map(Str::of_value) {
+        Some(Some(value)) => Values::One(value),
+        Some(None) => Values::default(),
+        None => Values::Many(strings(node)),
+    }
+}
+
+/// The one value of a value that is one, or a list of one.
+fn single<'a>(node: &'a Node<'a>) -> Option<&'a Node<'a>> {
+    match &node.value {
+        Value::Array(items) if items.len() == 1 => items.first(),
+        Value::Array(_) => None,
+        _ => Some(node),
+    }
+}
+
+/// [`principal_values`], with a single principal (`"*"`, `{"AWS": "arn:..."}`) kept
+/// without a vector.
+fn one_or_more_principals<'a>(member: &'a Member<'a>) -> Values<PrincipalValue<'a>> {
+    let (kind, one) = match &member.value.value {
+        Value::String(_) => (None, Some(&member.value)),
+        Value::Object(entries) => match entries.as_slice() {
+            [entry] => (Some(Str::of_key(entry)), single(&entry.value)),
+            _ => (None, None),
+        },
+        _ => (None, None),
+    };
+    match one.map(Str::of_value) {
+        Some(Some(value)) => Values::One(PrincipalValue { kind, value }),
+        Some(None) => Values::default(),
+        None => Values::Many(principal_values(member)),
+    }
+}
+
+/// [`strings`] one at a time, without collecting them: for a caller that reads them once.
+pub fn each_string<'a>(node: &'a Node<'a>) -> impl Iterator<Item = Str<'a>> + 'a {
+    let items = match &node.value {
+        Value::String(_) => std::slice::from_ref(node),
+        Value::Array(items) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter().filter_map(Str::of_value)
+}
+
 /// The values of a condition entry: one value or a list; non-scalars are skipped (the
 /// element-type rule reports them). Each as its text and span (strings without quotes).
 pub fn condition_values(node: &Node) -> Vec<(String, Span)> {
-    let scalar = |n: &Node| match &n.value {
-        Value::String(s) => Some((s.to_string(), Str::of_value(n)?.span)),
-        Value::Number(s) => Some((s.to_string(), n.span)),
-        Value::Bool(b) => Some((b.to_string(), n.span)),
-        _ => None,
+    condition_scalars(node)
+        .map(|(value, span)| (value.to_string(), span))
+        .collect()
+}
+
+/// [`condition_values`] borrowed from the document rather than copied (a boolean as `true`
+/// or `false`): the rules that read every value ask for it.
+pub fn condition_scalars<'a>(node: &'a Node<'a>) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+    let items = match &node.value {
+        Value::Array(items) => items.as_slice(),
+        _ => std::slice::from_ref(node),
     };
-    match &node.value {
-        Value::Array(items) => items.iter().filter_map(scalar).collect(),
-        _ => scalar(node).into_iter().collect(),
-    }
+    items.iter().filter_map(|n| match &n.value {
+        Value::String(s) => Some((&**s, Str::of_value(n)?.span)),
+        Value::Number(s) => Some((*s, n.span)),
+        Value::Bool(true) => Some(("true", n.span)),
+        Value::Bool(false) => Some(("false", n.span)),
+        _ => None,
+    })
 }
 
 /// Whether an action or resource string is a pattern (has `*` or `?`). A byte scan made for
@@ -274,9 +351,9 @@ impl<'a> Statement<'a> {
     pub fn strings_of(&self, member: &'a Member<'a>) -> Cow<'_, [Str<'a>]> {
         let is = |m: Option<&Member>| m.is_some_and(|m| std::ptr::eq(m, member));
         if is(self.action) {
-            Cow::Borrowed(&self.action_values)
+            Cow::Borrowed(self.action_values.as_slice())
         } else if is(self.resource) {
-            Cow::Borrowed(&self.resource_values)
+            Cow::Borrowed(self.resource_values.as_slice())
         } else {
             Cow::Owned(strings(&member.value))
         }
@@ -286,7 +363,7 @@ impl<'a> Statement<'a> {
     /// them, any other read now.
     pub fn principals_of(&self, member: &'a Member<'a>) -> Cow<'_, [PrincipalValue<'a>]> {
         if self.principal.is_some_and(|m| std::ptr::eq(m, member)) {
-            Cow::Borrowed(&self.principal_values)
+            Cow::Borrowed(self.principal_values.as_slice())
         } else {
             Cow::Owned(principal_values(member))
         }
@@ -305,19 +382,19 @@ impl<'a> Statement<'a> {
     }
 
     pub fn actions(&self) -> &[Str<'a>] {
-        &self.action_values
+        self.action_values.as_slice()
     }
 
     pub fn resources(&self) -> &[Str<'a>] {
-        &self.resource_values
+        self.resource_values.as_slice()
     }
 
     pub fn principals(&self) -> &[PrincipalValue<'a>] {
-        &self.principal_values
+        self.principal_values.as_slice()
     }
 
     pub fn conditions(&self) -> &[ConditionEntry<'a>] {
-        &self.condition_entries
+        self.condition_entries.as_slice()
     }
 
     /// Whether a condition key (case-insensitive, as AWS compares keys) is tested at all.
@@ -367,9 +444,9 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
             resource,
             not_resource: elements.not_resource,
             condition,
-            action_values: action.map(|m| strings(&m.value)).unwrap_or_default(),
-            resource_values: resource.map(|m| strings(&m.value)).unwrap_or_default(),
-            principal_values: principal.map(principal_values).unwrap_or_default(),
+            action_values: action.map(|m| values(&m.value)).unwrap_or_default(),
+            resource_values: resource.map(|m| values(&m.value)).unwrap_or_default(),
+            principal_values: principal.map(one_or_more_principals).unwrap_or_default(),
             condition_entries: condition_entries(condition),
         });
     }
@@ -446,27 +523,31 @@ impl<'a> Elements<'a> {
 }
 
 /// The `operator → key → values` entries of a `Condition` element.
-fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Vec<ConditionEntry<'a>> {
+fn condition_entries<'a>(condition: Option<&'a Member<'a>>) -> Values<ConditionEntry<'a>> {
     let Some(block) = condition.and_then(|m| m.value.members()) else {
-        return Vec::new();
+        return Values::default();
     };
-    block
-        .iter()
-        .flat_map(|op| {
-            let operator = Str::of_key(op);
-            let requires_match = operator_requires_match(operator.value);
-            op.value
-                .members()
-                .unwrap_or_default()
-                .iter()
-                .map(move |key| ConditionEntry {
-                    operator,
-                    key: Str::of_key(key),
-                    values: &key.value,
-                    requires_match,
-                })
-        })
-        .collect()
+    let entries = block.iter().flat_map(|op| {
+        let operator = Str::of_key(op);
+        let requires_match = operator_requires_match(operator.value);
+        op.value
+            .members()
+            .unwrap_or_default()
+            .iter()
+            .map(move |key| ConditionEntry {
+                operator,
+                key: Str::of_key(key),
+                values: &key.value,
+                requires_match,
+            })
+    });
+    // Most blocks test one key under one operator.
+    match block {
+        [op] if op.value.members().is_some_and(|keys| keys.len() == 1) => {
+            entries.map(Values::One).next().unwrap_or_default()
+        }
+        _ => Values::Many(entries.collect()),
+    }
 }
 
 /// Whether a parsed document is meant as a policy at all (configuration files, package

@@ -175,7 +175,8 @@ fn hints(bytes: &[u8]) -> Hints {
     }
     // Windows overlap by one byte, so that every pair of neighbours is in one; the last
     // window is the input's final one (pairs looked at again do no harm to a yes-or-no).
-    let (mut bracket, mut word) = (false, false);
+    // Each window tests the second byte of each pair for an opening: the first byte here.
+    let (mut bracket, mut word) = (matches!(bytes[0], b'<' | b'$' | b'{'), false);
     let mut at = 0;
     loop {
         let start = at.min(bytes.len() - WINDOW);
@@ -200,7 +201,7 @@ fn window_hints(window: &[u8]) -> (bool, bool) {
     for (&c, &n) in window[..WINDOW - 1].iter().zip(&window[1..WINDOW]) {
         // ASCII letters in lower case; no other byte becomes one of these letters.
         let (lc, ln) = (c | 0x20, n | 0x20);
-        bracket |= opens(c) | opens(n);
+        bracket |= opens(n);
         word |= u8::from(upper(c) & upper(n))
             | u8::from((lc == b'i') & (ln == b'd'))
             | u8::from((lc == b'y') & (ln == b'o'))

@@ -401,15 +401,19 @@ pub enum Malformed {
 pub fn malformed_variables(text: &str) -> Vec<(Range<usize>, Malformed)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
+    // Most values have no `$`: a scan without a search's set-up tells.
+    if !crate::bytes::contains_either(bytes, b'$', b'$') {
+        return found;
+    }
     let mut i = 0;
-    while let Some(at) = memchr::memmem::find(&bytes[i..], b"${") {
+    while let Some(at) = find_opening(&bytes[i..]) {
         let start = i + at;
         let body = &text[start + 2..];
-        // The variable ends at its `}`, unless another `${` opens first.
-        let close = body.find('}');
-        let reopen = body.find("${");
+        // The variable ends at its `}`, unless another `${` opens first (before the `}`:
+        // a `${` cannot end on it).
+        let close = memchr::memchr(b'}', body.as_bytes());
         match close {
-            Some(end) if reopen.is_none_or(|r| r > end) => {
+            Some(end) if find_opening(&body.as_bytes()[..end]).is_none() => {
                 let expr = &body[..end];
                 let range = start..start + 2 + end + 1;
                 if let Some(kind) = malformed_expr(expr) {
@@ -433,6 +437,20 @@ pub fn malformed_variables(text: &str) -> Vec<(Range<usize>, Malformed)> {
         }
     }
     found
+}
+
+/// Where the first `${` of `bytes` starts: a search for `$` alone (a search for the pair
+/// costs more to set up than a short value takes to scan).
+fn find_opening(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
+        let dollar = from + at;
+        if bytes.get(dollar + 1) == Some(&b'{') {
+            return Some(dollar);
+        }
+        from = dollar + 1;
+    }
+    None
 }
 
 fn malformed_expr(expr: &str) -> Option<Malformed> {

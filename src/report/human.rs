@@ -67,7 +67,7 @@ impl miette::Diagnostic for Shown<'_> {
             .finding
             .labels
             .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(l.span)));
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.to_string()), span(l.span)));
         Some(Box::new(std::iter::once(primary).chain(others)))
     }
 }

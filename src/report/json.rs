@@ -426,7 +426,7 @@ mod tests {
             snippet: tricky.clone(),
             labels: vec![
                 crate::diagnostic::Label {
-                    message: tricky.clone(),
+                    message: tricky.clone().into(),
                     line: 5,
                     column: 6,
                     end_line: 7,

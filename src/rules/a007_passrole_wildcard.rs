@@ -10,6 +10,10 @@ use crate::policy::{arn, Statement, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in allows(cx) {
+        // Most statements pass no role: their resources need no reading.
+        if !s.actions().iter().any(passes_role) {
+            continue;
+        }
         let star = s.resources().iter().any(|r| r.value == "*");
         let every_role = s.resources().iter().find(|r| is_every_role(r));
         if !star && every_role.is_none() {
@@ -67,7 +71,9 @@ fn passes_role(action: &Str) -> bool {
 /// A role ARN whose name part is only a wildcard (`role/*`): every role of the account (or,
 /// with `*` for the account, of every account).
 fn is_every_role(resource: &Str) -> bool {
-    arn::split(resource.value).is_ok_and(|a| {
-        a.service.text == "iam" && matches!(a.resource.text, "role/*" | "role*" | "*")
-    })
+    // Each such name part ends in `*`: most resources are told apart without a split.
+    resource.value.ends_with('*')
+        && arn::split(resource.value).is_ok_and(|a| {
+            a.service.text == "iam" && matches!(a.resource.text, "role/*" | "role*" | "*")
+        })
 }

@@ -59,11 +59,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let close = closest_action(cx, &name);
-            let guess = close
-                .map(|c| format!("; did you mean `{}:{c}`?", name.service))
-                .unwrap_or_default();
             let help = match close {
-                    Some(close) => format!("replace it with `{}:{close}`", name.service),
+                    Some(close) => ["replace it with `", name.service, ":", close, "`"].concat(),
                     None => format!(
                         "`iamlint expand '{}:*'` lists the actions of `{}`; if the action is newer than the catalog ({}), pass a newer one with `--catalog`",
                         name.service,
@@ -75,13 +72,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::C002,
                     value.sub_span(name.name_range()),
-                    format!(
-                        "`{}` is not an action of `{}`, so this matches nothing{guess}",
-                        name.name, name.service
-                    ),
+                    // Joined, not `format!`ted: C002 fires by the hundred.
+                    [
+                        "`",
+                        name.name,
+                        "` is not an action of `",
+                        name.service,
+                        "`, so this matches nothing",
+                        close.map_or("", |_| "; did you mean `"),
+                        close.map_or("", |_| name.service),
+                        close.map_or("", |_| ":"),
+                        close.unwrap_or(""),
+                        close.map_or("", |_| "`?"),
+                    ]
+                    .concat(),
                 )
                 .help(help)
-                .at(format!("{}/{}", s.pointer, member.key)),
+                .at([s.pointer.as_str(), "/", &member.key].concat()),
             );
         }
     }

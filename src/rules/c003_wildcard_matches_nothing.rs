@@ -26,10 +26,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::C003,
                     value.span,
-                    format!("`{}` matches no AWS action", value.value),
+                    ["`", value.value, "` matches no AWS action"].concat(),
                 )
                 .help("check the spelling; `iamlint expand 'SERVICE:*'` lists a service's actions")
-                .at(format!("{}/{}", s.pointer, member.key)),
+                .at([s.pointer.as_str(), "/", &member.key].concat()),
             );
         }
     }

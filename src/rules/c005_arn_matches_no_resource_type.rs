@@ -2,8 +2,9 @@
 //! of the statement's actions (an alias ARN for `kms:Decrypt`, a bucket ARN for
 //! `s3:GetObject` alone). Such a resource never matches a request.
 
-use super::lookup::{list_names, sort_templates, statement_actions};
+use super::lookup::{list_first, list_names, sort_templates, statement_actions};
 use super::{resources, Context};
+use crate::catalog::ArnTemplate;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -45,10 +46,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let service = parts.service.text;
-            let same_service: Vec<String> = templates
+            // Only the templates a message shows are written out.
+            let same_service: Vec<_> = templates
                 .iter()
                 .filter(|t| t.service() == Some(service))
-                .map(|t| format!("{} `{}`", t.resource_type, t.template))
                 .collect();
             let (span, expected) = if same_service.is_empty() {
                 let mut services: Vec<String> = statement_actions(cx, s)
@@ -63,34 +64,44 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!(
                         "the statement's actions are {} actions, whose resources look like {}",
                         list_names(&services, 4),
-                        list_names(
-                            &templates
-                                .iter()
-                                .map(|t| format!("{} `{}`", t.resource_type, t.template))
-                                .collect::<Vec<_>>(),
-                            3
-                        )
+                        list_first(templates.iter().map(|t| written(t)), templates.len(), 3)
                     ),
                 )
             } else {
                 (
                     value.sub_span(parts.resource.range.0..parts.resource.range.1),
-                    format!("expected {}", list_names(&same_service, 4)),
+                    [
+                        "expected ",
+                        &list_first(
+                            same_service.iter().map(|t| written(t)),
+                            same_service.len(),
+                            4,
+                        ),
+                    ]
+                    .concat(),
                 )
             };
             out.push(
                 Diagnostic::new(
                     Code::C005,
                     span,
-                    format!(
-                        "`{}` matches no resource type of this statement's actions: {expected}",
-                        value.value
-                    ),
+                    [
+                        "`",
+                        value.value,
+                        "` matches no resource type of this statement's actions: ",
+                        &expected,
+                    ]
+                    .concat(),
                 )
                 .severity(severity)
                 .help("write the ARN in the form of one of the templates, or move it to a statement whose actions act on it")
-                .at(format!("{}/Resource", s.pointer)),
+                .at([s.pointer.as_str(), "/Resource"].concat()),
             );
         }
     }
+}
+
+/// A template as messages list it: "bucket `arn:${Partition}:s3:::${BucketName}`".
+fn written(t: &ArnTemplate) -> String {
+    [t.resource_type, " `", t.template, "`"].concat()
 }

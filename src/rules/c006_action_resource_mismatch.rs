@@ -34,20 +34,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if applies || (star_only && !concrete) {
                 continue;
             }
-            let subject = if name.is_wildcard() {
-                format!("no action matched by `{}`", value.value)
-            } else {
-                format!("`{}`", value.value)
-            };
+            // Joined, not `format!`ted: C006 fires by the thousand.
+            let text = value.value;
             let message = if star_only {
-                let subject = if name.is_wildcard() {
-                    format!("the actions matched by `{}` have", value.value)
+                let (before, after) = if name.is_wildcard() {
+                    ("the actions matched by `", "` have")
                 } else {
-                    format!("`{}` has", value.value)
+                    ("`", "` has")
                 };
-                format!(
-                    "{subject} no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it"
-                )
+                [before, text, after, " no resource-level permissions: only `\"Resource\": \"*\"` matches, and this statement does not list it"].concat()
             } else if !*arns_fit.get_or_insert_with(|| {
                 // Whether every resource fits some action of the statement.
                 resources.statement_templates(cx).is_none() || resources.all_values_fit(cx)
@@ -57,16 +52,25 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 // Only the templates the message shows are formatted.
                 let total = templates.len();
-                let expected = templates.map(|t| format!("{} `{}`", t.resource_type, t.template));
-                format!(
-                    "{subject} acts on none of this statement's resources; it takes {}",
-                    list_first(expected, total, 3)
-                )
+                let expected = templates.map(|t| [t.resource_type, " `", t.template, "`"].concat());
+                let before = if name.is_wildcard() {
+                    "no action matched by `"
+                } else {
+                    "`"
+                };
+                let takes = list_first(expected, total, 3);
+                [
+                    before,
+                    text,
+                    "` acts on none of this statement's resources; it takes ",
+                    &takes,
+                ]
+                .concat()
             };
             out.push(
                 Diagnostic::new(Code::C006, value.span, message)
                     .help("add the resource this action acts on, or move the action to a statement with the right resources")
-                    .at(format!("{}/Action", s.pointer)),
+                    .at([s.pointer.as_str(), "/Action"].concat()),
             );
         }
     }

@@ -91,10 +91,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let literal = star.value == "*";
-        // What a more specific rule already reports on this `*`.
-        let every_key = kms::every_key(star) && cx.kms().every_key_use(s).is_some();
-        let owned = |service: &str, action: &str| {
-            (every_key && service == "kms") || (literal && service == "iam" && action == "PassRole")
+        // What a more specific rule already reports on this `*` (K009's question is asked
+        // once a KMS action comes up).
+        let mut every_key = None;
+        let mut owned = |service: &str, action: &str| {
+            (service == "kms"
+                && *every_key.get_or_insert_with(|| {
+                    kms::every_key(star) && cx.kms().every_key_use(s).is_some()
+                }))
+                || (literal && service == "iam" && action == "PassRole")
         };
         // An effectively-`*` ARN counts the actions whose resource types it reaches.
         let glob = (!literal).then(|| Glob::new(star.value));
@@ -117,10 +122,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Resolved::Actions(found) = &entry.resolved else {
                 continue;
             };
-            let scopable = found
-                .iter()
-                .filter(|(svc, a)| !a.resource_types.is_empty() && !owned(svc.prefix, a.name));
-            for (svc, action) in scopable {
+            for (svc, action) in found.iter() {
+                if action.resource_types.is_empty() || owned(svc.prefix, action.name) {
+                    continue;
+                }
                 if shown.len() < SHOWN {
                     shown.push([svc.prefix, ":", action.name].concat());
                 }
@@ -137,17 +142,25 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 list_first(shown.into_iter(), scoped, SHOWN),
                 scoped,
             )
-            .at(format!("{}/Resource", s.pointer)),
+            .at([s.pointer.as_str(), "/Resource"].concat()),
         );
     }
 }
 
 fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diagnostic {
     let these = if scoped == 1 { "it" } else { "them" };
+    // Joined, not `format!`ted: C007 fires by the thousand.
     let message = if literal {
-        format!("`\"Resource\": \"*\"` grants {actions} on every resource, though AWS lets you scope {these} to specific ARNs")
+        [
+            "`\"Resource\": \"*\"` grants ",
+            &actions,
+            " on every resource, though AWS lets you scope ",
+            these,
+            " to specific ARNs",
+        ]
+        .concat()
     } else {
-        format!("`{}` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants {actions} on every resource of its type, though AWS lets you scope {these} to specific ARNs", star.value)
+        ["`", star.value, "` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants ", &actions, " on every resource of its type, though AWS lets you scope ", these, " to specific ARNs"].concat()
     };
     Diagnostic::new(Code::C007, star.span, message)
         .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::{after_colons, pattern_covers};
+use crate::pattern::{after_colons, first_colons, pattern_covers};
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -92,11 +92,10 @@ fn has_dollar_brace(text: &str) -> bool {
 
 /// The six colon-separated fields of an ARN, the last one keeping any further colons.
 fn fields(arn: &str) -> Option<[&str; 6]> {
+    let ends = first_colons::<5>(arn)?;
     let mut out = [""; 6];
     let mut start = 0;
-    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
-    for field in &mut out[..5] {
-        let end = colons.next()?;
+    for (field, end) in out.iter_mut().zip(ends) {
         *field = &arn[start..end];
         start = end + 1;
     }

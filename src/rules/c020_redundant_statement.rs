@@ -86,10 +86,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::C020,
                 span,
-                format!(
-                    "this statement {what} statement {}: it allows or denies nothing more",
-                    by.index
-                ),
+                [
+                    "this statement ",
+                    what,
+                    " statement ",
+                    itoa::Buffer::new().format(by.index),
+                    ": it allows or denies nothing more",
+                ]
+                .concat(),
             )
             .label(by_span, "this statement covers it")
             .help("remove the statement, or merge what differs into the other one")

@@ -50,13 +50,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 {
                     continue;
                 }
-                let name = format!("{}:{}", service.prefix, action.name);
+                let name = [service.prefix, ":", action.name].concat();
                 if methods::is_method_alone(&name) {
                     continue;
                 }
                 let Some(target) = Target::resolve(cx.catalog(), &name) else {
                     continue;
                 };
+                if !grant.may_reach_every(&target) {
+                    continue;
+                }
                 // This statement's grant of it, if it stands on every resource.
                 let mine = access
                     .reach_of(grant, &target)
@@ -75,16 +78,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let count = open.len();
             let mut message = if count == 1 && token.value.eq_ignore_ascii_case(&open[0]) {
-                format!(
-                    "`{}` on every resource lets the holder change the permissions of any of them",
-                    token.value
-                )
-            } else {
-                format!(
-                    "`{}` grants {} on every resource: the holder can change the permissions of any of them",
+                [
+                    "`",
                     token.value,
-                    list_first(open.into_iter().map(|n| format!("`{n}`")), count, SHOWN)
-                )
+                    "` on every resource lets the holder change the permissions of any of them",
+                ]
+                .concat()
+            } else {
+                let names = open.into_iter().map(|n| ["`", &n, "`"].concat());
+                [
+                    "`",
+                    token.value,
+                    "` grants ",
+                    &list_first(names, count, SHOWN),
+                    " on every resource: the holder can change the permissions of any of them",
+                ]
+                .concat()
             };
             if !conditional.is_empty() {
                 let when: Vec<&str> = conditional.iter().map(|(_, w)| w.as_str()).collect();
@@ -95,7 +104,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let mut d = Diagnostic::new(Code::E005, token.span, message)
                 .help("name the resources in `Resource`, or keep permissions management with administrators")
-                .at(format!("{}/Action", grant.statement.pointer));
+                .at([grant.statement.pointer.as_str(), "/Action"].concat());
             for (span, when) in conditional {
                 d = d.label(span, format!("denied only when {when}"));
             }

@@ -54,13 +54,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::K001,
                 all.span,
-                format!(
-                    "key access is delegated to IAM policies in {}; this is AWS's default key policy statement",
-                    accounts.iter().map(|a| describe_account(a)).collect::<Vec<_>>().join(", ")
-                ),
+                [
+                    "key access is delegated to IAM policies in ",
+                    &accounts.iter().map(|a| describe_account(a)).collect::<Vec<_>>().join(", "),
+                    "; this is AWS's default key policy statement",
+                ]
+                .concat(),
             )
             .help("nothing to change: this statement keeps the key manageable; remove it only if another statement gives key administrators `kms:PutKeyPolicy`, or no one may be able to change the key policy")
-            .at(format!("{}/Action", s.pointer)),
+            .at([s.pointer.as_str(), "/Action"].concat()),
         );
     }
 }
@@ -69,9 +71,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// placeholder "the account `ACCOUNT-ID` stands for".
 fn describe_account(account: &str) -> String {
     match template::account(account) {
-        Some(Account::Literal(_)) => format!("account {account}"),
-        Some(Account::This) => format!("the account this template is deployed to (`{account}`)"),
-        Some(Account::Deployed(_)) => format!("the account `{account}` names at deploy time"),
-        None => format!("the account `{account}` stands for"),
+        Some(Account::Literal(_)) => ["account ", account].concat(),
+        Some(Account::This) => {
+            ["the account this template is deployed to (`", account, "`)"].concat()
+        }
+        Some(Account::Deployed(_)) => ["the account `", account, "` names at deploy time"].concat(),
+        None => ["the account `", account, "` stands for"].concat(),
     }
 }

@@ -53,13 +53,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // One finding per statement, on its first administrative action; the others are
         // named in the message and labelled.
         let mut admins = Vec::new();
-        for token in s.actions() {
+        for (token, admin) in sets.reached_by_tokens(s, KmsSet::Administration) {
             // `kms:*` and `*` are reported on their own (K002, A001).
             if kms::is_every_kms_action(token.value) {
-                continue;
-            }
-            let admin = sets.reached(token.value, KmsSet::Administration);
-            if admin.is_empty() {
                 continue;
             }
             let names: Vec<&str> = admin.iter().map(|a| kms::short(a)).collect();

@@ -29,25 +29,42 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::K006,
                     p.value.span,
-                    format!("`{}` is in account {acct}, which is not listed in `trusted-accounts`", p.value.value),
+                    ["`", p.value.value, "` is in account ", acct, ", which is not listed in `trusted-accounts`"].concat(),
                 )
                 .severity(Severity::Warning)
-                .help(format!("remove the principal, or add \"{acct}\" to `trusted-accounts` in iamlint.toml if that account is meant to have access"))
+                .help(["remove the principal, or add \"", acct, "\" to `trusted-accounts` in iamlint.toml if that account is meant to have access"].concat())
             } else {
                 let Some(home) = home.as_ref().filter(|h| h.account != acct) else {
                     continue;
                 };
+                // Joined, not `format!`ted: a key policy shared with other accounts has a
+                // finding per principal.
                 Diagnostic::new(
                     Code::K006,
                     p.value.span,
-                    format!(
-                        "`{}` is in account {acct}, not in this policy's own account {} ({})",
-                        p.value.value, home.account, home.how
-                    ),
+                    [
+                        "`",
+                        p.value.value,
+                        "` is in account ",
+                        acct,
+                        ", not in this policy's own account ",
+                        &home.account,
+                        " (",
+                        home.how,
+                        ")",
+                    ]
+                    .concat(),
                 )
-                .help(format!("if account {acct} is meant to have access, list it in `trusted-accounts` in iamlint.toml"))
+                .help(
+                    [
+                        "if account ",
+                        acct,
+                        " is meant to have access, list it in `trusted-accounts` in iamlint.toml",
+                    ]
+                    .concat(),
+                )
             };
-            out.push(diagnostic.at(format!("{}/Principal", s.pointer)));
+            out.push(diagnostic.at([s.pointer.as_str(), "/Principal"].concat()));
         }
     }
 }

@@ -24,22 +24,25 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // `kms:*` is K002's; the first token that reaches a cryptographic action carries it.
-        let Some(token) = s.actions().iter().find(|t| {
-            !kms::is_every_kms_action(t.value) && !cx.kms().reached(t.value, KmsSet::Use).is_empty()
-        }) else {
+        let Some(token) = cx
+            .kms()
+            .first_token_reaching(s, KmsSet::Use, kms::is_every_kms_action)
+        else {
             continue;
         };
         out.push(
             Diagnostic::new(
                 Code::K008,
                 token.span,
-                format!(
-                    "this key-user statement allows `{}` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",
-                    token.value
-                ),
+                [
+                    "this key-user statement allows `",
+                    token.value,
+                    "` with no `kms:EncryptionContext:*` or `kms:ViaService` condition: it works for any data and from any caller path",
+                ]
+                .concat(),
             )
             .help("where the application allows it, add a condition such as \"StringEquals\": {\"kms:ViaService\": \"s3.us-east-1.amazonaws.com\"} or \"kms:EncryptionContext:tenant\": \"...\"")
-            .at(format!("{}/Action", s.pointer)),
+            .at([s.pointer.as_str(), "/Action"].concat()),
         );
     }
 }

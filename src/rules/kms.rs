@@ -294,6 +294,44 @@ impl<'s, 'a> DocumentKms<'s, 'a> {
             .find_map(|(_, &mask)| self.sets.reached_by(mask, KmsSet::Plaintext).next())
     }
 
+    /// Each `Action` token of a statement that reaches a member of `set` the run's catalog
+    /// knows, with those members in the data's order: what [`DocumentKms::reached`] answers
+    /// of each token, read from the statement's masks instead of matching every token again.
+    pub fn reached_by_tokens<'t>(
+        &self,
+        s: &'t Statement,
+        set: KmsSet,
+    ) -> Vec<(Str<'t>, Vec<&'a str>)> {
+        let masks = self.masks(s);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            // Most tokens reach no KMS action: settled without walking the set.
+            .filter(|(_, mask)| !mask.is_empty())
+            .filter_map(|(t, &mask)| {
+                let members: Vec<&'a str> = self.sets.reached_by(mask, set).collect();
+                (!members.is_empty()).then_some((*t, members))
+            })
+            .collect()
+    }
+
+    /// The first `Action` token of a statement, other than those `skip` names, that reaches
+    /// a member of `set` the run's catalog knows.
+    pub fn first_token_reaching<'t>(
+        &self,
+        s: &'t Statement,
+        set: KmsSet,
+        skip: impl Fn(&str) -> bool,
+    ) -> Option<Str<'t>> {
+        let masks = self.masks(s);
+        s.actions()
+            .iter()
+            .zip(&masks.tokens)
+            .filter(|(t, mask)| !mask.is_empty() && !skip(t.value))
+            .find(|(_, &mask)| self.sets.reached_by(mask, set).next().is_some())
+            .map(|(t, _)| *t)
+    }
+
     /// The `Action` tokens of a statement that reach a member of `set`.
     pub fn tokens_reaching<'t>(&self, s: &'t Statement, set: KmsSet) -> Vec<Str<'t>> {
         let masks = self.masks(s);

@@ -196,6 +196,10 @@ pub struct Lookups {
     intersections: Intersections,
     /// Per service prefix, which condition keys each of its actions documents.
     service_keys: Memo<Arc<super::keys::ServiceSlot>>,
+    /// Where each action the access methods name is in the catalog, by its position in
+    /// their list, each found once per run when first asked (finding it loads its
+    /// service): every identity document asks about them (`methods::find`).
+    pub(super) method_actions: OnceLock<Vec<OnceLock<Option<crate::access::Located>>>>,
 }
 
 impl Lookups {
@@ -684,9 +688,16 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
 
 /// [`list_names`] of a list of `total` names without formatting the ones it does not show.
 pub fn list_first(names: impl Iterator<Item = String>, total: usize, limit: usize) -> String {
-    let mut text = names.take(limit).collect::<Vec<_>>().join(", ");
+    // Joined as they come, into the first name's own string: no list, no second copy.
+    let mut names = names.take(limit);
+    let mut text = names.next().unwrap_or_default();
+    for name in names {
+        text.push_str(", ");
+        text.push_str(&name);
+    }
     if total > limit {
-        text.push_str(&format!(" and {} more", total - limit));
+        use std::fmt::Write;
+        let _ = write!(text, " and {} more", total - limit);
     }
     text
 }
@@ -867,7 +878,7 @@ pub fn operator(text: &str) -> Option<Operator> {
     })
 }
 
-pub use crate::policy::condition_values;
+pub use crate::policy::{condition_scalars, condition_values};
 
 #[cfg(test)]
 mod tests {

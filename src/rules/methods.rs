@@ -4,7 +4,7 @@
 //! completes a method, naming every method that token completes.
 
 use super::Context;
-use crate::access::{Access, ActionList, Grant, Reach, Scope, Target};
+use crate::access::{Access, ActionList, Grant, Located, Reach, Scope, Target};
 use crate::catalog::Catalog;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -13,6 +13,7 @@ use crate::pattern::wildcard_match;
 use crate::policy::Str;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// The curated data, compiled in.
@@ -273,17 +274,21 @@ impl Method {
 
     /// pathfinding.cloud id and Rhino Security Labs number, for messages.
     pub fn reference(&self) -> String {
-        let mut refs = Vec::new();
-        if !self.id.starts_with("iamlint-") {
-            refs.push(format!("pathfinding.cloud {}", self.id));
+        let pathfinding = !self.id.starts_with("iamlint-");
+        let mut refs = String::new();
+        if pathfinding {
+            refs.push_str("pathfinding.cloud ");
+            refs.push_str(&self.id);
         }
         if let Some(n) = self.rhino {
-            refs.push(format!("Rhino Security Labs #{n}"));
+            refs.push_str(if pathfinding { ", " } else { "" });
+            refs.push_str("Rhino Security Labs #");
+            refs.push_str(itoa::Buffer::new().format(n));
         }
         if refs.is_empty() {
             self.id.clone()
         } else {
-            refs.join(", ")
+            refs
         }
     }
 }
@@ -327,6 +332,11 @@ fn usable<'s, 'a>(
             !passes_to_method
         });
         if pinned {
+            continue;
+        }
+        // Resources that only name things settle a method that needs every resource
+        // before they are compared with the action's templates.
+        if open_needed && reach.is_none() && !grant.may_reach_every(target) {
             continue;
         }
         let reach = reach.get_or_insert_with(|| access.reach_named(grant, token, target));
@@ -406,14 +416,16 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
-    complete_named(method, &[], access, catalog, memo, &mut [])
+    complete_named(method, &[], &[], access, catalog, memo, &mut [])
 }
 
 /// [`complete`] once the document is known to name every action of the method; `naming`:
-/// which statements name which actions, as far as known, at the method's `positions`.
+/// which statements name which actions, as far as known, at the method's `positions`, and
+/// `located`, where the catalog has them ([`locations`]; empty: looked up here).
 fn complete_named<'c, 's, 'a>(
     method: &'static Method,
     positions: &[usize],
+    located: &Locations,
     access: &'s Access<'a>,
     catalog: &'c Catalog,
     memo: &mut Standing<'c, 's, 'a>,
@@ -422,7 +434,13 @@ fn complete_named<'c, 's, 'a>(
     let mut steps = Vec::with_capacity(method.actions.len());
     for (k, action) in method.actions.iter().enumerate() {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
-            let target = Target::resolve(catalog, action)?;
+            let target = match positions.get(k).and_then(|&at| located.get(at)) {
+                Some(slot) => {
+                    let at = slot.get_or_init(|| Target::locate(catalog, action));
+                    Target::at_located(catalog, (*at)?)?
+                }
+                None => Target::resolve(catalog, action)?,
+            };
             let named = positions
                 .get(k)
                 .and_then(|&at| naming.get_mut(at)?.take())
@@ -441,6 +459,18 @@ fn complete_named<'c, 's, 'a>(
         });
     }
     Some(Completed { method, steps })
+}
+
+/// Where the run's catalog has each of the methods' actions, by [`method_actions`]'
+/// positions: each found once per run, when first asked.
+type Locations = [OnceLock<Option<Located>>];
+
+fn locations<'r>(cx: &Context<'r>) -> &'r Locations {
+    cx.lookups.method_actions.get_or_init(|| {
+        let mut slots = Vec::new();
+        slots.resize_with(method_actions().list.len(), OnceLock::new);
+        slots
+    })
 }
 
 /// The document's effective access, read once per document.
@@ -470,6 +500,7 @@ fn find(cx: &Context) -> Findings {
         return found;
     }
     let actions = method_actions();
+    let located = locations(cx);
     let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
         .naming_each(&actions.list)
         .into_iter()
@@ -490,26 +521,26 @@ fn find(cx: &Context) -> Findings {
             continue;
         }
         let family = method.family;
-        // Outside escalation a blanket grant is not reported (below): when only blankets
-        // name the method's first action, the method need not be worked out.
-        if family != Family::Escalation {
-            let first = method.actions[0].as_str();
-            let blankets = match memo.get(first) {
-                Some(Some(granted)) => only_blankets(&granted.naming),
-                // Not in the catalog: the method cannot complete.
-                Some(None) => true,
-                None => match &naming[positions[0]] {
-                    Some(named) => only_blankets(named),
-                    None => only_blankets(&access.naming(first)),
-                },
-            };
-            if blankets {
-                continue;
-            }
+        // `"Action": "*"`, and outside escalation a blanket, is not reported (below): when
+        // only such tokens name the method's first action, the method need not be worked
+        // out (documents with `"*"` pass every method's mask).
+        let first = method.actions[0].as_str();
+        let unreported = match memo.get(first) {
+            Some(Some(granted)) => only_unreported(family, &granted.naming),
+            // Not in the catalog: the method cannot complete.
+            Some(None) => true,
+            None => match &naming[positions[0]] {
+                Some(named) => only_unreported(family, named),
+                None => only_unreported(family, &access.naming(first)),
+            },
+        };
+        if unreported {
+            continue;
         }
         let Some(done) = complete_named(
             method,
             positions,
+            located,
             access,
             cx.catalog(),
             &mut memo,
@@ -558,27 +589,39 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
         Family::Destruction => "lets the holder destroy or disable keys",
     };
     let token = primary.reach.token.value;
-    let named = if token.eq_ignore_ascii_case(&primary.action) {
-        format!("`{token}`")
+    // Joined, not `format!`ted: the E rules fire by the hundred.
+    let reaching: [&str; 3] = if token.eq_ignore_ascii_case(&primary.action) {
+        ["", "", ""]
     } else {
-        format!("`{token}` (reaching `{}`)", primary.action)
+        [" (reaching `", &primary.action, "`)"]
     };
-    let mut message = format!(
-        "{named} {} {what}: {} ({})",
-        where_(&primary.reach.scope),
-        first.method.name,
-        first.method.reference()
-    );
+    let mut message = [
+        "`",
+        token,
+        "`",
+        reaching[0],
+        reaching[1],
+        reaching[2],
+        " ",
+        &where_(&primary.reach.scope),
+        " ",
+        what,
+        ": ",
+        &first.method.name,
+        " (",
+        &first.method.reference(),
+        ")",
+    ]
+    .concat();
     if list.len() > 1 {
         let others = list[1..].iter().map(|c| c.method.id.clone());
-        message.push_str(&format!(
-            "; also {}",
-            super::lookup::list_first(others, list.len() - 1, SHOWN)
-        ));
+        message.push_str("; also ");
+        message.push_str(&super::lookup::list_first(others, list.len() - 1, SHOWN));
     }
+    // The method's fix is the run's own text: borrowed, not copied.
     let mut d = Diagnostic::new(code, primary.reach.token.span, "")
-        .help(first.method.fix.clone())
-        .at(format!("{}/{}", grant.statement.pointer, action_key(grant)));
+        .help(first.method.fix.as_str())
+        .at([grant.statement.pointer.as_str(), "/", action_key(grant)].concat());
     let mut conditional = Vec::new();
     let mut labelled: Vec<Span> = vec![primary.reach.token.span];
     for completed in list {
@@ -595,12 +638,14 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
                 labelled.push(reach.token.span);
                 d = d.label(
                     reach.token.span,
-                    format!(
-                        "`{}` {}{}",
-                        step.action,
-                        where_(&reach.scope),
-                        if a007 { " (A007)" } else { "" }
-                    ),
+                    [
+                        "`",
+                        &step.action,
+                        "` ",
+                        &where_(&reach.scope),
+                        if a007 { " (A007)" } else { "" },
+                    ]
+                    .concat(),
                 );
             }
             for t in reach.scope.tokens() {
@@ -643,23 +688,25 @@ fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
     d
 }
 
-/// "on every role", in words a reader can check against the resource.
-fn where_(scope: &Scope) -> String {
+/// "on every role", in words a reader can check against the resource (borrowed when fixed).
+fn where_(scope: &Scope) -> Cow<'static, str> {
     match scope {
-        Scope::Every(t) if t.value == "*" => "on every resource".to_string(),
+        Scope::Every(t) if t.value == "*" => "on every resource".into(),
         Scope::Every(t) if t.value == "NotResource" => {
-            "on every resource but those excluded".to_string()
+            "on every resource but those excluded".into()
         }
-        Scope::Every(t) => format!("on every resource (`{}`)", t.value),
-        Scope::Unscoped(_) => "(no resource-level permissions)".to_string(),
-        Scope::OwnOnly(_) => "on the caller's own resources".to_string(),
-        Scope::Named(ts) => format!(
-            "on {}",
-            ts.iter()
-                .map(|t| format!("`{}`", t.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Scope::Every(t) => ["on every resource (`", t.value, "`)"].concat().into(),
+        Scope::Unscoped(_) => "(no resource-level permissions)".into(),
+        Scope::OwnOnly(_) => "on the caller's own resources".into(),
+        Scope::Named(ts) => {
+            let mut text = String::from("on ");
+            for (i, t) in ts.iter().enumerate() {
+                text.push_str(if i == 0 { "`" } else { ", `" });
+                text.push_str(t.value);
+                text.push('`');
+            }
+            text.into()
+        }
     }
 }
 
@@ -679,11 +726,12 @@ fn is_blanket_token(grant: &Grant, token: &str) -> bool {
 }
 
 /// Whether every `Allow` that names an action (`naming`, [`Access::naming`]) names it
-/// through a blanket token.
-fn only_blankets(naming: &[(&Grant, Str)]) -> bool {
-    naming
-        .iter()
-        .all(|(g, token)| is_blanket_token(g, token.value))
+/// through a token whose completed method `find` does not report for `family`: `*`, and
+/// outside escalation a blanket.
+fn only_unreported(family: Family, naming: &[(&Grant, Str)]) -> bool {
+    naming.iter().all(|(g, token)| {
+        token.value == "*" || (family != Family::Escalation && is_blanket_token(g, token.value))
+    })
 }
 
 fn action_key(grant: &Grant) -> &'static str {

@@ -133,6 +133,9 @@ pub struct Context<'a> {
     pub trusted_accounts: &'a [String],
     /// Access no policy may grant (`[[forbid]]`, `--forbid`): E006.
     pub forbidden: &'a [crate::access::forbid::Forbidden],
+    /// What the JSON parser noted, when the document is a JSON text parsed as written:
+    /// rules that would walk the whole tree ask it first (J002, Q001).
+    pub json_facts: Option<crate::json::Facts>,
     /// Each statement's resources against its actions' ARN templates, worked out when a
     /// rule first asks.
     pub resources: resources::Cache<'a>,
@@ -165,6 +168,7 @@ impl<'a> Context<'a> {
             catalog: lookups.catalog(),
             trusted_accounts,
             forbidden: &[],
+            json_facts: None,
             resources: Default::default(),
             access: Default::default(),
             methods: Default::default(),

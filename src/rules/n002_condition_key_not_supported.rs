@@ -5,7 +5,7 @@
 //! reported. When some of the actions support a service key, the others are N020's; when
 //! only some of the services get a limited global key, the others are named here.
 
-use super::lookup::{list_first, statement_actions, KeyLookup};
+use super::lookup::{list_first, statement_actions, KeyLookup, Resolved};
 use super::Context;
 use crate::catalog::GlobalConditionKey;
 use crate::catalog::{Action, Service};
@@ -18,8 +18,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if s.conditions().is_empty() {
             continue;
         }
-        // Worked out at the first service key: most conditions use global keys only.
-        let mut actions = None;
+        // Whether every action is known, worked out at the first service key: most
+        // conditions use global keys only. Otherwise we cannot be sure.
+        let mut pinned = None;
         for (entry, facts) in cx.conditions(s) {
             let KeyLookup::Known { name, global, .. } = facts.key else {
                 continue;
@@ -32,52 +33,84 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 },
                 false => None,
             };
-            // Only when every action is known: otherwise we cannot be sure.
-            let Some(actions) = actions.get_or_insert_with(|| statement_actions(cx, s)) else {
+            let listed = cx.actions(s);
+            let listed = listed.listed();
+            let all_pinned = *pinned.get_or_insert_with(|| {
+                !listed.is_empty()
+                    && listed.iter().all(
+                        |a| matches!(&a.resolved, Resolved::Actions(found) if !found.is_empty()),
+                    )
+            });
+            if !all_pinned {
                 break;
+            }
+            // The actions as they come, repeats and all: whether one supports the key is the
+            // cheap question, and the usual answer.
+            let each = || {
+                listed.iter().flat_map(|a| match &a.resolved {
+                    Resolved::Actions(found) => Some(found.iter()),
+                    _ => None,
+                })
             };
             let mut support = cx.key_support(name);
-            let supported = actions.iter().any(|&(svc, action)| match limited {
+            let supported = each().flatten().any(|(svc, action)| match limited {
                 Some(key) => key.sent_to(svc.prefix, action.name),
                 None => support.supports(svc, action),
             });
             if supported {
                 if let Some(key) = limited {
-                    if let Some(finding) = some_services_unsupported(key, actions, &entry.key) {
-                        out.push(
-                            finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)),
-                        );
+                    if let Some(finding) =
+                        some_services_unsupported(key, each().flatten(), &entry.key)
+                    {
+                        out.push(finding.at(
+                            [s.pointer.as_str(), "/Condition/", entry.operator.value].concat(),
+                        ));
                     }
                 }
                 continue;
             }
+            // A finding: only now the distinct actions, which it counts and names.
+            let Some(actions) = statement_actions(cx, s) else {
+                break;
+            };
+            let actions = actions.as_slice();
             // The first by their `service:action` spellings: only they are written.
             let first = smallest(actions, SHOWN, by_spelling);
             let names = first
                 .iter()
-                .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name));
+                .map(|(svc, a)| [svc.prefix, ":", a.name].concat());
             let listed = list_first(names, actions.len(), SHOWN);
             let finding = match limited {
                 Some(_) => Diagnostic::new(
                     Code::N002,
                     entry.key.span,
-                    format!(
-                        "AWS sends `{}` only with the actions of some services, and none of this statement's actions is one of them ({listed})",
-                        entry.key.value
-                    ),
+                    [
+                        "AWS sends `",
+                        entry.key.value,
+                        "` only with the actions of some services, and none of this statement's actions is one of them (",
+                        &listed,
+                        ")",
+                    ]
+                    .concat(),
                 )
                 .help("scope this condition to the services that support the key (AWS's global condition keys page lists them)"),
                 None => Diagnostic::new(
                     Code::N002,
                     entry.key.span,
-                    format!(
-                        "no action of this statement supports `{}` ({listed})",
-                        entry.key.value
-                    ),
+                    [
+                        "no action of this statement supports `",
+                        entry.key.value,
+                        "` (",
+                        &listed,
+                        ")",
+                    ]
+                    .concat(),
                 )
                 .help("use a key these actions support (see the Service Authorization Reference), or move the condition to the statement whose actions set it"),
             };
-            out.push(finding.at(format!("{}/Condition/{}", s.pointer, entry.operator.value)));
+            out.push(
+                finding.at([s.pointer.as_str(), "/Condition/", entry.operator.value].concat()),
+            );
         }
     }
 }
@@ -123,13 +156,12 @@ fn smallest<T: Copy>(
 
 /// A limited global key that some of the statement's actions get and others do not: the
 /// services of the others, by name, as Access Analyzer names them.
-fn some_services_unsupported(
+fn some_services_unsupported<'c>(
     key: &GlobalConditionKey,
-    actions: &[(&Service, &Action)],
+    actions: impl Iterator<Item = (&'c Service, &'c Action)>,
     token: &Str,
 ) -> Option<Diagnostic> {
     let mut services: Vec<&str> = actions
-        .iter()
         .filter(|(svc, a)| !key.sent_to(svc.prefix, a.name))
         .map(|(svc, _)| svc.prefix)
         .collect();

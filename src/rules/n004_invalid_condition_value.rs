@@ -4,7 +4,7 @@
 //! for `Arn*` operators and for keys of type ARN (`aws:SourceArn`, `aws:PrincipalArn`), where
 //! text that is not one (a Terraform expression written as a literal string) never matches.
 
-use super::lookup::{condition_values, KeyLookup, OperatorType};
+use super::lookup::{condition_scalars, KeyLookup, OperatorType};
 use super::Context;
 use crate::catalog::ConditionType;
 use crate::code::Code;
@@ -51,12 +51,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 OperatorType::String => {
                     if let Some(known) = key_values(entry.key.value) {
                         let ignore_case = op.base.contains("IgnoreCase");
-                        for (value, span) in condition_values(entry.values) {
+                        for (value, span) in condition_scalars(entry.values) {
                             // A wildcard under an exact operator is N005's.
-                            if crate::policy::has_wildcard(&value)
-                                || crate::policy::template::has_parts(&value)
-                                || known.accepts(&value, ignore_case)
-                                || !crate::policy::placeholder::find(&value).is_empty()
+                            if crate::policy::has_wildcard(value)
+                                || crate::policy::template::has_parts(value)
+                                || known.accepts(value, ignore_case)
+                                || !crate::policy::placeholder::find(value).is_empty()
                             {
                                 continue;
                             }
@@ -78,12 +78,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
             };
-            for (value, span) in condition_values(entry.values) {
+            for (value, span) in condition_scalars(entry.values) {
                 // Policy variables are substituted at request time and template values at
                 // deploy time; placeholders are P016's.
-                if crate::policy::template::has_parts(&value)
+                if crate::policy::template::has_parts(value)
                     || valid(value.trim())
-                    || !crate::policy::placeholder::find(&value).is_empty()
+                    || !crate::policy::placeholder::find(value).is_empty()
                 {
                     continue;
                 }

@@ -2,7 +2,7 @@
 //! exactly (`StringEquals`, `StringNotEquals`…). The wildcard is then a literal character,
 //! so `"arn:aws:iam::*:role/admin"` only matches that exact text.
 
-use super::lookup::{condition_values, OperatorType};
+use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -28,8 +28,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 "StringLike".to_string()
             };
-            for (value, span) in condition_values(entry.values) {
-                if !crate::policy::has_unescaped_wildcard(&value) {
+            for (value, span) in condition_scalars(entry.values) {
+                if !crate::policy::has_unescaped_wildcard(value) {
                     continue;
                 }
                 out.push(

@@ -3,7 +3,7 @@
 //! request from inside a VPC arrives through an endpoint and carries `aws:VpcSourceIp`
 //! instead. So the private range never matches.
 
-use super::lookup::{condition_values, OperatorType};
+use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -27,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 "it never matches"
             };
-            for (value, span) in condition_values(entry.values) {
+            for (value, span) in condition_scalars(entry.values) {
                 if !is_private(value.trim()) {
                     continue;
                 }

@@ -2,7 +2,7 @@
 //! (`203.0.113.7/24`). AWS ignores those bits, so the range is wider than it reads; the
 //! finding names the range AWS compares with.
 
-use super::lookup::{condition_values, OperatorType};
+use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -17,7 +17,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            for (value, span) in condition_values(entry.values) {
+            for (value, span) in condition_scalars(entry.values) {
                 let Some(network) = network_of(value.trim()) else {
                     continue;
                 };

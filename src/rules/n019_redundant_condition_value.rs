@@ -4,7 +4,7 @@
 //! range inside a wider one, or under `NumericLessThan`/`NumericGreaterThan` every bound but
 //! the loosest (any value matches, so only the loosest counts).
 
-use super::lookup::{condition_values, OperatorType};
+use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -15,14 +15,14 @@ use std::net::IpAddr;
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for (entry, facts) in cx.conditions(s) {
-            let values = condition_values(entry.values);
+            let values: Vec<(&str, Span)> = condition_scalars(entry.values).collect();
             if values.len() < 2 {
                 continue;
             }
             let Some(op) = facts.operator else {
                 continue;
             };
-            let texts: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+            let texts: Vec<&str> = values.iter().map(|&(v, _)| v).collect();
             let found: Vec<(usize, usize)> = match (op.kind, op.base) {
                 (OperatorType::String, "StringLike" | "StringNotLike") => {
                     redundant_patterns(&texts, false, |g, s| like_covers(texts[g], texts[s]))
@@ -37,7 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 _ => redundant_patterns(&texts, false, |g, s| texts[g] == texts[s]),
             };
             for (i, by) in found {
-                let (value, span): &(String, Span) = &values[i];
+                let (value, span): &(&str, Span) = &values[i];
                 let (other, other_span) = &values[by];
                 let message = if value == other {
                     format!("`{value}` is listed twice for `{}`", entry.key.value)

@@ -3,7 +3,7 @@
 //! and `ROLE-ID:SESSION-NAME` for a role session, so an open part before the colon (`AROA*`,
 //! `${aws:username}`) matches ids of principals the author never named.
 
-use super::lookup::{condition_values, OperatorType};
+use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -23,8 +23,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             // Under an exact operator `*` is a literal character (N005 says so).
             let like = op.base.contains("Like");
-            for (value, span) in condition_values(entry.values) {
-                let Some(open) = too_open(&value, like) else {
+            for (value, span) in condition_scalars(entry.values) {
+                let Some(open) = too_open(value, like) else {
                     continue;
                 };
                 out.push(

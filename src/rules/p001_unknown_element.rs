@@ -7,11 +7,13 @@ use crate::json::Node;
 use crate::policy::{Str, POLICY_ELEMENTS, STATEMENT_ELEMENTS};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    unknown(cx.policy.root, POLICY_ELEMENTS, "policy", "", out);
+    let policy = (POLICY_ELEMENTS, is_policy_element as fn(&str) -> bool);
+    unknown(cx.policy.root, policy, "policy", "", out);
     for statement in &cx.policy.statements {
+        let elements = (STATEMENT_ELEMENTS, is_statement_element as fn(&str) -> bool);
         unknown(
             statement.node,
-            STATEMENT_ELEMENTS,
+            elements,
             "statement",
             &statement.pointer,
             out,
@@ -19,9 +21,40 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn unknown(node: &Node, known: &[&str], level: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+/// Whether a key is one of [`POLICY_ELEMENTS`]: a `match`, which the compiler turns into a
+/// switch on length and bytes, rather than a comparison with each name (asked of every key).
+fn is_policy_element(key: &str) -> bool {
+    matches!(key, "Version" | "Id" | "Statement")
+}
+
+/// Whether a key is one of [`STATEMENT_ELEMENTS`] (see [`is_policy_element`]).
+fn is_statement_element(key: &str) -> bool {
+    matches!(
+        key,
+        "Sid"
+            | "Effect"
+            | "Principal"
+            | "NotPrincipal"
+            | "Action"
+            | "NotAction"
+            | "Resource"
+            | "NotResource"
+            | "Condition"
+    )
+}
+
+/// The names a level accepts, and the quick test of one.
+type Elements = (&'static [&'static str], fn(&str) -> bool);
+
+fn unknown(
+    node: &Node,
+    (known, is_known): Elements,
+    level: &str,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     for member in node.members().unwrap_or_default() {
-        if known.contains(&&*member.key) {
+        if is_known(&member.key) {
             continue;
         }
         let mut diagnostic = Diagnostic::new(
@@ -65,4 +98,23 @@ pub(super) fn misspelt(node: &Node, known: &[&str], element: &str) -> bool {
         !known.contains(&&*m.key)
             && crate::suggest::closest(&m.key, known.iter().copied()) == Some(element)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_tests_accept_exactly_the_listed_names() {
+        for (known, is_known) in [
+            (POLICY_ELEMENTS, is_policy_element as fn(&str) -> bool),
+            (STATEMENT_ELEMENTS, is_statement_element),
+        ] {
+            for name in POLICY_ELEMENTS.iter().chain(STATEMENT_ELEMENTS) {
+                assert_eq!(is_known(name), known.contains(name), "{name}");
+                let lower = name.to_ascii_lowercase();
+                assert!(!is_known(&lower) && !is_known(&name[1..]), "{name}");
+            }
+        }
+    }
 }

@@ -12,6 +12,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(sid) = s.sid.and_then(|m| Str::of_value(&m.value)) else {
             continue;
         };
+        // Most Sids are plain letters and digits, and need no look for template values.
+        if sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
         let literal = crate::policy::template::literal(sid.value);
         if literal.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;

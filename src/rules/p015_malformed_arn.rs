@@ -20,13 +20,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for (i, &value) in s.strings_of(member).iter().enumerate() {
                 let shorthand = api_gateway && value.value.starts_with("execute-api:/");
                 if value.value != "*" && !shorthand {
-                    // Split once: both checks read the fields.
-                    let parts = shared
-                        .and_then(|r| r.split(i))
-                        .cloned()
-                        .unwrap_or_else(|| arn::split(value.value));
+                    // Split once: both checks read the fields (borrowed from the shared
+                    // split where there is one).
+                    let own;
+                    let parts = match shared.and_then(|r| r.split(i)) {
+                        Some(parts) => parts,
+                        None => {
+                            own = arn::split(value.value);
+                            &own
+                        }
+                    };
                     let wildcards = Wildcards::of(value.value);
-                    let problem = problem_in(value, &parts, &wildcards).or_else(|| {
+                    let problem = problem_in(value, parts, &wildcards).or_else(|| {
                         fields_for_service(cx, value, parts.as_ref().ok()?, &wildcards)
                     });
                     report(
@@ -141,7 +146,10 @@ pub fn problem(value: Str) -> Option<(Span, String)> {
 }
 
 /// [`problem`] of a value already split.
-fn problem_of(value: Str, split: &Result<arn::Arn, &'static str>) -> Option<(Span, String)> {
+pub(super) fn problem_of(
+    value: Str,
+    split: &Result<arn::Arn, &'static str>,
+) -> Option<(Span, String)> {
     problem_in(value, split, &Wildcards::of(value.value))
 }
 
@@ -155,10 +163,11 @@ struct Wildcards<'a> {
 
 impl<'a> Wildcards<'a> {
     fn of(text: &'a str) -> Wildcards<'a> {
-        Wildcards {
-            text,
-            first: memchr::memchr2(b'*', b'?', text.as_bytes()),
-        }
+        // The quick test first: a search costs more to set up than the usual ARN to scan.
+        let first = has_wildcard(text)
+            .then(|| memchr::memchr2(b'*', b'?', text.as_bytes()))
+            .flatten();
+        Wildcards { text, first }
     }
 
     /// Whether the value has a wildcard anywhere ([`has_wildcard`] of it).

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{placeholder, strings, Str};
+use crate::policy::{each_string, placeholder, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -17,27 +17,32 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Code::P016,
                         value.sub_span(range.clone()),
-                        format!("unresolved placeholder `{word}`"),
+                        ["unresolved placeholder `", word, "`"].concat(),
                     )
-                    .help(format!(
-                        "replace `{word}` with the real value before deploying this policy"
-                    ))
+                    .help(
+                        [
+                            "replace `",
+                            word,
+                            "` with the real value before deploying this policy",
+                        ]
+                        .concat(),
+                    )
                     .at(pointer()),
                 );
             }
         };
         for member in [s.resource, s.not_resource].into_iter().flatten() {
             for &value in s.strings_of(member).iter() {
-                report(value, &|| format!("{}/{}", s.pointer, member.key));
+                report(value, &|| [s.pointer.as_str(), "/", &member.key].concat());
             }
         }
         for member in [s.principal, s.not_principal].into_iter().flatten() {
             for p in s.principals_of(member).iter() {
-                report(p.value, &|| format!("{}/{}", s.pointer, member.key));
+                report(p.value, &|| [s.pointer.as_str(), "/", &member.key].concat());
             }
         }
         for entry in s.conditions() {
-            for value in strings(entry.values) {
+            for value in each_string(entry.values) {
                 report(value, &|| entry.pointer(&s.pointer));
             }
         }

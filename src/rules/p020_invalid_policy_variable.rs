@@ -22,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         for entry in s.conditions() {
-            for value in crate::policy::strings(entry.values) {
+            for value in crate::policy::each_string(entry.values) {
                 report(&value, || entry.pointer(&s.pointer), out);
             }
         }
@@ -30,9 +30,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn report(value: &Str, pointer: impl Fn() -> String, out: &mut Vec<Diagnostic>) {
-    if !value.value.contains("${") {
-        return;
-    }
+    // Without a `${` the search finds nothing, at the cost of one byte scan.
     for (range, kind) in malformed_variables(value.value) {
         let text = &value.value[range.clone()];
         let (message, help) = match kind {

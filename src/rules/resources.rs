@@ -10,6 +10,7 @@ use crate::catalog::ArnTemplate;
 use crate::pattern::Glob;
 use crate::policy::arn::{self, Arn};
 use crate::policy::{Statement, Str};
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
@@ -74,9 +75,9 @@ struct Actions<'a> {
     ranges: Vec<Option<Range<usize>>>,
     /// Positions in `templates`.
     accepted: Vec<usize>,
-    /// The templates of all actions, each once (by address): each is matched against the
-    /// resources once however many actions accept it. With each: does some resource glob
-    /// meet it? Worked out on demand.
+    /// The templates of all actions, each once (by address), in the order the actions
+    /// first name them: each is matched against the resources once however many actions
+    /// accept it. With each: does some resource glob meet it? Worked out on demand.
     templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)>,
     /// Whether every action has a range (and there is at least one).
     pinned: bool,
@@ -290,50 +291,68 @@ impl Matching<'_, '_> {
 impl<'a> Actions<'a> {
     /// `entries`: what each of `values` names, position for position.
     fn resolve(values: &'a [Str<'a>], entries: &[ActionEntry<'a>]) -> Actions<'a> {
+        let mut templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)> = Vec::new();
+        let mut accepted = Vec::new();
+        // One action's templates, as the lookup lists them (reused from action to action).
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
-        let mut ranges = Vec::with_capacity(values.len());
-        for entry in entries {
-            let start = listed.len();
-            let known = match &entry.resolved {
-                Resolved::Actions(found) if !found.is_empty() => found.templates_into(&mut listed),
-                _ => false,
-            };
-            ranges.push(known.then_some(start..listed.len()));
-        }
+        // Where each template is in `templates`, by address, once there are too many to scan.
+        let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
+        let ranges = entries
+            .iter()
+            .map(|entry| {
+                listed.clear();
+                let known = match &entry.resolved {
+                    Resolved::Actions(found) if !found.is_empty() => {
+                        found.templates_into(&mut listed)
+                    }
+                    _ => false,
+                };
+                if !known {
+                    return None;
+                }
+                // Several actions often share templates: each is kept once (by address).
+                let start = accepted.len();
+                for &t in &listed {
+                    let address = std::ptr::from_ref(t);
+                    let found = if templates.len() <= SCANNED {
+                        templates.iter().position(|(k, _)| std::ptr::eq(*k, t))
+                    } else {
+                        if index.is_empty() {
+                            index.extend(
+                                templates
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, (k, _))| (std::ptr::from_ref(*k), i)),
+                            );
+                        }
+                        index.get(&address).copied()
+                    };
+                    let at = found.unwrap_or_else(|| {
+                        templates.push((t, Cell::new(None)));
+                        if !index.is_empty() {
+                            index.insert(address, templates.len() - 1);
+                        }
+                        templates.len() - 1
+                    });
+                    accepted.push(at);
+                }
+                Some(start..accepted.len())
+            })
+            .collect::<Vec<_>>();
         let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
-        // One action's templates come without repeats; several actions often share some.
-        let naming = ranges.iter().flatten().filter(|r| !r.is_empty()).count();
-        let (templates, accepted) = if naming <= 1 {
-            let accepted = (0..listed.len()).collect();
-            (listed, accepted)
-        } else {
-            let address = |t: &&ArnTemplate| std::ptr::from_ref::<ArnTemplate>(*t);
-            let mut templates = listed.clone();
-            templates.sort_unstable_by_key(address);
-            templates.dedup_by_key(|t| address(t));
-            // Every listed template is among them: the search cannot miss.
-            let accepted = listed
-                .iter()
-                .map(|t| {
-                    templates
-                        .binary_search_by_key(&address(t), address)
-                        .unwrap_or_default()
-                })
-                .collect();
-            (templates, accepted)
-        };
         Actions {
             values,
             ranges,
             accepted,
-            templates: templates
-                .into_iter()
-                .map(|t| (t, Cell::new(None)))
-                .collect(),
+            templates,
             pinned,
         }
     }
 }
+
+/// Up to this many distinct templates, one is looked for among them by a scan; past it, by
+/// an index (a statement with wildcards over many services may name thousands).
+const SCANNED: usize = 32;
 
 #[cfg(test)]
 mod tests {

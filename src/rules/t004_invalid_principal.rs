@@ -88,7 +88,7 @@ fn service_condition_values(s: &crate::policy::Statement, out: &mut Vec<Diagnost
         {
             continue;
         }
-        for value in crate::policy::strings(entry.values) {
+        for value in crate::policy::each_string(entry.values) {
             let text = value.value;
             if crate::policy::has_wildcard(text) || !placeholder::find(text).is_empty() {
                 continue;
@@ -135,10 +135,23 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     // A bare string other than "*" is P017's.
     let kind = p.kind?;
     // An unknown principal type is P017's.
-    if !TYPES.contains(&kind.value) {
+    if !TYPES.contains(&kind.value) || value == "*" && kind.value == "AWS" {
         return None;
     }
-    if !placeholder::find(value).is_empty() || value == "*" && kind.value == "AWS" {
+    // A placeholder is P016's. Most principals are valid, so its search comes last, once a
+    // problem is found.
+    let found = problem_unless_placeholder(p, kind.value)?;
+    placeholder::find(value).is_empty().then_some(found)
+}
+
+/// [`problem`] of a principal of a known type, before placeholders are ruled out.
+fn problem_unless_placeholder(
+    p: &PrincipalValue,
+    kind: &str,
+) -> Option<(crate::json::Span, String)> {
+    let value = p.value.value;
+    // An account ID is well formed (and P015 takes it for a malformed ARN).
+    if kind == "AWS" && arn::is_account_id(value) {
         return None;
     }
     if template::whole(value).is_some() {
@@ -153,10 +166,15 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
         );
         return Some((p.value.sub_span(range), why));
     }
-    let why = match kind.value {
-        // Malformed ARNs are P015's.
-        "AWS" if super::p015_malformed_arn::problem(p.value).is_some() => return None,
-        "AWS" => aws(value)?,
+    let why = match kind {
+        "AWS" => {
+            // Split once, for P015's judgement and this rule's: malformed ARNs are P015's.
+            let parts = arn::split(value);
+            if super::p015_malformed_arn::problem_of(p.value, &parts).is_some() {
+                return None;
+            }
+            aws(value, parts.ok()?)?
+        }
         "Service" => service(value)?,
         "Federated" => federated(value)?,
         _ => canonical(value)?,
@@ -164,30 +182,32 @@ fn problem(p: &PrincipalValue) -> Option<(crate::json::Span, String)> {
     Some((p.value.span, why))
 }
 
-fn aws(value: &str) -> Option<String> {
-    if arn::is_account_id(value) {
-        return None;
-    }
-    // Malformed ARNs are P015's.
-    let parts = arn::split(value).ok()?;
-    // A field holding a template value or policy variable is known only later.
-    let known = |field: arn::Field| !template::has_parts(field.text);
+/// Why an `AWS` principal that is an ARN (split into `parts`) is not one AWS accepts.
+fn aws(value: &str, parts: arn::Arn) -> Option<String> {
+    // A field holding a template value or policy variable is known only later; without a
+    // `{` anywhere, every field is known.
+    let templated = memchr::memchr(b'{', value.as_bytes()).is_some();
+    let known = |field: arn::Field| !templated || !template::has_parts(field.text);
     if known(parts.partition) && !arn::PARTITIONS.contains(&parts.partition.text) {
         return None;
     }
-    if template::literal(value).contains(['*', '?']) {
+    if crate::policy::has_wildcard(&template::literal(value)) {
         return Some("wildcards are not allowed inside a principal ARN; use \"*\" with an `aws:PrincipalArn` condition".into());
     }
     let service = parts.service.text;
     // The resource's type (`role/`, `group/`) must be literal to be judged; a name that is a
     // template value (`role/${RoleName}`) is some name.
-    let typed = template::parts(parts.resource.text)
-        .first()
-        .is_none_or(|first| parts.resource.text[..first.range.start].contains('/'));
+    let typed = !templated
+        || template::parts(parts.resource.text)
+            .first()
+            .is_none_or(|first| parts.resource.text[..first.range.start].contains('/'));
     if !typed || !known(parts.service) {
         return None;
     }
-    let resource = template::fill(parts.resource.text, "name");
+    let resource = match templated {
+        true => template::fill(parts.resource.text, "name"),
+        false => std::borrow::Cow::Borrowed(parts.resource.text),
+    };
     if service != "iam" && service != "sts" {
         return Some(format!(
             "an `AWS` principal is an account ID or an IAM or STS ARN, not an ARN of `{service}`"

@@ -140,9 +140,9 @@ fn covering(
 }
 
 fn root_account<'a>(v: Str<'a>) -> Option<&'a str> {
-    let rest = v.value.strip_prefix("arn:")?;
-    let (_partition, rest) = rest.split_once(":iam::")?;
-    let account = rest.strip_suffix(":root")?;
+    // The suffix first: most principals end otherwise, and need no search for `:iam::`.
+    let rest = v.value.strip_prefix("arn:")?.strip_suffix(":root")?;
+    let (_partition, account) = rest.split_once(":iam::")?;
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
@@ -162,4 +162,44 @@ fn role_of<'a>(v: Str<'a>) -> Option<(&'a str, &'a str, &'a str)> {
     // The role's name is the path's last segment; the session ARN leaves the path out.
     let name = path.rsplit('/').next()?;
     Some((partition, account, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_account;
+    use crate::policy::Str;
+
+    /// Stripping `:root` before searching for `:iam::` answers as the search first would.
+    #[test]
+    fn root_accounts_are_read_whichever_part_is_taken_first() {
+        fn searched_first(value: &str) -> Option<&str> {
+            let rest = value.strip_prefix("arn:")?;
+            let (_partition, rest) = rest.split_once(":iam::")?;
+            let account = rest.strip_suffix(":root")?;
+            (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+        }
+        let values = [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws-cn:iam::111122223333:root",
+            "arn:aws:iam::111122223333:role/root",
+            "arn:aws:iam::111122223333:root/x",
+            "arn:aws:iam::root",
+            "arn:x:iam::root",
+            "arn::root",
+            "arn:root",
+            "arn:aws:iam::iam::111122223333:root",
+            "arn:aws:sts::111122223333:root",
+            "111122223333",
+            "",
+        ];
+        let mut found = 0;
+        for value in values {
+            let text = format!("{value:?}");
+            let node = crate::json::parse(&text).unwrap();
+            let v = Str::of_value(&node).unwrap();
+            found += usize::from(searched_first(value).is_some());
+            assert_eq!(root_account(v), searched_first(value), "{value}");
+        }
+        assert_eq!(found, 2);
+    }
 }

@@ -487,6 +487,7 @@ pub fn document<'a>(tree: Node<'a>, consumer: Consumer) -> Document<'a> {
         offset: 0,
         container: Container::Template,
         consumer: Some(consumer),
+        facts: None,
     }
 }
 

@@ -99,7 +99,7 @@ mod tests {
             [("\"A\"", "/Resources/A"), ("\"Resources\"", "/Resources")]
         );
         assert_eq!(
-            &text[found[0].labels[0].0.start..found[0].labels[0].0.end],
+            &text[found[0].labels[0].span.start..found[0].labels[0].span.end],
             "\"A\""
         );
     }
@@ -114,6 +114,7 @@ mod tests {
             offset: 0,
             container: super::super::extract::Container::Template,
             consumer: None,
+            facts: None,
         }];
         let found = outside_policies(&root, &documents, "");
         assert_eq!(found.len(), 1);

@@ -40,6 +40,9 @@ pub struct Document<'a> {
     pub container: Container,
     /// Who consumes the document, for documents found inside templates.
     pub consumer: Option<Consumer>,
+    /// What the JSON parser noted, for a tree that is a JSON text parsed as written (its
+    /// root the whole text's); `None` for other trees, and for text not parsed yet.
+    pub facts: Option<crate::json::Facts>,
 }
 
 impl<'a> Document<'a> {
@@ -50,6 +53,7 @@ impl<'a> Document<'a> {
             offset,
             container,
             consumer: None,
+            facts: None,
         }
     }
 }
@@ -166,6 +170,7 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
                 offset: 0,
                 container: Container::WholeFile,
                 consumer: None,
+                facts: None,
             }],
             Vec::new(),
         ),
@@ -182,7 +187,7 @@ pub fn terraform_template(text: &str, offset: usize) -> Extracted<'_> {
 pub fn json(text: &str, offset: usize) -> Extracted<'_> {
     // Parsed once, for the plan and template readers and, when the file is neither, for
     // the check itself; one that does not parse is left to the check to report.
-    let Ok((root, starts)) = crate::json::parse_with_line_starts(&text[offset..]) else {
+    let Ok((root, starts, facts)) = crate::json::parse_with_line_starts(&text[offset..]) else {
         return whole(text, offset);
     };
     // The lines of the body are the file's unless a byte order mark comes first (rare).
@@ -208,6 +213,7 @@ pub fn json(text: &str, offset: usize) -> Extracted<'_> {
         Err(root) if offset == 0 => {
             let mut file = whole(text, 0);
             file.documents[0].body = Body::Tree(root);
+            file.documents[0].facts = Some(facts);
             file.line_starts = line_starts;
             file
         }

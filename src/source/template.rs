@@ -118,6 +118,7 @@ pub fn read_yaml(text: &str, offset: usize) -> Extracted<'_> {
             offset: 0,
             container: Container::WholeFile,
             consumer: None,
+            facts: None,
         });
         "YAML policy"
     } else {

@@ -440,6 +440,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             offset: 0,
             container: Container::Template,
             consumer: Some(consumer),
+            facts: None,
         });
     }
 
@@ -451,6 +452,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 offset: start,
                 container: Container::Template,
                 consumer: Some(consumer),
+                facts: None,
             }),
             TemplateJson::Tree(root) => self.push(Body::Tree(root), consumer),
             TemplateJson::Invalid { error, directives } => {

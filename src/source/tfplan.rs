@@ -90,6 +90,7 @@ pub fn read<'a>(text: &'a str, root: &Node<'_>, offset: usize) -> Read<'a> {
                         offset: 0,
                         container: Container::Template,
                         consumer: Some(consumer),
+                        facts: None,
                     }),
                     Err(error) => out.notes.push(template_error(error, &[])),
                 }
