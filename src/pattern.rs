@@ -240,6 +240,9 @@ struct Compiled {
     needed: usize,
     /// Every literal is ASCII, so ASCII text can be matched byte by byte.
     ascii: bool,
+    /// For an ASCII pattern without `?`, the pattern lower-cased: its literal runs between
+    /// `*`s can be searched for one after the other (`*Session*`, `*Resource`).
+    star_runs: Option<Vec<u8>>,
 }
 
 impl Compiled {
@@ -254,10 +257,19 @@ impl Compiled {
         let ascii = merged
             .iter()
             .all(|t| !matches!(t, Tok::Char(c) if !c.is_ascii()));
+        let star_runs = merged
+            .iter()
+            .map(|t| match t {
+                Tok::Char(c) if c.is_ascii() && *c != '*' => Some((*c as u8).to_ascii_lowercase()),
+                Tok::Many => Some(b'*'),
+                _ => None,
+            })
+            .collect();
         Compiled {
             toks: merged,
             needed,
             ascii,
+            star_runs,
         }
     }
 
@@ -266,7 +278,10 @@ impl Compiled {
             return false;
         }
         if self.ascii && text.is_ascii() {
-            self.matches_ascii(text.as_bytes())
+            match &self.star_runs {
+                Some(pattern) => star_runs_match(pattern, text.as_bytes()),
+                None => self.matches_ascii(text.as_bytes()),
+            }
         } else {
             self.matches_chars(text)
         }
@@ -324,6 +339,41 @@ impl Compiled {
         }
         row[text.len()]
     }
+}
+
+/// Whether ASCII `text` matches a lower-cased ASCII `pattern` whose only wildcard is `*`:
+/// the run before the first `*` must start the text, the run after the last must end it,
+/// and the runs between are found in order, each as early as it can be (which leaves the
+/// most room for the rest, so it misses no match). Several times faster than stepping
+/// through tokens, and a wildcard expansion tests every action name of a service.
+fn star_runs_match(pattern: &[u8], text: &[u8]) -> bool {
+    let same = |p: &[u8], t: &[u8]| p.iter().zip(t).all(|(p, t)| *p == t.to_ascii_lowercase());
+    let Some(first_star) = pattern.iter().position(|&b| b == b'*') else {
+        return pattern.len() == text.len() && same(pattern, text);
+    };
+    let last_star = pattern
+        .iter()
+        .rposition(|&b| b == b'*')
+        .unwrap_or(first_star);
+    let (head, tail) = (&pattern[..first_star], &pattern[last_star + 1..]);
+    if head.len() + tail.len() > text.len()
+        || !same(head, text)
+        || !same(tail, &text[text.len() - tail.len()..])
+    {
+        return false;
+    }
+    let mut rest = &text[head.len()..text.len() - tail.len()];
+    let between = pattern.get(first_star + 1..last_star).unwrap_or_default();
+    for run in between.split(|&b| b == b'*') {
+        let Some(first) = run.first() else { continue };
+        let found = (0..(rest.len() + 1).saturating_sub(run.len()))
+            .find(|&at| rest[at].to_ascii_lowercase() == *first && same(run, &rest[at..]));
+        match found {
+            Some(at) => rest = &rest[at + run.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// In a glob from [`template_to_glob`]: any run of characters without `/` or `:` (a bucket
@@ -1629,7 +1679,7 @@ mod tests {
     fn greedy_matcher_agrees_with_the_table() {
         let parts = ["*", "?", "a", "B", "ab", "**", ""];
         let mut next = numbers(5);
-        let mut matched = 0;
+        let (mut matched, mut runs) = (0, 0);
         for _ in 0..20_000 {
             let pattern: String = (0..next(6)).map(|_| parts[next(parts.len())]).collect();
             let text: String = (0..next(7))
@@ -1639,15 +1689,23 @@ mod tests {
             let Shape::General(compiled) = &compiled.shape else {
                 continue;
             };
-            let greedy = compiled.matches(&text);
+            let greedy = compiled.matches_ascii(text.as_bytes());
             matched += usize::from(greedy);
             assert_eq!(
                 greedy,
                 compiled.matches_chars(&text),
                 "{pattern:?} {text:?}"
             );
+            // A pattern without `?` is matched run by run.
+            if let Some(lowered) = &compiled.star_runs {
+                runs += 1;
+                let by_runs = star_runs_match(lowered, text.as_bytes());
+                assert_eq!(by_runs, greedy, "{pattern:?} {text:?}");
+                assert_eq!(compiled.matches(&text), greedy, "{pattern:?} {text:?}");
+            }
         }
         assert!(matched > 100, "only {matched} cases matched");
+        assert!(runs > 1000, "only {runs} patterns without `?`");
     }
 
     #[test]

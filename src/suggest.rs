@@ -86,9 +86,10 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) 
         return closest_by_scan(target, candidates, length, most);
     }
     // Candidates are measured in the order of a lower bound of their distance (their
-    // lengths apart, then their letters apart), and the search stops once that bound
-    // passes the best distance found: a service has hundreds of action names and a typo
-    // is usually one or two edits from its word, so most are never measured.
+    // lengths apart, then their letters apart, then how far a measure cut off at the bound
+    // got), and the search stops once that bound passes the best distance found: a service
+    // has hundreds of action names and a typo is usually one or two edits from its word,
+    // so most are never measured.
     let letters = letter_counts(target);
     let mut queued: Vec<Queued<'a>> = Vec::new();
     for c in candidates {
@@ -114,8 +115,9 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) 
     // Bounds are small numbers: one pass over the queue per bound is cheaper than a heap.
     let mut from = 0;
     while let Some(bound) = queued.iter().map(|q| q.bound).filter(|&b| b >= from).min() {
-        // A candidate whose bound passes the best distance cannot win, nor tie.
-        if best.is_some_and(|(d, _)| bound > d) {
+        // A candidate whose bound passes the best distance cannot win, nor tie, nor one
+        // whose bound passes the most a suggestion may be off.
+        if bound > most || best.is_some_and(|(d, _)| bound > d) {
             break;
         }
         from = bound + 1;
@@ -128,8 +130,11 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) 
                     continue;
                 }
             }
-            let limit = best.map_or(most, |(d, _)| d);
-            let Some(d) = distance_within(target, q.name, limit) else {
+            // Measured only as far as this bound: a typo is usually one edit from its word,
+            // and a table cut off at a small limit is a narrow band. A candidate further off
+            // waits for the next bound's turn.
+            let Some(d) = distance_within(target, q.name, bound) else {
+                q.bound = bound + 1;
                 continue;
             };
             // Ties go to the candidate that sorts first.

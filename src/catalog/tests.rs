@@ -316,6 +316,15 @@ fn escaped_strings_are_a_clear_error() {
     assert!(err.contains("cannot contain escapes"), "{err}");
 }
 
+/// C004 lists the levels a wildcard reaches by position in `ALL`, in the order they sort in.
+#[test]
+fn access_levels_are_listed_in_their_order() {
+    assert!(AccessLevel::ALL.is_sorted());
+    for (i, level) in AccessLevel::ALL.into_iter().enumerate() {
+        assert_eq!(level as usize, i, "{level:?}");
+    }
+}
+
 #[test]
 fn enum_names_are_the_serde_names() {
     for level in AccessLevel::ALL {

@@ -68,14 +68,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// The message for `pattern`, which matches `found`, and whether the actions include
 /// permissions management.
 fn describe(pattern: &str, found: &Matches) -> (String, bool) {
-    let first = found.iter().next().map(|(svc, _)| svc.prefix);
-    let multi_service = found.iter().any(|(svc, _)| Some(svc.prefix) != first);
-    let mut levels: Vec<AccessLevel> = found.iter().map(|(_, a)| a.access_level).collect();
-    levels.sort();
-    levels.dedup();
+    // One walk for what the message counts; the names are walked again only as far as it
+    // shows them.
+    let mut reached = [false; AccessLevel::ALL.len()];
+    let (mut first, mut multi_service, mut admin_count) = (None, false, 0);
+    for (svc, a) in found.iter() {
+        reached[a.access_level as usize] = true;
+        admin_count += usize::from(a.access_level == AccessLevel::PermissionsManagement);
+        match first {
+            None => first = Some(svc.prefix),
+            Some(prefix) => multi_service |= prefix != svc.prefix,
+        }
+    }
+    // In the order the levels sort in.
+    let levels = AccessLevel::ALL.iter().filter(|l| reached[**l as usize]);
     let is_admin =
         |(_, a): &(&Service, &Action)| a.access_level == AccessLevel::PermissionsManagement;
-    let admin_count = found.iter().filter(is_admin).count();
     // Written piece by piece into one string, not `format!`ted: C004 fires by the thousand.
     // Only the names a message shows are written, then how many more there are.
     let mut message = String::with_capacity(128 + pattern.len());
@@ -90,7 +98,7 @@ fn describe(pattern: &str, found: &Matches) -> (String, bool) {
         }
     }
     message.push_str(" (");
-    for (i, level) in levels.iter().enumerate() {
+    for (i, level) in levels.enumerate() {
         if i > 0 {
             message.push_str(", ");
         }
