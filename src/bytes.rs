@@ -399,13 +399,7 @@ mod tests {
         // Seeded strings of the bytes that matter, mostly filler so that colons and parts
         // fall at every position of a chunk and across chunk boundaries.
         let alphabet = b":${}%a";
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::seeded::numbers(11);
         let mut split = 0;
         for _ in 0..100_000 {
             let len = next(70);

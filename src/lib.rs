@@ -28,6 +28,8 @@ pub(crate) mod place;
 pub mod policy;
 pub mod report;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod seeded;
 pub mod sink;
 pub mod source;
 pub(crate) mod spool;

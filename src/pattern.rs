@@ -1475,6 +1475,7 @@ fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seeded::numbers;
 
     #[test]
     fn templates_become_globs_part_by_part() {
@@ -1610,17 +1611,6 @@ mod tests {
         assert!(patterns_intersect("arn:aws:ec2:*:*:*", instance));
         // Not a whole ARN: the wildcard may still stand for the fields it leaves out.
         assert!(patterns_intersect("arn:aws:ec2:*", instance));
-    }
-
-    /// Deterministic pseudo-random numbers below `n` (a linear congruential generator), so
-    /// the randomized agreement tests need no crate and fail the same way every run.
-    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        }
     }
 
     /// The word-at-a-time search finds the colons a byte search finds.

@@ -168,14 +168,8 @@ fn closest_agrees_with_measuring_every_name_of_a_service() {
             .min()
             .map(|(_, c)| c)
     };
-    // A linear congruential stream: the same typos every run.
-    let mut seed: u64 = 7;
-    let mut next = |n: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
+    // The same typos every run.
+    let mut next = crate::seeded::numbers(7);
     let mut found = 0;
     for round in 0..300 {
         let mut typo: Vec<u8> = names[next(names.len())].bytes().collect();

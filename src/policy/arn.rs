@@ -125,20 +125,26 @@ mod tests {
         (text.starts_with("arn:") && ends.len() == 5).then_some(ends)
     }
 
-    #[test]
-    fn fields_end_where_the_template_parts_say() {
-        let pieces = [
-            "arn:", ":", "aws", "${", "}", "%{", "$", "%", "{", "a:b", "s3", "x", "::",
-        ];
-        // Every string of up to four pieces: parts opened, closed, unclosed, nested.
+    /// Every string made of up to `most` of `pieces`, the empty one included.
+    fn joined_pieces(pieces: &[&str], most: usize) -> Vec<String> {
         let mut texts = vec![String::new()];
-        for _ in 0..4 {
+        for _ in 0..most {
             let longer: Vec<String> = texts
                 .iter()
                 .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
                 .collect();
             texts.extend(longer);
         }
+        texts
+    }
+
+    #[test]
+    fn fields_end_where_the_template_parts_say() {
+        let pieces = [
+            "arn:", ":", "aws", "${", "}", "%{", "$", "%", "{", "a:b", "s3", "x", "::",
+        ];
+        // Every string of up to four pieces: parts opened, closed, unclosed, nested.
+        let texts = joined_pieces(&pieces, 4);
         let mut arns = 0;
         for body in &texts {
             let text = format!("arn:{body}");
@@ -202,14 +208,7 @@ mod tests {
         }
         // Every string of up to six pieces.
         let pieces = ["us", "eusc", "a", "abcde", "-", "1", "12", "x1", "É"];
-        let mut texts = vec![String::new()];
-        for _ in 0..6 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-        }
+        let texts = joined_pieces(&pieces, 6);
         let mut regions = 0;
         for text in &texts {
             assert_eq!(super::is_region(text), is_region_by_parts(text), "{text}");

@@ -303,17 +303,7 @@ fn is_placeholder_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::find;
-
-    /// A seeded stream of numbers below `n` (a linear congruential generator): the same
-    /// cases on every run.
-    fn numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        }
-    }
+    use crate::seeded::numbers;
 
     fn words(text: &str) -> Vec<&str> {
         find(text).into_iter().map(|r| &text[r]).collect()

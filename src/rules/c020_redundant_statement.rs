@@ -406,13 +406,7 @@ mod tests {
             "é:x",
             "É:x",
         ];
-        let mut seed = 17_u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = crate::seeded::numbers(17);
         let mut covered = 0;
         for _ in 0..400 {
             let statement = |next: &mut dyn FnMut(usize) -> usize| {
