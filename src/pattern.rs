@@ -1635,8 +1635,8 @@ mod tests {
         assert!(found > 1000, "only {found} texts with five colons");
     }
 
-    /// The word-at-a-time search finds the first `*` or `?` a byte search finds, at every
-    /// length and position, past multi-byte characters too.
+    /// The search finds the first `*` or `?` a byte-by-byte look finds, at every length and
+    /// position, past multi-byte characters too.
     #[test]
     fn first_wildcard_is_the_first_star_or_question_mark() {
         let parts = ["a", "*", "?", ":", "é", "Z"];

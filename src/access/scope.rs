@@ -226,19 +226,9 @@ fn fill_into<S: AsRef<str>>(out: &mut String, template: &str, value: impl Fn(&st
     out.push_str(rest);
 }
 
-/// Where the first `${` of `text` starts: a byte search, as this runs for every template
-/// of every action asked about.
+/// Where the first `${` of `text` starts.
 fn find_variable(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
-        let at = from + at;
-        if bytes.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    crate::policy::template::find_opening(text.as_bytes())
 }
 
 /// Policy variables (`${aws:username}`) as `*`, for asking what a value may match.

@@ -441,7 +441,7 @@ pub fn malformed_variables(text: &str) -> Vec<(Range<usize>, Malformed)> {
 
 /// Where the first `${` of `bytes` starts: a search for `$` alone (a search for the pair
 /// costs more to set up than a short value takes to scan).
-fn find_opening(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_opening(bytes: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
         let dollar = from + at;
