@@ -214,14 +214,14 @@ impl<'a> Context<'a> {
             .flatten()
             .and_then(|i| {
                 self.condition_keys
-                    .get_or_init(|| keys::DocumentKeys::new(self.catalog, self.policy))
+                    .get_or_init(|| keys::DocumentKeys::new(self.lookups, self.policy))
                     .of(i)
             });
-        let catalog = self.catalog;
+        let lookups = self.lookups;
         entries.iter().enumerate().map(move |(i, entry)| {
             // A statement that is not the document's own is looked up as it comes.
             let facts = cached.and_then(|facts| facts.get(i).copied());
-            let facts = facts.unwrap_or_else(|| keys::EntryFacts::of(catalog, s, entry));
+            let facts = facts.unwrap_or_else(|| keys::EntryFacts::of(lookups, s, entry));
             (entry, facts)
         })
     }
