@@ -7,7 +7,7 @@
 use super::actions::StatementActions;
 use super::lookup::Memo;
 use crate::catalog::Catalog;
-use crate::pattern::{cmp_ignore_case, wildcard_match};
+use crate::pattern::{cmp_ignore_case, wildcard_match, Wildcard};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -211,11 +211,13 @@ impl KmsActions {
     /// [`KmsActions::mask`] worked out now, for a pattern that [`may_name_kms`].
     fn matched(&self, pattern: &str) -> Bits {
         if pattern.bytes().any(|b| b == b'*' || b == b'?') {
+            // Compiled once for all the names: a pattern may be a megabyte long.
+            let wanted = Wildcard::new(pattern);
             Bits::from_positions(
                 self.names
                     .iter()
                     .enumerate()
-                    .filter(|(_, a)| wildcard_match(pattern, a))
+                    .filter(|(_, a)| wanted.matches(a))
                     .map(|(i, _)| i),
             )
         } else {
