@@ -56,15 +56,6 @@ impl<'c> RuleSet<'c> {
         .then_some(meta)
     }
 
-    /// Whether a rule runs on a document of this kind in this file.
-    pub(crate) fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
-        (self.every_rule
-            || self
-                .config
-                .enabled(meta.code, meta.name, &self.ignored_here))
-            && (meta.kinds.is_empty() || meta.kinds.contains(&kind))
-    }
-
     /// The config's override, else what the rule found, else the rule's default.
     fn severity(&self, meta: &RuleMeta, found: Option<Severity>) -> Severity {
         if self.every_rule {
