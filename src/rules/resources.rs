@@ -10,6 +10,7 @@ use crate::catalog::ArnTemplate;
 use crate::pattern::{ArnLiteral, Glob};
 use crate::policy::arn::{self, Arn};
 use crate::policy::{Statement, Str};
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
@@ -88,11 +89,14 @@ struct ValueFit<'a> {
 struct Actions<'a> {
     values: &'a [Str<'a>],
     /// Per action, its templates (in [`super::lookup::Matches::templates_into`] order) as a range
-    /// of `templates`; `None` when it names no catalog action whose templates are known.
+    /// of `accepted`; `None` when it names no catalog action whose templates are known.
     ranges: Vec<Option<Range<usize>>>,
-    /// The templates of all actions, action by action. Actions that share a template list
-    /// it once each: finding the repeats costs more than the plain test of a value against
-    /// a template twice, and rules that show templates sort and dedupe what they show.
+    /// Positions in `templates`.
+    accepted: Vec<usize>,
+    /// The templates of all actions. A short list keeps them action by action, repeats and
+    /// all: finding the repeats costs more than testing a value against a template twice,
+    /// and rules that show templates sort and dedupe what they show. A long one (wildcards
+    /// over many services, a repeated action) keeps each once, so each is matched once.
     /// With each: does some resource glob meet it? Worked out on demand.
     templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)>,
     /// Per template, whether no value plainly fits it (the globs may still meet it).
@@ -159,16 +163,17 @@ impl<'a> Resources<'a> {
     ) -> Option<impl ExactSizeIterator<Item = &'a ArnTemplate> + Clone + '_> {
         let actions = self.resolved(cx);
         let range = actions.ranges.get(i)?.clone()?;
-        Some(actions.templates.get(range)?.iter().map(|(t, _)| *t))
+        let accepted = actions.accepted.get(range)?;
+        Some(accepted.iter().map(|&t| actions.templates[t].0))
     }
 
     /// Whether some resource meets some template of the action at `i`.
     pub fn action_fits(&self, cx: &Context<'a>, i: usize) -> bool {
         let actions = self.resolved(cx);
-        let Some(accepted) = actions.ranges.get(i).cloned().flatten() else {
+        let Some(range) = actions.ranges.get(i).cloned().flatten() else {
             return false;
         };
-        let Some(templates) = actions.templates.get(accepted.clone()) else {
+        let Some(accepted) = actions.accepted.get(range) else {
             return false;
         };
         // What the values were found to fit settles most actions (C005 asks first).
@@ -177,15 +182,14 @@ impl<'a> Resources<'a> {
         }
         let found = self.fits.get().into_iter().flatten();
         let mut found = found.filter_map(|fit| fit.template.get());
-        if found.any(|found| templates.iter().any(|(t, _)| std::ptr::eq(*t, found))) {
+        let template = |t: usize| actions.templates[t].0;
+        if found.any(|found| accepted.iter().any(|&t| std::ptr::eq(template(t), found))) {
             return true;
         }
         // A template that some value plainly fits settles it; only an action that none
         // plainly fits has the globs built and searched.
-        accepted.clone().any(|t| self.template_plainly_fits(cx, t))
-            || accepted
-                .into_iter()
-                .any(|t| self.matching(cx).template_fits(t))
+        accepted.iter().any(|&t| self.template_plainly_fits(cx, t))
+            || accepted.iter().any(|&t| self.matching(cx).template_fits(t))
     }
 
     /// Whether template `t` of the statement's actions is known to meet some resource glob,
@@ -205,7 +209,7 @@ impl<'a> Resources<'a> {
             .flatten()
             .any(|value| template.glob.surely_meets(value));
         if plainly {
-            known.set(Some(true));
+            actions.note(t, true);
         } else {
             actions.not_plainly[t].set(true);
         }
@@ -234,14 +238,11 @@ impl<'a> Resources<'a> {
         // A template that takes the value as it is written settles it; only a value that
         // none plainly takes has its globs built and searched.
         let plainly = self.literals().get(i).copied().flatten().and_then(|value| {
-            actions
-                .templates
-                .iter()
-                .find(|(template, _)| template.glob.surely_meets(&value))
+            (0..actions.templates.len()).find(|&t| actions.templates[t].0.glob.surely_meets(&value))
         });
-        let answer = if let Some((template, met)) = plainly {
-            met.set(Some(true));
-            fit.template.set(Some(template));
+        let answer = if let Some(t) = plainly {
+            actions.note(t, true);
+            fit.template.set(Some(actions.templates[t].0));
             true
         } else {
             let matching = self.matching(cx);
@@ -358,12 +359,17 @@ impl Matching<'_, '_> {
         if let Some(known) = known.get() {
             return known;
         }
-        // Templates of another service or resource type are passed over at a glance.
+        // Templates of another service or resource type, and those known to meet no glob,
+        // are passed over at a glance.
         let start = self.globs.all[g].0.start();
-        let found = (0..self.actions.templates.len())
-            .find(|&t| !start.apart(self.actions.templates[t].0.glob.start()) && self.meets(g, t));
+        let templates = &self.actions.templates;
+        let found = (0..templates.len()).find(|&t| {
+            templates[t].1.get() != Some(false)
+                && !start.apart(templates[t].0.glob.start())
+                && self.meets(g, t)
+        });
         if let Some(t) = found {
-            self.actions.templates[t].1.set(Some(true));
+            self.actions.note(t, true);
         }
         known.set(Some(found.is_some()));
         found.is_some()
@@ -381,12 +387,27 @@ impl Matching<'_, '_> {
         if let Some(g) = found {
             self.globs.all[g].1.set(Some(true));
         }
-        known.set(Some(found.is_some()));
+        self.actions.note(t, found.is_some());
         found.is_some()
     }
 }
 
 impl<'a> Actions<'a> {
+    /// Notes whether template `t` meets some resource, for each copy of it in a short list
+    /// (which keeps repeats): a copy is never searched again.
+    fn note(&self, t: usize, answer: bool) {
+        let template = self.templates[t].0;
+        if self.templates.len() <= KEPT_AS_LISTED {
+            for (other, known) in &self.templates {
+                if std::ptr::eq(*other, template) {
+                    known.set(Some(answer));
+                }
+            }
+        } else {
+            self.templates[t].1.set(Some(answer));
+        }
+    }
+
     /// `entries`: what each of `values` names, position for position.
     fn resolve(values: &'a [Str<'a>], entries: &[ActionEntry<'a>]) -> Actions<'a> {
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
@@ -404,15 +425,41 @@ impl<'a> Actions<'a> {
             })
             .collect::<Vec<_>>();
         let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
+        let (templates, accepted) = if listed.len() <= KEPT_AS_LISTED {
+            let accepted = (0..listed.len()).collect();
+            (listed, accepted)
+        } else {
+            // Each template once, by address.
+            let mut templates = Vec::new();
+            let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
+            let accepted = listed
+                .iter()
+                .map(|&t| {
+                    *index.entry(std::ptr::from_ref(t)).or_insert_with(|| {
+                        templates.push(t);
+                        templates.len() - 1
+                    })
+                })
+                .collect();
+            (templates, accepted)
+        };
         Actions {
             values,
             ranges,
-            not_plainly: listed.iter().map(|_| Cell::new(false)).collect(),
-            templates: listed.into_iter().map(|t| (t, Cell::new(None))).collect(),
+            accepted,
+            not_plainly: templates.iter().map(|_| Cell::new(false)).collect(),
+            templates: templates
+                .into_iter()
+                .map(|t| (t, Cell::new(None)))
+                .collect(),
             pinned,
         }
     }
 }
+
+/// Up to this many templates in all, a statement's are kept as its actions list them; past
+/// it, each once (a statement with wildcards over many services may list thousands).
+const KEPT_AS_LISTED: usize = 32;
 
 #[cfg(test)]
 mod tests {
