@@ -500,13 +500,20 @@ impl Start {
     }
 
     fn of(glob: &Glob) -> Start {
+        // Only a leading field is compared as a field.
+        let service = (glob.fixed > 2).then(|| glob.field(2)).flatten();
+        let resource =
+            (glob.fixed == ARN_COLONS).then(|| glob.after(ARN_COLONS).unwrap_or_default());
+        Start::of_parts(service, resource)
+    }
+
+    /// The start of a pattern whose service field is `service` and whose resource part
+    /// (after five leading colons) is `resource`, as characters or as ASCII bytes.
+    fn of_parts<C: Copy + Into<char>>(service: Option<&[C]>, resource: Option<&[C]>) -> Start {
         let literal = |c: char| c.is_ascii() && single(c) && c != '?';
         let lower = |c: char| u64::from(c.to_ascii_lowercase() as u8);
-        // Only a leading field is compared as a field.
-        let service = (glob.fixed > 2)
-            .then(|| glob.field(2))
-            .flatten()
-            .filter(|service| service.iter().all(|&c| literal(c)))
+        let service = service
+            .filter(|service| service.iter().all(|&c| literal(c.into())))
             .map_or(0, |service| {
                 if service.len() < 8 {
                     // Up to seven bytes as they are, with the length and the top bit set:
@@ -514,21 +521,26 @@ impl Start {
                     let bytes = service
                         .iter()
                         .enumerate()
-                        .fold(0, |key, (i, &c)| key | lower(c) << (8 * i));
+                        .fold(0, |key, (i, &c)| key | lower(c.into()) << (8 * i));
                     bytes | (service.len() as u64) << 56 | 1 << 63
                 } else {
                     // Longer names hashed, the top bit clear: equal for the same name.
                     let hash = service.iter().fold(service.len() as u64, |hash, &c| {
-                        (hash.rotate_left(5) ^ lower(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+                        (hash.rotate_left(5) ^ lower(c.into()))
+                            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
                     });
                     (hash >> 1) | 1
                 }
             });
         let (mut lead, mut lead_len) = (0, 0);
-        if glob.fixed == ARN_COLONS {
-            let resource = glob.after(ARN_COLONS).unwrap_or_default();
-            for &c in resource.iter().take(8).take_while(|&&c| literal(c)) {
-                lead |= u64::from(c.to_ascii_lowercase() as u8) << (8 * lead_len);
+        if let Some(resource) = resource {
+            for c in resource
+                .iter()
+                .map(|&c| c.into())
+                .take(8)
+                .take_while(|&c| literal(c))
+            {
+                lead |= lower(c) << (8 * lead_len);
                 lead_len += 1;
             }
         }
@@ -706,6 +718,181 @@ impl Glob {
 
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
+
+/// A resource value read as a plain ARN, for [`Glob::surely_meets`]: ASCII, five colons
+/// before any wildcard, and no wildcard but a `*` at its end. Most policies' resources are
+/// such, and telling whether a template takes one needs no [`Glob`] of it.
+///
+/// A value's placeholders (`ACCOUNT-ID`) become `*` in its glob
+/// ([`crate::rules::lookup::resource_glob`]): that glob matches all the value matches and
+/// more, so a template that meets the value meets the glob too. Braces (template values
+/// and variables, which may become a field's segment) and `<...>` placeholders (which may
+/// hold a colon) are left to the glob.
+#[derive(Clone, Copy, Debug)]
+pub struct ArnLiteral<'v> {
+    text: &'v [u8],
+    /// Where its first five colons are.
+    colons: [usize; ARN_COLONS],
+    /// Whether it ends with `*`, which `text` leaves out.
+    open: bool,
+    /// The [`Kind`]s of its leading fields and of its resource part, as its glob's would be.
+    kinds: [Kind; ARN_COLONS + 1],
+    start: Start,
+}
+
+impl<'v> ArnLiteral<'v> {
+    pub fn new(value: &'v str) -> Option<ArnLiteral<'v>> {
+        let (text, open) = match value.as_bytes() {
+            [text @ .., b'*'] => (text, true),
+            text => (text, false),
+        };
+        let mut colons = [0; ARN_COLONS];
+        let mut found = 0;
+        // Per leading field, then for what follows them: whether it holds a separator.
+        let mut separators = [false; ARN_COLONS + 1];
+        for (i, &b) in text.iter().enumerate() {
+            match b {
+                b':' if found < ARN_COLONS => {
+                    colons[found] = i;
+                    found += 1;
+                }
+                b':' | b'/' => separators[found] = true,
+                b'*' | b'?' | b'{' | b'<' | b'\x01' | 0x80.. => return None,
+                _ => {}
+            }
+        }
+        if found < ARN_COLONS {
+            return None;
+        }
+        let mut value = ArnLiteral {
+            text,
+            colons,
+            open,
+            kinds: [Kind::Other; ARN_COLONS + 1],
+            start: Start::default(),
+        };
+        value.kinds = std::array::from_fn(|k| match (value.field(k), open && k == ARN_COLONS) {
+            ([], true) => Kind::Star,
+            (_, true) => Kind::Other,
+            (field, false) => Kind::of_ascii(field, separators[k]),
+        });
+        value.start = Start::of_parts(Some(value.field(2)), Some(value.field(ARN_COLONS)));
+        Some(value)
+    }
+
+    /// Leading field `k` (before colon `k`), or what follows the last leading colon.
+    fn field(&self, k: usize) -> &'v [u8] {
+        let start = k.checked_sub(1).map_or(0, |before| self.colons[before] + 1);
+        let end = self.colons.get(k).copied().unwrap_or(self.text.len());
+        &self.text[start..end]
+    }
+}
+
+impl Glob {
+    /// Whether this glob (one with five leading colons, as a catalog template's is) surely
+    /// meets `value`: `true` only when [`Glob::intersects`] would say so of the value's
+    /// glob. `false` says nothing: the caller then asks [`Glob::intersects`].
+    pub fn surely_meets(&self, value: &ArnLiteral) -> bool {
+        if self.fixed != ARN_COLONS || self.start.apart(value.start) {
+            return false;
+        }
+        // As `meets` compares two globs: by kinds where they decide, else by the text.
+        let fits = |k: usize| match Kind::meet(value.kinds[k], self.kinds[k]) {
+            Some(known) => known,
+            None => {
+                let pattern = if k == ARN_COLONS {
+                    self.after(k)
+                } else {
+                    self.field(k)
+                };
+                let open = value.open && k == ARN_COLONS;
+                pattern.is_some_and(|pattern| literal_fits(pattern, value.field(k), open))
+            }
+        };
+        // The service, then the resource, tell most templates apart.
+        [2, ARN_COLONS, 0, 1, 3, 4].into_iter().all(fits)
+    }
+}
+
+/// Whether `pattern` (literals, `?`, `*`, [`SEGMENT`]) matches `text` (ASCII, no wildcard),
+/// ignoring ASCII case; with `open`, whether it matches some text that starts with `text`.
+/// `false` also when it cannot tell cheaply.
+fn literal_fits(mut pattern: &[char], mut text: &[u8], open: bool) -> bool {
+    // One character each, both ends, as `parts_intersect` does: most fields end there.
+    let one = |p: char, t: u8| p == '?' || (p.is_ascii() && (p as u8).eq_ignore_ascii_case(&t));
+    let in_segment = |t: &u8| !matches!(t, b'/' | b':');
+    loop {
+        match (pattern, text) {
+            ([p, rest_p @ ..], [t, rest_t @ ..]) if single(*p) => {
+                if !one(*p, *t) {
+                    return false;
+                }
+                (pattern, text) = (rest_p, rest_t);
+            }
+            // A segment before a separator (or at the end) ends where the text's first
+            // separator is: it cannot take one, and what follows must.
+            ([SEGMENT, rest_p @ ..], _) if matches!(rest_p.first(), None | Some('/' | ':')) => {
+                let end = text.iter().position(|t| !in_segment(t));
+                (pattern, text) = (rest_p, &text[end.unwrap_or(text.len())..]);
+            }
+            _ => break,
+        }
+    }
+    while let ([rest_p @ .., p], [rest_t @ .., t], false) = (pattern, text, open) {
+        if !single(*p) {
+            break;
+        }
+        if !one(*p, *t) {
+            return false;
+        }
+        (pattern, text) = (rest_p, rest_t);
+    }
+    match pattern {
+        // The text left must be empty, unless the open end continues it.
+        [] => text.is_empty(),
+        ['*'] => true,
+        [SEGMENT] => text.iter().all(in_segment),
+        // Something that is not all stars or segments, with no text left: the open end
+        // stands for any text that follows.
+        _ if text.is_empty() && open => true,
+        _ if pattern.len() >= 64 => false,
+        _ => {
+            // The positions of `pattern` that some match of the text so far can reach, one bit
+            // each; `*` and a segment may match nothing, so each reaches the next position.
+            let n = pattern.len();
+            let reach = |mut set: u64| {
+                for (i, &p) in pattern.iter().enumerate() {
+                    if set >> i & 1 == 1 && !single(p) {
+                        set |= 1 << (i + 1);
+                    }
+                }
+                set
+            };
+            let mut set = reach(1);
+            for &t in text {
+                let mut next = 0;
+                for (i, &p) in pattern.iter().enumerate() {
+                    if set >> i & 1 == 0 {
+                        continue;
+                    }
+                    next |= match p {
+                        '*' => 1 << i,
+                        SEGMENT if in_segment(&t) => 1 << i,
+                        SEGMENT => 0,
+                        _ if one(p, t) => 1 << (i + 1),
+                        _ => 0,
+                    };
+                }
+                set = reach(next);
+                if set == 0 {
+                    return false;
+                }
+            }
+            // Open: what follows the text can finish the pattern from anywhere it stands.
+            open || set >> n & 1 == 1
+        }
+    }
+}
 
 /// A pattern's leading colons ([`Glob`]'s `colons` and `fixed`), from where its colons are
 /// (`colons_at`, in order) and its first wildcard. In a whole ARN (`arn:` and at least five

@@ -7,7 +7,7 @@ use super::actions::ActionEntry;
 use super::lookup::{resource_globs, Resolved};
 use super::Context;
 use crate::catalog::ArnTemplate;
-use crate::pattern::Glob;
+use crate::pattern::{ArnLiteral, Glob};
 use crate::policy::arn::{self, Arn};
 use crate::policy::{Statement, Str};
 use rustc_hash::FxHashMap;
@@ -44,6 +44,8 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, s: &Statement<'a>) -> Option<&'b Resource
                 values,
                 arns,
                 actions: OnceCell::new(),
+                fits: OnceCell::new(),
+                literals: OnceCell::new(),
                 globs: OnceCell::new(),
                 pairs: OnceCell::new(),
             })
@@ -61,10 +63,26 @@ pub struct Resources<'a> {
     /// any action). Split once here: C005, C007, C010 and P015 all read them.
     arns: Vec<Result<Arn<'a>, &'static str>>,
     actions: OnceCell<Actions<'a>>,
+    /// Per value, whether it fits some template of the statement's actions, and the
+    /// template it was plainly found to fit. On demand.
+    fits: OnceCell<Box<[ValueFit<'a>]>>,
+    /// Per value, the value as a plain ARN, if it is one: most values fit a template
+    /// plainly, which is shown without building their globs.
+    literals: OnceCell<Box<[Option<ArnLiteral<'a>>]>>,
+    /// Built only for what the plain test cannot settle (a value that fits nothing among them).
     globs: OnceCell<Globs>,
     /// Per glob and template (glob-major): does the one meet the other? Each pair is
     /// searched once: C005 asks by glob, C006 by template, often about the same pairs.
     pairs: OnceCell<Box<[Cell<Option<bool>>]>>,
+}
+
+/// Whether a resource value fits some template, worked out on demand.
+#[derive(Default)]
+struct ValueFit<'a> {
+    fits: Cell<Option<bool>>,
+    /// The template the value was plainly found to fit: it answers C006 for every action
+    /// that accepts it.
+    template: Cell<Option<&'a ArnTemplate>>,
 }
 
 /// The strings of a statement's `Action` and the templates each accepts.
@@ -75,10 +93,14 @@ struct Actions<'a> {
     ranges: Vec<Option<Range<usize>>>,
     /// Positions in `templates`.
     accepted: Vec<usize>,
-    /// The templates of all actions, each once (by address), in the order the actions
-    /// first name them: each is matched against the resources once however many actions
-    /// accept it. With each: does some resource glob meet it? Worked out on demand.
+    /// The templates of all actions. A short list keeps them action by action, repeats and
+    /// all: finding the repeats costs more than testing a value against a template twice,
+    /// and rules that show templates sort and dedupe what they show. A long one (wildcards
+    /// over many services, a repeated action) keeps each once, so each is matched once.
+    /// With each: does some resource glob meet it? Worked out on demand.
     templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)>,
+    /// Per template, whether no value plainly fits it (the globs may still meet it).
+    not_plainly: Box<[Cell<bool>]>,
     /// Whether every action has a range (and there is at least one).
     pinned: bool,
 }
@@ -117,7 +139,8 @@ impl<'a> Resources<'a> {
         self.resolved(cx).values
     }
 
-    /// The distinct templates the statement's actions accept, in no particular order;
+    /// The templates the statement's actions accept, in no particular order and possibly
+    /// with repeats;
     /// `None` when one of the actions cannot be pinned down (`*`, an unknown name,
     /// a wildcard that matches nothing, a resource type the catalog does not describe):
     /// rules that need the whole set then stay quiet rather than guess.
@@ -146,15 +169,51 @@ impl<'a> Resources<'a> {
 
     /// Whether some resource meets some template of the action at `i`.
     pub fn action_fits(&self, cx: &Context<'a>, i: usize) -> bool {
-        let matching = self.matching(cx);
-        let actions = matching.actions;
-        let Some(accepted) = actions.ranges.get(i).cloned().flatten() else {
+        let actions = self.resolved(cx);
+        let Some(range) = actions.ranges.get(i).cloned().flatten() else {
             return false;
         };
-        actions
-            .accepted
-            .get(accepted)
-            .is_some_and(|accepted| accepted.iter().any(|&t| matching.template_fits(t)))
+        let Some(accepted) = actions.accepted.get(range) else {
+            return false;
+        };
+        // What the values were found to fit settles most actions (C005 asks first).
+        for v in 0..self.values.len() {
+            self.value_fits(cx, v);
+        }
+        let found = self.fits.get().into_iter().flatten();
+        let mut found = found.filter_map(|fit| fit.template.get());
+        let template = |t: usize| actions.templates[t].0;
+        if found.any(|found| accepted.iter().any(|&t| std::ptr::eq(template(t), found))) {
+            return true;
+        }
+        // A template that some value plainly fits settles it; only an action that none
+        // plainly fits has the globs built and searched.
+        accepted.iter().any(|&t| self.template_plainly_fits(cx, t))
+            || accepted.iter().any(|&t| self.matching(cx).template_fits(t))
+    }
+
+    /// Whether template `t` of the statement's actions is known to meet some resource glob,
+    /// or meets some value as it is written (see [`ArnLiteral`]).
+    fn template_plainly_fits(&self, cx: &Context<'a>, t: usize) -> bool {
+        let actions = self.resolved(cx);
+        let (template, known) = &actions.templates[t];
+        if let Some(known) = known.get() {
+            return known;
+        }
+        if actions.not_plainly[t].get() {
+            return false;
+        }
+        let plainly = self
+            .literals()
+            .iter()
+            .flatten()
+            .any(|value| template.glob.surely_meets(value));
+        if plainly {
+            actions.note(t, true);
+        } else {
+            actions.not_plainly[t].set(true);
+        }
+        plainly
     }
 
     /// Whether the value at `i` fits some template of the statement's actions: it is not an
@@ -163,12 +222,38 @@ impl<'a> Resources<'a> {
         if !self.is_arn(i) {
             return true;
         }
-        let matching = self.matching(cx);
-        matching
-            .globs
-            .of_value
-            .get(i)
-            .is_some_and(|range| range.clone().any(|g| matching.glob_fits(g)))
+        let fits = self.fits.get_or_init(|| {
+            (0..self.values.len())
+                .map(|_| ValueFit::default())
+                .collect()
+        });
+        let Some(fit) = fits.get(i) else {
+            return false;
+        };
+        let known = &fit.fits;
+        if let Some(known) = known.get() {
+            return known;
+        }
+        let actions = self.resolved(cx);
+        // A template that takes the value as it is written settles it; only a value that
+        // none plainly takes has its globs built and searched.
+        let plainly = self.literals().get(i).copied().flatten().and_then(|value| {
+            (0..actions.templates.len()).find(|&t| actions.templates[t].0.glob.surely_meets(&value))
+        });
+        let answer = if let Some(t) = plainly {
+            actions.note(t, true);
+            fit.template.set(Some(actions.templates[t].0));
+            true
+        } else {
+            let matching = self.matching(cx);
+            matching
+                .globs
+                .of_value
+                .get(i)
+                .is_some_and(|range| range.clone().any(|g| matching.glob_fits(g)))
+        };
+        known.set(Some(answer));
+        answer
     }
 
     /// Whether every value fits some template of the statement's actions, as C005 judges
@@ -185,6 +270,20 @@ impl<'a> Resources<'a> {
             };
             // What each action names, as the document's action table already knows it.
             Actions::resolve(s.actions(), cx.actions(s).listed())
+        })
+    }
+
+    fn literals(&self) -> &[Option<ArnLiteral<'a>>] {
+        self.literals.get_or_init(|| {
+            let values = self.values.iter().zip(&self.arns);
+            values
+                .map(|(value, split)| {
+                    split
+                        .is_ok()
+                        .then(|| ArnLiteral::new(value.value))
+                        .flatten()
+                })
+                .collect()
         })
     }
 
@@ -260,12 +359,17 @@ impl Matching<'_, '_> {
         if let Some(known) = known.get() {
             return known;
         }
-        // Templates of another service or resource type are passed over at a glance.
+        // Templates of another service or resource type, and those known to meet no glob,
+        // are passed over at a glance.
         let start = self.globs.all[g].0.start();
-        let found = (0..self.actions.templates.len())
-            .find(|&t| !start.apart(self.actions.templates[t].0.glob.start()) && self.meets(g, t));
+        let templates = &self.actions.templates;
+        let found = (0..templates.len()).find(|&t| {
+            templates[t].1.get() != Some(false)
+                && !start.apart(templates[t].0.glob.start())
+                && self.meets(g, t)
+        });
         if let Some(t) = found {
-            self.actions.templates[t].1.set(Some(true));
+            self.actions.note(t, true);
         }
         known.set(Some(found.is_some()));
         found.is_some()
@@ -283,76 +387,79 @@ impl Matching<'_, '_> {
         if let Some(g) = found {
             self.globs.all[g].1.set(Some(true));
         }
-        known.set(Some(found.is_some()));
+        self.actions.note(t, found.is_some());
         found.is_some()
     }
 }
 
 impl<'a> Actions<'a> {
+    /// Notes whether template `t` meets some resource, for each copy of it in a short list
+    /// (which keeps repeats): a copy is never searched again.
+    fn note(&self, t: usize, answer: bool) {
+        let template = self.templates[t].0;
+        if self.templates.len() <= KEPT_AS_LISTED {
+            for (other, known) in &self.templates {
+                if std::ptr::eq(*other, template) {
+                    known.set(Some(answer));
+                }
+            }
+        } else {
+            self.templates[t].1.set(Some(answer));
+        }
+    }
+
     /// `entries`: what each of `values` names, position for position.
     fn resolve(values: &'a [Str<'a>], entries: &[ActionEntry<'a>]) -> Actions<'a> {
-        let mut templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)> = Vec::new();
-        let mut accepted = Vec::new();
-        // One action's templates, as the lookup lists them (reused from action to action).
         let mut listed: Vec<&'a ArnTemplate> = Vec::new();
-        // Where each template is in `templates`, by address, once there are too many to scan.
-        let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
         let ranges = entries
             .iter()
             .map(|entry| {
-                listed.clear();
+                let start = listed.len();
                 let known = match &entry.resolved {
                     Resolved::Actions(found) if !found.is_empty() => {
                         found.templates_into(&mut listed)
                     }
                     _ => false,
                 };
-                if !known {
-                    return None;
-                }
-                // Several actions often share templates: each is kept once (by address).
-                let start = accepted.len();
-                for &t in &listed {
-                    let address = std::ptr::from_ref(t);
-                    let found = if templates.len() <= SCANNED {
-                        templates.iter().position(|(k, _)| std::ptr::eq(*k, t))
-                    } else {
-                        if index.is_empty() {
-                            index.extend(
-                                templates
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(i, (k, _))| (std::ptr::from_ref(*k), i)),
-                            );
-                        }
-                        index.get(&address).copied()
-                    };
-                    let at = found.unwrap_or_else(|| {
-                        templates.push((t, Cell::new(None)));
-                        if !index.is_empty() {
-                            index.insert(address, templates.len() - 1);
-                        }
-                        templates.len() - 1
-                    });
-                    accepted.push(at);
-                }
-                Some(start..accepted.len())
+                known.then_some(start..listed.len())
             })
             .collect::<Vec<_>>();
         let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
+        let (templates, accepted) = if listed.len() <= KEPT_AS_LISTED {
+            let accepted = (0..listed.len()).collect();
+            (listed, accepted)
+        } else {
+            // Each template once, by address.
+            let mut templates = Vec::new();
+            let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
+            let accepted = listed
+                .iter()
+                .map(|&t| {
+                    *index.entry(std::ptr::from_ref(t)).or_insert_with(|| {
+                        templates.push(t);
+                        templates.len() - 1
+                    })
+                })
+                .collect();
+            (templates, accepted)
+        };
         Actions {
             values,
             ranges,
             accepted,
-            templates,
+            not_plainly: templates.iter().map(|_| Cell::new(false)).collect(),
+            templates: templates
+                .into_iter()
+                .map(|t| (t, Cell::new(None)))
+                .collect(),
             pinned,
         }
     }
 }
 
-/// Up to this many distinct templates, one is looked for among them by a scan; past it, by
-/// an index (a statement with wildcards over many services may name thousands).
-const SCANNED: usize = 32;
+/// Up to this many templates in all, a statement's are kept as its actions list them; past
+/// it, each once (a statement with wildcards over many services may list thousands).
+const KEPT_AS_LISTED: usize = 32;
 
 #[cfg(test)]
 mod tests {
@@ -377,5 +484,94 @@ mod tests {
             }
         }
         assert!(seen > 1000, "{seen} templates");
+    }
+
+    /// The plain test of a value against a template says yes only where the globs meet, and
+    /// says it for nearly every pair that does (on a spread of value shapes).
+    #[test]
+    fn plain_values_meet_templates_as_their_globs_do() {
+        use crate::pattern::{ArnLiteral, Glob};
+        use crate::rules::lookup::resource_glob;
+        let values = [
+            "arn:aws:s3:::example-bucket",
+            "arn:aws:s3:::example-bucket/*",
+            "arn:aws:s3:::example-bucket/path/to/key.txt",
+            "arn:aws:s3:::EXAMPLE-Bucket/Key",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/k*",
+            "arn:aws:s3:::ACCOUNT-ID-bucket/*",
+            "arn:aws:iam::123456789012:role/service/Admin",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:iam::ACCOUNT-ID:user/alice",
+            "arn:aws:IAM::123456789012:policy/p",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:us-east-1:123456789012:alias/my-key",
+            "arn:aws:kms:us-east-1:123456789012:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:log-stream:s",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/index/*",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2024",
+            "arn:aws:sqs:us-east-1:123456789012:queue-name",
+            "arn:aws:sns:us-east-1:123456789012:topic:sub-id",
+            "arn:aws:lambda:us-east-1:123456789012:function:fn:prod",
+            "arn:aws:lambda:us-east-1:123456789012:function:fn",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123",
+            "arn:aws:ec2:us-east-1::image/ami-0123",
+            "arn:aws:ec2:::instance/x",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:name-AbCdEf",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/app/*",
+            "arn:aws:execute-api:us-east-1:123456789012:api/stage/GET/path",
+            "arn:aws:codestar-connections:us-east-1:123456789012:connection/c",
+            "arn:aws-cn:s3:::bucket/a:b/c",
+            "arn:aws:s3:::bucket/a/b:c:d:e",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
+            "arn:aws:states:us-east-1:123456789012:execution:sm:run",
+            "arn:aws:rds:us-east-1:123456789012:db:mydb",
+            "arn:aws:ecr:us-east-1:123456789012:repository/team/app",
+            "arn:aws:glue:us-east-1:123456789012:table/db/t",
+            "arn:aws:sts::123456789012:assumed-role/r/s",
+            "arn:aws:kms:region:account:key/id",
+            "arn:aws:s3:::",
+            "arn:aws:s3::::",
+        ];
+        let catalog = Catalog::embedded();
+        let (mut met, mut plainly) = (0, 0);
+        for value in values {
+            let literal = ArnLiteral::new(value).expect(value);
+            let glob = Glob::new(&resource_glob(value));
+            for (id, _) in catalog.service_ids() {
+                let Some(arns) = catalog.arns(id) else {
+                    continue;
+                };
+                for t in &arns.templates {
+                    let meets = glob.intersects(&t.glob);
+                    let quick = t.glob.surely_meets(&literal);
+                    assert!(meets || !quick, "{value} against {}", t.template);
+                    met += usize::from(meets);
+                    plainly += usize::from(quick);
+                }
+            }
+        }
+        assert!(met > 100, "{met} pairs meet");
+        assert!(plainly * 100 >= met * 99, "{plainly} of {met}");
+    }
+
+    #[test]
+    fn values_that_are_not_plain_arns_are_left_to_the_globs() {
+        use crate::pattern::ArnLiteral;
+        for value in [
+            "*",
+            "arn:aws:s3:::*/key",
+            "arn:aws:s3:*:*:x",
+            "arn:aws:s3:::b?",
+            "arn:${AWS::Partition}:s3:::b",
+            "arn:aws:s3:::<bucket>",
+            "arn:aws:s3::b",
+            "arn:aws:s3:::bücket",
+            "arn:aws:s3:::b**",
+        ] {
+            assert!(ArnLiteral::new(value).is_none(), "{value}");
+        }
     }
 }
