@@ -105,7 +105,7 @@ impl<'c> Target<'c> {
 
     /// Whether some template has no name part, so that a literal ARN may be every resource
     /// of it ([`scope::is_every`]).
-    fn has_nameless_template(&self) -> bool {
+    pub fn has_nameless_template(&self) -> bool {
         *self.nameless.get_or_init(|| {
             self.templates
                 .iter()
@@ -163,6 +163,9 @@ pub struct Grant<'a> {
     /// The scopes worked out so far, by the templates they were asked for: the E rules ask
     /// about many actions of one resource type (every `iam:*Role*` takes a role).
     scopes: std::cell::RefCell<Vec<ScopeFor<'a>>>,
+    /// What the resources alone say of [`Grant::may_reach_every`], read once per statement:
+    /// the methods ask it of dozens of actions.
+    openness: std::cell::OnceCell<Openness>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
 }
@@ -197,6 +200,7 @@ impl<'a> Grant<'a> {
             resources,
             resource_globs: std::cell::OnceCell::new(),
             scopes: std::cell::RefCell::default(),
+            openness: std::cell::OnceCell::new(),
             principals,
             conditions: s.conditions().iter().map(Condition::of).collect(),
         }
@@ -265,19 +269,36 @@ impl<'a> Grant<'a> {
     /// caller's own: `false` settles that it names resources or none, without comparing
     /// the resources with the action's templates.
     pub fn may_reach_every(&self, target: &Target) -> bool {
-        match &self.resources {
-            Resources::Listed(values) => {
-                if !scope::all_literal(values) {
-                    return true;
-                }
-                // Without templates only `*` is every resource.
-                target.templates.is_some()
-                    && (target.has_nameless_template()
-                        || values.iter().any(|v| scope::holds_any_name(v.value)))
-            }
-            Resources::Except { .. } => true,
-            Resources::Unstated => false,
+        match self.openness() {
+            Openness::Any => true,
+            // Without templates only `*` is every resource.
+            Openness::WithTemplates => target.templates.is_some(),
+            Openness::Nameless => target.templates.is_some() && target.has_nameless_template(),
+            Openness::Never => false,
         }
+    }
+
+    /// [`Grant::may_reach_every`] for any target that has templates, `nameless` telling
+    /// whether one of them has no name part (asked only when it matters): never `false`
+    /// where that is `true` for such a target.
+    pub fn may_reach_every_with(&self, nameless: impl FnOnce() -> bool) -> bool {
+        match self.openness() {
+            Openness::Any | Openness::WithTemplates => true,
+            Openness::Nameless => nameless(),
+            Openness::Never => false,
+        }
+    }
+
+    fn openness(&self) -> Openness {
+        *self.openness.get_or_init(|| match &self.resources {
+            Resources::Listed(values) if !scope::all_literal(values) => Openness::Any,
+            Resources::Listed(values) if values.iter().any(|v| scope::holds_any_name(v.value)) => {
+                Openness::WithTemplates
+            }
+            Resources::Listed(_) => Openness::Nameless,
+            Resources::Except { .. } => Openness::Any,
+            Resources::Unstated => Openness::Never,
+        })
     }
 
     /// Conditions that pin the target or the caller.
@@ -293,6 +314,20 @@ impl<'a> Grant<'a> {
             .iter()
             .filter(|c| c.narrows == Narrows::Context)
     }
+}
+
+/// When a statement's resources may reach every resource of an action
+/// ([`Grant::may_reach_every`]), by what they are.
+#[derive(Clone, Copy)]
+enum Openness {
+    /// Patterns, variables or `NotResource`: any action.
+    Any,
+    /// Literal names, one of them a name no resource has: an action with templates.
+    WithTemplates,
+    /// Literal names: an action with a template without a name part.
+    Nameless,
+    /// No resource element.
+    Never,
 }
 
 /// A grant's scope for the actions that accept these templates (`None`: the catalog does
@@ -593,6 +628,11 @@ impl<'n> ActionList<'n> {
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// The name at `at`, as listed.
+    pub fn name(&self, at: usize) -> Option<&'n str> {
+        self.names.get(at).copied()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -170,6 +170,10 @@ impl<'c> Matches<'c> {
     }
 }
 
+/// Where the catalog has one of the access methods' actions, and whether one of its
+/// templates has no name part: found once per run, when first asked.
+pub(super) type MethodAction = OnceLock<Option<(crate::access::Located, bool)>>;
+
 /// The run's lookups: the catalog, and everything worked out from it once per run and
 /// shared by every rule, document and thread. Every speed trick the rules rely on (memos,
 /// per-thread buffers) lives here, behind these queries, not in a rule's file.
@@ -198,8 +202,9 @@ pub struct Lookups {
     service_keys: Memo<Arc<super::keys::ServiceSlot>>,
     /// Where each action the access methods name is in the catalog, by its position in
     /// their list, each found once per run when first asked (finding it loads its
-    /// service): every identity document asks about them (`methods::find`).
-    pub(super) method_actions: OnceLock<Vec<OnceLock<Option<crate::access::Located>>>>,
+    /// service): every identity document asks about them (`methods::find`). With each,
+    /// whether one of its templates has no name part (`Target::has_nameless_template`).
+    pub(super) method_actions: OnceLock<Vec<MethodAction>>,
 }
 
 impl Lookups {
