@@ -657,6 +657,22 @@ impl<'n> ActionList<'n> {
         }
     }
 
+    /// The positions of the names an action pattern (as a statement writes it) matches, in
+    /// order: what [`Access::naming_each`] finds of one token, for a caller that keeps it.
+    pub fn matching(&self, pattern: &str) -> Vec<usize> {
+        if !self.may_name(pattern) {
+            return Vec::new();
+        }
+        let pattern = ActionPattern::new(pattern);
+        if let ActionPattern::Literal(name) = pattern {
+            return self.position(name).into_iter().collect();
+        }
+        let of_service = self.of_service(&pattern).iter().copied();
+        of_service
+            .filter(|&at| pattern.matches(self.names[at]))
+            .collect()
+    }
+
     /// The positions a pattern's service part allows.
     fn of_service(&self, pattern: &ActionPattern) -> &[usize] {
         match pattern.service() {
@@ -736,40 +752,35 @@ impl<'a> Access<'a> {
     /// does ([`Access::naming`] of every name; empty: none names it), in one pass over the
     /// document's patterns and without the index, which most documents then never build.
     pub fn naming_each<'s>(&'s self, list: &ActionList) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
+        self.naming_each_with(list, |token| list.matching(token))
+    }
+
+    /// [`Access::naming_each`], with `matching` telling which names of `list` a token
+    /// matches ([`ActionList::matching`]): a caller that meets the same tokens in document
+    /// after document keeps the answers.
+    pub fn naming_each_with<'s, M: AsRef<[usize]>>(
+        &'s self,
+        list: &ActionList,
+        mut matching: impl FnMut(&str) -> M,
+    ) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
         let mut naming: Vec<Vec<(&'s Grant<'a>, Str<'a>)>> = Vec::new();
         naming.resize_with(list.len(), Vec::new);
         for grant in &self.allows {
             match &grant.actions {
                 Actions::Listed(tokens) => {
-                    // The first pattern of the statement that matches a name is its token.
-                    let named_here = |naming: &[Vec<(&'s Grant<'a>, Str<'a>)>], at: usize| {
-                        naming[at]
-                            .last()
-                            .is_some_and(|(g, _)| std::ptr::eq(*g, grant))
-                    };
-                    // Patterns an earlier question compiled are used as they are; otherwise
-                    // a name of a service the list does not name is passed over uncompiled.
-                    let compiled = grant.patterns.get();
-                    for (p, token) in tokens.iter().enumerate() {
-                        let built;
-                        let pattern = match compiled {
-                            Some(patterns) => &patterns[p],
-                            None if !list.may_name(token.value) => continue,
-                            None => {
-                                built = ActionPattern::new(token.value);
-                                &built
-                            }
-                        };
-                        if let ActionPattern::Literal(name) = pattern {
-                            if let Some(at) = list.position(name) {
-                                if !named_here(&naming, at) {
-                                    naming[at].push((grant, *token));
-                                }
-                            }
+                    for token in tokens {
+                        // Most names are of services the list does not name: passed over
+                        // before `matching` is asked.
+                        if !list.may_name(token.value) {
                             continue;
                         }
-                        for &at in list.of_service(pattern) {
-                            if !named_here(&naming, at) && pattern.matches(list.names[at]) {
+                        for &at in matching(token.value).as_ref() {
+                            // The first pattern of the statement that matches a name is its
+                            // token.
+                            let named_here = naming[at]
+                                .last()
+                                .is_some_and(|(g, _)| std::ptr::eq(*g, grant));
+                            if !named_here {
                                 naming[at].push((grant, *token));
                             }
                         }

@@ -205,6 +205,9 @@ pub struct Lookups {
     /// service): every identity document asks about them (`methods::find`). With each,
     /// whether one of its templates has no name part (`Target::has_nameless_template`).
     pub(super) method_actions: OnceLock<Vec<MethodAction>>,
+    /// Which of those actions each action pattern names, by position (`methods::find`):
+    /// the same patterns recur in file after file.
+    method_tokens: Memo<Arc<[usize]>>,
 }
 
 impl Lookups {
@@ -234,6 +237,17 @@ impl Lookups {
     pub fn service_slot(&self, prefix: &str) -> Arc<super::keys::ServiceSlot> {
         self.service_keys
             .get_or_insert_with(prefix, Default::default)
+    }
+
+    /// The positions `work` finds for the action pattern `token` in the access methods'
+    /// list of actions, worked out once per run and thread.
+    pub(super) fn method_positions(
+        &self,
+        token: &str,
+        work: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        self.method_tokens
+            .get_or_insert(token, || false, || work().into())
     }
 
     /// The KMS action sets as the run's catalog knows them.

@@ -524,7 +524,10 @@ fn find(cx: &Context) -> Findings {
     let actions = method_actions();
     let located_slots = locations(cx);
     let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
-        .naming_each(&actions.list)
+        .naming_each_with(&actions.list, |token| {
+            cx.lookups
+                .method_positions(token, || actions.list.matching(token))
+        })
         .into_iter()
         .map(Some)
         .collect();
