@@ -266,7 +266,7 @@ fn check_file(
                 .as_ref()
                 .filter(|_| opts.kind.is_none())
                 .and_then(|(_, _, held)| *held));
-        let found = rules::run(&cx, |m| rule_set.applies(m, kind));
+        let found = rules::run(&cx, |m| rule_set.enabled(m.id).is_some());
         file.diagnostics.reserve(found.len());
         // Each statement's `Sid` as its findings share it, by the statement's place: copied
         // once, not once a finding.
@@ -515,22 +515,21 @@ impl FileCheck<'_> {
         }
         // Placed in the order of their offsets and codes, which is nearly the report's:
         // the small keys are sorted, not the findings (see `sort_placed`).
-        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
         let mut order: Vec<(usize, Code, u32)> = diagnostics
             .iter()
             .zip(0u32..)
             .map(|((d, _, _), made)| (d.span.start, d.code, made))
             .collect();
         order.sort_unstable();
-        let mut slots: Vec<Option<_>> = diagnostics.into_iter().map(Some).collect();
-        let mut findings = Vec::with_capacity(slots.len());
-        let mut made = Vec::with_capacity(slots.len());
+        let mut findings = Vec::with_capacity(diagnostics.len());
+        let mut made = Vec::with_capacity(diagnostics.len());
         for (_, _, at) in order {
-            let Some((d, document, kind)) = slots.get_mut(at as usize).and_then(Option::take)
-            else {
+            // Each placed where it lies in the list (taken from it, not moved out whole).
+            let Some((d, document, kind)) = diagnostics.get_mut(at as usize) else {
                 continue;
             };
-            if let Some(finding) = rule_set.place(d, &mut self.host, document, kind) {
+            if let Some(finding) = rule_set.place_from(d, &mut self.host, *document, *kind) {
                 findings.push(finding);
                 made.push(at);
             }

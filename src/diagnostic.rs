@@ -132,6 +132,9 @@ pub struct Label {
 /// just past the last character of the offending token.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
+    /// The rule, typed; `rule` and `name` are its page's spelling.
+    #[serde(skip)]
+    pub code: Code,
     pub rule: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -312,6 +315,7 @@ mod tests {
 
     fn finding(pointer: &str, sid: Option<&str>) -> Finding {
         Finding {
+            code: Code::P016,
             rule: "P016",
             name: "placeholder",
             severity: Severity::Warning,

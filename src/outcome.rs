@@ -228,6 +228,7 @@ mod tests {
 
     fn finding(severity: Severity) -> Finding {
         Finding {
+            code: crate::code::Code::P016,
             rule: "P016",
             name: "placeholder",
             severity,

@@ -56,15 +56,6 @@ impl<'c> RuleSet<'c> {
         .then_some(meta)
     }
 
-    /// Whether a rule runs on a document of this kind in this file.
-    pub(crate) fn applies(&self, meta: &RuleMeta, kind: PolicyKind) -> bool {
-        (self.every_rule
-            || self
-                .config
-                .enabled(meta.code, meta.name, &self.ignored_here))
-            && (meta.kinds.is_empty() || meta.kinds.contains(&kind))
-    }
-
     /// The config's override, else what the rule found, else the rule's default.
     fn severity(&self, meta: &RuleMeta, found: Option<Severity>) -> Severity {
         if self.every_rule {
@@ -81,7 +72,19 @@ impl<'c> RuleSet<'c> {
     /// when its rule does not report in this file.
     pub(crate) fn place(
         &self,
-        d: Diagnostic,
+        mut d: Diagnostic,
+        host: &mut impl Locate,
+        document: usize,
+        kind: Option<PolicyKind>,
+    ) -> Option<Finding> {
+        self.place_from(&mut d, host, document, kind)
+    }
+
+    /// [`RuleSet::place`] for a diagnostic left where it is (in a file's list): its texts
+    /// and labels are taken from it, not copied.
+    pub(crate) fn place_from(
+        &self,
+        d: &mut Diagnostic,
         host: &mut impl Locate,
         document: usize,
         kind: Option<PolicyKind>,
@@ -90,27 +93,28 @@ impl<'c> RuleSet<'c> {
         let severity = self.severity(meta, d.severity);
         let (start, end) = host.range(d.span);
         // Placed where they are: the diagnostic's list becomes the finding's.
-        let mut labels = d.labels;
+        let mut labels = std::mem::take(&mut d.labels);
         for label in &mut labels {
             let (s, e) = host.range(label.span);
             (label.line, label.column) = (s.line, s.column);
             (label.end_line, label.end_column) = (e.line, e.column);
         }
         Some(Finding {
+            code: meta.id,
             rule: meta.code,
             name: meta.name,
             severity,
-            message: shorten_quoted(d.message),
+            message: shorten_quoted(std::mem::take(&mut d.message)),
             path: host.path().clone(),
             line: start.line,
             column: start.column,
             end_line: end.line,
             end_column: end.column,
-            help: d.help.unwrap_or(Cow::Borrowed(meta.fix)),
+            help: d.help.take().unwrap_or(Cow::Borrowed(meta.fix)),
             document,
             kind,
-            pointer: d.pointer,
-            sid: d.sid,
+            pointer: std::mem::take(&mut d.pointer),
+            sid: d.sid.take(),
             snippet: host.snippet(d.span).to_string(),
             labels,
             span: d.span,

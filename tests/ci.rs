@@ -104,6 +104,7 @@ fn sarif_fingerprints_survive_lines_inserted_above() {
 
 fn finding(path: &str, message: &str) -> Finding {
     Finding {
+        code: iamlint::code::Code::P016,
         rule: "P016",
         name: "placeholder",
         severity: Severity::Info,

@@ -275,8 +275,37 @@ impl<'a> Parser<'a> {
 
     /// A pretty-printed policy is a quarter white space, most of it indentation: after a
     /// line break, spaces are skipped a word at a time.
+    /// Nearly every call passes one line break and its indentation: the loop keeps its
+    /// position in a register and calls nothing (a line start is noted only while the
+    /// buffer has room), so that the call costs no saved registers; a full buffer is left to
+    /// [`Parser::skip_ws_growing`].
     #[inline(never)]
     fn skip_some_ws(&mut self) {
+        let bytes = self.bytes;
+        let mut pos = self.pos;
+        loop {
+            match bytes.get(pos) {
+                Some(b'\n') => {
+                    if let Some(starts) = &mut self.line_starts {
+                        if starts.len() == starts.capacity() {
+                            self.pos = pos;
+                            return self.skip_ws_growing();
+                        }
+                        starts.push(pos + 1);
+                    }
+                    pos = indentation_end(bytes, pos + 1);
+                }
+                Some(b' ' | b'\t' | b'\r') => pos += 1,
+                _ => break,
+            }
+        }
+        self.pos = pos;
+    }
+
+    /// [`Parser::skip_some_ws`] when the buffer of line starts must grow.
+    #[cold]
+    #[inline(never)]
+    fn skip_ws_growing(&mut self) {
         loop {
             match self.bytes.get(self.pos) {
                 Some(b' ' | b'\t' | b'\r') => self.pos += 1,

@@ -81,27 +81,50 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     }
     // Word-like tokens between ARN and path separators, unless inside a bracketed one
     // (those are sorted by start, so a binary search finds the one that could hold it).
+    // Every word [`is_placeholder_word`] takes holds a pair of neighbours that [`hints`]
+    // looks for, and no separator is in such a pair: only the tokens around those pairs
+    // are looked at, in order, rather than every token of the text.
     let bracketed = found.len();
     // Separators are ASCII, so bytes will do: no byte of a multi-byte character matches.
-    let mut start = 0;
-    for pos in 0..=bytes.len() {
-        // The end of the text ends the last token too.
-        let separator = bytes.get(pos).is_none_or(|&b| SEPARATORS[usize::from(b)]);
-        if separator {
-            if start < pos && is_placeholder_word(&text[start..pos]) {
-                let inside = |ranges: &[Range<usize>]| {
-                    let before = ranges.partition_point(|r| r.start <= start);
-                    before > 0 && ranges[before - 1].contains(&start)
-                };
-                if !inside(&found[..bracketed]) && !inside(&filled) {
-                    found.push(start..pos);
-                }
+    let separator = |b: &u8| SEPARATORS[usize::from(*b)];
+    let mut from = 0;
+    while let Some(pair) = next_word_pair(bytes, from) {
+        let start = bytes[..pair]
+            .iter()
+            .rposition(separator)
+            .map_or(0, |at| at + 1);
+        let end = bytes[pair..]
+            .iter()
+            .position(separator)
+            .map_or(bytes.len(), |at| pair + at);
+        if is_placeholder_word(&text[start..end]) {
+            let inside = |ranges: &[Range<usize>]| {
+                let before = ranges.partition_point(|r| r.start <= start);
+                before > 0 && ranges[before - 1].contains(&start)
+            };
+            if !inside(&found[..bracketed]) && !inside(&filled) {
+                found.push(start..end);
             }
-            start = pos + 1;
         }
+        // The byte at `end` (if any) is a separator: the next token starts after it.
+        from = end + 1;
     }
     found.sort_by_key(|r| r.start);
     found
+}
+
+/// Where the first pair of neighbours at or after `from` that a placeholder word holds
+/// (see [`Hints::word`]) starts.
+fn next_word_pair(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut previous = 0;
+    for (at, &b) in rest.iter().enumerate() {
+        if previous & PAIR_ENDS[usize::from(b)] & !BRACKET != 0 {
+            return Some(from + at - 1);
+        }
+        previous = PAIR_STARTS[usize::from(b)];
+    }
+    None
 }
 
 /// The bytes that end a word-like token: one table lookup a byte, rather than a dozen
@@ -210,41 +233,42 @@ fn window_hints(window: &[u8]) -> (bool, bool) {
     (bracket != 0, word != 0)
 }
 
-fn hints_bytewise(bytes: &[u8]) -> Hints {
-    // One table lookup a byte: which pairs a byte may start and which it may end. Every
-    // byte "starts" the `BRACKET` pair, which `<`, `$` and `{` end, so one walk tells both.
-    const UPPER: u8 = 1;
-    const ID: u8 = 2;
-    const YO: u8 = 4;
-    const XX: u8 = 8;
-    const BRACKET: u8 = 16;
-    const fn table(ends: bool) -> [u8; 256] {
-        let mut t = [0u8; 256];
-        let mut b = 0;
-        while b < 256 {
-            let byte = b as u8;
-            let lower = byte.to_ascii_lowercase();
-            let mut bits = if byte.is_ascii_uppercase() { UPPER } else { 0 };
-            bits |= match (ends, lower) {
-                (false, b'i') | (true, b'd') => ID,
-                (false, b'y') | (true, b'o') => YO,
-                (_, b'x') => XX,
-                _ => 0,
-            };
-            if !ends || byte == b'<' || byte == b'$' || byte == b'{' {
-                bits |= BRACKET;
-            }
-            t[b] = bits;
-            b += 1;
+// One table lookup a byte: which pairs a byte may start and which it may end. Every byte
+// "starts" the `BRACKET` pair, which `<`, `$` and `{` end, so one walk tells both.
+const UPPER: u8 = 1;
+const ID: u8 = 2;
+const YO: u8 = 4;
+const XX: u8 = 8;
+const BRACKET: u8 = 16;
+const fn pair_table(ends: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let lower = byte.to_ascii_lowercase();
+        let mut bits = if byte.is_ascii_uppercase() { UPPER } else { 0 };
+        bits |= match (ends, lower) {
+            (false, b'i') | (true, b'd') => ID,
+            (false, b'y') | (true, b'o') => YO,
+            (_, b'x') => XX,
+            _ => 0,
+        };
+        if !ends || byte == b'<' || byte == b'$' || byte == b'{' {
+            bits |= BRACKET;
         }
-        t
+        t[b] = bits;
+        b += 1;
     }
-    static STARTS: [u8; 256] = table(false);
-    static ENDS: [u8; 256] = table(true);
+    t
+}
+static PAIR_STARTS: [u8; 256] = pair_table(false);
+static PAIR_ENDS: [u8; 256] = pair_table(true);
+
+fn hints_bytewise(bytes: &[u8]) -> Hints {
     let (mut previous, mut seen) = (BRACKET, 0);
     for &b in bytes {
-        seen |= previous & ENDS[usize::from(b)];
-        previous = STARTS[usize::from(b)];
+        seen |= previous & PAIR_ENDS[usize::from(b)];
+        previous = PAIR_STARTS[usize::from(b)];
     }
     Hints {
         bracket: seen & BRACKET != 0,
@@ -426,6 +450,62 @@ mod tests {
         }
         assert!(words > 1000 && brackets > 1000, "{words} {brackets}");
         assert!(words < 49_000 && brackets < 49_000, "{words} {brackets}");
+    }
+
+    /// The word scan, which looks only at the tokens around a pair of neighbours that
+    /// [`super::hints`] looks for, finds what a test of every token finds.
+    #[test]
+    fn word_scan_agrees_with_a_test_of_every_token() {
+        // Every token, in order, by the separators alone; bracketed text is left out of
+        // the texts below, so no token is inside one.
+        fn every_token(text: &str) -> Vec<std::ops::Range<usize>> {
+            let mut found = Vec::new();
+            let mut start = 0;
+            for (pos, b) in text.bytes().chain([b':']).enumerate() {
+                if super::SEPARATORS[usize::from(b)] {
+                    if start < pos && super::is_placeholder_word(&text[start..pos]) {
+                        found.push(start..pos);
+                    }
+                    start = pos + 1;
+                }
+            }
+            found
+        }
+        let parts = [
+            "ACCOUNT",
+            "ID",
+            "MY",
+            "YOUR",
+            "-",
+            "_",
+            "id",
+            "key",
+            "your",
+            "x",
+            "XX",
+            "CI",
+            "a",
+            "1",
+            ":",
+            "/",
+            ".",
+            " ",
+            "=",
+            "@",
+            ",",
+            "arn:aws:iam::",
+            "role/",
+            "é",
+        ];
+        let mut next = numbers(11);
+        let mut placeholders = 0;
+        for _ in 0..50_000 {
+            let text: String = (0..next(12)).map(|_| parts[next(parts.len())]).collect();
+            let expected = every_token(&text);
+            placeholders += expected.len();
+            assert_eq!(find(&text), expected, "{text:?}");
+        }
+        assert!(placeholders > 3_000, "only {placeholders} placeholders");
     }
 
     #[test]

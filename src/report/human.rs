@@ -265,6 +265,7 @@ mod tests {
     fn finding(source: &str, token: &str, message: &str, help: &str) -> Finding {
         let start = source.find(token).unwrap();
         Finding {
+            code: crate::code::Code::C005,
             rule: "C005",
             name: "arn-matches-no-resource-type",
             severity: Severity::Warning,

@@ -5,14 +5,17 @@
 //! checked the file, and written as the files stream past; the documents, which follow
 //! them, are kept until the end.
 
-use crate::diagnostic::Finding;
+use crate::code::Code;
+use crate::diagnostic::{Finding, Severity};
 use crate::outcome::DocumentReport;
 use crate::outcome::Report;
 use crate::policy::PolicyKind;
+use crate::rules::RuleMeta;
 use crate::sink::Checked;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 /// A document as the end of the output lists it, kept compact until then: its path is
 /// looked up by its input when the list is written.
@@ -158,46 +161,68 @@ pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
         })
         .sum();
     let mut out = Vec::with_capacity(size);
-    // Escaped once: the findings of a group (almost always) share their path.
-    let mut path: (&str, Vec<u8>) = ("", b"\"\"".to_vec());
+    // Written once: the findings of a group (almost always) share their path.
+    let mut path: Option<(&str, Vec<u8>)> = None;
     for (k, finding) in findings.iter().enumerate() {
         if !(first && k == 0) {
             out.push(b',');
         }
-        if !(std::ptr::eq(path.0, &*finding.path) || *path.0 == *finding.path) {
-            path.1.clear();
-            write_string(&mut path.1, &finding.path);
-            path.0 = &finding.path;
-        }
+        let run = match &mut path {
+            Some((shown, run))
+                if std::ptr::eq(*shown, &*finding.path) || **shown == *finding.path =>
+            {
+                run
+            }
+            _ => &mut path.insert((&finding.path, path_run(&finding.path))).1,
+        };
         out.extend_from_slice(b"\n    ");
-        write_finding(&mut out, finding, &path.1);
+        write_finding(&mut out, finding, run);
     }
     Ok(out)
 }
 
+/// The `path` member of a finding with the key of the `line` member after it.
+fn path_run(path: &str) -> Vec<u8> {
+    let mut run = Vec::with_capacity(path.len() + 48);
+    string_field(&mut run, b",\n      \"path\": ", path);
+    run.extend_from_slice(b",\n      \"line\": ");
+    run
+}
+
 /// One finding, byte for byte as `serde_json::to_writer_pretty` writes it with each line
-/// indented two more levels (a test holds the two equal), its path already escaped.
+/// indented two more levels (a test holds the two equal); `path_run` is its [`path_run`].
 /// Written by hand because the findings are most of a large report and serde's generic path
 /// is most of its cost.
-fn write_finding(out: &mut Vec<u8>, f: &Finding, escaped_path: &[u8]) {
-    // Each member's separator, indentation and key are one literal: most of the output.
-    // A rule's code and name are identifiers (a test holds every one plain).
-    plain_field(out, b"{\n      \"rule\": ", f.rule);
-    plain_field(out, b",\n      \"name\": ", f.name);
-    plain_field(out, b",\n      \"severity\": ", f.severity.as_str());
-    string_field(out, b",\n      \"message\": ", &f.message);
-    out.extend_from_slice(b",\n      \"path\": ");
-    out.extend_from_slice(escaped_path);
-    number_field(out, b",\n      \"line\": ", f.line);
+fn write_finding(out: &mut Vec<u8>, f: &Finding, path_run: &[u8]) {
+    // The members that depend only on the rule, the severity or the kind, with the keys
+    // around them, are runs built once a run (see `Fixed`): most of the output, one copy.
+    let fixed = Fixed::of(f);
+    match fixed.map(|fixed| fixed.head(f.severity)) {
+        Some(head) => out.extend_from_slice(head),
+        None => {
+            // A rule's code and name are identifiers (a test holds every one plain).
+            plain_field(out, b"{\n      \"rule\": ", f.rule);
+            plain_field(out, b",\n      \"name\": ", f.name);
+            plain_field(out, b",\n      \"severity\": ", f.severity.as_str());
+            out.extend_from_slice(b",\n      \"message\": ");
+        }
+    }
+    write_string(out, &f.message);
+    out.extend_from_slice(path_run);
+    digits(out, f.line);
     number_field(out, b",\n      \"column\": ", f.column);
     number_field(out, b",\n      \"end_line\": ", f.end_line);
     number_field(out, b",\n      \"end_column\": ", f.end_column);
-    string_field(out, b",\n      \"help\": ", &f.help);
-    number_field(out, b",\n      \"document\": ", f.document);
-    if let Some(kind) = f.kind {
-        plain_field(out, b",\n      \"kind\": ", kind.as_str());
+    match fixed.and_then(|fixed| fixed.help(&f.help)) {
+        Some(help) => out.extend_from_slice(help),
+        None => {
+            string_field(out, b",\n      \"help\": ", &f.help);
+            out.extend_from_slice(b",\n      \"document\": ");
+        }
     }
-    string_field(out, b",\n      \"pointer\": ", &f.pointer);
+    digits(out, f.document);
+    out.extend_from_slice(kind_run(f.kind));
+    write_string(out, &f.pointer);
     if let Some(sid) = &f.sid {
         string_field(out, b",\n      \"sid\": ", sid);
     }
@@ -220,6 +245,79 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding, escaped_path: &[u8]) {
     out.extend_from_slice(b"\n    }");
 }
 
+const SEVERITIES: usize = 3;
+
+/// The runs of one rule's findings that are the same in all of them: from the opening brace
+/// to the `message` key (one for each severity), and the rule's own help with the key of the
+/// `document` member after it. Each is built on its first use in a run and kept for the rest.
+#[derive(Clone, Copy)]
+struct Fixed {
+    meta: &'static RuleMeta,
+    heads: &'static [OnceLock<Box<[u8]>>; SEVERITIES],
+    help: &'static OnceLock<Box<[u8]>>,
+}
+
+/// Each rule's [`Fixed`] runs, in code order.
+static HEADS: [[OnceLock<Box<[u8]>>; SEVERITIES]; Code::ALL.len()] =
+    [const { [const { OnceLock::new() }; SEVERITIES] }; Code::ALL.len()];
+static HELPS: [OnceLock<Box<[u8]>>; Code::ALL.len()] = [const { OnceLock::new() }; Code::ALL.len()];
+
+impl Fixed {
+    /// The runs of the finding's rule; `None` for a finding whose rule and name are not its
+    /// code's (made by hand), which is written member by member.
+    #[inline]
+    fn of(f: &Finding) -> Option<Fixed> {
+        let meta = f.code.meta();
+        let at = f.code as usize;
+        (std::ptr::eq(meta.code, f.rule) && std::ptr::eq(meta.name, f.name)).then(|| Fixed {
+            meta,
+            heads: &HEADS[at],
+            help: &HELPS[at],
+        })
+    }
+
+    fn head(&self, severity: Severity) -> &'static [u8] {
+        self.heads[severity as usize].get_or_init(|| {
+            let mut run = Vec::new();
+            plain_field(&mut run, b"{\n      \"rule\": ", self.meta.code);
+            plain_field(&mut run, b",\n      \"name\": ", self.meta.name);
+            plain_field(&mut run, b",\n      \"severity\": ", severity.as_str());
+            run.extend_from_slice(b",\n      \"message\": ");
+            run.into_boxed_slice()
+        })
+    }
+
+    /// The `help` member and the `document` key when the help is the rule's own (the
+    /// page's `fix`, borrowed).
+    fn help(&self, help: &str) -> Option<&'static [u8]> {
+        // The same text where the page's is: a copy, even of the same words, is elsewhere.
+        std::ptr::eq(help, self.meta.fix).then(|| {
+            &**self.help.get_or_init(|| {
+                let mut run = Vec::new();
+                string_field(&mut run, b",\n      \"help\": ", self.meta.fix);
+                run.extend_from_slice(b",\n      \"document\": ");
+                run.into_boxed_slice()
+            })
+        })
+    }
+}
+
+/// The `kind` member, when there is one, and the `pointer` key after it.
+fn kind_run(kind: Option<PolicyKind>) -> &'static [u8] {
+    static RUNS: [OnceLock<Box<[u8]>>; PolicyKind::ALL.len()] =
+        [const { OnceLock::new() }; PolicyKind::ALL.len()];
+    const POINTER: &[u8] = b",\n      \"pointer\": ";
+    let Some(kind) = kind else {
+        return POINTER;
+    };
+    RUNS[kind as usize].get_or_init(|| {
+        let mut run = Vec::new();
+        plain_field(&mut run, b",\n      \"kind\": ", kind.as_str());
+        run.extend_from_slice(POINTER);
+        run.into_boxed_slice()
+    })
+}
+
 // Inlined: each key is then a constant of known length, copied without a call.
 #[inline(always)]
 fn string_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
@@ -240,15 +338,31 @@ fn plain_field(out: &mut Vec<u8>, key: &[u8], value: &str) {
 #[inline(always)]
 fn number_field(out: &mut Vec<u8>, key: &[u8], value: usize) {
     out.extend_from_slice(key);
+    digits(out, value);
+}
+
+#[inline(always)]
+fn digits(out: &mut Vec<u8>, value: usize) {
     // Lines, columns and document numbers are nearly all under 10,000: their digits go
-    // out as one copy of known length, not through a buffer and a copy of any length.
-    const DIGITS: &[u8; 10] = b"0123456789";
-    let digit = |place: usize| DIGITS[value / place % 10];
+    // out as one copy of known length, two at a time from a table, not through a buffer
+    // and a copy of any length.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let pair = |n: usize| [PAIRS[2 * n], PAIRS[2 * n + 1]];
     match value {
-        0..=9 => out.push(digit(1)),
-        10..=99 => out.extend_from_slice(&[digit(10), digit(1)]),
-        100..=999 => out.extend_from_slice(&[digit(100), digit(10), digit(1)]),
-        1000..=9999 => out.extend_from_slice(&[digit(1000), digit(100), digit(10), digit(1)]),
+        0..=9 => out.push(PAIRS[2 * value + 1]),
+        10..=99 => out.extend_from_slice(&pair(value)),
+        100..=999 => {
+            let [b, c] = pair(value % 100);
+            out.extend_from_slice(&[PAIRS[2 * (value / 100) + 1], b, c]);
+        }
+        1000..=9999 => {
+            let ([a, b], [c, d]) = (pair(value / 100), pair(value % 100));
+            out.extend_from_slice(&[a, b, c, d]);
+        }
         _ => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
     }
 }
@@ -409,6 +523,7 @@ mod tests {
             .chain("é→😀\u{2028}".chars())
             .collect();
         let finding = Finding {
+            code: crate::code::Code::K006,
             rule: "K006",
             name: "cross-account-principal",
             severity: crate::diagnostic::Severity::Info,
@@ -450,13 +565,48 @@ mod tests {
         bare.labels.clear();
         for finding in [finding, bare] {
             let mut written = Vec::new();
-            let mut path = Vec::new();
-            write_string(&mut path, &finding.path);
-            write_finding(&mut written, &finding, &path);
+            write_finding(&mut written, &finding, &path_run(&finding.path));
             let expected = serde_json::to_string_pretty(&finding)
                 .unwrap()
                 .replace('\n', "\n    ");
             assert_eq!(String::from_utf8(written).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn the_runs_kept_for_a_rule_are_what_serde_writes() {
+        // Every rule at every severity, with its own help and another, in every kind; and a
+        // finding whose rule is not its code's, written member by member.
+        let placed = report_of("{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}}")
+            .files
+            .remove(0)
+            .findings
+            .remove(0);
+        let kinds = PolicyKind::ALL.map(Some);
+        for code in Code::ALL {
+            let meta = code.meta();
+            for severity in [Severity::Info, Severity::Warning, Severity::Error] {
+                for (i, kind) in kinds.iter().chain([&None]).enumerate() {
+                    let mut f = placed.clone();
+                    (f.code, f.rule, f.name, f.severity, f.kind) =
+                        (code, meta.code, meta.name, severity, *kind);
+                    f.help = match i % 3 {
+                        0 => Cow::Borrowed(meta.fix),
+                        1 => Cow::Owned(meta.fix.to_string()),
+                        _ => Cow::Borrowed("another \"help\""),
+                    };
+                    let mut odd = f.clone();
+                    odd.rule = "ZZZ9";
+                    for f in [f, odd] {
+                        let mut written = Vec::new();
+                        write_finding(&mut written, &f, &path_run(&f.path));
+                        let expected = serde_json::to_string_pretty(&f)
+                            .unwrap()
+                            .replace('\n', "\n    ");
+                        assert_eq!(String::from_utf8(written).unwrap(), expected);
+                    }
+                }
+            }
         }
     }
 

@@ -3,10 +3,10 @@
 //! catalog. A dozen rules ask this of every action string; [`super::Context::actions`]
 //! answers them all from one parse and one catalog lookup per string.
 
-use super::lookup::{resolve_in, ActionName, Lookups, Resolved};
+use super::lookup::{read_action, ActionName, Lookups, Resolved};
 use crate::catalog::Catalog;
 use crate::json::Member;
-use crate::policy::{has_wildcard, Policy, Statement, Str};
+use crate::policy::{Policy, Statement, Str};
 use std::borrow::Cow;
 
 /// One string of a statement's `Action` or `NotAction`.
@@ -22,17 +22,21 @@ pub struct ActionEntry<'a> {
     pub wildcard: bool,
     /// What it names in the catalog.
     pub resolved: Resolved<'a>,
+    /// The actions of the KMS sets it reaches (`rules/kms-actions.toml`).
+    pub(super) kms: super::kms::Bits,
 }
 
 impl<'a> ActionEntry<'a> {
     fn new(lookups: &Lookups, catalog: &'a Catalog, member: &'a Member<'a>, text: Str<'a>) -> Self {
-        let wildcard = has_wildcard(text.value);
+        // Split, tested for wildcards and looked up through one probe of the run's memo.
+        let facts = read_action(lookups, catalog, text.value);
         ActionEntry {
             text,
             member,
-            name: ActionName::parse(text),
-            wildcard,
-            resolved: resolve_in(lookups, catalog, text.value, wildcard),
+            name: facts.colon.and_then(|at| ActionName::split_at(text, at)),
+            wildcard: facts.wildcard,
+            resolved: facts.resolved,
+            kms: facts.kms,
         }
     }
 }

@@ -1,16 +1,15 @@
 //! Condition entries read once and asked about many times: each document's keys as the
 //! catalog knows them and its operators' parts ([`DocumentKeys`], worked out once per entry
 //! for the N rules that ask, nine for the key and fourteen for the operator), and which
-//! condition keys each action of a service documents ([`ServiceKeys`], a bit per key and
-//! action, built once per run and service).
+//! actions of a service document a condition key ([`KeyActions`], a bit per action, built
+//! once per run, service and key).
 
-use super::lookup::{condition_key, operator, KeyLookup, Operator};
-use crate::catalog::{Action, Catalog, Service};
-use crate::pattern::cmp_ignore_case;
+use super::lookup::{condition_key, operator, KeyLookup, Matches, Operator};
+use super::Lookups;
+use crate::catalog::{Action, Service};
 use crate::policy::{ConditionEntry, Policy, Statement};
-use rustc_hash::FxHashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::ops::Range;
+use std::sync::Arc;
 
 /// What the rules ask of one condition entry.
 #[derive(Clone, Copy)]
@@ -22,9 +21,9 @@ pub struct EntryFacts<'c> {
 }
 
 impl<'c> EntryFacts<'c> {
-    pub fn of(catalog: &'c Catalog, s: &Statement, entry: &ConditionEntry) -> Self {
+    pub fn of(lookups: &'c Lookups, s: &Statement, entry: &ConditionEntry) -> Self {
         EntryFacts {
-            key: condition_key(catalog, s, entry.key.value),
+            key: condition_key(lookups, s, entry.key.value),
             operator: operator(entry.operator.value),
         }
     }
@@ -39,7 +38,7 @@ pub struct DocumentKeys<'c> {
 }
 
 impl<'c> DocumentKeys<'c> {
-    pub fn new(catalog: &'c Catalog, policy: &Policy) -> Self {
+    pub fn new(lookups: &'c Lookups, policy: &Policy) -> Self {
         let mut starts = Vec::with_capacity(policy.statements.len() + 1);
         let mut keys = Vec::new();
         for s in &policy.statements {
@@ -47,7 +46,7 @@ impl<'c> DocumentKeys<'c> {
             keys.extend(
                 s.conditions()
                     .iter()
-                    .map(|entry| EntryFacts::of(catalog, s, entry)),
+                    .map(|entry| EntryFacts::of(lookups, s, entry)),
             );
         }
         starts.push(keys.len());
@@ -71,132 +70,72 @@ pub fn statement_position(policy: &Policy, s: &Statement) -> Option<usize> {
     all.iter().position(|at| std::ptr::eq(at, s))
 }
 
-/// Which condition keys each action of one service documents, itself or through one of its
-/// resource types, as [`super::lookup::action_supports_key`] defines it: N002, N020 and N022
-/// ask it for every action of every statement with a condition, and the catalog answers it
-/// with a search per resource type and key.
-pub struct ServiceKeys {
-    /// The distinct key names the service's actions and resource types list, sorted
-    /// ignoring case (as AWS compares keys).
-    names: Vec<&'static str>,
-    /// The exact spellings met, each with its name's place in `names`.
-    spellings: FxHashMap<&'static str, usize>,
-    /// `u64`s per action in `bits`.
-    words: usize,
-    /// Per action (in [`Service::actions`] order), a bit per name: set when it documents it.
+/// Which actions of one service document one condition key, itself or through one of its
+/// resource types, as [`super::lookup::action_supports_key`] defines it: a bit per action.
+/// N002, N020 and N022 ask it of every action of every statement with a condition; a
+/// statement's conditions use a few keys, so a column per key and service is built once
+/// per run, when first asked.
+pub struct KeyActions {
+    /// Per action (in [`Service::actions`] order), a bit: set when it documents the key.
     bits: Vec<u64>,
 }
 
-impl ServiceKeys {
-    pub fn build(service: &Service) -> ServiceKeys {
-        let listed = || {
-            let of_actions = service.actions.iter().flat_map(|a| a.condition_keys.iter());
-            of_actions.chain(
+impl KeyActions {
+    pub fn build(service: &Service, key: &str) -> KeyActions {
+        let same = |k: &&str| k.eq_ignore_ascii_case(key);
+        // The resource types that list the key, each the first of its name (ignoring case),
+        // as `Service::resource_type` finds it: usually none, and then only the actions' own
+        // lists are read.
+        let types: Vec<&str> = service
+            .resource_types
+            .iter()
+            .filter(|t| t.condition_keys.iter().any(same))
+            .filter(|t| {
                 service
+                    .resource_type(t.name)
+                    .is_some_and(|first| std::ptr::eq(first, *t))
+            })
+            .map(|t| t.name)
+            .collect();
+        let mut bits = vec![0u64; service.actions.len().div_ceil(64)];
+        for (i, action) in service.actions.iter().enumerate() {
+            let through_type = || {
+                action
                     .resource_types
                     .iter()
-                    .flat_map(|r| r.condition_keys.iter()),
-            )
-        };
-        // Names repeat from action to action: each spelling is sorted once.
-        let mut spellings: FxHashMap<&'static str, usize> = FxHashMap::default();
-        for &name in listed() {
-            spellings.entry(name).or_default();
-        }
-        let mut names: Vec<&'static str> = spellings.keys().copied().collect();
-        names.sort_unstable_by(|a, b| cmp_ignore_case(a, b));
-        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        for (spelling, place) in spellings.iter_mut() {
-            *place = names
-                .binary_search_by(|n| cmp_ignore_case(n, spelling))
-                .unwrap_or_default();
-        }
-        let words = names.len().div_ceil(64);
-        let set = |row: &mut [u64], name: &str| {
-            if let Some(&i) = spellings.get(name) {
-                row[i / 64] |= 1 << (i % 64);
-            }
-        };
-        // Each resource type's keys as a row of bits, OR-ed into its actions' rows.
-        let mut by_type = vec![0u64; service.resource_types.len() * words];
-        for (row, r) in by_type
-            .chunks_mut(words.max(1))
-            .zip(service.resource_types.iter())
-        {
-            for name in r.condition_keys.iter() {
-                set(row, name);
+                    .any(|r| types.iter().any(|t| t.eq_ignore_ascii_case(r.name)))
+            };
+            if action.condition_keys.iter().any(same) || !types.is_empty() && through_type() {
+                bits[i / 64] |= 1 << (i % 64);
             }
         }
-        // Each resource type spelling an action names, found as `Service::resource_type`
-        // finds it (the first of that name, ignoring case) once.
-        let mut types: FxHashMap<&str, Option<usize>> = FxHashMap::default();
-        let mut bits = vec![0u64; service.actions.len() * words];
-        for (row, action) in bits.chunks_mut(words.max(1)).zip(service.actions.iter()) {
-            for name in action.condition_keys.iter() {
-                set(row, name);
-            }
-            for r in action.resource_types.iter() {
-                let found = *types.entry(r.name).or_insert_with(|| {
-                    let all = &service.resource_types;
-                    all.iter().position(|t| t.name.eq_ignore_ascii_case(r.name))
-                });
-                let Some(t) = found else {
-                    continue;
-                };
-                for (word, from) in row.iter_mut().zip(&by_type[t * words..(t + 1) * words]) {
-                    *word |= from;
-                }
-            }
-        }
-        ServiceKeys {
-            names,
-            spellings,
-            words,
-            bits,
-        }
+        KeyActions { bits }
     }
 
-    /// Where `key` (a catalog name) stands among the service's names: `None` when no action
-    /// or resource type of the service lists it.
-    pub fn key_position(&self, key: &str) -> Option<usize> {
-        if let Some(&i) = self.spellings.get(key) {
-            return Some(i);
-        }
-        self.names
-            .binary_search_by(|n| cmp_ignore_case(n, key))
-            .ok()
-    }
-
-    /// Whether the action at `action` in [`Service::actions`] documents the key at `key`
-    /// (from [`ServiceKeys::key_position`]).
-    pub fn supports(&self, action: usize, key: usize) -> bool {
+    /// Whether the action at `action` in [`Service::actions`] documents the key.
+    pub fn supports(&self, action: usize) -> bool {
         self.bits
-            .get(action * self.words + key / 64)
-            .is_some_and(|word| word & (1 << (key % 64)) != 0)
+            .get(action / 64)
+            .is_some_and(|word| word & (1 << (action % 64)) != 0)
     }
-}
 
-/// A service's [`ServiceKeys`], built once the service has been asked about often enough to
-/// pay for it: a statement with a condition asks about a few of its actions, and building
-/// reads every key of every action.
-#[derive(Default)]
-pub struct ServiceSlot {
-    /// Actions asked about without the index.
-    asked: AtomicUsize,
-    index: OnceLock<ServiceKeys>,
-}
-
-impl ServiceSlot {
-    /// The index, or `None` while the service has been asked about fewer times than it has
-    /// actions (roughly what building costs).
-    fn index(&self, service: &Service) -> Option<&ServiceKeys> {
-        if let Some(index) = self.index.get() {
-            return Some(index);
+    /// Whether any action at a position in `actions` documents the key: a word at a time.
+    pub fn any_in(&self, actions: Range<usize>) -> bool {
+        let (start, end) = (actions.start, actions.end);
+        if start >= end {
+            return false;
         }
-        if self.asked.fetch_add(1, Ordering::Relaxed) < service.actions.len() {
-            return None;
-        }
-        Some(self.index.get_or_init(|| ServiceKeys::build(service)))
+        let (first, last) = (start / 64, (end - 1) / 64);
+        (first..=last).any(|w| {
+            let Some(&word) = self.bits.get(w) else {
+                return false;
+            };
+            // The bits of the word inside `start..end`.
+            let low = if w == first { start % 64 } else { 0 };
+            let high = if w == last { (end - 1) % 64 } else { 63 };
+            let mask = (u64::MAX >> (63 - high)) & (u64::MAX << low);
+            word & mask != 0
+        })
     }
 }
 
@@ -214,18 +153,15 @@ pub fn action_position(service: &Service, action: &Action) -> Option<usize> {
     .then_some(i)
 }
 
-/// Asks, action by action, whether actions document one condition key, finding the
-/// service's index and the key's place in it once per run of actions of the same service
-/// (a statement's resolved actions come grouped by service).
+/// Asks whether actions document one condition key, finding the key's column of the
+/// service once per run of actions of the same service (a statement's resolved actions
+/// come grouped by service).
 pub struct KeySupport<'c> {
     lookups: &'c super::Lookups,
     key: &'c str,
-    /// The service asked about last, its slot, and the key's place in its index once built.
-    last: Option<Asked<'c>>,
+    /// The service asked about last, and the key's column for it.
+    last: Option<(&'c Service, Arc<KeyActions>)>,
 }
-
-/// A service, its slot, and the key's place in the slot's index once it is built.
-type Asked<'c> = (&'c Service, Arc<ServiceSlot>, Option<Option<usize>>);
 
 impl<'c> KeySupport<'c> {
     pub fn new(lookups: &'c super::Lookups, key: &'c str) -> Self {
@@ -236,57 +172,71 @@ impl<'c> KeySupport<'c> {
         }
     }
 
+    /// The key's column for `service` (always there once asked).
+    fn column(&mut self, service: &'c Service) -> Option<&KeyActions> {
+        let known = matches!(&self.last, Some((last, _)) if std::ptr::eq(*last, service));
+        if !known {
+            self.last = Some((service, self.lookups.key_actions(service, self.key)));
+        }
+        self.last.as_ref().map(|(_, column)| &**column)
+    }
+
     /// Whether `action` of `service` documents the key, itself or through one of its
     /// resource types.
     pub fn supports(&mut self, service: &'c Service, action: &'c Action) -> bool {
-        let (slot, position) = match &mut self.last {
-            Some((last, slot, position)) if std::ptr::eq(*last, service) => (slot, position),
-            last => {
-                let slot = self.lookups.service_slot(service.prefix);
-                let (_, slot, position) = last.insert((service, slot, None));
-                (slot, position)
-            }
-        };
-        let index = match slot.index(service) {
-            Some(index) => index,
-            None => return super::lookup::action_supports_key(service, action, self.key),
-        };
-        let key = *position.get_or_insert_with(|| index.key_position(self.key));
-        match (key, action_position(service, action)) {
-            (None, _) => false,
-            (Some(key), Some(i)) => index.supports(i, key),
+        match action_position(service, action) {
+            Some(i) => self.column(service).is_some_and(|c| c.supports(i)),
             // Not one of the service's own actions: asked the slow way.
-            (Some(_), None) => super::lookup::action_supports_key(service, action, self.key),
+            None => super::lookup::action_supports_key(service, action, self.key),
         }
+    }
+
+    /// Whether any of the actions `found` matches documents the key: a run of a service's
+    /// actions (`s3:*`) is answered a word of bits at a time.
+    pub fn supports_any(&mut self, found: &Matches<'c>) -> bool {
+        found
+            .runs()
+            .any(|(service, actions)| self.column(service).is_some_and(|c| c.any_in(actions)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
     use crate::rules::lookup::action_supports_key;
 
-    /// The index answers as the definition does for every action of every service of the
+    /// The columns answer as the definition does for every action of every service of the
     /// embedded catalog, for each key the service lists, a global key it may not, and a
-    /// spelling in another case.
+    /// spelling in another case; and a range of actions as its actions one by one.
     #[test]
-    fn the_index_agrees_with_the_definition_on_the_whole_catalog() {
+    fn the_columns_agree_with_the_definition_on_the_whole_catalog() {
         let catalog = Catalog::embedded();
         let mut asked = 0;
         for service in catalog.services() {
-            let index = ServiceKeys::build(service);
-            let mut keys: Vec<String> = index.names.iter().map(|n| n.to_string()).collect();
-            keys.extend(index.names.first().map(|n| n.to_ascii_uppercase()));
+            let of_actions = service.actions.iter().flat_map(|a| a.condition_keys.iter());
+            let of_types = service
+                .resource_types
+                .iter()
+                .flat_map(|r| r.condition_keys.iter());
+            let mut keys: Vec<String> = of_actions.chain(of_types).map(|n| n.to_string()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.extend(keys.first().map(|n| n.to_ascii_uppercase()));
             keys.extend(
                 ["aws:RequestTag/${TagKey}", "aws:SourceIp", "nosuch:Key"].map(String::from),
             );
             for key in &keys {
-                let position = index.key_position(key);
+                let column = KeyActions::build(service, key);
+                let one_by_one: Vec<bool> = service
+                    .actions
+                    .iter()
+                    .map(|action| action_supports_key(service, action, key))
+                    .collect();
                 for (i, action) in service.actions.iter().enumerate() {
-                    let fast = position.is_some_and(|k| index.supports(i, k));
                     assert_eq!(
-                        fast,
-                        action_supports_key(service, action, key),
+                        column.supports(i),
+                        one_by_one[i],
                         "{}:{} {key}",
                         service.prefix,
                         action.name
@@ -294,31 +244,84 @@ mod tests {
                     assert_eq!(action_position(service, action), Some(i));
                     asked += 1;
                 }
+                // Ranges that start and end inside, at and across words.
+                let n = service.actions.len();
+                for (start, end) in [(0, n), (1, n), (0, n / 2), (n / 3, n), (63, 65), (64, 128)] {
+                    let (start, end) = (start.min(n), end.min(n));
+                    assert_eq!(
+                        column.any_in(start..end),
+                        one_by_one[start..end].iter().any(|&b| b),
+                        "{} {key} {start}..{end}",
+                        service.prefix
+                    );
+                }
             }
         }
         assert!(asked > 100_000, "only {asked} questions");
     }
 
-    /// Asked the slow way until the service has been asked about as often as it has
-    /// actions, then through the index; the same answers either way.
+    /// A range is answered by the bits inside it only, whatever words it spans.
     #[test]
-    fn the_index_is_built_once_a_service_is_asked_enough() {
+    fn any_in_reads_only_the_range() {
+        for set in [0, 1, 62, 63, 64, 65, 127, 128, 190] {
+            let mut column = KeyActions { bits: vec![0; 3] };
+            column.bits[set / 64] |= 1 << (set % 64);
+            for start in 0..=192 {
+                for end in start..=192 {
+                    assert_eq!(
+                        column.any_in(start..end),
+                        (start..end).contains(&set),
+                        "{set} in {start}..{end}"
+                    );
+                }
+            }
+            // A range that ends before it starts holds nothing.
+            let (start, end) = (150, 140);
+            assert!(!column.any_in(start..end));
+            assert!(column.any_in(0..1000));
+        }
+    }
+
+    /// Through the run's lookups: one action at a time, or a whole pattern's matches, the
+    /// same answers as the definition.
+    #[test]
+    fn key_support_answers_as_the_definition() {
         let lookups = crate::rules::Lookups::new(None);
-        let kms = lookups.catalog().service("kms").unwrap();
-        let key = "kms:EncryptionContextKeys";
-        let mut support = KeySupport::new(&lookups, key);
-        for round in 0..2 {
-            for action in kms.actions.iter() {
+        let catalog = lookups.catalog();
+        let mut answers = [0; 2];
+        for (pattern, key) in [
+            ("kms:*", "kms:EncryptionContextKeys"),
+            ("s3:Get*", "s3:TlsVersion"),
+            ("s3:*", "kms:ViaService"),
+            ("ec2:*", "aws:ResourceTag/${TagKey}"),
+            ("ec2:RunInstances", "ec2:InstanceType"),
+            ("*:Get*", "iam:PassedToService"),
+        ] {
+            let found = match super::super::lookup::resolve_in(&lookups, catalog, pattern) {
+                super::super::lookup::Resolved::Actions(found) => found,
+                _ => panic!("{pattern} names actions"),
+            };
+            assert!(!found.is_empty(), "{pattern}");
+            let mut support = KeySupport::new(&lookups, key);
+            let mut any = false;
+            for (service, action) in found.iter() {
+                let expected = action_supports_key(service, action, key);
                 assert_eq!(
-                    support.supports(kms, action),
-                    action_supports_key(kms, action, key),
+                    support.supports(service, action),
+                    expected,
                     "{}",
                     action.name
                 );
+                any |= expected;
             }
-            let slot = lookups.service_slot("kms");
-            assert_eq!(slot.index.get().is_some(), round == 1, "round {round}");
+            assert_eq!(
+                KeySupport::new(&lookups, key).supports_any(&found),
+                any,
+                "{pattern} {key}"
+            );
+            answers[usize::from(any)] += 1;
         }
+        assert!(answers.iter().all(|&n| n > 0), "{answers:?}");
     }
 
     #[test]

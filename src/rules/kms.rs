@@ -4,9 +4,10 @@
 //! catalog and kept with the run's lookups ([`super::Lookups`]); the K rules ask
 //! through `cx.kms()`.
 
+use super::actions::StatementActions;
 use super::lookup::Memo;
 use crate::catalog::Catalog;
-use crate::pattern::{cmp_ignore_case, wildcard_match};
+use crate::pattern::{cmp_ignore_case, wildcard_match, Wildcard};
 use crate::policy::{Statement, Str};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -138,8 +139,9 @@ impl KmsActions {
             .map(|&i| self.names[i].as_str())
     }
 
-    /// The masks of a statement's `Action` tokens and what it grants.
-    fn statement_masks(&self, s: &Statement) -> StatementMasks {
+    /// The masks of a statement's `Action` tokens and what it grants, each string matched now
+    /// (for a statement that is not the document's).
+    fn statement_masks_now(&self, s: &Statement) -> StatementMasks {
         let tokens: Vec<Bits> = s.actions().iter().map(|t| self.mask(t.value)).collect();
         let granted = match s.not_action {
             // A `NotAction` grants every action it does not exclude.
@@ -150,13 +152,26 @@ impl KmsActions {
                 }
                 excluded.complement(self.names.len())
             }
-            None => {
-                let mut granted = Bits::default();
-                for mask in &tokens {
-                    granted.union_with(mask);
+            None => union(&tokens),
+        };
+        StatementMasks { tokens, granted }
+    }
+
+    /// The masks of a statement's `Action` tokens and what it grants, read from its
+    /// entries (`actions`), which carry each string's mask from the run's memo.
+    fn statement_masks(&self, s: &Statement, actions: &StatementActions) -> StatementMasks {
+        let listed = actions.listed();
+        let tokens: Vec<Bits> = listed.iter().map(|entry| entry.kms).collect();
+        let granted = match s.not_action {
+            // A `NotAction` grants every action it does not exclude.
+            Some(_) => {
+                let mut excluded = Bits::default();
+                for entry in &actions.all()[listed.len()..] {
+                    excluded.union_with(&entry.kms);
                 }
-                granted
+                excluded.complement(self.names.len())
             }
+            None => union(&tokens),
         };
         StatementMasks { tokens, granted }
     }
@@ -189,28 +204,49 @@ impl KmsActions {
         }
         // Matched once per thread: the same few patterns recur in every key policy, and a
         // probe of the memo costs less than a search of the names (no lock for these cheap ones).
-        self.patterns.get_or_insert(
-            pattern,
-            || false,
-            || {
-                if pattern.bytes().any(|b| b == b'*' || b == b'?') {
-                    Bits::from_positions(
-                        self.names
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, a)| wildcard_match(pattern, a))
-                            .map(|(i, _)| i),
-                    )
-                } else {
-                    // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
-                    let found = self
-                        .by_name
-                        .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
-                    Bits::from_positions(found.ok().map(|at| self.by_name[at]))
-                }
-            },
-        )
+        self.patterns
+            .get_or_insert(pattern, || false, || self.matched(pattern))
     }
+
+    /// [`KmsActions::mask`] worked out now, for a pattern that [`may_name_kms`].
+    fn matched(&self, pattern: &str) -> Bits {
+        if pattern.bytes().any(|b| b == b'*' || b == b'?') {
+            // Compiled once for all the names: a pattern may be a megabyte long.
+            let wanted = Wildcard::new(pattern);
+            Bits::from_positions(
+                self.names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| wanted.matches(a))
+                    .map(|(i, _)| i),
+            )
+        } else {
+            // `cmp_ignore_case` is equal exactly when `eq_ignore_ascii_case` is.
+            let found = self
+                .by_name
+                .binary_search_by(|&i| cmp_ignore_case(&self.names[i], pattern));
+            Bits::from_positions(found.ok().map(|at| self.by_name[at]))
+        }
+    }
+}
+
+/// The KMS actions of the sets that action string `pattern` reaches, as the run's memo of
+/// action strings keeps them ([`super::lookup::read_action`]): the sets are read only
+/// once a string may reach one.
+pub(super) fn mask_of(lookups: &super::Lookups, pattern: &str) -> Bits {
+    if !may_name_kms(pattern) {
+        return Bits::default();
+    }
+    lookups.kms().matched(pattern)
+}
+
+/// Every position that one of `masks` holds.
+fn union(masks: &[Bits]) -> Bits {
+    let mut all = Bits::default();
+    for mask in masks {
+        all.union_with(mask);
+    }
+    all
 }
 
 /// What one statement's patterns reach, worked out once per document.
@@ -245,9 +281,14 @@ impl<'s, 'a> DocumentKms<'s, 'a> {
                 .map(|_| OnceCell::new())
                 .collect()
         });
-        match super::keys::statement_position(policy, s).and_then(|i| slots.get(i)) {
-            Some(slot) => Cow::Borrowed(slot.get_or_init(|| self.sets.statement_masks(s))),
-            None => Cow::Owned(self.sets.statement_masks(s)),
+        let own = super::keys::statement_position(policy, s)
+            .and_then(|i| Some((policy.statements.get(i)?, slots.get(i)?)));
+        match own {
+            // The document's own statement: its entries carry each string's mask.
+            Some((own, slot)) => Cow::Borrowed(
+                slot.get_or_init(|| self.sets.statement_masks(own, &self.cx.actions(own))),
+            ),
+            None => Cow::Owned(self.sets.statement_masks_now(s)),
         }
     }
 
@@ -369,7 +410,7 @@ fn may_name_kms(pattern: &str) -> bool {
 /// A set of positions in [`KmsActions::names`], kept inline: the K rules work out a mask
 /// for every KMS action of every statement, several times over.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-struct Bits([u64; 4]);
+pub(super) struct Bits([u64; 4]);
 
 impl Bits {
     /// Positions past this are not kept ([`KmsActions::load`] refuses more names).

@@ -3,7 +3,8 @@
 
 use super::kms::KmsActions;
 use crate::catalog::{
-    global_condition_key, Action, ArnTemplate, Catalog, ConditionType, Service, ServiceId,
+    global_condition_key, Action, ArnTemplate, Catalog, ConditionType, GlobalConditionKey, Service,
+    ServiceId,
 };
 use crate::pattern::{Glob, Intersections, Wildcard, SEGMENT};
 use crate::policy::{Statement, Str};
@@ -29,10 +30,15 @@ impl<'a> ActionName<'a> {
         // A byte search: every rule parses every action, and `split_once(':')` sets up a
         // general character searcher each time. A colon is ASCII, so `at` is a boundary.
         let at = memchr::memchr(b':', text.value.as_bytes())?;
+        Self::split_at(text, at)
+    }
+
+    /// `text` split at `at`, where its first colon is (as [`read_action`] found it).
+    pub fn split_at(text: Str<'a>, at: usize) -> Option<Self> {
         Some(ActionName {
             text,
-            service: &text.value[..at],
-            name: &text.value[at + 1..],
+            service: text.value.get(..at)?,
+            name: text.value.get(at + 1..)?,
         })
     }
 
@@ -114,6 +120,14 @@ impl<'c> Matches<'c> {
         )
     }
 
+    /// Runs of consecutive positions of the matching actions in their service's
+    /// [`Service::actions`], by service prefix, then position.
+    pub fn runs(&self) -> impl Iterator<Item = (&'c Service, Range<usize>)> + '_ {
+        let catalog = self.catalog;
+        self.groups()
+            .filter_map(move |(id, indices)| Some((catalog.service_by_id(id)?, indices)))
+    }
+
     /// By service prefix, then action name.
     pub fn iter(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
         let catalog = self.catalog;
@@ -185,7 +199,7 @@ pub(super) type MethodAction = OnceLock<Option<(crate::access::Located, bool)>>;
 pub struct Lookups {
     /// `--catalog FILE` or the config's `catalog`; `None` means the embedded one.
     catalog: Option<Arc<Catalog>>,
-    patterns: Memo<Found>,
+    patterns: Memo<Read>,
     /// Typo suggestions for unknown action names (a position in the service's actions): a
     /// typo tends to repeat across files, and each suggestion measures every action name.
     suggestions: Memo<Option<(ServiceId, usize)>>,
@@ -198,8 +212,10 @@ pub struct Lookups {
     kms: OnceLock<KmsActions>,
     /// Buffers and answers of resource-against-template searches (C005, C006).
     intersections: Intersections,
-    /// Per service prefix, which condition keys each of its actions documents.
-    service_keys: Memo<Arc<super::keys::ServiceSlot>>,
+    /// [`global_key`]'s answers, by key as written.
+    global_keys: Memo<Option<&'static GlobalConditionKey>>,
+    /// Per service prefix and condition key, which of the service's actions document it.
+    key_actions: Memo<Arc<super::keys::KeyActions>>,
     /// Where each action the access methods name is in the catalog, by its position in
     /// their list, each found once per run when first asked (finding it loads its
     /// service): every identity document asks about them (`methods::find`). With each,
@@ -232,11 +248,14 @@ impl Lookups {
         &self.intersections
     }
 
-    /// Which condition keys each action of the service `prefix` documents, indexed once per
-    /// run when it is asked about often.
-    pub fn service_slot(&self, prefix: &str) -> Arc<super::keys::ServiceSlot> {
-        self.service_keys
-            .get_or_insert_with(prefix, Default::default)
+    /// Which actions of `service` document condition key `key` (a catalog name), worked
+    /// out once per run.
+    pub fn key_actions(&self, service: &Service, key: &str) -> Arc<super::keys::KeyActions> {
+        // A space separates them: no service prefix holds one.
+        let name = [service.prefix, " ", key].concat();
+        self.key_actions.get_or_insert_with(&name, || {
+            Arc::new(super::keys::KeyActions::build(service, key))
+        })
     }
 
     /// The positions `work` finds for the action pattern `token` in the access methods'
@@ -353,19 +372,66 @@ struct ActionSet {
     templates: OnceLock<Option<Vec<TemplateRef>>>,
 }
 
+/// An action string as the run's memo keeps it: where its first colon is, whether it holds a
+/// wildcard, and what it names. The same strings recur in file after file: one probe of the
+/// memo answers all three.
+#[derive(Clone)]
+struct Read {
+    colon: Option<usize>,
+    wildcard: bool,
+    found: Found,
+    kms: super::kms::Bits,
+}
+
+/// What one action string is, as [`read_action`] finds it.
+pub(super) struct ActionFacts<'c> {
+    /// Where its first colon is.
+    pub colon: Option<usize>,
+    /// Whether it holds `*` or `?` anywhere.
+    pub wildcard: bool,
+    pub resolved: Resolved<'c>,
+    /// The actions of the KMS sets it reaches.
+    pub kms: super::kms::Bits,
+}
+
+/// What action string `pattern` is and names, through the run's `lookups`, whose catalog is
+/// `catalog`. Rules read a document's action strings read once, from
+/// [`super::Context::actions`].
+pub(super) fn read_action<'c>(
+    lookups: &Lookups,
+    catalog: &'c Catalog,
+    pattern: &str,
+) -> ActionFacts<'c> {
+    let wildcard = || crate::policy::has_wildcard(pattern);
+    // A name without wildcards takes two hash probes to find: each thread does that itself.
+    let read = lookups.patterns.get_or_insert(pattern, wildcard, || Read {
+        // A byte search: a colon is ASCII, so it is a boundary.
+        colon: memchr::memchr(b':', pattern.as_bytes()),
+        wildcard: wildcard(),
+        found: find(catalog, pattern),
+        kms: super::kms::mask_of(lookups, pattern),
+    });
+    ActionFacts {
+        colon: read.colon,
+        wildcard: read.wildcard,
+        resolved: resolved(catalog, read.found),
+        kms: read.kms,
+    }
+}
+
 /// What action pattern `pattern` names, through the run's `lookups`, whose catalog is
-/// `catalog`; `wildcard`: whether `pattern` holds a `*` or `?`, as the caller already knows.
-/// Rules read a document's action strings resolved once, from [`super::Context::actions`].
+/// `catalog`.
+#[cfg(test)]
 pub(super) fn resolve_in<'c>(
     lookups: &Lookups,
     catalog: &'c Catalog,
     pattern: &str,
-    wildcard: bool,
 ) -> Resolved<'c> {
-    // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let found = lookups
-        .patterns
-        .get_or_insert(pattern, || wildcard, || find(catalog, pattern));
+    read_action(lookups, catalog, pattern).resolved
+}
+
+/// What a memo's answer names in `catalog`.
+fn resolved(catalog: &Catalog, found: Found) -> Resolved<'_> {
     let found = match found {
         Found::Everything => return Resolved::Everything,
         Found::Malformed => return Resolved::Malformed,
@@ -555,6 +621,40 @@ pub fn statement_actions<'c>(
     Some(out)
 }
 
+/// The distinct actions that the matches of several patterns name between them, as runs of
+/// consecutive positions in their services: `s3:*` and `s3:Get*` together make one run, not
+/// hundreds of actions to sort and dedup.
+pub fn distinct_runs<'m, 'c: 'm>(
+    all: impl Iterator<Item = &'m Matches<'c>>,
+) -> Vec<(&'c Service, Range<usize>)> {
+    let mut catalog = None;
+    let mut groups: Vec<(ServiceId, Range<usize>)> = Vec::new();
+    for found in all {
+        catalog = Some(found.catalog);
+        groups.extend(found.groups());
+    }
+    groups.sort_unstable_by_key(|(id, run)| (*id, run.start));
+    let mut merged: Vec<(ServiceId, Range<usize>)> = Vec::with_capacity(groups.len());
+    for (id, run) in groups {
+        match merged.last_mut() {
+            Some((last, at)) if *last == id && run.start <= at.end => at.end = at.end.max(run.end),
+            _ => merged.push((id, run)),
+        }
+    }
+    let Some(catalog) = catalog else {
+        return Vec::new();
+    };
+    merged
+        .into_iter()
+        .filter_map(|(id, run)| {
+            let service = catalog.service_by_id(id)?;
+            // As [`Matches::iter`] reads them: only positions the service has.
+            let run = run.start.min(service.actions.len())..run.end.min(service.actions.len());
+            Some((service, run))
+        })
+        .collect()
+}
+
 /// Templates by resource type name, then template, without repeats: as messages list them.
 pub fn sort_templates(templates: &mut Vec<&ArnTemplate>) {
     templates.sort_by(|a, b| template_text(a).cmp(&template_text(b)));
@@ -585,11 +685,20 @@ pub enum KeyLookup<'c> {
     Foreign,
 }
 
+/// [`global_condition_key`] through the run's memo: the same few keys recur in the conditions
+/// of file after file, and a miss compares the key with every template.
+pub fn global_key(lookups: &Lookups, key: &str) -> Option<&'static GlobalConditionKey> {
+    lookups
+        .global_keys
+        .get_or_insert(key, || false, || global_condition_key(key))
+}
+
 /// Looks a condition key up as the statement uses it: a global key, a key of one of the
 /// statement's services (AWS Marketplace's actions take `catalog:ChangeType`), or a key
 /// of the service its prefix names.
-pub fn condition_key<'c>(catalog: &'c Catalog, statement: &Statement, key: &str) -> KeyLookup<'c> {
-    if let Some(global) = global_condition_key(key) {
+pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str) -> KeyLookup<'c> {
+    let catalog = lookups.catalog();
+    if let Some(global) = global_key(lookups, key) {
         return KeyLookup::Known {
             name: &global.name,
             kind: global.kind,

@@ -214,14 +214,14 @@ impl<'a> Context<'a> {
             .flatten()
             .and_then(|i| {
                 self.condition_keys
-                    .get_or_init(|| keys::DocumentKeys::new(self.catalog, self.policy))
+                    .get_or_init(|| keys::DocumentKeys::new(self.lookups, self.policy))
                     .of(i)
             });
-        let catalog = self.catalog;
+        let lookups = self.lookups;
         entries.iter().enumerate().map(move |(i, entry)| {
             // A statement that is not the document's own is looked up as it comes.
             let facts = cached.and_then(|facts| facts.get(i).copied());
-            let facts = facts.unwrap_or_else(|| keys::EntryFacts::of(catalog, s, entry));
+            let facts = facts.unwrap_or_else(|| keys::EntryFacts::of(lookups, s, entry));
             (entry, facts)
         })
     }
@@ -246,12 +246,13 @@ impl<'a> Context<'a> {
 
 pub type Check = fn(&Context, &mut Vec<Diagnostic>);
 
-/// Runs every check whose rule `applies` accepts. One problem, one finding: a finding that
-/// another one folds in ([`Diagnostic::folds`]) is dropped.
-pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+/// Runs the check of every rule for the document's kind that `enabled` accepts. One
+/// problem, one finding: a finding that another one folds in ([`Diagnostic::folds`]) is
+/// dropped.
+pub fn run(cx: &Context, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (code, check) in CHECKS {
-        if applies(code.meta()) {
+    for (code, check) in checks_for(cx.kind) {
+        if enabled(code.meta()) {
             check(cx, &mut out);
         }
     }
@@ -261,6 +262,27 @@ pub fn run(cx: &Context, applies: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic>
         out.retain(|d| !folded.contains(&(d.code, d.span)));
     }
     out
+}
+
+/// The checks of the rules that apply to a kind of policy, in code order: sorted out once a
+/// run, rather than each rule's kinds searched once a document.
+fn checks_for(kind: PolicyKind) -> &'static [(Code, Check)] {
+    static BY_KIND: std::sync::OnceLock<Vec<Vec<(Code, Check)>>> = std::sync::OnceLock::new();
+    let by_kind = BY_KIND.get_or_init(|| {
+        PolicyKind::ALL
+            .iter()
+            .map(|kind| {
+                let applies = |meta: &RuleMeta| meta.kinds.is_empty() || meta.kinds.contains(kind);
+                CHECKS
+                    .iter()
+                    .filter(|(code, _)| applies(code.meta()))
+                    .copied()
+                    .collect()
+            })
+            .collect()
+    });
+    let at = PolicyKind::ALL.iter().position(|&k| k == kind);
+    at.map_or(&[][..], |at| &by_kind[at])
 }
 
 /// `Allow` statements only: a `Deny` restricts and never counts as access.

@@ -5,7 +5,7 @@
 //! reported. When some of the actions support a service key, the others are N020's; when
 //! only some of the services get a limited global key, the others are named here.
 
-use super::lookup::{list_first, statement_actions, KeyLookup, Resolved};
+use super::lookup::{distinct_runs, global_key, list_first, KeyLookup, Resolved};
 use super::Context;
 use crate::catalog::GlobalConditionKey;
 use crate::catalog::{Action, Service};
@@ -27,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             // A global key is reported only when AWS sends it to some services alone.
             let limited = match global {
-                true => match cx.catalog().global_condition_key(name) {
+                true => match global_key(cx.lookups, name) {
                     Some(key) if !key.services.is_empty() => Some(key),
                     _ => continue,
                 },
@@ -52,11 +52,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     _ => None,
                 })
             };
-            let mut support = cx.key_support(name);
-            let supported = each().flatten().any(|(svc, action)| match limited {
-                Some(key) => key.sent_to(svc.prefix, action.name),
-                None => support.supports(svc, action),
-            });
+            let supported = match limited {
+                Some(key) => each()
+                    .flatten()
+                    .any(|(svc, action)| key.sent_to(svc.prefix, action.name)),
+                // A service's key: asked of each pattern's matches at once.
+                None => {
+                    let mut support = cx.key_support(name);
+                    listed.iter().any(|a| match &a.resolved {
+                        Resolved::Actions(found) => support.supports_any(found),
+                        _ => false,
+                    })
+                }
+            };
             if supported {
                 if let Some(key) = limited {
                     if let Some(finding) =
@@ -69,17 +77,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            // A finding: only now the distinct actions, which it counts and names.
-            let Some(actions) = statement_actions(cx, s) else {
-                break;
-            };
-            let actions = actions.as_slice();
+            // A finding: only now the distinct actions, which it counts and names (every
+            // listed pattern matches some: `all_pinned`).
+            let runs = distinct_runs(listed.iter().filter_map(|a| match &a.resolved {
+                Resolved::Actions(found) => Some(found),
+                _ => None,
+            }));
+            let total = runs.iter().map(|(_, run)| run.len()).sum();
+            let actions = runs
+                .iter()
+                .flat_map(|(svc, run)| svc.actions[run.clone()].iter().map(move |a| (*svc, a)));
             // The first by their `service:action` spellings: only they are written.
             let first = smallest(actions, SHOWN, by_spelling);
             let names = first
                 .iter()
                 .map(|(svc, a)| [svc.prefix, ":", a.name].concat());
-            let listed = list_first(names, actions.len(), SHOWN);
+            let listed = list_first(names, total, SHOWN);
             let finding = match limited {
                 Some(_) => Diagnostic::new(
                     Code::N002,
@@ -134,20 +147,20 @@ fn by_spelling(a: &(&Service, &Action), b: &(&Service, &Action)) -> std::cmp::Or
 /// The `n` smallest of `items` by `order`, in order: what sorting all of them and taking the
 /// first `n` gives, without sorting a wildcard's thousands of actions.
 fn smallest<T: Copy>(
-    items: &[T],
+    items: impl IntoIterator<Item = T>,
     n: usize,
     mut order: impl FnMut(&T, &T) -> std::cmp::Ordering,
 ) -> Vec<T> {
     let mut first: Vec<T> = Vec::with_capacity(n + 1);
     for item in items {
         // Most come after all that are kept: one comparison.
-        if first.len() == n && first.last().is_none_or(|last| order(last, item).is_le()) {
+        if first.len() == n && first.last().is_none_or(|last| order(last, &item).is_le()) {
             continue;
         }
         // After the equal ones already kept, as a stable sort leaves them.
-        let at = first.partition_point(|kept| order(kept, item).is_le());
+        let at = first.partition_point(|kept| order(kept, &item).is_le());
         if at < n {
-            first.insert(at, *item);
+            first.insert(at, item);
             first.truncate(n);
         }
     }
@@ -234,7 +247,7 @@ mod tests {
             let mut sorted = items.to_vec();
             sorted.sort_by_key(|(k, _)| *k);
             sorted.truncate(n);
-            assert_eq!(smallest(&items, n, |a, b| a.0.cmp(&b.0)), sorted, "{n}");
+            assert_eq!(smallest(items, n, |a, b| a.0.cmp(&b.0)), sorted, "{n}");
         }
     }
 }

@@ -33,13 +33,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Resolved::Actions(found) = &action.resolved else {
                     continue;
                 };
-                // Only actions named in full are listed.
-                let listed = !action.wildcard;
+                // Only actions named in full are listed: a wildcard only tells whether some
+                // action supports the key, asked of its matches a run at a time.
+                if action.wildcard {
+                    supported = supported
+                        || support.supports_any(found)
+                        || found.runs().any(|(svc, run)| {
+                            let actions = svc.actions.get(run).unwrap_or_default();
+                            actions.iter().any(|a| rides_along(svc.prefix, a.name))
+                        });
+                    continue;
+                }
                 let text = action.text.value;
                 for (svc, a) in found.iter() {
                     if support.supports(svc, a) || rides_along(svc.prefix, a.name) {
                         supported = true;
-                    } else if listed && !missing.contains(&text) {
+                    } else if !missing.contains(&text) {
                         missing.push(text);
                     }
                 }
