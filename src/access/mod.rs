@@ -105,7 +105,7 @@ impl<'c> Target<'c> {
 
     /// Whether some template has no name part, so that a literal ARN may be every resource
     /// of it ([`scope::is_every`]).
-    fn has_nameless_template(&self) -> bool {
+    pub fn has_nameless_template(&self) -> bool {
         *self.nameless.get_or_init(|| {
             self.templates
                 .iter()
@@ -163,6 +163,9 @@ pub struct Grant<'a> {
     /// The scopes worked out so far, by the templates they were asked for: the E rules ask
     /// about many actions of one resource type (every `iam:*Role*` takes a role).
     scopes: std::cell::RefCell<Vec<ScopeFor<'a>>>,
+    /// What the resources alone say of [`Grant::may_reach_every`], read once per statement:
+    /// the methods ask it of dozens of actions.
+    openness: std::cell::OnceCell<Openness>,
     pub principals: Principals<'a>,
     pub conditions: Vec<Condition<'a>>,
 }
@@ -197,6 +200,7 @@ impl<'a> Grant<'a> {
             resources,
             resource_globs: std::cell::OnceCell::new(),
             scopes: std::cell::RefCell::default(),
+            openness: std::cell::OnceCell::new(),
             principals,
             conditions: s.conditions().iter().map(Condition::of).collect(),
         }
@@ -265,19 +269,36 @@ impl<'a> Grant<'a> {
     /// caller's own: `false` settles that it names resources or none, without comparing
     /// the resources with the action's templates.
     pub fn may_reach_every(&self, target: &Target) -> bool {
-        match &self.resources {
-            Resources::Listed(values) => {
-                if !scope::all_literal(values) {
-                    return true;
-                }
-                // Without templates only `*` is every resource.
-                target.templates.is_some()
-                    && (target.has_nameless_template()
-                        || values.iter().any(|v| scope::holds_any_name(v.value)))
-            }
-            Resources::Except { .. } => true,
-            Resources::Unstated => false,
+        match self.openness() {
+            Openness::Any => true,
+            // Without templates only `*` is every resource.
+            Openness::WithTemplates => target.templates.is_some(),
+            Openness::Nameless => target.templates.is_some() && target.has_nameless_template(),
+            Openness::Never => false,
         }
+    }
+
+    /// [`Grant::may_reach_every`] for any target that has templates, `nameless` telling
+    /// whether one of them has no name part (asked only when it matters): never `false`
+    /// where that is `true` for such a target.
+    pub fn may_reach_every_with(&self, nameless: impl FnOnce() -> bool) -> bool {
+        match self.openness() {
+            Openness::Any | Openness::WithTemplates => true,
+            Openness::Nameless => nameless(),
+            Openness::Never => false,
+        }
+    }
+
+    fn openness(&self) -> Openness {
+        *self.openness.get_or_init(|| match &self.resources {
+            Resources::Listed(values) if !scope::all_literal(values) => Openness::Any,
+            Resources::Listed(values) if values.iter().any(|v| scope::holds_any_name(v.value)) => {
+                Openness::WithTemplates
+            }
+            Resources::Listed(_) => Openness::Nameless,
+            Resources::Except { .. } => Openness::Any,
+            Resources::Unstated => Openness::Never,
+        })
     }
 
     /// Conditions that pin the target or the caller.
@@ -293,6 +314,20 @@ impl<'a> Grant<'a> {
             .iter()
             .filter(|c| c.narrows == Narrows::Context)
     }
+}
+
+/// When a statement's resources may reach every resource of an action
+/// ([`Grant::may_reach_every`]), by what they are.
+#[derive(Clone, Copy)]
+enum Openness {
+    /// Patterns, variables or `NotResource`: any action.
+    Any,
+    /// Literal names, one of them a name no resource has: an action with templates.
+    WithTemplates,
+    /// Literal names: an action with a template without a name part.
+    Nameless,
+    /// No resource element.
+    Never,
 }
 
 /// A grant's scope for the actions that accept these templates (`None`: the catalog does
@@ -595,6 +630,11 @@ impl<'n> ActionList<'n> {
         self.names.len()
     }
 
+    /// The name at `at`, as listed.
+    pub fn name(&self, at: usize) -> Option<&'n str> {
+        self.names.get(at).copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -615,6 +655,22 @@ impl<'n> ActionList<'n> {
             [a, b, c, ..] => wild(a) || wild(b) || wild(c) || self.heads.contains(a, b, c),
             ref short => short.iter().copied().any(wild) || self.heads.short,
         }
+    }
+
+    /// The positions of the names an action pattern (as a statement writes it) matches, in
+    /// order: what [`Access::naming_each`] finds of one token, for a caller that keeps it.
+    pub fn matching(&self, pattern: &str) -> Vec<usize> {
+        if !self.may_name(pattern) {
+            return Vec::new();
+        }
+        let pattern = ActionPattern::new(pattern);
+        if let ActionPattern::Literal(name) = pattern {
+            return self.position(name).into_iter().collect();
+        }
+        let of_service = self.of_service(&pattern).iter().copied();
+        of_service
+            .filter(|&at| pattern.matches(self.names[at]))
+            .collect()
     }
 
     /// The positions a pattern's service part allows.
@@ -696,40 +752,35 @@ impl<'a> Access<'a> {
     /// does ([`Access::naming`] of every name; empty: none names it), in one pass over the
     /// document's patterns and without the index, which most documents then never build.
     pub fn naming_each<'s>(&'s self, list: &ActionList) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
+        self.naming_each_with(list, |token| list.matching(token))
+    }
+
+    /// [`Access::naming_each`], with `matching` telling which names of `list` a token
+    /// matches ([`ActionList::matching`]): a caller that meets the same tokens in document
+    /// after document keeps the answers.
+    pub fn naming_each_with<'s, M: AsRef<[usize]>>(
+        &'s self,
+        list: &ActionList,
+        mut matching: impl FnMut(&str) -> M,
+    ) -> Vec<Vec<(&'s Grant<'a>, Str<'a>)>> {
         let mut naming: Vec<Vec<(&'s Grant<'a>, Str<'a>)>> = Vec::new();
         naming.resize_with(list.len(), Vec::new);
         for grant in &self.allows {
             match &grant.actions {
                 Actions::Listed(tokens) => {
-                    // The first pattern of the statement that matches a name is its token.
-                    let named_here = |naming: &[Vec<(&'s Grant<'a>, Str<'a>)>], at: usize| {
-                        naming[at]
-                            .last()
-                            .is_some_and(|(g, _)| std::ptr::eq(*g, grant))
-                    };
-                    // Patterns an earlier question compiled are used as they are; otherwise
-                    // a name of a service the list does not name is passed over uncompiled.
-                    let compiled = grant.patterns.get();
-                    for (p, token) in tokens.iter().enumerate() {
-                        let built;
-                        let pattern = match compiled {
-                            Some(patterns) => &patterns[p],
-                            None if !list.may_name(token.value) => continue,
-                            None => {
-                                built = ActionPattern::new(token.value);
-                                &built
-                            }
-                        };
-                        if let ActionPattern::Literal(name) = pattern {
-                            if let Some(at) = list.position(name) {
-                                if !named_here(&naming, at) {
-                                    naming[at].push((grant, *token));
-                                }
-                            }
+                    for token in tokens {
+                        // Most names are of services the list does not name: passed over
+                        // before `matching` is asked.
+                        if !list.may_name(token.value) {
                             continue;
                         }
-                        for &at in list.of_service(pattern) {
-                            if !named_here(&naming, at) && pattern.matches(list.names[at]) {
+                        for &at in matching(token.value).as_ref() {
+                            // The first pattern of the statement that matches a name is its
+                            // token.
+                            let named_here = naming[at]
+                                .last()
+                                .is_some_and(|(g, _)| std::ptr::eq(*g, grant));
+                            if !named_here {
                                 naming[at].push((grant, *token));
                             }
                         }

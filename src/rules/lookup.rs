@@ -184,6 +184,10 @@ impl<'c> Matches<'c> {
     }
 }
 
+/// Where the catalog has one of the access methods' actions, and whether one of its
+/// templates has no name part: found once per run, when first asked.
+pub(super) type MethodAction = OnceLock<Option<(crate::access::Located, bool)>>;
+
 /// The run's lookups: the catalog, and everything worked out from it once per run and
 /// shared by every rule, document and thread. Every speed trick the rules rely on (memos,
 /// per-thread buffers) lives here, behind these queries, not in a rule's file.
@@ -214,8 +218,12 @@ pub struct Lookups {
     key_actions: Memo<Arc<super::keys::KeyActions>>,
     /// Where each action the access methods name is in the catalog, by its position in
     /// their list, each found once per run when first asked (finding it loads its
-    /// service): every identity document asks about them (`methods::find`).
-    pub(super) method_actions: OnceLock<Vec<OnceLock<Option<crate::access::Located>>>>,
+    /// service): every identity document asks about them (`methods::find`). With each,
+    /// whether one of its templates has no name part (`Target::has_nameless_template`).
+    pub(super) method_actions: OnceLock<Vec<MethodAction>>,
+    /// Which of those actions each action pattern names, by position (`methods::find`):
+    /// the same patterns recur in file after file.
+    method_tokens: Memo<Arc<[usize]>>,
 }
 
 impl Lookups {
@@ -248,6 +256,17 @@ impl Lookups {
         self.key_actions.get_or_insert_with(&name, || {
             Arc::new(super::keys::KeyActions::build(service, key))
         })
+    }
+
+    /// The positions `work` finds for the action pattern `token` in the access methods'
+    /// list of actions, worked out once per run and thread.
+    pub(super) fn method_positions(
+        &self,
+        token: &str,
+        work: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        self.method_tokens
+            .get_or_insert(token, || false, || work().into())
     }
 
     /// The KMS action sets as the run's catalog knows them.

@@ -214,6 +214,8 @@ struct MethodActions {
     /// Per method, the same positions as a bit set of [`Self::words`] words, all methods
     /// end to end: a document's named actions settle each method in a word or two.
     masks: Vec<u64>,
+    /// Per method, likewise, the actions it needs on every resource ([`Method::is_target`]).
+    open_masks: Vec<u64>,
     words: usize,
     /// Per action: some method is this action alone.
     alone: Vec<bool>,
@@ -234,9 +236,13 @@ fn method_actions() -> &'static MethodActions {
             .collect();
         let words = list.len().div_ceil(64);
         let mut masks = vec![0; words * methods.len()];
+        let mut open_masks = vec![0; words * methods.len()];
         for (m, positions) in of_method.iter().enumerate() {
-            for &at in positions {
+            for (&at, action) in positions.iter().zip(&methods[m].actions) {
                 masks[m * words + at / 64] |= 1 << (at % 64);
+                if methods[m].is_target(action) {
+                    open_masks[m * words + at / 64] |= 1 << (at % 64);
+                }
             }
         }
         let mut alone = vec![false; list.len()];
@@ -249,6 +255,7 @@ fn method_actions() -> &'static MethodActions {
             list,
             of_method,
             masks,
+            open_masks,
             words,
             alone,
         }
@@ -435,10 +442,7 @@ fn complete_named<'c, 's, 'a>(
     for (k, action) in method.actions.iter().enumerate() {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
             let target = match positions.get(k).and_then(|&at| located.get(at)) {
-                Some(slot) => {
-                    let at = slot.get_or_init(|| Target::locate(catalog, action));
-                    Target::at_located(catalog, (*at)?)?
-                }
+                Some(slot) => Target::at_located(catalog, locate(slot, catalog, action)?)?,
                 None => Target::resolve(catalog, action)?,
             };
             let named = positions
@@ -462,8 +466,26 @@ fn complete_named<'c, 's, 'a>(
 }
 
 /// Where the run's catalog has each of the methods' actions, by [`method_actions`]'
-/// positions: each found once per run, when first asked.
-type Locations = [OnceLock<Option<Located>>];
+/// positions, and whether one of its templates has no name part: each found once per run,
+/// when first asked.
+type Locations = [super::lookup::MethodAction];
+
+/// Where `action` is in the catalog, from its slot of [`Locations`].
+fn locate(slot: &super::lookup::MethodAction, catalog: &Catalog, action: &str) -> Option<Located> {
+    located(slot, catalog, action).map(|(at, _)| at)
+}
+
+fn located(
+    slot: &super::lookup::MethodAction,
+    catalog: &Catalog,
+    action: &str,
+) -> Option<(Located, bool)> {
+    *slot.get_or_init(|| {
+        let at = Target::locate(catalog, action)?;
+        let nameless = Target::at_located(catalog, at).is_some_and(|t| t.has_nameless_template());
+        Some((at, nameless))
+    })
+}
 
 fn locations<'r>(cx: &Context<'r>) -> &'r Locations {
     cx.lookups.method_actions.get_or_init(|| {
@@ -500,24 +522,54 @@ fn find(cx: &Context) -> Findings {
         return found;
     }
     let actions = method_actions();
-    let located = locations(cx);
+    let located_slots = locations(cx);
     let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
-        .naming_each(&actions.list)
+        .naming_each_with(&actions.list, |token| {
+            cx.lookups
+                .method_positions(token, || actions.list.matching(token))
+        })
         .into_iter()
         .map(Some)
         .collect();
-    let mut named = vec![0u64; actions.words];
+    // The actions some statement may serve a method with ([`usable`]): not pinned by a
+    // condition (but perhaps by `iam:PassedToService`, which some methods pass), and apart,
+    // those it may grant on every resource. A method that needs more is settled here,
+    // before any resource is compared.
+    let mut served = vec![0u64; actions.words];
+    let mut open = vec![0u64; actions.words];
     for (at, n) in naming.iter().enumerate() {
-        if n.as_ref().is_some_and(|n| !n.is_empty()) {
-            named[at / 64] |= 1 << (at % 64);
+        // Most of the actions no statement names: passed over at once.
+        let Some(n) = n.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let bit = 1 << (at % 64);
+        for (grant, _) in n {
+            if grant.narrowing().any(|c| !c.is_key("iam:PassedToService")) {
+                continue;
+            }
+            served[at / 64] |= bit;
+            let nameless = || {
+                let name = actions.list.name(at).unwrap_or_default();
+                located(&located_slots[at], cx.catalog(), name).is_some_and(|(_, n)| n)
+            };
+            if grant.may_reach_every_with(nameless) {
+                open[at / 64] |= bit;
+                break;
+            }
         }
     }
     // Per family, per token that completes methods, in the order found.
     let mut groups: [Vec<(Span, Vec<Completed>)>; 5] = Default::default();
     let mut memo = Standing::default();
     let masks = actions.masks.chunks_exact(actions.words.max(1));
-    for ((method, positions), mask) in all().iter().zip(&actions.of_method).zip(masks) {
-        if mask.iter().zip(&named).any(|(m, n)| m & !n != 0) {
+    let open_masks = actions.open_masks.chunks_exact(actions.words.max(1));
+    let methods = all()
+        .iter()
+        .zip(&actions.of_method)
+        .zip(masks.zip(open_masks));
+    for ((method, positions), (mask, open_mask)) in methods {
+        let lacking = |mask: &[u64], have: &[u64]| mask.iter().zip(have).any(|(m, h)| m & !h != 0);
+        if lacking(mask, &served) || lacking(open_mask, &open) {
             continue;
         }
         let family = method.family;
@@ -540,7 +592,7 @@ fn find(cx: &Context) -> Findings {
         let Some(done) = complete_named(
             method,
             positions,
-            located,
+            located_slots,
             access,
             cx.catalog(),
             &mut memo,
