@@ -564,13 +564,18 @@ mod tests {
         bare.sid = None;
         bare.labels.clear();
         for finding in [finding, bare] {
-            let mut written = Vec::new();
-            write_finding(&mut written, &finding, &path_run(&finding.path));
-            let expected = serde_json::to_string_pretty(&finding)
-                .unwrap()
-                .replace('\n', "\n    ");
-            assert_eq!(String::from_utf8(written).unwrap(), expected);
+            assert_written_as_serde_writes(&finding);
         }
+    }
+
+    /// `write_finding` writes `f` byte for byte as serde does, indented as a report nests it.
+    fn assert_written_as_serde_writes(f: &Finding) {
+        let mut written = Vec::new();
+        write_finding(&mut written, f, &path_run(&f.path));
+        let expected = serde_json::to_string_pretty(f)
+            .unwrap()
+            .replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
     }
 
     #[test]
@@ -598,12 +603,7 @@ mod tests {
                     let mut odd = f.clone();
                     odd.rule = "ZZZ9";
                     for f in [f, odd] {
-                        let mut written = Vec::new();
-                        write_finding(&mut written, &f, &path_run(&f.path));
-                        let expected = serde_json::to_string_pretty(&f)
-                            .unwrap()
-                            .replace('\n', "\n    ");
-                        assert_eq!(String::from_utf8(written).unwrap(), expected);
+                        assert_written_as_serde_writes(&f);
                     }
                 }
             }

@@ -63,9 +63,8 @@ pub struct Resources<'a> {
     /// any action). Split once here: C005, C007, C010 and P015 all read them.
     arns: Vec<Result<Arn<'a>, &'static str>>,
     actions: OnceCell<Actions<'a>>,
-    /// Per value, whether it fits some template of the statement's actions, and the
-    /// template it was plainly found to fit. On demand.
-    fits: OnceCell<Box<[ValueFit<'a>]>>,
+    /// Per value, whether it fits some template of the statement's actions. On demand.
+    fits: OnceCell<Box<[Cell<Option<bool>>]>>,
     /// Per value, the value as a plain ARN, if it is one: most values fit a template
     /// plainly, which is shown without building their globs.
     literals: OnceCell<Box<[Option<ArnLiteral<'a>>]>>,
@@ -74,15 +73,6 @@ pub struct Resources<'a> {
     /// Per glob and template (glob-major): does the one meet the other? Each pair is
     /// searched once: C005 asks by glob, C006 by template, often about the same pairs.
     pairs: OnceCell<Box<[Cell<Option<bool>>]>>,
-}
-
-/// Whether a resource value fits some template, worked out on demand.
-#[derive(Default)]
-struct ValueFit<'a> {
-    fits: Cell<Option<bool>>,
-    /// The template the value was plainly found to fit: it answers C006 for every action
-    /// that accepts it.
-    template: Cell<Option<&'a ArnTemplate>>,
 }
 
 /// The strings of a statement's `Action` and the templates each accepts.
@@ -176,19 +166,15 @@ impl<'a> Resources<'a> {
         let Some(accepted) = actions.accepted.get(range) else {
             return false;
         };
-        // What the values were found to fit settles most actions (C005 asks first).
+        // The templates the values were found to fit, each noted as met on the way, settle
+        // most actions (C005 asks first). Then a template that some value plainly fits
+        // settles it; only an action that none plainly fits has the globs built and searched.
         for v in 0..self.values.len() {
             self.value_fits(cx, v);
         }
-        let found = self.fits.get().into_iter().flatten();
-        let mut found = found.filter_map(|fit| fit.template.get());
-        let template = |t: usize| actions.templates[t].0;
-        if found.any(|found| accepted.iter().any(|&t| std::ptr::eq(template(t), found))) {
-            return true;
-        }
-        // A template that some value plainly fits settles it; only an action that none
-        // plainly fits has the globs built and searched.
-        accepted.iter().any(|&t| self.template_plainly_fits(cx, t))
+        let met = |t: usize| actions.templates[t].1.get() == Some(true);
+        accepted.iter().any(|&t| met(t))
+            || accepted.iter().any(|&t| self.template_plainly_fits(cx, t))
             || accepted.iter().any(|&t| self.matching(cx).template_fits(t))
     }
 
@@ -222,15 +208,12 @@ impl<'a> Resources<'a> {
         if !self.is_arn(i) {
             return true;
         }
-        let fits = self.fits.get_or_init(|| {
-            (0..self.values.len())
-                .map(|_| ValueFit::default())
-                .collect()
-        });
-        let Some(fit) = fits.get(i) else {
+        let fits = self
+            .fits
+            .get_or_init(|| (0..self.values.len()).map(|_| Cell::new(None)).collect());
+        let Some(known) = fits.get(i) else {
             return false;
         };
-        let known = &fit.fits;
         if let Some(known) = known.get() {
             return known;
         }
@@ -242,7 +225,6 @@ impl<'a> Resources<'a> {
         });
         let answer = if let Some(t) = plainly {
             actions.note(t, true);
-            fit.template.set(Some(actions.templates[t].0));
             true
         } else {
             let matching = self.matching(cx);
