@@ -499,6 +499,12 @@ impl Start {
         services_differ || (shared > 0 && (self.lead ^ other.lead) & mask != 0)
     }
 
+    /// Whether both services are the same plain name of up to seven characters, which
+    /// their keys hold whole (ignoring ASCII case).
+    fn same_short_service(self, other: Start) -> bool {
+        self.service == other.service && self.service >> 63 == 1
+    }
+
     fn of(glob: &Glob) -> Start {
         // Only a leading field is compared as a field.
         let service = (glob.fixed > 2).then(|| glob.field(2)).flatten();
@@ -742,28 +748,52 @@ pub struct ArnLiteral<'v> {
 
 impl<'v> ArnLiteral<'v> {
     pub fn new(value: &'v str) -> Option<ArnLiteral<'v>> {
+        let text = value.strip_suffix('*').unwrap_or(value).as_bytes();
+        let mut colons = [0; ARN_COLONS];
+        let mut found = 0;
+        for (i, _) in text.iter().enumerate().filter(|&(_, &b)| b == b':') {
+            colons[found] = i;
+            found += 1;
+            if found == ARN_COLONS {
+                return ArnLiteral::with_colons(value, colons);
+            }
+        }
+        None
+    }
+
+    /// [`ArnLiteral::new`] of a value whose first five colons are known to be at `colons`
+    /// (as `policy::arn::split` finds them): the value is read once more, without a search
+    /// for them. `None` also when they are not where they are said to be.
+    pub fn with_colons(value: &'v str, colons: [usize; ARN_COLONS]) -> Option<ArnLiteral<'v>> {
         let (text, open) = match value.as_bytes() {
             [text @ .., b'*'] => (text, true),
             text => (text, false),
         };
-        let mut colons = [0; ARN_COLONS];
-        let mut found = 0;
-        // Per leading field, then for what follows them: whether it holds a separator.
-        let mut separators = [false; ARN_COLONS + 1];
-        for (i, &b) in text.iter().enumerate() {
-            match b {
-                b':' if found < ARN_COLONS => {
-                    colons[found] = i;
-                    found += 1;
-                }
-                b':' | b'/' => separators[found] = true,
-                b'*' | b'?' | b'{' | b'<' | b'\x01' | 0x80.. => return None,
-                _ => {}
-            }
-        }
-        if found < ARN_COLONS {
+        let resource_at = colons[ARN_COLONS - 1] + 1;
+        let placed = colons.windows(2).all(|pair| pair[0] < pair[1])
+            && resource_at <= text.len()
+            && colons.iter().all(|&at| text[at] == b':');
+        if !placed {
             return None;
         }
+        // One pass that never stops early, so that it runs many bytes at a time: wildcards,
+        // braces, `<`, segment marks and non-ASCII bytes are left to the glob.
+        let unplain = text.iter().fold(false, |any, &b| {
+            any | matches!(b, b'*' | b'?' | b'{' | b'<' | b'\x01' | 0x80..)
+        });
+        if unplain {
+            return None;
+        }
+        // Per leading field, then for what follows them: whether it holds a separator. The
+        // leading fields hold no colon; most hold no `/` either.
+        let mut separators = [false; ARN_COLONS + 1];
+        if memchr::memchr(b'/', &text[..resource_at]).is_some() {
+            for (k, separator) in separators.iter_mut().take(ARN_COLONS).enumerate() {
+                let start = k.checked_sub(1).map_or(0, |before| colons[before] + 1);
+                *separator = text[start..colons[k]].contains(&b'/');
+            }
+        }
+        separators[ARN_COLONS] = memchr::memchr2(b'/', b':', &text[resource_at..]).is_some();
         let mut value = ArnLiteral {
             text,
             colons,
@@ -809,8 +839,10 @@ impl Glob {
                 pattern.is_some_and(|pattern| literal_fits(pattern, value.field(k), open))
             }
         };
-        // The service, then the resource, tell most templates apart.
-        [2, ARN_COLONS, 0, 1, 3, 4].into_iter().all(fits)
+        // The service, then the resource, tell most templates apart. Two short plain
+        // services whose starts are alike are the same name: nothing to compare.
+        (self.start.same_short_service(value.start) || fits(2))
+            && [ARN_COLONS, 0, 1, 3, 4].into_iter().all(fits)
     }
 }
 

@@ -6,7 +6,7 @@
 //! finding: the KMS actions of a statement that can use every key are K009's, and
 //! `iam:PassRole` on `*` is A007's.
 
-use super::lookup::{list_first, Resolved};
+use super::lookup::Resolved;
 use super::{allows, kms, resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -111,8 +111,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .and_then(|r| r.action_templates(cx, i))
                 .is_some_and(|mut templates| templates.any(|t| t.glob.intersects(glob)))
         };
-        // Only the names the message shows are formatted: a statement may list hundreds.
-        let mut shown: Vec<String> = Vec::new();
+        // The message is written as the names come, into one string: only the names it
+        // shows are written (a statement may list hundreds), and a statement with none
+        // allocates nothing.
+        let mut message = String::new();
         let mut scoped = 0;
         for (i, entry) in cx.actions(s).listed().iter().enumerate() {
             // Wildcards are C004's: their expansion already says what they reach.
@@ -126,8 +128,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if action.resource_types.is_empty() || owned(svc.prefix, action.name) {
                     continue;
                 }
-                if shown.len() < SHOWN {
-                    shown.push([svc.prefix, ":", action.name].concat());
+                if scoped == 0 {
+                    message.reserve(MESSAGE_CAPACITY);
+                    open_message(&mut message, star, literal);
+                } else if scoped < SHOWN {
+                    message.push_str(", ");
+                }
+                if scoped < SHOWN {
+                    message.extend([svc.prefix, ":", action.name]);
                 }
                 scoped += 1;
             }
@@ -136,32 +144,37 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            diagnostic(
-                star,
-                literal,
-                list_first(shown.into_iter(), scoped, SHOWN),
-                scoped,
-            )
-            .at([s.pointer.as_str(), "/Resource"].concat()),
+            diagnostic(star, literal, message, scoped)
+                .at([s.pointer.as_str(), "/Resource"].concat()),
         );
     }
 }
 
-fn diagnostic(star: &Str, literal: bool, actions: String, scoped: usize) -> Diagnostic {
-    let these = if scoped == 1 { "it" } else { "them" };
-    // Joined, not `format!`ted: C007 fires by the thousand.
-    let message = if literal {
-        [
-            "`\"Resource\": \"*\"` grants ",
-            &actions,
-            " on every resource, though AWS lets you scope ",
-            these,
-            " to specific ARNs",
-        ]
-        .concat()
+/// Room for the usual C007 message, so that it is written without growing.
+const MESSAGE_CAPACITY: usize = 320;
+
+/// Starts a C007 message: what it says before the actions it names.
+fn open_message(message: &mut String, star: &Str, literal: bool) {
+    if literal {
+        message.push_str("`\"Resource\": \"*\"` grants ");
     } else {
-        ["`", star.value, "` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants ", &actions, " on every resource of its type, though AWS lets you scope ", these, " to specific ARNs"].concat()
+        message.extend(["`", star.value, "` is effectively `\"Resource\": \"*\"` (any Region, any account, any name): it grants "]);
+    }
+}
+
+/// `message`: [`open_message`]'s start and the first [`SHOWN`] of the `scoped` actions.
+fn diagnostic(star: &Str, literal: bool, mut message: String, scoped: usize) -> Diagnostic {
+    if scoped > SHOWN {
+        use std::fmt::Write;
+        let _ = write!(message, " and {} more", scoped - SHOWN);
+    }
+    let these = if scoped == 1 { "it" } else { "them" };
+    let rest = if literal {
+        " on every resource, though AWS lets you scope "
+    } else {
+        " on every resource of its type, though AWS lets you scope "
     };
+    message.extend([rest, these, " to specific ARNs"]);
     Diagnostic::new(Code::C007, star.span, message)
         .help("list the ARNs these actions need, or scope them with conditions such as `aws:ResourceTag/...`")
 }

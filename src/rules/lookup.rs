@@ -144,6 +144,16 @@ impl<'c> Matches<'c> {
     /// the catalog names a resource type it does not describe, so callers cannot be sure and
     /// stay quiet.
     pub fn templates_into(&self, out: &mut Vec<&'c ArnTemplate>) -> bool {
+        self.templates_with(out, |t| t)
+    }
+
+    /// [`Matches::templates_into`], each template appended as `wrap` makes it: a caller
+    /// that keeps something beside each template fills its own list without a second one.
+    pub fn templates_with<T>(
+        &self,
+        out: &mut Vec<T>,
+        mut wrap: impl FnMut(&'c ArnTemplate) -> T,
+    ) -> bool {
         let catalog = self.catalog;
         let start = out.len();
         let known = match &self.found {
@@ -162,7 +172,7 @@ impl<'c> Matches<'c> {
                             _ => catalog.arns(id)?,
                         };
                         last = Some((id, arns));
-                        out.push(arns.templates.get(i)?);
+                        out.push(wrap(arns.templates.get(i)?));
                         Some(())
                     })
                 }),
@@ -171,7 +181,7 @@ impl<'c> Matches<'c> {
                 let accepted = arns.accepted(*action)?;
                 out.reserve(accepted.len());
                 accepted.iter().try_for_each(|&t| {
-                    out.push(arns.templates.get(t as usize)?);
+                    out.push(wrap(arns.templates.get(t as usize)?));
                     Some(())
                 })
             }),

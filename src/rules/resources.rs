@@ -38,14 +38,19 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, s: &Statement<'a>) -> Option<&'b Resource
             statement.resource?;
             // `Resource`'s strings as the statement already holds them.
             let values = statement.resources();
-            let arns = values.iter().map(|v| arn::split(v.value)).collect();
+            let each = values
+                .iter()
+                .map(|v| Value {
+                    split: arn::split(v.value),
+                    literal: OnceCell::new(),
+                    fits: Cell::new(None),
+                })
+                .collect();
             Some(Resources {
                 index,
                 values,
-                arns,
+                each,
                 actions: OnceCell::new(),
-                fits: OnceCell::new(),
-                literals: OnceCell::new(),
                 globs: OnceCell::new(),
                 pairs: OnceCell::new(),
             })
@@ -59,15 +64,9 @@ pub struct Resources<'a> {
     /// The statement's position in the document.
     index: usize,
     values: &'a [Str<'a>],
-    /// Per value, its fields, or why it is not an ARN (values that are not, such as `*`, fit
-    /// any action). Split once here: C005, C007, C010 and P015 all read them.
-    arns: Vec<Result<Arn<'a>, &'static str>>,
+    /// Per value, its split and what was found of it: one list, allocated once.
+    each: Vec<Value<'a>>,
     actions: OnceCell<Actions<'a>>,
-    /// Per value, whether it fits some template of the statement's actions. On demand.
-    fits: OnceCell<Box<[Cell<Option<bool>>]>>,
-    /// Per value, the value as a plain ARN, if it is one: most values fit a template
-    /// plainly, which is shown without building their globs.
-    literals: OnceCell<Box<[Option<ArnLiteral<'a>>]>>,
     /// Built only for what the plain test cannot settle (a value that fits nothing among them).
     globs: OnceCell<Globs>,
     /// Per glob and template (glob-major): does the one meet the other? Each pair is
@@ -75,24 +74,53 @@ pub struct Resources<'a> {
     pairs: OnceCell<Box<[Cell<Option<bool>>]>>,
 }
 
+/// One value of `Resource`.
+struct Value<'a> {
+    /// Its fields, or why it is not an ARN (values that are not, such as `*`, fit any
+    /// action). Split once here: C005, C007, C010 and P015 all read them.
+    split: Result<Arn<'a>, &'static str>,
+    /// The value as a plain ARN, if it is one: most values fit a template plainly, which is
+    /// shown without building their globs. On demand, from the split.
+    literal: OnceCell<Option<ArnLiteral<'a>>>,
+    /// Whether it fits some template of the statement's actions. On demand.
+    fits: Cell<Option<bool>>,
+}
+
 /// The strings of a statement's `Action` and the templates each accepts.
 struct Actions<'a> {
     values: &'a [Str<'a>],
     /// Per action, its templates (in [`super::lookup::Matches::templates_into`] order) as a range
-    /// of `accepted`; `None` when it names no catalog action whose templates are known.
+    /// of `accepted`, or of `templates` itself when there is no `accepted`; `None` when it
+    /// names no catalog action whose templates are known.
     ranges: Vec<Option<Range<usize>>>,
-    /// Positions in `templates`.
-    accepted: Vec<usize>,
+    /// Positions in `templates`, for a long list (below).
+    accepted: Option<Vec<usize>>,
     /// The templates of all actions. A short list keeps them action by action, repeats and
     /// all: finding the repeats costs more than testing a value against a template twice,
     /// and rules that show templates sort and dedupe what they show. A long one (wildcards
     /// over many services, a repeated action) keeps each once, so each is matched once.
-    /// With each: does some resource glob meet it? Worked out on demand.
-    templates: Vec<(&'a ArnTemplate, Cell<Option<bool>>)>,
-    /// Per template, whether no value plainly fits it (the globs may still meet it).
-    not_plainly: Box<[Cell<bool>]>,
+    templates: Vec<Template<'a>>,
     /// Whether every action has a range (and there is at least one).
     pinned: bool,
+}
+
+/// A template of a statement's actions, with what was found of it on demand.
+struct Template<'a> {
+    template: &'a ArnTemplate,
+    /// Does some resource glob meet it?
+    met: Cell<Option<bool>>,
+    /// Whether no value plainly fits it (the globs may still meet it).
+    not_plainly: Cell<bool>,
+}
+
+impl<'a> Template<'a> {
+    fn new(template: &'a ArnTemplate) -> Self {
+        Template {
+            template,
+            met: Cell::new(None),
+            not_plainly: Cell::new(false),
+        }
+    }
 }
 
 /// The resource values as globs ([`resource_globs`]: one or two per ARN).
@@ -121,7 +149,7 @@ impl<'a> Resources<'a> {
 
     /// `arn::split` of the value at `i`.
     pub fn split(&self, i: usize) -> Option<&Result<Arn<'a>, &'static str>> {
-        self.arns.get(i)
+        self.each.get(i).map(|value| &value.split)
     }
 
     /// The strings of the statement's `Action`.
@@ -141,7 +169,7 @@ impl<'a> Resources<'a> {
         let actions = self.resolved(cx);
         actions
             .pinned
-            .then(|| actions.templates.iter().map(|(t, _)| *t))
+            .then(|| actions.templates.iter().map(|t| t.template))
     }
 
     /// The templates the action at `i` of [`Resources::actions`] accepts, as the catalog
@@ -152,18 +180,13 @@ impl<'a> Resources<'a> {
         i: usize,
     ) -> Option<impl ExactSizeIterator<Item = &'a ArnTemplate> + Clone + '_> {
         let actions = self.resolved(cx);
-        let range = actions.ranges.get(i)?.clone()?;
-        let accepted = actions.accepted.get(range)?;
-        Some(accepted.iter().map(|&t| actions.templates[t].0))
+        Some(actions.accepted(i)?.map(|t| actions.templates[t].template))
     }
 
     /// Whether some resource meets some template of the action at `i`.
     pub fn action_fits(&self, cx: &Context<'a>, i: usize) -> bool {
         let actions = self.resolved(cx);
-        let Some(range) = actions.ranges.get(i).cloned().flatten() else {
-            return false;
-        };
-        let Some(accepted) = actions.accepted.get(range) else {
+        let Some(accepted) = actions.accepted(i) else {
             return false;
         };
         // The templates the values were found to fit, each noted as met on the way, settle
@@ -172,32 +195,32 @@ impl<'a> Resources<'a> {
         for v in 0..self.values.len() {
             self.value_fits(cx, v);
         }
-        let met = |t: usize| actions.templates[t].1.get() == Some(true);
-        accepted.iter().any(|&t| met(t))
-            || accepted.iter().any(|&t| self.template_plainly_fits(cx, t))
-            || accepted.iter().any(|&t| self.matching(cx).template_fits(t))
+        let met = |t: usize| actions.templates[t].met.get() == Some(true);
+        accepted.clone().any(met)
+            || accepted.clone().any(|t| self.template_plainly_fits(cx, t))
+            || accepted
+                .into_iter()
+                .any(|t| self.matching(cx).template_fits(t))
     }
 
     /// Whether template `t` of the statement's actions is known to meet some resource glob,
     /// or meets some value as it is written (see [`ArnLiteral`]).
     fn template_plainly_fits(&self, cx: &Context<'a>, t: usize) -> bool {
         let actions = self.resolved(cx);
-        let (template, known) = &actions.templates[t];
-        if let Some(known) = known.get() {
+        let entry = &actions.templates[t];
+        if let Some(known) = entry.met.get() {
             return known;
         }
-        if actions.not_plainly[t].get() {
+        if entry.not_plainly.get() {
             return false;
         }
-        let plainly = self
-            .literals()
-            .iter()
-            .flatten()
-            .any(|value| template.glob.surely_meets(value));
+        let plainly = (0..self.values.len())
+            .filter_map(|i| self.literal(i))
+            .any(|value| entry.template.glob.surely_meets(&value));
         if plainly {
             actions.note(t, true);
         } else {
-            actions.not_plainly[t].set(true);
+            entry.not_plainly.set(true);
         }
         plainly
     }
@@ -208,10 +231,7 @@ impl<'a> Resources<'a> {
         if !self.is_arn(i) {
             return true;
         }
-        let fits = self
-            .fits
-            .get_or_init(|| (0..self.values.len()).map(|_| Cell::new(None)).collect());
-        let Some(known) = fits.get(i) else {
+        let Some(known) = self.each.get(i).map(|value| &value.fits) else {
             return false;
         };
         if let Some(known) = known.get() {
@@ -220,8 +240,9 @@ impl<'a> Resources<'a> {
         let actions = self.resolved(cx);
         // A template that takes the value as it is written settles it; only a value that
         // none plainly takes has its globs built and searched.
-        let plainly = self.literals().get(i).copied().flatten().and_then(|value| {
-            (0..actions.templates.len()).find(|&t| actions.templates[t].0.glob.surely_meets(&value))
+        let plainly = self.literal(i).and_then(|value| {
+            (0..actions.templates.len())
+                .find(|&t| actions.templates[t].template.glob.surely_meets(&value))
         });
         let answer = if let Some(t) = plainly {
             actions.note(t, true);
@@ -255,17 +276,21 @@ impl<'a> Resources<'a> {
         })
     }
 
-    fn literals(&self) -> &[Option<ArnLiteral<'a>>] {
-        self.literals.get_or_init(|| {
-            let values = self.values.iter().zip(&self.arns);
-            values
-                .map(|(value, split)| {
-                    split
-                        .is_ok()
-                        .then(|| ArnLiteral::new(value.value))
-                        .flatten()
-                })
-                .collect()
+    /// The value at `i` as a plain ARN, if it is one, read from its split: the colons are
+    /// found already.
+    fn literal(&self, i: usize) -> Option<ArnLiteral<'a>> {
+        let value = self.each.get(i)?;
+        *value.literal.get_or_init(|| {
+            let parts = value.split.as_ref().ok()?;
+            let colons = [
+                parts.partition,
+                parts.service,
+                parts.region,
+                parts.account,
+                parts.resource,
+            ]
+            .map(|field| field.range.0.saturating_sub(1));
+            ArnLiteral::with_colons(self.values.get(i)?.value, colons)
         })
     }
 
@@ -293,10 +318,10 @@ impl<'a> Resources<'a> {
             let of_value = self
                 .values
                 .iter()
-                .zip(&self.arns)
-                .map(|(value, split)| {
+                .zip(&self.each)
+                .map(|(value, each)| {
                     let start = all.len();
-                    if split.is_ok() {
+                    if each.split.is_ok() {
                         all.extend(resource_globs(value.value).map(|g| (g, Cell::new(None))));
                     }
                     start..all.len()
@@ -328,7 +353,7 @@ impl Matching<'_, '_> {
         let reuse = self.cx.lookups.intersections();
         let answer = self.globs.all[g]
             .0
-            .intersects_reusing(&self.actions.templates[t].0.glob, reuse);
+            .intersects_reusing(&self.actions.templates[t].template.glob, reuse);
         if let Some(known) = known {
             known.set(Some(answer));
         }
@@ -346,8 +371,8 @@ impl Matching<'_, '_> {
         let start = self.globs.all[g].0.start();
         let templates = &self.actions.templates;
         let found = (0..templates.len()).find(|&t| {
-            templates[t].1.get() != Some(false)
-                && !start.apart(templates[t].0.glob.start())
+            templates[t].met.get() != Some(false)
+                && !start.apart(templates[t].template.glob.start())
                 && self.meets(g, t)
         });
         if let Some(t) = found {
@@ -359,11 +384,11 @@ impl Matching<'_, '_> {
 
     /// Does template `t` meet one of the globs? A glob found on the way is noted as met.
     fn template_fits(&self, t: usize) -> bool {
-        let known = &self.actions.templates[t].1;
+        let known = &self.actions.templates[t].met;
         if let Some(known) = known.get() {
             return known;
         }
-        let start = self.actions.templates[t].0.glob.start();
+        let start = self.actions.templates[t].template.glob.start();
         let found = (0..self.globs.all.len())
             .find(|&g| !start.apart(self.globs.all[g].0.start()) && self.meets(g, t));
         if let Some(g) = found {
@@ -375,31 +400,41 @@ impl Matching<'_, '_> {
 }
 
 impl<'a> Actions<'a> {
+    /// The templates of the action at `i`, as positions in `templates`.
+    fn accepted(&self, i: usize) -> Option<impl ExactSizeIterator<Item = usize> + Clone + '_> {
+        let range = self.ranges.get(i)?.clone()?;
+        Some(match &self.accepted {
+            Some(accepted) => Either::Left(accepted.get(range)?.iter().copied()),
+            None => Either::Right(range),
+        })
+    }
+
     /// Notes whether template `t` meets some resource, for each copy of it in a short list
     /// (which keeps repeats): a copy is never searched again.
     fn note(&self, t: usize, answer: bool) {
-        let template = self.templates[t].0;
-        if self.templates.len() <= KEPT_AS_LISTED {
-            for (other, known) in &self.templates {
-                if std::ptr::eq(*other, template) {
-                    known.set(Some(answer));
+        let template = self.templates[t].template;
+        if self.accepted.is_none() {
+            for other in &self.templates {
+                if std::ptr::eq(other.template, template) {
+                    other.met.set(Some(answer));
                 }
             }
         } else {
-            self.templates[t].1.set(Some(answer));
+            self.templates[t].met.set(Some(answer));
         }
     }
 
     /// `entries`: what each of `values` names, position for position.
     fn resolve(values: &'a [Str<'a>], entries: &[ActionEntry<'a>]) -> Actions<'a> {
-        let mut listed: Vec<&'a ArnTemplate> = Vec::new();
+        // Most actions take one to three templates: room for two each saves most regrowth.
+        let mut listed: Vec<Template<'a>> = Vec::with_capacity(2 * entries.len());
         let ranges = entries
             .iter()
             .map(|entry| {
                 let start = listed.len();
                 let known = match &entry.resolved {
                     Resolved::Actions(found) if !found.is_empty() => {
-                        found.templates_into(&mut listed)
+                        found.templates_with(&mut listed, Template::new)
                     }
                     _ => false,
                 };
@@ -408,35 +443,63 @@ impl<'a> Actions<'a> {
             .collect::<Vec<_>>();
         let pinned = !values.is_empty() && ranges.iter().all(Option::is_some);
         let (templates, accepted) = if listed.len() <= KEPT_AS_LISTED {
-            let accepted = (0..listed.len()).collect();
-            (listed, accepted)
+            // The ranges are positions in the list itself.
+            (listed, None)
         } else {
             // Each template once, by address.
             let mut templates = Vec::new();
             let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
             let accepted = listed
                 .iter()
-                .map(|&t| {
-                    *index.entry(std::ptr::from_ref(t)).or_insert_with(|| {
-                        templates.push(t);
-                        templates.len() - 1
-                    })
+                .map(|t| {
+                    *index
+                        .entry(std::ptr::from_ref(t.template))
+                        .or_insert_with(|| {
+                            templates.push(Template::new(t.template));
+                            templates.len() - 1
+                        })
                 })
                 .collect();
-            (templates, accepted)
+            (templates, Some(accepted))
         };
         Actions {
             values,
             ranges,
             accepted,
-            not_plainly: templates.iter().map(|_| Cell::new(false)).collect(),
-            templates: templates
-                .into_iter()
-                .map(|t| (t, Cell::new(None)))
-                .collect(),
+            templates,
             pinned,
         }
     }
+}
+
+/// One of two iterators of the same items.
+#[derive(Clone)]
+enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+impl<L: Iterator<Item = usize>, R: Iterator<Item = usize>> Iterator for Either<L, R> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Either::Left(l) => l.next(),
+            Either::Right(r) => r.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Either::Left(l) => l.size_hint(),
+            Either::Right(r) => r.size_hint(),
+        }
+    }
+}
+
+impl<L: ExactSizeIterator<Item = usize>, R: ExactSizeIterator<Item = usize>> ExactSizeIterator
+    for Either<L, R>
+{
 }
 
 /// Up to this many templates in all, a statement's are kept as its actions list them; past
