@@ -746,6 +746,24 @@ pub struct ArnLiteral<'v> {
     start: Start,
 }
 
+/// The bytes that keep a value from being an [`ArnLiteral`], as a table: every byte of
+/// every ARN value is looked up.
+const UNPLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        table[b] = true;
+        b += 1;
+    }
+    let special = [b'*', b'?', b'{', b'<', 0x01];
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 impl<'v> ArnLiteral<'v> {
     pub fn new(value: &'v str) -> Option<ArnLiteral<'v>> {
         let text = value.strip_suffix('*').unwrap_or(value).as_bytes();
@@ -776,38 +794,37 @@ impl<'v> ArnLiteral<'v> {
         if !placed {
             return None;
         }
-        // One pass that never stops early, so that it runs many bytes at a time: wildcards,
-        // braces, `<`, segment marks and non-ASCII bytes are left to the glob.
-        let unplain = text.iter().fold(false, |any, &b| {
-            any | matches!(b, b'*' | b'?' | b'{' | b'<' | b'\x01' | 0x80..)
-        });
-        if unplain {
+        // One pass that never stops early, a table look-up a byte: wildcards, braces, `<`,
+        // segment marks and non-ASCII bytes are left to the glob.
+        if text
+            .iter()
+            .fold(false, |any, &b| any | UNPLAIN[usize::from(b)])
+        {
             return None;
         }
-        // Per leading field, then for what follows them: whether it holds a separator. The
-        // leading fields hold no colon; most hold no `/` either.
-        let mut separators = [false; ARN_COLONS + 1];
-        if memchr::memchr(b'/', &text[..resource_at]).is_some() {
-            for (k, separator) in separators.iter_mut().take(ARN_COLONS).enumerate() {
-                let start = k.checked_sub(1).map_or(0, |before| colons[before] + 1);
-                *separator = text[start..colons[k]].contains(&b'/');
-            }
+        // The leading fields hold no colon, and most hold no `/` either.
+        let slashes = memchr::memchr(b'/', &text[..resource_at]).is_some();
+        let mut kinds = [Kind::Other; ARN_COLONS + 1];
+        let mut start = 0;
+        for (k, at) in colons.into_iter().enumerate() {
+            let field = &text[start..at];
+            kinds[k] = Kind::of_ascii(field, slashes && field.contains(&b'/'));
+            start = at + 1;
         }
-        separators[ARN_COLONS] = memchr::memchr2(b'/', b':', &text[resource_at..]).is_some();
-        let mut value = ArnLiteral {
+        let resource = &text[resource_at..];
+        kinds[ARN_COLONS] = match (resource, open) {
+            ([], true) => Kind::Star,
+            (_, true) => Kind::Other,
+            (_, false) => Kind::of_ascii(resource, memchr::memchr2(b'/', b':', resource).is_some()),
+        };
+        let service = &text[colons[1] + 1..colons[2]];
+        Some(ArnLiteral {
             text,
             colons,
             open,
-            kinds: [Kind::Other; ARN_COLONS + 1],
-            start: Start::default(),
-        };
-        value.kinds = std::array::from_fn(|k| match (value.field(k), open && k == ARN_COLONS) {
-            ([], true) => Kind::Star,
-            (_, true) => Kind::Other,
-            (field, false) => Kind::of_ascii(field, separators[k]),
-        });
-        value.start = Start::of_parts(Some(value.field(2)), Some(value.field(ARN_COLONS)));
-        Some(value)
+            kinds,
+            start: Start::of_parts(Some(service), Some(resource)),
+        })
     }
 
     /// Leading field `k` (before colon `k`), or what follows the last leading colon.

@@ -2,11 +2,17 @@
 //! it (`s3:ListBucket` with only object ARNs, `s3:ListAllMyBuckets` with a bucket ARN). The
 //! statement can never match a request for that action.
 
-use super::lookup::{list_first, ActionName};
+use super::lookup::ActionName;
 use super::{resources, Context};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::policy::has_wildcard;
+
+/// How many of an action's templates a message names.
+const SHOWN: usize = 3;
+
+/// Room for the usual C006 message, so that it is written without growing.
+const MESSAGE_CAPACITY: usize = 256;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
@@ -50,22 +56,28 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 // C005 reports the ARN that fits nothing; one finding per mistake.
                 continue;
             } else {
-                // Only the templates the message shows are formatted.
+                // Written into one string, the shown templates only.
                 let total = templates.len();
-                let expected = templates.map(|t| [t.resource_type, " `", t.template, "`"].concat());
                 let before = if name.is_wildcard() {
                     "no action matched by `"
                 } else {
                     "`"
                 };
-                let takes = list_first(expected, total, 3);
-                [
+                let mut message = String::with_capacity(MESSAGE_CAPACITY);
+                message.extend([
                     before,
                     text,
                     "` acts on none of this statement's resources; it takes ",
-                    &takes,
-                ]
-                .concat()
+                ]);
+                for (n, t) in templates.take(SHOWN).enumerate() {
+                    let comma = if n == 0 { "" } else { ", " };
+                    message.extend([comma, t.resource_type, " `", t.template, "`"]);
+                }
+                if total > SHOWN {
+                    use std::fmt::Write;
+                    let _ = write!(message, " and {} more", total - SHOWN);
+                }
+                message
             };
             out.push(
                 Diagnostic::new(Code::C006, value.span, message)

@@ -602,6 +602,51 @@ mod tests {
         assert!(plainly * 100 >= met * 99, "{plainly} of {met}");
     }
 
+    /// A plain ARN read from its split's colons is the one read from its text alone.
+    #[test]
+    fn plain_arns_read_from_the_split_as_from_the_text() {
+        use crate::pattern::ArnLiteral;
+        let mut plain = 0;
+        for value in [
+            "arn:aws:s3:::example-bucket",
+            "arn:aws:s3:::example-bucket/*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::",
+            "arn:aws:s3::::",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/fn:*",
+            "arn:aws:iam::123456789012:role/service/Admin",
+            "arn:aws/x:s3/y:us-east-1:123:a/b:c",
+            "arn:AWS:IAM::123456789012:policy/p",
+            "arn:aws:s3:::b?",
+            "arn:aws:s3:::*/key",
+            "arn:aws:s3:*:*:x",
+            "arn:${AWS::Partition}:s3:::b",
+            "arn:aws:s3:::<bucket>",
+            "arn:aws:s3:::bücket",
+            "arn:aws:s3:::b\u{1}",
+            "arn:aws:s3:::b**",
+        ] {
+            let split = arn::split(value).expect(value);
+            let colons = [
+                split.partition,
+                split.service,
+                split.region,
+                split.account,
+                split.resource,
+            ]
+            .map(|field| field.range.0 - 1);
+            let read = ArnLiteral::with_colons(value, colons);
+            let expected = ArnLiteral::new(value);
+            assert_eq!(format!("{read:?}"), format!("{expected:?}"), "{value}");
+            plain += usize::from(read.is_some());
+            // Colons that are not where they are said to be read as nothing.
+            let mut wrong = colons;
+            wrong[2] += 1;
+            assert!(ArnLiteral::with_colons(value, wrong).is_none(), "{value}");
+        }
+        assert_eq!(plain, 9);
+    }
+
     #[test]
     fn values_that_are_not_plain_arns_are_left_to_the_globs() {
         use crate::pattern::ArnLiteral;
