@@ -63,8 +63,13 @@ struct OwnFormats {
     /// Whether the Region and the account field of every format is filled (`Some(true)`),
     /// of none (`Some(false)`), or they disagree.
     fields: [Option<bool>; 2],
-    /// Each format, with whether its Region and account field are filled.
+    /// Each format, with whether its Region and account field are filled: first those
+    /// whose resource part starts with a wildcard (or is empty), then the others by their
+    /// first byte, which a resource they match starts with too. A resource is tried
+    /// against those of its first byte only (a service may have a hundred formats).
     formats: Vec<(ResourcePattern, [bool; 2])>,
+    /// How many formats come first, starting with a wildcard.
+    open: usize,
 }
 
 /// A format's resource part as a pattern (`accesspoint/*`), with its literal ends found
@@ -101,6 +106,11 @@ impl ResourcePattern {
             stars_only: !bytes.contains(&b'?'),
             pattern,
         }
+    }
+
+    /// The byte every resource it covers starts with, when it starts with a literal.
+    fn first_byte(&self) -> Option<u8> {
+        (self.head > 0).then(|| self.pattern.as_bytes().first().copied())?
     }
 
     /// `pattern_covers(pattern, resource, false)`: the literal ends first.
@@ -224,7 +234,7 @@ impl ServiceArns {
         self.own.get_or_init(|| {
             let own_list = own_formats(self.prefix, self.templates.iter().map(|t| t.template));
             let fields = [fields_filled(&own_list, 3), fields_filled(&own_list, 4)];
-            let formats = own_list
+            let mut formats: Vec<_> = own_list
                 .iter()
                 .filter_map(|f| {
                     let fields: Vec<&str> = f.splitn(6, ':').collect();
@@ -232,17 +242,30 @@ impl ServiceArns {
                     Some((resource, [!fields[3].is_empty(), !fields[4].is_empty()]))
                 })
                 .collect();
-            OwnFormats { fields, formats }
+            // `None` (a wildcard first) sorts before every byte.
+            formats.sort_by_key(|(pattern, _)| pattern.first_byte());
+            let open = formats.partition_point(|(pattern, _)| pattern.first_byte().is_none());
+            OwnFormats {
+                fields,
+                formats,
+                open,
+            }
         })
     }
 
     /// Like [`ServiceArns::own_fields`], for the formats whose resource part matches
     /// `resource` (an ARN's text after its fifth colon); `None` when none does.
     pub fn fields_for_resource(&self, resource: &str) -> Option<[Option<bool>; 2]> {
-        let mut fitting = self
-            .own()
-            .formats
+        let own = self.own();
+        let (open, led) = own.formats.split_at(own.open);
+        // The formats that start with the resource's first byte.
+        let first = resource.as_bytes().first().copied();
+        let from = led.partition_point(|(pattern, _)| pattern.first_byte() < first);
+        let to = led.partition_point(|(pattern, _)| pattern.first_byte() <= first);
+        let same_first = first.map_or(&[][..], |_| &led[from..to]);
+        let mut fitting = open
             .iter()
+            .chain(same_first)
             .filter(|(pattern, _)| pattern.covers(resource))
             .peekable();
         fitting.peek()?;
