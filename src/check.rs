@@ -516,28 +516,24 @@ impl FileCheck<'_> {
         // Placed in the order of their offsets and codes, which is nearly the report's:
         // the small keys are sorted, not the findings (see `sort_placed`).
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
-        // Where each was made in the list, sorted by place; then kept for the placed ones
-        // (one list for both).
-        let mut made: Vec<u32> = (0u32..).take(diagnostics.len()).collect();
-        made.sort_unstable_by_key(|&at| {
-            let d = &diagnostics[at as usize].0;
-            (d.span.start, d.code, at)
-        });
+        let mut order: Vec<(usize, Code, u32)> = diagnostics
+            .iter()
+            .zip(0u32..)
+            .map(|((d, _, _), made)| (d.span.start, d.code, made))
+            .collect();
+        order.sort_unstable();
         let mut findings = Vec::with_capacity(diagnostics.len());
-        let mut placed = 0;
-        for k in 0..made.len() {
-            let at = made[k];
+        let mut made = Vec::with_capacity(diagnostics.len());
+        for (_, _, at) in order {
             // Each placed where it lies in the list (taken from it, not moved out whole).
             let Some((d, document, kind)) = diagnostics.get_mut(at as usize) else {
                 continue;
             };
             if let Some(finding) = rule_set.place_from(d, &mut self.host, *document, *kind) {
                 findings.push(finding);
-                made[placed] = at;
-                placed += 1;
+                made.push(at);
             }
         }
-        made.truncate(placed);
         // The report's order; every finding of one file shares the path, so it is not
         // compared.
         crate::diagnostic::sort_placed(&mut findings, &made);

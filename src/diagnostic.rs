@@ -191,6 +191,15 @@ impl Snippet {
         }
     }
 
+    /// Its length in bytes, known without reading the buffer.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
     pub fn as_str(&self) -> &str {
         self.shared
             .as_deref()

@@ -668,6 +668,41 @@ mod tests {
     }
 
     #[test]
+    fn documents_gathered_group_by_group_come_out_sorted_by_input_in_arrival_order() {
+        let document = |input: usize, line: u32| Document {
+            input,
+            document: 0,
+            line,
+            kind: PolicyKind::Identity,
+            kind_reason: Cow::Borrowed(""),
+            template: None,
+        };
+        // Groups of none, one and several documents, their inputs out of order, one input
+        // in two groups (its documents keep the order they came in).
+        let groups: [&[(usize, u32)]; 6] = [
+            &[(3, 1)],
+            &[],
+            &[(1, 2), (1, 3), (0, 4)],
+            &[(3, 5)],
+            &[(2, 6)],
+            &[(0, 7), (5, 8)],
+        ];
+        let mut all = Documents::default();
+        let mut expected = Vec::new();
+        for group in groups {
+            let mut part = Documents::default();
+            for &(input, line) in group {
+                part.push(document(input, line));
+                expected.push((input, line));
+            }
+            all.append(part);
+        }
+        expected.sort_by_key(|&(input, _)| input);
+        let got: Vec<(usize, u32)> = all.sorted().iter().map(|d| (d.input, d.line)).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
     fn the_documents_member_matches_serde_for_every_kind_and_character() {
         #[derive(Serialize)]
         struct Row<'a> {
