@@ -541,6 +541,7 @@ impl FileCheck<'_> {
             self.facts.x001_ignored_lines = self.x001_ignored_lines(&comments);
             self.drop_commented(&mut findings, &comments);
         }
+        crate::place::share_snippets(&mut findings, &self.host);
         // A file whose grants another file's key policy may judge keeps its text too.
         let source = (opts.keep_sources && (!findings.is_empty() || self.facts.may_relate()))
             .then(|| self.host.text().to_string());

@@ -156,12 +156,106 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<Arc<str>>,
     /// The offending text itself.
-    pub snippet: String,
+    pub snippet: Snippet,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<Label>,
     /// Byte range in the host file.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// A finding's offending text: a range of a buffer that the findings of one file share
+/// (`place::share_snippets`), so that a file's findings make one allocation for their
+/// snippets rather than one each. Reads as a `&str`.
+#[derive(Clone, Default)]
+pub struct Snippet {
+    /// `None` for the empty snippet.
+    shared: Option<Arc<str>>,
+    range: std::ops::Range<usize>,
+}
+
+impl Snippet {
+    /// A snippet with a buffer of its own.
+    pub fn new(text: &str) -> Self {
+        Snippet {
+            shared: (!text.is_empty()).then(|| Arc::from(text)),
+            range: 0..text.len(),
+        }
+    }
+
+    /// `range` of a buffer others share (a `char` boundary at both ends).
+    pub fn shared(buffer: &Arc<str>, range: std::ops::Range<usize>) -> Self {
+        Snippet {
+            shared: Some(buffer.clone()),
+            range,
+        }
+    }
+
+    /// Its length in bytes, known without reading the buffer.
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.shared
+            .as_deref()
+            .and_then(|text| text.get(self.range.clone()))
+            .unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Snippet {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Snippet {
+    fn from(text: &str) -> Self {
+        Snippet::new(text)
+    }
+}
+
+impl From<String> for Snippet {
+    fn from(text: String) -> Self {
+        Snippet::new(&text)
+    }
+}
+
+impl PartialEq<str> for Snippet {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Snippet {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Snippet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Snippet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl Finding {

@@ -243,7 +243,7 @@ mod tests {
             kind: None,
             pointer: String::new(),
             sid: None,
-            snippet: String::new(),
+            snippet: Default::default(),
             labels: Vec::new(),
             span: Span::new(0, 1),
         }

@@ -8,12 +8,13 @@
 
 use crate::code::Code;
 use crate::config::{Config, Selector, SeverityOverride};
-use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::diagnostic::{Diagnostic, Finding, Severity, Snippet};
 use crate::location::Locate;
 use crate::policy::PolicyKind;
 use crate::rules::RuleMeta;
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The rules in force for one file: the config's selection, severity overrides and the
 /// per-path ignores whose glob matches the file, resolved once per file.
@@ -77,11 +78,14 @@ impl<'c> RuleSet<'c> {
         document: usize,
         kind: Option<PolicyKind>,
     ) -> Option<Finding> {
-        self.place_from(&mut d, host, document, kind)
+        let mut finding = self.place_from(&mut d, host, document, kind)?;
+        finding.snippet = Snippet::new(host.snippet(d.span));
+        Some(finding)
     }
 
     /// [`RuleSet::place`] for a diagnostic left where it is (in a file's list): its texts
-    /// and labels are taken from it, not copied.
+    /// and labels are taken from it, not copied. The snippet is left empty: the file's
+    /// findings share one buffer of them ([`share_snippets`]).
     pub(crate) fn place_from(
         &self,
         d: &mut Diagnostic,
@@ -115,10 +119,30 @@ impl<'c> RuleSet<'c> {
             kind,
             pointer: std::mem::take(&mut d.pointer),
             sid: d.sid.take(),
-            snippet: host.snippet(d.span).to_string(),
+            snippet: Snippet::default(),
             labels,
             span: d.span,
         })
+    }
+}
+
+/// Gives each finding its snippet, the text of its span in the host file: one buffer holds
+/// them all and each finding a range of it (one allocation a file, not one a finding).
+pub(crate) fn share_snippets(findings: &mut [Finding], host: &impl Locate) {
+    let len: usize = findings.iter().map(|f| host.snippet(f.span).len()).sum();
+    if len == 0 {
+        return;
+    }
+    let mut buffer = String::with_capacity(len);
+    for f in findings.iter() {
+        buffer.push_str(host.snippet(f.span));
+    }
+    let shared: Arc<str> = buffer.into();
+    let mut start = 0;
+    for f in findings {
+        let end = start + host.snippet(f.span).len();
+        f.snippet = Snippet::shared(&shared, start..end);
+        start = end;
     }
 }
 
@@ -261,6 +285,50 @@ mod tests {
         assert_eq!(f.snippet, "ACCOUNT-ID");
         let legacy = RuleSet::for_path(&config, Path::new("legacy/a.json"));
         assert!(legacy.place(d(), &mut host, 0, None).is_none());
+    }
+
+    #[test]
+    fn a_file_s_findings_share_one_buffer_of_their_snippets() {
+        let config = config("");
+        let text = "{\"a\": \"ACCOUNT-ID\", \"b\": \"\u{e9}t\u{e9}\", \"c\": \"\"}";
+        let at = |token: &str| {
+            let start = text.find(token).unwrap();
+            Span::new(start, start + token.len())
+        };
+        // Overlapping, empty, with characters of two bytes, and past the end.
+        let spans = [
+            at("ACCOUNT-ID"),
+            at("\u{e9}t\u{e9}"),
+            at("\"\"}"),
+            Span::new(text.len() - 1, text.len() - 1),
+            at("\"a\": \"ACCOUNT"),
+            Span::new(text.len(), text.len() + 4),
+        ];
+        let rules = RuleSet::for_path(&config, Path::new("a.json"));
+        let mut host = Host::new("a.json".into(), text);
+        let mut findings: Vec<Finding> = spans
+            .iter()
+            .map(|&span| {
+                let mut d = Diagnostic::new(Code::P016, span, "`x` is a placeholder");
+                rules.place_from(&mut d, &mut host, 0, None).unwrap()
+            })
+            .collect();
+        share_snippets(&mut findings, &host);
+        for (f, span) in findings.iter().zip(spans) {
+            assert_eq!(f.snippet, *text.get(span.start..span.end).unwrap_or(""));
+            let one = rules.place(
+                Diagnostic::new(Code::P016, span, "`x` is a placeholder"),
+                &mut host,
+                0,
+                None,
+            );
+            assert_eq!(one.unwrap().snippet.as_str(), f.snippet.as_str());
+        }
+        // Each snippet follows the one before it in one buffer.
+        for pair in findings.windows(2) {
+            let (a, b) = (&pair[0].snippet, &pair[1].snippet);
+            assert_eq!(a.as_ptr().wrapping_add(a.len()), b.as_ptr());
+        }
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn finding(path: &str, message: &str) -> Finding {
         kind: None,
         pointer: "/Statement/0/Resource".to_string(),
         sid: None,
-        snippet: "X".to_string(),
+        snippet: "X".into(),
         labels: Vec::new(),
         span: iamlint::json::Span::new(0, 1),
     }

@@ -91,7 +91,7 @@ fn k006(findings: &[Finding]) -> Vec<(Severity, String)> {
     findings
         .iter()
         .filter(|f| f.rule == "K006")
-        .map(|f| (f.severity, f.snippet.clone()))
+        .map(|f| (f.severity, f.snippet.to_string()))
         .collect()
 }
 

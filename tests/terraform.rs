@@ -279,7 +279,7 @@ fn x001_relates_grants_across_the_files_of_a_module() {
         .findings()
         .into_iter()
         .filter(|f| f.rule == "X001")
-        .map(|f| (f.path.replace('\\', "/"), f.snippet.clone()))
+        .map(|f| (f.path.replace('\\', "/"), f.snippet.to_string()))
         .collect();
     assert_eq!(x001.len(), 2, "{x001:#?}");
     for (path, _) in &x001 {

@@ -115,7 +115,7 @@ pub fn entry(finding: &Finding, path: &str) -> Entry {
         path: path.to_string(),
         rule: finding.rule.to_string(),
         element: finding.element(),
-        snippet: finding.snippet.clone(),
+        snippet: finding.snippet.to_string(),
         message: finding.message.clone(),
         fingerprint: finding.fingerprint_in(path),
     }

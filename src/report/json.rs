@@ -45,6 +45,48 @@ impl Document {
     }
 }
 
+/// The documents of the groups rendered so far, in the order they came. A group's first is
+/// kept inline: most groups are one file of one document, and a list of one would be an
+/// allocation a file (freed on the writing thread).
+#[derive(Default)]
+pub struct Documents {
+    first: Option<Document>,
+    more: Vec<Document>,
+}
+
+impl Documents {
+    fn push(&mut self, d: Document) {
+        if self.first.is_none() && self.more.is_empty() {
+            self.first = Some(d);
+        } else {
+            self.more.push(d);
+        }
+    }
+
+    /// `other`'s after these.
+    pub fn append(&mut self, other: Documents) {
+        match (self.first.is_none() && self.more.is_empty(), other.first) {
+            (true, first) => {
+                self.first = first;
+                self.more = other.more;
+            }
+            (false, first) => {
+                self.more.extend(first);
+                self.more.extend(other.more);
+            }
+        }
+    }
+
+    /// All of them, sorted by input (stable: one input's keep their order).
+    fn sorted(&mut self) -> &[Document] {
+        if let Some(first) = self.first.take() {
+            self.more.insert(0, first);
+        }
+        self.more.sort_by_key(|d| d.input);
+        &self.more
+    }
+}
+
 /// Everything after `documents`, in the output's order.
 #[derive(Serialize)]
 struct Rest<'a> {
@@ -161,39 +203,44 @@ pub fn render(findings: &[&Finding], first: bool) -> io::Result<Vec<u8>> {
         })
         .sum();
     let mut out = Vec::with_capacity(size);
-    // Written once: the findings of a group (almost always) share their path.
-    let mut path: Option<(&str, Vec<u8>)> = None;
+    // Escaped once: the findings of a group (almost always) share their path, whose run is
+    // copied from where the first of them wrote it (no buffer of its own).
+    let mut path: Option<(&str, std::ops::Range<usize>)> = None;
     for (k, finding) in findings.iter().enumerate() {
         if !(first && k == 0) {
             out.push(b',');
         }
-        let run = match &mut path {
+        out.extend_from_slice(b"\n    ");
+        let run = match &path {
             Some((shown, run))
                 if std::ptr::eq(*shown, &*finding.path) || **shown == *finding.path =>
             {
-                run
+                Some(run.clone())
             }
-            _ => &mut path.insert((&finding.path, path_run(&finding.path))).1,
+            _ => None,
         };
-        out.extend_from_slice(b"\n    ");
-        write_finding(&mut out, finding, run);
+        let written = write_finding(&mut out, finding, run);
+        path = Some((&finding.path, written));
     }
     Ok(out)
 }
 
 /// The `path` member of a finding with the key of the `line` member after it.
-fn path_run(path: &str) -> Vec<u8> {
-    let mut run = Vec::with_capacity(path.len() + 48);
-    string_field(&mut run, b",\n      \"path\": ", path);
-    run.extend_from_slice(b",\n      \"line\": ");
-    run
+fn path_run(out: &mut Vec<u8>, path: &str) {
+    string_field(out, b",\n      \"path\": ", path);
+    out.extend_from_slice(b",\n      \"line\": ");
 }
 
 /// One finding, byte for byte as `serde_json::to_writer_pretty` writes it with each line
-/// indented two more levels (a test holds the two equal); `path_run` is its [`path_run`].
+/// indented two more levels (a test holds the two equal). `earlier` is where `out` already
+/// holds the finding's [`path_run`], if it does; the range of the run it wrote is returned.
 /// Written by hand because the findings are most of a large report and serde's generic path
 /// is most of its cost.
-fn write_finding(out: &mut Vec<u8>, f: &Finding, path_run: &[u8]) {
+fn write_finding(
+    out: &mut Vec<u8>,
+    f: &Finding,
+    earlier: Option<std::ops::Range<usize>>,
+) -> std::ops::Range<usize> {
     // The members that depend only on the rule, the severity or the kind, with the keys
     // around them, are runs built once a run (see `Fixed`): most of the output, one copy.
     let fixed = Fixed::of(f);
@@ -208,7 +255,12 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding, path_run: &[u8]) {
         }
     }
     write_string(out, &f.message);
-    out.extend_from_slice(path_run);
+    let at = out.len();
+    match earlier {
+        Some(run) => out.extend_from_within(run),
+        None => path_run(out, &f.path),
+    }
+    let written = at..out.len();
     digits(out, f.line);
     number_field(out, b",\n      \"column\": ", f.column);
     number_field(out, b",\n      \"end_line\": ", f.end_line);
@@ -243,6 +295,7 @@ fn write_finding(out: &mut Vec<u8>, f: &Finding, path_run: &[u8]) {
         out.extend_from_slice(b"\n      ]");
     }
     out.extend_from_slice(b"\n    }");
+    written
 }
 
 const SEVERITIES: usize = 3;
@@ -430,10 +483,11 @@ impl super::Emit for Json {
         _: &super::Style,
     ) -> io::Result<super::Part> {
         let mut part = super::Part::text(render(found, false)?);
-        part.kept.documents = group
-            .iter()
-            .flat_map(|c| c.file.documents.iter().map(|d| Document::new(c.input, d)))
-            .collect();
+        for c in group {
+            for d in &c.file.documents {
+                part.kept.documents.push(Document::new(c.input, d));
+            }
+        }
         Ok(part)
     }
 
@@ -449,8 +503,7 @@ impl super::Emit for Json {
         _: &super::Style,
         end: &super::End,
     ) -> io::Result<()> {
-        kept.documents.sort_by_key(|d| d.input);
-        finish(out, kept.wrote, &kept.documents, end)
+        finish(out, kept.wrote, kept.documents.sorted(), end)
     }
 }
 
@@ -538,7 +591,7 @@ mod tests {
             kind: Some(crate::policy::PolicyKind::KmsKey),
             pointer: "/Statement/0/Principal/AWS".into(),
             sid: Some(tricky.as_str().into()),
-            snippet: tricky.clone(),
+            snippet: tricky.as_str().into(),
             labels: vec![
                 crate::diagnostic::Label {
                     message: tricky.clone().into(),
@@ -568,14 +621,18 @@ mod tests {
         }
     }
 
-    /// `write_finding` writes `f` byte for byte as serde does, indented as a report nests it.
+    /// `write_finding` writes `f` byte for byte as serde does, indented as a report nests it:
+    /// with its path written afresh, and copied from where it wrote it the first time.
     fn assert_written_as_serde_writes(f: &Finding) {
         let mut written = Vec::new();
-        write_finding(&mut written, f, &path_run(&f.path));
+        let run = write_finding(&mut written, f, None);
+        let first = written.len();
+        write_finding(&mut written, f, Some(run));
         let expected = serde_json::to_string_pretty(f)
             .unwrap()
             .replace('\n', "\n    ");
-        assert_eq!(String::from_utf8(written).unwrap(), expected);
+        assert_eq!(String::from_utf8_lossy(&written[..first]), expected);
+        assert_eq!(String::from_utf8_lossy(&written[first..]), expected);
     }
 
     #[test]
@@ -608,6 +665,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn documents_gathered_group_by_group_come_out_sorted_by_input_in_arrival_order() {
+        let document = |input: usize, line: u32| Document {
+            input,
+            document: 0,
+            line,
+            kind: PolicyKind::Identity,
+            kind_reason: Cow::Borrowed(""),
+            template: None,
+        };
+        // Groups of none, one and several documents, their inputs out of order, one input
+        // in two groups (its documents keep the order they came in).
+        let groups: [&[(usize, u32)]; 6] = [
+            &[(3, 1)],
+            &[],
+            &[(1, 2), (1, 3), (0, 4)],
+            &[(3, 5)],
+            &[(2, 6)],
+            &[(0, 7), (5, 8)],
+        ];
+        let mut all = Documents::default();
+        let mut expected = Vec::new();
+        for group in groups {
+            let mut part = Documents::default();
+            for &(input, line) in group {
+                part.push(document(input, line));
+                expected.push((input, line));
+            }
+            all.append(part);
+        }
+        expected.sort_by_key(|&(input, _)| input);
+        let got: Vec<(usize, u32)> = all.sorted().iter().map(|d| (d.input, d.line)).collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -77,11 +77,15 @@ pub struct End<'a> {
 /// The findings of one group (one path) at or above `show`, in the report's order: each
 /// file's are sorted, and the files of one path are merged (stably, in input order).
 pub fn findings(group: &[Checked], show: Severity) -> Vec<&Finding> {
-    let mut all: Vec<&Finding> = group
-        .iter()
-        .flat_map(|c| &c.file.findings)
-        .filter(|f| f.severity >= show)
-        .collect();
+    // Sized once for all of them (a filtered `collect` grows push by push).
+    let mut all: Vec<&Finding> =
+        Vec::with_capacity(group.iter().map(|c| c.file.findings.len()).sum());
+    all.extend(
+        group
+            .iter()
+            .flat_map(|c| &c.file.findings)
+            .filter(|f| f.severity >= show),
+    );
     if group.len() > 1 {
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
@@ -158,14 +162,14 @@ pub struct Kept {
     /// Whether any group wrote text.
     pub(crate) wrote: bool,
     /// The JSON format's `documents` list.
-    pub(crate) documents: Vec<json::Document>,
+    pub(crate) documents: json::Documents,
     pub(crate) sarif: Vec<sarif::Record>,
     pub(crate) suites: Vec<junit::Suite>,
 }
 
 impl Kept {
     fn extend(&mut self, other: Kept) {
-        self.documents.extend(other.documents);
+        self.documents.append(other.documents);
         self.sarif.extend(other.sarif);
         self.suites.extend(other.suites);
     }
