@@ -39,7 +39,7 @@ pub struct Statement<'a> {
     pub index: usize,
     pub node: &'a Node<'a>,
     /// JSON pointer to the statement, e.g. `/Statement/1`.
-    pub pointer: String,
+    pub pointer: Pointer,
     pub sid: Option<&'a Member<'a>>,
     pub effect: Option<&'a Member<'a>>,
     pub principal: Option<&'a Member<'a>>,
@@ -459,13 +459,71 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
     }
 }
 
-/// `/Statement/3`, or `/Statement` for a single statement object: written digit by digit,
-/// as every statement of every document needs one and formatting machinery costs more.
-fn statement_pointer(index: usize, single: bool) -> String {
-    const PREFIX: &str = "/Statement";
-    if single {
-        return PREFIX.to_string();
+/// A statement's JSON pointer (`/Statement/3`): those of the first statements are spelled
+/// once per run and shared, as every statement of every document has one and most
+/// documents have few.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pointer(Cow<'static, str>);
+
+impl Pointer {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
+}
+
+impl std::ops::Deref for Pointer {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Pointer> for String {
+    fn from(pointer: Pointer) -> String {
+        pointer.0.into_owned()
+    }
+}
+
+impl PartialEq<str> for Pointer {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Pointer {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+/// Statements whose pointers are shared (see [`Pointer`]).
+const SHARED_POINTERS: usize = 256;
+
+/// `/Statement/3`, or `/Statement` for a single statement object.
+fn statement_pointer(index: usize, single: bool) -> Pointer {
+    static SHARED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    if single {
+        return Pointer(Cow::Borrowed("/Statement"));
+    }
+    if index < SHARED_POINTERS {
+        let shared = SHARED.get_or_init(|| (0..SHARED_POINTERS).map(spelled_pointer).collect());
+        if let Some(pointer) = shared.get(index) {
+            return Pointer(Cow::Borrowed(pointer));
+        }
+    }
+    Pointer(Cow::Owned(spelled_pointer(index)))
+}
+
+/// `/Statement/3`, written digit by digit: a long policy's statements past the shared ones
+/// each need one, and formatting machinery costs more.
+fn spelled_pointer(index: usize) -> String {
+    const PREFIX: &str = "/Statement";
     let mut digits = [0u8; 20];
     let (mut rest, mut at) = (index, digits.len());
     loop {
@@ -585,9 +643,11 @@ mod build_tests {
         same(s.condition, "Condition");
         assert!(s.is_allow());
         assert_eq!(s.resources().len(), 2);
-        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+        // Shared and spelled alike, on both sides of the last shared one.
+        let last_shared = super::SHARED_POINTERS - 1;
+        for index in [0, 7, 10, 99, last_shared, last_shared + 1, 1234, usize::MAX] {
             assert_eq!(
-                super::statement_pointer(index, false),
+                super::statement_pointer(index, false).as_str(),
                 format!("/Statement/{index}")
             );
         }
