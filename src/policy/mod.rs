@@ -8,6 +8,7 @@ pub mod template;
 
 use crate::json::{Member, Node, Span, Value};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub use kind::{classify, Classification, PolicyKind};
 
@@ -62,6 +63,11 @@ pub struct Statement<'a> {
 enum Values<T> {
     One(T),
     Many(Vec<T>),
+    /// A run of the list that the lists of all of a policy's statements share (see [`build`]):
+    /// one allocation for the policy rather than one a list.
+    Shared(Arc<[T]>, usize, usize),
+    /// A run of that list while the policy is built, before the list is shared.
+    Listed(usize, usize),
 }
 
 impl<T> Values<T> {
@@ -69,6 +75,8 @@ impl<T> Values<T> {
         match self {
             Values::One(one) => std::slice::from_ref(one),
             Values::Many(all) => all,
+            Values::Shared(all, start, end) => all.get(*start..*end).unwrap_or_default(),
+            Values::Listed(..) => &[],
         }
     }
 }
@@ -157,13 +165,36 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     }
 }
 
-/// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector.
-fn values<'a>(node: &'a Node<'a>) -> Values<Str<'a>> {
+/// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector and
+/// the strings of a list added to `listed`, the policy's list of them.
+fn values<'a>(node: &'a Node<'a>, listed: &mut Vec<Str<'a>>) -> Values<Str<'a>> {
     match single(node).map(Str::of_value) {
         Some(Some(value)) => Values::One(value),
         Some(None) => Values::default(),
-        None => Values::Many(strings(node)),
+        None => {
+            let start = listed.len();
+            if let Value::Array(items) = &node.value {
+                listed.extend(items.iter().filter_map(Str::of_value));
+            }
+            match listed.len() {
+                end if end > start => Values::Listed(start, end),
+                _ => Values::default(),
+            }
+        }
     }
+}
+
+/// How many items the lists of `Action` and `Resource` of these statements hold at most
+/// (a repeated key counts twice): the room [`values`] needs for them all.
+fn listed_room(nodes: &[Node]) -> usize {
+    let members = nodes.iter().flat_map(|n| n.members().unwrap_or_default());
+    members
+        .filter(|m| matches!(&*m.key, "Action" | "Resource"))
+        .map(|m| match &m.value.value {
+            Value::Array(items) if items.len() > 1 => items.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The one value of a value that is one, or a list of one.
@@ -424,6 +455,7 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         _ => (&[][..], false),
     };
     let mut statements = Vec::with_capacity(nodes.len());
+    let mut listed = Vec::with_capacity(listed_room(nodes));
     for (index, node) in nodes.iter().enumerate() {
         if node.members().is_none() {
             continue;
@@ -444,12 +476,17 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
             resource,
             not_resource: elements.not_resource,
             condition,
-            action_values: action.map(|m| values(&m.value)).unwrap_or_default(),
-            resource_values: resource.map(|m| values(&m.value)).unwrap_or_default(),
+            action_values: action
+                .map(|m| values(&m.value, &mut listed))
+                .unwrap_or_default(),
+            resource_values: resource
+                .map(|m| values(&m.value, &mut listed))
+                .unwrap_or_default(),
             principal_values: principal.map(one_or_more_principals).unwrap_or_default(),
             condition_entries: condition_entries(condition),
         });
     }
+    share(&mut statements, listed);
     Policy {
         root,
         version: root.get("Version"),
@@ -504,6 +541,29 @@ impl PartialEq<&str> for Pointer {
 
 /// Statements whose pointers are shared (see [`Pointer`]).
 const SHARED_POINTERS: usize = 256;
+
+/// Hands the statements their runs of `listed`: the list itself to the one statement list of
+/// a policy that has one, else the list shared by all (made once, for any number of lists).
+fn share<'a>(statements: &mut [Statement<'a>], listed: Vec<Str<'a>>) {
+    let mut runs = statements
+        .iter_mut()
+        .flat_map(|s| [&mut s.action_values, &mut s.resource_values])
+        .filter(|values| matches!(values, Values::Listed(..)))
+        .peekable();
+    let Some(first) = runs.next() else {
+        return;
+    };
+    if runs.peek().is_none() {
+        *first = Values::Many(listed);
+        return;
+    }
+    let shared: Arc<[Str]> = Arc::from(listed);
+    for values in std::iter::once(first).chain(runs) {
+        if let Values::Listed(start, end) = *values {
+            *values = Values::Shared(Arc::clone(&shared), start, end);
+        }
+    }
+}
 
 /// `/Statement/3`, or `/Statement` for a single statement object.
 fn statement_pointer(index: usize, single: bool) -> Pointer {
@@ -617,6 +677,43 @@ pub fn looks_like_policy(root: &Node) -> bool {
 #[cfg(test)]
 mod build_tests {
     use super::build;
+
+    #[test]
+    fn lists_of_actions_and_resources_read_as_their_strings() {
+        let statements = [
+            r#"{"Action": ["a:1", 7, "a:2"], "Resource": ["r1", "r2"]}"#,
+            r#"{"Action": "b:1", "Resource": ["s1"]}"#,
+            r#"{"Action": [], "Resource": [{}, "t1", "t2", "t3"]}"#,
+            r#"{"Action": [1, 2], "Resource": "*", "Action": ["c:1", "c:2"]}"#,
+        ];
+        // Every number of statements, so every number of lists (none, one, several).
+        for count in 0..=statements.len() {
+            for first in 0..=statements.len() - count {
+                let chosen = &statements[first..first + count];
+                let text = format!(r#"{{"Statement": [{}]}}"#, chosen.join(", "));
+                let root = crate::json::parse(&text).unwrap();
+                let policy = build(&root);
+                for s in &policy.statements {
+                    let read =
+                        |m: Option<&crate::json::Member>| -> Vec<(String, crate::json::Span)> {
+                            m.map(|m| super::strings(&m.value))
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|v| (v.value.to_string(), v.span))
+                                .collect()
+                        };
+                    let of = |values: &[super::Str]| -> Vec<(String, crate::json::Span)> {
+                        values
+                            .iter()
+                            .map(|v| (v.value.to_string(), v.span))
+                            .collect()
+                    };
+                    assert_eq!(of(s.actions()), read(s.action), "{text}");
+                    assert_eq!(of(s.resources()), read(s.resource), "{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn each_element_is_its_last_member_as_get_finds_it() {
