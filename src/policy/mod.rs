@@ -166,36 +166,28 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
 }
 
 /// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector and
-/// the strings of a list added to `listed`, the policy's list of them.
-fn values<'a>(node: &'a Node<'a>, listed: &mut Vec<Str<'a>>) -> Values<Str<'a>> {
-    match single(node).map(Str::of_value) {
-        Some(Some(value)) => Values::One(value),
-        Some(None) => Values::default(),
-        None => {
-            let start = listed.len();
-            if let Value::Array(items) = &node.value {
-                listed.extend(items.iter().filter_map(Str::of_value));
-            }
-            match listed.len() {
-                end if end > start => Values::Listed(start, end),
-                _ => Values::default(),
+/// a short list left for [`share`] to read into the policy's list: its strings are counted
+/// on, from `listed`.
+fn values<'a>(node: &'a Node<'a>, listed: &mut usize) -> Values<Str<'a>> {
+    match (single(node).map(Str::of_value), &node.value) {
+        (Some(Some(value)), _) => Values::One(value),
+        (Some(None), _) => Values::default(),
+        (None, Value::Array(items)) if items.len() <= SHARED_LIST => {
+            let count = items.iter().filter(|n| n.as_str().is_some()).count();
+            let start = *listed;
+            *listed += count;
+            match count {
+                0 => Values::default(),
+                _ => Values::Listed(start, *listed),
             }
         }
+        (None, _) => Values::Many(strings(node)),
     }
 }
 
-/// How many items the lists of `Action` and `Resource` of these statements hold at most
-/// (a repeated key counts twice): the room [`values`] needs for them all.
-fn listed_room(nodes: &[Node]) -> usize {
-    let members = nodes.iter().flat_map(|n| n.members().unwrap_or_default());
-    members
-        .filter(|m| matches!(&*m.key, "Action" | "Resource"))
-        .map(|m| match &m.value.value {
-            Value::Array(items) if items.len() > 1 => items.len(),
-            _ => 0,
-        })
-        .sum()
-}
+/// The longest list of actions or resources read into the policy's shared list: a longer one
+/// is worth a vector of its own rather than a copy.
+const SHARED_LIST: usize = 16;
 
 /// The one value of a value that is one, or a list of one.
 fn single<'a>(node: &'a Node<'a>) -> Option<&'a Node<'a>> {
@@ -455,7 +447,7 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         _ => (&[][..], false),
     };
     let mut statements = Vec::with_capacity(nodes.len());
-    let mut listed = Vec::with_capacity(listed_room(nodes));
+    let mut listed = 0;
     for (index, node) in nodes.iter().enumerate() {
         if node.members().is_none() {
             continue;
@@ -542,25 +534,40 @@ impl PartialEq<&str> for Pointer {
 /// Statements whose pointers are shared (see [`Pointer`]).
 const SHARED_POINTERS: usize = 256;
 
-/// Hands the statements their runs of `listed`: the list itself to the one statement list of
-/// a policy that has one, else the list shared by all (made once, for any number of lists).
-fn share<'a>(statements: &mut [Statement<'a>], listed: Vec<Str<'a>>) {
-    let mut runs = statements
-        .iter_mut()
-        .flat_map(|s| [&mut s.action_values, &mut s.resource_values])
+/// Reads the short lists [`values`] left (`listed` strings in all) into one list: the list
+/// itself to a policy's only such list, else one list the statements share (two allocations
+/// for any number of lists rather than one a list).
+fn share(statements: &mut [Statement], listed: usize) {
+    let lists = statements
+        .iter()
+        .flat_map(|s| [&s.action_values, &s.resource_values])
         .filter(|values| matches!(values, Values::Listed(..)))
-        .peekable();
-    let Some(first) = runs.next() else {
-        return;
-    };
-    if runs.peek().is_none() {
-        *first = Values::Many(listed);
+        .count();
+    if lists == 0 {
         return;
     }
-    let shared: Arc<[Str]> = Arc::from(listed);
-    for values in std::iter::once(first).chain(runs) {
-        if let Values::Listed(start, end) = *values {
-            *values = Values::Shared(Arc::clone(&shared), start, end);
+    // In the statements' order, as `values` counted them.
+    let mut all = Vec::with_capacity(if lists == 1 { 0 } else { listed });
+    for s in statements.iter_mut() {
+        for (member, values) in [
+            (s.action, &mut s.action_values),
+            (s.resource, &mut s.resource_values),
+        ] {
+            if let (Some(member), Values::Listed(..)) = (member, &*values) {
+                if lists == 1 {
+                    *values = Values::Many(strings(&member.value));
+                    return;
+                }
+                all.extend(each_string(&member.value));
+            }
+        }
+    }
+    let shared: Arc<[Str]> = Arc::from(all);
+    for s in statements.iter_mut() {
+        for values in [&mut s.action_values, &mut s.resource_values] {
+            if let Values::Listed(start, end) = *values {
+                *values = Values::Shared(Arc::clone(&shared), start, end);
+            }
         }
     }
 }
@@ -680,9 +687,18 @@ mod build_tests {
 
     #[test]
     fn lists_of_actions_and_resources_read_as_their_strings() {
+        // A list longer than the shared ones are, too.
+        let long: Vec<String> = (0..=super::SHARED_LIST)
+            .map(|i| format!("\"d:{i}\""))
+            .collect();
+        let long = format!(
+            r#"{{"Action": [{}], "Resource": ["u1", "u2"]}}"#,
+            long.join(", ")
+        );
         let statements = [
             r#"{"Action": ["a:1", 7, "a:2"], "Resource": ["r1", "r2"]}"#,
             r#"{"Action": "b:1", "Resource": ["s1"]}"#,
+            &long,
             r#"{"Action": [], "Resource": [{}, "t1", "t2", "t3"]}"#,
             r#"{"Action": [1, 2], "Resource": "*", "Action": ["c:1", "c:2"]}"#,
         ];
