@@ -660,7 +660,7 @@ fn summary(g: &Grant) -> String {
 
 fn closest_of(g: &Grant) -> Closest {
     Closest {
-        pointer: g.statement.pointer.clone(),
+        pointer: g.statement.pointer.to_string(),
         sid: g
             .statement
             .sid
@@ -761,7 +761,7 @@ fn finish(groups: FxHashMap<(usize, usize, Reason), Group>, old: &Side, new: &Si
         }
         out.push(Change {
             reason,
-            pointer: s.statement.pointer.clone(),
+            pointer: s.statement.pointer.to_string(),
             sid: s
                 .statement
                 .sid

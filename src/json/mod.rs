@@ -192,24 +192,41 @@ fn parse_boxed(
     text: &str,
     line_starts: Option<Vec<usize>>,
 ) -> Result<(Node<'_>, Option<Vec<usize>>, Facts), Fault> {
+    let (open_members, open_items) = SCRATCH.take();
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
-        // Room for the members and items open at once in a usual policy, so that few
-        // files grow them.
-        open_members: Vec::with_capacity(32),
-        open_items: Vec::with_capacity(64),
+        open_members: reuse(open_members),
+        open_items: reuse(open_items),
         line_starts,
         facts: Facts::default(),
     };
-    parser.skip_ws();
-    let node = parser.value(0)?;
-    parser.skip_ws();
-    if parser.pos < parser.bytes.len() {
-        return Err(parser.error_here("unexpected content after the end of the JSON value"));
-    }
+    let parsed = parser.document();
+    SCRATCH.set((reuse(parser.open_members), reuse(parser.open_items)));
+    let node = parsed?;
     Ok((node, parser.line_starts, parser.facts))
+}
+
+thread_local! {
+    /// The parser's stacks of open members and items, kept empty between the texts a thread
+    /// parses: one allocation each per thread rather than per text.
+    static SCRATCH: std::cell::Cell<(Vec<Member<'static>>, Vec<Node<'static>>)> =
+        std::cell::Cell::new((Vec::with_capacity(32), Vec::with_capacity(64)));
+}
+
+/// Stacks longer than this (a hostile or generated text) are not kept for the next text.
+const SCRATCH_KEPT: usize = 4096;
+
+/// An emptied stack's allocation, for members or items that borrow another text: the same
+/// type but for its lifetime, so that the collect takes the allocation over in place (the
+/// stack is empty, so nothing is moved and the closure never runs).
+fn reuse<T, U>(mut stack: Vec<T>) -> Vec<U> {
+    stack.clear();
+    if stack.capacity() > SCRATCH_KEPT {
+        return Vec::new();
+    }
+    stack.into_iter().filter_map(|_| None).collect()
 }
 
 /// Past the spaces at `pos`, eight at a time: the first byte of a word that is not a space
@@ -258,6 +275,17 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// The whole text: one value between white space.
+    fn document(&mut self) -> Result<Node<'a>, Fault> {
+        self.skip_ws();
+        let node = self.value(0)?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.error_here("unexpected content after the end of the JSON value"));
+        }
+        Ok(node)
+    }
+
     /// White space between tokens: most calls find the next token at once (`"key":`).
     #[inline(always)]
     fn skip_ws(&mut self) {
@@ -783,6 +811,32 @@ mod tests {
             let (_, facts) = parse_with_facts(&text).unwrap();
             assert!(facts.repeated_keys, "{count} keys and a repeat");
         }
+    }
+
+    #[test]
+    fn the_stacks_are_kept_for_the_next_text() {
+        let stack: Vec<Node<'static>> = Vec::with_capacity(100);
+        let at = stack.as_ptr() as usize;
+        let kept: Vec<Node<'_>> = reuse(stack);
+        assert_eq!((kept.capacity(), kept.as_ptr() as usize), (100, at));
+        let mut large: Vec<Member<'static>> = Vec::with_capacity(SCRATCH_KEPT + 1);
+        large.push(Member {
+            key: "k".into(),
+            key_span: Span::default(),
+            value: Node {
+                value: Value::Null,
+                span: Span::default(),
+            },
+        });
+        assert_eq!(reuse::<_, Member<'_>>(large).capacity(), 0);
+        // A text that fails leaves its half-built containers behind: the next starts clean.
+        assert!(parse(r#"{"a": [1, {"b": 2, "c": [3"#).is_err());
+        let root = parse(r#"{"d": [4]}"#).unwrap();
+        assert_eq!(root.members().unwrap().len(), 1);
+        let (members, items) = SCRATCH.take();
+        assert!(members.is_empty() && items.is_empty());
+        assert!(members.capacity() >= 32 && items.capacity() >= 64);
+        SCRATCH.set((members, items));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod template;
 
 use crate::json::{Member, Node, Span, Value};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub use kind::{classify, Classification, PolicyKind};
 
@@ -39,7 +40,7 @@ pub struct Statement<'a> {
     pub index: usize,
     pub node: &'a Node<'a>,
     /// JSON pointer to the statement, e.g. `/Statement/1`.
-    pub pointer: String,
+    pub pointer: Pointer,
     pub sid: Option<&'a Member<'a>>,
     pub effect: Option<&'a Member<'a>>,
     pub principal: Option<&'a Member<'a>>,
@@ -62,6 +63,11 @@ pub struct Statement<'a> {
 enum Values<T> {
     One(T),
     Many(Vec<T>),
+    /// A run of the list that the lists of all of a policy's statements share (see [`build`]):
+    /// one allocation for the policy rather than one a list.
+    Shared(Arc<[T]>, usize, usize),
+    /// A run of that list while the policy is built, before the list is shared.
+    Listed(usize, usize),
 }
 
 impl<T> Values<T> {
@@ -69,6 +75,8 @@ impl<T> Values<T> {
         match self {
             Values::One(one) => std::slice::from_ref(one),
             Values::Many(all) => all,
+            Values::Shared(all, start, end) => all.get(*start..*end).unwrap_or_default(),
+            Values::Listed(..) => &[],
         }
     }
 }
@@ -157,14 +165,29 @@ pub fn strings<'a>(node: &'a Node<'a>) -> Vec<Str<'a>> {
     }
 }
 
-/// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector.
-fn values<'a>(node: &'a Node<'a>) -> Values<Str<'a>> {
-    match single(node).map(Str::of_value) {
-        Some(Some(value)) => Values::One(value),
-        Some(None) => Values::default(),
-        None => Values::Many(strings(node)),
+/// [`strings`], with a single string (`"*"`, `["s3:GetObject"]`) kept without a vector and
+/// a short list left for [`share`] to read into the policy's list: its strings are counted
+/// on, from `listed`.
+fn values<'a>(node: &'a Node<'a>, listed: &mut usize) -> Values<Str<'a>> {
+    match (single(node).map(Str::of_value), &node.value) {
+        (Some(Some(value)), _) => Values::One(value),
+        (Some(None), _) => Values::default(),
+        (None, Value::Array(items)) if items.len() <= SHARED_LIST => {
+            let count = items.iter().filter(|n| n.as_str().is_some()).count();
+            let start = *listed;
+            *listed += count;
+            match count {
+                0 => Values::default(),
+                _ => Values::Listed(start, *listed),
+            }
+        }
+        (None, _) => Values::Many(strings(node)),
     }
 }
+
+/// The longest list of actions or resources read into the policy's shared list: a longer one
+/// is worth a vector of its own rather than a copy.
+const SHARED_LIST: usize = 16;
 
 /// The one value of a value that is one, or a list of one.
 fn single<'a>(node: &'a Node<'a>) -> Option<&'a Node<'a>> {
@@ -424,6 +447,7 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
         _ => (&[][..], false),
     };
     let mut statements = Vec::with_capacity(nodes.len());
+    let mut listed = 0;
     for (index, node) in nodes.iter().enumerate() {
         if node.members().is_none() {
             continue;
@@ -444,12 +468,17 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
             resource,
             not_resource: elements.not_resource,
             condition,
-            action_values: action.map(|m| values(&m.value)).unwrap_or_default(),
-            resource_values: resource.map(|m| values(&m.value)).unwrap_or_default(),
+            action_values: action
+                .map(|m| values(&m.value, &mut listed))
+                .unwrap_or_default(),
+            resource_values: resource
+                .map(|m| values(&m.value, &mut listed))
+                .unwrap_or_default(),
             principal_values: principal.map(one_or_more_principals).unwrap_or_default(),
             condition_entries: condition_entries(condition),
         });
     }
+    share(&mut statements, listed);
     Policy {
         root,
         version: root.get("Version"),
@@ -459,13 +488,109 @@ pub fn build<'a>(root: &'a Node<'a>) -> Policy<'a> {
     }
 }
 
-/// `/Statement/3`, or `/Statement` for a single statement object: written digit by digit,
-/// as every statement of every document needs one and formatting machinery costs more.
-fn statement_pointer(index: usize, single: bool) -> String {
-    const PREFIX: &str = "/Statement";
-    if single {
-        return PREFIX.to_string();
+/// A statement's JSON pointer (`/Statement/3`): those of the first statements are spelled
+/// once per run and shared, as every statement of every document has one and most
+/// documents have few.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pointer(Cow<'static, str>);
+
+impl Pointer {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
+}
+
+impl std::ops::Deref for Pointer {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Pointer> for String {
+    fn from(pointer: Pointer) -> String {
+        pointer.0.into_owned()
+    }
+}
+
+impl PartialEq<str> for Pointer {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Pointer {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+/// Statements whose pointers are shared (see [`Pointer`]).
+const SHARED_POINTERS: usize = 256;
+
+/// Reads the short lists [`values`] left (`listed` strings in all) into one list: the list
+/// itself to a policy's only such list, else one list the statements share (two allocations
+/// for any number of lists rather than one a list).
+fn share(statements: &mut [Statement], listed: usize) {
+    let lists = statements
+        .iter()
+        .flat_map(|s| [&s.action_values, &s.resource_values])
+        .filter(|values| matches!(values, Values::Listed(..)))
+        .count();
+    if lists == 0 {
+        return;
+    }
+    // In the statements' order, as `values` counted them.
+    let mut all = Vec::with_capacity(if lists == 1 { 0 } else { listed });
+    for s in statements.iter_mut() {
+        for (member, values) in [
+            (s.action, &mut s.action_values),
+            (s.resource, &mut s.resource_values),
+        ] {
+            if let (Some(member), Values::Listed(..)) = (member, &*values) {
+                if lists == 1 {
+                    *values = Values::Many(strings(&member.value));
+                    return;
+                }
+                all.extend(each_string(&member.value));
+            }
+        }
+    }
+    let shared: Arc<[Str]> = Arc::from(all);
+    for s in statements.iter_mut() {
+        for values in [&mut s.action_values, &mut s.resource_values] {
+            if let Values::Listed(start, end) = *values {
+                *values = Values::Shared(Arc::clone(&shared), start, end);
+            }
+        }
+    }
+}
+
+/// `/Statement/3`, or `/Statement` for a single statement object.
+fn statement_pointer(index: usize, single: bool) -> Pointer {
+    static SHARED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    if single {
+        return Pointer(Cow::Borrowed("/Statement"));
+    }
+    if index < SHARED_POINTERS {
+        let shared = SHARED.get_or_init(|| (0..SHARED_POINTERS).map(spelled_pointer).collect());
+        if let Some(pointer) = shared.get(index) {
+            return Pointer(Cow::Borrowed(pointer));
+        }
+    }
+    Pointer(Cow::Owned(spelled_pointer(index)))
+}
+
+/// `/Statement/3`, written digit by digit: a long policy's statements past the shared ones
+/// each need one, and formatting machinery costs more.
+fn spelled_pointer(index: usize) -> String {
+    const PREFIX: &str = "/Statement";
     let mut digits = [0u8; 20];
     let (mut rest, mut at) = (index, digits.len());
     loop {
@@ -561,6 +686,52 @@ mod build_tests {
     use super::build;
 
     #[test]
+    fn lists_of_actions_and_resources_read_as_their_strings() {
+        // A list longer than the shared ones are, too.
+        let long: Vec<String> = (0..=super::SHARED_LIST)
+            .map(|i| format!("\"d:{i}\""))
+            .collect();
+        let long = format!(
+            r#"{{"Action": [{}], "Resource": ["u1", "u2"]}}"#,
+            long.join(", ")
+        );
+        let statements = [
+            r#"{"Action": ["a:1", 7, "a:2"], "Resource": ["r1", "r2"]}"#,
+            r#"{"Action": "b:1", "Resource": ["s1"]}"#,
+            &long,
+            r#"{"Action": [], "Resource": [{}, "t1", "t2", "t3"]}"#,
+            r#"{"Action": [1, 2], "Resource": "*", "Action": ["c:1", "c:2"]}"#,
+        ];
+        // Every number of statements, so every number of lists (none, one, several).
+        for count in 0..=statements.len() {
+            for first in 0..=statements.len() - count {
+                let chosen = &statements[first..first + count];
+                let text = format!(r#"{{"Statement": [{}]}}"#, chosen.join(", "));
+                let root = crate::json::parse(&text).unwrap();
+                let policy = build(&root);
+                for s in &policy.statements {
+                    let read =
+                        |m: Option<&crate::json::Member>| -> Vec<(String, crate::json::Span)> {
+                            m.map(|m| super::strings(&m.value))
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|v| (v.value.to_string(), v.span))
+                                .collect()
+                        };
+                    let of = |values: &[super::Str]| -> Vec<(String, crate::json::Span)> {
+                        values
+                            .iter()
+                            .map(|v| (v.value.to_string(), v.span))
+                            .collect()
+                    };
+                    assert_eq!(of(s.actions()), read(s.action), "{text}");
+                    assert_eq!(of(s.resources()), read(s.resource), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn each_element_is_its_last_member_as_get_finds_it() {
         let text = r#"{"Statement": [{"Sid": "a", "Effect": "Deny", "Action": "x:A",
             "Effect": "Allow", "NotAction": [], "Resource": "*", "Resource": ["r", "s"],
@@ -585,9 +756,11 @@ mod build_tests {
         same(s.condition, "Condition");
         assert!(s.is_allow());
         assert_eq!(s.resources().len(), 2);
-        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+        // Shared and spelled alike, on both sides of the last shared one.
+        let last_shared = super::SHARED_POINTERS - 1;
+        for index in [0, 7, 10, 99, last_shared, last_shared + 1, 1234, usize::MAX] {
             assert_eq!(
-                super::statement_pointer(index, false),
+                super::statement_pointer(index, false).as_str(),
                 format!("/Statement/{index}")
             );
         }

@@ -307,7 +307,7 @@ pub fn collect(
                     text: text.to_string(),
                     anchor: Anchor::new(
                         value.sub_span(hole).shift(offset),
-                        s.pointer.clone(),
+                        s.pointer.to_string(),
                         Some(s),
                     ),
                 });
