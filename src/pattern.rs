@@ -1641,14 +1641,10 @@ pub fn redundant_in_short_list_with(
     for i in 0..n {
         let specific = keys[i].as_bytes();
         let literal = heads[i].is_none();
-        // A key without wildcards is covered by an equal one before it, or by a pattern
-        // wherever it stands; one with wildcards only by a pattern (a key without wildcards
+        // A key with wildcards is covered only by one with wildcards (a key without them
         // covers only its equal). Candidates in list order, lowest bit first.
-        let mut candidates = if literal {
-            wild | ((1 << i) - 1)
-        } else {
-            wild & !(1 << i)
-        };
+        let all: u32 = (1 << n) - 1;
+        let mut candidates = if literal { all } else { wild } & !(1 << i);
         let mut by = None;
         while candidates != 0 {
             let j = candidates.trailing_zeros() as usize;
@@ -1660,7 +1656,7 @@ pub fn redundant_in_short_list_with(
             }
             let general = keys[j].as_bytes();
             let takes = match heads[j] {
-                None => same(general, specific) && covers(j, i),
+                None => same(general, specific) && covers(j, i) && (j < i || !covers(i, j)),
                 Some(at) => {
                     specific.len() >= at
                         && same(&general[..at], &specific[..at])

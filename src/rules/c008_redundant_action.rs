@@ -5,7 +5,7 @@ use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::{first_wildcard_short, pattern_covers};
-use crate::policy::{Statement, Str};
+use crate::policy::Statement;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // Action names compare without regard to case.
@@ -21,28 +21,29 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Where each action of `Action` (`list` 0) or `NotAction` (1) has its first wildcard: the
-/// document's action table already knows which have one, so only those are searched.
+/// Where each action of `Action` (`list` 0) or `NotAction` (1) has its first wildcard (an
+/// action is its own key): the document's action table already knows which have one, so
+/// only those are searched.
 fn action_wildcards<'c>(
     cx: &Context<'c>,
     s: &Statement<'c>,
     list: usize,
-    values: &[Str<'c>],
+    actions: &[&str],
     heads: &mut [Option<usize>],
 ) {
-    let actions = cx.actions(s);
-    let (listed, all) = (actions.listed(), actions.all());
+    let table = cx.actions(s);
+    let (listed, all) = (table.listed(), table.all());
     let entries = if list == 0 {
         listed
     } else {
         &all[listed.len()..]
     };
-    if entries.len() != values.len() {
-        return super::first_wildcards(cx, s, list, values, heads);
+    if entries.len() != actions.len() {
+        return super::first_wildcards(cx, s, list, actions, heads);
     }
-    for (head, entry) in heads.iter_mut().zip(entries) {
+    for ((head, entry), action) in heads.iter_mut().zip(entries).zip(actions) {
         *head = if entry.wildcard {
-            first_wildcard_short(entry.text.value)
+            first_wildcard_short(action)
         } else {
             None
         };

@@ -353,43 +353,37 @@ fn redundant_values<'c>(
             // A short list, pair by pair, with the wildcards the rule knows of and without
             // allocating.
             let n = values.len();
-            let mut texts = [""; SHORT_LIST];
-            for (text, value) in texts.iter_mut().zip(values.iter()) {
-                *text = value.value;
+            let mut keys = [""; SHORT_LIST];
+            for (k, value) in keys.iter_mut().zip(values.iter()) {
+                *k = key(value.value);
             }
             let mut heads = [None; SHORT_LIST];
-            wildcards(cx, s, list, &values, &mut heads[..n]);
+            wildcards(cx, s, list, &keys[..n], &mut heads[..n]);
             crate::pattern::redundant_in_short_list_with(
-                &texts[..n],
+                &keys[..n],
                 &heads[..n],
                 ignore_case,
-                |g, s| covers(texts[g], texts[s]),
+                |g, s| covers(values[g].value, values[s].value),
                 &mut report,
             );
         }
     }
 }
 
-/// Fills in where each value of a statement's `list`th list (in the order of the rule's
-/// `lists`) has its first wildcard, for [`redundant_values`].
-type Wildcards = for<'c> fn(
-    &Context<'c>,
-    &Statement<'c>,
-    usize,
-    &[crate::policy::Str<'c>],
-    &mut [Option<usize>],
-);
+/// Fills in where the key of each value of a statement's `list`th list (in the order of
+/// the rule's `lists`) has its first wildcard, for [`redundant_values`].
+type Wildcards = for<'c> fn(&Context<'c>, &Statement<'c>, usize, &[&str], &mut [Option<usize>]);
 
-/// [`Wildcards`] that searches each value's text.
+/// [`Wildcards`] that searches each key.
 fn first_wildcards(
     _: &Context,
     _: &Statement,
     _: usize,
-    values: &[crate::policy::Str],
+    keys: &[&str],
     heads: &mut [Option<usize>],
 ) {
-    for (head, value) in heads.iter_mut().zip(values) {
-        *head = crate::pattern::first_wildcard(value.value);
+    for (head, key) in heads.iter_mut().zip(keys) {
+        *head = crate::pattern::first_wildcard(key);
     }
 }
 
