@@ -1635,7 +1635,7 @@ fn redundant_literals(keys: &[&str], covers: impl Fn(usize, usize) -> bool) -> V
 
 /// Lists this long or shorter are compared pair by pair: most lists are, and for them
 /// that is cheaper than sorting.
-const SHORT_LIST: usize = 16;
+pub const SHORT_LIST: usize = 16;
 
 /// [`redundant_patterns`] of a short list: each value against every other, in list order,
 /// settled by key before `covers` is asked; no allocation unless a value is redundant.
@@ -1644,13 +1644,35 @@ fn redundant_in_short_list(
     ignore_case: bool,
     covers: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    // Each key's head, its first eight bytes as a word (folded when case does not count),
-    // and the bytes of that word its head fixes when it is the general one: most pairs
-    // differ there, and are told apart by one comparison of words.
     let mut heads = [None; SHORT_LIST];
+    for (head, key) in heads.iter_mut().zip(keys) {
+        *head = first_wildcard(key);
+    }
+    let mut out = Vec::new();
+    redundant_in_short_list_with(keys, &heads[..keys.len()], ignore_case, covers, |i, j| {
+        out.push((i, j))
+    });
+    out
+}
+
+/// [`redundant_patterns`] of a list of at most [`SHORT_LIST`] keys whose first wildcards
+/// are already known (`heads`), handing each redundant value and the first value that
+/// covers it to `found` as it is settled: a list of values read anyway costs no search and
+/// no allocation.
+pub fn redundant_in_short_list_with(
+    keys: &[&str],
+    heads: &[Option<usize>],
+    ignore_case: bool,
+    covers: impl Fn(usize, usize) -> bool,
+    mut found: impl FnMut(usize, usize),
+) {
+    let n = keys.len().min(heads.len()).min(SHORT_LIST);
+    // Each key's first eight bytes as a word (folded when case does not count), and the
+    // bytes of that word its head fixes when it is the general one: most pairs differ
+    // there, and are told apart by one comparison of words.
     let (mut words, mut fixed) = ([0_u64; SHORT_LIST], [0_u64; SHORT_LIST]);
-    for (i, key) in keys.iter().enumerate() {
-        heads[i] = first_wildcard(key);
+    for i in 0..n {
+        let key = keys[i];
         let word = word_of(&key.as_bytes()[..key.len().min(8)]);
         words[i] = if ignore_case { fold_word(word) } else { word };
         let head = heads[i].unwrap_or(key.len()).min(8);
@@ -1663,33 +1685,56 @@ fn redundant_in_short_list(
             a == b
         }
     };
-    // Whether `general`'s key lets it cover `specific`'s: `specific` starts with its head,
-    // or equals it when it has no wildcard.
-    let may_cover = |general: usize, specific: usize| {
-        if (words[general] ^ words[specific]) & fixed[general] != 0 {
-            return false;
+    // Bit `j` for each key with a wildcard.
+    let wild: u32 = (0..n).filter(|&j| heads[j].is_some()).map(|j| 1 << j).sum();
+    for i in 0..n {
+        let specific = keys[i].as_bytes();
+        let literal = heads[i].is_none();
+        // A key with wildcards is covered only by one with wildcards (a key without them
+        // covers only its equal). Candidates in list order, lowest bit first.
+        let all: u32 = (1 << n) - 1;
+        let mut candidates = if literal { all } else { wild } & !(1 << i);
+        let mut by = None;
+        while candidates != 0 {
+            let j = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            // `general`'s key lets it cover `specific`'s when `specific` starts with its
+            // head, or equals it when it has no wildcard.
+            if (words[j] ^ words[i]) & fixed[j] != 0 {
+                continue;
+            }
+            let general = keys[j].as_bytes();
+            let takes = match heads[j] {
+                None => same(general, specific) && covers(j, i) && (j < i || !covers(i, j)),
+                Some(at) => {
+                    specific.len() >= at
+                        && same(&general[..at], &specific[..at])
+                        && covers(j, i)
+                        // Not by one it covers in turn, unless that comes first.
+                        && (j < i || literal || !covers(i, j))
+                }
+            };
+            if takes {
+                by = Some(j);
+                break;
+            }
         }
-        let (g, s) = (keys[general].as_bytes(), keys[specific].as_bytes());
-        match heads[general] {
-            Some(at) => s.len() >= at && same(&g[..at], &s[..at]),
-            None => same(g, s),
-        }
-    };
-    let mut out = Vec::new();
-    for i in 0..keys.len() {
-        let by = (0..keys.len())
-            .find(|&j| j != i && may_cover(j, i) && covers(j, i) && (j < i || !covers(i, j)));
         if let Some(j) = by {
-            out.push((i, j));
+            found(i, j);
         }
     }
-    out
 }
 
 /// Where a key's first wildcard is. (An eight-bytes-at-a-time search took fewer
 /// instructions on generated/00's short keys but more on the managed policies' long lists.)
-fn first_wildcard(key: &str) -> Option<usize> {
+pub fn first_wildcard(key: &str) -> Option<usize> {
     memchr::memchr2(b'*', b'?', key.as_bytes())
+}
+
+/// [`first_wildcard`] of a short text (an action, an ARN), eight bytes at a time: cheaper
+/// there than a search made for long ones.
+pub fn first_wildcard_short(text: &str) -> Option<usize> {
+    wildcard_bounds(text.as_bytes()).map(|(first, _)| first)
 }
 
 /// For each position in the list, the range of `order` (positions sorted by key) holding

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::pattern::{after_colons, first_colons, pattern_covers};
+use crate::pattern::{after_colons, first_colons, first_wildcard, pattern_covers};
 use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -15,72 +15,54 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         Code::C009,
         |s| [s.resource, s.not_resource],
         false,
+        super::first_wildcards,
         // An ARN is covered field by field, so its resource alone finds the candidates.
         |text| after_colons(text, 5).map_or(text, |at| &text[at..]),
         arn_covers,
     );
 }
 
-/// A resource pattern as [`Resource::covers`] compares it, read once for many comparisons
-/// (C020 compares each statement's with every other's).
-pub(super) struct Resource<'a> {
-    text: &'a str,
-    /// Holds a template value or policy variable (`${...}`): compared as text only.
-    templated: bool,
-    wild: bool,
-    fields: Option<[&'a str; 6]>,
-}
-
-impl<'a> Resource<'a> {
-    pub(super) fn new(text: &'a str) -> Resource<'a> {
-        Resource {
-            text,
-            templated: has_dollar_brace(text),
-            wild: has_wildcard(text),
-            fields: fields(text),
-        }
+/// The end of [`arn_covers`], for a `general` with wildcards and no `${...}`: AWS matches an
+/// ARN field by field (a `*` in the Region field never reaches into the resource), so fields
+/// are compared in turn; the resource field is the rest after the fifth colon.
+fn covers_fields(general: &str, g: Option<[&str; 6]>, s: Option<[&str; 6]>) -> bool {
+    if general == "*" {
+        return true;
     }
-
-    /// Whether resource pattern `general` matches everything `specific` does. AWS matches
-    /// an ARN field by field (a `*` in the Region field never reaches into the resource), so
-    /// fields are compared in turn; the resource field is the rest after the fifth colon.
-    /// Values with template or policy variables (`${...}`) are left alone: what they stand
-    /// for is not known here.
-    pub(super) fn covers(general: &Resource, specific: &Resource) -> bool {
-        // Every pattern covers itself; one without wildcards covers nothing else.
-        if general.text == specific.text {
-            return true;
-        }
-        if general.templated || specific.templated || !general.wild {
-            return false;
-        }
-        Resource::covers_fields(general.text, general.fields, specific.fields)
-    }
-
-    /// The end of [`Resource::covers`], for a `general` with wildcards and no `${...}`.
-    fn covers_fields(general: &str, g: Option<[&str; 6]>, s: Option<[&str; 6]>) -> bool {
-        if general == "*" {
-            return true;
-        }
-        match (g, s) {
-            // ARNs compare case-sensitively.
-            (Some(g), Some(s)) => g.iter().zip(&s).all(|(g, s)| pattern_covers(g, s, false)),
-            _ => false,
-        }
+    match (g, s) {
+        // ARNs compare case-sensitively.
+        (Some(g), Some(s)) => g.iter().zip(&s).all(|(g, s)| pattern_covers(g, s, false)),
+        _ => false,
     }
 }
 
-/// Whether resource pattern `general` matches everything `specific` does, as C009 compares
-/// them ([`Resource::covers`]), reading each only as far as the answer needs: most candidate
-/// pairs are equal values, or have a `general` without wildcards.
-fn arn_covers(general: &str, specific: &str) -> bool {
+/// Whether resource pattern `general` matches everything `specific` does (C009 within a
+/// list, C020 across statements), reading each only as far as the answer needs: most
+/// candidate pairs are equal values, or have a `general` without wildcards. Values with
+/// template or policy variables (`${...}`) are left alone: what they stand for is not known
+/// here.
+pub(super) fn arn_covers(general: &str, specific: &str) -> bool {
     if general == specific {
         return true;
+    }
+    // The commonest pattern, and the one most compared: it covers every value it can read.
+    if general == "*" {
+        return !has_dollar_brace(specific);
     }
     if !has_wildcard(general) || has_dollar_brace(general) || has_dollar_brace(specific) {
         return false;
     }
-    Resource::covers_fields(general, fields(general), fields(specific))
+    // Most wildcards lie in the resource field: the five fields before it are then text
+    // that `specific` must repeat, and only the resource fields are compared.
+    if let Some(at) = after_colons(general, 5) {
+        if first_wildcard(general).is_some_and(|first| first >= at) {
+            let (g, s) = (general.as_bytes(), specific.as_bytes());
+            return s.len() >= at
+                && g[..at] == s[..at]
+                && pattern_covers(&general[at..], &specific[at..], false);
+        }
+    }
+    covers_fields(general, fields(general), fields(specific))
 }
 
 /// Whether `text` holds `${` (a template value or policy variable): a byte search for the
@@ -105,9 +87,39 @@ fn fields(arn: &str) -> Option<[&str; 6]> {
 
 #[cfg(test)]
 mod tests {
-    use super::{arn_covers, Resource};
+    use super::{arn_covers, covers_fields, fields, has_dollar_brace};
+    use crate::policy::has_wildcard;
 
-    /// C009's lazy comparison answers what C020's, on values read in full, does.
+    /// The comparison read in full: every value split into its fields first.
+    struct Resource<'a> {
+        text: &'a str,
+        templated: bool,
+        wild: bool,
+        fields: Option<[&'a str; 6]>,
+    }
+
+    impl<'a> Resource<'a> {
+        fn new(text: &'a str) -> Resource<'a> {
+            Resource {
+                text,
+                templated: has_dollar_brace(text),
+                wild: has_wildcard(text),
+                fields: fields(text),
+            }
+        }
+
+        fn covers(general: &Resource, specific: &Resource) -> bool {
+            if general.text == specific.text {
+                return true;
+            }
+            if general.templated || specific.templated || !general.wild {
+                return false;
+            }
+            covers_fields(general.text, general.fields, specific.fields)
+        }
+    }
+
+    /// The lazy comparison answers what the one on values read in full does.
     #[test]
     fn arn_covers_agrees_with_resource_covers() {
         let values = [
@@ -123,6 +135,13 @@ mod tests {
             "arn:*:iam::111122223333:role/x",
             "arn:aws:s3:::a:b:c",
             "arn:aws:s3:::a:*",
+            "arn:aws:s3:::orders/é*",
+            "arn:aws:s3:::orders/éa",
+            "arn:aws:s3:::orders/a:*",
+            "arn:aws:s3:::orders/a:b?",
+            "arn:aws:s3::1:x*",
+            "arn:aws:s3::1:x:y",
+            "arn:aws:s3:::orders",
             "s3*",
             "",
             ":::::",

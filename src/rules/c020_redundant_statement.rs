@@ -2,12 +2,13 @@
 //! makes: same effect, same principals and conditions, and actions and resources that the
 //! other's cover. Removing it changes nothing the policy allows or denies.
 
-use super::c009_redundant_resource::Resource;
+use super::actions::{ActionEntry, StatementActions};
+use super::c009_redundant_resource::arn_covers;
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::json::{Node, Value};
-use crate::pattern::Covering;
+use crate::pattern::pattern_covers;
 use crate::policy::{Effect, Statement, Str};
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
@@ -40,34 +41,34 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     keyed.sort_unstable();
-    let mut group_of: Vec<Option<std::ops::Range<usize>>> = vec![None; statements.len()];
+    // Each statement that has a group read once, not once per pair, with its group.
+    let mut reaches: Vec<Option<Reach>> = Vec::new();
     let mut start = 0;
     for end in 1..=keyed.len() {
         if end == keyed.len() || keyed[end].0 != keyed[start].0 {
             if end - start > 1 {
+                if reaches.is_empty() {
+                    reaches.resize_with(statements.len(), || None);
+                }
                 for &(_, i) in &keyed[start..end] {
-                    group_of[i] = Some(start..end);
+                    reaches[i] = Some(Reach::new(cx, &statements[i], start..end));
                 }
             }
             start = end;
         }
     }
-    // Each statement that has a group read once, not once per pair.
-    let mut reaches: Vec<Option<Reach>> = statements
-        .iter()
-        .zip(&group_of)
-        .map(|(s, group)| group.is_some().then(|| Reach::new(s)))
-        .collect();
     let mut budget = MAX_COMPARISONS;
-    for (i, group) in group_of.iter().enumerate() {
-        let Some(group) = group else { continue };
+    for i in 0..reaches.len() {
+        let Some(group) = reaches[i].as_ref().map(|r| r.group.clone()) else {
+            continue;
+        };
         // Of two identical statements the later one is redundant.
         let mut by = None;
         for &(_, j) in &keyed[group.clone()] {
-            if j == i || !covers_in(&mut reaches, j, i, &mut budget) {
+            if j == i || !covers_in(&reaches, j, i, &mut budget) {
                 continue;
             }
-            let mutual = covers_in(&mut reaches, i, j, &mut budget);
+            let mutual = covers_in(&reaches, i, j, &mut budget);
             if j < i || !mutual {
                 by = Some((&statements[j], mutual));
                 break;
@@ -147,15 +148,14 @@ fn comparable(s: &Statement) -> bool {
 }
 
 /// A statement as [`covers`] compares it, read once: which services its actions name and
-/// reach, so that most pairs are told apart without comparing a pattern, and its actions
-/// ready for many comparisons, read when it is first compared as the covering one.
+/// reach, so that most pairs are told apart without comparing a pattern, and its actions as
+/// the document's action table read them (which have wildcards).
 struct Reach<'s, 'a> {
     statement: &'s Statement<'a>,
+    /// The range of the signature-sorted statements that holds its group.
+    group: std::ops::Range<usize>,
     effect: Effect,
-    /// Its actions as [`Covering`]s, once it has been the general side of a comparison.
-    actions: Option<Vec<Covering<'a>>>,
-    /// Its resources read for comparing, once its actions have been compared.
-    resources: Option<Vec<Resource<'a>>>,
+    actions: StatementActions<'s, 'a>,
     /// A bit per service prefix its actions name ([`service_bit`]).
     names: u64,
     /// The bits of the service prefixes its actions can cover: all of them when one has a
@@ -164,7 +164,11 @@ struct Reach<'s, 'a> {
 }
 
 impl<'s, 'a> Reach<'s, 'a> {
-    fn new(statement: &'s Statement<'a>) -> Self {
+    fn new(
+        cx: &'s Context<'a>,
+        statement: &'s Statement<'a>,
+        group: std::ops::Range<usize>,
+    ) -> Self {
         let (mut names, mut reaches) = (0, 0);
         for a in statement.actions() {
             let (bit, literal) = service_bit(a.value);
@@ -173,36 +177,12 @@ impl<'s, 'a> Reach<'s, 'a> {
         }
         Reach {
             statement,
+            group,
             effect: statement.effect(),
-            actions: None,
-            resources: None,
+            actions: cx.actions(statement),
             names,
             reaches,
         }
-    }
-
-    /// Its resources ready to compare.
-    fn resource_patterns(&mut self) -> &[Resource<'a>] {
-        let statement = self.statement;
-        self.resources.get_or_insert_with(|| {
-            statement
-                .resources()
-                .iter()
-                .map(|r| Resource::new(r.value))
-                .collect()
-        })
-    }
-
-    /// Its actions ready to cover others.
-    fn coverings(&mut self) -> &[Covering<'a>] {
-        let statement = self.statement;
-        self.actions.get_or_insert_with(|| {
-            statement
-                .actions()
-                .iter()
-                .map(|a| Covering::new(a.value))
-                .collect()
-        })
     }
 }
 
@@ -219,26 +199,19 @@ fn service_bit(action: &str) -> (u64, bool) {
 
 /// [`covers`] for the `general`th and `specific`th statements of `reaches` (both read).
 fn covers_in(
-    reaches: &mut [Option<Reach>],
+    reaches: &[Option<Reach>],
     general: usize,
     specific: usize,
     budget: &mut usize,
 ) -> bool {
-    let (general, specific) = if general < specific {
-        let (head, tail) = reaches.split_at_mut(specific);
-        (&mut head[general], &mut tail[0])
-    } else {
-        let (head, tail) = reaches.split_at_mut(general);
-        (&mut tail[0], &mut head[specific])
-    };
-    match (general, specific) {
+    match (&reaches[general], &reaches[specific]) {
         (Some(general), Some(specific)) => covers(general, specific, budget),
         _ => false,
     }
 }
 
 /// Whether `general` allows (or denies) everything `specific` does.
-fn covers(general: &mut Reach, specific: &mut Reach, budget: &mut usize) -> bool {
+fn covers(general: &Reach, specific: &Reach, budget: &mut usize) -> bool {
     let (g, s) = (general.statement, specific.statement);
     general.effect == specific.effect
         // An action of a service that no pattern of `general` reaches is not covered.
@@ -246,15 +219,22 @@ fn covers(general: &mut Reach, specific: &mut Reach, budget: &mut usize) -> bool
         && same_node(g.principal.map(|m| &m.value), s.principal.map(|m| &m.value))
         && same_node(g.condition.map(|m| &m.value), s.condition.map(|m| &m.value))
         && g.resource.is_some() == s.resource.is_some()
-        && all_covered(s.actions(), general.coverings(), budget, |g, s| {
-            g.covers(s.value, true)
-        })
         && all_covered(
-            specific.resource_patterns(),
-            general.resource_patterns(),
+            s.actions(),
+            general.actions.listed(),
             budget,
-            Resource::covers,
+            |g: &ActionEntry, s: &Str| {
+                // Most actions are names, which cover only themselves.
+                if g.wildcard {
+                    pattern_covers(g.text.value, s.value, true)
+                } else {
+                    g.text.value.eq_ignore_ascii_case(s.value)
+                }
+            },
         )
+        && all_covered(s.resources(), g.resources(), budget, |g: &Str, s: &Str| {
+            arn_covers(g.value, s.value)
+        })
 }
 
 /// Whether every pattern of `specific` is covered by one of `general`; `false` once the
@@ -371,7 +351,7 @@ mod tests {
             s.iter().all(|s| {
                 g.iter().any(|g| {
                     if arn {
-                        Resource::covers(&Resource::new(g.value), &Resource::new(s.value))
+                        arn_covers(g.value, s.value)
                     } else {
                         pattern_covers(g.value, s.value, ignore_case)
                     }
@@ -407,6 +387,7 @@ mod tests {
             "É:x",
         ];
         let mut next = crate::seeded::numbers(17);
+        let lookups = crate::rules::Lookups::new(None);
         let mut covered = 0;
         for _ in 0..400 {
             let statement = |next: &mut dyn FnMut(usize) -> usize| {
@@ -425,19 +406,19 @@ mod tests {
             );
             let root = crate::json::parse(&text).unwrap();
             let policy = crate::policy::build(&root);
+            let cx = Context::new(&policy, crate::policy::PolicyKind::Identity, &lookups, &[]);
             let [a, b] = &policy.statements[..] else {
                 panic!("two statements")
             };
-            let mut reaches = [Some(Reach::new(a)), Some(Reach::new(b))];
+            let reaches = [
+                Some(Reach::new(&cx, a, 0..2)),
+                Some(Reach::new(&cx, b, 0..2)),
+            ];
             for (g, s, gi, si) in [(a, b, 0, 1), (b, a, 1, 0)] {
                 let expected = plain_covers(g, s);
                 covered += usize::from(expected);
                 let mut budget = usize::MAX;
-                assert_eq!(
-                    covers_in(&mut reaches, gi, si, &mut budget),
-                    expected,
-                    "{text}"
-                );
+                assert_eq!(covers_in(&reaches, gi, si, &mut budget), expected, "{text}");
             }
         }
         assert!(covered > 50, "only {covered} covering pairs");

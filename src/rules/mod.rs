@@ -315,64 +315,113 @@ fn allow_with_negation<'a>(
 /// Reports each value of a list that another value of the same list covers (C008 for
 /// actions, C009 for resources): one finding on the value that can go, labelling the one
 /// that covers it. `ignore_case`: how the values compare (actions without case, ARNs with);
-/// `key` gives the part of a value that finds its candidates and `covers` settles each
-/// candidate pair (see [`crate::pattern::redundant_patterns`]).
-fn redundant_values<'a>(
-    cx: &'a Context<'_>,
+/// `wildcards` fills in where each value's first wildcard is; `key` gives the part of a value
+/// that finds its candidates in a long list and `covers` settles each candidate pair (see
+/// [`crate::pattern::redundant_patterns`]).
+#[allow(clippy::too_many_arguments)]
+fn redundant_values<'c>(
+    cx: &Context<'c>,
     out: &mut Vec<Diagnostic>,
     code: Code,
-    lists: fn(&crate::policy::Statement<'a>) -> [Option<&'a crate::json::Member<'a>>; 2],
+    lists: fn(&Statement<'c>) -> [Option<&'c crate::json::Member<'c>>; 2],
     ignore_case: bool,
-    key: fn(&'a str) -> &'a str,
+    wildcards: Wildcards,
+    key: fn(&'c str) -> &'c str,
     covers: fn(&str, &str) -> bool,
 ) {
-    // Filled anew for each list: a document's lists share its memory.
-    let mut keys: Vec<&'a str> = Vec::new();
     for s in &cx.policy.statements {
-        for member in lists(s).into_iter().flatten() {
+        for (list, member) in lists(s).into_iter().enumerate() {
+            let Some(member) = member else { continue };
             let values = s.strings_of(member);
             if values.len() < 2 {
                 continue;
             }
-            keys.clear();
-            keys.extend(values.iter().map(|v| key(v.value)));
-            let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
-                covers(values[g].value, values[s].value)
-            });
-            if redundant.is_empty() {
+            let mut report = |i: usize, covering: usize| {
+                let (value, by) = (values[i], values[covering]);
+                out.push(redundant_value(code, s, member, ignore_case, value, by));
+            };
+            if values.len() > SHORT_LIST {
+                let keys: Vec<&'c str> = values.iter().map(|v| key(v.value)).collect();
+                let redundant = crate::pattern::redundant_patterns(&keys, ignore_case, |g, s| {
+                    covers(values[g].value, values[s].value)
+                });
+                for (i, covering) in redundant {
+                    report(i, covering);
+                }
                 continue;
             }
-            let pointer = [s.pointer.as_str(), "/", &member.key].concat();
-            for (i, covering) in redundant {
-                let (value, by) = (values[i], values[covering]);
-                let equal = if ignore_case {
-                    value.value.eq_ignore_ascii_case(by.value)
-                } else {
-                    value.value == by.value
-                };
-                // Joined, not `format!`ted: C008 and C009 fire by the ten thousand.
-                let message = if equal {
-                    ["`", value.value, "` is listed twice in `", &member.key, "`"].concat()
-                } else {
-                    let (value, by) = (value.value, by.value);
-                    [
-                        "`",
-                        value,
-                        "` is already matched by `",
-                        by,
-                        "` in `",
-                        &member.key,
-                        "`",
-                    ]
-                    .concat()
-                };
-                out.push(
-                    Diagnostic::new(code, value.span, message)
-                        .label(by.span, "this covers it")
-                        .help(["remove `", value.value, "`"].concat())
-                        .at(pointer.clone()),
-                );
+            // A short list, pair by pair, with the wildcards the rule knows of and without
+            // allocating.
+            let n = values.len();
+            let mut keys = [""; SHORT_LIST];
+            for (k, value) in keys.iter_mut().zip(values.iter()) {
+                *k = key(value.value);
             }
+            let mut heads = [None; SHORT_LIST];
+            wildcards(cx, s, list, &keys[..n], &mut heads[..n]);
+            crate::pattern::redundant_in_short_list_with(
+                &keys[..n],
+                &heads[..n],
+                ignore_case,
+                |g, s| covers(values[g].value, values[s].value),
+                &mut report,
+            );
         }
     }
+}
+
+/// Fills in where the key of each value of a statement's `list`th list (in the order of
+/// the rule's `lists`) has its first wildcard, for [`redundant_values`].
+type Wildcards = for<'c> fn(&Context<'c>, &Statement<'c>, usize, &[&str], &mut [Option<usize>]);
+
+/// [`Wildcards`] that searches each key.
+fn first_wildcards(
+    _: &Context,
+    _: &Statement,
+    _: usize,
+    keys: &[&str],
+    heads: &mut [Option<usize>],
+) {
+    for (head, key) in heads.iter_mut().zip(keys) {
+        *head = crate::pattern::first_wildcard(key);
+    }
+}
+
+/// Lists this long or shorter are compared pair by pair.
+const SHORT_LIST: usize = crate::pattern::SHORT_LIST;
+
+/// C008's or C009's finding on `value`, which `by` covers, in `member` of `s`.
+fn redundant_value(
+    code: Code,
+    s: &Statement,
+    member: &crate::json::Member,
+    ignore_case: bool,
+    value: crate::policy::Str,
+    by: crate::policy::Str,
+) -> Diagnostic {
+    let equal = if ignore_case {
+        value.value.eq_ignore_ascii_case(by.value)
+    } else {
+        value.value == by.value
+    };
+    // Joined, not `format!`ted: C008 and C009 fire by the ten thousand.
+    let message = if equal {
+        ["`", value.value, "` is listed twice in `", &member.key, "`"].concat()
+    } else {
+        let (value, by) = (value.value, by.value);
+        [
+            "`",
+            value,
+            "` is already matched by `",
+            by,
+            "` in `",
+            &member.key,
+            "`",
+        ]
+        .concat()
+    };
+    Diagnostic::new(code, value.span, message)
+        .label(by.span, "this covers it")
+        .help(["remove `", value.value, "`"].concat())
+        .at([s.pointer.as_str(), "/", &member.key].concat())
 }

@@ -8,20 +8,22 @@ use super::lookup::{condition_scalars, OperatorType};
 use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::json::Span;
+use crate::json::{Span, Value};
 use crate::pattern::{pattern_covers, redundant_patterns};
 use std::net::IpAddr;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for s in &cx.policy.statements {
         for (entry, facts) in cx.conditions(s) {
+            // Most entries have one value: told without collecting them.
+            let listed = matches!(&entry.values.value, Value::Array(items) if items.len() >= 2);
+            let Some(op) = facts.operator.filter(|_| listed) else {
+                continue;
+            };
             let values: Vec<(&str, Span)> = condition_scalars(entry.values).collect();
             if values.len() < 2 {
                 continue;
             }
-            let Some(op) = facts.operator else {
-                continue;
-            };
             let texts: Vec<&str> = values.iter().map(|&(v, _)| v).collect();
             let found: Vec<(usize, usize)> = match (op.kind, op.base) {
                 (OperatorType::String, "StringLike" | "StringNotLike") => {
