@@ -10,6 +10,11 @@
 use super::model::{
     AccessLevel, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
 };
+use std::ops::Range;
+
+/// The bytes of the catalog's lines per action, about: enough to size a service's lists
+/// once instead of growing them push by push.
+const BYTES_PER_ACTION: usize = 128;
 
 pub(super) fn read_service(line: &'static str) -> Option<Service> {
     if !is_plain(line) {
@@ -21,8 +26,12 @@ pub(super) fn read_service(line: &'static str) -> Option<Service> {
     r.expect(",\"name\":")?;
     let name = r.string()?;
     r.expect(",\"actions\":")?;
-    let actions = r.list(Reader::action)?;
-    let resource_types = r.optional_list(",\"resource_types\":", Reader::resource_type)?;
+    let actions = r.actions(line.len() / BYTES_PER_ACTION)?;
+    let resource_types = if r.eat(",\"resource_types\":") {
+        r.resource_types()?
+    } else {
+        Vec::new()
+    };
     let condition_keys = r.optional_list(",\"condition_keys\":", Reader::condition_key)?;
     r.expect("}")?;
     (r.at == line.len()).then_some(Service {
@@ -33,6 +42,22 @@ pub(super) fn read_service(line: &'static str) -> Option<Service> {
         condition_keys,
         template_keys: Vec::new(),
     })
+}
+
+/// An action as read: its lists are ranges of lists shared by all of the service's actions,
+/// which become slices once the last action is read.
+struct ReadAction {
+    name: &'static str,
+    access_level: AccessLevel,
+    resource_types: Range<usize>,
+    condition_keys: Range<usize>,
+}
+
+/// A resource type as read, like [`ReadAction`].
+struct ReadResourceType {
+    name: &'static str,
+    arns: Range<usize>,
+    condition_keys: Range<usize>,
 }
 
 /// Whether the line has no escapes and no control characters (which JSON forbids in
@@ -74,19 +99,28 @@ impl Reader {
         Some(value)
     }
 
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    /// The items of a list, each read by `item`.
+    fn items(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.expect("[")?;
-        let mut items = Vec::new();
         if self.eat("]") {
-            return Some(items);
+            return Some(());
         }
         loop {
-            items.push(item(self)?);
+            item(self)?;
             if self.eat("]") {
-                return Some(items);
+                return Some(());
             }
             self.expect(",")?;
         }
+    }
+
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut items = Vec::new();
+        self.items(|r| {
+            items.push(item(r)?);
+            Some(())
+        })?;
+        Some(items)
     }
 
     /// A list the converter leaves out when it is empty.
@@ -102,15 +136,64 @@ impl Reader {
         }
     }
 
-    fn action(&mut self) -> Option<Action> {
+    /// Strings appended to `out`; where they stand in it.
+    fn strings_into(&mut self, out: &mut Vec<&'static str>) -> Option<Range<usize>> {
+        let start = out.len();
+        self.items(|r| {
+            out.push(r.string()?);
+            Some(())
+        })?;
+        Some(start..out.len())
+    }
+
+    /// The service's actions, with all their resource types in one list and all their
+    /// condition keys in another (`expected` actions, about).
+    fn actions(&mut self, expected: usize) -> Option<Vec<Action>> {
+        let mut read = Vec::with_capacity(expected);
+        // Most actions name one resource type; fewer name condition keys.
+        let mut resources = Vec::with_capacity(expected);
+        let mut keys = Vec::with_capacity(expected / 2);
+        self.items(|r| {
+            read.push(r.action(&mut resources, &mut keys)?);
+            Some(())
+        })?;
+        // Kept for the process, like the names (see `model`).
+        let resources: &'static [ActionResource] = resources.leak();
+        let keys: &'static [&'static str] = keys.leak();
+        // The ranges were taken from these lists: `get` always finds them.
+        let action = |a: ReadAction| Action {
+            name: a.name,
+            access_level: a.access_level,
+            resource_types: resources.get(a.resource_types).unwrap_or_default(),
+            condition_keys: keys.get(a.condition_keys).unwrap_or_default(),
+        };
+        Some(read.into_iter().map(action).collect())
+    }
+
+    fn action(
+        &mut self,
+        resources: &mut Vec<ActionResource>,
+        keys: &mut Vec<&'static str>,
+    ) -> Option<ReadAction> {
         self.expect("{\"name\":")?;
         let name = self.string()?;
         self.expect(",\"access\":")?;
         let access_level = AccessLevel::named(self.string()?)?;
-        let resource_types = self.optional_list(",\"resource_types\":", Self::action_resource)?;
-        let condition_keys = self.optional_list(",\"condition_keys\":", Self::string)?;
+        let start = resources.len();
+        if self.eat(",\"resource_types\":") {
+            self.items(|r| {
+                resources.push(r.action_resource()?);
+                Some(())
+            })?;
+        }
+        let resource_types = start..resources.len();
+        let condition_keys = if self.eat(",\"condition_keys\":") {
+            self.strings_into(keys)?
+        } else {
+            keys.len()..keys.len()
+        };
         self.expect("}")?;
-        Some(Action {
+        Some(ReadAction {
             name,
             access_level,
             resource_types,
@@ -132,14 +215,41 @@ impl Reader {
         Some(ActionResource { name, required })
     }
 
-    fn resource_type(&mut self) -> Option<ResourceType> {
+    /// The service's resource types, their ARNs in one list and condition keys in another.
+    fn resource_types(&mut self) -> Option<Vec<ResourceType>> {
+        let mut read = Vec::new();
+        let mut arns = Vec::new();
+        let mut keys = Vec::new();
+        self.items(|r| {
+            read.push(r.resource_type(&mut arns, &mut keys)?);
+            Some(())
+        })?;
+        let arns: &'static [&'static str] = arns.leak();
+        let keys: &'static [&'static str] = keys.leak();
+        let resource_type = |t: ReadResourceType| ResourceType {
+            name: t.name,
+            arns: arns.get(t.arns).unwrap_or_default(),
+            condition_keys: keys.get(t.condition_keys).unwrap_or_default(),
+        };
+        Some(read.into_iter().map(resource_type).collect())
+    }
+
+    fn resource_type(
+        &mut self,
+        arns: &mut Vec<&'static str>,
+        keys: &mut Vec<&'static str>,
+    ) -> Option<ReadResourceType> {
         self.expect("{\"name\":")?;
         let name = self.string()?;
         self.expect(",\"arns\":")?;
-        let arns = self.list(Self::string)?;
-        let condition_keys = self.optional_list(",\"condition_keys\":", Self::string)?;
+        let arns = self.strings_into(arns)?;
+        let condition_keys = if self.eat(",\"condition_keys\":") {
+            self.strings_into(keys)?
+        } else {
+            keys.len()..keys.len()
+        };
         self.expect("}")?;
-        Some(ResourceType {
+        Some(ReadResourceType {
             name,
             arns,
             condition_keys,
