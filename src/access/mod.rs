@@ -21,6 +21,7 @@ use crate::pattern::{wildcard_match, Glob, Wildcard};
 use crate::policy::{has_wildcard, Effect, Policy, PrincipalValue, Statement, Str};
 pub use condition::{Condition, Narrows};
 pub use scope::Scope;
+use std::borrow::Cow;
 
 /// One catalog action, resolved once for every question about it.
 pub struct Target<'c> {
@@ -124,11 +125,12 @@ impl<'c> Target<'c> {
 /// the listed (`NotAction`, `NotResource`), or nothing stated.
 #[derive(Clone, Debug)]
 pub enum Named<'a> {
-    Listed(Vec<Str<'a>>),
+    /// Borrowed from the statement when read from one.
+    Listed(Cow<'a, [Str<'a>]>),
     /// `NotAction` / `NotResource`: everything but these.
     Except {
         key: Str<'a>,
-        excluded: Vec<Str<'a>>,
+        excluded: Cow<'a, [Str<'a>]>,
     },
     Unstated,
 }
@@ -173,18 +175,19 @@ pub struct Grant<'a> {
 impl<'a> Grant<'a> {
     fn of(s: &'a Statement<'a>) -> Grant<'a> {
         let actions = match (s.action, s.not_action) {
-            (Some(_), _) => Actions::Listed(s.actions().to_vec()),
+            // Borrowed, not copied: a statement is read as access in most documents.
+            (Some(_), _) => Actions::Listed(Cow::Borrowed(s.actions())),
             (None, Some(m)) => Actions::Except {
                 key: Str::of_key(m),
-                excluded: s.strings_of(m).into_owned(),
+                excluded: s.strings_of(m),
             },
             (None, None) => Actions::Unstated,
         };
         let resources = match (s.resource, s.not_resource) {
-            (Some(_), _) => Resources::Listed(s.resources().to_vec()),
+            (Some(_), _) => Resources::Listed(Cow::Borrowed(s.resources())),
             (None, Some(m)) => Resources::Except {
                 key: Str::of_key(m),
-                excluded: s.strings_of(m).into_owned(),
+                excluded: s.strings_of(m),
             },
             (None, None) => Resources::Unstated,
         };
@@ -232,7 +235,7 @@ impl<'a> Grant<'a> {
         match &self.resources {
             // `*` alone is settled at once (what `of_values` makes of it); other lists are
             // compared with every template.
-            Resources::Listed(values) if matches!(values.as_slice(), [v] if v.value == "*") => {
+            Resources::Listed(values) if matches!(&values[..], [v] if v.value == "*") => {
                 let star = values[0];
                 Some(match target.templates.as_deref() {
                     Some([]) => Scope::Unscoped(star),
@@ -649,7 +652,7 @@ impl<'n> ActionList<'n> {
     /// Whether a pattern may match one of the names: a wildcard in its first three
     /// characters, or those three the first of some name. Asked of every action of a
     /// document, it must cost less than compiling the pattern: most are rejected here.
-    fn may_name(&self, pattern: &str) -> bool {
+    pub fn may_name(&self, pattern: &str) -> bool {
         let wild = |b: u8| b == b'*' || b == b'?';
         match *pattern.as_bytes() {
             [a, b, c, ..] => wild(a) || wild(b) || wild(c) || self.heads.contains(a, b, c),
@@ -768,7 +771,7 @@ impl<'a> Access<'a> {
         for grant in &self.allows {
             match &grant.actions {
                 Actions::Listed(tokens) => {
-                    for token in tokens {
+                    for token in tokens.iter() {
                         // Most names are of services the list does not name: passed over
                         // before `matching` is asked.
                         if !list.may_name(token.value) {
@@ -1019,7 +1022,7 @@ impl<'a> Access<'a> {
         };
         match &grant.actions {
             Actions::Listed(patterns) => {
-                for p in patterns {
+                for p in patterns.iter() {
                     for (service, action) in catalog.expand(p.value) {
                         if let Some(i) =
                             service.actions.iter().position(|a| std::ptr::eq(a, action))

@@ -161,7 +161,7 @@ impl<'g> Namer<'g> {
             Actions::Listed(patterns) => {
                 let mut by_service: FxHashMap<String, Vec<&'g str>> = FxHashMap::default();
                 let mut any = Vec::new();
-                for p in patterns {
+                for p in patterns.iter() {
                     match p.value.split_once(':') {
                         Some((service, _)) if !service.contains(['*', '?']) => by_service
                             .entry(service.to_ascii_lowercase())
@@ -471,7 +471,7 @@ fn outside_catalog(
     };
     for token in unknown {
         let wanted = match &s.actions {
-            Actions::Listed(_) => Actions::Listed(vec![token]),
+            Actions::Listed(_) => Actions::Listed(vec![token].into()),
             other => other.clone(),
         };
         for p in prepared {

@@ -23,6 +23,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return resource_policy(cx, out);
     }
     check_family(cx, out, Family::Destruction);
+    // Most documents name no permissions-management action outright: settled from the
+    // statements' looked-up actions before the document's access is read.
+    if !super::allows(cx).any(|s| s.action.is_some() && names_management(cx, s)) {
+        return;
+    }
     let access = methods::access(cx);
     for grant in &access.allows {
         // `NotAction` is A003's finding, `"*"` A001's.
@@ -111,6 +116,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// Whether a wildcard-free token of `s`'s `Action` names an action of the "Permissions
+/// management" level that has resources: what `check` reports, before anything else.
+fn names_management<'a>(cx: &Context<'a>, s: &crate::policy::Statement<'a>) -> bool {
+    let actions = cx.actions(s);
+    actions.listed().iter().any(|entry| {
+        !entry.wildcard
+            && matches!(&entry.resolved, Resolved::Actions(found) if found.iter().any(|(_, action)| {
+                action.access_level == AccessLevel::PermissionsManagement
+                    && !action.resource_types.is_empty()
+            }))
+    })
 }
 
 /// In a resource policy the resource is the owner's: permissions management granted to a

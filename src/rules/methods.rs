@@ -438,7 +438,8 @@ fn complete_named<'c, 's, 'a>(
     memo: &mut Standing<'c, 's, 'a>,
     naming: &mut Naming<'s, 'a>,
 ) -> Option<Completed<'s, 'a>> {
-    let mut steps = Vec::with_capacity(method.actions.len());
+    // Allocated once the first action serves: most methods tried fail on it.
+    let mut steps = Vec::new();
     for (k, action) in method.actions.iter().enumerate() {
         let entry = memo.entry(action.as_str()).or_insert_with(|| {
             let target = match positions.get(k).and_then(|&at| located.get(at)) {
@@ -457,6 +458,9 @@ fn complete_named<'c, 's, 'a>(
         });
         let granted = entry.as_mut()?;
         let reach = usable(method, access, granted)?;
+        if steps.is_empty() {
+            steps.reserve_exact(method.actions.len());
+        }
         steps.push(Step {
             action: granted.target.name.clone(),
             reach,
@@ -517,16 +521,27 @@ pub struct Findings {
 /// per rule.
 fn find(cx: &Context) -> Findings {
     let mut found = Findings::default();
+    let actions = method_actions();
+    // Most documents complete no method: told from their statements' action names alone,
+    // before the document's access is read. What the names are found to be is kept for
+    // `naming_each_with` below, which meets the same tokens in the same order.
+    let mut seen = Vec::new();
+    if !may_report(cx, actions, &mut seen) {
+        return found;
+    }
     let access = access(cx);
     if access.allows.is_empty() {
         return found;
     }
-    let actions = method_actions();
     let located_slots = locations(cx);
     let mut naming: Vec<Option<Vec<(&Grant, Str)>>> = access
-        .naming_each_with(&actions.list, |token| {
-            cx.lookups
-                .method_positions(token, || actions.list.matching(token))
+        .naming_each_with(&actions.list, {
+            let mut seen = seen.into_iter();
+            move |token| match seen.next() {
+                Some((at, found)) if std::ptr::eq(at, token) => found,
+                // Not the token expected: looked up again, never wrong.
+                _ => positions(cx, actions, token),
+            }
         })
         .into_iter()
         .map(Some)
@@ -535,8 +550,9 @@ fn find(cx: &Context) -> Findings {
     // condition (but perhaps by `iam:PassedToService`, which some methods pass), and apart,
     // those it may grant on every resource. A method that needs more is settled here,
     // before any resource is compared.
-    let mut served = vec![0u64; actions.words];
-    let mut open = vec![0u64; actions.words];
+    // On the stack: `may_report` has settled that the bits fit.
+    let mut served: Bits = [0; WORDS];
+    let mut open: Bits = [0; WORDS];
     for (at, n) in naming.iter().enumerate() {
         // Most of the actions no statement names: passed over at once.
         let Some(n) = n.as_deref().filter(|n| !n.is_empty()) else {
@@ -560,7 +576,8 @@ fn find(cx: &Context) -> Findings {
     }
     // Per family, per token that completes methods, in the order found.
     let mut groups: [Vec<(Span, Vec<Completed>)>; 5] = Default::default();
-    let mut memo = Standing::default();
+    // Room for the few actions a document's methods get to, grown at most once or twice.
+    let mut memo = Standing::with_capacity_and_hasher(8, Default::default());
     let masks = actions.masks.chunks_exact(actions.words.max(1));
     let open_masks = actions.open_masks.chunks_exact(actions.words.max(1));
     let methods = all()
@@ -627,6 +644,119 @@ fn find(cx: &Context) -> Findings {
         }
     }
     found
+}
+
+/// Bits for the methods' actions, by [`method_actions`]' positions: room for 256 names
+/// (the file has some eighty), kept on the stack.
+const WORDS: usize = 4;
+type Bits = [u64; WORDS];
+
+/// Whether `find` may report a method for this document: some method has every action
+/// named by an `Allow` statement, its first through a token `find` reports (not `*`,
+/// and outside escalation not a blanket). Never `false` where `find` reports: statements'
+/// conditions, resources and the `Deny` statements only take methods away.
+/// `seen`: each token that may name one of the actions, in statement order, with what
+/// [`positions`] finds for it.
+fn may_report<'t>(
+    cx: &Context<'t>,
+    actions: &MethodActions,
+    seen: &mut Vec<(&'t str, Positions)>,
+) -> bool {
+    if actions.words > WORDS {
+        return true;
+    }
+    let mut named: Bits = [0; WORDS];
+    // Named through a token whose method is reported: for escalation, and for the others.
+    let mut escalation: Bits = [0; WORDS];
+    let mut others: Bits = [0; WORDS];
+    for s in super::allows(cx) {
+        match (s.action, s.not_action) {
+            (Some(_), _) => {
+                for token in s.actions() {
+                    let token = token.value;
+                    // Most names are of services the methods do not name.
+                    if !actions.list.may_name(token) {
+                        continue;
+                    }
+                    let found = positions(cx, actions, token);
+                    let star = token == "*";
+                    let blanket = is_blanket_name(token);
+                    for &at in found.as_ref() {
+                        let (word, bit) = (at / 64, 1 << (at % 64));
+                        named[word] |= bit;
+                        if !star {
+                            escalation[word] |= bit;
+                            if !blanket {
+                                others[word] |= bit;
+                            }
+                        }
+                    }
+                    if seen.capacity() == 0 {
+                        seen.reserve(s.actions().len().max(8));
+                    }
+                    seen.push((token, found));
+                }
+            }
+            // `NotAction` may name any action, through its key: a blanket.
+            (None, Some(_)) => {
+                named = [u64::MAX; WORDS];
+                escalation = [u64::MAX; WORDS];
+            }
+            (None, None) => {}
+        }
+    }
+    if named == [0; WORDS] {
+        return false;
+    }
+    let masks = actions.masks.chunks_exact(actions.words.max(1));
+    all()
+        .iter()
+        .zip(&actions.of_method)
+        .zip(masks)
+        .any(|((method, positions), mask)| {
+            let reported = match method.family {
+                Family::Escalation => &escalation,
+                _ => &others,
+            };
+            let first_reported = positions
+                .first()
+                .is_some_and(|&at| reported[at / 64] & (1 << (at % 64)) != 0);
+            first_reported && mask.iter().zip(&named).all(|(m, n)| m & !n == 0)
+        })
+}
+
+/// The positions in the methods' list of the actions an `Action` token names: a name
+/// without wildcards by one probe of the list, a wildcard through the run's memo.
+fn positions(cx: &Context, actions: &MethodActions, token: &str) -> Positions {
+    if crate::policy::has_wildcard(token) {
+        Positions::Many(
+            cx.lookups
+                .method_positions(token, || actions.list.matching(token)),
+        )
+    } else {
+        match actions.list.position(token) {
+            Some(at) => Positions::One([at]),
+            None => Positions::None,
+        }
+    }
+}
+
+/// What [`positions`] finds: most tokens name one action or none, kept without a count
+/// of references.
+enum Positions {
+    None,
+    One([usize; 1]),
+    Many(std::sync::Arc<[usize]>),
+}
+
+impl AsRef<[usize]> for Positions {
+    fn as_ref(&self) -> &[usize] {
+        match self {
+            Positions::None => &[],
+            Positions::One(one) => one,
+            Positions::Many(many) => many,
+        }
+    }
 }
 
 fn diagnostic(code: Code, family: Family, list: &[Completed]) -> Diagnostic {
@@ -771,10 +901,14 @@ fn is_blanket(reach: &Reach) -> bool {
 }
 
 fn is_blanket_token(grant: &Grant, token: &str) -> bool {
-    grant.statement.action.is_none()
-        || token
-            .strip_suffix(":*")
-            .is_some_and(|service| !crate::policy::has_wildcard(service))
+    grant.statement.action.is_none() || is_blanket_name(token)
+}
+
+/// A whole-service wildcard (`lambda:*`).
+fn is_blanket_name(token: &str) -> bool {
+    token
+        .strip_suffix(":*")
+        .is_some_and(|service| !crate::policy::has_wildcard(service))
 }
 
 /// Whether every `Allow` that names an action (`naming`, [`Access::naming`]) names it
@@ -791,5 +925,18 @@ fn action_key(grant: &Grant) -> &'static str {
         "Action"
     } else {
         "NotAction"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_actions_fit_the_stack_bits() {
+        // `find` keeps a document's bits in `WORDS` words.
+        let actions = method_actions();
+        assert!(actions.list.len() > 64);
+        assert!(actions.words <= WORDS, "{} words", actions.words);
     }
 }
