@@ -201,7 +201,7 @@ impl ServiceArns {
             .iter()
             .map(|action| {
                 let start = accepted.len();
-                for r in &action.resource_types {
+                for r in action.resource_types {
                     // The first type of that name, as `Service::resource_type` finds it.
                     let Some(at) = type_named(r.name) else {
                         accepted.truncate(start);

@@ -159,7 +159,8 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
                     name: kept(r.name),
                     required: r.required,
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .leak(),
             condition_keys: sorted(raw.condition_keys),
         });
     }
@@ -170,8 +171,8 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
         .map(|raw| ResourceType {
             name: kept(raw.key),
             arns: match raw.arn {
-                OneOrMany::One(arn) => vec![kept(arn)],
-                OneOrMany::Many(arns) => arns.into_iter().map(kept).collect(),
+                OneOrMany::One(arn) => vec![kept(arn)].leak(),
+                OneOrMany::Many(arns) => arns.into_iter().map(kept).collect::<Vec<_>>().leak(),
             },
             condition_keys: sorted(raw.condition_keys),
         })
@@ -204,16 +205,17 @@ fn convert_service(data: &Path, prefix: &str, name: &str) -> Result<Service, Str
 }
 
 /// The catalog types borrow `'static` names (see `model`). The converter runs once per
-/// process (`iamlint catalog build`), so it leaks the strings it read instead of copying.
+/// process (`iamlint catalog build`), so it leaks the strings (and lists) it read instead of
+/// copying.
 fn kept(name: String) -> &'static str {
     name.leak()
 }
 
-fn sorted(keys: Vec<String>) -> Vec<&'static str> {
+fn sorted(keys: Vec<String>) -> &'static [&'static str] {
     let mut keys: Vec<&'static str> = keys.into_iter().map(kept).collect();
     keys.sort_by(|a, b| cmp_ignore_case(a, b).then_with(|| a.cmp(b)));
     keys.dedup();
-    keys
+    keys.leak()
 }
 
 fn to_line<T: Serialize>(value: &T) -> Result<String, String> {

@@ -1,7 +1,8 @@
 //! The catalog's data types. The same structs are written by the converter and
 //! read by the loader, so the vendored format cannot drift from the code.
 //! Names borrow from the catalog text, which lives for the whole process (compiled
-//! in, or a `--catalog` file read once), so loading a service copies no strings.
+//! in, or a `--catalog` file read once), so loading a service copies no strings; the lists
+//! inside a service are kept for the process as well (see `kept`).
 
 use serde::{Deserialize, Serialize};
 
@@ -32,10 +33,10 @@ pub struct Action {
     #[serde(rename = "access")]
     pub access_level: AccessLevel,
     /// Empty means the action only supports `"Resource": "*"`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resource_types: Vec<ActionResource>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub condition_keys: Vec<&'static str>,
+    #[serde(default, skip_serializing_if = "is_empty", deserialize_with = "kept")]
+    pub resource_types: &'static [ActionResource],
+    #[serde(default, skip_serializing_if = "is_empty", deserialize_with = "kept")]
+    pub condition_keys: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,9 +49,24 @@ pub struct ActionResource {
 pub struct ResourceType {
     pub name: &'static str,
     /// A list because AWS documents a few resource types with several ARN forms.
-    pub arns: Vec<&'static str>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub condition_keys: Vec<&'static str>,
+    #[serde(deserialize_with = "kept")]
+    pub arns: &'static [&'static str],
+    #[serde(default, skip_serializing_if = "is_empty", deserialize_with = "kept")]
+    pub condition_keys: &'static [&'static str],
+}
+
+/// The lists inside a service are slices the process keeps, like the names: the fast reader
+/// (`line`) puts all of a service's lists of one kind in one allocation instead of one each.
+fn kept<'de, D, T>(deserializer: D) -> Result<&'static [T], D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Vec::<T>::deserialize(deserializer)?.leak())
+}
+
+fn is_empty<T>(list: &&[T]) -> bool {
+    list.is_empty()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

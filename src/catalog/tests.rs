@@ -276,6 +276,9 @@ fn fast_reader_agrees_with_serde_on_every_embedded_line() {
         let slow: Service = serde_json::from_str(text).expect("serde reads the line");
         // `None` would mean the converter's spelling moved away from `line.rs`.
         assert_eq!(fast.as_ref(), Some(&slow), "{}", slow.prefix);
+        // Loading the embedded catalog trusts its order (`Catalog::sorted`).
+        let order = |a: &Action, b: &Action| pattern::cmp_ignore_case(a.name, b.name).is_le();
+        assert!(slow.actions.is_sorted_by(order), "{}", slow.prefix);
         count += 1;
     }
     assert_eq!(count, cat().service_count());
