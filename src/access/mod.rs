@@ -255,7 +255,7 @@ impl<'a> Grant<'a> {
                 let globs = self.resource_globs.get_or_init(|| scope::globs_of(values));
                 let scope = scope::of_values(values, globs, templates);
                 self.scopes.borrow_mut().push(ScopeFor {
-                    templates: templates.map(|ts| ts.iter().map(|&t| template_id(t)).collect()),
+                    templates: templates.map(TemplateIds::of),
                     scope: scope.clone(),
                 });
                 scope
@@ -336,7 +336,7 @@ enum Openness {
 /// A grant's scope for the actions that accept these templates (`None`: the catalog does
 /// not say), the templates kept by address.
 struct ScopeFor<'a> {
-    templates: Option<Vec<usize>>,
+    templates: Option<TemplateIds>,
     scope: Option<Scope<'a>>,
 }
 
@@ -345,9 +345,37 @@ impl ScopeFor<'_> {
         match (&self.templates, templates) {
             (None, None) => true,
             (Some(seen), Some(ts)) => {
+                let seen = seen.as_slice();
                 seen.len() == ts.len() && seen.iter().zip(ts).all(|(&s, &t)| s == template_id(t))
             }
             _ => false,
+        }
+    }
+}
+
+/// The [`template_id`]s of an action's templates, kept inline when few (most actions take
+/// one to three): a scope is remembered without an allocation.
+enum TemplateIds {
+    Few([usize; 4], usize),
+    Many(Vec<usize>),
+}
+
+impl TemplateIds {
+    fn of(templates: &[&ArnTemplate]) -> TemplateIds {
+        let mut few = [0; 4];
+        if templates.len() > few.len() {
+            return TemplateIds::Many(templates.iter().map(|&t| template_id(t)).collect());
+        }
+        for (id, &t) in few.iter_mut().zip(templates) {
+            *id = template_id(t);
+        }
+        TemplateIds::Few(few, templates.len())
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            TemplateIds::Few(few, len) => &few[..*len],
+            TemplateIds::Many(many) => many,
         }
     }
 }

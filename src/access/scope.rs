@@ -50,26 +50,31 @@ pub fn of_values<'a>(
     globs: &[Glob],
     templates: Option<&[&ArnTemplate]>,
 ) -> Option<Scope<'a>> {
-    let relevant: Vec<Str<'a>> = values
-        .iter()
-        .zip(globs)
-        .filter(|(v, glob)| {
-            v.value == "*" || templates.is_none_or(|ts| ts.iter().any(|t| glob.intersects(&t.glob)))
-        })
-        .map(|(v, _)| *v)
-        .collect();
-    let first = *relevant.first()?;
+    let fits = |(v, glob): &(&Str, &Glob)| {
+        v.value == "*" || templates.is_none_or(|ts| ts.iter().any(|t| glob.intersects(&t.glob)))
+    };
+    let mut relevant = values.iter().zip(globs).filter(fits).map(|(v, _)| *v);
+    let first = relevant.next()?;
     if templates.is_some_and(<[_]>::is_empty) {
         return Some(Scope::Unscoped(first));
     }
-    let every = |v: &&Str| v.value == "*" || templates.is_some_and(|ts| is_every(v.value, ts));
-    if let Some(open) = relevant.iter().find(every) {
-        return Some(Scope::Every(*open));
+    // The values after an open one need not be compared: the first open one is the answer,
+    // and only named scopes keep a list (collected then, not before).
+    let every = |v: &Str| v.value == "*" || templates.is_some_and(|ts| is_every(v.value, ts));
+    if every(&first) {
+        return Some(Scope::Every(first));
     }
-    if relevant.iter().all(|v| v.value.contains("${")) {
-        Some(Scope::OwnOnly(relevant))
+    let mut listed = vec![first];
+    for v in relevant {
+        if every(&v) {
+            return Some(Scope::Every(v));
+        }
+        listed.push(v);
+    }
+    if listed.iter().all(|v| v.value.contains("${")) {
+        Some(Scope::OwnOnly(listed))
     } else {
-        Some(Scope::Named(relevant))
+        Some(Scope::Named(listed))
     }
 }
 
@@ -178,10 +183,20 @@ pub fn is_every(value: &str, templates: &[&ArnTemplate]) -> bool {
         .rposition(wild)
         .map_or(bytes.len(), |at| at + 1)..];
     let ascii = value.is_ascii();
+    // A literal value (ASCII, without a wildcard or a variable) matches only a probe equal
+    // to it, and a probe holds ANY_NAME wherever its template has a name part: unless the
+    // value holds ANY_NAME too, only templates without a name part need a probe.
+    let only_nameless = ascii
+        && head.len() == bytes.len()
+        && find_variable(value).is_none()
+        && !holds_any_name(value);
     // Compiled once for all the templates, when one first needs it.
     let compiled = std::cell::OnceCell::new();
     let mut probe = String::with_capacity(PROBE_CAPACITY);
     templates.iter().any(|t| {
+        if only_nameless && has_name_variable(t.template) {
+            return false;
+        }
         probe.clear();
         fill_into(&mut probe, t.template, |var| match var {
             "Partition" => partition,
