@@ -302,7 +302,8 @@ impl<'a> Parser<'a> {
     }
 
     /// A pretty-printed policy is a quarter white space, most of it indentation: after a
-    /// line break, spaces are skipped a word at a time.
+    /// line break, spaces are skipped a word at a time ([`indentation_end`]).
+    ///
     /// Nearly every call passes one line break and its indentation: the loop keeps its
     /// position in a register and calls nothing (a line start is noted only while the
     /// buffer has room), so that the call costs no saved registers; a full buffer is left to

@@ -35,7 +35,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let star_only = templates.len() == 0;
-            // The actions of a statement share templates: each is matched once.
+            // The actions of a statement share templates: a template found met is noted on
+            // each of its copies, so the others need not match it again.
             let applies = resources.action_fits(cx, i);
             if applies || (star_only && !concrete) {
                 continue;

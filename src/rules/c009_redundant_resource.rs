@@ -5,7 +5,6 @@ use super::Context;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::pattern::{after_colons, first_colons, first_wildcard, pattern_covers};
-use crate::policy::has_wildcard;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // ARNs compare with case.
@@ -49,13 +48,16 @@ pub(super) fn arn_covers(general: &str, specific: &str) -> bool {
     if general == "*" {
         return !has_dollar_brace(specific);
     }
-    if !has_wildcard(general) || has_dollar_brace(general) || has_dollar_brace(specific) {
+    let Some(first) = first_wildcard(general) else {
+        return false;
+    };
+    if has_dollar_brace(general) || has_dollar_brace(specific) {
         return false;
     }
     // Most wildcards lie in the resource field: the five fields before it are then text
     // that `specific` must repeat, and only the resource fields are compared.
     if let Some(at) = after_colons(general, 5) {
-        if first_wildcard(general).is_some_and(|first| first >= at) {
+        if first >= at {
             let (g, s) = (general.as_bytes(), specific.as_bytes());
             return s.len() >= at
                 && g[..at] == s[..at]

@@ -50,9 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // Conditions under which a Deny takes some of it away, with where they stand.
             let mut conditional: Vec<(crate::json::Span, String)> = Vec::new();
             for (service, action) in found.iter() {
-                if action.access_level != AccessLevel::PermissionsManagement
-                    || action.resource_types.is_empty()
-                {
+                if !manages_resources(action) {
                     continue;
                 }
                 let name = [service.prefix, ":", action.name].concat();
@@ -124,11 +122,14 @@ fn names_management<'a>(cx: &Context<'a>, s: &crate::policy::Statement<'a>) -> b
     let actions = cx.actions(s);
     actions.listed().iter().any(|entry| {
         !entry.wildcard
-            && matches!(&entry.resolved, Resolved::Actions(found) if found.iter().any(|(_, action)| {
-                action.access_level == AccessLevel::PermissionsManagement
-                    && !action.resource_types.is_empty()
-            }))
+            && matches!(&entry.resolved,
+                Resolved::Actions(found) if found.iter().any(|(_, action)| manages_resources(action)))
     })
+}
+
+/// An action of the "Permissions management" level that has resources: what E005 reports.
+fn manages_resources(action: &crate::catalog::Action) -> bool {
+    action.access_level == AccessLevel::PermissionsManagement && !action.resource_types.is_empty()
 }
 
 /// In a resource policy the resource is the owner's: permissions management granted to a

@@ -172,20 +172,23 @@ impl<'c> KeySupport<'c> {
         }
     }
 
-    /// The key's column for `service` (always there once asked).
-    fn column(&mut self, service: &'c Service) -> Option<&KeyActions> {
-        let known = matches!(&self.last, Some((last, _)) if std::ptr::eq(*last, service));
-        if !known {
-            self.last = Some((service, self.lookups.key_actions(service, self.key)));
+    /// The key's column for `service`, kept while the same service is asked again.
+    fn column(&mut self, service: &'c Service) -> &KeyActions {
+        if !matches!(&self.last, Some((last, _)) if std::ptr::eq(*last, service)) {
+            self.last = None;
         }
-        self.last.as_ref().map(|(_, column)| &**column)
+        let (lookups, key) = (self.lookups, self.key);
+        let (_, column) = self
+            .last
+            .get_or_insert_with(|| (service, lookups.key_actions(service, key)));
+        column
     }
 
     /// Whether `action` of `service` documents the key, itself or through one of its
     /// resource types.
     pub fn supports(&mut self, service: &'c Service, action: &'c Action) -> bool {
         match action_position(service, action) {
-            Some(i) => self.column(service).is_some_and(|c| c.supports(i)),
+            Some(i) => self.column(service).supports(i),
             // Not one of the service's own actions: asked the slow way.
             None => super::lookup::action_supports_key(service, action, self.key),
         }
@@ -196,7 +199,7 @@ impl<'c> KeySupport<'c> {
     pub fn supports_any(&mut self, found: &Matches<'c>) -> bool {
         found
             .runs()
-            .any(|(service, actions)| self.column(service).is_some_and(|c| c.any_in(actions)))
+            .any(|(service, actions)| self.column(service).any_in(actions))
     }
 }
 

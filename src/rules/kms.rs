@@ -142,34 +142,39 @@ impl KmsActions {
     /// The masks of a statement's `Action` tokens and what it grants, each string matched now
     /// (for a statement that is not the document's).
     fn statement_masks_now(&self, s: &Statement) -> StatementMasks {
-        let tokens: Vec<Bits> = s.actions().iter().map(|t| self.mask(t.value)).collect();
-        let granted = match s.not_action {
-            // A `NotAction` grants every action it does not exclude.
-            Some(member) => {
-                let mut excluded = Bits::default();
-                for p in s.strings_of(member).iter() {
-                    excluded.union_with(&self.mask(p.value));
-                }
-                excluded.complement(self.names.len())
-            }
-            None => union(&tokens),
-        };
-        StatementMasks { tokens, granted }
+        let tokens = s.actions().iter().map(|t| self.mask(t.value)).collect();
+        let excluded = s.not_action.map(|member| s.strings_of(member));
+        let excluded = excluded
+            .as_deref()
+            .map(|list| list.iter().map(|p| self.mask(p.value)));
+        self.masks_of(tokens, excluded)
     }
 
     /// The masks of a statement's `Action` tokens and what it grants, read from its
     /// entries (`actions`), which carry each string's mask from the run's memo.
     fn statement_masks(&self, s: &Statement, actions: &StatementActions) -> StatementMasks {
         let listed = actions.listed();
-        let tokens: Vec<Bits> = listed.iter().map(|entry| entry.kms).collect();
-        let granted = match s.not_action {
-            // A `NotAction` grants every action it does not exclude.
-            Some(_) => {
-                let mut excluded = Bits::default();
-                for entry in &actions.all()[listed.len()..] {
-                    excluded.union_with(&entry.kms);
+        let tokens = listed.iter().map(|entry| entry.kms).collect();
+        let excluded = s
+            .not_action
+            .map(|_| actions.all()[listed.len()..].iter().map(|entry| entry.kms));
+        self.masks_of(tokens, excluded)
+    }
+
+    /// A statement's masks from its `Action` tokens' masks, or from the masks of what its
+    /// `NotAction` excludes: a `NotAction` grants every action it does not exclude.
+    fn masks_of(
+        &self,
+        tokens: Vec<Bits>,
+        excluded: Option<impl Iterator<Item = Bits>>,
+    ) -> StatementMasks {
+        let granted = match excluded {
+            Some(excluded) => {
+                let mut all = Bits::default();
+                for mask in excluded {
+                    all.union_with(&mask);
                 }
-                excluded.complement(self.names.len())
+                all.complement(self.names.len())
             }
             None => union(&tokens),
         };

@@ -130,12 +130,9 @@ impl<'c> Matches<'c> {
 
     /// By service prefix, then action name.
     pub fn iter(&self) -> impl Iterator<Item = (&'c Service, &'c Action)> + '_ {
-        let catalog = self.catalog;
-        self.groups()
-            .filter_map(move |(id, indices)| Some((catalog.service_by_id(id)?, indices)))
-            .flat_map(|(svc, indices)| {
-                indices.filter_map(move |i| Some((svc, svc.actions.get(i)?)))
-            })
+        self.runs().flat_map(|(svc, indices)| {
+            indices.filter_map(move |i| Some((svc, svc.actions.get(i)?)))
+        })
     }
 
     /// Appends to `out` the distinct ARN templates the actions accept, by resource type

@@ -550,7 +550,7 @@ fn find(cx: &Context) -> Findings {
     // condition (but perhaps by `iam:PassedToService`, which some methods pass), and apart,
     // those it may grant on every resource. A method that needs more is settled here,
     // before any resource is compared.
-    // On the stack: `may_report` has settled that the bits fit.
+    // On the stack: the compiled-in methods' actions fit in `WORDS` words (a test checks it).
     let mut served: Bits = [0; WORDS];
     let mut open: Bits = [0; WORDS];
     for (at, n) in naming.iter().enumerate() {
@@ -563,13 +563,17 @@ fn find(cx: &Context) -> Findings {
             if grant.narrowing().any(|c| !c.is_key("iam:PassedToService")) {
                 continue;
             }
-            served[at / 64] |= bit;
+            if let Some(word) = served.get_mut(at / 64) {
+                *word |= bit;
+            }
             let nameless = || {
                 let name = actions.list.name(at).unwrap_or_default();
                 located(&located_slots[at], cx.catalog(), name).is_some_and(|(_, n)| n)
             };
             if grant.may_reach_every_with(nameless) {
-                open[at / 64] |= bit;
+                if let Some(word) = open.get_mut(at / 64) {
+                    *word |= bit;
+                }
                 break;
             }
         }
@@ -718,9 +722,11 @@ fn may_report<'t>(
                 Family::Escalation => &escalation,
                 _ => &others,
             };
-            let first_reported = positions
-                .first()
-                .is_some_and(|&at| reported[at / 64] & (1 << (at % 64)) != 0);
+            let first_reported = positions.first().is_some_and(|&at| {
+                reported
+                    .get(at / 64)
+                    .is_some_and(|w| w & (1 << (at % 64)) != 0)
+            });
             first_reported && mask.iter().zip(&named).all(|(m, n)| m & !n == 0)
         })
 }

@@ -238,7 +238,7 @@ impl<'a> Context<'a> {
     }
 
     /// Asks, action by action, whether actions document condition key `key` (a catalog
-    /// name), through the run's index of each service's keys.
+    /// name), through the run's column of actions per service and key.
     pub fn key_support(&self, key: &'a str) -> keys::KeySupport<'a> {
         keys::KeySupport::new(self.lookups, key)
     }
