@@ -446,6 +446,12 @@ fn many_small_files(count: usize) {
         .as_str()
         .unwrap()
         .ends_with("000999.json"));
+    // The walk runs on every core; the report still goes in the order of the paths.
+    let paths: Vec<&str> = findings
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.windows(2).all(|w| w[0] < w[1]), "{paths:?}");
     assert_eq!(run.code, Some(1));
 }
 
