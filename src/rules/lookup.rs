@@ -464,12 +464,17 @@ pub(super) fn read_action<'c>(
 ) -> ActionFacts<'c> {
     let wildcard = || crate::policy::has_wildcard(pattern);
     // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let read = lookups.patterns.get_or_insert(pattern, wildcard, || Read {
-        // A byte search: a colon is ASCII, so it is a boundary.
-        colon: memchr::memchr(b':', pattern.as_bytes()),
-        wildcard: wildcard(),
-        found: find(catalog, pattern),
-        kms: super::kms::mask_of(lookups, pattern),
+    let read = lookups.patterns.get_or_insert(pattern, wildcard, || {
+        // Searched once for the memo and the catalog search both (a byte search: a colon is
+        // ASCII, so it is a boundary).
+        let colon = memchr::memchr(b':', pattern.as_bytes());
+        let wildcard = wildcard();
+        Read {
+            colon,
+            wildcard,
+            found: find(catalog, pattern, colon, wildcard),
+            kms: super::kms::mask_of(lookups, pattern),
+        }
     });
     ActionFacts {
         colon: read.colon,
@@ -549,7 +554,9 @@ pub fn is_templated(action: &str) -> bool {
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
-fn find(catalog: &Catalog, pattern: &str) -> Found {
+/// `colon` is where its first colon is, `wildcard` whether it holds a wildcard: the memo
+/// has searched for both.
+fn find(catalog: &Catalog, pattern: &str, colon: Option<usize>, wildcard: bool) -> Found {
     if pattern == "*" {
         return Found::Everything;
     }
@@ -557,16 +564,18 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if is_templated(pattern) {
         return Found::Malformed;
     }
-    // A byte search: a colon is ASCII, so `at` is a boundary.
-    let Some(at) = memchr::memchr(b':', pattern.as_bytes()) else {
+    let Some(at) = colon else {
         return Found::Malformed;
     };
-    let (service, name) = (&pattern[..at], &pattern[at + 1..]);
+    let (Some(service), Some(name)) = (pattern.get(..at), pattern.get(at + 1..)) else {
+        return Found::Malformed;
+    };
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
-    let wildcard_name = crate::policy::has_wildcard(name);
-    let wildcard_service = crate::policy::has_wildcard(service);
+    // Most patterns are plain names: neither part needs a search of its own.
+    let wildcard_name = wildcard && crate::policy::has_wildcard(name);
+    let wildcard_service = wildcard && crate::policy::has_wildcard(service);
     if !wildcard_name && !wildcard_service {
         let Some(id) = catalog
             .service_id(service)
