@@ -221,6 +221,10 @@ pub struct Lookups {
     intersections: Intersections,
     /// [`global_key`]'s answers, by key as written.
     global_keys: Memo<Option<&'static GlobalConditionKey>>,
+    /// What a key is by its own prefix alone ([`condition_key`]'s last step), by key as
+    /// written: a key that matches a template (`kms:EncryptionContext:...`) is compared with
+    /// every template of its service.
+    own_keys: Memo<OwnKey>,
     /// Per service prefix and condition key, which of the service's actions document it.
     key_actions: Memo<Arc<super::keys::KeyActions>>,
     /// Where each action the access methods name is in the catalog, by its position in
@@ -791,11 +795,10 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             *slot = prefix;
             count += 1;
         }
-        if let Some(found) = catalog.service(prefix).and_then(|svc| {
-            svc.condition_keys
-                .iter()
-                .find(|k| k.name.eq_ignore_ascii_case(key))
-        }) {
+        let found = catalog
+            .service_id(prefix)
+            .and_then(|id| catalog.condition_key_named(id, key));
+        if let Some(found) = found {
             return KeyLookup::Known {
                 name: found.name,
                 kind: found.kind,
@@ -804,22 +807,60 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             };
         }
     }
+    let own = lookups
+        .own_keys
+        .get_or_insert(key, || false, || own_key(catalog, key));
+    match own {
+        OwnKey::Foreign => KeyLookup::Foreign,
+        OwnKey::Unknown => KeyLookup::Unknown,
+        OwnKey::Known(id, i) => {
+            let found = catalog
+                .service_by_id(id)
+                .and_then(|service| service.condition_keys.get(i as usize));
+            match found {
+                Some(found) => KeyLookup::Known {
+                    name: found.name,
+                    kind: found.kind,
+                    also: &[],
+                    global: false,
+                },
+                None => KeyLookup::Unknown,
+            }
+        }
+    }
+}
+
+/// What a condition key is by its own prefix alone, as a memo keeps it.
+#[derive(Clone, Copy)]
+enum OwnKey {
+    Foreign,
+    Unknown,
+    /// The service, and the key's position in its [`Service::condition_keys`].
+    Known(ServiceId, u32),
+}
+
+/// [`condition_key`]'s answer for a key that is neither global nor a key of one of the
+/// statement's services: what its own prefix makes of it.
+fn own_key(catalog: &Catalog, key: &str) -> OwnKey {
     // `${Provider}:sub`, written for an identity provider a template creates: which key it
     // is becomes known at deploy time.
     if crate::policy::template::has_template(key) {
-        return KeyLookup::Foreign;
+        return OwnKey::Foreign;
     }
     let Some((prefix, _)) = key.split_once(':') else {
-        return KeyLookup::Unknown;
+        return OwnKey::Unknown;
     };
     if prefix.contains(['.', '/']) || prefix.eq_ignore_ascii_case("saml") {
-        return KeyLookup::Foreign;
+        return OwnKey::Foreign;
     }
     if prefix.eq_ignore_ascii_case("aws") {
-        return KeyLookup::Unknown;
+        return OwnKey::Unknown;
     }
-    let Some(service) = catalog.service(prefix) else {
-        return KeyLookup::Unknown;
+    let Some(id) = catalog.service_id(prefix) else {
+        return OwnKey::Unknown;
+    };
+    let Some(service) = catalog.service_by_id(id) else {
+        return OwnKey::Unknown;
     };
     // AWS documents some tag keys as a literal `tag-key` instead of a template.
     let literal_tag_key = || {
@@ -832,14 +873,14 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             })
         })
     };
-    match service.condition_key(key).or_else(literal_tag_key) {
-        Some(found) => KeyLookup::Known {
-            name: found.name,
-            kind: found.kind,
-            also: &[],
-            global: false,
-        },
-        None => KeyLookup::Unknown,
+    let found = service.condition_key(key).or_else(literal_tag_key);
+    let at = found.and_then(|found| {
+        let keys = &service.condition_keys;
+        keys.iter().position(|k| std::ptr::eq(k, found))
+    });
+    match at.and_then(|at| u32::try_from(at).ok()) {
+        Some(at) => OwnKey::Known(id, at),
+        None => OwnKey::Unknown,
     }
 }
 
