@@ -430,7 +430,9 @@ fn sid_at<'m>(model: &'m policy::Policy, pointer: &str) -> Option<(usize, &'m st
         Some(only) if only.pointer == "/Statement" => (0, only),
         _ => {
             let rest = pointer.strip_prefix("/Statement/")?;
-            let index = rest.split('/').next()?.parse::<usize>().ok()?;
+            // The index's few digits end at the next `/` (a byte search, not a pattern's).
+            let digits = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+            let index = rest[..digits].parse::<usize>().ok()?;
             // Statements are in array order; items that are not objects are left out.
             let at = model
                 .statements

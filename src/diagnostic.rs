@@ -340,12 +340,16 @@ pub fn sort_file_findings(findings: &mut [Finding]) {
 /// the findings are sorted whole.
 pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
     let place = |f: &Finding| (f.line, f.column, f.rule);
+    let mut ties = false;
     let in_order = findings
         .windows(2)
         .all(|pair| match place_order(&pair[0], &pair[1]) {
             std::cmp::Ordering::Less => true,
             // Equal in place and rule, and made at one offset: in the order they were made.
-            std::cmp::Ordering::Equal => pair[0].span.start == pair[1].span.start,
+            std::cmp::Ordering::Equal => {
+                ties = true;
+                pair[0].span.start == pair[1].span.start
+            }
             std::cmp::Ordering::Greater => false,
         });
     if !in_order || findings.len() != made.len() {
@@ -359,7 +363,10 @@ pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
         findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
         return;
     }
-    sort_ties_by_message(findings);
+    // Only findings equal in place and rule are left to sort, if there are any.
+    if ties {
+        sort_ties_by_message(findings);
+    }
 }
 
 /// Sorts each run of findings equal in line, column and rule by message; stable, so equal

@@ -265,7 +265,11 @@ fn write_finding(
     number_field(out, b",\n      \"column\": ", f.column);
     number_field(out, b",\n      \"end_line\": ", f.end_line);
     number_field(out, b",\n      \"end_column\": ", f.end_column);
-    match fixed.and_then(|fixed| fixed.help(&f.help)) {
+    let fixed_text = match f.help {
+        Cow::Borrowed(text) => Some(text),
+        Cow::Owned(_) => None,
+    };
+    match fixed.and_then(|fixed| fixed.help(&f.help, fixed_text)) {
         Some(help) => out.extend_from_slice(help),
         None => {
             string_field(out, b",\n      \"help\": ", &f.help);
@@ -352,16 +356,15 @@ impl Fixed {
     }
 
     /// The `help` member and the `document` key when the help is the rule's own: the
-    /// page's `fix`, or fixed text the rule gives (borrowed, not built).
-    fn help(&self, help: &Cow<'static, str>) -> Option<&'static [u8]> {
+    /// page's `fix`, or fixed text the rule gives (`fixed_text`: the help when it is
+    /// borrowed, not built).
+    fn help(&self, help: &str, fixed_text: Option<&'static str>) -> Option<&'static [u8]> {
         // The same text where the page's is: a copy, even of the same words, is elsewhere.
-        if std::ptr::eq(&**help, self.meta.fix) {
+        if std::ptr::eq(help, self.meta.fix) {
             return Some(self.help.get_or_init(|| help_run(self.meta.fix)));
         }
         // Fixed text never changes: the same address and length are the same words.
-        let Cow::Borrowed(text) = help else {
-            return None;
-        };
+        let text = fixed_text?;
         let key = (text.as_ptr() as usize, text.len());
         self.other_helps.iter().find_map(|slot| {
             let (at, len, run) = slot.get_or_init(|| (key.0, key.1, help_run(text)));
