@@ -56,6 +56,8 @@ struct Entry {
     arns: OnceLock<ServiceArns>,
     /// The service's actions by name, built on the first lookup of one.
     action_index: LazyIndex,
+    /// The service's condition keys by name, built on the first lookups of one.
+    key_index: LazyIndex,
 }
 
 /// A service's position in the catalog: a handle that borrows nothing, so caches shared
@@ -124,6 +126,7 @@ impl Catalog {
                 service: OnceLock::new(),
                 arns: OnceLock::new(),
                 action_index: LazyIndex::default(),
+                key_index: LazyIndex::default(),
             });
         }
         if entries.len() != header.services {
@@ -185,6 +188,24 @@ impl Catalog {
         let actions = &self.load(entry).ok()?.actions;
         // Most services have tens of actions: their index costs a few searches.
         find_sorted(&entry.action_index, 8, actions, |a| a.name, name)
+    }
+
+    /// The first condition key of a service named `key` (ignoring case), as
+    /// [`Service::condition_keys`] lists them; `None` if it has none so named or its line does
+    /// not parse. Every condition of a statement asks of each of its actions' services.
+    pub fn condition_key_named(&self, id: ServiceId, key: &str) -> Option<&ConditionKey> {
+        let entry = self.entries.get(id.0)?;
+        let keys = &self.load(entry).ok()?.condition_keys;
+        // The keys are not sorted: names that share a hash are searched in order.
+        let probe = entry
+            .key_index
+            .get(4, || keys.iter().map(|k| k.name))
+            .map_or(Probe::Unsure, |index| index.probe(key));
+        match probe {
+            Probe::At(at) => keys.get(at).filter(|k| same_ignoring_case(k.name, key)),
+            Probe::Absent => None,
+            Probe::Unsure => keys.iter().find(|k| k.name.eq_ignore_ascii_case(key)),
+        }
     }
 
     /// Every service's handle and prefix, in prefix order, without loading anything.

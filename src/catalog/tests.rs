@@ -412,3 +412,25 @@ fn indexes_find_every_name_in_any_case() {
         }
     }
 }
+
+#[test]
+fn condition_keys_by_name_are_the_first_so_named() {
+    let catalog = cat();
+    for (id, _) in catalog.service_ids().step_by(9) {
+        let service = catalog.service_by_id(id).expect("service parses");
+        let first =
+            |key: &str| (service.condition_keys.iter()).find(|k| k.name.eq_ignore_ascii_case(key));
+        // Asked enough times for the index to be built, then asked again through it.
+        for _ in 0..2 {
+            for k in &service.condition_keys {
+                for key in [k.name.to_string(), k.name.to_ascii_uppercase()] {
+                    let found = catalog.condition_key_named(id, &key);
+                    assert_eq!(found.map(|k| k.name), first(&key).map(|k| k.name), "{key}");
+                    assert!(found.is_some(), "{key}");
+                }
+            }
+            let missing = format!("{}:NoSuchKeyHere", service.prefix);
+            assert!(catalog.condition_key_named(id, &missing).is_none());
+        }
+    }
+}

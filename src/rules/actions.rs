@@ -60,11 +60,13 @@ impl<'s, 'a> StatementActions<'s, 'a> {
     }
 
     /// Every string of `Action` and `NotAction`.
+    #[inline]
     pub fn all(&self) -> &[ActionEntry<'a>] {
         &self.entries
     }
 
     /// `Action`'s strings only, position for position as [`Statement::actions`] holds them.
+    #[inline]
     pub fn listed(&self) -> &[ActionEntry<'a>] {
         &self.entries[..self.listed]
     }
@@ -95,8 +97,9 @@ fn push_entries<'a>(
 /// The entries of every statement of one document, in statement order.
 pub struct Table<'a> {
     entries: Vec<ActionEntry<'a>>,
-    /// Per statement: where its entries start, and how many come from `Action`.
-    starts: Vec<(usize, usize)>,
+    /// Per statement: where its entries start and end, and how many come from `Action`
+    /// (one read per question: rules ask for a statement's entries tens of times).
+    spans: Vec<(usize, usize, usize)>,
 }
 
 impl<'a> Table<'a> {
@@ -104,20 +107,19 @@ impl<'a> Table<'a> {
         // `NotAction` is rare: `Action`'s strings are nearly all of them.
         let count = policy.statements.iter().map(|s| s.actions().len()).sum();
         let mut entries = Vec::with_capacity(count);
-        let mut starts = Vec::with_capacity(policy.statements.len() + 1);
+        let mut spans = Vec::with_capacity(policy.statements.len());
         for s in &policy.statements {
             let start = entries.len();
             let listed = push_entries(lookups, catalog, s, &mut entries);
-            starts.push((start, listed));
+            spans.push((start, entries.len(), listed));
         }
-        starts.push((entries.len(), 0));
-        Table { entries, starts }
+        Table { entries, spans }
     }
 
     /// The entries of the statement at position `index` of the policy.
+    #[inline]
     pub fn of(&self, index: usize) -> Option<StatementActions<'_, 'a>> {
-        let (start, listed) = *self.starts.get(index)?;
-        let (end, _) = *self.starts.get(index + 1)?;
+        let (start, end, listed) = *self.spans.get(index)?;
         Some(StatementActions {
             entries: Cow::Borrowed(self.entries.get(start..end)?),
             listed,

@@ -62,6 +62,7 @@ impl<'c> DocumentKeys<'c> {
 
 /// Where `s` stands in `policy.statements`, found by identity: the statement's own
 /// `index` first (a statement array's position), then a search.
+#[inline]
 pub fn statement_position(policy: &Policy, s: &Statement) -> Option<usize> {
     let all = &policy.statements;
     if all.get(s.index).is_some_and(|at| std::ptr::eq(at, s)) {

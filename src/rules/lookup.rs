@@ -221,6 +221,10 @@ pub struct Lookups {
     intersections: Intersections,
     /// [`global_key`]'s answers, by key as written.
     global_keys: Memo<Option<&'static GlobalConditionKey>>,
+    /// What a key is by its own prefix alone ([`condition_key`]'s last step), by key as
+    /// written: a key that matches a template (`kms:EncryptionContext:...`) is compared with
+    /// every template of its service.
+    own_keys: Memo<OwnKey>,
     /// Per service prefix and condition key, which of the service's actions document it.
     key_actions: Memo<Arc<super::keys::KeyActions>>,
     /// Where each action the access methods name is in the catalog, by its position in
@@ -464,12 +468,17 @@ pub(super) fn read_action<'c>(
 ) -> ActionFacts<'c> {
     let wildcard = || crate::policy::has_wildcard(pattern);
     // A name without wildcards takes two hash probes to find: each thread does that itself.
-    let read = lookups.patterns.get_or_insert(pattern, wildcard, || Read {
-        // A byte search: a colon is ASCII, so it is a boundary.
-        colon: memchr::memchr(b':', pattern.as_bytes()),
-        wildcard: wildcard(),
-        found: find(catalog, pattern),
-        kms: super::kms::mask_of(lookups, pattern),
+    let read = lookups.patterns.get_or_insert(pattern, wildcard, || {
+        // Searched once for the memo and the catalog search both (a byte search: a colon is
+        // ASCII, so it is a boundary).
+        let colon = memchr::memchr(b':', pattern.as_bytes());
+        let wildcard = wildcard();
+        Read {
+            colon,
+            wildcard,
+            found: find(catalog, pattern, colon, wildcard),
+            kms: super::kms::mask_of(lookups, pattern),
+        }
     });
     ActionFacts {
         colon: read.colon,
@@ -549,7 +558,9 @@ pub fn is_templated(action: &str) -> bool {
 }
 
 /// Resolves a pattern to positions in the catalog, walking each service's actions once.
-fn find(catalog: &Catalog, pattern: &str) -> Found {
+/// `colon` is where its first colon is, `wildcard` whether it holds a wildcard: the memo
+/// has searched for both.
+fn find(catalog: &Catalog, pattern: &str, colon: Option<usize>, wildcard: bool) -> Found {
     if pattern == "*" {
         return Found::Everything;
     }
@@ -557,16 +568,18 @@ fn find(catalog: &Catalog, pattern: &str) -> Found {
     if is_templated(pattern) {
         return Found::Malformed;
     }
-    // A byte search: a colon is ASCII, so `at` is a boundary.
-    let Some(at) = memchr::memchr(b':', pattern.as_bytes()) else {
+    let Some(at) = colon else {
         return Found::Malformed;
     };
-    let (service, name) = (&pattern[..at], &pattern[at + 1..]);
+    let (Some(service), Some(name)) = (pattern.get(..at), pattern.get(at + 1..)) else {
+        return Found::Malformed;
+    };
     if service.is_empty() || name.is_empty() {
         return Found::Malformed;
     }
-    let wildcard_name = crate::policy::has_wildcard(name);
-    let wildcard_service = crate::policy::has_wildcard(service);
+    // Most patterns are plain names: neither part needs a search of its own.
+    let wildcard_name = wildcard && crate::policy::has_wildcard(name);
+    let wildcard_service = wildcard && crate::policy::has_wildcard(service);
     if !wildcard_name && !wildcard_service {
         let Some(id) = catalog
             .service_id(service)
@@ -782,11 +795,10 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             *slot = prefix;
             count += 1;
         }
-        if let Some(found) = catalog.service(prefix).and_then(|svc| {
-            svc.condition_keys
-                .iter()
-                .find(|k| k.name.eq_ignore_ascii_case(key))
-        }) {
+        let found = catalog
+            .service_id(prefix)
+            .and_then(|id| catalog.condition_key_named(id, key));
+        if let Some(found) = found {
             return KeyLookup::Known {
                 name: found.name,
                 kind: found.kind,
@@ -795,22 +807,60 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             };
         }
     }
+    let own = lookups
+        .own_keys
+        .get_or_insert(key, || false, || own_key(catalog, key));
+    match own {
+        OwnKey::Foreign => KeyLookup::Foreign,
+        OwnKey::Unknown => KeyLookup::Unknown,
+        OwnKey::Known(id, i) => {
+            let found = catalog
+                .service_by_id(id)
+                .and_then(|service| service.condition_keys.get(i as usize));
+            match found {
+                Some(found) => KeyLookup::Known {
+                    name: found.name,
+                    kind: found.kind,
+                    also: &[],
+                    global: false,
+                },
+                None => KeyLookup::Unknown,
+            }
+        }
+    }
+}
+
+/// What a condition key is by its own prefix alone, as a memo keeps it.
+#[derive(Clone, Copy)]
+enum OwnKey {
+    Foreign,
+    Unknown,
+    /// The service, and the key's position in its [`Service::condition_keys`].
+    Known(ServiceId, u32),
+}
+
+/// [`condition_key`]'s answer for a key that is neither global nor a key of one of the
+/// statement's services: what its own prefix makes of it.
+fn own_key(catalog: &Catalog, key: &str) -> OwnKey {
     // `${Provider}:sub`, written for an identity provider a template creates: which key it
     // is becomes known at deploy time.
     if crate::policy::template::has_template(key) {
-        return KeyLookup::Foreign;
+        return OwnKey::Foreign;
     }
     let Some((prefix, _)) = key.split_once(':') else {
-        return KeyLookup::Unknown;
+        return OwnKey::Unknown;
     };
     if prefix.contains(['.', '/']) || prefix.eq_ignore_ascii_case("saml") {
-        return KeyLookup::Foreign;
+        return OwnKey::Foreign;
     }
     if prefix.eq_ignore_ascii_case("aws") {
-        return KeyLookup::Unknown;
+        return OwnKey::Unknown;
     }
-    let Some(service) = catalog.service(prefix) else {
-        return KeyLookup::Unknown;
+    let Some(id) = catalog.service_id(prefix) else {
+        return OwnKey::Unknown;
+    };
+    let Some(service) = catalog.service_by_id(id) else {
+        return OwnKey::Unknown;
     };
     // AWS documents some tag keys as a literal `tag-key` instead of a template.
     let literal_tag_key = || {
@@ -823,14 +873,14 @@ pub fn condition_key<'c>(lookups: &'c Lookups, statement: &Statement, key: &str)
             })
         })
     };
-    match service.condition_key(key).or_else(literal_tag_key) {
-        Some(found) => KeyLookup::Known {
-            name: found.name,
-            kind: found.kind,
-            also: &[],
-            global: false,
-        },
-        None => KeyLookup::Unknown,
+    let found = service.condition_key(key).or_else(literal_tag_key);
+    let at = found.and_then(|found| {
+        let keys = &service.condition_keys;
+        keys.iter().position(|k| std::ptr::eq(k, found))
+    });
+    match at.and_then(|at| u32::try_from(at).ok()) {
+        Some(at) => OwnKey::Known(id, at),
+        None => OwnKey::Unknown,
     }
 }
 

@@ -202,6 +202,9 @@ impl<'a> Context<'a> {
 
     /// Each of `s`'s condition entries with its key as the catalog knows it and its
     /// operator's parts, worked out once per document: most N rules ask.
+    // Inline: two dozen rules ask of every statement, and most statements have no
+    // condition, which the caller's loop then learns without a call.
+    #[inline]
     pub fn conditions<'s>(
         &'s self,
         s: &'s crate::policy::Statement<'a>,
@@ -209,14 +212,10 @@ impl<'a> Context<'a> {
     {
         let entries = s.conditions();
         // A statement without conditions needs no lookups.
-        let cached = (!entries.is_empty())
-            .then(|| keys::statement_position(self.policy, s))
-            .flatten()
-            .and_then(|i| {
-                self.condition_keys
-                    .get_or_init(|| keys::DocumentKeys::new(self.lookups, self.policy))
-                    .of(i)
-            });
+        let cached = match entries.is_empty() {
+            true => None,
+            false => self.statement_keys(s),
+        };
         let lookups = self.lookups;
         entries.iter().enumerate().map(move |(i, entry)| {
             // A statement that is not the document's own is looked up as it comes.
@@ -226,14 +225,38 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The facts of the condition entries of `s`, a statement of the document, worked out
+    /// for the whole document when first asked; `None` for a statement of another.
+    fn statement_keys(&self, s: &crate::policy::Statement<'a>) -> Option<&[keys::EntryFacts<'a>]> {
+        let i = keys::statement_position(self.policy, s)?;
+        self.condition_keys
+            .get_or_init(|| keys::DocumentKeys::new(self.lookups, self.policy))
+            .of(i)
+    }
+
     /// The strings of `s`'s `Action` and `NotAction`, each split and looked up in the
     /// catalog once per document: most C, E and N rules read every action.
+    // Inline: rules ask tens of times per statement, nearly always once the table is made.
+    #[inline]
     pub fn actions<'s>(&'s self, s: &Statement<'a>) -> actions::StatementActions<'s, 'a> {
+        let known = self.action_table.get().and_then(|table| {
+            let i = keys::statement_position(self.policy, s)?;
+            table.of(i)
+        });
+        match known {
+            Some(known) => known,
+            None => self.actions_slowly(s),
+        }
+    }
+
+    /// [`Context::actions`] before the document's table is made, or for a statement that
+    /// is not the document's own (looked up as it comes).
+    #[inline(never)]
+    fn actions_slowly<'s>(&'s self, s: &Statement<'a>) -> actions::StatementActions<'s, 'a> {
         let table = self
             .action_table
             .get_or_init(|| actions::Table::new(self.lookups, self.catalog, self.policy));
         let known = keys::statement_position(self.policy, s).and_then(|i| table.of(i));
-        // A statement that is not the document's own is looked up as it comes.
         known.unwrap_or_else(|| actions::StatementActions::of(self.lookups, self.catalog, s))
     }
 

@@ -133,8 +133,9 @@ const SHOWN: usize = 4;
 
 /// The order of the `service:action` spellings, compared byte by byte.
 fn by_spelling(a: &(&Service, &Action), b: &(&Service, &Action)) -> std::cmp::Ordering {
-    // Most pairs share their service: then the names decide.
-    if a.0.prefix == b.0.prefix {
+    // Most pairs share their service (the same one, which settles it without comparing
+    // prefixes): then the names decide.
+    if std::ptr::eq(a.0, b.0) || a.0.prefix == b.0.prefix {
         return a.1.name.cmp(b.1.name);
     }
     let spelling = |(svc, a): &(&Service, &Action)| {
