@@ -714,13 +714,20 @@ fn may_report<'t>(
     for s in super::allows(cx) {
         match (s.action, s.not_action) {
             (Some(_), _) => {
-                for token in s.actions() {
+                // The document's action table already knows which tokens have wildcards.
+                let table = cx.actions(s);
+                let listed = table.listed();
+                for (k, token) in s.actions().iter().enumerate() {
                     let token = token.value;
                     // Most names are of services the methods do not name.
                     if !actions.list.may_name(token) {
                         continue;
                     }
-                    let found = positions(cx, actions, token);
+                    let wildcard = match listed.get(k) {
+                        Some(entry) if std::ptr::eq(entry.text.value, token) => entry.wildcard,
+                        _ => crate::policy::has_wildcard(token),
+                    };
+                    let found = positions_of(cx, actions, token, wildcard);
                     let star = token == "*";
                     let blanket = is_blanket_name(token);
                     for &at in found.as_ref() {
@@ -772,7 +779,12 @@ fn may_report<'t>(
 /// The positions in the methods' list of the actions an `Action` token names: a name
 /// without wildcards by one probe of the list, a wildcard through the run's memo.
 fn positions(cx: &Context, actions: &MethodActions, token: &str) -> Positions {
-    if crate::policy::has_wildcard(token) {
+    positions_of(cx, actions, token, crate::policy::has_wildcard(token))
+}
+
+/// [`positions`] of a token known to hold a wildcard or not.
+fn positions_of(cx: &Context, actions: &MethodActions, token: &str, wildcard: bool) -> Positions {
+    if wildcard {
         Positions::Many(
             cx.lookups
                 .method_positions(token, || actions.list.matching(token)),
