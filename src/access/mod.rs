@@ -161,7 +161,7 @@ pub struct Grant<'a> {
     pub resources: Resources<'a>,
     /// The `Resource` values as globs, compiled when a scope is first asked for: the E
     /// rules ask about dozens of actions per statement.
-    resource_globs: std::cell::OnceCell<Vec<crate::pattern::Glob>>,
+    resource_globs: std::cell::OnceCell<Vec<scope::LazyGlob>>,
     /// The scopes worked out so far, by the templates they were asked for: the E rules ask
     /// about many actions of one resource type (every `iam:*Role*` takes a role).
     scopes: std::cell::RefCell<Vec<ScopeFor<'a>>>,
