@@ -1521,7 +1521,7 @@ pub fn redundant_patterns(
     // sorting (most long lists are of literal names), and without folding a copy.
     if heads.iter().all(Option::is_none) {
         return if ignore_case {
-            redundant_literals(keys, |k| NoCase(k), covers)
+            redundant_literals(keys, NoCase, covers)
         } else {
             redundant_literals(keys, |k| k, covers)
         };
