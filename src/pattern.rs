@@ -1517,6 +1517,15 @@ pub fn redundant_patterns(
     }
     // Where each key's wildcards begin: its head, the text every key it covers starts with.
     let heads: Vec<Option<usize>> = keys.iter().map(|k| first_wildcard(k)).collect();
+    // Without a wildcard only equal values cover one another: found by hashing, not by
+    // sorting (most long lists are of literal names), and without folding a copy.
+    if heads.iter().all(Option::is_none) {
+        return if ignore_case {
+            redundant_literals(keys, NoCase, covers)
+        } else {
+            redundant_literals(keys, |k| k, covers)
+        };
+    }
     // Every key folded once, into one buffer (ASCII folding keeps every byte's position).
     let buffer: String;
     let keys: Vec<&str> = if ignore_case {
@@ -1533,11 +1542,6 @@ pub fn redundant_patterns(
     } else {
         keys.to_vec()
     };
-    // Without a wildcard only equal values cover one another: found by hashing, not by
-    // sorting (most long lists are of literal names).
-    if heads.iter().all(Option::is_none) {
-        return redundant_literals(&keys, covers);
-    }
     // Keys with their positions, by key, then position: equal keys sit together, in list
     // order, and so do the keys that start with any given head.
     let mut sorted: Vec<(&str, usize)> = keys.iter().copied().zip(0..n).collect();
@@ -1597,15 +1601,20 @@ pub fn redundant_patterns(
 
 /// [`redundant_patterns`] of a list without wildcards: a value can be covered only by an
 /// equal one, and is by the first of them, in list order, that `covers` it.
-fn redundant_literals(keys: &[&str], covers: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize)> {
+/// `same` gives each key as it compares (with or without case).
+fn redundant_literals<'k, K: Eq + std::hash::Hash>(
+    keys: &[&'k str],
+    same: impl Fn(&'k str) -> K,
+    covers: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize)> {
     // The positions of equal keys chained in list order: the first and last of each key,
     // and after each position the next one with its key.
-    let mut ends: FxHashMap<&str, (usize, usize)> =
+    let mut ends: FxHashMap<K, (usize, usize)> =
         FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
     let mut next = vec![usize::MAX; keys.len()];
     let mut repeated = false;
     for (i, &key) in keys.iter().enumerate() {
-        let (_, last) = ends.entry(key).or_insert((i, i));
+        let (_, last) = ends.entry(same(key)).or_insert((i, i));
         if *last != i {
             next[*last] = i;
             *last = i;
@@ -1617,7 +1626,7 @@ fn redundant_literals(keys: &[&str], covers: impl Fn(usize, usize) -> bool) -> V
         return out;
     }
     for (i, &key) in keys.iter().enumerate() {
-        let (first, last) = ends[key];
+        let (first, last) = ends[&same(key)];
         if first == last {
             continue;
         }
@@ -1631,6 +1640,33 @@ fn redundant_literals(keys: &[&str], covers: impl Fn(usize, usize) -> bool) -> V
         }
     }
     out
+}
+
+/// A key that compares and hashes without regard to ASCII case, for [`redundant_literals`].
+#[derive(Clone, Copy)]
+struct NoCase<'k>(&'k str);
+
+impl PartialEq for NoCase<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for NoCase<'_> {}
+
+impl std::hash::Hash for NoCase<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Eight bytes at a time with bit 5 set: a letter hashes as its lower case, and any
+        // other byte that could differ already makes the keys unequal.
+        let bytes = self.0.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            state.write_u64(word_of(chunk) | 0x2020_2020_2020_2020);
+        }
+        // Equal keys have equal lengths: the remainder's padding sets the same bits.
+        state.write_u64(word_of(chunks.remainder()) | 0x2020_2020_2020_2020);
+        state.write_usize(bytes.len());
+    }
 }
 
 /// Lists this long or shorter are compared pair by pair: most lists are, and for them

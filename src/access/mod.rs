@@ -161,7 +161,7 @@ pub struct Grant<'a> {
     pub resources: Resources<'a>,
     /// The `Resource` values as globs, compiled when a scope is first asked for: the E
     /// rules ask about dozens of actions per statement.
-    resource_globs: std::cell::OnceCell<Vec<crate::pattern::Glob>>,
+    resource_globs: std::cell::OnceCell<Vec<scope::LazyGlob>>,
     /// The scopes worked out so far, by the templates they were asked for: the E rules ask
     /// about many actions of one resource type (every `iam:*Role*` takes a role).
     scopes: std::cell::RefCell<Vec<ScopeFor<'a>>>,
@@ -588,6 +588,34 @@ pub struct ActionList<'n> {
     every: Vec<usize>,
     /// The first three characters of the names.
     heads: Heads,
+    /// A bit per length and last character of the names ([`Tails`]).
+    tails: Tails,
+}
+
+/// A set of (length, last character) pairs, without regard to ASCII case: a name of the
+/// list and a token that differ in either are different names, told apart before the
+/// token is hashed. A bit per length below 64 and low five bits of the last byte; longer
+/// names share their length's bit (a closer look, never a wrong answer).
+#[derive(Default)]
+struct Tails {
+    bits: [u64; 32],
+}
+
+impl Tails {
+    fn bit(name: &str) -> usize {
+        let last = name.as_bytes().last().copied().unwrap_or(0);
+        (name.len() % 64) << 5 | usize::from(last & 0x1f)
+    }
+
+    fn insert(&mut self, name: &str) {
+        let bit = Self::bit(name);
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may_contain(&self, name: &str) -> bool {
+        let bit = Self::bit(name);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 /// A set of three-character heads (`ec2` apart from `ecr`), without regard to ASCII case:
@@ -638,6 +666,7 @@ impl<'n> ActionList<'n> {
             by_service: Default::default(),
             every: Vec::new(),
             heads: Heads::default(),
+            tails: Tails::default(),
         };
         for name in names {
             let at = list.names.len();
@@ -648,6 +677,7 @@ impl<'n> ActionList<'n> {
             list.names.push(name);
             list.every.push(at);
             list.heads.insert(name);
+            list.tails.insert(name);
             let service = memchr::memchr(b':', name.as_bytes()).map_or(name, |i| &name[..i]);
             list.by_service
                 .entry(service.to_ascii_lowercase())
@@ -672,6 +702,10 @@ impl<'n> ActionList<'n> {
 
     /// The position of `name` (any case), if listed.
     pub fn position(&self, name: &str) -> Option<usize> {
+        // Most tokens asked are other actions of the same services: told apart here.
+        if !self.tails.may_contain(name) {
+            return None;
+        }
         // The map's names outlive `name`'s: looked up as if they lived as long.
         let by_name: &rustc_hash::FxHashMap<NoCase<'_>, usize> = &self.by_name;
         by_name.get(&NoCase(name)).copied()

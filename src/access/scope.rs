@@ -44,14 +44,18 @@ const ANY_NAME: &str = "zq9-any-name";
 /// The scope of `values` (a statement's `Resource`) for an action accepting `templates`
 /// (empty: no resource-level permissions; `None`: the catalog does not say). `None` when no
 /// value can name a resource the action takes.
-/// `globs`: [`globs_of`] the same values.
+/// `globs`: [`globs_of`] the same values, each compiled when first compared.
 pub fn of_values<'a>(
     values: &[Str<'a>],
-    globs: &[Glob],
+    globs: &[LazyGlob],
     templates: Option<&[&ArnTemplate]>,
 ) -> Option<Scope<'a>> {
-    let fits = |(v, glob): &(&Str, &Glob)| {
-        v.value == "*" || templates.is_none_or(|ts| ts.iter().any(|t| glob.intersects(&t.glob)))
+    let fits = |(v, glob): &(&Str, &LazyGlob)| {
+        v.value == "*"
+            || templates.is_none_or(|ts| {
+                let glob = glob.get_or_init(|| Glob::new(&without_variables(v.value)));
+                ts.iter().any(|t| glob.intersects(&t.glob))
+            })
     };
     let mut relevant = values.iter().zip(globs).filter(fits).map(|(v, _)| *v);
     let first = relevant.next()?;
@@ -129,12 +133,14 @@ pub fn fits_any(value: &str, templates: &[&ArnTemplate]) -> bool {
     templates.iter().any(|t| glob.intersects(&t.glob))
 }
 
-/// Each value as [`fits_any`] compares it, compiled once for all the actions asked about.
-pub fn globs_of(values: &[Str]) -> Vec<Glob> {
-    values
-        .iter()
-        .map(|v| Glob::new(&without_variables(v.value)))
-        .collect()
+/// A value as [`fits_any`] compares it, compiled when first needed: [`of_values`] stops at
+/// the first value open to every resource, and the values after it are never compiled.
+pub type LazyGlob = std::cell::OnceCell<Glob>;
+
+/// A place for each value as [`fits_any`] compares it, compiled once for all the actions
+/// asked about.
+pub fn globs_of(values: &[Str]) -> Vec<LazyGlob> {
+    values.iter().map(|_| LazyGlob::new()).collect()
 }
 
 /// Whether the value matches a resource of some template whatever its name: a probe ARN

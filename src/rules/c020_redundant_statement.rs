@@ -170,8 +170,24 @@ impl<'s, 'a> Reach<'s, 'a> {
         group: std::ops::Range<usize>,
     ) -> Self {
         let (mut names, mut reaches) = (0, 0);
+        // Neighbouring actions mostly share a service: the last prefix's bit is kept (the
+        // text before the first colon decides it).
+        let mut last: Option<(&str, (u64, bool))> = None;
         for a in statement.actions() {
-            let (bit, literal) = service_bit(a.value);
+            let action = a.value;
+            let (bit, literal) = match last {
+                Some((prefix, known))
+                    if action.as_bytes().get(prefix.len()) == Some(&b':')
+                        && action.as_bytes()[..prefix.len()] == *prefix.as_bytes() =>
+                {
+                    known
+                }
+                _ => {
+                    let known = service_bit(action);
+                    last = memchr::memchr(b':', action.as_bytes()).map(|at| (&action[..at], known));
+                    known
+                }
+            };
             names |= bit;
             reaches |= if literal { bit } else { u64::MAX };
         }

@@ -123,7 +123,9 @@ fn names_management<'a>(cx: &Context<'a>, s: &crate::policy::Statement<'a>) -> b
     actions.listed().iter().any(|entry| {
         !entry.wildcard
             && matches!(&entry.resolved,
-                Resolved::Actions(found) if found.iter().any(|(_, action)| manages_resources(action)))
+            Resolved::Actions(found) if found.runs().any(|(service, run)| {
+                run.filter_map(|at| service.actions.get(at)).any(manages_resources)
+            }))
     })
 }
 

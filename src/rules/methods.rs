@@ -11,7 +11,6 @@ use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::pattern::wildcard_match;
 use crate::policy::Str;
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -394,7 +393,42 @@ fn passed_to_decides(method: &Method, action: &str, deny: &Grant) -> Option<bool
 
 /// Each action's catalog entry and grants, worked out once per document and shared by the
 /// methods that need it (`iam:PassRole` is part of dozens); `None`: not in the catalog.
-pub type Standing<'c, 's, 'a> = FxHashMap<&'static str, Option<Granted<'c, 's, 'a>>>;
+/// Kept by the action's position in [`method_actions`]: a document's methods reach a few
+/// actions, found by a scan of positions rather than by hashing names.
+#[derive(Default)]
+pub struct Standing<'c, 's, 'a> {
+    worked_out: Vec<(usize, Option<Granted<'c, 's, 'a>>)>,
+}
+
+impl<'c, 's, 'a> Standing<'c, 's, 'a> {
+    fn get(&self, at: usize) -> Option<&Option<Granted<'c, 's, 'a>>> {
+        self.worked_out
+            .iter()
+            .find(|(known, _)| *known == at)
+            .map(|(_, granted)| granted)
+    }
+
+    /// The entry of position `at`, worked out by `work_out` when first asked.
+    fn get_or_insert_with(
+        &mut self,
+        at: usize,
+        work_out: impl FnOnce() -> Option<Granted<'c, 's, 'a>>,
+    ) -> &mut Option<Granted<'c, 's, 'a>> {
+        let found = self.worked_out.iter().position(|(known, _)| *known == at);
+        let index = match found {
+            Some(index) => index,
+            None => {
+                if self.worked_out.capacity() == 0 {
+                    // Room for the few actions a document's methods get to.
+                    self.worked_out.reserve(8);
+                }
+                self.worked_out.push((at, work_out()));
+                self.worked_out.len() - 1
+            }
+        };
+        &mut self.worked_out[index].1
+    }
+}
 
 /// What a document grants of one action, worked out as far as the methods asked.
 pub struct Granted<'c, 's, 'a> {
@@ -423,12 +457,16 @@ pub fn complete<'c, 's, 'a>(
     if !method.actions.iter().all(|action| access.names(action)) {
         return None;
     }
-    complete_named(method, &[], &[], access, catalog, memo, &mut [])
+    // The methods' list holds every action of every method: each has its position.
+    let list = &method_actions().list;
+    let positions: Option<Vec<usize>> = method.actions.iter().map(|a| list.position(a)).collect();
+    complete_named(method, &positions?, &[], access, catalog, memo, &mut [])
 }
 
-/// [`complete`] once the document is known to name every action of the method; `naming`:
-/// which statements name which actions, as far as known, at the method's `positions`, and
-/// `located`, where the catalog has them ([`locations`]; empty: looked up here).
+/// [`complete`] once the document is known to name every action of the method, at
+/// `positions` in [`method_actions`]; `naming`: which statements name which actions, as far
+/// as known, and `located`, where the catalog has them ([`locations`]; empty: looked up
+/// here).
 fn complete_named<'c, 's, 'a>(
     method: &'static Method,
     positions: &[usize],
@@ -440,15 +478,15 @@ fn complete_named<'c, 's, 'a>(
 ) -> Option<Completed<'s, 'a>> {
     // Allocated once the first action serves: most methods tried fail on it.
     let mut steps = Vec::new();
-    for (k, action) in method.actions.iter().enumerate() {
-        let entry = memo.entry(action.as_str()).or_insert_with(|| {
-            let target = match positions.get(k).and_then(|&at| located.get(at)) {
+    for (action, &at) in method.actions.iter().zip(positions) {
+        let entry = memo.get_or_insert_with(at, || {
+            let target = match located.get(at) {
                 Some(slot) => Target::at_located(catalog, locate(slot, catalog, action)?)?,
                 None => Target::resolve(catalog, action)?,
             };
-            let named = positions
-                .get(k)
-                .and_then(|&at| naming.get_mut(at)?.take())
+            let named = naming
+                .get_mut(at)
+                .and_then(Option::take)
                 .unwrap_or_else(|| access.naming(&target.name));
             Some(Granted {
                 reaches: vec![None; named.len()],
@@ -581,7 +619,7 @@ fn find(cx: &Context) -> Findings {
     // Per family, per token that completes methods, in the order found.
     let mut groups: [Vec<(Span, Vec<Completed>)>; 5] = Default::default();
     // Room for the few actions a document's methods get to, grown at most once or twice.
-    let mut memo = Standing::with_capacity_and_hasher(8, Default::default());
+    let mut memo = Standing::default();
     let masks = actions.masks.chunks_exact(actions.words.max(1));
     let open_masks = actions.open_masks.chunks_exact(actions.words.max(1));
     let methods = all()
@@ -598,7 +636,7 @@ fn find(cx: &Context) -> Findings {
         // only such tokens name the method's first action, the method need not be worked
         // out (documents with `"*"` pass every method's mask).
         let first = method.actions[0].as_str();
-        let unreported = match memo.get(first) {
+        let unreported = match memo.get(positions[0]) {
             Some(Some(granted)) => only_unreported(family, &granted.naming),
             // Not in the catalog: the method cannot complete.
             Some(None) => true,
@@ -676,13 +714,20 @@ fn may_report<'t>(
     for s in super::allows(cx) {
         match (s.action, s.not_action) {
             (Some(_), _) => {
-                for token in s.actions() {
+                // The document's action table already knows which tokens have wildcards.
+                let table = cx.actions(s);
+                let listed = table.listed();
+                for (k, token) in s.actions().iter().enumerate() {
                     let token = token.value;
                     // Most names are of services the methods do not name.
                     if !actions.list.may_name(token) {
                         continue;
                     }
-                    let found = positions(cx, actions, token);
+                    let wildcard = match listed.get(k) {
+                        Some(entry) if std::ptr::eq(entry.text.value, token) => entry.wildcard,
+                        _ => crate::policy::has_wildcard(token),
+                    };
+                    let found = positions_of(cx, actions, token, wildcard);
                     let star = token == "*";
                     let blanket = is_blanket_name(token);
                     for &at in found.as_ref() {
@@ -734,7 +779,12 @@ fn may_report<'t>(
 /// The positions in the methods' list of the actions an `Action` token names: a name
 /// without wildcards by one probe of the list, a wildcard through the run's memo.
 fn positions(cx: &Context, actions: &MethodActions, token: &str) -> Positions {
-    if crate::policy::has_wildcard(token) {
+    positions_of(cx, actions, token, crate::policy::has_wildcard(token))
+}
+
+/// [`positions`] of a token known to hold a wildcard or not.
+fn positions_of(cx: &Context, actions: &MethodActions, token: &str, wildcard: bool) -> Positions {
+    if wildcard {
         Positions::Many(
             cx.lookups
                 .method_positions(token, || actions.list.matching(token)),
