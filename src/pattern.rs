@@ -491,6 +491,7 @@ impl Start {
     /// Whether no string can match both patterns: their plain services are different
     /// names, or the literal starts of their resource parts differ (ignoring ASCII case,
     /// as IAM's comparison of two literal characters does).
+    #[inline]
     pub fn apart(self, other: Start) -> bool {
         let services_differ =
             self.service != 0 && other.service != 0 && self.service != other.service;
@@ -725,9 +726,10 @@ impl Glob {
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
 
-/// A resource value read as a plain ARN, for [`Glob::surely_meets`]: ASCII, five colons
-/// before any wildcard, and no wildcard but a `*` at its end. Most policies' resources are
-/// such, and telling whether a template takes one needs no [`Glob`] of it.
+/// A resource value read as a plain ARN, for [`Glob::surely_meets`]: ASCII, five colons,
+/// and no wildcard but a `*` at its end or a leading field that is `*` whole (Region and
+/// account in `arn:aws:ec2:*:*:instance/*`). Most policies' resources are such, and telling
+/// whether a template takes one needs no [`Glob`] of it.
 ///
 /// A value's placeholders (`ACCOUNT-ID`) become `*` in its glob
 /// ([`crate::rules::lookup::resource_glob`]): that glob matches all the value matches and
@@ -795,12 +797,26 @@ impl<'v> ArnLiteral<'v> {
             return None;
         }
         // One pass that never stops early, a table look-up a byte: wildcards, braces, `<`,
-        // segment marks and non-ASCII bytes are left to the glob.
-        if text
-            .iter()
-            .fold(false, |any, &b| any | UNPLAIN[usize::from(b)])
-        {
+        // segment marks and non-ASCII bytes are left to the glob, but for a leading field
+        // that is `*` whole (`arn:aws:ec2:*:*:instance/*`, as AWS's managed policies write
+        // them): its kind is `Star`, which meets any field as the glob's would.
+        let unplain = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(false, |any, &b| any | UNPLAIN[usize::from(b)])
+        };
+        if unplain(&text[resource_at..]) {
             return None;
+        }
+        if unplain(&text[..resource_at]) {
+            let mut start = 0;
+            for at in colons {
+                let field = &text[start..at];
+                if field != b"*" && unplain(field) {
+                    return None;
+                }
+                start = at + 1;
+            }
         }
         // The leading fields hold no colon, and most hold no `/` either.
         let slashes = memchr::memchr(b'/', &text[..resource_at]).is_some();
@@ -839,10 +855,17 @@ impl Glob {
     /// Whether this glob (one with five leading colons, as a catalog template's is) surely
     /// meets `value`: `true` only when [`Glob::intersects`] would say so of the value's
     /// glob. `false` says nothing: the caller then asks [`Glob::intersects`].
+    ///
+    /// Inlined: a value is tried against every template of its statement's actions, most of
+    /// another service or resource type, which the starts tell apart without a call.
+    #[inline]
     pub fn surely_meets(&self, value: &ArnLiteral) -> bool {
-        if self.fixed != ARN_COLONS || self.start.apart(value.start) {
-            return false;
-        }
+        self.fixed == ARN_COLONS && !self.start.apart(value.start) && self.fields_meet(value)
+    }
+
+    /// [`Glob::surely_meets`] of a value whose start is not apart from this glob's.
+    #[inline(never)]
+    fn fields_meet(&self, value: &ArnLiteral) -> bool {
         // As `meets` compares two globs: by kinds where they decide, else by the text.
         let fits = |k: usize| match Kind::meet(value.kinds[k], self.kinds[k]) {
             Some(known) => known,
@@ -905,6 +928,9 @@ fn literal_fits(mut pattern: &[char], mut text: &[u8], open: bool) -> bool {
         // stands for any text that follows.
         _ if text.is_empty() && open => true,
         _ if pattern.len() >= 64 => false,
+        // Each `/` and `:` the pattern spells takes one of the text's (as `separators_fit`
+        // tells globs apart): `table/*/index/*` against `table/Orders`, at a count.
+        _ if !open && !pattern.contains(&'?') && !separators_spelled(pattern, text) => false,
         _ => {
             // The positions of `pattern` that some match of the text so far can reach, one bit
             // each; `*` and a segment may match nothing, so each reaches the next position.
@@ -941,6 +967,20 @@ fn literal_fits(mut pattern: &[char], mut text: &[u8], open: bool) -> bool {
             open || set >> n & 1 == 1
         }
     }
+}
+
+/// Whether `text` has as many `/` and as many `:` as `pattern` spells.
+fn separators_spelled(pattern: &[char], text: &[u8]) -> bool {
+    let (mut slashes, mut colons) = (0_usize, 0_usize);
+    for &p in pattern {
+        slashes += usize::from(p == '/');
+        colons += usize::from(p == ':');
+    }
+    for &t in text {
+        slashes = slashes.saturating_sub(usize::from(t == b'/'));
+        colons = colons.saturating_sub(usize::from(t == b':'));
+    }
+    slashes == 0 && colons == 0
 }
 
 /// A pattern's leading colons ([`Glob`]'s `colons` and `fixed`), from where its colons are
@@ -1757,6 +1797,48 @@ fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::seeded::numbers;
+
+    /// Every short pattern against every short text: a literal text fits a pattern exactly
+    /// where their globs meet (the text, open, as a glob that ends with `*`).
+    #[test]
+    fn literal_text_fits_as_the_globs_meet() {
+        fn strings<T: Copy>(pieces: &[T], most: usize) -> Vec<Vec<T>> {
+            let mut all = vec![vec![]];
+            let mut last = vec![vec![]];
+            for _ in 0..most {
+                last = last
+                    .iter()
+                    .flat_map(|s: &Vec<T>| {
+                        pieces.iter().map(move |&p| {
+                            let mut longer = s.clone();
+                            longer.push(p);
+                            longer
+                        })
+                    })
+                    .collect();
+                all.extend(last.iter().cloned());
+            }
+            all
+        }
+        let patterns = strings(&['a', '/', ':', '*', '?', SEGMENT], 5);
+        let texts = strings(&[b'a', b'/', b':'], 4);
+        let mut fits = 0;
+        for pattern in &patterns {
+            for text in &texts {
+                for open in [false, true] {
+                    let mut glob: Vec<char> = text.iter().map(|&b| char::from(b)).collect();
+                    if open {
+                        glob.push('*');
+                    }
+                    let quick = literal_fits(pattern, text, open);
+                    let meets = parts_intersect(pattern, &glob, None);
+                    assert_eq!(quick, meets, "{pattern:?} {text:?} {open}");
+                    fits += usize::from(quick);
+                }
+            }
+        }
+        assert!(fits > 10_000, "{fits}");
+    }
 
     #[test]
     fn templates_become_globs_part_by_part() {
