@@ -409,6 +409,9 @@ pub struct Glob {
     /// most pairs of fields (`aws` against a Region segment, `*` against anything) are
     /// settled by their kinds without a search.
     kinds: [Kind; ARN_COLONS + 1],
+    /// Whether its first leading field is `arn` (ignoring ASCII case), as an
+    /// [`ArnLiteral`]'s always is.
+    arn_head: bool,
 }
 
 /// What a field of a [`Glob`] holds, as far as it decides a comparison at a glance.
@@ -456,20 +459,55 @@ impl Kind {
     }
 
     /// What [`parts_intersect`] answers for two fields of these kinds, when the kinds alone
-    /// decide it; two plain fields also need their text (`None`: search).
+    /// decide it; two plain fields also need their text (`None`: search). Looked up in a
+    /// table: each comparison of a value with a template asks it of six fields.
+    #[inline]
     fn meet(a: Kind, b: Kind) -> Option<bool> {
+        match MEET[a as usize][b as usize] {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// [`Kind::meet`] by the kinds' rules, as 0 (no), 1 (yes) or 2 (search).
+    const fn meet_by_rule(a: Kind, b: Kind) -> u8 {
         use Kind::{Empty, Other, Plain, Segment, Star};
         match (a, b) {
             // `*` matches every string; a segment any run without a separator, the empty one
             // included.
-            (Star, _) | (_, Star) => Some(true),
-            (Segment, Empty | Segment | Plain) | (Empty | Plain, Segment) => Some(true),
-            (Empty, Empty) => Some(true),
-            (Empty, Plain) | (Plain, Empty) => Some(false),
-            (Plain, Plain) | (Other, _) | (_, Other) => None,
+            (Star, _) | (_, Star) => 1,
+            (Segment, Empty | Segment | Plain) | (Empty | Plain, Segment) => 1,
+            (Empty, Empty) => 1,
+            (Empty, Plain) | (Plain, Empty) => 0,
+            (Plain, Plain) | (Other, _) | (_, Other) => 2,
         }
     }
+
+    const ALL: [Kind; 5] = [
+        Kind::Empty,
+        Kind::Star,
+        Kind::Segment,
+        Kind::Plain,
+        Kind::Other,
+    ];
 }
+
+/// [`Kind::meet_by_rule`] of every pair of kinds, by their discriminants.
+const MEET: [[u8; 5]; 5] = {
+    let mut table = [[2; 5]; 5];
+    let mut a = 0;
+    while a < 5 {
+        let mut b = 0;
+        while b < 5 {
+            table[Kind::ALL[a] as usize][Kind::ALL[b] as usize] =
+                Kind::meet_by_rule(Kind::ALL[a], Kind::ALL[b]);
+            b += 1;
+        }
+        a += 1;
+    }
+    table
+};
 
 /// The literal starts of a [`Glob`]'s service field and resource part, packed so that two
 /// are compared in a few instructions: a statement's resources are tried against every ARN
@@ -630,8 +668,12 @@ impl Glob {
             fixed,
             start: Start::default(),
             kinds: [Kind::Other; ARN_COLONS + 1],
+            arn_head: false,
         };
         glob.start = Start::of(&glob);
+        glob.arn_head = glob
+            .field(0)
+            .is_some_and(|head| matches!(head, ['a' | 'A', 'r' | 'R', 'n' | 'N']));
         glob
     }
 
@@ -748,23 +790,36 @@ pub struct ArnLiteral<'v> {
     start: Start,
 }
 
-/// The bytes that keep a value from being an [`ArnLiteral`], as a table: every byte of
-/// every ARN value is looked up.
-const UNPLAIN: [bool; 256] = {
-    let mut table = [false; 256];
+/// What each byte is to [`ArnLiteral::with_colons`], as a table of bits: every byte of every
+/// ARN value is looked up. [`UNPLAIN`]: a byte that keeps a value from being an
+/// [`ArnLiteral`]; [`SLASH`] and [`COLON`]: the separators, which decide a field's [`Kind`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0x80;
     while b < 256 {
-        table[b] = true;
+        table[b] = UNPLAIN;
         b += 1;
     }
     let special = [b'*', b'?', b'{', b'<', 0x01];
     let mut i = 0;
     while i < special.len() {
-        table[special[i] as usize] = true;
+        table[special[i] as usize] = UNPLAIN;
         i += 1;
     }
+    table[b'/' as usize] = SLASH;
+    table[b':' as usize] = COLON;
     table
 };
+const UNPLAIN: u8 = 1;
+const SLASH: u8 = 2;
+const COLON: u8 = 4;
+
+/// The [`BYTE_CLASS`] bits of any of `bytes`: one pass that never stops early.
+fn byte_classes(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0, |any, &b| any | BYTE_CLASS[usize::from(b)])
+}
 
 impl<'v> ArnLiteral<'v> {
     pub fn new(value: &'v str) -> Option<ArnLiteral<'v>> {
@@ -790,36 +845,35 @@ impl<'v> ArnLiteral<'v> {
             text => (text, false),
         };
         let resource_at = colons[ARN_COLONS - 1] + 1;
-        let placed = colons.windows(2).all(|pair| pair[0] < pair[1])
+        let placed = text.starts_with(b"arn:")
+            && colons[0] == 3
+            && colons.windows(2).all(|pair| pair[0] < pair[1])
             && resource_at <= text.len()
             && colons.iter().all(|&at| text[at] == b':');
         if !placed {
             return None;
         }
-        // One pass that never stops early, a table look-up a byte: wildcards, braces, `<`,
-        // segment marks and non-ASCII bytes are left to the glob, but for a leading field
-        // that is `*` whole (`arn:aws:ec2:*:*:instance/*`, as AWS's managed policies write
-        // them): its kind is `Star`, which meets any field as the glob's would.
-        let unplain = |bytes: &[u8]| {
-            bytes
-                .iter()
-                .fold(false, |any, &b| any | UNPLAIN[usize::from(b)])
-        };
-        if unplain(&text[resource_at..]) {
+        // Wildcards, braces, `<`, segment marks and non-ASCII bytes are left to the glob, but
+        // for a leading field that is `*` whole (`arn:aws:ec2:*:*:instance/*`, as AWS's
+        // managed policies write them): its kind is `Star`, which meets any field as the
+        // glob's would.
+        let resource = &text[resource_at..];
+        let (leading, rest) = (byte_classes(&text[..resource_at]), byte_classes(resource));
+        if rest & UNPLAIN != 0 {
             return None;
         }
-        if unplain(&text[..resource_at]) {
+        if leading & UNPLAIN != 0 {
             let mut start = 0;
             for at in colons {
                 let field = &text[start..at];
-                if field != b"*" && unplain(field) {
+                if field != b"*" && byte_classes(field) & UNPLAIN != 0 {
                     return None;
                 }
                 start = at + 1;
             }
         }
         // The leading fields hold no colon, and most hold no `/` either.
-        let slashes = memchr::memchr(b'/', &text[..resource_at]).is_some();
+        let slashes = leading & SLASH != 0;
         let mut kinds = [Kind::Other; ARN_COLONS + 1];
         let mut start = 0;
         for (k, at) in colons.into_iter().enumerate() {
@@ -827,11 +881,10 @@ impl<'v> ArnLiteral<'v> {
             kinds[k] = Kind::of_ascii(field, slashes && field.contains(&b'/'));
             start = at + 1;
         }
-        let resource = &text[resource_at..];
         kinds[ARN_COLONS] = match (resource, open) {
             ([], true) => Kind::Star,
             (_, true) => Kind::Other,
-            (_, false) => Kind::of_ascii(resource, memchr::memchr2(b'/', b':', resource).is_some()),
+            (_, false) => Kind::of_ascii(resource, rest & (SLASH | COLON) != 0),
         };
         let service = &text[colons[1] + 1..colons[2]];
         Some(ArnLiteral {
@@ -869,20 +922,27 @@ impl Glob {
         // As `meets` compares two globs: by kinds where they decide, else by the text.
         let fits = |k: usize| match Kind::meet(value.kinds[k], self.kinds[k]) {
             Some(known) => known,
-            None => {
-                let pattern = if k == ARN_COLONS {
-                    self.after(k)
-                } else {
-                    self.field(k)
-                };
-                let open = value.open && k == ARN_COLONS;
-                pattern.is_some_and(|pattern| literal_fits(pattern, value.field(k), open))
+            None if k == ARN_COLONS => {
+                // The literal starts of both resources are alike as far as both go (the
+                // starts are not apart): the comparison begins after them.
+                let alike = self.start.lead_len.min(value.start.lead_len) as usize;
+                let pattern = self.after(k).and_then(|p| p.get(alike..));
+                let text = value.field(k).get(alike..);
+                pattern
+                    .zip(text)
+                    .is_some_and(|(pattern, text)| literal_fits(pattern, text, value.open))
             }
+            None => self
+                .field(k)
+                .is_some_and(|pattern| literal_fits(pattern, value.field(k), false)),
         };
         // The service, then the resource, tell most templates apart. Two short plain
-        // services whose starts are alike are the same name: nothing to compare.
+        // services whose starts are alike are the same name: nothing to compare. A value's
+        // first field is `arn`, as most templates' is.
         (self.start.same_short_service(value.start) || fits(2))
-            && [ARN_COLONS, 0, 1, 3, 4].into_iter().all(fits)
+            && fits(ARN_COLONS)
+            && (self.arn_head || fits(0))
+            && [1, 3, 4].into_iter().all(fits)
     }
 }
 
@@ -1821,7 +1881,7 @@ mod tests {
             all
         }
         let patterns = strings(&['a', '/', ':', '*', '?', SEGMENT], 5);
-        let texts = strings(&[b'a', b'/', b':'], 4);
+        let texts = strings(b"a/:", 4);
         let mut fits = 0;
         for pattern in &patterns {
             for text in &texts {

@@ -448,7 +448,9 @@ impl<'a> Actions<'a> {
         } else {
             // Each template once, by address.
             let mut templates = Vec::new();
-            let mut index: FxHashMap<*const ArnTemplate, usize> = FxHashMap::default();
+            // Sized for every copy at once: growing it step by step rehashes.
+            let mut index: FxHashMap<*const ArnTemplate, usize> =
+                FxHashMap::with_capacity_and_hasher(listed.len(), Default::default());
             let accepted = listed
                 .iter()
                 .map(|t| {
