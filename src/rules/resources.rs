@@ -53,6 +53,7 @@ pub fn of<'b, 'a>(cx: &'b Context<'a>, s: &Statement<'a>) -> Option<&'b Resource
                 actions: OnceCell::new(),
                 globs: OnceCell::new(),
                 pairs: OnceCell::new(),
+                all_asked: Cell::new(false),
             })
         })
         .as_ref()
@@ -72,6 +73,8 @@ pub struct Resources<'a> {
     /// Per glob and template (glob-major): does the one meet the other? Each pair is
     /// searched once: C005 asks by glob, C006 by template, often about the same pairs.
     pairs: OnceCell<Box<[Cell<Option<bool>>]>>,
+    /// Whether every value was asked whether it fits (C006 asks for each action).
+    all_asked: Cell<bool>,
 }
 
 /// One value of `Resource`.
@@ -192,8 +195,12 @@ impl<'a> Resources<'a> {
         // The templates the values were found to fit, each noted as met on the way, settle
         // most actions (C005 asks first). Then a template that some value plainly fits
         // settles it; only an action that none plainly fits has the globs built and searched.
-        for v in 0..self.values.len() {
-            self.value_fits(cx, v);
+        // Once every value's answer is kept, asking again notes nothing new.
+        if !self.all_asked.get() {
+            for v in 0..self.values.len() {
+                self.value_fits(cx, v);
+            }
+            self.all_asked.set(true);
         }
         let met = |t: usize| actions.templates[t].met.get() == Some(true);
         accepted.clone().any(met)
