@@ -100,9 +100,11 @@ fn check_file(
     opts: &Options,
 ) -> (FileReport, relate::FileFacts) {
     let rule_set = RuleSet::for_path(config, file_path);
+    let (diagnostics, placed_in) = SPARE_LISTS.take();
     let mut file = FileCheck {
         host: Host::new(Arc::from(path), &text.text),
-        diagnostics: Vec::new(),
+        diagnostics,
+        placed_in,
         documents: Vec::new(),
         format,
         resources: Vec::new(),
@@ -266,12 +268,17 @@ fn check_file(
                 .as_ref()
                 .filter(|_| opts.kind.is_none())
                 .and_then(|(_, _, held)| *held));
-        let found = rules::run(&cx, |m| rule_set.enabled(m.id).is_some());
-        file.diagnostics.reserve(found.len());
+        // The rules add their findings to the file's list, where they are finished in place.
+        let first = file.diagnostics.len();
+        rules::run(
+            &cx,
+            |m| rule_set.enabled(m.id).is_some(),
+            &mut file.diagnostics,
+        );
         // Each statement's `Sid` as its findings share it, by the statement's place: copied
         // once, not once a finding.
         let mut sids: Vec<Option<Arc<str>>> = Vec::new();
-        for mut d in found {
+        for d in &mut file.diagnostics[first..] {
             d.sid = sid_at(&model, &d.pointer).map(|(at, sid)| {
                 if sids.len() <= at {
                     sids.resize(at + 1, None);
@@ -279,11 +286,13 @@ fn check_file(
                 sids[at].get_or_insert_with(|| Arc::from(sid)).clone()
             });
             if let Some((org, detected)) = resembles {
-                mark_as_hint(&mut d, org, detected);
+                mark_as_hint(d, org, detected);
             }
             in_template(doc.consumer.as_ref(), &mut d.pointer);
-            file.push(d, index, Some(doc.offset), Some(kind));
+            shift(d, doc.offset);
         }
+        let placed = file.diagnostics.len();
+        file.placed_in.resize(placed, (index, Some(kind)));
         let mut facts = relate::collect(
             &model,
             kind,
@@ -421,7 +430,9 @@ fn sid_at<'m>(model: &'m policy::Policy, pointer: &str) -> Option<(usize, &'m st
         Some(only) if only.pointer == "/Statement" => (0, only),
         _ => {
             let rest = pointer.strip_prefix("/Statement/")?;
-            let index = rest.split('/').next()?.parse::<usize>().ok()?;
+            // The index's few digits end at the next `/` (a byte search, not a pattern's).
+            let digits = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+            let index = rest[..digits].parse::<usize>().ok()?;
             // Statements are in array order; items that are not objects are left out.
             let at = model
                 .statements
@@ -451,10 +462,42 @@ fn reports_syntax_errors(doc: &extract::Document, origin: Origin) -> bool {
     }
 }
 
+/// The document a diagnostic of a file is in, and the document's kind.
+type PlacedIn = (usize, Option<PolicyKind>);
+
+thread_local! {
+    /// A thread's lists of a file's diagnostics and where they are, kept empty between
+    /// files: each is allocated once a thread, not grown anew for each file.
+    static SPARE_LISTS: std::cell::Cell<(Vec<Diagnostic>, Vec<PlacedIn>)> =
+        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// A diagnostic of a document moved `offset` bytes later (document → host file).
+fn shift(d: &mut Diagnostic, offset: usize) {
+    d.span = d.span.shift(offset);
+    for label in &mut d.labels {
+        label.span = label.span.shift(offset);
+    }
+}
+
+/// Lists longer than this (a hostile or generated file) are not kept for the next file.
+const SPARE_KEPT: usize = 1024;
+
+/// An emptied list to keep for the next file, unless it grew too long.
+fn spare<T>(mut list: Vec<T>) -> Vec<T> {
+    list.clear();
+    if list.capacity() > SPARE_KEPT {
+        return Vec::new();
+    }
+    list
+}
+
 struct FileCheck<'a> {
     host: Host<'a>,
-    /// Diagnostics in host-file coordinates, with their document and its kind.
-    diagnostics: Vec<(Diagnostic, usize, Option<PolicyKind>)>,
+    /// Diagnostics in host-file coordinates.
+    diagnostics: Vec<Diagnostic>,
+    /// Each diagnostic's document and its kind, in the same order.
+    placed_in: Vec<PlacedIn>,
     documents: Vec<DocumentReport>,
     format: FileFormat,
     /// Each template document's resource name in the host, for suppression comments.
@@ -486,12 +529,9 @@ impl FileCheck<'_> {
         offset: Option<usize>,
         kind: Option<PolicyKind>,
     ) {
-        let offset = offset.unwrap_or(0);
-        d.span = d.span.shift(offset);
-        for label in &mut d.labels {
-            label.span = label.span.shift(offset);
-        }
-        self.diagnostics.push((d, document, kind));
+        shift(&mut d, offset.unwrap_or(0));
+        self.diagnostics.push(d);
+        self.placed_in.push((document, kind));
     }
 
     fn line_of(&mut self, offset: usize) -> usize {
@@ -511,29 +551,38 @@ impl FileCheck<'_> {
             _ => Vec::new(),
         };
         for d in inline::missing_reasons(&comments) {
-            self.diagnostics.push((d, 0, None));
+            self.push(d, 0, None, None);
         }
         // Placed in the order of their offsets and codes, which is nearly the report's:
         // the small keys are sorted, not the findings (see `sort_placed`).
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
-        let mut order: Vec<(usize, Code, u32)> = diagnostics
+        let placed_in = std::mem::take(&mut self.placed_in);
+        // Each key is (start, code, place among those made) as one number, which sorts
+        // faster than a tuple of the three.
+        let mut order: Vec<u128> = diagnostics
             .iter()
             .zip(0u32..)
-            .map(|((d, _, _), made)| (d.span.start, d.code, made))
+            .map(|(d, made)| {
+                (d.span.start as u128) << 64 | (d.code as u128) << 32 | u128::from(made)
+            })
             .collect();
         order.sort_unstable();
         let mut findings = Vec::with_capacity(diagnostics.len());
         let mut made = Vec::with_capacity(diagnostics.len());
-        for (_, _, at) in order {
+        for key in order {
+            let at = key as u32;
             // Each placed where it lies in the list (taken from it, not moved out whole).
-            let Some((d, document, kind)) = diagnostics.get_mut(at as usize) else {
+            let (Some(d), Some(&(document, kind))) =
+                (diagnostics.get_mut(at as usize), placed_in.get(at as usize))
+            else {
                 continue;
             };
-            if let Some(finding) = rule_set.place_from(d, &mut self.host, *document, *kind) {
+            if let Some(finding) = rule_set.place_from(d, &mut self.host, document, kind) {
                 findings.push(finding);
                 made.push(at);
             }
         }
+        SPARE_LISTS.set((spare(diagnostics), spare(placed_in)));
         // The report's order; every finding of one file shares the path, so it is not
         // compared.
         crate::diagnostic::sort_placed(&mut findings, &made);

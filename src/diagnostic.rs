@@ -340,12 +340,16 @@ pub fn sort_file_findings(findings: &mut [Finding]) {
 /// the findings are sorted whole.
 pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
     let place = |f: &Finding| (f.line, f.column, f.rule);
+    let mut ties = false;
     let in_order = findings
         .windows(2)
-        .all(|pair| match place(&pair[0]).cmp(&place(&pair[1])) {
+        .all(|pair| match place_order(&pair[0], &pair[1]) {
             std::cmp::Ordering::Less => true,
             // Equal in place and rule, and made at one offset: in the order they were made.
-            std::cmp::Ordering::Equal => pair[0].span.start == pair[1].span.start,
+            std::cmp::Ordering::Equal => {
+                ties = true;
+                pair[0].span.start == pair[1].span.start
+            }
             std::cmp::Ordering::Greater => false,
         });
     if !in_order || findings.len() != made.len() {
@@ -359,25 +363,38 @@ pub fn sort_placed(findings: &mut Vec<Finding>, made: &[u32]) {
         findings.extend(order.into_iter().filter_map(|i| slots[i].take()));
         return;
     }
-    sort_ties_by_message(findings);
+    // Only findings equal in place and rule are left to sort, if there are any.
+    if ties {
+        sort_ties_by_message(findings);
+    }
 }
 
 /// Sorts each run of findings equal in line, column and rule by message; stable, so equal
 /// messages keep the order they were made in.
 fn sort_ties_by_message(findings: &mut [Finding]) {
-    let place = |f: &Finding| (f.line, f.column, f.rule);
     let mut start = 0;
     while let Some(first) = findings.get(start) {
-        let key = place(first);
         let same = findings[start..]
             .iter()
-            .take_while(|f| place(f) == key)
+            .take_while(|f| place_order(first, f).is_eq())
             .count();
         if same > 1 {
             findings[start..start + same].sort_by(|a, b| a.message.cmp(&b.message));
         }
         start += same;
     }
+}
+
+/// How two findings compare by line, column and rule. A rule's code is one static string,
+/// so two findings of one rule are known equal in it by its address, without reading it.
+fn place_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.line, a.column).cmp(&(b.line, b.column)).then_with(|| {
+        if std::ptr::eq(a.rule, b.rule) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.rule.cmp(b.rule)
+        }
+    })
 }
 
 /// The repository-relative spelling of a path: forward slashes, no leading `./`.

@@ -85,8 +85,18 @@ impl<'a> LineIndex<'a> {
 
     pub fn range(&self, span: Span) -> (Position, Position) {
         let start = self.position(span.start);
-        // A token almost always ends on the line it starts on.
-        (start, self.position_near(span.end, start.line - 1))
+        // A token almost always ends on the line it starts on: in an ASCII text its end's
+        // column is then the start's plus the bytes between them, without a second lookup.
+        let line = start.line - 1;
+        let (from, to) = (
+            span.start.min(self.text.len()),
+            span.end.min(self.text.len()),
+        );
+        if self.ascii && from <= to && self.starts.get(line + 1).is_none_or(|&next| to < next) {
+            let column = start.column + (to - from);
+            return (start, Position { column, ..start });
+        }
+        (start, self.position_near(span.end, line))
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -247,12 +257,18 @@ mod tests {
 
     #[test]
     fn a_range_ends_where_its_end_is_found_afresh() {
-        let text = "{\n  \"a\": \"\u{fc}x\",\n\n  \"b\": [1,\n 2]\n}";
-        for start in 0..=text.len() + 2 {
-            for end in start..=text.len() + 2 {
-                let (s, e) = LineIndex::new(text).range(Span::new(start, end));
-                assert_eq!(s, LineIndex::new(text).position(start), "{start}");
-                assert_eq!(e, LineIndex::new(text).position(end), "{start}..{end}");
+        // ASCII (where an end on the start's line is counted from the start) and not.
+        for text in [
+            "{\n  \"a\": \"\u{fc}x\",\n\n  \"b\": [1,\n 2]\n}",
+            "{\n  \"a\": \"ux\",\n\n  \"b\": [1,\n 2]\n}",
+            "{\"a\": \"ux\"}",
+        ] {
+            for start in 0..=text.len() + 2 {
+                for end in start.saturating_sub(2)..=text.len() + 2 {
+                    let (s, e) = LineIndex::new(text).range(Span::new(start, end));
+                    assert_eq!(s, LineIndex::new(text).position(start), "{start}");
+                    assert_eq!(e, LineIndex::new(text).position(end), "{start}..{end}");
+                }
             }
         }
     }

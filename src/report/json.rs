@@ -265,7 +265,11 @@ fn write_finding(
     number_field(out, b",\n      \"column\": ", f.column);
     number_field(out, b",\n      \"end_line\": ", f.end_line);
     number_field(out, b",\n      \"end_column\": ", f.end_column);
-    match fixed.and_then(|fixed| fixed.help(&f.help)) {
+    let fixed_text = match f.help {
+        Cow::Borrowed(text) => Some(text),
+        Cow::Owned(_) => None,
+    };
+    match fixed.and_then(|fixed| fixed.help(&f.help, fixed_text)) {
         Some(help) => out.extend_from_slice(help),
         None => {
             string_field(out, b",\n      \"help\": ", &f.help);
@@ -308,12 +312,22 @@ struct Fixed {
     meta: &'static RuleMeta,
     heads: &'static [OnceLock<Box<[u8]>>; SEVERITIES],
     help: &'static OnceLock<Box<[u8]>>,
+    other_helps: &'static [OnceLock<OtherHelp>; OTHER_HELPS],
 }
+
+/// A help of a rule's own other than its page's, fixed text (`Diagnostic::help` given a
+/// `&'static str`): known by its address and length, with its run.
+type OtherHelp = (usize, usize, Box<[u8]>);
+
+/// How many such helps are kept for each rule (the first to come in a run).
+const OTHER_HELPS: usize = 2;
 
 /// Each rule's [`Fixed`] runs, in code order.
 static HEADS: [[OnceLock<Box<[u8]>>; SEVERITIES]; Code::ALL.len()] =
     [const { [const { OnceLock::new() }; SEVERITIES] }; Code::ALL.len()];
 static HELPS: [OnceLock<Box<[u8]>>; Code::ALL.len()] = [const { OnceLock::new() }; Code::ALL.len()];
+static OTHERS: [[OnceLock<OtherHelp>; OTHER_HELPS]; Code::ALL.len()] =
+    [const { [const { OnceLock::new() }; OTHER_HELPS] }; Code::ALL.len()];
 
 impl Fixed {
     /// The runs of the finding's rule; `None` for a finding whose rule and name are not its
@@ -326,6 +340,7 @@ impl Fixed {
             meta,
             heads: &HEADS[at],
             help: &HELPS[at],
+            other_helps: &OTHERS[at],
         })
     }
 
@@ -340,19 +355,30 @@ impl Fixed {
         })
     }
 
-    /// The `help` member and the `document` key when the help is the rule's own (the
-    /// page's `fix`, borrowed).
-    fn help(&self, help: &str) -> Option<&'static [u8]> {
+    /// The `help` member and the `document` key when the help is the rule's own: the
+    /// page's `fix`, or fixed text the rule gives (`fixed_text`: the help when it is
+    /// borrowed, not built).
+    fn help(&self, help: &str, fixed_text: Option<&'static str>) -> Option<&'static [u8]> {
         // The same text where the page's is: a copy, even of the same words, is elsewhere.
-        std::ptr::eq(help, self.meta.fix).then(|| {
-            &**self.help.get_or_init(|| {
-                let mut run = Vec::new();
-                string_field(&mut run, b",\n      \"help\": ", self.meta.fix);
-                run.extend_from_slice(b",\n      \"document\": ");
-                run.into_boxed_slice()
-            })
+        if std::ptr::eq(help, self.meta.fix) {
+            return Some(self.help.get_or_init(|| help_run(self.meta.fix)));
+        }
+        // Fixed text never changes: the same address and length are the same words.
+        let text = fixed_text?;
+        let key = (text.as_ptr() as usize, text.len());
+        self.other_helps.iter().find_map(|slot| {
+            let (at, len, run) = slot.get_or_init(|| (key.0, key.1, help_run(text)));
+            ((*at, *len) == key).then_some(&**run)
         })
     }
+}
+
+/// The `help` member with the key of the `document` member after it.
+fn help_run(help: &str) -> Box<[u8]> {
+    let mut run = Vec::new();
+    string_field(&mut run, b",\n      \"help\": ", help);
+    run.extend_from_slice(b",\n      \"document\": ");
+    run.into_boxed_slice()
 }
 
 /// The `kind` member, when there is one, and the `pointer` key after it.
@@ -652,15 +678,24 @@ mod tests {
                     let mut f = placed.clone();
                     (f.code, f.rule, f.name, f.severity, f.kind) =
                         (code, meta.code, meta.name, severity, *kind);
-                    f.help = match i % 3 {
-                        0 => Cow::Borrowed(meta.fix),
-                        1 => Cow::Owned(meta.fix.to_string()),
-                        _ => Cow::Borrowed("another \"help\""),
-                    };
-                    let mut odd = f.clone();
-                    odd.rule = "ZZZ9";
-                    for f in [f, odd] {
-                        assert_written_as_serde_writes(&f);
+                    // More fixed helps than are kept a rule, one the start of another (at
+                    // the same address), and copies.
+                    let other = "another \"help\"";
+                    let helps = [
+                        Cow::Borrowed(meta.fix),
+                        Cow::Owned(meta.fix.to_string()),
+                        Cow::Borrowed(other),
+                        Cow::Borrowed(&other[..7]),
+                        Cow::Borrowed("a third\n"),
+                        Cow::Owned(other.to_string()),
+                    ];
+                    for help in helps.into_iter().cycle().skip(i).take(3) {
+                        f.help = help;
+                        let mut odd = f.clone();
+                        odd.rule = "ZZZ9";
+                        for f in [f.clone(), odd] {
+                            assert_written_as_serde_writes(&f);
+                        }
                     }
                 }
             }
@@ -789,6 +824,29 @@ mod tests {
                     let expected = serde_json::to_string(&text).unwrap();
                     assert_eq!(String::from_utf8(written).unwrap(), expected, "{b:#x}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn strings_with_many_escapes_are_written_as_serde_writes_them() {
+        // Escapes side by side, across the sixteen-byte chunks the stops are found in.
+        let escapes = ["\"", "\\", "\n", "\u{1}", "\t\"", "x"];
+        for len in 0..60 {
+            for step in 1..5 {
+                let text: String = (0..len)
+                    .map(|i| {
+                        if i % step == 0 {
+                            escapes[i % escapes.len()]
+                        } else {
+                            "é"
+                        }
+                    })
+                    .collect();
+                let mut written = Vec::new();
+                write_string(&mut written, &text);
+                let expected = serde_json::to_string(&text).unwrap();
+                assert_eq!(String::from_utf8(written).unwrap(), expected, "{text:?}");
             }
         }
     }

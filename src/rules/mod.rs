@@ -248,20 +248,26 @@ pub type Check = fn(&Context, &mut Vec<Diagnostic>);
 
 /// Runs the check of every rule for the document's kind that `enabled` accepts. One
 /// problem, one finding: a finding that another one folds in ([`Diagnostic::folds`]) is
-/// dropped.
-pub fn run(cx: &Context, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// dropped. The findings are added to `out` (a list the caller keeps between documents, so
+/// that it is not grown anew for each).
+pub fn run(cx: &Context, enabled: impl Fn(&RuleMeta) -> bool, out: &mut Vec<Diagnostic>) {
+    let start = out.len();
     for (code, check) in checks_for(cx.kind) {
         if enabled(code.meta()) {
-            check(cx, &mut out);
+            check(cx, out);
         }
     }
-    let folded: Vec<(Code, crate::json::Span)> =
-        out.iter().flat_map(|d| d.folds.iter().copied()).collect();
+    let folded: Vec<(Code, crate::json::Span)> = out[start..]
+        .iter()
+        .flat_map(|d| d.folds.iter().copied())
+        .collect();
     if !folded.is_empty() {
-        out.retain(|d| !folded.contains(&(d.code, d.span)));
+        let mut at = 0;
+        out.retain(|d| {
+            at += 1;
+            at <= start || !folded.contains(&(d.code, d.span))
+        });
     }
-    out
 }
 
 /// The checks of the rules that apply to a kind of policy, in code order: sorted out once a
