@@ -409,6 +409,9 @@ pub struct Glob {
     /// most pairs of fields (`aws` against a Region segment, `*` against anything) are
     /// settled by their kinds without a search.
     kinds: [Kind; ARN_COLONS + 1],
+    /// Whether its first leading field is `arn` (ignoring ASCII case), as an
+    /// [`ArnLiteral`]'s always is.
+    arn_head: bool,
 }
 
 /// What a field of a [`Glob`] holds, as far as it decides a comparison at a glance.
@@ -456,20 +459,55 @@ impl Kind {
     }
 
     /// What [`parts_intersect`] answers for two fields of these kinds, when the kinds alone
-    /// decide it; two plain fields also need their text (`None`: search).
+    /// decide it; two plain fields also need their text (`None`: search). Looked up in a
+    /// table: each comparison of a value with a template asks it of six fields.
+    #[inline]
     fn meet(a: Kind, b: Kind) -> Option<bool> {
+        match MEET[a as usize][b as usize] {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// [`Kind::meet`] by the kinds' rules, as 0 (no), 1 (yes) or 2 (search).
+    const fn meet_by_rule(a: Kind, b: Kind) -> u8 {
         use Kind::{Empty, Other, Plain, Segment, Star};
         match (a, b) {
             // `*` matches every string; a segment any run without a separator, the empty one
             // included.
-            (Star, _) | (_, Star) => Some(true),
-            (Segment, Empty | Segment | Plain) | (Empty | Plain, Segment) => Some(true),
-            (Empty, Empty) => Some(true),
-            (Empty, Plain) | (Plain, Empty) => Some(false),
-            (Plain, Plain) | (Other, _) | (_, Other) => None,
+            (Star, _) | (_, Star) => 1,
+            (Segment, Empty | Segment | Plain) | (Empty | Plain, Segment) => 1,
+            (Empty, Empty) => 1,
+            (Empty, Plain) | (Plain, Empty) => 0,
+            (Plain, Plain) | (Other, _) | (_, Other) => 2,
         }
     }
+
+    const ALL: [Kind; 5] = [
+        Kind::Empty,
+        Kind::Star,
+        Kind::Segment,
+        Kind::Plain,
+        Kind::Other,
+    ];
 }
+
+/// [`Kind::meet_by_rule`] of every pair of kinds, by their discriminants.
+const MEET: [[u8; 5]; 5] = {
+    let mut table = [[2; 5]; 5];
+    let mut a = 0;
+    while a < 5 {
+        let mut b = 0;
+        while b < 5 {
+            table[Kind::ALL[a] as usize][Kind::ALL[b] as usize] =
+                Kind::meet_by_rule(Kind::ALL[a], Kind::ALL[b]);
+            b += 1;
+        }
+        a += 1;
+    }
+    table
+};
 
 /// The literal starts of a [`Glob`]'s service field and resource part, packed so that two
 /// are compared in a few instructions: a statement's resources are tried against every ARN
@@ -491,6 +529,7 @@ impl Start {
     /// Whether no string can match both patterns: their plain services are different
     /// names, or the literal starts of their resource parts differ (ignoring ASCII case,
     /// as IAM's comparison of two literal characters does).
+    #[inline]
     pub fn apart(self, other: Start) -> bool {
         let services_differ =
             self.service != 0 && other.service != 0 && self.service != other.service;
@@ -629,8 +668,12 @@ impl Glob {
             fixed,
             start: Start::default(),
             kinds: [Kind::Other; ARN_COLONS + 1],
+            arn_head: false,
         };
         glob.start = Start::of(&glob);
+        glob.arn_head = glob
+            .field(0)
+            .is_some_and(|head| matches!(head, ['a' | 'A', 'r' | 'R', 'n' | 'N']));
         glob
     }
 
@@ -725,9 +768,10 @@ impl Glob {
 /// Colons in an ARN before its resource part.
 const ARN_COLONS: usize = 5;
 
-/// A resource value read as a plain ARN, for [`Glob::surely_meets`]: ASCII, five colons
-/// before any wildcard, and no wildcard but a `*` at its end. Most policies' resources are
-/// such, and telling whether a template takes one needs no [`Glob`] of it.
+/// A resource value read as a plain ARN, for [`Glob::surely_meets`]: ASCII, five colons,
+/// and no wildcard but a `*` at its end or a leading field that is `*` whole (Region and
+/// account in `arn:aws:ec2:*:*:instance/*`). Most policies' resources are such, and telling
+/// whether a template takes one needs no [`Glob`] of it.
 ///
 /// A value's placeholders (`ACCOUNT-ID`) become `*` in its glob
 /// ([`crate::rules::lookup::resource_glob`]): that glob matches all the value matches and
@@ -746,23 +790,36 @@ pub struct ArnLiteral<'v> {
     start: Start,
 }
 
-/// The bytes that keep a value from being an [`ArnLiteral`], as a table: every byte of
-/// every ARN value is looked up.
-const UNPLAIN: [bool; 256] = {
-    let mut table = [false; 256];
+/// What each byte is to [`ArnLiteral::with_colons`], as a table of bits: every byte of every
+/// ARN value is looked up. [`UNPLAIN`]: a byte that keeps a value from being an
+/// [`ArnLiteral`]; [`SLASH`] and [`COLON`]: the separators, which decide a field's [`Kind`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0x80;
     while b < 256 {
-        table[b] = true;
+        table[b] = UNPLAIN;
         b += 1;
     }
     let special = [b'*', b'?', b'{', b'<', 0x01];
     let mut i = 0;
     while i < special.len() {
-        table[special[i] as usize] = true;
+        table[special[i] as usize] = UNPLAIN;
         i += 1;
     }
+    table[b'/' as usize] = SLASH;
+    table[b':' as usize] = COLON;
     table
 };
+const UNPLAIN: u8 = 1;
+const SLASH: u8 = 2;
+const COLON: u8 = 4;
+
+/// The [`BYTE_CLASS`] bits of any of `bytes`: one pass that never stops early.
+fn byte_classes(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0, |any, &b| any | BYTE_CLASS[usize::from(b)])
+}
 
 impl<'v> ArnLiteral<'v> {
     pub fn new(value: &'v str) -> Option<ArnLiteral<'v>> {
@@ -788,22 +845,35 @@ impl<'v> ArnLiteral<'v> {
             text => (text, false),
         };
         let resource_at = colons[ARN_COLONS - 1] + 1;
-        let placed = colons.windows(2).all(|pair| pair[0] < pair[1])
+        let placed = text.starts_with(b"arn:")
+            && colons[0] == 3
+            && colons.windows(2).all(|pair| pair[0] < pair[1])
             && resource_at <= text.len()
             && colons.iter().all(|&at| text[at] == b':');
         if !placed {
             return None;
         }
-        // One pass that never stops early, a table look-up a byte: wildcards, braces, `<`,
-        // segment marks and non-ASCII bytes are left to the glob.
-        if text
-            .iter()
-            .fold(false, |any, &b| any | UNPLAIN[usize::from(b)])
-        {
+        // Wildcards, braces, `<`, segment marks and non-ASCII bytes are left to the glob, but
+        // for a leading field that is `*` whole (`arn:aws:ec2:*:*:instance/*`, as AWS's
+        // managed policies write them): its kind is `Star`, which meets any field as the
+        // glob's would.
+        let resource = &text[resource_at..];
+        let (leading, rest) = (byte_classes(&text[..resource_at]), byte_classes(resource));
+        if rest & UNPLAIN != 0 {
             return None;
         }
+        if leading & UNPLAIN != 0 {
+            let mut start = 0;
+            for at in colons {
+                let field = &text[start..at];
+                if field != b"*" && byte_classes(field) & UNPLAIN != 0 {
+                    return None;
+                }
+                start = at + 1;
+            }
+        }
         // The leading fields hold no colon, and most hold no `/` either.
-        let slashes = memchr::memchr(b'/', &text[..resource_at]).is_some();
+        let slashes = leading & SLASH != 0;
         let mut kinds = [Kind::Other; ARN_COLONS + 1];
         let mut start = 0;
         for (k, at) in colons.into_iter().enumerate() {
@@ -811,11 +881,10 @@ impl<'v> ArnLiteral<'v> {
             kinds[k] = Kind::of_ascii(field, slashes && field.contains(&b'/'));
             start = at + 1;
         }
-        let resource = &text[resource_at..];
         kinds[ARN_COLONS] = match (resource, open) {
             ([], true) => Kind::Star,
             (_, true) => Kind::Other,
-            (_, false) => Kind::of_ascii(resource, memchr::memchr2(b'/', b':', resource).is_some()),
+            (_, false) => Kind::of_ascii(resource, rest & (SLASH | COLON) != 0),
         };
         let service = &text[colons[1] + 1..colons[2]];
         Some(ArnLiteral {
@@ -839,27 +908,41 @@ impl Glob {
     /// Whether this glob (one with five leading colons, as a catalog template's is) surely
     /// meets `value`: `true` only when [`Glob::intersects`] would say so of the value's
     /// glob. `false` says nothing: the caller then asks [`Glob::intersects`].
+    ///
+    /// Inlined: a value is tried against every template of its statement's actions, most of
+    /// another service or resource type, which the starts tell apart without a call.
+    #[inline]
     pub fn surely_meets(&self, value: &ArnLiteral) -> bool {
-        if self.fixed != ARN_COLONS || self.start.apart(value.start) {
-            return false;
-        }
+        self.fixed == ARN_COLONS && !self.start.apart(value.start) && self.fields_meet(value)
+    }
+
+    /// [`Glob::surely_meets`] of a value whose start is not apart from this glob's.
+    #[inline(never)]
+    fn fields_meet(&self, value: &ArnLiteral) -> bool {
         // As `meets` compares two globs: by kinds where they decide, else by the text.
         let fits = |k: usize| match Kind::meet(value.kinds[k], self.kinds[k]) {
             Some(known) => known,
-            None => {
-                let pattern = if k == ARN_COLONS {
-                    self.after(k)
-                } else {
-                    self.field(k)
-                };
-                let open = value.open && k == ARN_COLONS;
-                pattern.is_some_and(|pattern| literal_fits(pattern, value.field(k), open))
+            None if k == ARN_COLONS => {
+                // The literal starts of both resources are alike as far as both go (the
+                // starts are not apart): the comparison begins after them.
+                let alike = self.start.lead_len.min(value.start.lead_len) as usize;
+                let pattern = self.after(k).and_then(|p| p.get(alike..));
+                let text = value.field(k).get(alike..);
+                pattern
+                    .zip(text)
+                    .is_some_and(|(pattern, text)| literal_fits(pattern, text, value.open))
             }
+            None => self
+                .field(k)
+                .is_some_and(|pattern| literal_fits(pattern, value.field(k), false)),
         };
         // The service, then the resource, tell most templates apart. Two short plain
-        // services whose starts are alike are the same name: nothing to compare.
+        // services whose starts are alike are the same name: nothing to compare. A value's
+        // first field is `arn`, as most templates' is.
         (self.start.same_short_service(value.start) || fits(2))
-            && [ARN_COLONS, 0, 1, 3, 4].into_iter().all(fits)
+            && fits(ARN_COLONS)
+            && (self.arn_head || fits(0))
+            && [1, 3, 4].into_iter().all(fits)
     }
 }
 
@@ -905,6 +988,9 @@ fn literal_fits(mut pattern: &[char], mut text: &[u8], open: bool) -> bool {
         // stands for any text that follows.
         _ if text.is_empty() && open => true,
         _ if pattern.len() >= 64 => false,
+        // Each `/` and `:` the pattern spells takes one of the text's (as `separators_fit`
+        // tells globs apart): `table/*/index/*` against `table/Orders`, at a count.
+        _ if !open && !pattern.contains(&'?') && !separators_spelled(pattern, text) => false,
         _ => {
             // The positions of `pattern` that some match of the text so far can reach, one bit
             // each; `*` and a segment may match nothing, so each reaches the next position.
@@ -941,6 +1027,20 @@ fn literal_fits(mut pattern: &[char], mut text: &[u8], open: bool) -> bool {
             open || set >> n & 1 == 1
         }
     }
+}
+
+/// Whether `text` has as many `/` and as many `:` as `pattern` spells.
+fn separators_spelled(pattern: &[char], text: &[u8]) -> bool {
+    let (mut slashes, mut colons) = (0_usize, 0_usize);
+    for &p in pattern {
+        slashes += usize::from(p == '/');
+        colons += usize::from(p == ':');
+    }
+    for &t in text {
+        slashes = slashes.saturating_sub(usize::from(t == b'/'));
+        colons = colons.saturating_sub(usize::from(t == b':'));
+    }
+    slashes == 0 && colons == 0
 }
 
 /// A pattern's leading colons ([`Glob`]'s `colons` and `fixed`), from where its colons are
@@ -1793,6 +1893,48 @@ fn equal_runs(order: &[usize], keys: &[&str]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::seeded::numbers;
+
+    /// Every short pattern against every short text: a literal text fits a pattern exactly
+    /// where their globs meet (the text, open, as a glob that ends with `*`).
+    #[test]
+    fn literal_text_fits_as_the_globs_meet() {
+        fn strings<T: Copy>(pieces: &[T], most: usize) -> Vec<Vec<T>> {
+            let mut all = vec![vec![]];
+            let mut last = vec![vec![]];
+            for _ in 0..most {
+                last = last
+                    .iter()
+                    .flat_map(|s: &Vec<T>| {
+                        pieces.iter().map(move |&p| {
+                            let mut longer = s.clone();
+                            longer.push(p);
+                            longer
+                        })
+                    })
+                    .collect();
+                all.extend(last.iter().cloned());
+            }
+            all
+        }
+        let patterns = strings(&['a', '/', ':', '*', '?', SEGMENT], 5);
+        let texts = strings(b"a/:", 4);
+        let mut fits = 0;
+        for pattern in &patterns {
+            for text in &texts {
+                for open in [false, true] {
+                    let mut glob: Vec<char> = text.iter().map(|&b| char::from(b)).collect();
+                    if open {
+                        glob.push('*');
+                    }
+                    let quick = literal_fits(pattern, text, open);
+                    let meets = parts_intersect(pattern, &glob, None);
+                    assert_eq!(quick, meets, "{pattern:?} {text:?} {open}");
+                    fits += usize::from(quick);
+                }
+            }
+        }
+        assert!(fits > 10_000, "{fits}");
+    }
 
     #[test]
     fn templates_become_globs_part_by_part() {

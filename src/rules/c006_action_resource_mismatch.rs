@@ -26,7 +26,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut arns_fit = None;
         // AWS authorizes some actions without resource types against wildcard ARNs such as
         // `arn:aws:logs:*:*:log-group:*` in practice; only concrete ARNs are sure misses.
-        let concrete = arns.iter().all(|r| !has_wildcard(r.value));
+        // Asked only of an action that takes `*` alone.
+        let mut concrete = None;
         for (i, &value) in resources.actions(cx).iter().enumerate() {
             let Some(name) = ActionName::parse(value) else {
                 continue;
@@ -38,7 +39,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // The actions of a statement share templates: a template found met is noted on
             // each of its copies, so the others need not match it again.
             let applies = resources.action_fits(cx, i);
-            if applies || (star_only && !concrete) {
+            if applies
+                || (star_only
+                    && !*concrete
+                        .get_or_insert_with(|| arns.iter().all(|r| !has_wildcard(r.value))))
+            {
                 continue;
             }
             // Joined, not `format!`ted: C006 fires by the thousand.

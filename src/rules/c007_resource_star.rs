@@ -94,12 +94,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         // What a more specific rule already reports on this `*` (K009's question is asked
         // once a KMS action comes up).
         let mut every_key = None;
+        // Compared as bytes, not as strings: a statement may list hundreds of actions, and a
+        // string comparison calls `memcmp` for every three-letter service.
         let mut owned = |service: &str, action: &str| {
-            (service == "kms"
+            (service.as_bytes() == b"kms"
                 && *every_key.get_or_insert_with(|| {
                     kms::every_key(star) && cx.kms().every_key_use(s).is_some()
                 }))
-                || (literal && service == "iam" && action == "PassRole")
+                || (literal && service.as_bytes() == b"iam" && action == "PassRole")
         };
         // An effectively-`*` ARN counts the actions whose resource types it reaches.
         let glob = (!literal).then(|| Glob::new(star.value));

@@ -4,6 +4,7 @@
 //! `${var.account_id}`) or a policy variable is unknown until deployment, not malformed.
 
 use super::{resources, Context};
+use crate::catalog::ServiceId;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Span;
@@ -12,6 +13,9 @@ use crate::policy::{has_wildcard, placeholder, template, Str};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let api_gateway = api_gateway_policy(cx);
+    // The service the last value named, found in the catalog: a statement's ARNs are
+    // mostly of one service, which is then searched for once.
+    let mut last_service = None;
     for s in &cx.policy.statements {
         // `Resource`'s values come split already (the rules that read them share one split).
         let resources = resources::of(cx, s);
@@ -32,7 +36,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     };
                     let wildcards = Wildcards::of(value.value);
                     let problem = problem_in(value, parts, &wildcards).or_else(|| {
-                        fields_for_service(cx, value, parts.as_ref().ok()?, &wildcards)
+                        let parts = parts.as_ref().ok()?;
+                        fields_for_service(cx, value, parts, &wildcards, &mut last_service)
                     });
                     report(
                         value,
@@ -274,11 +279,12 @@ fn problem_in(
 /// format the catalog gives the service agrees (IAM Access Analyzer's *Missing ARN Region*,
 /// *ARN Region not allowed* and *ARN account not allowed*; an account a format needs is
 /// its *Missing ARN field*). Only literal fields of a known service are judged.
-fn fields_for_service(
+fn fields_for_service<'a>(
     cx: &Context,
-    value: Str,
-    parts: &arn::Arn,
+    value: Str<'a>,
+    parts: &arn::Arn<'a>,
     wildcards: &Wildcards,
+    last_service: &mut Option<(&'a str, Option<ServiceId>)>,
 ) -> Option<(Span, String)> {
     let text = value.value;
     let service = parts.service.text;
@@ -297,7 +303,15 @@ fn fields_for_service(
         return None;
     }
     let catalog = cx.catalog();
-    let arns = catalog.arns(catalog.service_id(service)?)?;
+    let id = match *last_service {
+        Some((known, id)) if known == service => id,
+        _ => {
+            let id = catalog.service_id(service);
+            *last_service = Some((service, id));
+            id
+        }
+    };
+    let arns = catalog.arns(id?)?;
     let mut fields = arns.own_fields();
     // Where the formats disagree, those whose resource part fits this ARN's decide
     // (`example-bucket` is an S3 bucket, not an access point), if any fits.
