@@ -171,12 +171,9 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered, matched: &mut [b
     // reads their ignore files; a blocked one is skipped and reported.
     let blocked = Arc::new(Mutex::new(Vec::new()));
     let blocked_in_filter = Arc::clone(&blocked);
-    // On every core of the run: listing directories and reading ignore files is system-call
-    // bound, and nothing else can start before the walk ends.
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
-        .threads(rayon::current_num_threads().max(1))
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir && is_cdk_asset(entry.path()) {
@@ -195,24 +192,9 @@ fn walk(root: &Path, filters: &Filters, found: &mut Discovered, matched: &mut [b
                 None => true,
             }
         })
-        .build_parallel();
+        .build();
     let (first_input, first_error) = (found.inputs.len(), found.errors.len());
-    let walked = Mutex::new(Walked {
-        inputs: Vec::new(),
-        errors: Vec::new(),
-        matched: vec![false; matched.len()],
-    });
-    walker.visit(&mut Visitors {
-        root,
-        filters,
-        walked: &walked,
-    });
-    let walked = walked.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.inputs.extend(walked.inputs);
-    found.errors.extend(walked.errors);
-    for (mark, hit) in matched.iter_mut().zip(walked.matched) {
-        *mark |= hit;
-    }
+    walk_entries(root, walker, filters, found, matched);
     let blocked = blocked.lock().map(|mut list| std::mem::take(&mut *list));
     found.errors.extend(blocked.unwrap_or_default());
     // The walk goes in the file system's order, which differs between machines: its files
@@ -266,59 +248,25 @@ fn blocked_message(bad: &Path) -> String {
     )
 }
 
-/// What the walk's threads found, merged as each thread ends.
-#[derive(Default)]
-struct Walked {
-    inputs: Vec<Input>,
-    errors: Vec<(String, String)>,
-    /// The include globs that matched a wanted file, as [`Filters::wants`] marks them.
-    matched: Vec<bool>,
-}
-
-/// Gives each thread of the walk its own [`Visitor`].
-struct Visitors<'w> {
-    root: &'w Path,
-    filters: &'w Filters,
-    walked: &'w Mutex<Walked>,
-}
-
-impl<'s> ignore::ParallelVisitorBuilder<'s> for Visitors<'s> {
-    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
-        Box::new(Visitor {
-            root: self.root,
-            filters: self.filters,
-            walked: self.walked,
-            found: Walked {
-                inputs: Vec::new(),
-                errors: Vec::new(),
-                matched: vec![false; self.filters.include_globs.len()],
-            },
-        })
-    }
-}
-
-/// One thread's share of the walk, kept apart until the thread ends (no lock per entry).
-struct Visitor<'w> {
-    root: &'w Path,
-    filters: &'w Filters,
-    walked: &'w Mutex<Walked>,
-    found: Walked,
-}
-
-impl ignore::ParallelVisitor for Visitor<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
-        let (root, filters, found) = (self.root, self.filters, &mut self.found);
+fn walk_entries(
+    root: &Path,
+    walker: ignore::Walk,
+    filters: &Filters,
+    found: &mut Discovered,
+    matched: &mut [bool],
+) {
+    for entry in walker {
         match entry {
             Ok(entry) => {
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    return ignore::WalkState::Continue;
+                    continue;
                 }
                 // Only globs need the path below the root: its extension is the file's.
                 let relative = match filters.has_globs() {
                     true => entry.path().strip_prefix(root).unwrap_or(entry.path()),
                     false => entry.path(),
                 };
-                if filters.wants(relative, &mut found.matched) {
+                if filters.wants(relative, matched) {
                     found.inputs.push(Input {
                         path: entry.into_path(),
                         origin: Origin::Walk,
@@ -333,19 +281,6 @@ impl ignore::ParallelVisitor for Visitor<'_> {
                 };
                 found.errors.push((path, err.to_string()));
             }
-        }
-        ignore::WalkState::Continue
-    }
-}
-
-impl Drop for Visitor<'_> {
-    fn drop(&mut self) {
-        let mine = std::mem::take(&mut self.found);
-        let mut all = self.walked.lock().unwrap_or_else(|e| e.into_inner());
-        all.inputs.extend(mine.inputs);
-        all.errors.extend(mine.errors);
-        for (mark, hit) in all.matched.iter_mut().zip(mine.matched) {
-            *mark |= hit;
         }
     }
 }
