@@ -1742,9 +1742,10 @@ fn redundant_literals<'k, K: Eq + std::hash::Hash>(
     out
 }
 
-/// A key that compares and hashes without regard to ASCII case, for [`redundant_literals`].
+/// A key that compares and hashes without regard to ASCII case, as AWS compares action names
+/// ([`redundant_literals`], the access index's names).
 #[derive(Clone, Copy)]
-struct NoCase<'k>(&'k str);
+pub(crate) struct NoCase<'k>(pub(crate) &'k str);
 
 impl PartialEq for NoCase<'_> {
     fn eq(&self, other: &Self) -> bool {

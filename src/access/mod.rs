@@ -17,7 +17,7 @@ pub mod forbid;
 pub mod scope;
 
 use crate::catalog::{Action, ArnTemplate, Catalog, Service};
-use crate::pattern::{wildcard_match, Glob, Wildcard};
+use crate::pattern::{wildcard_match, Glob, NoCase, Wildcard};
 use crate::policy::{has_wildcard, Effect, Policy, PrincipalValue, Statement, Str};
 pub use condition::{Condition, Narrows};
 pub use scope::Scope;
@@ -747,38 +747,6 @@ impl<'n> ActionList<'n> {
                 .map_or(&[], Vec::as_slice),
             None => &self.every,
         }
-    }
-}
-
-/// An action name hashed and compared without regard to ASCII case, as AWS compares them.
-#[derive(Clone, Copy)]
-struct NoCase<'a>(&'a str);
-
-impl PartialEq for NoCase<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
-    }
-}
-
-impl Eq for NoCase<'_> {}
-
-impl std::hash::Hash for NoCase<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        // Eight bytes at a time with bit 5 set: an ASCII letter hashes as its lower case,
-        // and any other byte that could differ already makes the names unequal.
-        let bytes = self.0.as_bytes();
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            state.write_u64(u64::from_le_bytes(word) | 0x2020_2020_2020_2020);
-        }
-        let mut word = [0; 8];
-        for (w, b) in word.iter_mut().zip(chunks.remainder()) {
-            *w = b | 0x20;
-        }
-        state.write_u64(u64::from_le_bytes(word));
-        state.write_usize(bytes.len());
     }
 }
 
