@@ -29,7 +29,15 @@ struct Page {
 fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules");
+    // The release build is optimised with this profile unless IAMLINT_PGO=0 (pgo/rustc-wrapper):
+    // a change to either must rebuild the crate, though Cargo does not know the wrapper reads them.
+    println!("cargo:rerun-if-env-changed=IAMLINT_PGO");
     let root = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).to_path_buf();
+    // Only where it exists: a missing path would rerun this script on every build (the
+    // published package leaves the profile out).
+    if root.join("pgo/iamlint.profdata").is_file() {
+        println!("cargo:rerun-if-changed=pgo/iamlint.profdata");
+    }
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
     let mut errors = Vec::new();
     let mut malformed = Vec::new();

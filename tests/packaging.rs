@@ -177,3 +177,69 @@ fn the_licence_and_every_file_the_package_includes_exist() {
         "LICENSE is the MIT licence"
     );
 }
+
+/// What `pgo/rustc-wrapper` runs for a compilation with `args`, with `echo` as the compiler so
+/// the command is printed rather than run.
+fn wrapped(args: &[&str], pgo: Option<&str>) -> String {
+    let mut command = Command::new("sh");
+    command
+        .arg(repo().join("pgo/rustc-wrapper"))
+        .arg("echo")
+        .args(args);
+    command.env_remove("IAMLINT_PGO");
+    if let Some(value) = pgo {
+        command.env("IAMLINT_PGO", value);
+    }
+    let out = command.output().expect("sh runs the wrapper");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_release_build_of_iamlint_alone_gets_the_profile() {
+    let profile = repo().join("pgo/iamlint.profdata");
+    let release = ["--crate-name", "iamlint", "-C", "opt-level=3", "src/lib.rs"];
+    let with = wrapped(&release, None);
+    assert!(
+        with.contains(&format!("-Cprofile-use={}", profile.display())),
+        "{with}"
+    );
+    // Everything else goes through as it came.
+    let passed = |args: &[&str], pgo| {
+        assert_eq!(
+            wrapped(args, pgo),
+            format!("{}\n", args.join(" ")),
+            "{args:?}"
+        );
+    };
+    passed(&release, Some("0"));
+    passed(&["--crate-name", "memchr", "-C", "opt-level=3"], None);
+    passed(&["--crate-name", "iamlint", "-C", "debuginfo=2"], None);
+    passed(
+        &["--crate-name", "iamlint_bench", "-C", "opt-level=3"],
+        None,
+    );
+    passed(
+        &[
+            "--crate-name",
+            "iamlint",
+            "-C",
+            "opt-level=3",
+            "-Cprofile-generate=/tmp/raw",
+        ],
+        None,
+    );
+    passed(&["-vV"], None);
+}
+
+#[test]
+fn the_committed_profile_is_an_indexed_llvm_profile() {
+    // `llvm-profdata merge` output, not a raw `.profraw` (which rustc cannot use) or a
+    // placeholder: the indexed format's magic number, little-endian.
+    let profile = std::fs::read(repo().join("pgo/iamlint.profdata")).expect("pgo/train wrote it");
+    assert_eq!(
+        profile.get(..8),
+        Some(&0x8169666f72706cff_u64.to_le_bytes()[..]),
+        "pgo/iamlint.profdata is not an indexed LLVM profile"
+    );
+}
